@@ -1,0 +1,65 @@
+// swift-tools-version:6.0
+// recombine: deep-learning based clustering from JSON method files.
+//
+// Module layers (lower layers never import higher ones):
+//   RecombineTensor      tensor engine and reverse-mode autodiff (OpenBLAS, LAPACKE)
+//   RecombineNN          layers, initialisers, optimizers, schedules, safetensors
+//   RecombineData        datasets, IDX/gzip, transforms and batch augmentations
+//   RecombineClustering  evaluation metrics, k-means, PCA
+//   RecombineMethod      JSON (json-c), schema validation, semantic checks, method compiler
+//   RecombineCLI         the `recombine` command
+import PackageDescription
+
+let package = Package(
+    name: "recombine",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "recombine", targets: ["RecombineCLI"]),
+        .executable(name: "recombine-bench", targets: ["RecombineBench"]),
+        .library(name: "RecombineTensor", targets: ["RecombineTensor"]),
+        .library(name: "RecombineNN", targets: ["RecombineNN"]),
+        .library(name: "RecombineData", targets: ["RecombineData"]),
+        .library(name: "RecombineClustering", targets: ["RecombineClustering"]),
+        .library(name: "RecombineMethod", targets: ["RecombineMethod"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLASLAPACKE", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        .systemLibrary(name: "CJSONC", pkgConfig: "json-c", providers: [.apt(["libjson-c-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        .target(name: "RecombineTensor", dependencies: [
+            "CBLASLAPACKE",
+            .product(name: "RealModule", package: "swift-numerics"),
+        ]),
+        .target(name: "RecombineNN", dependencies: [
+            "RecombineTensor", "CBLASLAPACKE",
+            .product(name: "RealModule", package: "swift-numerics"),
+        ]),
+        .target(name: "RecombineData", dependencies: [
+            "RecombineTensor", "CZlib",
+            .product(name: "RealModule", package: "swift-numerics"),
+        ]),
+        .target(name: "RecombineClustering", dependencies: [
+            "RecombineTensor", "CBLASLAPACKE",
+        ]),
+        .target(name: "RecombineMethod", dependencies: [
+            "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "CJSONC",
+        ]),
+        .executableTarget(name: "RecombineCLI", dependencies: [
+            "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "RecombineMethod",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "RecombineBench", dependencies: [
+            "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "CBLASLAPACKE",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "RecombineTensorTests", dependencies: ["RecombineTensor"]),
+    ],
+    swiftLanguageModes: [.v5]
+)
