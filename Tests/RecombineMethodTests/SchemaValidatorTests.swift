@@ -1,0 +1,100 @@
+@testable import RecombineMethod
+import XCTest
+
+/// The validator's keywords and messages, on a small schema set written for the test.
+final class SchemaValidatorTests: XCTestCase {
+    static let schemas: [String: String] = [
+        "root.json": #"""
+        {"$id": "root.json", "type": "object", "additionalProperties": false, "required": ["name", "items"],
+         "properties": {
+           "name": {"type": "string", "minLength": 1},
+           "size": {"type": "integer", "minimum": 1},
+           "rate": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+           "mode": {"enum": ["nearest", "bilinear"]},
+           "pair": {"type": "array", "prefixItems": [{"type": "integer"}, {"type": "string"}], "minItems": 2, "maxItems": 2},
+           "tags": {"type": "array", "items": {"type": "string"}, "uniqueItems": true},
+           "criteria": {"type": "object", "minProperties": 1, "additionalProperties": {"type": "number"}},
+           "items": {"type": "array", "items": {"$ref": "parts/item.json"}},
+           "strategy": {"$ref": "#/$defs/strategy"},
+           "either": {"type": "object", "additionalProperties": false,
+                      "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}},
+                      "anyOf": [{"required": ["a"]}, {"required": ["b"]}]},
+           "forbidden": false,
+           "notBoth": {"type": "object", "not": {"required": ["x", "y"]}}
+         },
+         "$defs": {"strategy": {"type": "object", "required": ["type"],
+            "properties": {"type": {"enum": ["classifier", "similarity"]}, "measure": {"type": "string"}},
+            "if": {"properties": {"type": {"const": "similarity"}}}, "then": {"required": ["measure"]}}}}
+        """#,
+        "parts/item.json": #"""
+        {"$id": "parts/item.json", "oneOf": [{"$ref": "linear.json"}, {"$ref": "relu.json"}]}
+        """#,
+        "parts/linear.json": #"""
+        {"type": "object", "additionalProperties": false, "required": ["type", "in_features", "out_features"],
+         "properties": {"type": {"const": "Linear"}, "in_features": {"type": "integer", "minimum": 1},
+                        "out_features": {"type": "integer", "minimum": 1}, "bias": {"type": "boolean", "default": true}}}
+        """#,
+        "parts/relu.json": #"""
+        {"type": "object", "additionalProperties": false, "required": ["type"],
+         "properties": {"type": {"enum": ["ReLU", "nn.ReLU"]}, "inplace": {"type": "boolean"}}}
+        """#,
+    ]
+
+    func issues(_ text: String) throws -> [String] {
+        let validator = SchemaValidator(store: try SchemaStore(texts: Self.schemas))
+        let doc = try JSONParser.parse(text: text, file: "m.json")
+        return validator.validate(doc, against: "root.json").map(\.description)
+    }
+
+    func testValidDocumentHasNoIssues() throws {
+        XCTAssertEqual(try issues(#"{"name": "x", "size": 3.0, "rate": 0.5, "mode": "nearest", "pair": [1, "a"], "tags": ["a", "b"], "criteria": {"iterations": 5}, "items": [{"type": "Linear", "in_features": 3, "out_features": 2}, {"type": "nn.ReLU"}], "strategy": {"type": "similarity", "measure": "t"}, "either": {"b": 1}, "notBoth": {"x": 1}}"#), [])
+    }
+
+    func testEveryProblemIsReportedWithPointerExpectedAndFound() throws {
+        let found = try issues("""
+        {"name": "", "size": 2.5, "rate": 0, "mode": "bilinar", "pair": [1, 2, 3], "tags": ["a", "a"],
+         "criteria": {}, "forbidden": 1, "extra": true,
+         "items": [{"type": "Linear", "in_feature": 784, "out_features": "10"}, {"type": "Relu"}],
+         "strategy": {"type": "similarity"}, "either": {}, "notBoth": {"x": 1, "y": 2}}
+        """)
+        let expected = [
+            "m.json:1:10: /name: expected a non-empty string",
+            "m.json:1:22: /size: expected an integer, found a number 2.5",
+            "m.json:1:35: /rate: expected a value > 0, found 0",
+            "m.json:1:46: /mode: expected one of [\"nearest\", \"bilinear\"], found \"bilinar\" Did you mean 'bilinear'?",
+            "m.json:1:65: /pair: expected at most 2 items, found 3",
+            "m.json:1:69: /pair/1: expected a string, found an integer 2",
+            "m.json:1:90: /tags/1: \"a\" repeats item 0; items must be unique",
+            "m.json:2:14: /criteria: expected at least 1 property, found an empty object",
+            "m.json:2:18: /forbidden: property 'forbidden' is not allowed here",
+            "m.json:2:34: /extra: unknown property 'extra'. Allowed: [\"name\", \"size\", \"rate\", \"mode\", \"pair\", \"tags\", \"criteria\", \"items\", \"strategy\", \"either\", \"forbidden\", \"notBoth\"]",
+            "m.json:3:12: /items/0: missing required property 'in_features' ('in_feature' is not a known property; a misspelling?)",
+            "m.json:3:31: /items/0/in_feature: unknown property 'in_feature'. Did you mean 'in_features'?",
+            "m.json:3:66: /items/0/out_features: expected an integer, found a string \"10\"",
+            "m.json:3:82: /items/1/type: unknown type 'Relu'. Did you mean 'ReLU'?",
+            "m.json:4:14: /strategy: missing required property 'measure' (because 'type' is \"similarity\")",
+            "m.json:4:48: /either: none of the alternatives holds: missing required property 'a'; or missing required property 'b'",
+            "m.json:4:63: /notBoth: {\"x\": 1, \"y\": 2} is not allowed here ('x', 'y' must not be given together with the other settings)",
+        ]
+        XCTAssertEqual(found, expected)
+    }
+
+    func testDiscriminatedOneOfReportsOnlyTheNamedBranch() throws {
+        let found = try issues(#"{"name": "x", "items": [{"type": "Linear", "in_features": 0, "out_features": 2, "bias": 1}]}"#)
+        XCTAssertEqual(found, ["m.json:1:59: /items/0/in_features: expected a value ≥ 1, found 0",
+                               "m.json:1:89: /items/0/bias: expected a boolean, found an integer 1"])
+        XCTAssertEqual(try issues(#"{"name": "x", "items": [{"in_features": 1}]}"#),
+                       ["m.json:1:25: /items/0: missing required property 'type' (one of [\"Linear\", \"ReLU\", \"nn.ReLU\"])"])
+    }
+
+    func testMissingRequiredAndWrongRootType() throws {
+        XCTAssertEqual(try issues("[]"), ["m.json:1:1: /: expected an object, found an array"])
+        XCTAssertEqual(try issues("{}"), ["m.json:1:1: /: missing required property 'name'", "m.json:1:1: /: missing required property 'items'"])
+    }
+
+    func testSuggestions() {
+        XCTAssertEqual(Suggestions.editDistance("kitten", "sitting"), 3)
+        XCTAssertEqual(Suggestions.closest(to: "temperature_paramter", among: ["temperature_parameter", "loss_weight"]), "temperature_parameter")
+        XCTAssertNil(Suggestions.closest(to: "zzz", among: ["encoder_name", "decoder_name"]))
+    }
+}
