@@ -1,0 +1,166 @@
+/// When a phase ends (spec §4.4). Absent criteria are nil.
+public struct ExitCriteria: Sendable {
+    public struct ThresholdAfterIterations: Sendable { public let value: Double; public let iterations: Int }
+    public var iterations: Int?
+    public var epochs: Int?
+    public var accGreaterThan: Double?
+    public var nmiGreaterThan: Double?
+    public var ariGreaterThan: Double?
+    public var reassignmentRatioLessThan: Double?
+    public var accLessThanAfterIterations: ThresholdAfterIterations?
+    public var nmiLessThanAfterIterations: ThresholdAfterIterations?
+    public var ariLessThanAfterIterations: ThresholdAfterIterations?
+
+    init(_ r: SpecReader) {
+        iterations = r.int("iterations")
+        epochs = r.int("epochs")
+        accGreaterThan = r.double("performance_evaluation_acc_gt")
+        nmiGreaterThan = r.double("performance_evaluation_nmi_gt")
+        ariGreaterThan = r.double("performance_evaluation_ari_gt")
+        reassignmentRatioLessThan = r.double("performance_evaluation_cluster_reassignment_ratio_lt")
+        func after(_ key: String) -> ThresholdAfterIterations? {
+            let c = r.child(key)
+            guard let v = c.double("value"), let i = c.int("iterations") else { return nil }
+            return ThresholdAfterIterations(value: v, iterations: i)
+        }
+        accLessThanAfterIterations = after("performance_evaluation_acc_lt_after_iterations")
+        nmiLessThanAfterIterations = after("performance_evaluation_nmi_lt_after_iterations")
+        ariLessThanAfterIterations = after("performance_evaluation_ari_lt_after_iterations")
+    }
+
+    /// Whether the phase can end without any evaluation (an iteration or epoch budget).
+    public var hasBudget: Bool { iterations != nil || epochs != nil }
+    /// Whether some criterion needs performance evaluations to fire.
+    public var needsEvaluations: Bool {
+        accGreaterThan != nil || nmiGreaterThan != nil || ariGreaterThan != nil || reassignmentRatioLessThan != nil
+            || accLessThanAfterIterations != nil || nmiLessThanAfterIterations != nil || ariLessThanAfterIterations != nil
+    }
+}
+
+/// An optimizer entry of a phase (torch.optim type and arguments, plus what it trains).
+public struct OptimizerSpec: Sendable {
+    public let type: String
+    public let name: String?
+    public let trainedMappingNames: [String]
+    /// The key the file used for them: `trained_mapping_names` or the reference configs' `trained_mappings`.
+    public let trainedMappingsKey: String
+    public let groupName: String
+    public let optimizesCentroids: Bool
+    /// Constructor arguments (`lr`, `momentum`, …).
+    public let arguments: JSONObject
+    public let pointer: JSONPointer
+
+    init(_ r: SpecReader) {
+        type = r.string("type", default: "")
+        name = r.string("name")
+        trainedMappingsKey = r.object["trained_mapping_names"] != nil ? "trained_mapping_names" : "trained_mappings"
+        trainedMappingNames = r.strings(trainedMappingsKey) ?? []
+        groupName = r.string("group_name", default: "default")
+        optimizesCentroids = r.bool("optimizes_centroids", default: false)
+        arguments = r.arguments(excluding: ["type", "name", "trained_mapping_names", "trained_mappings", "group_name", "optimizes_centroids"])
+        pointer = r.pointer
+    }
+}
+
+/// A learning-rate scheduler attached to a named optimizer.
+public struct SchedulerSpec: Sendable {
+    public let type: String
+    public let optimizerName: String
+    /// "epoch" (the reference: stepped once per epoch) or "iteration".
+    public let intervalUnit: String
+    public let arguments: JSONObject
+    public let pointer: JSONPointer
+}
+
+/// One entry of an optimizer cycle: these optimizers step for `iterations` iterations.
+public struct OptimizerCycleStep: Sendable {
+    public let activeOptimizerNames: [String]
+    public let iterations: Int
+    public let pointer: JSONPointer
+}
+
+/// Loading parameters of a mapping at phase entry.
+public struct LoadParametersSpec: Sendable {
+    public let mappingName: String
+    public let path: String
+    public let pointer: JSONPointer
+}
+
+/// Saving parameters of a mapping periodically during a phase.
+public struct SaveParametersSpec: Sendable {
+    public let mappingName: String?
+    public let savingInterval: Int
+    public let pathToFileOrDirectory: String
+    public let keepOldFiles: Bool
+    public let pointer: JSONPointer
+}
+
+/// A design pattern as written in a phase: its id, common settings, and its own options.
+public struct PatternSpec: Sendable {
+    /// The pattern id (the singular spelling of the reinforcing-assignments id is normalised to the plural).
+    public let id: String
+    public let enabled: Bool
+    public let lossReportInterval: Int?
+    public let options: JSONObject
+    public let pointer: JSONPointer
+
+    public static let aliases = [
+        "encouraging_cluster_formation_by_reinforcing_current_assignment_of_samples_to_clusters":
+            "encouraging_cluster_formation_by_reinforcing_current_assignments_of_samples_to_clusters",
+    ]
+
+    init(_ r: SpecReader) {
+        let raw = r.string("pattern", default: "")
+        id = Self.aliases[raw] ?? raw
+        enabled = r.bool("enabled", default: true)
+        lossReportInterval = r.int("loss_report_interval").flatMap { $0 >= 1 ? $0 : nil }
+        options = r.arguments(excluding: ["pattern", "enabled", "loss_report_interval"])
+        pointer = r.pointer
+    }
+}
+
+/// A training phase.
+public struct PhaseSpec: Sendable {
+    public let name: String
+    public let order: Double
+    public let enabled: Bool
+    public let exitCriteria: ExitCriteria
+    public let performanceEvaluationInterval: Int?
+    public let loadParameters: [LoadParametersSpec]
+    public let saveParameters: [SaveParametersSpec]
+    public let saveCentroids: SaveParametersSpec?
+    public let patterns: [PatternSpec]
+    public let optimizers: [OptimizerSpec]
+    public let optimizerCycle: [OptimizerCycleStep]
+    public let schedulers: [SchedulerSpec]
+    public let pointer: JSONPointer
+
+    init(_ r: SpecReader) {
+        name = r.string("name", default: "")
+        order = r.double("order", default: 0)
+        enabled = r.bool("enabled", default: true)
+        exitCriteria = ExitCriteria(r.child("exit_criteria"))
+        performanceEvaluationInterval = r.int("performance_evaluation_interval").flatMap { $0 >= 1 ? $0 : nil }
+        loadParameters = r.items("load_mapping_parameters").map {
+            LoadParametersSpec(mappingName: $0.string("mapping_name", default: ""), path: $0.string("path_to_file", default: ""), pointer: $0.pointer)
+        }
+        func save(_ s: SpecReader) -> SaveParametersSpec {
+            SaveParametersSpec(mappingName: s.string("mapping_name"), savingInterval: s.int("saving_interval", default: 1),
+                               pathToFileOrDirectory: s.string("path_to_file_or_dir", default: "./"), keepOldFiles: s.bool("keep_old_files", default: false),
+                               pointer: s.pointer)
+        }
+        saveParameters = r.items("save_mapping_parameters").map(save)
+        saveCentroids = r.object["save_centroids"] == nil ? nil : save(r.child("save_centroids"))
+        patterns = r.items("design_patterns").map(PatternSpec.init)
+        optimizers = r.items("optimizers").map(OptimizerSpec.init)
+        optimizerCycle = r.items("optimizer_cycle").map {
+            OptimizerCycleStep(activeOptimizerNames: $0.strings("active_optimizer_names") ?? [], iterations: $0.int("num_iterations", default: 1), pointer: $0.pointer)
+        }
+        schedulers = r.items("optimizer_learning_rate_schedulers").map {
+            SchedulerSpec(type: $0.string("type", default: ""), optimizerName: $0.string("optimizer_name", default: ""),
+                          intervalUnit: $0.string("interval_unit", default: "epoch"),
+                          arguments: $0.arguments(excluding: ["type", "optimizer_name", "interval_unit"]), pointer: $0.pointer)
+        }
+        pointer = r.pointer
+    }
+}

@@ -1,0 +1,57 @@
+@testable import RecombineMethod
+import RecombineTensor
+import XCTest
+
+/// Our validator against Python's `jsonschema` (Draft202012Validator) over the shipped method files
+/// and hundreds of mutations of them: the accept/reject verdicts must agree on every file.
+final class SchemaDifferentialTests: XCTestCase {
+    func testVerdictsAgreeWithPythonJSONSchema() throws {
+        guard RepositoryPaths.run("python3", ["-c", "import jsonschema, referencing"]) != nil else {
+            throw XCTSkip("python3 with jsonschema and referencing is not available")
+        }
+        let validator = SchemaValidator(store: try SchemaStore(directory: RepositoryPaths.schema))
+        let originals = RepositoryPaths.methodFiles()
+        XCTAssertGreaterThanOrEqual(originals.count, 2, "no method files found")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recombine-differential-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        var cases: [(file: URL, label: String, ours: Bool)] = []
+        var mutator = MethodFileMutator(generator: RandomGenerator(seed: 20261122))
+        let perFile = max(40, 360 / max(originals.count, 1))
+        for original in originals {
+            let document = try JSONParser.parse(contentsOf: original.path)
+            let originalCopy = directory.appendingPathComponent("original-\(original.lastPathComponent)")
+            try document.root.serialized(indent: 1).write(to: originalCopy, atomically: true, encoding: .utf8)
+            cases.append((originalCopy, "original \(original.lastPathComponent)", validator.validate(document).isEmpty))
+            var made = 0, attempts = 0
+            while made < perFile && attempts < perFile * 5 {
+                attempts += 1
+                guard let (mutated, label) = mutator.mutate(document.root) else { continue }
+                let url = directory.appendingPathComponent("m\(cases.count).json")
+                let text = mutated.serialized(indent: 1)
+                try text.write(to: url, atomically: true, encoding: .utf8)
+                let ours = validator.validate(try JSONParser.parse(text: text, file: url.path)).isEmpty
+                cases.append((url, "\(original.lastPathComponent): \(label)", ours))
+                made += 1
+            }
+        }
+        XCTAssertGreaterThanOrEqual(cases.count - originals.count, 300)
+        let script = RepositoryPaths.scripts.appendingPathComponent("jsonschema-verdicts.py").path
+        guard let output = RepositoryPaths.run("python3", [script, RepositoryPaths.schema] + cases.map(\.file.path)),
+              let verdicts = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Bool] else {
+            return XCTFail("jsonschema-verdicts.py failed")
+        }
+        var disagreements: [String] = []
+        for c in cases {
+            guard let theirs = verdicts[c.file.path] else { disagreements.append("no verdict for \(c.label)"); continue }
+            if theirs != c.ours { disagreements.append("\(c.label): ours \(c.ours ? "valid" : "invalid"), jsonschema \(theirs ? "valid" : "invalid")") }
+        }
+        XCTAssertEqual(disagreements, [], "\(disagreements.count) of \(cases.count) verdicts differ")
+        let rejected = cases.filter { !$0.ours }.count
+        XCTAssertGreaterThan(rejected, cases.count / 2, "mutations should mostly be invalid")
+        for original in cases.prefix(while: { _ in true }) where original.label.hasPrefix("original") {
+            XCTAssertTrue(original.ours, "\(original.label) must validate")
+        }
+    }
+}
