@@ -16,6 +16,10 @@ public struct JSONDocument: Sendable {
     public let root: JSONValue
     let sourceMap: SourceMap
 
+    init(file: String, root: JSONValue, sourceMap: SourceMap) {
+        self.file = file; self.root = root; self.sourceMap = sourceMap
+    }
+
     /// The source position of the value at `pointer` (its key for object members when `preferKey`).
     public func position(of pointer: JSONPointer, preferKey: Bool = false) -> SourcePosition {
         sourceMap.position(of: pointer, preferKey: preferKey)

@@ -42,6 +42,19 @@ public final class SchemaStore: @unchecked Sendable {
     /// Every schema file path.
     public var paths: [String] { documents.keys.sorted() }
 
+    /// The JSON of a schema file.
+    public func schema(at path: String) -> JSONValue? { documents[path] }
+
+    /// Follows `$ref`s from `value` (found in `file`) to the schema they name.
+    public func dereference(_ value: JSONValue, in file: String) -> (file: String, value: JSONValue) {
+        var current = SchemaNode(file: file, value: value)
+        for _ in 0..<16 {
+            guard let reference = current.value["$ref"]?.string, let next = resolve(reference, from: current.file) else { break }
+            current = next
+        }
+        return (current.file, current.value)
+    }
+
     /// The root schema of a file.
     func node(_ path: String) -> SchemaNode? { documents[path].map { SchemaNode(file: path, value: $0) } }
 

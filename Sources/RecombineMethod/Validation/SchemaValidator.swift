@@ -15,7 +15,8 @@ public struct SchemaValidator: Sendable {
     /// Every issue of `document` against the schema file `schemaPath` (e.g. "method.json").
     public func validate(_ document: JSONDocument, against schemaPath: String = "method.json") -> [ValidationIssue] {
         guard let root = store.node(schemaPath) else {
-            preconditionFailure("schema \(schemaPath) is not in the store")
+            return [ValidationIssue(file: document.file, position: .init(line: 1, column: 1), pointer: JSONPointer(),
+                                    message: "cannot validate: the schema file \(schemaPath) is missing")]
         }
         var issues: [PointerIssue] = document.duplicateKeys.map {
             PointerIssue(pointer: $0.pointer, message: "property '\($0.pointer.last ?? "")' is given twice; only the last value would be used", atKey: true)

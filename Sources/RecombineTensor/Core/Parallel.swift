@@ -32,7 +32,7 @@ public enum Threads {
 /// Runs `body` over `0..<n` split into contiguous ranges, in parallel when `n` is at least `grain`
 /// per thread. Chunk boundaries depend only on `n` and the thread count, so results are reproducible.
 @inline(__always)
-func parallelRanges(_ n: Int, grain: Int = 1 << 15, _ body: (Range<Int>) -> Void) {
+public func parallelRanges(_ n: Int, grain: Int = 1 << 15, _ body: (Range<Int>) -> Void) {
     let threads = Threads.count
     if threads <= 1 || n < 2 * grain {
         if n > 0 { body(0..<n) }

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import RecombineMethod
+
+/// `recombine describe FILE`: what a method file compiles to.
+struct Describe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the compiled method: mappings with shapes and parameter counts, strategy, phases with patterns and optimizer groups.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, dot, json }
+
+    @Argument(help: "A method file.")
+    var file: String
+
+    @Option(help: "Output format: text, dot (Graphviz) or json.")
+    var format: Format = .text
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a value first: /json/pointer=value (repeatable).", valueName: "pointer=value"))
+    var overrides: [String] = []
+
+    func run() throws {
+        let loader = MethodLoader(store: try loadSchemaStore())
+        let outcome = loader.load(path: file, overrides: try parseOverrides(overrides))
+        guard let spec = outcome.spec else {
+            for issue in outcome.issues { printError(issue.description) }
+            throw ExitStatus.failure
+        }
+        let summary = MethodSummary(spec: spec)
+        switch format {
+        case .text: print(summary.text())
+        case .dot: print(summary.dot())
+        case .json: print(summary.json().serialized(indent: 2))
+        }
+    }
+}

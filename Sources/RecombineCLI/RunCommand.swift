@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import RecombineMethod
+import RecombineTensor
+
+/// Options shared by the commands that execute methods.
+struct RunOptions: ParsableArguments {
+    @Option(name: [.customLong("one_log_file"), .customLong("one-log-file")], help: ArgumentHelp("Write the log of every method into this one file.", valueName: "path"))
+    var oneLogFile: String?
+
+    @Flag(name: [.customLong("no_log_files"), .customLong("no-log-files")], help: "Write no log files (console only).")
+    var noLogFiles = false
+
+    @Flag(name: [.customLong("no_log_timestamps"), .customLong("no-log-timestamps")], help: "Omit timestamps from log lines.")
+    var noLogTimestamps = false
+
+    @Flag(name: [.customLong("resume_on_error"), .customLong("resume-on-error")], help: "Continue with the next method file when one fails (for unattended sweeps).")
+    var resumeOnError = false
+
+    @Option(help: "Seed of every random stream; the same seed and thread count give the same numbers.")
+    var seed: UInt64?
+
+    @Option(name: .customLong("iterations-scale"), help: ArgumentHelp("Scale every iteration/epoch budget by this factor (never below 1) for quick runs.", valueName: "factor"))
+    var iterationsScale: Double = 1
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a value of the method file: /json/pointer=value (repeatable).", valueName: "pointer=value"))
+    var overrides: [String] = []
+
+    @Option(name: .customLong("data-root"), help: ArgumentHelp("Directory searched for datasets (like RECOMBINE_DATA).", valueName: "dir"))
+    var dataRoot: String?
+
+    @Option(help: ArgumentHelp("Run directory (default: runs/<timestamp>_<method>/).", valueName: "dir"))
+    var output: String?
+
+    @Option(help: "Threads for BLAS and the engine's loops (default: OPENBLAS_NUM_THREADS or all cores).")
+    var threads: Int?
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    func validate() throws {
+        guard iterationsScale > 0 else { throw ValidationError("--iterations-scale must be positive, got \(iterationsScale)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
+}
+
+/// `recombine run PATH...` (also `recombine PATH...`).
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate, compile and train methods; report ACC, NMI and ARI.",
+        discussion: "Directories are searched (not recursively) for *.json files, run in name order. Exit status 0 when every method succeeded, 1 otherwise.")
+
+    @Argument(help: "Method files or directories of method files.")
+    var paths: [String]
+
+    @OptionGroup var options: RunOptions
+
+    func run() throws {
+        if let threads = options.threads { Threads.set(threads) }
+        let loader = MethodLoader(store: try loadSchemaStore())
+        let overrides = try parseOverrides(options.overrides)
+        let (files, missing) = MethodLoader.methodFiles(for: paths)
+        for path in missing { printError("Method configuration file \"\(path)\" not found") }
+        if files.isEmpty && missing.isEmpty { printError("no *.json method files found in \(paths.joined(separator: ", "))") }
+        var failures = missing.count + (files.isEmpty && missing.isEmpty ? 1 : 0)
+        for file in files {
+            let outcome = loader.load(path: file, overrides: overrides)
+            guard let spec = outcome.spec else {
+                for issue in outcome.issues { printError(issue.description) }
+                printError("Cannot process method file \"\(file)\": \(outcome.issues.count) problem\(outcome.issues.count == 1 ? "" : "s") (nothing was trained)")
+                failures += 1
+                if !options.resumeOnError { break }
+                continue
+            }
+            do {
+                try MethodExecution.execute(spec, file: file, options: options)
+            } catch {
+                printError("Method \"\(spec.name)\" failed: \(error)")
+                failures += 1
+                if !options.resumeOnError { break }
+            }
+        }
+        if failures > 0 { throw ExitStatus.failure }
+    }
+}

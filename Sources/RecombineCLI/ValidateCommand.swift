@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import RecombineMethod
+
+/// `recombine validate PATH...`: every problem of every file, nothing trained.
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check method files against the ontology and report every problem.",
+        discussion: "Exit status 0 when every file is valid, 1 otherwise.")
+
+    @Argument(help: "Method files, or directories whose *.json files are checked (in name order).")
+    var paths: [String]
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a value before validation: /json/pointer=value (repeatable).", valueName: "pointer=value"))
+    var overrides: [String] = []
+
+    func run() throws {
+        let loader = MethodLoader(store: try loadSchemaStore())
+        let parsedOverrides = try parseOverrides(overrides)
+        let (files, missing) = MethodLoader.methodFiles(for: paths)
+        for path in missing { printError("\(path): no such file or directory") }
+        if files.isEmpty && missing.isEmpty { printError("no *.json method files found in \(paths.joined(separator: ", "))") }
+        var failed = !missing.isEmpty || files.isEmpty
+        for file in files {
+            let outcome = loader.load(path: file, overrides: parsedOverrides)
+            if outcome.isValid { print("\(file): valid") }
+            else {
+                failed = true
+                for issue in outcome.issues { print(issue.description) }
+                print("\(file): \(outcome.issues.count) problem\(outcome.issues.count == 1 ? "" : "s")")
+            }
+        }
+        if failed { throw ExitStatus.failure }
+    }
+}
+
+/// Parses `--set` arguments or fails with a usage error.
+func parseOverrides(_ texts: [String]) throws -> [(JSONPointer, JSONValue)] {
+    try texts.map { text in
+        guard let parsed = MethodLoader.parseOverride(text) else {
+            throw ValidationError("--set expects /json/pointer=value, e.g. --set /datasets/0/batch_size=128; got '\(text)'")
+        }
+        return parsed
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// Reads, validates and checks method files: JSON syntax, the schema, then cross-references.
+/// Every problem of a file is collected; nothing is trained when there is any.
+public struct MethodLoader: Sendable {
+    public let validator: SchemaValidator
+
+    public init(store: SchemaStore) { validator = SchemaValidator(store: store) }
+
+    /// The outcome for one file.
+    public struct Outcome: Sendable {
+        public let file: String
+        public let spec: MethodSpec?
+        public let issues: [ValidationIssue]
+        public var isValid: Bool { issues.isEmpty && spec != nil }
+    }
+
+    /// Loads `path`, applying `overrides` (JSON pointer → value, e.g. from `--set`) before validation.
+    public func load(path: String, overrides: [(JSONPointer, JSONValue)] = []) -> Outcome {
+        let document: JSONDocument
+        do { document = try JSONParser.parse(contentsOf: path) }
+        catch let error as JSONSyntaxError {
+            return Outcome(file: path, spec: nil, issues: [ValidationIssue(file: error.file, position: error.position, pointer: JSONPointer(), message: error.message)])
+        } catch {
+            return Outcome(file: path, spec: nil, issues: [ValidationIssue(file: path, position: .init(line: 1, column: 1), pointer: JSONPointer(), message: "\(error)")])
+        }
+        var root = document.root
+        var overrideIssues: [ValidationIssue] = []
+        for (pointer, value) in overrides {
+            if let updated = Self.setting(root, at: pointer, to: value) { root = updated }
+            else {
+                overrideIssues.append(ValidationIssue(file: path, position: .init(line: 1, column: 1), pointer: pointer,
+                                                      message: "--set: the parent of \(pointer) does not exist in the method file"))
+            }
+        }
+        let effective = JSONDocument(file: document.file, root: root, sourceMap: document.sourceMap)
+        let schemaIssues = validator.validate(effective)
+        if !schemaIssues.isEmpty || !overrideIssues.isEmpty {
+            return Outcome(file: path, spec: nil, issues: overrideIssues + schemaIssues)
+        }
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let spec = MethodSpec(document: effective, baseDirectory: base)
+        let references = effective.locate(ReferenceChecks(method: spec).issues)
+        return Outcome(file: path, spec: references.isEmpty ? spec : nil, issues: references)
+    }
+
+    /// `root` with the value at `pointer` set (creating the last object member if needed).
+    static func setting(_ root: JSONValue, at pointer: JSONPointer, to value: JSONValue) -> JSONValue? {
+        guard let first = pointer.tokens.first else { return value }
+        let rest = JSONPointer(Array(pointer.tokens.dropFirst()))
+        switch root {
+        case .object(var o):
+            if rest.tokens.isEmpty { o[first] = value; return .object(o) }
+            guard let child = o[first], let updated = setting(child, at: rest, to: value) else { return nil }
+            o[first] = updated
+            return .object(o)
+        case .array(var a):
+            guard let i = Int(first), i >= 0, i < a.count else { return nil }
+            if rest.tokens.isEmpty { a[i] = value; return .array(a) }
+            guard let updated = setting(a[i], at: rest, to: value) else { return nil }
+            a[i] = updated
+            return .array(a)
+        default: return nil
+        }
+    }
+
+    /// Method files named by `paths`: files as given, directories searched (not recursively) for
+    /// `*.json` in name order. Paths that do not exist are returned in `missing`.
+    public static func methodFiles(for paths: [String]) -> (files: [String], missing: [String]) {
+        var files: [String] = [], missing: [String] = []
+        let fm = FileManager.default
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else { missing.append(path); continue }
+            if isDirectory.boolValue {
+                let names = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+                files += names.map { (path as NSString).appendingPathComponent($0) }
+            } else { files.append(path) }
+        }
+        return (files, missing)
+    }
+
+    /// Parses a `--set` argument `/json/pointer=value` (the value as JSON, else as a string).
+    public static func parseOverride(_ text: String) -> (JSONPointer, JSONValue)? {
+        guard let eq = text.firstIndex(of: "="), let pointer = JSONPointer(parsing: String(text[..<eq])), !pointer.tokens.isEmpty else { return nil }
+        let raw = String(text[text.index(after: eq)...])
+        let value = (try? JSONParser.parse(text: raw, file: "--set").root) ?? .string(raw)
+        return (pointer, value)
+    }
+}

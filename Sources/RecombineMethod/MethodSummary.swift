@@ -1,0 +1,86 @@
+/// A readable account of a method: its mappings, strategy and phases (for `recombine describe`).
+public struct MethodSummary: Sendable {
+    public let spec: MethodSpec
+
+    public init(spec: MethodSpec) { self.spec = spec }
+
+    func patternLine(_ pattern: PatternSpec) -> String {
+        let refs = pattern.options.members.filter { $0.key.hasSuffix("_name") || $0.key.hasSuffix("_name_1") || $0.key.hasSuffix("_name_2") }
+            .map { "\($0.key)=\($0.value.string ?? $0.value.compactText())" }
+        let group = pattern.options["loss_optimizer_group_name"]?.string ?? "default"
+        return "\(pattern.id)\(pattern.enabled ? "" : " (disabled)") → group '\(group)'\(refs.isEmpty ? "" : " [\(refs.joined(separator: ", "))]")"
+    }
+
+    public func text() -> String {
+        var lines = ["Method \(spec.name)"]
+        if let d = spec.description { lines.append("  \(d)") }
+        lines.append("Mappings:")
+        for m in spec.mappings {
+            lines.append("  \(m.name) (\(m.kind.rawValue))\(m.priorMappingName.map { " after \($0)" } ?? ""): \(m.layers.count) layers")
+            for layer in m.layers {
+                let args = layer.arguments.members.map { "\($0.key)=\($0.value.compactText())" }.joined(separator: ", ")
+                lines.append("    \(layer.name.map { "\($0): " } ?? "")\(layer.type)(\(args))")
+            }
+        }
+        let s = spec.strategy
+        lines.append("Cluster assignment: \(s.kind.rawValue)"
+                     + (s.similarityMeasure.map { ", similarity \($0)" } ?? "")
+                     + (s.centroidInitializationStrategy.map { ", centroids initialised by \($0)" } ?? ""))
+        lines.append("Phases:")
+        for p in spec.orderedPhases {
+            var budget: [String] = []
+            if let i = p.exitCriteria.iterations { budget.append("\(i) iterations") }
+            if let e = p.exitCriteria.epochs { budget.append("\(e) epochs") }
+            lines.append("  \(p.order.rounded() == p.order ? String(Int(p.order)) : "\(p.order)"). \(p.name)\(p.enabled ? "" : " (disabled)"): \(budget.joined(separator: ", "))"
+                         + (p.performanceEvaluationInterval.map { ", evaluate every \($0)" } ?? ""))
+            for pattern in p.patterns { lines.append("    pattern \(patternLine(pattern))") }
+            for o in p.optimizers {
+                let args = o.arguments.members.map { "\($0.key)=\($0.value.compactText())" }.joined(separator: ", ")
+                lines.append("    optimizer \(o.name ?? o.type) [group '\(o.groupName)']: \(o.type)(\(args)) on \(o.trainedMappingNames.joined(separator: ", "))\(o.optimizesCentroids ? " + centroids" : "")")
+            }
+        }
+        lines.append("Datasets:")
+        for d in spec.orderedDatasets {
+            lines.append("  \(d.name): \(d.dataset), batch \(d.batchSize), \(d.numClusters) clusters, phases \(d.phases?.joined(separator: ", ") ?? "all")"
+                         + (d.batchAugmentations.isEmpty ? "" : ", augmentations \(d.batchAugmentations.map(\.name).joined(separator: ", "))"))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    public func dot() -> String {
+        var lines = ["digraph \"\(spec.name)\" {", "  rankdir=LR;", "  node [shape=box, fontname=Helvetica];"]
+        for m in spec.mappings {
+            lines.append("  \"\(m.name)\" [label=\"\(m.name)\\n\(m.kind.rawValue)\\n\(m.layers.count) layers\"];")
+            if let prior = m.priorMappingName { lines.append("  \"\(prior)\" -> \"\(m.name)\" [label=\"prior\"];") }
+        }
+        for p in spec.phases {
+            for (i, pattern) in p.patterns.enumerated() {
+                let node = "\(p.name)#\(i)"
+                lines.append("  \"\(node)\" [shape=ellipse, label=\"\(p.name)\\n\(pattern.id.split(separator: "_").prefix(4).joined(separator: " "))…\"];")
+                for member in pattern.options.members {
+                    if let name = member.value.string, spec.mapping(named: name) != nil { lines.append("  \"\(name)\" -> \"\(node)\" [label=\"\(member.key)\"];") }
+                }
+            }
+        }
+        lines.append("}")
+        return lines.joined(separator: "\n")
+    }
+
+    public func json() -> JSONValue {
+        .object(JSONObject([
+            ("name", .string(spec.name)),
+            ("mappings", .array(spec.mappings.map { m in .object(JSONObject([
+                ("name", .string(m.name)), ("type", .string(m.kind.rawValue)),
+                ("prior_mapping_name", m.priorMappingName.map(JSONValue.string) ?? .null),
+                ("layers", .array(m.layers.map { l in .object(JSONObject([("type", .string(l.type)), ("name", l.name.map(JSONValue.string) ?? .null), ("arguments", .object(l.arguments))])) })),
+            ])) })),
+            ("cluster_assignment_strategy", .object(spec.strategy.options)),
+            ("phases", .array(spec.orderedPhases.map { p in .object(JSONObject([
+                ("name", .string(p.name)),
+                ("patterns", .array(p.patterns.map { .string(patternLine($0)) })),
+                ("optimizer_groups", .array(Array(Set(p.optimizers.map(\.groupName))).sorted().map(JSONValue.string))),
+            ])) })),
+            ("datasets", .array(spec.orderedDatasets.map { .string($0.name) })),
+        ]))
+    }
+}

@@ -1,0 +1,72 @@
+import RecombineNN
+import RecombineTensor
+import XCTest
+
+/// Three steps on a fixed 2×2 parameter with fixed gradients; expected values from torch 2.13 (float64).
+final class OptimizerTests: XCTestCase {
+    let gradients: [[Double]] = [[0.1, -0.2, 0.3, 0.0], [-0.5, 0.4, 0.0, 1.0], [0.2, 0.2, -0.1, 0.3]]
+
+    func run(_ make: ([Tensor]) -> Optimizer) -> [Double] {
+        let p = Tensor([0.5, -1.0, 2.0, 0.25] as [Double], shape: [2, 2]).requiringGrad()
+        let optimizer = make([p])
+        for g in gradients { p.grad = Tensor(g, shape: [2, 2]); optimizer.step() }
+        return p.toDoubleArray()
+    }
+
+    func testSGDWithMomentumDampeningAndWeightDecay() {
+        assertClose(run { SGD(parameters: $0, learningRate: 0.1, momentum: 0.9, dampening: 0.1, weightDecay: 0.01) },
+                    [0.537735806495, -1.02692021299, 1.91717103408, 0.0507520572975], tolerance: 1e-11)
+        assertClose(run { SGD(parameters: $0, learningRate: 0.1, momentum: 0.9, nesterov: true) },
+                    [0.56311, -1.07762, 1.91583, -0.078], tolerance: 1e-12)
+    }
+
+    func testAdamAMSGradWithWeightDecayAndAdamW() {
+        assertClose(run { Adam(parameters: $0, learningRate: 0.01, weightDecay: 0.1, amsgrad: true) },
+                    [0.495363259414642, -0.992428656421755, 1.97304781889664, 0.224869913295366], tolerance: 1e-12)
+        assertClose(run { AdamW(groups: [ParameterGroup(parameters: $0, learningRate: 0.01)], weightDecay: 0.1) },
+                    [0.496470997843774, -0.995872771597012, 1.974440753216487, 0.234470983202662], tolerance: 1e-12)
+    }
+
+    func testRMSpropCenteredWithMomentumAndAdagrad() {
+        assertClose(run { RMSprop(groups: [ParameterGroup(parameters: $0, learningRate: 0.01)], weightDecay: 0.1, momentum: 0.5, centered: true) },
+                    [0.42180199767806, -0.95661554497681, 1.7548396945356, -0.105315800987342], tolerance: 1e-12)
+        assertClose(run { Adagrad(groups: [ParameterGroup(parameters: $0, learningRate: 0.1)], learningRateDecay: 0.1, weightDecay: 0.1, initialAccumulatorValue: 0.5) },
+                    [0.50376776970057, -1.004459413839798, 1.913756674724723, 0.151090589178262], tolerance: 1e-12)
+    }
+
+    func testParametersWithoutGradientsAreSkippedAndStateRoundTrips() {
+        let a = Tensor([1, 2] as [Double], shape: [2]).requiringGrad(), b = Tensor([3] as [Double], shape: [1]).requiringGrad()
+        let adam = Adam(parameters: [a, b], learningRate: 0.1)
+        a.grad = Tensor([1, 1] as [Double], shape: [2])
+        adam.step()
+        XCTAssertEqual(b.toDoubleArray(), [3])
+        let state = adam.stateTensors()
+        XCTAssertEqual(Set(state.keys), ["0.exp_avg", "0.exp_avg_sq", "0.step"])
+        let copy = Adam(parameters: [a, b], learningRate: 0.1)
+        copy.loadState(state)
+        XCTAssertEqual(copy.stateTensors()["0.exp_avg"]?.toDoubleArray(), state["0.exp_avg"]?.toDoubleArray())
+    }
+
+    func testSchedulersMatchTorch() {
+        func rates(_ schedule: LearningRateScheduler.Schedule) -> [Double] {
+            let optimizer = SGD(parameters: [Tensor.zeros([1]).requiringGrad()], learningRate: 0.5)
+            let scheduler = LearningRateScheduler(optimizer: optimizer, schedule: schedule)
+            var out: [Double] = []
+            for _ in 0..<7 { out.append(optimizer.learningRate); scheduler.step() }
+            return out
+        }
+        assertClose(rates(.step(stepSize: 2, gamma: 0.5)), [0.5, 0.5, 0.25, 0.25, 0.125, 0.125, 0.0625])
+        assertClose(rates(.multiStep(milestones: [1, 4], gamma: 0.1)), [0.5, 0.05, 0.05, 0.05, 0.005, 0.005, 0.005])
+        assertClose(rates(.exponential(gamma: 0.9)), [0.5, 0.45, 0.405, 0.3645, 0.32805, 0.295245, 0.2657205])
+        assertClose(rates(.cosineAnnealing(tMax: 5, etaMin: 0.01)),
+                    [0.5, 0.45320916362186214, 0.33070916362186215, 0.1792908363781379, 0.0567908363781379, 0.01, 0.05679083637813787])
+        assertClose(rates(.linear(startFactor: 0.25, endFactor: 1, totalIterations: 4)), [0.125, 0.21875, 0.3125, 0.40625, 0.5, 0.5, 0.5])
+    }
+}
+
+func assertClose(_ a: [Double], _ b: [Double], tolerance: Double = 1e-12, file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(a.count, b.count, file: file, line: line)
+    for (x, y) in zip(a, b) where Swift.abs(x - y) > tolerance * Swift.max(1, Swift.abs(y)) {
+        XCTFail("\(a) differs from \(b)", file: file, line: line); return
+    }
+}
