@@ -35,13 +35,18 @@ public struct MethodLoader: Sendable {
         }
         let effective = JSONDocument(file: document.file, root: root, sourceMap: document.sourceMap)
         let schemaIssues = validator.validate(effective)
-        if !schemaIssues.isEmpty || !overrideIssues.isEmpty {
-            return Outcome(file: path, spec: nil, issues: overrideIssues + schemaIssues)
-        }
         let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
         let spec = MethodSpec(document: effective, baseDirectory: base)
-        let references = effective.locate(ReferenceChecks(method: spec).issues)
-        return Outcome(file: path, spec: references.isEmpty ? spec : nil, issues: references)
+        // Cross-references are checked even when the schema found problems, so one run reports
+        // everything; findings inside parts the schema already rejected would only repeat them.
+        let rejected = schemaIssues.map(\.pointer)
+        let references = effective.locate(ReferenceChecks(method: spec).issues.filter { issue in
+            !rejected.contains { issue.pointer.tokens.starts(with: $0.tokens) }
+        })
+        let all = (overrideIssues + schemaIssues + references).sorted {
+            ($0.position.line, $0.position.column) < ($1.position.line, $1.position.column)
+        }
+        return Outcome(file: path, spec: all.isEmpty ? spec : nil, issues: all)
     }
 
     /// `root` with the value at `pointer` set (creating the last object member if needed).

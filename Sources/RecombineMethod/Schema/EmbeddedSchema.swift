@@ -3,6 +3,6127 @@
 /// The ontology's JSON Schema files, by path relative to `Schema/`.
 enum EmbeddedSchema {
     static let files: [String: String] = [
-        :
+        "cluster_assignment_strategy.json": #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "cluster_assignment_strategy.json",
+  "title": "Cluster-assignment strategy",
+  "description": "How samples are assigned to clusters for training targets and evaluation.",
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "type"
+  ],
+  "properties": {
+    "type": {
+      "description": "classifier: argmax of a classifier mapping; classical_clustering_in_feature_space_after_phase: k-means on the feature extractor's output when the named phase ends; feature_representation_centroid_similarity: similarity of features to (trainable) centroids.",
+      "type": "string",
+      "enum": [
+        "classifier",
+        "classical_clustering_in_feature_space_after_phase",
+        "feature_representation_centroid_similarity"
+      ]
+    },
+    "classifier_selection_criterion": {
+      "description": "Which classifier assigns clusters when there are several.",
+      "type": "string",
+      "default": "first_declared",
+      "enum": [
+        "highest_last_acc",
+        "highest_last_nmi",
+        "highest_last_ari",
+        "highest_average_acc",
+        "highest_average_nmi",
+        "highest_average_ari",
+        "average",
+        "name",
+        "first_declared"
+      ]
+    },
+    "classifier_name": {
+      "$ref": "common.json#/$defs/mapping_reference",
+      "description": "The classifier used when classifier_selection_criterion is name."
+    },
+    "centroid_initialization_classical_clustering_method": {
+      "description": "Classical clustering used to initialise centroids.",
+      "type": "string",
+      "default": "k_means",
+      "enum": [
+        "k_means"
+      ]
+    },
+    "centroid_initialization_classical_clustering_num_restarts": {
+      "$ref": "common.json#/$defs/positiveInteger",
+      "description": "k-means restarts (best inertia kept) for centroid initialisation.",
+      "default": 20
+    },
+    "centroid_recalculation_classical_clustering_method": {
+      "description": "Classical clustering used to recalculate centroids.",
+      "type": "string",
+      "default": "k_means",
+      "enum": [
+        "k_means"
+      ]
+    },
+    "centroid_recalculation_classical_clustering_num_restarts": {
+      "$ref": "common.json#/$defs/positiveInteger",
+      "description": "k-means restarts for centroid recalculation.",
+      "default": 20
+    },
+    "classical_clustering_method_after_phase": {
+      "description": "Classical clustering run after the phase.",
+      "type": "string",
+      "default": "k_means",
+      "enum": [
+        "k_means"
+      ]
+    },
+    "classical_clustering_in_feature_space_after_phase": {
+      "description": "The phase after which k-means assigns clusters.",
+      "type": "string",
+      "minLength": 1
+    },
+    "classical_clustering_in_feature_space_after_phase_num_restarts": {
+      "$ref": "common.json#/$defs/positiveInteger",
+      "description": "k-means restarts after the phase.",
+      "default": 20
+    },
+    "classical_clustering_after_phase": {
+      "description": "Alias of classical_clustering_in_feature_space_after_phase (the key the reference's code read).",
+      "type": "string",
+      "minLength": 1
+    },
+    "classical_clustering_after_phase_num_restarts": {
+      "$ref": "common.json#/$defs/positiveInteger",
+      "description": "Alias of classical_clustering_in_feature_space_after_phase_num_restarts.",
+      "default": 20
+    },
+    "associated_feature_extractor_name": {
+      "$ref": "common.json#/$defs/mapping_reference",
+      "description": "The feature extractor whose output is clustered (default: the first feature_extractor)."
+    },
+    "similarity_measure": {
+      "description": "Kernel between features and centroids: student_t (DEC's q with one degree of freedom) or gaussian (DKM's exp(−β‖z−μ‖²)).",
+      "type": "string",
+      "enum": [
+        "student_t",
+        "gaussian"
+      ]
+    },
+    "student_t_distance_power": {
+      "description": "student_t only: q ∝ (1 + ‖z−μ‖^power)⁻¹. 2 is DEC's kernel; the reference framework squared the squared distance (power 4), which reproduces its published numbers.",
+      "type": "number",
+      "default": 4.0,
+      "enum": [
+        2.0,
+        4.0
+      ]
+    },
+    "gaussian_similarity_measure_inverse_temperature": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "fixed_value": {
+          "description": "A constant β.",
+          "type": "number",
+          "exclusiveMinimum": 0
+        },
+        "annealing_initial_value": {
+          "description": "β at the start.",
+          "type": "number",
+          "exclusiveMinimum": 0
+        },
+        "annealing_final_value": {
+          "description": "β at the end.",
+          "type": "number",
+          "exclusiveMinimum": 0
+        },
+        "annealing_iterations_per_value": {
+          "$ref": "common.json#/$defs/positiveInteger",
+          "description": "Iterations between increases of β."
+        }
+      },
+      "description": "Inverse temperature β of the gaussian kernel: fixed_value, or annealed from annealing_initial_value to annealing_final_value (all three annealing keys).",
+      "oneOf": [
+        {
+          "required": [
+            "fixed_value"
+          ]
+        },
+        {
+          "required": [
+            "annealing_initial_value",
+            "annealing_final_value",
+            "annealing_iterations_per_value"
+          ]
+        }
+      ]
+    },
+    "centroid_initialization_strategy": {
+      "description": "How centroids start: k-means on the features, K random samples' features, U[0,1) noise, or a safetensors file.",
+      "type": "string",
+      "enum": [
+        "classical_clustering",
+        "random_feature_representations",
+        "random_uniform_noise",
+        "load_from_file"
+      ]
+    },
+    "centroid_recalculation_strategy": {
+      "description": "How centroids change: never, by k-means every centroid_recalculation_interval iterations, or by gradient steps (optimizes_centroids).",
+      "type": "string",
+      "default": "recalculation_by_design_pattern",
+      "enum": [
+        "fixed_centroids",
+        "classical_clustering",
+        "recalculation_by_design_pattern"
+      ]
+    },
+    "centroid_file_path": {
+      "description": "load_from_file: the centroid file (relative to the method file).",
+      "type": "string",
+      "minLength": 1
+    },
+    "centroid_recalculation_interval": {
+      "$ref": "common.json#/$defs/positiveInteger",
+      "description": "classical_clustering recalculation: iterations between recalculations."
+    },
+    "use_centroids_during_phases": {
+      "description": "Phases in which centroids exist and are used.",
+      "type": "array",
+      "default": [],
+      "items": {
+        "$ref": "common.json#/$defs/name"
+      }
+    }
+  },
+  "allOf": [
+    {
+      "if": {
+        "properties": {
+          "type": {
+            "const": "classical_clustering_in_feature_space_after_phase"
+          }
+        }
+      },
+      "then": {
+        "anyOf": [
+          {
+            "required": [
+              "classical_clustering_in_feature_space_after_phase"
+            ]
+          },
+          {
+            "required": [
+              "classical_clustering_after_phase"
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "type": {
+            "const": "feature_representation_centroid_similarity"
+          }
+        }
+      },
+      "then": {
+        "required": [
+          "similarity_measure",
+          "centroid_initialization_strategy",
+          "use_centroids_during_phases"
+        ]
+      }
+    },
+    {
+      "if": {
+        "required": [
+          "similarity_measure"
+        ],
+        "properties": {
+          "similarity_measure": {
+            "const": "gaussian"
+          }
+        }
+      },
+      "then": {
+        "required": [
+          "gaussian_similarity_measure_inverse_temperature"
+        ]
+      }
+    },
+    {
+      "if": {
+        "required": [
+          "centroid_initialization_strategy"
+        ],
+        "properties": {
+          "centroid_initialization_strategy": {
+            "const": "load_from_file"
+          }
+        }
+      },
+      "then": {
+        "required": [
+          "centroid_file_path"
+        ]
+      }
+    },
+    {
+      "if": {
+        "required": [
+          "centroid_recalculation_strategy"
+        ],
+        "properties": {
+          "centroid_recalculation_strategy": {
+            "const": "classical_clustering"
+          }
+        }
+      },
+      "then": {
+        "required": [
+          "centroid_recalculation_interval"
+        ]
+      }
+    },
+    {
+      "if": {
+        "required": [
+          "classifier_selection_criterion"
+        ],
+        "properties": {
+          "classifier_selection_criterion": {
+            "const": "name"
+          }
+        }
+      },
+      "then": {
+        "required": [
+          "classifier_name"
+        ]
+      }
+    }
+  ]
+}
+"""#,
+        "common.json": ##"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "common.json",
+  "title": "Shared definitions",
+  "description": "Building blocks the other schema files refer to: counts, names, sizes and the settings every design pattern shares.",
+  "$defs": {
+    "positiveInteger": {
+      "description": "A whole number ≥ 1.",
+      "type": "integer",
+      "minimum": 1
+    },
+    "nonNegativeInteger": {
+      "description": "A whole number ≥ 0.",
+      "type": "integer",
+      "minimum": 0
+    },
+    "name": {
+      "description": "A name other entries refer to.",
+      "type": "string",
+      "minLength": 1
+    },
+    "nameList": {
+      "description": "A list of names.",
+      "type": "array",
+      "items": {
+        "$ref": "#/$defs/name"
+      }
+    },
+    "probability": {
+      "description": "A probability in [0, 1].",
+      "type": "number",
+      "minimum": 0,
+      "maximum": 1
+    },
+    "positiveNumber": {
+      "description": "A number > 0.",
+      "type": "number",
+      "exclusiveMinimum": 0
+    },
+    "intOrPair": {
+      "description": "A size as one integer (used for both spatial dimensions) or a pair [height, width].",
+      "anyOf": [
+        {
+          "description": "One size for every dimension.",
+          "type": "integer",
+          "minimum": 0
+        },
+        {
+          "description": "[height, width].",
+          "type": "array",
+          "items": {
+            "description": "A size.",
+            "type": "integer",
+            "minimum": 0
+          },
+          "minItems": 2,
+          "maxItems": 2
+        }
+      ]
+    },
+    "numberPair": {
+      "description": "A pair of numbers [low, high].",
+      "type": "array",
+      "items": {
+        "description": "A bound.",
+        "type": "number"
+      },
+      "minItems": 2,
+      "maxItems": 2
+    },
+    "pattern_enabled": {
+      "description": "Whether this design pattern takes part; false skips it.",
+      "type": "boolean",
+      "default": true
+    },
+    "loss_report_interval": {
+      "description": "Report this pattern's running mean loss every n iterations. Omit to report nothing (the reference used −1 for off).",
+      "type": "integer",
+      "minimum": 1
+    },
+    "loss_weight": {
+      "description": "Factor the pattern's loss is multiplied by before it is added to its optimizer group's total.",
+      "type": "number",
+      "default": 1.0
+    },
+    "loss_optimizer_group_name": {
+      "description": "The optimizer group whose total loss this pattern's loss is added to (see optimizers[].group_name).",
+      "type": "string",
+      "default": "default",
+      "minLength": 1
+    },
+    "batch_augmentation_name": {
+      "description": "Name of a batch augmentation of the dataset (datasets[].batch_augmentations[].name) whose augmented batch this pattern uses instead of the plain batch.",
+      "type": "string",
+      "minLength": 1
+    },
+    "mapping_reference": {
+      "description": "Name of a mapping (mappings[].name).",
+      "type": "string",
+      "minLength": 1
+    }
+  }
+}
+"""##,
+        "dataset.json": ##"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "dataset.json",
+  "title": "Dataset",
+  "description": "A dataset entry, chosen by `dataset`: where the data comes from, how it is batched and augmented, and which phases run on it. Keys root/train/download are those of torchvision.",
+  "type": "object",
+  "oneOf": [
+    {
+      "$ref": "#/$defs/MNIST"
+    },
+    {
+      "$ref": "#/$defs/FashionMNIST"
+    },
+    {
+      "$ref": "#/$defs/USPS"
+    },
+    {
+      "$ref": "#/$defs/IDX"
+    },
+    {
+      "$ref": "#/$defs/CSV"
+    },
+    {
+      "$ref": "#/$defs/NPY"
+    },
+    {
+      "$ref": "#/$defs/GaussianMixture"
+    },
+    {
+      "$ref": "#/$defs/Blobs"
+    }
+  ],
+  "$defs": {
+    "MNIST": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "dataset",
+        "batch_size",
+        "num_clusters"
+      ],
+      "properties": {
+        "dataset": {
+          "description": "The dataset type.",
+          "type": "string",
+          "const": "MNIST"
+        },
+        "name": {
+          "description": "Name in logs and file names (default: the dataset type).",
+          "type": "string",
+          "minLength": 1
+        },
+        "order": {
+          "description": "Datasets run in ascending order (ties keep file order).",
+          "type": "number",
+          "default": 0
+        },
+        "enabled": {
+          "description": "false skips this dataset (the reference ignored this flag).",
+          "type": "boolean",
+          "default": true
+        },
+        "phases": {
+          "description": "Names of the phases to run on this dataset (default: all), run in phase order.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/name"
+          }
+        },
+        "batch_size": {
+          "$ref": "common.json#/$defs/positiveInteger",
+          "description": "Samples per training batch (incomplete last batches are dropped)."
+        },
+        "num_clusters": {
+          "description": "Number of clusters K; at least the number of classes in the labels.",
+          "type": "integer",
+          "minimum": 2
+        },
+        "transforms": {
+          "description": "Transforms applied to every sample (default: [ToTensor]).",
+          "type": "array",
+          "items": {
+            "$ref": "transform.json"
+          }
+        },
+        "batch_augmentations": {
+          "description": "Named augmented views of each batch, used by design patterns through batch_augmentation_name.",
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "name",
+              "transforms"
+            ],
+            "properties": {
+              "name": {
+                "$ref": "common.json#/$defs/name",
+                "description": "Name design patterns refer to."
+              },
+              "transforms": {
+                "description": "Transforms applied to each sample of the batch.",
+                "type": "array",
+                "items": {
+                  "$ref": "transform.json"
+                },
+                "minItems": 1
+              }
+            }
+          }
+        },
+        "reinitialize_mappings": {
+          "description": "Re-initialise all mappings (and forget centroids) before this dataset; false carries weights over.",
+          "type": "boolean",
+          "default": true
+        },
+        "shuffle": {
+          "description": "Shuffle the training order every epoch.",
+          "type": "boolean",
+          "default": false
+        },
+        "pin_memory": {
+          "description": "Accepted for compatibility; no effect on CPU.",
+          "type": "boolean",
+          "default": false
+        },
+        "num_workers": {
+          "description": "Accepted for compatibility; augmentation runs on the engine's threads.",
+          "type": "integer",
+          "default": 0,
+          "minimum": 0
+        },
+        "index_of_first_sample_to_use": {
+          "description": "First sample index used (inclusive); omit for 0.",
+          "type": "integer",
+          "minimum": 0
+        },
+        "index_of_last_sample_to_use": {
+          "description": "Last sample index used (inclusive); omit for the last sample.",
+          "type": "integer",
+          "minimum": 0
+        },
+        "root": {
+          "description": "Directory of the MNIST IDX files (flat, or torchvision's <root>/MNIST/raw/ layout); relative to the method file. If missing, the directory named by RECOMBINE_DATA or --data-root is searched.",
+          "type": "string",
+          "default": "data"
+        },
+        "train": {
+          "description": "The training split (true) or the test split (false).",
+          "type": "boolean",
+          "default": true
+        },
+        "download": {
+          "description": "Download the files from the public mirrors if absent (checked against SHA-256).",
+          "type": "boolean",
+          "default": false
+        }
+      },
+      "description": "MNIST handwritten digits, 28×28 gray, 60000 train / 10000 test, 10 classes."
+    },
+    "FashionMNIST": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "dataset",
+        "batch_size",
+        "num_clusters"
+      ],
+      "properties": {
+        "dataset": {
+          "description": "The dataset type.",
+          "type": "string",
+          "const": "FashionMNIST"
+        },
+        "name": {
+          "description": "Name in logs and file names (default: the dataset type).",
+          "type": "string",
+          "minLength": 1
+        },
+        "order": {
+          "description": "Datasets run in ascending order (ties keep file order).",
+          "type": "number",
+          "default": 0
+        },
+        "enabled": {
+          "description": "false skips this dataset (the reference ignored this flag).",
+          "type": "boolean",
+          "default": true
+        },
+        "phases": {
+          "description": "Names of the phases to run on this dataset (default: all), run in phase order.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/name"
+          }
+        },
+        "batch_size": {
+          "$ref": "common.json#/$defs/positiveInteger",
+          "description": "Samples per training batch (incomplete last batches are dropped)."
+        },
+        "num_clusters": {
+          "description": "Number of clusters K; at least the number of classes in the labels.",
+          "type": "integer",
+          "minimum": 2
+        },
+        "transforms": {
+          "description": "Transforms applied to every sample (default: [ToTensor]).",
+          "type": "array",
+          "items": {
+            "$ref": "transform.json"
+          }
+        },
+        "batch_augmentations": {
+          "description": "Named augmented views of each batch, used by design patterns through batch_augmentation_name.",
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "name",
+              "transforms"
+            ],
+            "properties": {
+              "name": {
+                "$ref": "common.json#/$defs/name",
+                "description": "Name design patterns refer to."
+              },
+              "transforms": {
+                "description": "Transforms applied to each sample of the batch.",
+                "type": "array",
+                "items": {
+                  "$ref": "transform.json"
+                },
+                "minItems": 1
+              }
+            }
+          }
+        },
+        "reinitialize_mappings": {
+          "description": "Re-initialise all mappings (and forget centroids) before this dataset; false carries weights over.",
+          "type": "boolean",
+          "default": true
+        },
+        "shuffle": {
+          "description": "Shuffle the training order every epoch.",
+          "type": "boolean",
+          "default": false
+        },
+        "pin_memory": {
+          "description": "Accepted for compatibility; no effect on CPU.",
+          "type": "boolean",
+          "default": false
+        },
+        "num_workers": {
+          "description": "Accepted for compatibility; augmentation runs on the engine's threads.",
+          "type": "integer",
+          "default": 0,
+          "minimum": 0
+        },
+        "index_of_first_sample_to_use": {
+          "description": "First sample index used (inclusive); omit for 0.",
+          "type": "integer",
+          "minimum": 0
+        },
+        "index_of_last_sample_to_use": {
+          "description": "Last sample index used (inclusive); omit for the last sample.",
+          "type": "integer",
+          "minimum": 0
+        },
+        "root": {
+          "description": "Directory of the FashionMNIST IDX files (flat, or torchvision's <root>/FashionMNIST/raw/ layout); relative to the method file. If missing, the directory named by RECOMBINE_DATA or --data-root is searched.",
+          "type": "string",
+          "default": "data"
+        },
+        "train": {
+          "description": "The training split (true) or the test split (false).",
+          "type": "boolean",
+          "default": true
+        },
+        "download": {
+          "description": "Download the files from the public mirrors if absent (checked against SHA-256).",
+          "type": "boolean",
+          "default": false
+        }
+      },
+      "description": "Fashion-MNIST articles, 28×28 gray, 60000 train / 10000 test, 10 classes."
+    },
+    "USPS": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "dataset",
+        "batch_size",
+        "num_clusters"
+      ],
+      "properties": {
+        "dataset": {
+          "description": "The dataset type.",
+          "type": "string",
+          "const": "USPS"
+        },
+        "name": {
+          "description": "Name in logs and file names (default: the dataset type).",
+          "type": "string",
+          "minLength": 1
+        },
+        "order": {
+          "description": "Datasets run in ascending order (ties keep file order).",
+          "type": "number",
+          "default": 0
+        },
+        "enabled": {
+          "description": "false skips this dataset (the reference ignored this flag).",
+          "type": "boolean",
+          "default": true
+        },
+        "phases": {
+          "description": "Names of the phases to run on this dataset (default: all), run in phase order.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/name"
+          }
+        },
+        "batch_size": {
+          "$ref": "common.json#/$defs/positiveInteger",
+          "description": "Samples per training batch (incomplete last batches are dropped)."
+        },
+        "num_clusters": {
+          "description": "Number of clusters K; at least the number of classes in the labels.",
+          "type": "integer",
+          "minimum": 2
+        },
+        "transforms": {
+          "description": "Transforms applied to every sample (default: [ToTensor]).",
+          "type": "array",
+          "items": {
+            "$ref": "transform.json"
+          }
+        },
+        "batch_augmentations": {
+          "description": "Named augmented views of each batch, used by design patterns through batch_augmentation_name.",
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "name",
+              "transforms"
+            ],
+            "properties": {
+              "name": {
+                "$ref": "common.json#/$defs/name",
+                "description": "Name design patterns refer to."
+              },
+              "transforms": {
+                "description": "Transforms applied to each sample of the batch.",
+                "type": "array",
+                "items": {
+                  "$ref": "transform.json"
+                },
+                "minItems": 1
+              }
+            }
+          }
+        },
+        "reinitialize_mappings": {
+          "description": "Re-initialise all mappings (and forget centroids) before this dataset; false carries weights over.",
+          "type": "boolean",
+          "default": true
+        },
+        "shuffle": {
+          "description": "Shuffle the training order every epoch.",
+          "type": "boolean",
+          "default": false
+        },
+        "pin_memory": {
+          "description": "Accepted for compatibility; no effect on CPU.",
+          "type": "boolean",
+          "default": false
+        },
+        "num_workers": {
+          "description": "Accepted for compatibility; augmentation runs on the engine's threads.",
+          "type": "integer",
+          "default": 0,
+          "minimum": 0
+        },
+        "index_of_first_sample_to_use": {
+          "description": "First sample index used (inclusive); omit for 0.",
+          "type": "integer",
+          "minimum": 0
+        },
+        "index_of_last_sample_to_use": {
+          "description": "Last sample index used (inclusive); omit for the last sample.",
+          "type": "integer",
+          "minimum": 0
+        },
+        "root": {
+          "description": "Directory of the USPS IDX files (flat, or torchvision's <root>/USPS/raw/ layout); relative to the method file. If missing, the directory named by RECOMBINE_DATA or --data-root is searched.",
+          "type": "string",
+          "default": "data"
+        },
+        "train": {
+          "description": "The training split (true) or the test split (false).",
+          "type": "boolean",
+          "default": true
+        },
+        "download": {
+          "description": "Download the files from the public mirrors if absent (checked against SHA-256).",
+          "type": "boolean",
+          "default": false
+        }
+      },
+      "description": "USPS handwritten digits, 16×16 gray, 7291 train / 2007 test, 10 classes."
+    },
+    "IDX": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "dataset",
+        "batch_size",
+        "num_clusters",
+        "images_file"
+      ],
+      "properties": {
+        "dataset": {
+          "description": "The dataset type.",
+          "type": "string",
+          "const": "IDX"
+        },
+        "name": {
+          "description": "Name in logs and file names (default: the dataset type).",
+          "type": "string",
+          "minLength": 1
+        },
+        "order": {
+          "description": "Datasets run in ascending order (ties keep file order).",
+          "type": "number",
+          "default": 0
+        },
+        "enabled": {
+          "description": "false skips this dataset (the reference ignored this flag).",
+          "type": "boolean",
+          "default": true
+        },
+        "phases": {
+          "description": "Names of the phases to run on this dataset (default: all), run in phase order.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/name"
+          }
+        },
+        "batch_size": {
+          "$ref": "common.json#/$defs/positiveInteger",
+          "description": "Samples per training batch (incomplete last batches are dropped)."
+        },
+        "num_clusters": {
+          "description": "Number of clusters K; at least the number of classes in the labels.",
+          "type": "integer",
+          "minimum": 2
+        },
+        "transforms": {
+          "description": "Transforms applied to every sample (default: [ToTensor]).",
+          "type": "array",
+          "items": {
+            "$ref": "transform.json"
+          }
+        },
+        "batch_augmentations": {
+          "description": "Named augmented views of each batch, used by design patterns through batch_augmentation_name.",
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "name",
+              "transforms"
+            ],
+            "properties": {
+              "name": {
+                "$ref": "common.json#/$defs/name",
+                "description": "Name design patterns refer to."
+              },
+              "transforms": {
+                "description": "Transforms applied to each sample of the batch.",
+                "type": "array",
+                "items": {
+                  "$ref": "transform.json"
+                },
+                "minItems": 1
+              }
+            }
+          }
+        },
+        "reinitialize_mappings": {
+          "description": "Re-initialise all mappings (and forget centroids) before this dataset; false carries weights over.",
+          "type": "boolean",
+          "default": true
+        },
+        "shuffle": {
+          "description": "Shuffle the training order every epoch.",
+          "type": "boolean",
+          "default": false
+        },
+        "pin_memory": {
+          "description": "Accepted for compatibility; no effect on CPU.",
+          "type": "boolean",
+          "default": false
+        },
+        "num_workers": {
+          "description": "Accepted for compatibility; augmentation runs on the engine's threads.",
+          "type": "integer",
+          "default": 0,
+          "minimum": 0
+        },
+        "index_of_first_sample_to_use": {
+          "description": "First sample index used (inclusive); omit for 0.",
+          "type": "integer",
+          "minimum": 0
+        },
+        "index_of_last_sample_to_use": {
+          "description": "Last sample index used (inclusive); omit for the last sample.",
+          "type": "integer",
+          "minimum": 0
+        },
+        "root": {
+          "description": "Directory the file names are relative to (relative to the method file).",
+          "type": "string",
+          "default": "."
+        },
+        "images_file": {
+          "description": "The image IDX file.",
+          "type": "string",
+          "minLength": 1
+        },
+        "labels_file": {
+          "description": "The label IDX file (omit for unlabelled data: evaluation is skipped).",
+          "type": "string",
+          "minLength": 1
+        }
+      },
+      "description": "Any IDX image (and optional label) file pair, gzip-compressed or not."
+    },
+    "CSV": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "dataset",
+        "batch_size",
+        "num_clusters",
+        "path"
+      ],
+      "properties": {
+        "dataset": {
+          "description": "The dataset type.",
+          "type": "string",
+          "const": "CSV"
+        },
+        "name": {
+          "description": "Name in logs and file names (default: the dataset type).",
+          "type": "string",
+          "minLength": 1
+        },
+        "order": {
+          "description": "Datasets run in ascending order (ties keep file order).",
+          "type": "number",
+          "default": 0
+        },
+        "enabled": {
+          "description": "false skips this dataset (the reference ignored this flag).",
+          "type": "boolean",
+          "default": true
+        },
+        "phases": {
+          "description": "Names of the phases to run on this dataset (default: all), run in phase order.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/name"
+          }
+        },
+        "batch_size": {
+          "$ref": "common.json#/$defs/positiveInteger",
+          "description": "Samples per training batch (incomplete last batches are dropped)."
+        },
+        "num_clusters": {
+          "description": "Number of clusters K; at least the number of classes in the labels.",
+          "type": "integer",
+          "minimum": 2
+        },
+        "transforms": {
+          "description": "Transforms applied to every sample (default: [ToTensor]).",
+          "type": "array",
+          "items": {
+            "$ref": "transform.json"
+          }
+        },
+        "batch_augmentations": {
+          "description": "Named augmented views of each batch, used by design patterns through batch_augmentation_name.",
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "name",
+              "transforms"
+            ],
+            "properties": {
+              "name": {
+                "$ref": "common.json#/$defs/name",
+                "description": "Name design patterns refer to."
+              },
+              "transforms": {
+                "description": "Transforms applied to each sample of the batch.",
+                "type": "array",
+                "items": {
+                  "$ref": "transform.json"
+                },
+                "minItems": 1
+              }
+            }
+          }
+        },
+        "reinitialize_mappings": {
+          "description": "Re-initialise all mappings (and forget centroids) before this dataset; false carries weights over.",
+          "type": "boolean",
+          "default": true
+        },
+        "shuffle": {
+          "description": "Shuffle the training order every epoch.",
+          "type": "boolean",
+          "default": false
+        },
+        "pin_memory": {
+          "description": "Accepted for compatibility; no effect on CPU.",
+          "type": "boolean",
+          "default": false
+        },
+        "num_workers": {
+          "description": "Accepted for compatibility; augmentation runs on the engine's threads.",
+          "type": "integer",
+          "default": 0,
+          "minimum": 0
+        },
+        "index_of_first_sample_to_use": {
+          "description": "First sample index used (inclusive); omit for 0.",
+          "type": "integer",
+          "minimum": 0
+        },
+        "index_of_last_sample_to_use": {
+          "description": "Last sample index used (inclusive); omit for the last sample.",
+          "type": "integer",
+          "minimum": 0
+        },
+        "path": {
+          "description": "The CSV file (relative to the method file).",
+          "type": "string",
+          "minLength": 1
+        },
+        "label_column": {
+          "description": "Column holding the labels (index from 0, or header name); omit for unlabelled data.",
+          "anyOf": [
+            {
+              "description": "Index.",
+              "type": "integer",
+              "minimum": 0
+            },
+            {
+              "description": "Header name.",
+              "type": "string",
+              "minLength": 1
+            }
+          ]
+        },
+        "labels_path": {
+          "description": "A separate file of integer labels, one per line.",
+          "type": "string",
+          "minLength": 1
+        },
+        "delimiter": {
+          "description": "Field separator.",
+          "type": "string",
+          "default": ",",
+          "minLength": 1
+        },
+        "header": {
+          "description": "Whether the first row is a header; auto detects non-numeric fields.",
+          "default": "auto",
+          "anyOf": [
+            {
+              "description": "Explicit.",
+              "type": "boolean"
+            },
+            {
+              "description": "Detect.",
+              "type": "string",
+              "enum": [
+                "auto"
+              ]
+            }
+          ]
+        }
+      },
+      "description": "A numeric feature matrix, one sample per row."
+    },
+    "NPY": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "dataset",
+        "batch_size",
+        "num_clusters",
+        "path"
+      ],
+      "properties": {
+        "dataset": {
+          "description": "The dataset type.",
+          "type": "string",
+          "const": "NPY"
+        },
+        "name": {
+          "description": "Name in logs and file names (default: the dataset type).",
+          "type": "string",
+          "minLength": 1
+        },
+        "order": {
+          "description": "Datasets run in ascending order (ties keep file order).",
+          "type": "number",
+          "default": 0
+        },
+        "enabled": {
+          "description": "false skips this dataset (the reference ignored this flag).",
+          "type": "boolean",
+          "default": true
+        },
+        "phases": {
+          "description": "Names of the phases to run on this dataset (default: all), run in phase order.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/name"
+          }
+        },
+        "batch_size": {
+          "$ref": "common.json#/$defs/positiveInteger",
+          "description": "Samples per training batch (incomplete last batches are dropped)."
+        },
+        "num_clusters": {
+          "description": "Number of clusters K; at least the number of classes in the labels.",
+          "type": "integer",
+          "minimum": 2
+        },
+        "transforms": {
+          "description": "Transforms applied to every sample (default: [ToTensor]).",
+          "type": "array",
+          "items": {
+            "$ref": "transform.json"
+          }
+        },
+        "batch_augmentations": {
+          "description": "Named augmented views of each batch, used by design patterns through batch_augmentation_name.",
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "name",
+              "transforms"
+            ],
+            "properties": {
+              "name": {
+                "$ref": "common.json#/$defs/name",
+                "description": "Name design patterns refer to."
+              },
+              "transforms": {
+                "description": "Transforms applied to each sample of the batch.",
+                "type": "array",
+                "items": {
+                  "$ref": "transform.json"
+                },
+                "minItems": 1
+              }
+            }
+          }
+        },
+        "reinitialize_mappings": {
+          "description": "Re-initialise all mappings (and forget centroids) before this dataset; false carries weights over.",
+          "type": "boolean",
+          "default": true
+        },
+        "shuffle": {
+          "description": "Shuffle the training order every epoch.",
+          "type": "boolean",
+          "default": false
+        },
+        "pin_memory": {
+          "description": "Accepted for compatibility; no effect on CPU.",
+          "type": "boolean",
+          "default": false
+        },
+        "num_workers": {
+          "description": "Accepted for compatibility; augmentation runs on the engine's threads.",
+          "type": "integer",
+          "default": 0,
+          "minimum": 0
+        },
+        "index_of_first_sample_to_use": {
+          "description": "First sample index used (inclusive); omit for 0.",
+          "type": "integer",
+          "minimum": 0
+        },
+        "index_of_last_sample_to_use": {
+          "description": "Last sample index used (inclusive); omit for the last sample.",
+          "type": "integer",
+          "minimum": 0
+        },
+        "path": {
+          "description": "The .npy file (relative to the method file).",
+          "type": "string",
+          "minLength": 1
+        },
+        "labels_path": {
+          "description": "A .npy array of N integer labels.",
+          "type": "string",
+          "minLength": 1
+        }
+      },
+      "description": "A NumPy .npy feature array [N, …] (float32, float64 or uint8; C order)."
+    },
+    "GaussianMixture": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "dataset",
+        "batch_size",
+        "num_clusters"
+      ],
+      "properties": {
+        "dataset": {
+          "description": "The dataset type.",
+          "type": "string",
+          "const": "GaussianMixture"
+        },
+        "name": {
+          "description": "Name in logs and file names (default: the dataset type).",
+          "type": "string",
+          "minLength": 1
+        },
+        "order": {
+          "description": "Datasets run in ascending order (ties keep file order).",
+          "type": "number",
+          "default": 0
+        },
+        "enabled": {
+          "description": "false skips this dataset (the reference ignored this flag).",
+          "type": "boolean",
+          "default": true
+        },
+        "phases": {
+          "description": "Names of the phases to run on this dataset (default: all), run in phase order.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/name"
+          }
+        },
+        "batch_size": {
+          "$ref": "common.json#/$defs/positiveInteger",
+          "description": "Samples per training batch (incomplete last batches are dropped)."
+        },
+        "num_clusters": {
+          "description": "Number of clusters K; at least the number of classes in the labels.",
+          "type": "integer",
+          "minimum": 2
+        },
+        "transforms": {
+          "description": "Transforms applied to every sample (default: [ToTensor]).",
+          "type": "array",
+          "items": {
+            "$ref": "transform.json"
+          }
+        },
+        "batch_augmentations": {
+          "description": "Named augmented views of each batch, used by design patterns through batch_augmentation_name.",
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "name",
+              "transforms"
+            ],
+            "properties": {
+              "name": {
+                "$ref": "common.json#/$defs/name",
+                "description": "Name design patterns refer to."
+              },
+              "transforms": {
+                "description": "Transforms applied to each sample of the batch.",
+                "type": "array",
+                "items": {
+                  "$ref": "transform.json"
+                },
+                "minItems": 1
+              }
+            }
+          }
+        },
+        "reinitialize_mappings": {
+          "description": "Re-initialise all mappings (and forget centroids) before this dataset; false carries weights over.",
+          "type": "boolean",
+          "default": true
+        },
+        "shuffle": {
+          "description": "Shuffle the training order every epoch.",
+          "type": "boolean",
+          "default": false
+        },
+        "pin_memory": {
+          "description": "Accepted for compatibility; no effect on CPU.",
+          "type": "boolean",
+          "default": false
+        },
+        "num_workers": {
+          "description": "Accepted for compatibility; augmentation runs on the engine's threads.",
+          "type": "integer",
+          "default": 0,
+          "minimum": 0
+        },
+        "index_of_first_sample_to_use": {
+          "description": "First sample index used (inclusive); omit for 0.",
+          "type": "integer",
+          "minimum": 0
+        },
+        "index_of_last_sample_to_use": {
+          "description": "Last sample index used (inclusive); omit for the last sample.",
+          "type": "integer",
+          "minimum": 0
+        },
+        "preset": {
+          "description": "A predefined mixture.",
+          "type": "string",
+          "enum": [
+            "three_gaussians"
+          ]
+        },
+        "num_samples_per_component": {
+          "description": "Samples drawn from each component.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/positiveInteger"
+          },
+          "minItems": 1
+        },
+        "means": {
+          "description": "Component means (all of one dimension).",
+          "type": "array",
+          "items": {
+            "description": "A mean vector.",
+            "type": "array",
+            "items": {
+              "description": "Coordinate.",
+              "type": "number"
+            },
+            "minItems": 1
+          },
+          "minItems": 1
+        },
+        "std": {
+          "description": "Standard deviation of every component, or one per component.",
+          "default": 1.0,
+          "anyOf": [
+            {
+              "description": "Shared.",
+              "type": "number",
+              "exclusiveMinimum": 0
+            },
+            {
+              "description": "Per component.",
+              "type": "array",
+              "items": {
+                "description": "σ.",
+                "type": "number",
+                "exclusiveMinimum": 0
+              },
+              "minItems": 1
+            }
+          ]
+        },
+        "seed": {
+          "$ref": "common.json#/$defs/nonNegativeInteger",
+          "description": "Seed of the draw.",
+          "default": 0
+        }
+      },
+      "description": "Synthetic Gaussian clusters in any dimension, seeded. preset three_gaussians is the k-means teaching set: 2000 points N(0, I₂), 1500 points N(0, I₂)+13 and 1000 points (N(0, I₂)+6)·A with A = 3·(U[0,1)−0.2).",
+      "oneOf": [
+        {
+          "required": [
+            "preset"
+          ]
+        },
+        {
+          "required": [
+            "num_samples_per_component",
+            "means"
+          ]
+        }
+      ]
+    },
+    "Blobs": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "dataset",
+        "batch_size",
+        "num_clusters"
+      ],
+      "properties": {
+        "dataset": {
+          "description": "The dataset type.",
+          "type": "string",
+          "const": "Blobs"
+        },
+        "name": {
+          "description": "Name in logs and file names (default: the dataset type).",
+          "type": "string",
+          "minLength": 1
+        },
+        "order": {
+          "description": "Datasets run in ascending order (ties keep file order).",
+          "type": "number",
+          "default": 0
+        },
+        "enabled": {
+          "description": "false skips this dataset (the reference ignored this flag).",
+          "type": "boolean",
+          "default": true
+        },
+        "phases": {
+          "description": "Names of the phases to run on this dataset (default: all), run in phase order.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/name"
+          }
+        },
+        "batch_size": {
+          "$ref": "common.json#/$defs/positiveInteger",
+          "description": "Samples per training batch (incomplete last batches are dropped)."
+        },
+        "num_clusters": {
+          "description": "Number of clusters K; at least the number of classes in the labels.",
+          "type": "integer",
+          "minimum": 2
+        },
+        "transforms": {
+          "description": "Transforms applied to every sample (default: [ToTensor]).",
+          "type": "array",
+          "items": {
+            "$ref": "transform.json"
+          }
+        },
+        "batch_augmentations": {
+          "description": "Named augmented views of each batch, used by design patterns through batch_augmentation_name.",
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "name",
+              "transforms"
+            ],
+            "properties": {
+              "name": {
+                "$ref": "common.json#/$defs/name",
+                "description": "Name design patterns refer to."
+              },
+              "transforms": {
+                "description": "Transforms applied to each sample of the batch.",
+                "type": "array",
+                "items": {
+                  "$ref": "transform.json"
+                },
+                "minItems": 1
+              }
+            }
+          }
+        },
+        "reinitialize_mappings": {
+          "description": "Re-initialise all mappings (and forget centroids) before this dataset; false carries weights over.",
+          "type": "boolean",
+          "default": true
+        },
+        "shuffle": {
+          "description": "Shuffle the training order every epoch.",
+          "type": "boolean",
+          "default": false
+        },
+        "pin_memory": {
+          "description": "Accepted for compatibility; no effect on CPU.",
+          "type": "boolean",
+          "default": false
+        },
+        "num_workers": {
+          "description": "Accepted for compatibility; augmentation runs on the engine's threads.",
+          "type": "integer",
+          "default": 0,
+          "minimum": 0
+        },
+        "index_of_first_sample_to_use": {
+          "description": "First sample index used (inclusive); omit for 0.",
+          "type": "integer",
+          "minimum": 0
+        },
+        "index_of_last_sample_to_use": {
+          "description": "Last sample index used (inclusive); omit for the last sample.",
+          "type": "integer",
+          "minimum": 0
+        },
+        "n_samples": {
+          "$ref": "common.json#/$defs/positiveInteger",
+          "description": "Total samples (split evenly).",
+          "default": 100
+        },
+        "n_features": {
+          "$ref": "common.json#/$defs/positiveInteger",
+          "description": "Dimensions.",
+          "default": 2
+        },
+        "centers": {
+          "description": "Number of centres (drawn uniformly in center_box) or the centres themselves.",
+          "default": 3,
+          "anyOf": [
+            {
+              "description": "Count.",
+              "type": "integer",
+              "minimum": 1
+            },
+            {
+              "description": "Centres.",
+              "type": "array",
+              "items": {
+                "description": "A centre.",
+                "type": "array",
+                "items": {
+                  "description": "Coordinate.",
+                  "type": "number"
+                },
+                "minItems": 1
+              },
+              "minItems": 1
+            }
+          ]
+        },
+        "cluster_std": {
+          "description": "Standard deviation of each blob.",
+          "type": "number",
+          "default": 1.0,
+          "exclusiveMinimum": 0
+        },
+        "center_box": {
+          "$ref": "common.json#/$defs/numberPair",
+          "description": "Bounding box of random centres.",
+          "default": [
+            -10.0,
+            10.0
+          ]
+        },
+        "seed": {
+          "$ref": "common.json#/$defs/nonNegativeInteger",
+          "description": "Seed of the draw.",
+          "default": 0
+        }
+      },
+      "description": "Isotropic Gaussian blobs like scikit-learn's make_blobs, seeded."
+    }
+  }
+}
+"""##,
+        "design_pattern.json": #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "design_pattern.json",
+  "title": "Design pattern",
+  "description": "A design pattern of a phase, chosen by `pattern`; see Schema/design_patterns/ or `recombine patterns`.",
+  "type": "object",
+  "oneOf": [
+    {
+      "$ref": "design_patterns/training_feature_extractor_through_reconstruction_of_samples.json"
+    },
+    {
+      "$ref": "design_patterns/encouraging_cluster_formation_by_minimizing_divergence_between_current_and_target_cluster_assignment_distribution.json"
+    },
+    {
+      "$ref": "design_patterns/learning_feature_representations_by_using_contrastive_learning_and_data_augmentation.json"
+    },
+    {
+      "$ref": "design_patterns/learning_invariance_to_transformations_by_using_assignment_statistics_vectors_and_data_augmentation.json"
+    },
+    {
+      "$ref": "design_patterns/preventing_cluster_degeneracy_by_maximizing_entropy_of_soft_assignments.json"
+    },
+    {
+      "$ref": "design_patterns/training_feature_extractor_by_using_adversarial_interpolation.json"
+    },
+    {
+      "$ref": "design_patterns/facilitating_training_of_feature_extractor_by_using_layer_wise_pretraining.json"
+    },
+    {
+      "$ref": "design_patterns/encouraging_cluster_formation_by_reinforcing_current_assignments_of_samples_to_clusters.json"
+    }
+  ]
+}
+"""#,
+        "design_patterns/encouraging_cluster_formation_by_minimizing_divergence_between_current_and_target_cluster_assignment_distribution.json": #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "design_patterns/encouraging_cluster_formation_by_minimizing_divergence_between_current_and_target_cluster_assignment_distribution.json",
+  "title": "DEC target distribution (KL)",
+  "description": "DEC's self-training: target p_ij = (q_ij² / f_j) / Σ_j' (q_ij'² / f_j'), f_j = Σ_i q_ij, recomputed on the whole dataset every target_distribution_recalculation_interval iterations; L = KL(P ‖ Q) (batchmean).",
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "pattern",
+    "target_distribution_recalculation_interval"
+  ],
+  "properties": {
+    "pattern": {
+      "description": "The design pattern.",
+      "type": "string",
+      "const": "encouraging_cluster_formation_by_minimizing_divergence_between_current_and_target_cluster_assignment_distribution"
+    },
+    "enabled": {
+      "$ref": "../common.json#/$defs/pattern_enabled"
+    },
+    "loss_report_interval": {
+      "$ref": "../common.json#/$defs/loss_report_interval"
+    },
+    "classifier_name": {
+      "$ref": "../common.json#/$defs/mapping_reference",
+      "description": "The classifier (or centroid strategy when omitted) giving q."
+    },
+    "target_distribution_recalculation_interval": {
+      "$ref": "../common.json#/$defs/positiveInteger",
+      "description": "Iterations between recomputations of the target distribution P."
+    },
+    "loss_weight": {
+      "$ref": "../common.json#/$defs/loss_weight",
+      "default": 1.0
+    },
+    "apply_loss_weight": {
+      "description": "Multiply the loss by loss_weight. The reference framework read a misspelt key and always used weight 1; set false to reproduce its numbers.",
+      "type": "boolean",
+      "default": true
+    },
+    "loss_optimizer_group_name": {
+      "$ref": "../common.json#/$defs/loss_optimizer_group_name",
+      "default": "default"
+    },
+    "batch_augmentation_name": {
+      "$ref": "../common.json#/$defs/batch_augmentation_name",
+      "description": "Use this batch augmentation's view instead of the plain batch."
+    }
+  }
+}
+"""#,
+        "design_patterns/encouraging_cluster_formation_by_reinforcing_current_assignments_of_samples_to_clusters.json": #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "design_patterns/encouraging_cluster_formation_by_reinforcing_current_assignments_of_samples_to_clusters.json",
+  "title": "Reinforcing current assignments (DKM/DCN family)",
+  "description": "Pulls sample representations towards their clusters' representations: L = Σ over selected (sample, cluster) pairs of weight · loss(sample representation, cluster representation).",
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "pattern",
+    "loss_type",
+    "sample_selection_criterion",
+    "cluster_selection_criterion",
+    "sample_representation",
+    "cluster_representation"
+  ],
+  "properties": {
+    "pattern": {
+      "description": "The design pattern.",
+      "type": "string",
+      "enum": [
+        "encouraging_cluster_formation_by_reinforcing_current_assignments_of_samples_to_clusters",
+        "encouraging_cluster_formation_by_reinforcing_current_assignment_of_samples_to_clusters"
+      ]
+    },
+    "enabled": {
+      "$ref": "../common.json#/$defs/pattern_enabled"
+    },
+    "loss_report_interval": {
+      "$ref": "../common.json#/$defs/loss_report_interval"
+    },
+    "classifier_name": {
+      "$ref": "../common.json#/$defs/mapping_reference",
+      "description": "The classifier (or centroid strategy when omitted)."
+    },
+    "loss_type": {
+      "description": "Squared distance, or cross-entropy against pseudo-labels.",
+      "type": "string",
+      "enum": [
+        "l2",
+        "cross_entropy"
+      ]
+    },
+    "sample_selection_criterion": {
+      "description": "Which samples take part.",
+      "type": "string",
+      "enum": [
+        "all_samples",
+        "threshold_on_feature_representation_distance_to_centroid",
+        "threshold_on_soft_assignment_to_cluster"
+      ]
+    },
+    "threshold_on_feature_representation_distance_to_centroid": {
+      "description": "Samples farther than this from the centroid are skipped.",
+      "type": "number",
+      "minimum": 0
+    },
+    "threshold_on_soft_assignment_to_cluster": {
+      "description": "Samples whose soft assignment is below this are skipped.",
+      "type": "number",
+      "minimum": 0,
+      "maximum": 1
+    },
+    "cluster_selection_criterion": {
+      "description": "Which clusters each sample is paired with.",
+      "type": "string",
+      "enum": [
+        "all_clusters",
+        "nearest_centroid",
+        "argmax_of_soft_assignments"
+      ]
+    },
+    "sample_cluster_pair_loss_weighting_term": {
+      "description": "Weight of each pair.",
+      "type": "string",
+      "default": "unit",
+      "enum": [
+        "unit",
+        "l2_distance_of_feature_representation_to_centroid",
+        "gaussian_kernel_based_similarity_of_feature_representation_to_centroid",
+        "soft_assignment_of_sample_to_cluster"
+      ]
+    },
+    "sample_representation": {
+      "description": "What represents a sample.",
+      "type": "string",
+      "enum": [
+        "original_sample",
+        "decoder_reconstructed_sample",
+        "feature_representation",
+        "soft_assignments"
+      ]
+    },
+    "associated_feature_extractor_name": {
+      "$ref": "../common.json#/$defs/mapping_reference",
+      "description": "The feature extractor (default: the first feature_extractor)."
+    },
+    "associated_encoder_name": {
+      "$ref": "../common.json#/$defs/mapping_reference",
+      "description": "The encoder (for decoded representations)."
+    },
+    "associated_decoder_name": {
+      "$ref": "../common.json#/$defs/mapping_reference",
+      "description": "The decoder (for decoded representations)."
+    },
+    "cluster_representation": {
+      "description": "What represents a cluster.",
+      "type": "string",
+      "enum": [
+        "centroid",
+        "centroid_processed_by_decoder",
+        "pseudolabel"
+      ]
+    },
+    "loss_weight": {
+      "$ref": "../common.json#/$defs/loss_weight",
+      "default": 1.0
+    },
+    "loss_optimizer_group_name": {
+      "$ref": "../common.json#/$defs/loss_optimizer_group_name",
+      "default": "default"
+    },
+    "batch_augmentation_name": {
+      "$ref": "../common.json#/$defs/batch_augmentation_name",
+      "description": "Use this batch augmentation's view instead of the plain batch."
+    }
+  },
+  "allOf": [
+    {
+      "if": {
+        "properties": {
+          "sample_selection_criterion": {
+            "const": "all_samples"
+          }
+        }
+      },
+      "then": {
+        "properties": {
+          "threshold_on_feature_representation_distance_to_centroid": false,
+          "threshold_on_soft_assignment_to_cluster": false
+        }
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "sample_selection_criterion": {
+            "const": "threshold_on_feature_representation_distance_to_centroid"
+          }
+        }
+      },
+      "then": {
+        "required": [
+          "threshold_on_feature_representation_distance_to_centroid"
+        ],
+        "properties": {
+          "threshold_on_soft_assignment_to_cluster": false
+        }
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "sample_selection_criterion": {
+            "const": "threshold_on_soft_assignment_to_cluster"
+          }
+        }
+      },
+      "then": {
+        "required": [
+          "threshold_on_soft_assignment_to_cluster"
+        ],
+        "properties": {
+          "threshold_on_feature_representation_distance_to_centroid": false
+        }
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "sample_representation": {
+            "const": "original_sample"
+          }
+        }
+      },
+      "then": {
+        "properties": {
+          "cluster_representation": {
+            "const": "centroid_processed_by_decoder"
+          }
+        }
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "sample_representation": {
+            "const": "decoder_reconstructed_sample"
+          }
+        }
+      },
+      "then": {
+        "properties": {
+          "cluster_representation": {
+            "const": "centroid_processed_by_decoder"
+          }
+        }
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "sample_representation": {
+            "const": "feature_representation"
+          }
+        }
+      },
+      "then": {
+        "properties": {
+          "cluster_representation": {
+            "const": "centroid"
+          }
+        }
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "sample_representation": {
+            "const": "soft_assignments"
+          }
+        }
+      },
+      "then": {
+        "properties": {
+          "cluster_representation": {
+            "const": "pseudolabel"
+          }
+        }
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "loss_type": {
+            "const": "cross_entropy"
+          }
+        }
+      },
+      "then": {
+        "properties": {
+          "cluster_representation": {
+            "const": "pseudolabel"
+          }
+        }
+      }
+    }
+  ]
+}
+"""#,
+        "design_patterns/facilitating_training_of_feature_extractor_by_using_layer_wise_pretraining.json": #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "design_patterns/facilitating_training_of_feature_extractor_by_using_layer_wise_pretraining.json",
+  "title": "Layer-wise denoising pretraining",
+  "description": "Stacked denoising autoencoder pretraining: each encoder/decoder layer pair is trained for its iterations on dropout-corrupted inputs, then the next.",
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "pattern",
+    "encoder_name",
+    "decoder_name",
+    "dropout_rate",
+    "encoder_decoder_layer_pairs"
+  ],
+  "properties": {
+    "pattern": {
+      "description": "The design pattern.",
+      "type": "string",
+      "const": "facilitating_training_of_feature_extractor_by_using_layer_wise_pretraining"
+    },
+    "enabled": {
+      "$ref": "../common.json#/$defs/pattern_enabled"
+    },
+    "loss_report_interval": {
+      "$ref": "../common.json#/$defs/loss_report_interval"
+    },
+    "encoder_name": {
+      "$ref": "../common.json#/$defs/mapping_reference",
+      "description": "The encoder."
+    },
+    "decoder_name": {
+      "$ref": "../common.json#/$defs/mapping_reference",
+      "description": "The decoder."
+    },
+    "dropout_rate": {
+      "description": "Input corruption probability.",
+      "type": "number",
+      "default": 0.0,
+      "minimum": 0,
+      "exclusiveMaximum": 1
+    },
+    "encoder_decoder_layer_pairs": {
+      "description": "The stages, in order.",
+      "type": "array",
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "encoder_layer_names",
+          "decoder_layer_names",
+          "train_for_iterations"
+        ],
+        "properties": {
+          "encoder_layer_names": {
+            "description": "Encoder layers of this stage.",
+            "type": "array",
+            "items": {
+              "$ref": "../common.json#/$defs/name"
+            },
+            "minItems": 1
+          },
+          "decoder_layer_names": {
+            "description": "Decoder layers of this stage.",
+            "type": "array",
+            "items": {
+              "$ref": "../common.json#/$defs/name"
+            },
+            "minItems": 1
+          },
+          "train_for_iterations": {
+            "$ref": "../common.json#/$defs/positiveInteger",
+            "description": "Iterations of this stage."
+          }
+        }
+      },
+      "minItems": 1
+    },
+    "loss_weight": {
+      "$ref": "../common.json#/$defs/loss_weight",
+      "default": 1.0
+    },
+    "loss_optimizer_group_name": {
+      "$ref": "../common.json#/$defs/loss_optimizer_group_name",
+      "default": "default"
+    },
+    "batch_augmentation_name": {
+      "$ref": "../common.json#/$defs/batch_augmentation_name",
+      "description": "Use this batch augmentation's view instead of the plain batch."
+    }
+  }
+}
+"""#,
+        "design_patterns/learning_feature_representations_by_using_contrastive_learning_and_data_augmentation.json": #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "design_patterns/learning_feature_representations_by_using_contrastive_learning_and_data_augmentation.json",
+  "title": "Instance-level contrastive learning (SimCLR/NT-Xent)",
+  "description": "Pulls together the head outputs of two augmented views of each sample and pushes apart the other 2B−2: NT-Xent with temperature τ over cosine similarities.",
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "pattern",
+    "contrastive_learning_head_name",
+    "batch_augmentation_name_1",
+    "batch_augmentation_name_2"
+  ],
+  "properties": {
+    "pattern": {
+      "description": "The design pattern.",
+      "type": "string",
+      "const": "learning_feature_representations_by_using_contrastive_learning_and_data_augmentation"
+    },
+    "enabled": {
+      "$ref": "../common.json#/$defs/pattern_enabled"
+    },
+    "loss_report_interval": {
+      "$ref": "../common.json#/$defs/loss_report_interval"
+    },
+    "contrastive_learning_head_name": {
+      "$ref": "../common.json#/$defs/mapping_reference",
+      "description": "The projection head (usually with prior_mapping_name = the encoder)."
+    },
+    "classifier_name": {
+      "$ref": "../common.json#/$defs/mapping_reference",
+      "description": "Unused; accepted for compatibility."
+    },
+    "temperature_parameter": {
+      "description": "Temperature τ.",
+      "type": "number",
+      "default": 0.5,
+      "exclusiveMinimum": 0
+    },
+    "loss_weight": {
+      "$ref": "../common.json#/$defs/loss_weight",
+      "default": 1.0
+    },
+    "loss_optimizer_group_name": {
+      "$ref": "../common.json#/$defs/loss_optimizer_group_name",
+      "default": "default"
+    },
+    "batch_augmentation_name_1": {
+      "$ref": "../common.json#/$defs/batch_augmentation_name",
+      "description": "The first view."
+    },
+    "batch_augmentation_name_2": {
+      "$ref": "../common.json#/$defs/batch_augmentation_name",
+      "description": "The second view."
+    }
+  }
+}
+"""#,
+        "design_patterns/learning_invariance_to_transformations_by_using_assignment_statistics_vectors_and_data_augmentation.json": #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "design_patterns/learning_invariance_to_transformations_by_using_assignment_statistics_vectors_and_data_augmentation.json",
+  "title": "Cluster-level contrastive learning (CC)",
+  "description": "Contrastive Clustering's cluster-level loss: the K columns of the B×K assignment matrices of two views are contrasted (NT-Xent over clusters, temperature τ).",
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "pattern",
+    "batch_augmentation_name_1",
+    "batch_augmentation_name_2"
+  ],
+  "properties": {
+    "pattern": {
+      "description": "The design pattern.",
+      "type": "string",
+      "const": "learning_invariance_to_transformations_by_using_assignment_statistics_vectors_and_data_augmentation"
+    },
+    "enabled": {
+      "$ref": "../common.json#/$defs/pattern_enabled"
+    },
+    "loss_report_interval": {
+      "$ref": "../common.json#/$defs/loss_report_interval"
+    },
+    "classifier_name": {
+      "$ref": "../common.json#/$defs/mapping_reference",
+      "description": "The classifier (or centroid strategy when omitted) giving assignments."
+    },
+    "temperature_parameter": {
+      "description": "Temperature τ.",
+      "type": "number",
+      "default": 1.0,
+      "exclusiveMinimum": 0
+    },
+    "loss_weight": {
+      "$ref": "../common.json#/$defs/loss_weight",
+      "default": 1.0
+    },
+    "loss_optimizer_group_name": {
+      "$ref": "../common.json#/$defs/loss_optimizer_group_name",
+      "default": "default"
+    },
+    "batch_augmentation_name_1": {
+      "$ref": "../common.json#/$defs/batch_augmentation_name",
+      "description": "The first view."
+    },
+    "batch_augmentation_name_2": {
+      "$ref": "../common.json#/$defs/batch_augmentation_name",
+      "description": "The second view."
+    }
+  }
+}
+"""#,
+        "design_patterns/preventing_cluster_degeneracy_by_maximizing_entropy_of_soft_assignments.json": #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "design_patterns/preventing_cluster_degeneracy_by_maximizing_entropy_of_soft_assignments.json",
+  "title": "Entropy of the cluster distribution",
+  "description": "Prevents collapse onto few clusters: L = −H(p̄) = Σ_k p̄_k log p̄_k with p̄ the batch mean of the soft assignments.",
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "pattern"
+  ],
+  "properties": {
+    "pattern": {
+      "description": "The design pattern.",
+      "type": "string",
+      "const": "preventing_cluster_degeneracy_by_maximizing_entropy_of_soft_assignments"
+    },
+    "enabled": {
+      "$ref": "../common.json#/$defs/pattern_enabled"
+    },
+    "loss_report_interval": {
+      "$ref": "../common.json#/$defs/loss_report_interval"
+    },
+    "classifier_name": {
+      "$ref": "../common.json#/$defs/mapping_reference",
+      "description": "The classifier (or centroid strategy when omitted)."
+    },
+    "loss_weight": {
+      "$ref": "../common.json#/$defs/loss_weight",
+      "default": 1.0
+    },
+    "loss_optimizer_group_name": {
+      "$ref": "../common.json#/$defs/loss_optimizer_group_name",
+      "default": "default"
+    },
+    "batch_augmentation_name": {
+      "$ref": "../common.json#/$defs/batch_augmentation_name",
+      "description": "Use this batch augmentation's view instead of the plain batch."
+    }
+  }
+}
+"""#,
+        "design_patterns/training_feature_extractor_by_using_adversarial_interpolation.json": #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "design_patterns/training_feature_extractor_by_using_adversarial_interpolation.json",
+  "title": "Adversarially constrained interpolation (ACAI)",
+  "description": "Autoencoder regularised by a critic that predicts the mixing coefficient α of decoded latent interpolations (or a discriminator).",
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "pattern",
+    "encoder_name",
+    "decoder_name",
+    "autoencoder_loss_optimizer_group_name"
+  ],
+  "properties": {
+    "pattern": {
+      "description": "The design pattern.",
+      "type": "string",
+      "const": "training_feature_extractor_by_using_adversarial_interpolation"
+    },
+    "enabled": {
+      "$ref": "../common.json#/$defs/pattern_enabled"
+    },
+    "loss_report_interval": {
+      "$ref": "../common.json#/$defs/loss_report_interval"
+    },
+    "encoder_name": {
+      "$ref": "../common.json#/$defs/mapping_reference",
+      "description": "The encoder."
+    },
+    "decoder_name": {
+      "$ref": "../common.json#/$defs/mapping_reference",
+      "description": "The decoder."
+    },
+    "critic_name": {
+      "$ref": "../common.json#/$defs/mapping_reference",
+      "description": "The critic (output [B, 1])."
+    },
+    "discriminator_name": {
+      "$ref": "../common.json#/$defs/mapping_reference",
+      "description": "The discriminator (output [B, 1])."
+    },
+    "critic_regularizing_hyperparameter": {
+      "description": "γ of the critic's regularisation term.",
+      "type": "number",
+      "default": 0.2,
+      "minimum": 0
+    },
+    "autoencoder_loss_weight": {
+      "$ref": "../common.json#/$defs/loss_weight",
+      "description": "Weight of the autoencoder loss.",
+      "default": 1.0
+    },
+    "critic_loss_weight": {
+      "$ref": "../common.json#/$defs/loss_weight",
+      "description": "Weight of the critic loss.",
+      "default": 1.0
+    },
+    "discriminator_loss_weight": {
+      "$ref": "../common.json#/$defs/loss_weight",
+      "description": "Weight of the discriminator loss.",
+      "default": 1.0
+    },
+    "autoencoder_loss_optimizer_group_name": {
+      "description": "Optimizer group of the autoencoder loss.",
+      "type": "string",
+      "minLength": 1
+    },
+    "critic_loss_optimizer_group_name": {
+      "description": "Optimizer group of the critic loss.",
+      "type": "string",
+      "minLength": 1
+    },
+    "discriminator_loss_optimizer_group_name": {
+      "description": "Optimizer group of the discriminator loss.",
+      "type": "string",
+      "minLength": 1
+    },
+    "batch_augmentation_name": {
+      "$ref": "../common.json#/$defs/batch_augmentation_name",
+      "description": "Use this batch augmentation's view instead of the plain batch."
+    }
+  },
+  "oneOf": [
+    {
+      "required": [
+        "critic_name",
+        "critic_loss_optimizer_group_name"
+      ],
+      "not": {
+        "anyOf": [
+          {
+            "required": [
+              "discriminator_name"
+            ]
+          },
+          {
+            "required": [
+              "discriminator_loss_weight"
+            ]
+          }
+        ]
+      }
+    },
+    {
+      "required": [
+        "discriminator_name",
+        "discriminator_loss_optimizer_group_name"
+      ],
+      "not": {
+        "anyOf": [
+          {
+            "required": [
+              "critic_name"
+            ]
+          },
+          {
+            "required": [
+              "critic_regularizing_hyperparameter"
+            ]
+          },
+          {
+            "required": [
+              "critic_loss_weight"
+            ]
+          }
+        ]
+      }
+    }
+  ]
+}
+"""#,
+        "design_patterns/training_feature_extractor_through_reconstruction_of_samples.json": #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "design_patterns/training_feature_extractor_through_reconstruction_of_samples.json",
+  "title": "Reconstruction (autoencoder)",
+  "description": "Trains an encoder–decoder pair to reconstruct samples: L = ‖x − decoder(encoder(x))‖² reduced per loss_reduction_method.",
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "pattern",
+    "encoder_name",
+    "decoder_name"
+  ],
+  "properties": {
+    "pattern": {
+      "description": "The design pattern.",
+      "type": "string",
+      "const": "training_feature_extractor_through_reconstruction_of_samples"
+    },
+    "enabled": {
+      "$ref": "../common.json#/$defs/pattern_enabled"
+    },
+    "loss_report_interval": {
+      "$ref": "../common.json#/$defs/loss_report_interval"
+    },
+    "encoder_name": {
+      "$ref": "../common.json#/$defs/mapping_reference",
+      "description": "The encoder."
+    },
+    "decoder_name": {
+      "$ref": "../common.json#/$defs/mapping_reference",
+      "description": "The decoder; its output must have the sample's shape."
+    },
+    "loss_reduction_method": {
+      "description": "Σ‖x−x̂‖² / B (mean_across_samples), mean over all elements (torch's mse_loss), or the plain sum.",
+      "type": "string",
+      "default": "mean_across_samples",
+      "enum": [
+        "mean_across_samples",
+        "mean_across_elements",
+        "sum"
+      ]
+    },
+    "loss_weight": {
+      "$ref": "../common.json#/$defs/loss_weight",
+      "default": 1.0
+    },
+    "loss_optimizer_group_name": {
+      "$ref": "../common.json#/$defs/loss_optimizer_group_name",
+      "default": "default"
+    },
+    "batch_augmentation_name": {
+      "$ref": "../common.json#/$defs/batch_augmentation_name",
+      "description": "Use this batch augmentation's view instead of the plain batch."
+    }
+  }
+}
+"""#,
+        "initializer.json": ##"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "initializer.json",
+  "title": "Layer initialisation",
+  "description": "An entry of a mapping's layer_initialization: a torch.nn.init initialiser applied, at construction, to the weight or bias of the named layers. Layers without an entry keep torch's default initialisation.",
+  "type": "object",
+  "oneOf": [
+    {
+      "$ref": "#/$defs/uniform"
+    },
+    {
+      "$ref": "#/$defs/normal"
+    },
+    {
+      "$ref": "#/$defs/constant"
+    },
+    {
+      "$ref": "#/$defs/ones"
+    },
+    {
+      "$ref": "#/$defs/zeros"
+    },
+    {
+      "$ref": "#/$defs/eye"
+    },
+    {
+      "$ref": "#/$defs/xavier_uniform"
+    },
+    {
+      "$ref": "#/$defs/xavier_normal"
+    },
+    {
+      "$ref": "#/$defs/kaiming_uniform"
+    },
+    {
+      "$ref": "#/$defs/kaiming_normal"
+    },
+    {
+      "$ref": "#/$defs/orthogonal"
+    },
+    {
+      "$ref": "#/$defs/trunc_normal"
+    }
+  ],
+  "$defs": {
+    "uniform": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "layer_names",
+        "weight_type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The initialiser (torch.nn.init name; the trailing underscore is optional).",
+          "type": "string",
+          "enum": [
+            "uniform",
+            "uniform_"
+          ]
+        },
+        "layer_names": {
+          "description": "Names of the layers whose tensor is initialised.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/name"
+          },
+          "minItems": 1
+        },
+        "weight_type": {
+          "description": "Which tensor of those layers.",
+          "type": "string",
+          "enum": [
+            "weight",
+            "bias"
+          ]
+        },
+        "a": {
+          "description": "Lower bound.",
+          "type": "number",
+          "default": 0.0
+        },
+        "b": {
+          "description": "Upper bound.",
+          "type": "number",
+          "default": 1.0
+        }
+      },
+      "description": "U(a, b)."
+    },
+    "normal": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "layer_names",
+        "weight_type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The initialiser (torch.nn.init name; the trailing underscore is optional).",
+          "type": "string",
+          "enum": [
+            "normal",
+            "normal_"
+          ]
+        },
+        "layer_names": {
+          "description": "Names of the layers whose tensor is initialised.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/name"
+          },
+          "minItems": 1
+        },
+        "weight_type": {
+          "description": "Which tensor of those layers.",
+          "type": "string",
+          "enum": [
+            "weight",
+            "bias"
+          ]
+        },
+        "mean": {
+          "description": "Mean.",
+          "type": "number",
+          "default": 0.0
+        },
+        "std": {
+          "description": "Standard deviation.",
+          "type": "number",
+          "default": 1.0
+        }
+      },
+      "description": "N(mean, std²)."
+    },
+    "constant": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "layer_names",
+        "weight_type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The initialiser (torch.nn.init name; the trailing underscore is optional).",
+          "type": "string",
+          "enum": [
+            "constant",
+            "constant_"
+          ]
+        },
+        "layer_names": {
+          "description": "Names of the layers whose tensor is initialised.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/name"
+          },
+          "minItems": 1
+        },
+        "weight_type": {
+          "description": "Which tensor of those layers.",
+          "type": "string",
+          "enum": [
+            "weight",
+            "bias"
+          ]
+        },
+        "val": {
+          "description": "The value.",
+          "type": "number"
+        }
+      },
+      "description": "Every element = val."
+    },
+    "ones": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "layer_names",
+        "weight_type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The initialiser (torch.nn.init name; the trailing underscore is optional).",
+          "type": "string",
+          "enum": [
+            "ones",
+            "ones_"
+          ]
+        },
+        "layer_names": {
+          "description": "Names of the layers whose tensor is initialised.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/name"
+          },
+          "minItems": 1
+        },
+        "weight_type": {
+          "description": "Which tensor of those layers.",
+          "type": "string",
+          "enum": [
+            "weight",
+            "bias"
+          ]
+        }
+      },
+      "description": "Every element = 1."
+    },
+    "zeros": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "layer_names",
+        "weight_type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The initialiser (torch.nn.init name; the trailing underscore is optional).",
+          "type": "string",
+          "enum": [
+            "zeros",
+            "zeros_"
+          ]
+        },
+        "layer_names": {
+          "description": "Names of the layers whose tensor is initialised.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/name"
+          },
+          "minItems": 1
+        },
+        "weight_type": {
+          "description": "Which tensor of those layers.",
+          "type": "string",
+          "enum": [
+            "weight",
+            "bias"
+          ]
+        }
+      },
+      "description": "Every element = 0."
+    },
+    "eye": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "layer_names",
+        "weight_type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The initialiser (torch.nn.init name; the trailing underscore is optional).",
+          "type": "string",
+          "enum": [
+            "eye",
+            "eye_"
+          ]
+        },
+        "layer_names": {
+          "description": "Names of the layers whose tensor is initialised.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/name"
+          },
+          "minItems": 1
+        },
+        "weight_type": {
+          "description": "Which tensor of those layers.",
+          "type": "string",
+          "enum": [
+            "weight",
+            "bias"
+          ]
+        }
+      },
+      "description": "Identity matrix (2-D tensors)."
+    },
+    "xavier_uniform": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "layer_names",
+        "weight_type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The initialiser (torch.nn.init name; the trailing underscore is optional).",
+          "type": "string",
+          "enum": [
+            "xavier_uniform",
+            "xavier_uniform_"
+          ]
+        },
+        "layer_names": {
+          "description": "Names of the layers whose tensor is initialised.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/name"
+          },
+          "minItems": 1
+        },
+        "weight_type": {
+          "description": "Which tensor of those layers.",
+          "type": "string",
+          "enum": [
+            "weight",
+            "bias"
+          ]
+        },
+        "gain": {
+          "description": "Scale.",
+          "type": "number",
+          "default": 1.0
+        }
+      },
+      "description": "U(−a, a), a = gain·√(6/(fan_in+fan_out))."
+    },
+    "xavier_normal": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "layer_names",
+        "weight_type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The initialiser (torch.nn.init name; the trailing underscore is optional).",
+          "type": "string",
+          "enum": [
+            "xavier_normal",
+            "xavier_normal_"
+          ]
+        },
+        "layer_names": {
+          "description": "Names of the layers whose tensor is initialised.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/name"
+          },
+          "minItems": 1
+        },
+        "weight_type": {
+          "description": "Which tensor of those layers.",
+          "type": "string",
+          "enum": [
+            "weight",
+            "bias"
+          ]
+        },
+        "gain": {
+          "description": "Scale.",
+          "type": "number",
+          "default": 1.0
+        }
+      },
+      "description": "N(0, σ²), σ = gain·√(2/(fan_in+fan_out))."
+    },
+    "kaiming_uniform": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "layer_names",
+        "weight_type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The initialiser (torch.nn.init name; the trailing underscore is optional).",
+          "type": "string",
+          "enum": [
+            "kaiming_uniform",
+            "kaiming_uniform_"
+          ]
+        },
+        "layer_names": {
+          "description": "Names of the layers whose tensor is initialised.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/name"
+          },
+          "minItems": 1
+        },
+        "weight_type": {
+          "description": "Which tensor of those layers.",
+          "type": "string",
+          "enum": [
+            "weight",
+            "bias"
+          ]
+        },
+        "a": {
+          "description": "Negative slope of the following leaky_relu.",
+          "type": "number",
+          "default": 0.0
+        },
+        "mode": {
+          "description": "Preserve the variance of the forward (fan_in) or backward (fan_out) pass.",
+          "type": "string",
+          "default": "fan_in",
+          "enum": [
+            "fan_in",
+            "fan_out"
+          ]
+        },
+        "nonlinearity": {
+          "description": "The following nonlinearity (sets the gain).",
+          "type": "string",
+          "default": "leaky_relu",
+          "enum": [
+            "linear",
+            "conv1d",
+            "conv2d",
+            "sigmoid",
+            "tanh",
+            "relu",
+            "leaky_relu",
+            "selu"
+          ]
+        }
+      },
+      "description": "U(−b, b), b = gain·√(3/fan)."
+    },
+    "kaiming_normal": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "layer_names",
+        "weight_type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The initialiser (torch.nn.init name; the trailing underscore is optional).",
+          "type": "string",
+          "enum": [
+            "kaiming_normal",
+            "kaiming_normal_"
+          ]
+        },
+        "layer_names": {
+          "description": "Names of the layers whose tensor is initialised.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/name"
+          },
+          "minItems": 1
+        },
+        "weight_type": {
+          "description": "Which tensor of those layers.",
+          "type": "string",
+          "enum": [
+            "weight",
+            "bias"
+          ]
+        },
+        "a": {
+          "description": "Negative slope of the following leaky_relu.",
+          "type": "number",
+          "default": 0.0
+        },
+        "mode": {
+          "description": "Preserve the variance of the forward (fan_in) or backward (fan_out) pass.",
+          "type": "string",
+          "default": "fan_in",
+          "enum": [
+            "fan_in",
+            "fan_out"
+          ]
+        },
+        "nonlinearity": {
+          "description": "The following nonlinearity (sets the gain).",
+          "type": "string",
+          "default": "leaky_relu",
+          "enum": [
+            "linear",
+            "conv1d",
+            "conv2d",
+            "sigmoid",
+            "tanh",
+            "relu",
+            "leaky_relu",
+            "selu"
+          ]
+        }
+      },
+      "description": "N(0, σ²), σ = gain/√fan."
+    },
+    "orthogonal": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "layer_names",
+        "weight_type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The initialiser (torch.nn.init name; the trailing underscore is optional).",
+          "type": "string",
+          "enum": [
+            "orthogonal",
+            "orthogonal_"
+          ]
+        },
+        "layer_names": {
+          "description": "Names of the layers whose tensor is initialised.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/name"
+          },
+          "minItems": 1
+        },
+        "weight_type": {
+          "description": "Which tensor of those layers.",
+          "type": "string",
+          "enum": [
+            "weight",
+            "bias"
+          ]
+        },
+        "gain": {
+          "description": "Scale.",
+          "type": "number",
+          "default": 1.0
+        }
+      },
+      "description": "A (semi-)orthogonal matrix scaled by gain."
+    },
+    "trunc_normal": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "layer_names",
+        "weight_type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The initialiser (torch.nn.init name; the trailing underscore is optional).",
+          "type": "string",
+          "enum": [
+            "trunc_normal",
+            "trunc_normal_"
+          ]
+        },
+        "layer_names": {
+          "description": "Names of the layers whose tensor is initialised.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/name"
+          },
+          "minItems": 1
+        },
+        "weight_type": {
+          "description": "Which tensor of those layers.",
+          "type": "string",
+          "enum": [
+            "weight",
+            "bias"
+          ]
+        },
+        "mean": {
+          "description": "Mean.",
+          "type": "number",
+          "default": 0.0
+        },
+        "std": {
+          "description": "Standard deviation.",
+          "type": "number",
+          "default": 1.0
+        },
+        "a": {
+          "description": "Lower cut-off.",
+          "type": "number",
+          "default": -2.0
+        },
+        "b": {
+          "description": "Upper cut-off.",
+          "type": "number",
+          "default": 2.0
+        }
+      },
+      "description": "N(mean, std²) truncated to [a, b]."
+    }
+  }
+}
+"""##,
+        "layer.json": ##"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "layer.json",
+  "title": "Layer",
+  "description": "One torch.nn layer of a mapping, chosen by `type` (bare torch.nn class names; `nn.`/`torch.nn.` prefixes are not accepted). Arguments use torch's names and defaults. Unnamed layers are keyed by their position.",
+  "type": "object",
+  "oneOf": [
+    {
+      "$ref": "#/$defs/Linear"
+    },
+    {
+      "$ref": "#/$defs/Conv1d"
+    },
+    {
+      "$ref": "#/$defs/Conv2d"
+    },
+    {
+      "$ref": "#/$defs/ConvTranspose2d"
+    },
+    {
+      "$ref": "#/$defs/MaxPool1d"
+    },
+    {
+      "$ref": "#/$defs/AvgPool1d"
+    },
+    {
+      "$ref": "#/$defs/MaxPool2d"
+    },
+    {
+      "$ref": "#/$defs/AvgPool2d"
+    },
+    {
+      "$ref": "#/$defs/AdaptiveAvgPool2d"
+    },
+    {
+      "$ref": "#/$defs/Upsample"
+    },
+    {
+      "$ref": "#/$defs/BatchNorm1d"
+    },
+    {
+      "$ref": "#/$defs/BatchNorm2d"
+    },
+    {
+      "$ref": "#/$defs/LayerNorm"
+    },
+    {
+      "$ref": "#/$defs/Dropout"
+    },
+    {
+      "$ref": "#/$defs/Flatten"
+    },
+    {
+      "$ref": "#/$defs/Unflatten"
+    },
+    {
+      "$ref": "#/$defs/Identity"
+    },
+    {
+      "$ref": "#/$defs/ReLU"
+    },
+    {
+      "$ref": "#/$defs/LeakyReLU"
+    },
+    {
+      "$ref": "#/$defs/ELU"
+    },
+    {
+      "$ref": "#/$defs/SELU"
+    },
+    {
+      "$ref": "#/$defs/CELU"
+    },
+    {
+      "$ref": "#/$defs/GELU"
+    },
+    {
+      "$ref": "#/$defs/Sigmoid"
+    },
+    {
+      "$ref": "#/$defs/Tanh"
+    },
+    {
+      "$ref": "#/$defs/Softplus"
+    },
+    {
+      "$ref": "#/$defs/Softmax"
+    },
+    {
+      "$ref": "#/$defs/LogSoftmax"
+    },
+    {
+      "$ref": "#/$defs/Hardtanh"
+    }
+  ],
+  "$defs": {
+    "Linear": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "in_features",
+        "out_features"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "Linear"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "in_features": {
+          "description": "Size of each input sample (the input's last axis).",
+          "type": "integer",
+          "minimum": 1
+        },
+        "out_features": {
+          "description": "Size of each output sample.",
+          "type": "integer",
+          "minimum": 1
+        },
+        "bias": {
+          "description": "Whether to add a learnable bias.",
+          "type": "boolean",
+          "default": true
+        }
+      },
+      "description": "y = x Wᵀ + b over the last axis. Initialised as torch: W, b ~ U(−1/√in_features, 1/√in_features)."
+    },
+    "Conv1d": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "in_channels",
+        "out_channels",
+        "kernel_size"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "Conv1d"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "in_channels": {
+          "description": "Channels of the input.",
+          "type": "integer",
+          "minimum": 1
+        },
+        "out_channels": {
+          "description": "Channels of the output.",
+          "type": "integer",
+          "minimum": 1
+        },
+        "kernel_size": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Kernel size."
+        },
+        "stride": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Stride of the kernel.",
+          "default": 1
+        },
+        "padding": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Zero padding added to both sides of each spatial axis.",
+          "default": 0
+        },
+        "dilation": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Spacing between kernel elements.",
+          "default": 1
+        },
+        "groups": {
+          "description": "Blocked connections from input to output channels; both channel counts must divide by it.",
+          "type": "integer",
+          "default": 1,
+          "minimum": 1
+        },
+        "bias": {
+          "description": "Whether to add a learnable bias.",
+          "type": "boolean",
+          "default": true
+        },
+        "padding_mode": {
+          "description": "Padding mode; only zero padding is supported.",
+          "type": "string",
+          "default": "zeros",
+          "enum": [
+            "zeros"
+          ]
+        }
+      },
+      "description": "1-D convolution over [N, C, L] (im2col + GEMM). Initialised as torch (kaiming_uniform a=√5)."
+    },
+    "Conv2d": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "in_channels",
+        "out_channels",
+        "kernel_size"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "Conv2d"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "in_channels": {
+          "description": "Channels of the input.",
+          "type": "integer",
+          "minimum": 1
+        },
+        "out_channels": {
+          "description": "Channels of the output.",
+          "type": "integer",
+          "minimum": 1
+        },
+        "kernel_size": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Kernel size."
+        },
+        "stride": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Stride of the kernel.",
+          "default": 1
+        },
+        "padding": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Zero padding added to both sides of each spatial axis.",
+          "default": 0
+        },
+        "dilation": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Spacing between kernel elements.",
+          "default": 1
+        },
+        "groups": {
+          "description": "Blocked connections from input to output channels; both channel counts must divide by it.",
+          "type": "integer",
+          "default": 1,
+          "minimum": 1
+        },
+        "bias": {
+          "description": "Whether to add a learnable bias.",
+          "type": "boolean",
+          "default": true
+        },
+        "padding_mode": {
+          "description": "Padding mode; only zero padding is supported.",
+          "type": "string",
+          "default": "zeros",
+          "enum": [
+            "zeros"
+          ]
+        }
+      },
+      "description": "2-D convolution over [N, C, H, W] (im2col + GEMM). Initialised as torch (kaiming_uniform a=√5)."
+    },
+    "ConvTranspose2d": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "in_channels",
+        "out_channels",
+        "kernel_size"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "ConvTranspose2d"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "in_channels": {
+          "description": "Channels of the input.",
+          "type": "integer",
+          "minimum": 1
+        },
+        "out_channels": {
+          "description": "Channels of the output.",
+          "type": "integer",
+          "minimum": 1
+        },
+        "kernel_size": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Kernel size."
+        },
+        "stride": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Stride of the kernel.",
+          "default": 1
+        },
+        "padding": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "dilation·(kernel_size−1)−padding zero padding is implicitly added to both sides (torch's ConvTranspose semantics).",
+          "default": 0
+        },
+        "dilation": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Spacing between kernel elements.",
+          "default": 1
+        },
+        "groups": {
+          "description": "Blocked connections from input to output channels; both channel counts must divide by it.",
+          "type": "integer",
+          "default": 1,
+          "minimum": 1
+        },
+        "bias": {
+          "description": "Whether to add a learnable bias.",
+          "type": "boolean",
+          "default": true
+        },
+        "padding_mode": {
+          "description": "Padding mode; only zero padding is supported.",
+          "type": "string",
+          "default": "zeros",
+          "enum": [
+            "zeros"
+          ]
+        },
+        "output_padding": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Extra size added to one side of each output axis (must be smaller than stride or dilation).",
+          "default": 0
+        }
+      },
+      "description": "Transposed 2-D convolution (the adjoint of Conv2d) over [N, C, H, W]."
+    },
+    "MaxPool1d": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "kernel_size"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "MaxPool1d"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "kernel_size": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Window size."
+        },
+        "stride": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Window stride (default: kernel_size)."
+        },
+        "padding": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Implicit −∞ padding on both sides.",
+          "default": 0
+        },
+        "dilation": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Spacing between window elements.",
+          "default": 1
+        },
+        "ceil_mode": {
+          "description": "Use ceil instead of floor for the output size.",
+          "type": "boolean",
+          "default": false
+        },
+        "return_indices": {
+          "description": "Not supported; must be false.",
+          "type": "boolean",
+          "default": false,
+          "const": false
+        }
+      },
+      "description": "Max pooling over [N, C, L]."
+    },
+    "AvgPool1d": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "kernel_size"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "AvgPool1d"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "kernel_size": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Window size."
+        },
+        "stride": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Window stride (default: kernel_size)."
+        },
+        "padding": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Implicit zero padding on both sides.",
+          "default": 0
+        },
+        "ceil_mode": {
+          "description": "Use ceil instead of floor for the output size.",
+          "type": "boolean",
+          "default": false
+        },
+        "count_include_pad": {
+          "description": "Include the zero padding in the averaging denominator.",
+          "type": "boolean",
+          "default": true
+        }
+      },
+      "description": "Average pooling over [N, C, L]."
+    },
+    "MaxPool2d": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "kernel_size"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "MaxPool2d"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "kernel_size": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Window size."
+        },
+        "stride": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Window stride (default: kernel_size)."
+        },
+        "padding": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Implicit −∞ padding on both sides.",
+          "default": 0
+        },
+        "dilation": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Spacing between window elements.",
+          "default": 1
+        },
+        "ceil_mode": {
+          "description": "Use ceil instead of floor for the output size.",
+          "type": "boolean",
+          "default": false
+        },
+        "return_indices": {
+          "description": "Not supported; must be false.",
+          "type": "boolean",
+          "default": false,
+          "const": false
+        }
+      },
+      "description": "Max pooling over [N, C, H, W]."
+    },
+    "AvgPool2d": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "kernel_size"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "AvgPool2d"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "kernel_size": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Window size."
+        },
+        "stride": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Window stride (default: kernel_size)."
+        },
+        "padding": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Implicit zero padding on both sides.",
+          "default": 0
+        },
+        "ceil_mode": {
+          "description": "Use ceil instead of floor for the output size.",
+          "type": "boolean",
+          "default": false
+        },
+        "count_include_pad": {
+          "description": "Include the zero padding in the averaging denominator.",
+          "type": "boolean",
+          "default": true
+        }
+      },
+      "description": "Average pooling over [N, C, H, W]."
+    },
+    "AdaptiveAvgPool2d": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "output_size"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "AdaptiveAvgPool2d"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "output_size": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Output [height, width] (or one number for both)."
+        }
+      },
+      "description": "Average pooling to a fixed output size (torch's start/end index rule)."
+    },
+    "Upsample": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "Upsample"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "size": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Output spatial size."
+        },
+        "scale_factor": {
+          "description": "Multiplier for the spatial size (one number or a pair).",
+          "anyOf": [
+            {
+              "description": "One factor.",
+              "type": "number",
+              "exclusiveMinimum": 0
+            },
+            {
+              "$ref": "common.json#/$defs/numberPair"
+            }
+          ]
+        },
+        "mode": {
+          "description": "Interpolation.",
+          "type": "string",
+          "default": "nearest",
+          "enum": [
+            "nearest",
+            "bilinear"
+          ]
+        },
+        "align_corners": {
+          "description": "Bilinear only: align the corner pixels of input and output (torch's align_corners).",
+          "type": "boolean",
+          "default": false
+        }
+      },
+      "description": "Upsampling by a scale factor or to a size.",
+      "oneOf": [
+        {
+          "required": [
+            "size"
+          ]
+        },
+        {
+          "required": [
+            "scale_factor"
+          ]
+        }
+      ]
+    },
+    "BatchNorm1d": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "num_features"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "BatchNorm1d"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "num_features": {
+          "description": "Channels C.",
+          "type": "integer",
+          "minimum": 1
+        },
+        "eps": {
+          "description": "Added to the variance for stability.",
+          "type": "number",
+          "default": 1e-05,
+          "exclusiveMinimum": 0
+        },
+        "momentum": {
+          "description": "Running-average factor: running = (1−momentum)·running + momentum·batch.",
+          "type": "number",
+          "default": 0.1,
+          "minimum": 0,
+          "maximum": 1
+        },
+        "affine": {
+          "description": "Learnable per-channel scale and shift.",
+          "type": "boolean",
+          "default": true
+        },
+        "track_running_stats": {
+          "description": "Keep running mean/variance (else batch statistics are used in evaluation too).",
+          "type": "boolean",
+          "default": true
+        }
+      },
+      "description": "Batch normalisation over [N, C] or [N, C, L]: batch statistics and running averages in training, running statistics in evaluation."
+    },
+    "BatchNorm2d": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "num_features"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "BatchNorm2d"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "num_features": {
+          "description": "Channels C.",
+          "type": "integer",
+          "minimum": 1
+        },
+        "eps": {
+          "description": "Added to the variance for stability.",
+          "type": "number",
+          "default": 1e-05,
+          "exclusiveMinimum": 0
+        },
+        "momentum": {
+          "description": "Running-average factor: running = (1−momentum)·running + momentum·batch.",
+          "type": "number",
+          "default": 0.1,
+          "minimum": 0,
+          "maximum": 1
+        },
+        "affine": {
+          "description": "Learnable per-channel scale and shift.",
+          "type": "boolean",
+          "default": true
+        },
+        "track_running_stats": {
+          "description": "Keep running mean/variance (else batch statistics are used in evaluation too).",
+          "type": "boolean",
+          "default": true
+        }
+      },
+      "description": "Batch normalisation over [N, C, H, W]: batch statistics and running averages in training, running statistics in evaluation."
+    },
+    "LayerNorm": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "normalized_shape"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "LayerNorm"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "normalized_shape": {
+          "description": "The trailing shape normalised over (one integer or a list).",
+          "anyOf": [
+            {
+              "description": "Last-axis size.",
+              "type": "integer",
+              "minimum": 1
+            },
+            {
+              "description": "Trailing shape.",
+              "type": "array",
+              "items": {
+                "description": "A size.",
+                "type": "integer",
+                "minimum": 1
+              },
+              "minItems": 1
+            }
+          ]
+        },
+        "eps": {
+          "description": "Added to the variance.",
+          "type": "number",
+          "default": 1e-05,
+          "exclusiveMinimum": 0
+        },
+        "elementwise_affine": {
+          "description": "Learnable elementwise scale and shift.",
+          "type": "boolean",
+          "default": true
+        },
+        "bias": {
+          "description": "Learnable shift (with elementwise_affine).",
+          "type": "boolean",
+          "default": true
+        }
+      },
+      "description": "Normalisation over the trailing normalized_shape axes of each sample."
+    },
+    "Dropout": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "Dropout"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "p": {
+          "description": "Probability of zeroing an element.",
+          "type": "number",
+          "default": 0.5,
+          "minimum": 0,
+          "maximum": 1
+        },
+        "inplace": {
+          "description": "Accepted for compatibility; has no effect.",
+          "type": "boolean",
+          "default": false
+        }
+      },
+      "description": "Inverted dropout in training (zeroes with probability p, scales the rest by 1/(1−p)); identity in evaluation."
+    },
+    "Flatten": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "Flatten"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "start_dim": {
+          "description": "First axis to merge.",
+          "type": "integer",
+          "default": 1
+        },
+        "end_dim": {
+          "description": "Last axis to merge.",
+          "type": "integer",
+          "default": -1
+        }
+      },
+      "description": "Merges axes start_dim…end_dim into one."
+    },
+    "Unflatten": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "dim",
+        "unflattened_size"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "Unflatten"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "dim": {
+          "description": "Axis to split.",
+          "type": "integer"
+        },
+        "unflattened_size": {
+          "description": "The new sizes; their product must equal the axis size.",
+          "type": "array",
+          "items": {
+            "description": "A size.",
+            "type": "integer",
+            "minimum": 1
+          },
+          "minItems": 1
+        }
+      },
+      "description": "Splits axis dim into unflattened_size."
+    },
+    "Identity": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "Identity"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        }
+      },
+      "description": "Passes the input through."
+    },
+    "ReLU": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "ReLU"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "inplace": {
+          "description": "Accepted for compatibility; has no effect.",
+          "type": "boolean",
+          "default": false
+        }
+      },
+      "description": "max(0, x)."
+    },
+    "LeakyReLU": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "LeakyReLU"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "negative_slope": {
+          "description": "Slope for negative inputs.",
+          "type": "number",
+          "default": 0.01
+        },
+        "inplace": {
+          "description": "Accepted for compatibility; has no effect.",
+          "type": "boolean",
+          "default": false
+        }
+      },
+      "description": "x for x ≥ 0, negative_slope·x otherwise."
+    },
+    "ELU": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "ELU"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "alpha": {
+          "description": "α.",
+          "type": "number",
+          "default": 1.0
+        },
+        "inplace": {
+          "description": "Accepted for compatibility; has no effect.",
+          "type": "boolean",
+          "default": false
+        }
+      },
+      "description": "x for x > 0, α(eˣ − 1) otherwise."
+    },
+    "SELU": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "SELU"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "inplace": {
+          "description": "Accepted for compatibility; has no effect.",
+          "type": "boolean",
+          "default": false
+        }
+      },
+      "description": "Scaled ELU with the constants of Klambauer et al."
+    },
+    "CELU": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "CELU"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "alpha": {
+          "description": "α.",
+          "type": "number",
+          "default": 1.0
+        },
+        "inplace": {
+          "description": "Accepted for compatibility; has no effect.",
+          "type": "boolean",
+          "default": false
+        }
+      },
+      "description": "max(0, x) + min(0, α(e^{x/α} − 1))."
+    },
+    "GELU": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "GELU"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "approximate": {
+          "description": "Only the exact form is supported.",
+          "type": "string",
+          "default": "none",
+          "enum": [
+            "none"
+          ]
+        }
+      },
+      "description": "x·Φ(x) (exact, erf-based)."
+    },
+    "Sigmoid": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "Sigmoid"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        }
+      },
+      "description": "1 / (1 + e⁻ˣ)."
+    },
+    "Tanh": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "Tanh"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        }
+      },
+      "description": "tanh(x)."
+    },
+    "Softplus": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "Softplus"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "beta": {
+          "description": "β.",
+          "type": "number",
+          "default": 1.0
+        },
+        "threshold": {
+          "description": "Above β·x > threshold the output is x.",
+          "type": "number",
+          "default": 20.0
+        }
+      },
+      "description": "log(1 + e^{βx}) / β, linear above threshold."
+    },
+    "Softmax": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "dim"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "Softmax"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "dim": {
+          "description": "The axis (1 for [N, K] logits).",
+          "type": "integer"
+        }
+      },
+      "description": "exp(x) / Σ exp(x) along dim."
+    },
+    "LogSoftmax": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "dim"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "LogSoftmax"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "dim": {
+          "description": "The axis.",
+          "type": "integer"
+        }
+      },
+      "description": "x − log Σ exp(x) along dim."
+    },
+    "Hardtanh": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The layer type.",
+          "type": "string",
+          "const": "Hardtanh"
+        },
+        "name": {
+          "description": "The layer's name: referred to by layer_initialization, softmax_layer_name and layer-wise pretraining, and used as its key in the mapping.",
+          "type": "string",
+          "minLength": 1
+        },
+        "min_val": {
+          "description": "Lower bound.",
+          "type": "number",
+          "default": -1.0
+        },
+        "max_val": {
+          "description": "Upper bound.",
+          "type": "number",
+          "default": 1.0
+        },
+        "inplace": {
+          "description": "Accepted for compatibility; has no effect.",
+          "type": "boolean",
+          "default": false
+        }
+      },
+      "description": "Clamps to [min_val, max_val]."
+    }
+  }
+}
+"""##,
+        "mapping.json": #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "mapping.json",
+  "title": "Trainable mapping",
+  "description": "A network: layers applied in order (after the prior mapping, if any), with optional functions before and after.",
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "type",
+    "layers"
+  ],
+  "properties": {
+    "name": {
+      "description": "The mapping's name, referred to by design patterns, optimizers and other mappings (default: its type).",
+      "type": "string",
+      "minLength": 1
+    },
+    "type": {
+      "description": "The mapping's role: the first feature_extractor gives the feature space of centroid strategies; classifiers give cluster logits (feature_space_classifier on the feature extractor's output, sample_space_classifier on samples); design_pattern_specific marks decoders, heads and critics.",
+      "type": "string",
+      "enum": [
+        "feature_extractor",
+        "feature_space_classifier",
+        "sample_space_classifier",
+        "design_pattern_specific"
+      ]
+    },
+    "layers": {
+      "description": "The layers, applied in order.",
+      "type": "array",
+      "items": {
+        "$ref": "layer.json"
+      },
+      "minItems": 1
+    },
+    "layer_initialization": {
+      "description": "Initialisers applied to named layers at construction.",
+      "type": "array",
+      "items": {
+        "$ref": "initializer.json"
+      }
+    },
+    "pre_processing_functions": {
+      "description": "Functions applied to the input before the layers.",
+      "type": "array",
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "function_name",
+          "input_argument_name"
+        ],
+        "properties": {
+          "function_name": {
+            "description": "The torch.nn.functional function.",
+            "type": "string",
+            "enum": [
+              "normalize",
+              "softmax",
+              "log_softmax",
+              "relu",
+              "sigmoid",
+              "tanh",
+              "leaky_relu",
+              "elu",
+              "gelu",
+              "softplus",
+              "flatten"
+            ]
+          },
+          "input_argument_name": {
+            "description": "The function's keyword for the tensor (e.g. input).",
+            "type": "string",
+            "minLength": 1
+          },
+          "p": {
+            "description": "normalize: norm order.",
+            "type": "number",
+            "default": 2.0
+          },
+          "dim": {
+            "description": "Axis (normalize, softmax, log_softmax).",
+            "type": "integer"
+          },
+          "eps": {
+            "description": "normalize: lower bound of the norm.",
+            "type": "number",
+            "default": 1e-12,
+            "exclusiveMinimum": 0
+          },
+          "negative_slope": {
+            "description": "leaky_relu: slope.",
+            "type": "number",
+            "default": 0.01
+          },
+          "alpha": {
+            "description": "elu: α.",
+            "type": "number",
+            "default": 1.0
+          },
+          "beta": {
+            "description": "softplus: β.",
+            "type": "number",
+            "default": 1.0
+          },
+          "threshold": {
+            "description": "softplus: threshold.",
+            "type": "number",
+            "default": 20.0
+          },
+          "start_dim": {
+            "description": "flatten: first axis.",
+            "type": "integer",
+            "default": 0
+          },
+          "end_dim": {
+            "description": "flatten: last axis.",
+            "type": "integer",
+            "default": -1
+          }
+        }
+      }
+    },
+    "post_processing_functions": {
+      "description": "Functions applied to the output of the layers.",
+      "type": "array",
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "function_name",
+          "input_argument_name"
+        ],
+        "properties": {
+          "function_name": {
+            "description": "The torch.nn.functional function.",
+            "type": "string",
+            "enum": [
+              "normalize",
+              "softmax",
+              "log_softmax",
+              "relu",
+              "sigmoid",
+              "tanh",
+              "leaky_relu",
+              "elu",
+              "gelu",
+              "softplus",
+              "flatten"
+            ]
+          },
+          "input_argument_name": {
+            "description": "The function's keyword for the tensor (e.g. input).",
+            "type": "string",
+            "minLength": 1
+          },
+          "p": {
+            "description": "normalize: norm order.",
+            "type": "number",
+            "default": 2.0
+          },
+          "dim": {
+            "description": "Axis (normalize, softmax, log_softmax).",
+            "type": "integer"
+          },
+          "eps": {
+            "description": "normalize: lower bound of the norm.",
+            "type": "number",
+            "default": 1e-12,
+            "exclusiveMinimum": 0
+          },
+          "negative_slope": {
+            "description": "leaky_relu: slope.",
+            "type": "number",
+            "default": 0.01
+          },
+          "alpha": {
+            "description": "elu: α.",
+            "type": "number",
+            "default": 1.0
+          },
+          "beta": {
+            "description": "softplus: β.",
+            "type": "number",
+            "default": 1.0
+          },
+          "threshold": {
+            "description": "softplus: threshold.",
+            "type": "number",
+            "default": 20.0
+          },
+          "start_dim": {
+            "description": "flatten: first axis.",
+            "type": "integer",
+            "default": 0
+          },
+          "end_dim": {
+            "description": "flatten: last axis.",
+            "type": "integer",
+            "default": -1
+          }
+        }
+      }
+    },
+    "associated_feature_extractor_name": {
+      "$ref": "common.json#/$defs/mapping_reference",
+      "description": "feature_space_classifier only: the feature extractor whose output it classifies (default: the first feature_extractor)."
+    },
+    "softmax_layer_name": {
+      "description": "Name of the layer producing probabilities; logits are taken from the layers without it.",
+      "type": "string",
+      "minLength": 1
+    },
+    "prior_mapping_name": {
+      "$ref": "common.json#/$defs/mapping_reference",
+      "description": "A mapping applied before this one (e.g. a head on top of an encoder); its parameters are not part of this mapping."
+    }
+  },
+  "if": {
+    "required": [
+      "associated_feature_extractor_name"
+    ]
+  },
+  "then": {
+    "properties": {
+      "type": {
+        "const": "feature_space_classifier"
+      }
+    }
+  }
+}
+"""#,
+        "method.json": #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "method.json",
+  "title": "Method",
+  "description": "A deep-clustering method: trainable mappings, a cluster-assignment strategy, training phases applying design patterns, and the datasets they run on.",
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "name",
+    "mappings",
+    "phases",
+    "cluster_assignment_strategy",
+    "datasets"
+  ],
+  "properties": {
+    "$schema": {
+      "description": "Path or URL of this schema, for editors; ignored.",
+      "type": "string"
+    },
+    "name": {
+      "$ref": "common.json#/$defs/name",
+      "description": "The method's name (logs, run directory, saved files)."
+    },
+    "description": {
+      "description": "Free text describing the method (paper, settings).",
+      "type": "string"
+    },
+    "seed": {
+      "$ref": "common.json#/$defs/nonNegativeInteger",
+      "description": "Seed of every random stream (initialisation, shuffling, augmentation, k-means); --seed overrides it.",
+      "default": 0
+    },
+    "device": {
+      "description": "Accepted for compatibility with the reference framework; recombine runs on the CPU.",
+      "type": "string",
+      "default": "cpu"
+    },
+    "training_device": {
+      "description": "Accepted for compatibility (the reference framework's method files set it; it had no effect there either).",
+      "type": "string"
+    },
+    "mappings": {
+      "description": "The trainable mappings.",
+      "type": "array",
+      "items": {
+        "$ref": "mapping.json"
+      },
+      "minItems": 1
+    },
+    "phases": {
+      "description": "The training phases.",
+      "type": "array",
+      "items": {
+        "$ref": "phase.json"
+      },
+      "minItems": 1
+    },
+    "cluster_assignment_strategy": {
+      "$ref": "cluster_assignment_strategy.json"
+    },
+    "datasets": {
+      "description": "The datasets, processed in order.",
+      "type": "array",
+      "items": {
+        "$ref": "dataset.json"
+      },
+      "minItems": 1
+    }
+  }
+}
+"""#,
+        "optimizer.json": ##"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "optimizer.json",
+  "title": "Optimizer",
+  "description": "An optimizer of a phase: a torch.optim type with its arguments, the mappings it trains, and its optimizer group. It must train something: give trained_mapping_names (or trained_mappings) or set optimizes_centroids to true.",
+  "type": "object",
+  "oneOf": [
+    {
+      "$ref": "#/$defs/SGD"
+    },
+    {
+      "$ref": "#/$defs/Adam"
+    },
+    {
+      "$ref": "#/$defs/AdamW"
+    },
+    {
+      "$ref": "#/$defs/RMSprop"
+    },
+    {
+      "$ref": "#/$defs/Adagrad"
+    }
+  ],
+  "anyOf": [
+    {
+      "required": [
+        "trained_mapping_names"
+      ]
+    },
+    {
+      "required": [
+        "trained_mappings"
+      ]
+    },
+    {
+      "required": [
+        "optimizes_centroids"
+      ],
+      "properties": {
+        "optimizes_centroids": {
+          "const": true
+        }
+      }
+    }
+  ],
+  "$defs": {
+    "SGD": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torch.optim optimizer.",
+          "type": "string",
+          "const": "SGD"
+        },
+        "name": {
+          "description": "Name used by optimizer_cycle and optimizer_learning_rate_schedulers.",
+          "type": "string",
+          "minLength": 1
+        },
+        "trained_mapping_names": {
+          "description": "Mappings whose parameters this optimizer trains.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/mapping_reference"
+          }
+        },
+        "trained_mappings": {
+          "description": "Same as trained_mapping_names (the spelling the reference framework's own method files use).",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/mapping_reference"
+          }
+        },
+        "group_name": {
+          "description": "Optimizer group: the losses of the patterns naming this group are summed and minimised by the group's optimizers. All groups' gradients are computed before any group steps.",
+          "type": "string",
+          "default": "default",
+          "minLength": 1
+        },
+        "optimizes_centroids": {
+          "description": "Also train the cluster centroids of a centroid-based strategy.",
+          "type": "boolean",
+          "default": false
+        },
+        "lr": {
+          "description": "Learning rate.",
+          "type": "number",
+          "default": 0.001,
+          "exclusiveMinimum": 0
+        },
+        "momentum": {
+          "description": "Momentum factor μ.",
+          "type": "number",
+          "default": 0.0,
+          "minimum": 0
+        },
+        "dampening": {
+          "description": "Dampening τ of the momentum.",
+          "type": "number",
+          "default": 0.0,
+          "minimum": 0
+        },
+        "nesterov": {
+          "description": "Nesterov momentum.",
+          "type": "boolean",
+          "default": false
+        },
+        "weight_decay": {
+          "description": "L2 penalty added to the gradient (λ·p).",
+          "type": "number",
+          "default": 0.0,
+          "minimum": 0
+        }
+      },
+      "description": "Stochastic gradient descent (torch.optim.SGD formulas)."
+    },
+    "Adam": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torch.optim optimizer.",
+          "type": "string",
+          "const": "Adam"
+        },
+        "name": {
+          "description": "Name used by optimizer_cycle and optimizer_learning_rate_schedulers.",
+          "type": "string",
+          "minLength": 1
+        },
+        "trained_mapping_names": {
+          "description": "Mappings whose parameters this optimizer trains.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/mapping_reference"
+          }
+        },
+        "trained_mappings": {
+          "description": "Same as trained_mapping_names (the spelling the reference framework's own method files use).",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/mapping_reference"
+          }
+        },
+        "group_name": {
+          "description": "Optimizer group: the losses of the patterns naming this group are summed and minimised by the group's optimizers. All groups' gradients are computed before any group steps.",
+          "type": "string",
+          "default": "default",
+          "minLength": 1
+        },
+        "optimizes_centroids": {
+          "description": "Also train the cluster centroids of a centroid-based strategy.",
+          "type": "boolean",
+          "default": false
+        },
+        "lr": {
+          "description": "Learning rate.",
+          "type": "number",
+          "default": 0.001,
+          "exclusiveMinimum": 0
+        },
+        "betas": {
+          "description": "(β₁, β₂) of the moment estimates.",
+          "type": "array",
+          "default": [
+            0.9,
+            0.999
+          ],
+          "items": {
+            "description": "β.",
+            "type": "number",
+            "minimum": 0,
+            "exclusiveMaximum": 1
+          },
+          "minItems": 2,
+          "maxItems": 2
+        },
+        "eps": {
+          "description": "Added to the denominator.",
+          "type": "number",
+          "default": 1e-08,
+          "exclusiveMinimum": 0
+        },
+        "weight_decay": {
+          "description": "Weight decay λ.",
+          "type": "number",
+          "default": 0.0,
+          "minimum": 0
+        },
+        "amsgrad": {
+          "description": "Use the running maximum of the second moment (AMSGrad).",
+          "type": "boolean",
+          "default": false
+        }
+      },
+      "description": "Adam (torch.optim.Adam formulas, bias-corrected; weight decay added to the gradient)."
+    },
+    "AdamW": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torch.optim optimizer.",
+          "type": "string",
+          "const": "AdamW"
+        },
+        "name": {
+          "description": "Name used by optimizer_cycle and optimizer_learning_rate_schedulers.",
+          "type": "string",
+          "minLength": 1
+        },
+        "trained_mapping_names": {
+          "description": "Mappings whose parameters this optimizer trains.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/mapping_reference"
+          }
+        },
+        "trained_mappings": {
+          "description": "Same as trained_mapping_names (the spelling the reference framework's own method files use).",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/mapping_reference"
+          }
+        },
+        "group_name": {
+          "description": "Optimizer group: the losses of the patterns naming this group are summed and minimised by the group's optimizers. All groups' gradients are computed before any group steps.",
+          "type": "string",
+          "default": "default",
+          "minLength": 1
+        },
+        "optimizes_centroids": {
+          "description": "Also train the cluster centroids of a centroid-based strategy.",
+          "type": "boolean",
+          "default": false
+        },
+        "lr": {
+          "description": "Learning rate.",
+          "type": "number",
+          "default": 0.001,
+          "exclusiveMinimum": 0
+        },
+        "betas": {
+          "description": "(β₁, β₂) of the moment estimates.",
+          "type": "array",
+          "default": [
+            0.9,
+            0.999
+          ],
+          "items": {
+            "description": "β.",
+            "type": "number",
+            "minimum": 0,
+            "exclusiveMaximum": 1
+          },
+          "minItems": 2,
+          "maxItems": 2
+        },
+        "eps": {
+          "description": "Added to the denominator.",
+          "type": "number",
+          "default": 1e-08,
+          "exclusiveMinimum": 0
+        },
+        "weight_decay": {
+          "description": "Weight decay λ.",
+          "type": "number",
+          "default": 0.01,
+          "minimum": 0
+        },
+        "amsgrad": {
+          "description": "Use the running maximum of the second moment (AMSGrad).",
+          "type": "boolean",
+          "default": false
+        }
+      },
+      "description": "Adam with decoupled weight decay (torch.optim.AdamW)."
+    },
+    "RMSprop": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torch.optim optimizer.",
+          "type": "string",
+          "const": "RMSprop"
+        },
+        "name": {
+          "description": "Name used by optimizer_cycle and optimizer_learning_rate_schedulers.",
+          "type": "string",
+          "minLength": 1
+        },
+        "trained_mapping_names": {
+          "description": "Mappings whose parameters this optimizer trains.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/mapping_reference"
+          }
+        },
+        "trained_mappings": {
+          "description": "Same as trained_mapping_names (the spelling the reference framework's own method files use).",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/mapping_reference"
+          }
+        },
+        "group_name": {
+          "description": "Optimizer group: the losses of the patterns naming this group are summed and minimised by the group's optimizers. All groups' gradients are computed before any group steps.",
+          "type": "string",
+          "default": "default",
+          "minLength": 1
+        },
+        "optimizes_centroids": {
+          "description": "Also train the cluster centroids of a centroid-based strategy.",
+          "type": "boolean",
+          "default": false
+        },
+        "lr": {
+          "description": "Learning rate.",
+          "type": "number",
+          "default": 0.01,
+          "exclusiveMinimum": 0
+        },
+        "alpha": {
+          "description": "Smoothing constant.",
+          "type": "number",
+          "default": 0.99,
+          "minimum": 0,
+          "maximum": 1
+        },
+        "eps": {
+          "description": "Added to the denominator.",
+          "type": "number",
+          "default": 1e-08,
+          "exclusiveMinimum": 0
+        },
+        "weight_decay": {
+          "description": "L2 penalty added to the gradient (λ·p).",
+          "type": "number",
+          "default": 0.0,
+          "minimum": 0
+        },
+        "momentum": {
+          "description": "Momentum factor.",
+          "type": "number",
+          "default": 0.0,
+          "minimum": 0
+        },
+        "centered": {
+          "description": "Normalise by the estimated variance of the gradient.",
+          "type": "boolean",
+          "default": false
+        }
+      },
+      "description": "RMSprop (torch.optim.RMSprop)."
+    },
+    "Adagrad": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torch.optim optimizer.",
+          "type": "string",
+          "const": "Adagrad"
+        },
+        "name": {
+          "description": "Name used by optimizer_cycle and optimizer_learning_rate_schedulers.",
+          "type": "string",
+          "minLength": 1
+        },
+        "trained_mapping_names": {
+          "description": "Mappings whose parameters this optimizer trains.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/mapping_reference"
+          }
+        },
+        "trained_mappings": {
+          "description": "Same as trained_mapping_names (the spelling the reference framework's own method files use).",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/mapping_reference"
+          }
+        },
+        "group_name": {
+          "description": "Optimizer group: the losses of the patterns naming this group are summed and minimised by the group's optimizers. All groups' gradients are computed before any group steps.",
+          "type": "string",
+          "default": "default",
+          "minLength": 1
+        },
+        "optimizes_centroids": {
+          "description": "Also train the cluster centroids of a centroid-based strategy.",
+          "type": "boolean",
+          "default": false
+        },
+        "lr": {
+          "description": "Learning rate.",
+          "type": "number",
+          "default": 0.01,
+          "exclusiveMinimum": 0
+        },
+        "lr_decay": {
+          "description": "Learning-rate decay.",
+          "type": "number",
+          "default": 0.0,
+          "minimum": 0
+        },
+        "weight_decay": {
+          "description": "L2 penalty added to the gradient (λ·p).",
+          "type": "number",
+          "default": 0.0,
+          "minimum": 0
+        },
+        "initial_accumulator_value": {
+          "description": "Initial value of the squared-gradient sum.",
+          "type": "number",
+          "default": 0.0,
+          "minimum": 0
+        },
+        "eps": {
+          "description": "Added to the denominator.",
+          "type": "number",
+          "default": 1e-10,
+          "exclusiveMinimum": 0
+        }
+      },
+      "description": "Adagrad (torch.optim.Adagrad)."
+    }
+  }
+}
+"""##,
+        "phase.json": #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "phase.json",
+  "title": "Phase",
+  "description": "A training phase: design patterns whose losses its optimizers minimise until an exit criterion fires.",
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "name",
+    "order",
+    "exit_criteria"
+  ],
+  "properties": {
+    "name": {
+      "$ref": "common.json#/$defs/name",
+      "description": "The phase's name (datasets and strategies refer to it)."
+    },
+    "order": {
+      "description": "Phases run in ascending order.",
+      "type": "number"
+    },
+    "enabled": {
+      "description": "false skips the phase.",
+      "type": "boolean",
+      "default": true
+    },
+    "exit_criteria": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "iterations": {
+          "$ref": "common.json#/$defs/positiveInteger",
+          "description": "Leave after this many training iterations."
+        },
+        "epochs": {
+          "$ref": "common.json#/$defs/positiveInteger",
+          "description": "Leave after this many epochs."
+        },
+        "performance_evaluation_acc_gt": {
+          "description": "Leave when an evaluation's ACC exceeds this.",
+          "type": "number",
+          "minimum": 0,
+          "maximum": 1
+        },
+        "performance_evaluation_nmi_gt": {
+          "description": "Leave when an evaluation's NMI exceeds this (the reference never fired it).",
+          "type": "number",
+          "minimum": 0,
+          "maximum": 1
+        },
+        "performance_evaluation_ari_gt": {
+          "description": "Leave when an evaluation's ARI exceeds this.",
+          "type": "number",
+          "minimum": -1,
+          "maximum": 1
+        },
+        "performance_evaluation_cluster_reassignment_ratio_lt": {
+          "description": "Leave when the fraction of samples whose cluster changed since the last evaluation falls below this.",
+          "type": "number",
+          "minimum": 0,
+          "maximum": 1
+        },
+        "performance_evaluation_acc_lt_after_iterations": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "value",
+            "iterations"
+          ],
+          "properties": {
+            "value": {
+              "description": "The ACC threshold.",
+              "type": "number"
+            },
+            "iterations": {
+              "$ref": "common.json#/$defs/positiveInteger",
+              "description": "From this phase iteration on."
+            }
+          },
+          "description": "Leave when, from the given iteration on, the last ACC is below value."
+        },
+        "performance_evaluation_nmi_lt_after_iterations": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "value",
+            "iterations"
+          ],
+          "properties": {
+            "value": {
+              "description": "The NMI threshold.",
+              "type": "number"
+            },
+            "iterations": {
+              "$ref": "common.json#/$defs/positiveInteger",
+              "description": "From this phase iteration on."
+            }
+          },
+          "description": "Leave when, from the given iteration on, the last NMI is below value."
+        },
+        "performance_evaluation_ari_lt_after_iterations": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "value",
+            "iterations"
+          ],
+          "properties": {
+            "value": {
+              "description": "The ARI threshold.",
+              "type": "number"
+            },
+            "iterations": {
+              "$ref": "common.json#/$defs/positiveInteger",
+              "description": "From this phase iteration on."
+            }
+          },
+          "description": "Leave when, from the given iteration on, the last ARI is below value."
+        }
+      },
+      "description": "When the phase ends; the first criterion that holds ends it. At least one is needed; performance criteria need performance_evaluation_interval.",
+      "minProperties": 1
+    },
+    "performance_evaluation_interval": {
+      "$ref": "common.json#/$defs/positiveInteger",
+      "description": "Evaluate ACC/NMI/ARI on the whole dataset every n iterations (omit for none)."
+    },
+    "load_mapping_parameters": {
+      "description": "Weights loaded when the phase starts.",
+      "type": "array",
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "mapping_name",
+          "path_to_file"
+        ],
+        "properties": {
+          "mapping_name": {
+            "$ref": "common.json#/$defs/mapping_reference",
+            "description": "The mapping."
+          },
+          "path_to_file": {
+            "description": "A safetensors file (relative to the method file).",
+            "type": "string",
+            "minLength": 1
+          }
+        }
+      }
+    },
+    "save_mapping_parameters": {
+      "description": "Weights saved during and after the phase.",
+      "type": "array",
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "mapping_name",
+          "saving_interval",
+          "path_to_file_or_dir",
+          "keep_old_files"
+        ],
+        "properties": {
+          "mapping_name": {
+            "$ref": "common.json#/$defs/mapping_reference",
+            "description": "The mapping to save."
+          },
+          "saving_interval": {
+            "$ref": "common.json#/$defs/positiveInteger",
+            "description": "Save every n iterations (and when the phase ends)."
+          },
+          "path_to_file_or_dir": {
+            "description": "A file, or a directory (ending in /) for generated names; relative to the run directory.",
+            "type": "string",
+            "minLength": 1
+          },
+          "keep_old_files": {
+            "description": "Keep earlier saves (iteration-numbered names) instead of overwriting.",
+            "type": "boolean"
+          }
+        }
+      }
+    },
+    "save_centroids": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "saving_interval",
+        "path_to_file_or_dir",
+        "keep_old_files"
+      ],
+      "properties": {
+        "saving_interval": {
+          "$ref": "common.json#/$defs/positiveInteger",
+          "description": "Save every n iterations (and when the phase ends)."
+        },
+        "path_to_file_or_dir": {
+          "description": "A file, or a directory (ending in /) for generated names; relative to the run directory.",
+          "type": "string",
+          "minLength": 1
+        },
+        "keep_old_files": {
+          "description": "Keep earlier saves (iteration-numbered names) instead of overwriting.",
+          "type": "boolean"
+        }
+      }
+    },
+    "design_patterns": {
+      "description": "The design patterns whose losses are minimised, in order.",
+      "type": "array",
+      "default": [],
+      "items": {
+        "$ref": "design_pattern.json"
+      }
+    },
+    "optimizers": {
+      "description": "The optimizers of this phase (created fresh when it starts).",
+      "type": "array",
+      "items": {
+        "$ref": "optimizer.json"
+      }
+    },
+    "optimizer_cycle": {
+      "description": "Alternate which optimizers step: each entry is active for num_iterations iterations, cyclically.",
+      "type": "array",
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "active_optimizer_names",
+          "num_iterations"
+        ],
+        "properties": {
+          "active_optimizer_names": {
+            "description": "Names of the optimizers that step.",
+            "type": "array",
+            "items": {
+              "$ref": "common.json#/$defs/name"
+            },
+            "minItems": 1
+          },
+          "num_iterations": {
+            "$ref": "common.json#/$defs/positiveInteger",
+            "description": "Iterations this entry lasts."
+          }
+        }
+      }
+    },
+    "optimizer_learning_rate_schedulers": {
+      "description": "Learning-rate schedules of named optimizers.",
+      "type": "array",
+      "items": {
+        "$ref": "scheduler.json"
+      }
+    }
+  }
+}
+"""#,
+        "scheduler.json": ##"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "scheduler.json",
+  "title": "Learning-rate scheduler",
+  "description": "A learning-rate schedule attached to a named optimizer of the phase.",
+  "type": "object",
+  "oneOf": [
+    {
+      "$ref": "#/$defs/StepLR"
+    },
+    {
+      "$ref": "#/$defs/MultiStepLR"
+    },
+    {
+      "$ref": "#/$defs/ExponentialLR"
+    },
+    {
+      "$ref": "#/$defs/CosineAnnealingLR"
+    },
+    {
+      "$ref": "#/$defs/LinearLR"
+    }
+  ],
+  "$defs": {
+    "StepLR": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "optimizer_name",
+        "step_size"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torch.optim.lr_scheduler type.",
+          "type": "string",
+          "const": "StepLR"
+        },
+        "optimizer_name": {
+          "description": "Name of the optimizer (optimizers[].name) whose learning rate this schedules.",
+          "type": "string",
+          "minLength": 1
+        },
+        "interval_unit": {
+          "description": "Step the schedule once per epoch (as the reference) or once per iteration.",
+          "type": "string",
+          "default": "epoch",
+          "enum": [
+            "epoch",
+            "iteration"
+          ]
+        },
+        "step_size": {
+          "$ref": "common.json#/$defs/positiveInteger",
+          "description": "Steps between decays."
+        },
+        "gamma": {
+          "description": "Decay factor.",
+          "type": "number",
+          "default": 0.1,
+          "exclusiveMinimum": 0
+        }
+      },
+      "description": "lr₀·γ^⌊t/step_size⌋."
+    },
+    "MultiStepLR": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "optimizer_name",
+        "milestones"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torch.optim.lr_scheduler type.",
+          "type": "string",
+          "const": "MultiStepLR"
+        },
+        "optimizer_name": {
+          "description": "Name of the optimizer (optimizers[].name) whose learning rate this schedules.",
+          "type": "string",
+          "minLength": 1
+        },
+        "interval_unit": {
+          "description": "Step the schedule once per epoch (as the reference) or once per iteration.",
+          "type": "string",
+          "default": "epoch",
+          "enum": [
+            "epoch",
+            "iteration"
+          ]
+        },
+        "milestones": {
+          "description": "Steps at which the rate decays.",
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/positiveInteger"
+          },
+          "minItems": 1
+        },
+        "gamma": {
+          "description": "Decay factor.",
+          "type": "number",
+          "default": 0.1,
+          "exclusiveMinimum": 0
+        }
+      },
+      "description": "lr₀·γ^(milestones passed)."
+    },
+    "ExponentialLR": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "optimizer_name",
+        "gamma"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torch.optim.lr_scheduler type.",
+          "type": "string",
+          "const": "ExponentialLR"
+        },
+        "optimizer_name": {
+          "description": "Name of the optimizer (optimizers[].name) whose learning rate this schedules.",
+          "type": "string",
+          "minLength": 1
+        },
+        "interval_unit": {
+          "description": "Step the schedule once per epoch (as the reference) or once per iteration.",
+          "type": "string",
+          "default": "epoch",
+          "enum": [
+            "epoch",
+            "iteration"
+          ]
+        },
+        "gamma": {
+          "description": "Decay factor.",
+          "type": "number",
+          "exclusiveMinimum": 0
+        }
+      },
+      "description": "lr₀·γᵗ."
+    },
+    "CosineAnnealingLR": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "optimizer_name",
+        "T_max"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torch.optim.lr_scheduler type.",
+          "type": "string",
+          "const": "CosineAnnealingLR"
+        },
+        "optimizer_name": {
+          "description": "Name of the optimizer (optimizers[].name) whose learning rate this schedules.",
+          "type": "string",
+          "minLength": 1
+        },
+        "interval_unit": {
+          "description": "Step the schedule once per epoch (as the reference) or once per iteration.",
+          "type": "string",
+          "default": "epoch",
+          "enum": [
+            "epoch",
+            "iteration"
+          ]
+        },
+        "T_max": {
+          "$ref": "common.json#/$defs/positiveInteger",
+          "description": "Half period in steps."
+        },
+        "eta_min": {
+          "description": "Minimum rate.",
+          "type": "number",
+          "default": 0.0,
+          "minimum": 0
+        }
+      },
+      "description": "η_min + (lr₀ − η_min)(1 + cos(πt/T_max))/2."
+    },
+    "LinearLR": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "optimizer_name"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torch.optim.lr_scheduler type.",
+          "type": "string",
+          "const": "LinearLR"
+        },
+        "optimizer_name": {
+          "description": "Name of the optimizer (optimizers[].name) whose learning rate this schedules.",
+          "type": "string",
+          "minLength": 1
+        },
+        "interval_unit": {
+          "description": "Step the schedule once per epoch (as the reference) or once per iteration.",
+          "type": "string",
+          "default": "epoch",
+          "enum": [
+            "epoch",
+            "iteration"
+          ]
+        },
+        "start_factor": {
+          "description": "Factor at step 0.",
+          "type": "number",
+          "default": 0.3333333333333333,
+          "exclusiveMinimum": 0,
+          "maximum": 1
+        },
+        "end_factor": {
+          "description": "Factor after total_iters.",
+          "type": "number",
+          "default": 1.0,
+          "minimum": 0,
+          "maximum": 1
+        },
+        "total_iters": {
+          "$ref": "common.json#/$defs/positiveInteger",
+          "description": "Steps to reach end_factor.",
+          "default": 5
+        }
+      },
+      "description": "lr₀·(start + (end − start)·min(t, total)/total)."
+    }
+  }
+}
+"""##,
+        "transform.json": ##"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "transform.json",
+  "title": "Transform",
+  "description": "A torchvision transform (tensor semantics) in a dataset's transforms or a batch augmentation.",
+  "type": "object",
+  "oneOf": [
+    {
+      "$ref": "#/$defs/ToTensor"
+    },
+    {
+      "$ref": "#/$defs/Normalize"
+    },
+    {
+      "$ref": "#/$defs/Resize"
+    },
+    {
+      "$ref": "#/$defs/CenterCrop"
+    },
+    {
+      "$ref": "#/$defs/RandomCrop"
+    },
+    {
+      "$ref": "#/$defs/Pad"
+    },
+    {
+      "$ref": "#/$defs/RandomResizedCrop"
+    },
+    {
+      "$ref": "#/$defs/RandomAffine"
+    },
+    {
+      "$ref": "#/$defs/RandomRotation"
+    },
+    {
+      "$ref": "#/$defs/RandomPerspective"
+    },
+    {
+      "$ref": "#/$defs/RandomHorizontalFlip"
+    },
+    {
+      "$ref": "#/$defs/RandomVerticalFlip"
+    },
+    {
+      "$ref": "#/$defs/ColorJitter"
+    },
+    {
+      "$ref": "#/$defs/GaussianBlur"
+    },
+    {
+      "$ref": "#/$defs/RandomErasing"
+    },
+    {
+      "$ref": "#/$defs/Grayscale"
+    },
+    {
+      "$ref": "#/$defs/RandomApply"
+    },
+    {
+      "$ref": "#/$defs/GaussianNoise"
+    }
+  ],
+  "$defs": {
+    "ToTensor": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torchvision transform.",
+          "type": "string",
+          "const": "ToTensor"
+        }
+      },
+      "description": "Image to float tensor [C, H, W] scaled to [0, 1] (÷255)."
+    },
+    "Normalize": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "mean",
+        "std"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torchvision transform.",
+          "type": "string",
+          "const": "Normalize"
+        },
+        "mean": {
+          "description": "Per-channel means.",
+          "type": "array",
+          "items": {
+            "description": "Mean.",
+            "type": "number"
+          },
+          "minItems": 1
+        },
+        "std": {
+          "description": "Per-channel standard deviations.",
+          "type": "array",
+          "items": {
+            "description": "Std.",
+            "type": "number",
+            "exclusiveMinimum": 0
+          },
+          "minItems": 1
+        }
+      },
+      "description": "(x − mean) / std per channel."
+    },
+    "Resize": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "size"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torchvision transform.",
+          "type": "string",
+          "const": "Resize"
+        },
+        "size": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Output size."
+        },
+        "antialias": {
+          "description": "Accepted; tensors are resized without antialiasing.",
+          "type": "boolean",
+          "default": true
+        }
+      },
+      "description": "Bilinear resize to size (an integer resizes the shorter side)."
+    },
+    "CenterCrop": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "size"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torchvision transform.",
+          "type": "string",
+          "const": "CenterCrop"
+        },
+        "size": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Output size."
+        }
+      },
+      "description": "Crop the centre to size."
+    },
+    "RandomCrop": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "size"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torchvision transform.",
+          "type": "string",
+          "const": "RandomCrop"
+        },
+        "size": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Output size."
+        },
+        "padding": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Padding added first.",
+          "default": 0
+        },
+        "fill": {
+          "description": "Value for pixels outside the image.",
+          "type": "number",
+          "default": 0.0
+        }
+      },
+      "description": "Crop a random window of size, after optional padding."
+    },
+    "Pad": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "padding"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torchvision transform.",
+          "type": "string",
+          "const": "Pad"
+        },
+        "padding": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Pixels added on each side."
+        },
+        "fill": {
+          "description": "Value for pixels outside the image.",
+          "type": "number",
+          "default": 0.0
+        }
+      },
+      "description": "Constant padding on every side."
+    },
+    "RandomResizedCrop": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "size"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torchvision transform.",
+          "type": "string",
+          "const": "RandomResizedCrop"
+        },
+        "size": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Output size."
+        },
+        "scale": {
+          "$ref": "common.json#/$defs/numberPair",
+          "description": "Range of the crop's area relative to the image.",
+          "default": [
+            0.08,
+            1.0
+          ]
+        },
+        "ratio": {
+          "$ref": "common.json#/$defs/numberPair",
+          "description": "Range of the crop's aspect ratio.",
+          "default": [
+            0.75,
+            1.3333333333333333
+          ]
+        }
+      },
+      "description": "A random crop of random area and aspect ratio, resized to size (torchvision's sampling: 10 attempts, then a centre crop)."
+    },
+    "RandomAffine": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "degrees"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torchvision transform.",
+          "type": "string",
+          "const": "RandomAffine"
+        },
+        "degrees": {
+          "description": "Rotation range: d means [−d, d], or a pair.",
+          "anyOf": [
+            {
+              "description": "Maximum absolute angle.",
+              "type": "number",
+              "minimum": 0
+            },
+            {
+              "$ref": "common.json#/$defs/numberPair"
+            }
+          ]
+        },
+        "translate": {
+          "$ref": "common.json#/$defs/numberPair",
+          "description": "Maximum absolute fractions (horizontal, vertical) of translation."
+        },
+        "scale": {
+          "$ref": "common.json#/$defs/numberPair",
+          "description": "Scale range."
+        },
+        "shear": {
+          "description": "Shear range in degrees: s, a pair [min, max] (x only), or four numbers (x and y ranges).",
+          "anyOf": [
+            {
+              "description": "Maximum absolute x shear.",
+              "type": "number",
+              "minimum": 0
+            },
+            {
+              "description": "Ranges.",
+              "type": "array",
+              "items": {
+                "description": "Degrees.",
+                "type": "number"
+              },
+              "minItems": 2,
+              "maxItems": 4
+            }
+          ]
+        },
+        "fill": {
+          "description": "Value for pixels outside the image.",
+          "type": "number",
+          "default": 0.0
+        },
+        "interpolation": {
+          "description": "Sampling.",
+          "type": "string",
+          "default": "nearest",
+          "enum": [
+            "bilinear",
+            "nearest"
+          ]
+        }
+      },
+      "description": "A random rotation, translation, scale and shear about the centre (torchvision's inverse-matrix, bilinear sampling)."
+    },
+    "RandomRotation": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "degrees"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torchvision transform.",
+          "type": "string",
+          "const": "RandomRotation"
+        },
+        "degrees": {
+          "description": "d means [−d, d], or a pair.",
+          "anyOf": [
+            {
+              "description": "Maximum absolute angle.",
+              "type": "number",
+              "minimum": 0
+            },
+            {
+              "$ref": "common.json#/$defs/numberPair"
+            }
+          ]
+        },
+        "fill": {
+          "description": "Value for pixels outside the image.",
+          "type": "number",
+          "default": 0.0
+        },
+        "interpolation": {
+          "description": "Sampling.",
+          "type": "string",
+          "default": "nearest",
+          "enum": [
+            "bilinear",
+            "nearest"
+          ]
+        }
+      },
+      "description": "A random rotation."
+    },
+    "RandomPerspective": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torchvision transform.",
+          "type": "string",
+          "const": "RandomPerspective"
+        },
+        "distortion_scale": {
+          "description": "Degree of distortion.",
+          "type": "number",
+          "default": 0.5,
+          "minimum": 0,
+          "maximum": 1
+        },
+        "p": {
+          "$ref": "common.json#/$defs/probability",
+          "description": "Probability of applying it.",
+          "default": 0.5
+        },
+        "fill": {
+          "description": "Value for pixels outside the image.",
+          "type": "number",
+          "default": 0.0
+        },
+        "interpolation": {
+          "description": "Sampling.",
+          "type": "string",
+          "default": "bilinear",
+          "enum": [
+            "bilinear",
+            "nearest"
+          ]
+        }
+      },
+      "description": "A random perspective transform with probability p."
+    },
+    "RandomHorizontalFlip": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torchvision transform.",
+          "type": "string",
+          "const": "RandomHorizontalFlip"
+        },
+        "p": {
+          "$ref": "common.json#/$defs/probability",
+          "description": "Probability.",
+          "default": 0.5
+        }
+      },
+      "description": "Mirror left-right with probability p."
+    },
+    "RandomVerticalFlip": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torchvision transform.",
+          "type": "string",
+          "const": "RandomVerticalFlip"
+        },
+        "p": {
+          "$ref": "common.json#/$defs/probability",
+          "description": "Probability.",
+          "default": 0.5
+        }
+      },
+      "description": "Mirror top-bottom with probability p."
+    },
+    "ColorJitter": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torchvision transform.",
+          "type": "string",
+          "const": "ColorJitter"
+        },
+        "brightness": {
+          "description": "Brightness factor range.",
+          "anyOf": [
+            {
+              "description": "Factor range [max(0, 1 − v), 1 + v].",
+              "type": "number",
+              "minimum": 0
+            },
+            {
+              "$ref": "common.json#/$defs/numberPair"
+            }
+          ]
+        },
+        "contrast": {
+          "description": "Contrast factor range.",
+          "anyOf": [
+            {
+              "description": "Factor range [max(0, 1 − v), 1 + v].",
+              "type": "number",
+              "minimum": 0
+            },
+            {
+              "$ref": "common.json#/$defs/numberPair"
+            }
+          ]
+        },
+        "saturation": {
+          "description": "Saturation factor range.",
+          "anyOf": [
+            {
+              "description": "Factor range [max(0, 1 − v), 1 + v].",
+              "type": "number",
+              "minimum": 0
+            },
+            {
+              "$ref": "common.json#/$defs/numberPair"
+            }
+          ]
+        },
+        "hue": {
+          "description": "Hue shift range: h means [−h, h] with h ≤ 0.5.",
+          "anyOf": [
+            {
+              "description": "Maximum shift.",
+              "type": "number",
+              "minimum": 0,
+              "maximum": 0.5
+            },
+            {
+              "$ref": "common.json#/$defs/numberPair"
+            }
+          ]
+        }
+      },
+      "description": "Random brightness, contrast, saturation and hue changes, in random order (saturation and hue need 3 channels)."
+    },
+    "GaussianBlur": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "kernel_size"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torchvision transform.",
+          "type": "string",
+          "const": "GaussianBlur"
+        },
+        "kernel_size": {
+          "$ref": "common.json#/$defs/intOrPair",
+          "description": "Odd kernel size."
+        },
+        "sigma": {
+          "description": "σ or a range to draw from.",
+          "default": [
+            0.1,
+            2.0
+          ],
+          "anyOf": [
+            {
+              "description": "Fixed σ.",
+              "type": "number",
+              "exclusiveMinimum": 0
+            },
+            {
+              "$ref": "common.json#/$defs/numberPair"
+            }
+          ]
+        }
+      },
+      "description": "Gaussian blur with a random σ."
+    },
+    "RandomErasing": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torchvision transform.",
+          "type": "string",
+          "const": "RandomErasing"
+        },
+        "p": {
+          "$ref": "common.json#/$defs/probability",
+          "description": "Probability.",
+          "default": 0.5
+        },
+        "scale": {
+          "$ref": "common.json#/$defs/numberPair",
+          "description": "Area range.",
+          "default": [
+            0.02,
+            0.33
+          ]
+        },
+        "ratio": {
+          "$ref": "common.json#/$defs/numberPair",
+          "description": "Aspect ratio range.",
+          "default": [
+            0.3,
+            3.3
+          ]
+        },
+        "value": {
+          "description": "Fill value.",
+          "type": "number",
+          "default": 0.0
+        }
+      },
+      "description": "Erase a random rectangle with probability p."
+    },
+    "Grayscale": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torchvision transform.",
+          "type": "string",
+          "const": "Grayscale"
+        },
+        "num_output_channels": {
+          "description": "1 or 3.",
+          "type": "integer",
+          "default": 1,
+          "enum": [
+            1,
+            3
+          ]
+        }
+      },
+      "description": "Convert to gray (ITU-R 601-2 luma)."
+    },
+    "RandomApply": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type",
+        "transforms"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torchvision transform.",
+          "type": "string",
+          "const": "RandomApply"
+        },
+        "transforms": {
+          "description": "Transforms applied in order.",
+          "type": "array",
+          "items": {
+            "$ref": "transform.json"
+          },
+          "minItems": 1
+        },
+        "p": {
+          "$ref": "common.json#/$defs/probability",
+          "description": "Probability.",
+          "default": 0.5
+        }
+      },
+      "description": "Apply the listed transforms together with probability p."
+    },
+    "GaussianNoise": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "description": "The torchvision transform.",
+          "type": "string",
+          "const": "GaussianNoise"
+        },
+        "mean": {
+          "description": "Mean.",
+          "type": "number",
+          "default": 0.0
+        },
+        "std": {
+          "description": "Standard deviation.",
+          "type": "number",
+          "default": 0.1,
+          "minimum": 0
+        }
+      },
+      "description": "Add N(mean, std²) noise to every element."
+    }
+  }
+}
+"""##,
     ]
 }
