@@ -1,0 +1,195 @@
+/// conv1d, conv2d and conv_transpose2d as im2col/col2im + GEMM, batch folded into the GEMM's
+/// column dimension in chunks; forward and pullbacks side by side.
+
+/// Shapes and hyper-parameters of one 2-D convolution call.
+struct Conv2dSetup {
+    let n: Int, inChannels: Int, outChannels: Int, groups: Int
+    let geometry: ConvGeometry   // per group: channels = inChannels / groups
+    var inGroup: Int { inChannels / groups }
+    var outGroup: Int { outChannels / groups }
+}
+
+func conv2dForward<S: TensorScalar>(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ s: Conv2dSetup, _: S.Type) -> Tensor {
+    let geo = s.geometry, L = geo.positions, K = geo.patchSize
+    let out = Tensor(uninitialized: [s.n, s.outChannels, geo.outH, geo.outW], dtype: x.dtype)
+    let px = x.pointer(S.self), pw = w.pointer(S.self), po = out.pointer(S.self), pb = bias?.pointer(S.self)
+    let chunk = imagesPerChunk(patchSize: K, positions: L, batch: s.n)
+    let cols = Tensor(uninitialized: [K * chunk * L], dtype: x.dtype), tmp = Tensor(uninitialized: [s.outGroup * chunk * L], dtype: x.dtype)
+    let pc = cols.pointer(S.self), pt = tmp.pointer(S.self)
+    let imageSize = s.inChannels * geo.height * geo.width
+    for n0 in stride(from: 0, to: s.n, by: chunk) {
+        let nb = Swift.min(chunk, s.n - n0), ld = nb * L
+        for g in 0..<s.groups {
+            parallelRanges(nb, grain: 1) { r in
+                for j in r { geo.im2col(px + (n0 + j) * imageSize + g * s.inGroup * geo.height * geo.width, into: pc, ld: ld, column0: j * L) }
+            }
+            S.gemm(transA: false, transB: false, m: s.outGroup, n: ld, k: K, alpha: 1, a: pw + g * s.outGroup * K, lda: K,
+                   b: pc, ldb: ld, beta: 0, c: pt, ldc: ld)
+            let block = ChannelBlock(n0: n0, nb: nb, c0: g * s.outGroup, cCount: s.outGroup, channels: s.outChannels, length: L)
+            block.scatter(pt, into: po, bias: pb)
+        }
+    }
+    return out
+}
+
+/// Gradients of conv2d with respect to input (when wanted), weight and bias.
+func conv2dBackward<S: TensorScalar>(_ gOut: Tensor, _ x: Tensor, _ w: Tensor, _ s: Conv2dSetup, wantInput: Bool, _: S.Type) -> (Tensor?, Tensor) {
+    let geo = s.geometry, L = geo.positions, K = geo.patchSize
+    let gx = wantInput ? Tensor.zeros(x.shape, dtype: x.dtype) : nil
+    let gw = Tensor.zeros(w.shape, dtype: w.dtype)
+    let px = x.pointer(S.self), pw = w.pointer(S.self), pg = gOut.pointer(S.self), pgw = gw.pointer(S.self), pgx = gx?.pointer(S.self)
+    let chunk = imagesPerChunk(patchSize: K, positions: L, batch: s.n)
+    let cols = Tensor(uninitialized: [K * chunk * L], dtype: x.dtype), tmp = Tensor(uninitialized: [s.outGroup * chunk * L], dtype: x.dtype)
+    let pc = cols.pointer(S.self), pt = tmp.pointer(S.self)
+    let planes = geo.height * geo.width, imageSize = s.inChannels * planes
+    for n0 in stride(from: 0, to: s.n, by: chunk) {
+        let nb = Swift.min(chunk, s.n - n0), ld = nb * L
+        for g in 0..<s.groups {
+            let block = ChannelBlock(n0: n0, nb: nb, c0: g * s.outGroup, cCount: s.outGroup, channels: s.outChannels, length: L)
+            block.gather(pg, into: pt)
+            parallelRanges(nb, grain: 1) { r in
+                for j in r { geo.im2col(px + (n0 + j) * imageSize + g * s.inGroup * planes, into: pc, ld: ld, column0: j * L) }
+            }
+            S.gemm(transA: false, transB: true, m: s.outGroup, n: K, k: ld, alpha: 1, a: pt, lda: ld, b: pc, ldb: ld,
+                   beta: 1, c: pgw + g * s.outGroup * K, ldc: K)
+            if let pgx {
+                S.gemm(transA: true, transB: false, m: K, n: ld, k: s.outGroup, alpha: 1, a: pw + g * s.outGroup * K, lda: K,
+                       b: pt, ldb: ld, beta: 0, c: pc, ldc: ld)
+                parallelRanges(nb, grain: 1) { r in
+                    for j in r { geo.col2im(pc, ld: ld, column0: j * L, into: pgx + (n0 + j) * imageSize + g * s.inGroup * planes) }
+                }
+            }
+        }
+    }
+    return (gx, gw)
+}
+
+/// conv_transpose2d = the adjoint of conv2d: geometry maps the (larger) output back to the input.
+func convTranspose2dForward<S: TensorScalar>(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ s: Conv2dSetup, _: S.Type) -> Tensor {
+    // Here s.inChannels/outChannels are the transposed conv's input/output channels and geometry is
+    // the conv from the output [outGroup, Ho, Wo] to the input positions [H·W].
+    let geo = s.geometry, Lin = geo.positions, K = geo.patchSize
+    let out = Tensor.zeros([s.n, s.outChannels, geo.height, geo.width], dtype: x.dtype)
+    let px = x.pointer(S.self), pw = w.pointer(S.self), po = out.pointer(S.self)
+    let chunk = imagesPerChunk(patchSize: K, positions: Lin, batch: s.n)
+    let cols = Tensor(uninitialized: [K * chunk * Lin], dtype: x.dtype), tmp = Tensor(uninitialized: [s.inGroup * chunk * Lin], dtype: x.dtype)
+    let pc = cols.pointer(S.self), pt = tmp.pointer(S.self)
+    let outPlanes = geo.height * geo.width, outImage = s.outChannels * outPlanes
+    for n0 in stride(from: 0, to: s.n, by: chunk) {
+        let nb = Swift.min(chunk, s.n - n0), ld = nb * Lin
+        for g in 0..<s.groups {
+            ChannelBlock(n0: n0, nb: nb, c0: g * s.inGroup, cCount: s.inGroup, channels: s.inChannels, length: Lin).gather(px, into: pt)
+            // weight [Cin, Cout/g, kh, kw]: group g rows are [inGroup, K].
+            S.gemm(transA: true, transB: false, m: K, n: ld, k: s.inGroup, alpha: 1, a: pw + g * s.inGroup * K, lda: K,
+                   b: pt, ldb: ld, beta: 0, c: pc, ldc: ld)
+            parallelRanges(nb, grain: 1) { r in
+                for j in r { geo.col2im(pc, ld: ld, column0: j * Lin, into: po + (n0 + j) * outImage + g * s.outGroup * outPlanes) }
+            }
+        }
+    }
+    if let bias {
+        let pb = bias.pointer(S.self)
+        parallelRanges(s.n * s.outChannels, grain: 16) { r in
+            for job in r { let b = pb[job % s.outChannels], p = po + job * outPlanes; for l in 0..<outPlanes { p[l] += b } }
+        }
+    }
+    return out
+}
+
+func convTranspose2dBackward<S: TensorScalar>(_ gOut: Tensor, _ x: Tensor, _ w: Tensor, _ s: Conv2dSetup, wantInput: Bool, _: S.Type) -> (Tensor?, Tensor) {
+    let geo = s.geometry, Lin = geo.positions, K = geo.patchSize
+    let gx = wantInput ? Tensor(uninitialized: x.shape, dtype: x.dtype) : nil
+    let gw = Tensor.zeros(w.shape, dtype: w.dtype)
+    let px = x.pointer(S.self), pw = w.pointer(S.self), pg = gOut.pointer(S.self), pgw = gw.pointer(S.self), pgx = gx?.pointer(S.self)
+    let chunk = imagesPerChunk(patchSize: K, positions: Lin, batch: s.n)
+    let cols = Tensor(uninitialized: [K * chunk * Lin], dtype: x.dtype), tmp = Tensor(uninitialized: [s.inGroup * chunk * Lin], dtype: x.dtype)
+    let pc = cols.pointer(S.self), pt = tmp.pointer(S.self)
+    let outPlanes = geo.height * geo.width, outImage = s.outChannels * outPlanes
+    for n0 in stride(from: 0, to: s.n, by: chunk) {
+        let nb = Swift.min(chunk, s.n - n0), ld = nb * Lin
+        for g in 0..<s.groups {
+            parallelRanges(nb, grain: 1) { r in
+                for j in r { geo.im2col(pg + (n0 + j) * outImage + g * s.outGroup * outPlanes, into: pc, ld: ld, column0: j * Lin) }
+            }
+            let block = ChannelBlock(n0: n0, nb: nb, c0: g * s.inGroup, cCount: s.inGroup, channels: s.inChannels, length: Lin)
+            block.gather(px, into: pt)
+            S.gemm(transA: false, transB: true, m: s.inGroup, n: K, k: ld, alpha: 1, a: pt, lda: ld, b: pc, ldb: ld,
+                   beta: 1, c: pgw + g * s.inGroup * K, ldc: K)
+            if let pgx {
+                S.gemm(transA: false, transB: false, m: s.inGroup, n: ld, k: K, alpha: 1, a: pw + g * s.inGroup * K, lda: K,
+                       b: pc, ldb: ld, beta: 0, c: pt, ldc: ld)
+                block.scatter(pt, into: pgx)
+            }
+        }
+    }
+    return (gx, gw)
+}
+
+extension Tensor {
+    /// 2-D convolution (torch.nn.functional.conv2d): input [N, C, H, W], weight [O, C/groups, kh, kw],
+    /// bias [O]; stride, padding and dilation as (height, width).
+    public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
+                       dilation: (Int, Int) = (1, 1), groups: Int = 1) -> Tensor {
+        precondition(rank == 4 && weight.rank == 4, "conv2d: expected input [N, C, H, W] and weight [O, C/groups, kh, kw], got \(shape) and \(weight.shape)")
+        let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3]), o = weight.shape[0]
+        precondition(groups >= 1 && c % groups == 0 && o % groups == 0 && weight.shape[1] == c / groups,
+                     "conv2d: weight \(weight.shape) does not fit \(c) input channels in \(groups) groups")
+        let geo = ConvGeometry(channels: c / groups, height: h, width: w, kernel: (weight.shape[2], weight.shape[3]),
+                               stride: stride, padding: padding, dilation: dilation)
+        precondition(geo.outH > 0 && geo.outW > 0, "conv2d: input \(h)×\(w) is smaller than the dilated kernel")
+        let setup = Conv2dSetup(n: n, inChannels: c, outChannels: o, groups: groups, geometry: geo)
+        let out = dtype == .float32 ? conv2dForward(self, weight, bias, setup, Float.self) : conv2dForward(self, weight, bias, setup, Double.self)
+        let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
+        return Tensor.record(out, "conv2d", inputs) { [self] g, _ in
+            let want = self.requiresGrad
+            let (gx, gw) = g.dtype == .float32 ? conv2dBackward(g, self, weight, setup, wantInput: want, Float.self)
+                                               : conv2dBackward(g, self, weight, setup, wantInput: want, Double.self)
+            var grads: [Tensor?] = [gx, gw]
+            if bias != nil {
+                grads.append(g.dtype == .float32 ? channelSums(g, channels: o, length: geo.positions, Float.self)
+                                                 : channelSums(g, channels: o, length: geo.positions, Double.self))
+            }
+            return grads
+        }
+    }
+
+    /// 1-D convolution (torch.nn.functional.conv1d): input [N, C, L], weight [O, C/groups, k].
+    public func conv1d(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1) -> Tensor {
+        precondition(rank == 3 && weight.rank == 3, "conv1d: expected input [N, C, L] and weight [O, C/groups, k], got \(shape) and \(weight.shape)")
+        let y = unsqueezed(axis: 2).conv2d(weight: weight.unsqueezed(axis: 2), bias: bias, stride: (1, stride), padding: (0, padding),
+                                           dilation: (1, dilation), groups: groups)
+        return y.squeezed(axis: 2)
+    }
+
+    /// Transposed 2-D convolution (torch.nn.functional.conv_transpose2d): input [N, Cin, H, W],
+    /// weight [Cin, Cout/groups, kh, kw]; output size (H−1)·s − 2p + d(k−1) + output_padding + 1.
+    public func convTranspose2d(weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
+                                outputPadding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), groups: Int = 1) -> Tensor {
+        precondition(rank == 4 && weight.rank == 4, "conv_transpose2d: expected input [N, C, H, W] and weight [Cin, Cout/groups, kh, kw], got \(shape) and \(weight.shape)")
+        let (n, cin, h, w) = (shape[0], shape[1], shape[2], shape[3])
+        precondition(groups >= 1 && cin % groups == 0 && weight.shape[0] == cin, "conv_transpose2d: weight \(weight.shape) does not fit \(cin) input channels")
+        precondition(outputPadding.0 < Swift.max(stride.0, dilation.0) && outputPadding.1 < Swift.max(stride.1, dilation.1),
+                     "conv_transpose2d: output_padding must be smaller than stride or dilation")
+        let cout = weight.shape[1] * groups
+        let (kh, kw) = (weight.shape[2], weight.shape[3])
+        let ho = (h - 1) * stride.0 - 2 * padding.0 + dilation.0 * (kh - 1) + outputPadding.0 + 1
+        let wo = (w - 1) * stride.1 - 2 * padding.1 + dilation.1 * (kw - 1) + outputPadding.1 + 1
+        precondition(ho > 0 && wo > 0, "conv_transpose2d: non-positive output size \(ho)×\(wo)")
+        let geo = ConvGeometry(channels: cout / groups, height: ho, width: wo, kernel: (kh, kw), stride: stride, padding: padding, dilation: dilation)
+        precondition(geo.outH == h && geo.outW == w, "conv_transpose2d: inconsistent geometry")
+        let setup = Conv2dSetup(n: n, inChannels: cin, outChannels: cout, groups: groups, geometry: geo)
+        let out = dtype == .float32 ? convTranspose2dForward(self, weight, bias, setup, Float.self) : convTranspose2dForward(self, weight, bias, setup, Double.self)
+        let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
+        return Tensor.record(out, "conv_transpose2d", inputs) { [self] g, _ in
+            let want = self.requiresGrad
+            let (gx, gw) = g.dtype == .float32 ? convTranspose2dBackward(g, self, weight, setup, wantInput: want, Float.self)
+                                               : convTranspose2dBackward(g, self, weight, setup, wantInput: want, Double.self)
+            var grads: [Tensor?] = [gx, gw]
+            if bias != nil {
+                grads.append(g.dtype == .float32 ? channelSums(g, channels: cout, length: ho * wo, Float.self)
+                                                 : channelSums(g, channels: cout, length: ho * wo, Double.self))
+            }
+            return grads
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import RecombineTensor
+import XCTest
+
+final class ConvolutionTests: XCTestCase {
+    /// Direct definition of conv2d, for comparison.
+    func naiveConv2d(_ x: Tensor, _ w: Tensor, _ b: Tensor?, stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int), groups: Int) -> [Double] {
+        let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let (o, cg, kh, kw) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
+        let ho = (h + 2 * padding.0 - dilation.0 * (kh - 1) - 1) / stride.0 + 1
+        let wo = (wd + 2 * padding.1 - dilation.1 * (kw - 1) - 1) / stride.1 + 1
+        let xv = x.toDoubleArray(), wv = w.toDoubleArray(), bv = b?.toDoubleArray()
+        var out = [Double](repeating: 0, count: n * o * ho * wo)
+        for i in 0..<n { for oc in 0..<o {
+            let g = oc / (o / groups)
+            for oy in 0..<ho { for ox in 0..<wo {
+                var s = bv?[oc] ?? 0
+                for ic in 0..<cg { for ky in 0..<kh { for kx in 0..<kw {
+                    let iy = oy * stride.0 - padding.0 + ky * dilation.0, ix = ox * stride.1 - padding.1 + kx * dilation.1
+                    if iy >= 0 && iy < h && ix >= 0 && ix < wd {
+                        s += xv[((i * c + g * cg + ic) * h + iy) * wd + ix] * wv[((oc * cg + ic) * kh + ky) * kw + kx]
+                    }
+                } } }
+                out[((i * o + oc) * ho + oy) * wo + ox] = s
+            } }
+        } }
+        return out
+    }
+
+    func testConv2dMatchesDefinitionAcrossStridePaddingDilationGroups() {
+        for (stride, padding, dilation, groups) in [((1, 1), (0, 0), (1, 1), 1), ((2, 1), (1, 2), (1, 1), 2), ((1, 2), (2, 1), (2, 1), 1), ((2, 2), (1, 1), (1, 2), 4)] {
+            let x = randomDouble([2, 4, 7, 6], seed: 1), w = randomDouble([4, 4 / groups, 3, 2], seed: 2), b = randomDouble([4], seed: 3)
+            let y = x.conv2d(weight: w, bias: b, stride: stride, padding: padding, dilation: dilation, groups: groups)
+            assertClose(y.toDoubleArray(), naiveConv2d(x, w, b, stride: stride, padding: padding, dilation: dilation, groups: groups), tolerance: 1e-12)
+        }
+    }
+
+    func testConv2dGradients() {
+        assertGradients([randomDouble([2, 2, 5, 4], seed: 4), randomDouble([4, 1, 3, 3], seed: 5), randomDouble([4], seed: 6)]) { xs in
+            xs[0].conv2d(weight: xs[1], bias: xs[2], stride: (2, 1), padding: (1, 1), dilation: (1, 2), groups: 2).squared().sum()
+        }
+        assertGradients([randomDouble([1, 3, 4, 4], seed: 7), randomDouble([2, 3, 2, 2], seed: 8)]) { xs in
+            xs[0].conv2d(weight: xs[1], stride: (1, 1), padding: (0, 0)).sigmoid().sum()
+        }
+    }
+
+    func testConv1dGradientsAndShape() {
+        let y = randomDouble([2, 3, 10], seed: 9).conv1d(weight: randomDouble([4, 3, 3], seed: 10), stride: 2, padding: 1, dilation: 2)
+        XCTAssertEqual(y.shape, [2, 4, 4])
+        assertGradients([randomDouble([2, 2, 9], seed: 11), randomDouble([2, 1, 3], seed: 12), randomDouble([2], seed: 13)]) { xs in
+            xs[0].conv1d(weight: xs[1], bias: xs[2], stride: 2, padding: 1, groups: 2).pow(3).sum()
+        }
+    }
+
+    func testConvTransposeIsTheAdjointOfConv() {
+        // <convT(x), y> = <x, conv(y)> for the same weight and geometry.
+        let w = randomDouble([4, 3, 3, 3], seed: 14)   // conv: 3→4 viewed as weight [4, 3, k, k]; convT: 4→3
+        let x = randomDouble([2, 4, 4, 5], seed: 15)
+        let t = x.convTranspose2d(weight: w, stride: (2, 2), padding: (1, 1), outputPadding: (1, 0))
+        XCTAssertEqual(t.shape, [2, 3, 8, 9])   // (4−1)·2 − 2 + 2 + 1 + 1 = 8; (5−1)·2 − 2 + 2 + 0 + 1 = 9
+        let y = randomDouble(t.shape, seed: 16)
+        let lhs = (t * y).sum().item
+        let rhs = (x * y.conv2d(weight: w, stride: (2, 2), padding: (1, 1))).sum().item
+        XCTAssertEqual(lhs, rhs, accuracy: 1e-10)
+    }
+
+    func testConvTransposeGradientsWithGroupsAndBias() {
+        assertGradients([randomDouble([2, 4, 3, 3], seed: 17), randomDouble([4, 1, 2, 3], seed: 18), randomDouble([2], seed: 19)]) { xs in
+            xs[0].convTranspose2d(weight: xs[1], bias: xs[2], stride: (2, 1), padding: (0, 1), outputPadding: (1, 0), dilation: (1, 1), groups: 2).squared().sum()
+        }
+        assertGradients([randomDouble([1, 2, 3, 3], seed: 20), randomDouble([2, 2, 3, 3], seed: 21)]) { xs in
+            xs[0].convTranspose2d(weight: xs[1], stride: (1, 1), padding: (0, 0), dilation: (2, 2)).tanh().sum()
+        }
+    }
+
+    func testForwardMatchesTorchValues() {
+        // torch.nn.functional.conv_transpose2d(arange(8).view(1,2,2,2)/4, arange(8).view(2,1,2,2)/8, stride=2)
+        let x = Tensor((0..<8).map { Double($0) / 4 }, shape: [1, 2, 2, 2]), w = Tensor((0..<8).map { Double($0) / 8 }, shape: [2, 1, 2, 2])
+        let y = x.convTranspose2d(weight: w, stride: (2, 2))
+        XCTAssertEqual(y.shape, [1, 1, 4, 4])
+        assertClose(Array(y.toDoubleArray().prefix(4)), [0.5, 0.625, 0.625, 0.8125], tolerance: 1e-12)
+    }
+}
