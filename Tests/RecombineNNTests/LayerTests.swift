@@ -22,3 +22,38 @@ final class LayerTests: XCTestCase {
         XCTAssertFalse((net.layers[1] as! Sequential).layers[0].isTraining)
     }
 }
+
+final class ConvolutionalLayerTests: XCTestCase {
+    func testShapesAndErrorsOfAConvAutoencoder() {
+        var g = RandomGenerator(seed: 2)
+        let net = Sequential([Conv2d(inChannels: 1, outChannels: 8, kernelSize: (3, 3), padding: (1, 1), generator: &g), BatchNorm2d(numFeatures: 8), ReLU(),
+                              Conv2d(inChannels: 8, outChannels: 8, kernelSize: (2, 2), stride: (2, 2), generator: &g), MaxPool2d(kernelSize: (2, 2), ceilMode: true),
+                              Upsample(scaleFactor: (2, 2)), ConvTranspose2d(inChannels: 8, outChannels: 1, kernelSize: (2, 2), stride: (2, 2), generator: &g), Sigmoid()])
+        XCTAssertEqual(try net.outputShape(for: [4, 1, 28, 28]).get(), [4, 1, 28, 28])
+        XCTAssertEqual(net(Tensor.zeros([2, 1, 28, 28])).shape, [2, 1, 28, 28])
+        guard case .failure(let e) = net.outputShape(for: [4, 3, 28, 28]) else { return XCTFail() }
+        XCTAssertEqual(e.message, "layer 0 (Conv2d): Conv2d(in_channels: 1) got 3 channels (input shape [4, 3, 28, 28])")
+        guard case .failure(let small) = Conv2d(inChannels: 1, outChannels: 1, kernelSize: (5, 5), generator: &g).outputShape(for: [1, 1, 3, 3]) else { return XCTFail() }
+        XCTAssertTrue(small.message.contains("smaller than the kernel"), small.message)
+        XCTAssertEqual(net.namedBuffers().map(\.name), ["1.running_mean", "1.running_var", "1.num_batches_tracked"])
+    }
+
+    func testConvolutionDefaultInitialisationBounds() {
+        var g = RandomGenerator(seed: 3)
+        let conv = Conv2d(inChannels: 16, outChannels: 32, kernelSize: (3, 3), generator: &g)
+        let bound = 1 / (16.0 * 9).squareRoot()
+        XCTAssertLessThanOrEqual(conv.weight.toDoubleArray().map(Swift.abs).max()!, bound)
+        XCTAssertGreaterThan(conv.weight.toDoubleArray().map(Swift.abs).max()!, bound * 0.95)
+        XCTAssertLessThanOrEqual(conv.bias!.toDoubleArray().map(Swift.abs).max()!, bound)
+    }
+
+    func testBatchNormLayerTracksBatchesAndSwitchesModes() {
+        let bn = BatchNorm1d(numFeatures: 2)
+        _ = bn(Tensor([1, 2, 3, 4] as [Float], shape: [2, 2]))
+        XCTAssertEqual(bn.numBatchesTracked!.item, 1)
+        assertClose(bn.runningMean!.toDoubleArray(), [0.2, 0.3], tolerance: 1e-6)
+        bn.eval()
+        let y = bn(Tensor([1, 2] as [Float], shape: [1, 2]))
+        XCTAssertEqual(y[flat: 0], (1 - 0.2) / (bn.runningVar![flat: 0] + 1e-5).squareRoot(), accuracy: 1e-5)
+    }
+}
