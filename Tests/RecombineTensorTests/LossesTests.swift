@@ -36,4 +36,10 @@ final class LossesTests: XCTestCase {
         XCTAssertEqual(mseLoss(predictions: logits, targets: probabilities).item, 1.0566666666666669, accuracy: 1e-12)
         assertGradients([randomDouble([2, 3], seed: 4), randomDouble([2, 3], seed: 5)]) { mseLoss(predictions: $0[0], targets: $0[1], reduction: .sum) }
     }
+
+    func testNTXentMatchesTorch() {
+        let z1 = Tensor([1, 2, 0.5, 0, -1, 1] as [Double], shape: [2, 3]), z2 = Tensor([0.5, 1, 1, 2, 0, -1] as [Double], shape: [2, 3])
+        XCTAssertEqual(ntXentLoss(z1, z2, temperature: 0.5).item, 0.9366508827539665, accuracy: 1e-12)
+        assertGradients([randomDouble([3, 4], seed: 6), randomDouble([3, 4], seed: 7)]) { ntXentLoss($0[0], $0[1], temperature: 0.3) }
+    }
 }

@@ -50,3 +50,17 @@ public func binaryCrossEntropy(probabilities: Tensor, targets: Tensor, reduction
     let log1mP = (1.0 - probabilities).log().clamped(min: logClamp)
     return reduction.apply(-(targets * logP + (1.0 - targets) * log1mP))
 }
+
+/// NT-Xent (SimCLR's normalised temperature-scaled cross-entropy) of two views [B, D]: the 2B
+/// normalised rows are compared by cosine similarity / τ, each row's positive is its other view, and
+/// the other 2B − 2 rows are negatives (self-similarity excluded). Mean over the 2B rows.
+public func ntXentLoss(_ z1: Tensor, _ z2: Tensor, temperature: Double) -> Tensor {
+    precondition(z1.shape == z2.shape && z1.rank == 2, "ntXentLoss: views must both be [B, D], got \(z1.shape) and \(z2.shape)")
+    let n = z1.shape[0]
+    let z = Tensor.concatenate([z1, z2], axis: 0).normalized(axis: 1)
+    let similarities = z.matmul(z, transposeOther: true) / temperature
+    let selfMask = Tensor.eye(2 * n, dtype: z1.dtype)
+    let masked = Tensor.where(selfMask, Tensor.full([], value: -.infinity, dtype: z1.dtype), similarities)
+    let targets = Array(n..<(2 * n)) + Array(0..<n)
+    return crossEntropy(logits: masked, targets: targets)
+}

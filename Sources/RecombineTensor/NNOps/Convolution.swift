@@ -9,24 +9,36 @@ struct Conv2dSetup {
     var outGroup: Int { outChannels / groups }
 }
 
+/// Sums per-worker partial weight gradients in worker order (deterministic).
+func sumPartials<S: TensorScalar>(_ partials: [Tensor], into total: Tensor, _: S.Type) {
+    let pt = total.pointer(S.self)
+    for partial in partials {
+        let pp = partial.pointer(S.self)
+        for i in 0..<total.count { pt[i] += pp[i] }
+    }
+}
+
+// Each kernel splits the batch over threads (`parallelWithSerialBLAS`: one worker per core, each
+// running single-threaded GEMMs on its images in chunks), which keeps both cores busy through the
+// im2col/col2im copies that a threaded GEMM would leave idle.
+
 func conv2dForward<S: TensorScalar>(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ s: Conv2dSetup, _: S.Type) -> Tensor {
     let geo = s.geometry, L = geo.positions, K = geo.patchSize
     let out = Tensor(uninitialized: [s.n, s.outChannels, geo.outH, geo.outW], dtype: x.dtype)
     let px = x.pointer(S.self), pw = w.pointer(S.self), po = out.pointer(S.self), pb = bias?.pointer(S.self)
-    let chunk = imagesPerChunk(patchSize: K, positions: L, batch: s.n)
-    let cols = Tensor(uninitialized: [K * chunk * L], dtype: x.dtype), tmp = Tensor(uninitialized: [s.outGroup * chunk * L], dtype: x.dtype)
-    let pc = cols.pointer(S.self), pt = tmp.pointer(S.self)
     let imageSize = s.inChannels * geo.height * geo.width
-    for n0 in stride(from: 0, to: s.n, by: chunk) {
-        let nb = Swift.min(chunk, s.n - n0), ld = nb * L
-        for g in 0..<s.groups {
-            parallelRanges(nb, grain: 1) { r in
-                for j in r { geo.im2col(px + (n0 + j) * imageSize + g * s.inGroup * geo.height * geo.width, into: pc, ld: ld, column0: j * L) }
+    parallelWithSerialBLAS(s.n) { images, _ in
+        let chunk = imagesPerChunk(patchSize: K, positions: L, batch: images.count)
+        let cols = Tensor(uninitialized: [K * chunk * L], dtype: x.dtype), tmp = Tensor(uninitialized: [s.outGroup * chunk * L], dtype: x.dtype)
+        let pc = cols.pointer(S.self), pt = tmp.pointer(S.self)
+        for n0 in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
+            let nb = Swift.min(chunk, images.upperBound - n0), ld = nb * L
+            for g in 0..<s.groups {
+                for j in 0..<nb { geo.im2col(px + (n0 + j) * imageSize + g * s.inGroup * geo.height * geo.width, into: pc, ld: ld, column0: j * L) }
+                S.gemm(transA: false, transB: false, m: s.outGroup, n: ld, k: K, alpha: 1, a: pw + g * s.outGroup * K, lda: K,
+                       b: pc, ldb: ld, beta: 0, c: pt, ldc: ld)
+                ChannelBlock(n0: n0, nb: nb, c0: g * s.outGroup, cCount: s.outGroup, channels: s.outChannels, length: L).scatter(pt, into: po, bias: pb)
             }
-            S.gemm(transA: false, transB: false, m: s.outGroup, n: ld, k: K, alpha: 1, a: pw + g * s.outGroup * K, lda: K,
-                   b: pc, ldb: ld, beta: 0, c: pt, ldc: ld)
-            let block = ChannelBlock(n0: n0, nb: nb, c0: g * s.outGroup, cCount: s.outGroup, channels: s.outChannels, length: L)
-            block.scatter(pt, into: po, bias: pb)
         }
     }
     return out
@@ -37,60 +49,61 @@ func conv2dBackward<S: TensorScalar>(_ gOut: Tensor, _ x: Tensor, _ w: Tensor, _
     let geo = s.geometry, L = geo.positions, K = geo.patchSize
     let gx = wantInput ? Tensor.zeros(x.shape, dtype: x.dtype) : nil
     let gw = Tensor.zeros(w.shape, dtype: w.dtype)
-    let px = x.pointer(S.self), pw = w.pointer(S.self), pg = gOut.pointer(S.self), pgw = gw.pointer(S.self), pgx = gx?.pointer(S.self)
-    let chunk = imagesPerChunk(patchSize: K, positions: L, batch: s.n)
-    let cols = Tensor(uninitialized: [K * chunk * L], dtype: x.dtype), tmp = Tensor(uninitialized: [s.outGroup * chunk * L], dtype: x.dtype)
-    let pc = cols.pointer(S.self), pt = tmp.pointer(S.self)
+    let partials = (0..<serialBLASWorkers(s.n)).map { _ in Tensor.zeros(w.shape, dtype: w.dtype) }
+    let px = x.pointer(S.self), pw = w.pointer(S.self), pg = gOut.pointer(S.self), pgx = gx?.pointer(S.self)
     let planes = geo.height * geo.width, imageSize = s.inChannels * planes
-    for n0 in stride(from: 0, to: s.n, by: chunk) {
-        let nb = Swift.min(chunk, s.n - n0), ld = nb * L
-        for g in 0..<s.groups {
-            let block = ChannelBlock(n0: n0, nb: nb, c0: g * s.outGroup, cCount: s.outGroup, channels: s.outChannels, length: L)
-            block.gather(pg, into: pt)
-            parallelRanges(nb, grain: 1) { r in
-                for j in r { geo.im2col(px + (n0 + j) * imageSize + g * s.inGroup * planes, into: pc, ld: ld, column0: j * L) }
-            }
-            S.gemm(transA: false, transB: true, m: s.outGroup, n: K, k: ld, alpha: 1, a: pt, lda: ld, b: pc, ldb: ld,
-                   beta: 1, c: pgw + g * s.outGroup * K, ldc: K)
-            if let pgx {
-                S.gemm(transA: true, transB: false, m: K, n: ld, k: s.outGroup, alpha: 1, a: pw + g * s.outGroup * K, lda: K,
-                       b: pt, ldb: ld, beta: 0, c: pc, ldc: ld)
-                parallelRanges(nb, grain: 1) { r in
-                    for j in r { geo.col2im(pc, ld: ld, column0: j * L, into: pgx + (n0 + j) * imageSize + g * s.inGroup * planes) }
+    parallelWithSerialBLAS(s.n) { images, worker in
+        let pgw = partials[worker].pointer(S.self)
+        let chunk = imagesPerChunk(patchSize: K, positions: L, batch: images.count)
+        let cols = Tensor(uninitialized: [K * chunk * L], dtype: x.dtype), tmp = Tensor(uninitialized: [s.outGroup * chunk * L], dtype: x.dtype)
+        let pc = cols.pointer(S.self), pt = tmp.pointer(S.self)
+        for n0 in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
+            let nb = Swift.min(chunk, images.upperBound - n0), ld = nb * L
+            for g in 0..<s.groups {
+                ChannelBlock(n0: n0, nb: nb, c0: g * s.outGroup, cCount: s.outGroup, channels: s.outChannels, length: L).gather(pg, into: pt)
+                for j in 0..<nb { geo.im2col(px + (n0 + j) * imageSize + g * s.inGroup * planes, into: pc, ld: ld, column0: j * L) }
+                S.gemm(transA: false, transB: true, m: s.outGroup, n: K, k: ld, alpha: 1, a: pt, lda: ld, b: pc, ldb: ld,
+                       beta: 1, c: pgw + g * s.outGroup * K, ldc: K)
+                if let pgx {
+                    S.gemm(transA: true, transB: false, m: K, n: ld, k: s.outGroup, alpha: 1, a: pw + g * s.outGroup * K, lda: K,
+                           b: pt, ldb: ld, beta: 0, c: pc, ldc: ld)
+                    for j in 0..<nb { geo.col2im(pc, ld: ld, column0: j * L, into: pgx + (n0 + j) * imageSize + g * s.inGroup * planes) }
                 }
             }
         }
     }
+    sumPartials(partials, into: gw, S.self)
     return (gx, gw)
 }
 
 /// conv_transpose2d = the adjoint of conv2d: geometry maps the (larger) output back to the input.
 func convTranspose2dForward<S: TensorScalar>(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ s: Conv2dSetup, _: S.Type) -> Tensor {
-    // Here s.inChannels/outChannels are the transposed conv's input/output channels and geometry is
-    // the conv from the output [outGroup, Ho, Wo] to the input positions [H·W].
+    // s.inChannels/outChannels are the transposed conv's input/output channels; the geometry is the
+    // conv from the output [outGroup, Ho, Wo] to the input positions [H·W].
     let geo = s.geometry, Lin = geo.positions, K = geo.patchSize
     let out = Tensor.zeros([s.n, s.outChannels, geo.height, geo.width], dtype: x.dtype)
     let px = x.pointer(S.self), pw = w.pointer(S.self), po = out.pointer(S.self)
-    let chunk = imagesPerChunk(patchSize: K, positions: Lin, batch: s.n)
-    let cols = Tensor(uninitialized: [K * chunk * Lin], dtype: x.dtype), tmp = Tensor(uninitialized: [s.inGroup * chunk * Lin], dtype: x.dtype)
-    let pc = cols.pointer(S.self), pt = tmp.pointer(S.self)
     let outPlanes = geo.height * geo.width, outImage = s.outChannels * outPlanes
-    for n0 in stride(from: 0, to: s.n, by: chunk) {
-        let nb = Swift.min(chunk, s.n - n0), ld = nb * Lin
-        for g in 0..<s.groups {
-            ChannelBlock(n0: n0, nb: nb, c0: g * s.inGroup, cCount: s.inGroup, channels: s.inChannels, length: Lin).gather(px, into: pt)
-            // weight [Cin, Cout/g, kh, kw]: group g rows are [inGroup, K].
-            S.gemm(transA: true, transB: false, m: K, n: ld, k: s.inGroup, alpha: 1, a: pw + g * s.inGroup * K, lda: K,
-                   b: pt, ldb: ld, beta: 0, c: pc, ldc: ld)
-            parallelRanges(nb, grain: 1) { r in
-                for j in r { geo.col2im(pc, ld: ld, column0: j * Lin, into: po + (n0 + j) * outImage + g * s.outGroup * outPlanes) }
+    let pb = bias?.pointer(S.self)
+    parallelWithSerialBLAS(s.n) { images, _ in
+        let chunk = imagesPerChunk(patchSize: K, positions: Lin, batch: images.count)
+        let cols = Tensor(uninitialized: [K * chunk * Lin], dtype: x.dtype), tmp = Tensor(uninitialized: [s.inGroup * chunk * Lin], dtype: x.dtype)
+        let pc = cols.pointer(S.self), pt = tmp.pointer(S.self)
+        for n0 in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
+            let nb = Swift.min(chunk, images.upperBound - n0), ld = nb * Lin
+            for g in 0..<s.groups {
+                ChannelBlock(n0: n0, nb: nb, c0: g * s.inGroup, cCount: s.inGroup, channels: s.inChannels, length: Lin).gather(px, into: pt)
+                // weight [Cin, Cout/g, kh, kw]: group g rows are [inGroup, K].
+                S.gemm(transA: true, transB: false, m: K, n: ld, k: s.inGroup, alpha: 1, a: pw + g * s.inGroup * K, lda: K,
+                       b: pt, ldb: ld, beta: 0, c: pc, ldc: ld)
+                for j in 0..<nb { geo.col2im(pc, ld: ld, column0: j * Lin, into: po + (n0 + j) * outImage + g * s.outGroup * outPlanes) }
             }
-        }
-    }
-    if let bias {
-        let pb = bias.pointer(S.self)
-        parallelRanges(s.n * s.outChannels, grain: 16) { r in
-            for job in r { let b = pb[job % s.outChannels], p = po + job * outPlanes; for l in 0..<outPlanes { p[l] += b } }
+            if let pb {
+                for job in (n0 * s.outChannels)..<((n0 + nb) * s.outChannels) {
+                    let b = pb[job % s.outChannels], p = po + job * outPlanes
+                    for l in 0..<outPlanes { p[l] += b }
+                }
+            }
         }
     }
     return out
@@ -100,28 +113,31 @@ func convTranspose2dBackward<S: TensorScalar>(_ gOut: Tensor, _ x: Tensor, _ w: 
     let geo = s.geometry, Lin = geo.positions, K = geo.patchSize
     let gx = wantInput ? Tensor(uninitialized: x.shape, dtype: x.dtype) : nil
     let gw = Tensor.zeros(w.shape, dtype: w.dtype)
-    let px = x.pointer(S.self), pw = w.pointer(S.self), pg = gOut.pointer(S.self), pgw = gw.pointer(S.self), pgx = gx?.pointer(S.self)
-    let chunk = imagesPerChunk(patchSize: K, positions: Lin, batch: s.n)
-    let cols = Tensor(uninitialized: [K * chunk * Lin], dtype: x.dtype), tmp = Tensor(uninitialized: [s.inGroup * chunk * Lin], dtype: x.dtype)
-    let pc = cols.pointer(S.self), pt = tmp.pointer(S.self)
+    let partials = (0..<serialBLASWorkers(s.n)).map { _ in Tensor.zeros(w.shape, dtype: w.dtype) }
+    let px = x.pointer(S.self), pw = w.pointer(S.self), pg = gOut.pointer(S.self), pgx = gx?.pointer(S.self)
     let outPlanes = geo.height * geo.width, outImage = s.outChannels * outPlanes
-    for n0 in stride(from: 0, to: s.n, by: chunk) {
-        let nb = Swift.min(chunk, s.n - n0), ld = nb * Lin
-        for g in 0..<s.groups {
-            parallelRanges(nb, grain: 1) { r in
-                for j in r { geo.im2col(pg + (n0 + j) * outImage + g * s.outGroup * outPlanes, into: pc, ld: ld, column0: j * Lin) }
-            }
-            let block = ChannelBlock(n0: n0, nb: nb, c0: g * s.inGroup, cCount: s.inGroup, channels: s.inChannels, length: Lin)
-            block.gather(px, into: pt)
-            S.gemm(transA: false, transB: true, m: s.inGroup, n: K, k: ld, alpha: 1, a: pt, lda: ld, b: pc, ldb: ld,
-                   beta: 1, c: pgw + g * s.inGroup * K, ldc: K)
-            if let pgx {
-                S.gemm(transA: false, transB: false, m: s.inGroup, n: ld, k: K, alpha: 1, a: pw + g * s.inGroup * K, lda: K,
-                       b: pc, ldb: ld, beta: 0, c: pt, ldc: ld)
-                block.scatter(pt, into: pgx)
+    parallelWithSerialBLAS(s.n) { images, worker in
+        let pgw = partials[worker].pointer(S.self)
+        let chunk = imagesPerChunk(patchSize: K, positions: Lin, batch: images.count)
+        let cols = Tensor(uninitialized: [K * chunk * Lin], dtype: x.dtype), tmp = Tensor(uninitialized: [s.inGroup * chunk * Lin], dtype: x.dtype)
+        let pc = cols.pointer(S.self), pt = tmp.pointer(S.self)
+        for n0 in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
+            let nb = Swift.min(chunk, images.upperBound - n0), ld = nb * Lin
+            for g in 0..<s.groups {
+                for j in 0..<nb { geo.im2col(pg + (n0 + j) * outImage + g * s.outGroup * outPlanes, into: pc, ld: ld, column0: j * Lin) }
+                let block = ChannelBlock(n0: n0, nb: nb, c0: g * s.inGroup, cCount: s.inGroup, channels: s.inChannels, length: Lin)
+                block.gather(px, into: pt)
+                S.gemm(transA: false, transB: true, m: s.inGroup, n: K, k: ld, alpha: 1, a: pt, lda: ld, b: pc, ldb: ld,
+                       beta: 1, c: pgw + g * s.inGroup * K, ldc: K)
+                if let pgx {
+                    S.gemm(transA: false, transB: false, m: s.inGroup, n: ld, k: K, alpha: 1, a: pw + g * s.inGroup * K, lda: K,
+                           b: pc, ldb: ld, beta: 0, c: pt, ldc: ld)
+                    block.scatter(pt, into: pgx)
+                }
             }
         }
     }
+    sumPartials(partials, into: gw, S.self)
     return (gx, gw)
 }
 

@@ -1,2 +1,0 @@
-import RecombineTensor
-print("recombine-bench: benchmarks arrive with the engine benchmark")
