@@ -43,7 +43,11 @@ public struct MethodLoader: Sendable {
         let references = effective.locate(ReferenceChecks(method: spec).issues.filter { issue in
             !rejected.contains { issue.pointer.tokens.starts(with: $0.tokens) }
         })
-        let all = (overrideIssues + schemaIssues + references).sorted {
+        // Shapes: the mappings are built (seeded) and their layers' shape rules chained per dataset.
+        let shapes = MethodCompiler.check(spec).filter { issue in
+            !rejected.contains { issue.pointer.tokens.starts(with: $0.tokens) }
+        }
+        let all = (overrideIssues + schemaIssues + references + shapes).sorted {
             ($0.position.line, $0.position.column) < ($1.position.line, $1.position.column)
         }
         return Outcome(file: path, spec: all.isEmpty ? spec : nil, issues: all)

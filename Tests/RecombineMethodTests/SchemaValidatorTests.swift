@@ -98,3 +98,40 @@ final class SchemaValidatorTests: XCTestCase {
         XCTAssertNil(Suggestions.closest(to: "zzz", among: ["encoder_name", "decoder_name"]))
     }
 }
+
+/// Whole-file checks on broken copies of the reference's dec_cc_hybrid method: one precise message per fault.
+final class MethodCheckTests: XCTestCase {
+    func loadBroken(_ edit: (inout JSONObject) -> Void) throws -> [String] {
+        let path = RepositoryPaths.shared.appendingPathComponent("reference-configs/dec_cc_hybrid_mnist.json").path
+        guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("reference configs not available") }
+        var root = try JSONParser.parse(contentsOf: path).root.object!
+        edit(&root)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID().uuidString).json")
+        try JSONValue.object(root).serialized(indent: 2).write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let loader = MethodLoader(store: try SchemaStore(directory: RepositoryPaths.schema))
+        return loader.load(path: file.path).issues.map { "\($0.pointer): \($0.message)" }
+    }
+
+    static func set(_ root: inout JSONObject, _ pointer: String, _ value: JSONValue?) {
+        let p = JSONPointer(parsing: pointer)!
+        if let value { root = MethodLoader.setting(.object(root), at: p, to: value)!.object! }
+        else { root = MethodFileMutator.replacing(.object(root), at: p) { _ in nil }.object! }
+    }
+
+    func testReferenceMethodIsValid() throws {
+        XCTAssertEqual(try loadBroken { _ in }, [])
+    }
+
+    func testEachFaultGetsOnePreciseMessage() throws {
+        XCTAssertEqual(try loadBroken { Self.set(&$0, "/mappings/0/layers/1/in_features", .int(748)) },
+                       ["/mappings/0/layers/1: mapping 'encoder', layer 'enc_linear_2' (#1, Linear) for dataset 'MNIST-Train': Linear(in_features: 748) expects 748 input features, got 784 (input shape [2, 784])"])
+        XCTAssertEqual(try loadBroken { Self.set(&$0, "/phases/1/design_patterns/1/pattern", .string("learning_invariance_to_transformation_by_using_assignment_statistics_vectors_and_data_augmentation")) },
+                       ["/phases/1/design_patterns/1/pattern: unknown pattern 'learning_invariance_to_transformation_by_using_assignment_statistics_vectors_and_data_augmentation'. Did you mean 'learning_invariance_to_transformations_by_using_assignment_statistics_vectors_and_data_augmentation'?"])
+        XCTAssertEqual(try loadBroken { Self.set(&$0, "/phases/0/exit_criteria", nil) }, ["/phases/0: missing required property 'exit_criteria'"])
+        XCTAssertEqual(try loadBroken { Self.set(&$0, "/mappings/1/layers/6/out_features", .int(748)) },
+                       ["/mappings/1/layers/7: mapping 'decoder', layer 'dec_unflatten_8' (#7, Unflatten) (input: the output [2, 10] of 'encoder'): Unflatten(dim: 1, unflattened_size: [1, 28, 28]) needs axis 1 of size 784, got 748 (input shape [2, 748])"])
+        XCTAssertEqual(try loadBroken { Self.set(&$0, "/phases/1/design_patterns/0/batch_augmentation_name_2", .string("batch_augmentation_3")) },
+                       ["/phases/1/design_patterns/0/batch_augmentation_name_2: unknown batch augmentation 'batch_augmentation_3'. Did you mean 'batch_augmentation_1'? Known batch augmentations: 'batch_augmentation_1', 'batch_augmentation_2'."])
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+/// A per-sample image transform with torchvision's semantics (tensor path). Random transforms draw
+/// from the generator they are given, so results depend only on the seed stream, not on threads.
+public protocol ImageTransform: Sendable {
+    func apply(_ image: FloatImage, _ generator: inout RandomGenerator) -> FloatImage
+    /// The output shape for an input shape [C, H, W].
+    func outputShape(_ shape: [Int]) -> [Int]
+}
+
+extension ImageTransform {
+    public func outputShape(_ shape: [Int]) -> [Int] { shape }
+}
+
+/// Transforms applied in order.
+public struct TransformPipeline: Sendable {
+    public let transforms: [ImageTransform]
+    public init(_ transforms: [ImageTransform]) { self.transforms = transforms }
+
+    public var isIdentity: Bool { transforms.allSatisfy { $0 is ToTensor } }
+
+    public func apply(_ image: FloatImage, _ generator: inout RandomGenerator) -> FloatImage {
+        transforms.reduce(image) { $1.apply($0, &generator) }
+    }
+
+    public func outputShape(_ shape: [Int]) -> [Int] { transforms.reduce(shape) { $1.outputShape($0) } }
+
+    /// Transformed samples `indices` of an image dataset as a batch [B, C', H', W']. Each sample gets its
+    /// own generator derived from (seed, epoch, batch, position), so batches are reproducible at any
+    /// thread count.
+    public func batch(_ dataset: Dataset, _ indices: [Int], seed: UInt64, epoch: Int, batchIndex: Int) -> Tensor {
+        let inShape = dataset.sampleShape
+        guard inShape.count == 3, !isIdentity else { return dataset.batch(indices) }
+        let outShape = outputShape(inShape), outSize = outShape.reduce(1, *), inSize = inShape.reduce(1, *)
+        let out = Tensor(uninitialized: [indices.count] + outShape, dtype: .float32)
+        let po = out.floats
+        parallelRanges(indices.count, grain: 4) { r in
+            var raw = [Float](repeating: 0, count: inSize)
+            for i in r {
+                raw.withUnsafeMutableBufferPointer { dataset.writeSample(indices[i], to: $0.baseAddress!) }
+                var generator = RandomGenerator(seed: TransformPipeline.mix(seed, UInt64(epoch), UInt64(batchIndex), UInt64(i)))
+                let image = apply(FloatImage(channels: inShape[0], height: inShape[1], width: inShape[2], pixels: raw), &generator)
+                precondition(image.pixels.count == outSize, "a transform produced \(image.shape), expected \(outShape)")
+                image.pixels.withUnsafeBufferPointer { (po + i * outSize).update(from: $0.baseAddress!, count: outSize) }
+            }
+        }
+        return out
+    }
+
+    /// A well-mixed 64-bit seed from several counters (splitmix64 finaliser).
+    static func mix(_ values: UInt64...) -> UInt64 {
+        values.reduce(0x9E3779B97F4A7C15) { h, v in
+            var z = h ^ (v &+ 0x9E3779B97F4A7C15 &+ (h << 6) &+ (h >> 2))
+            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+            return z ^ (z >> 31)
+        }
+    }
+}
+
+/// Uniform draw in [a, b).
+@inline(__always) func uniform(_ g: inout RandomGenerator, _ a: Double, _ b: Double) -> Double { a + (b - a) * g.nextDouble() }
+/// Integer draw in [a, b] (inclusive), torch.randint(a, b + 1).
+@inline(__always) func randomInt(_ g: inout RandomGenerator, _ a: Int, _ b: Int) -> Int { b <= a ? a : a + g.nextInt(below: b - a + 1) }

@@ -1,0 +1,71 @@
+import RecombineTensor
+
+/// A problem building a mapping, layer or optimizer from (schema-valid) settings.
+public struct CompileError: Error, CustomStringConvertible {
+    public let pointer: JSONPointer
+    public let message: String
+    public init(_ pointer: JSONPointer, _ message: String) { self.pointer = pointer; self.message = message }
+    public var description: String { "\(pointer): \(message)" }
+}
+
+/// Typed access to the keyword arguments of a layer, initialiser, optimizer or transform.
+struct Arguments {
+    let object: JSONObject
+    let pointer: JSONPointer
+
+    func int(_ key: String, _ fallback: Int? = nil) throws -> Int {
+        if let v = object[key] {
+            guard let i = v.integer else { throw CompileError(pointer.appending(key), "expected an integer, found \(v.compactText())") }
+            return i
+        }
+        guard let fallback else { throw CompileError(pointer, "missing '\(key)'") }
+        return fallback
+    }
+
+    func double(_ key: String, _ fallback: Double? = nil) throws -> Double {
+        if let v = object[key] {
+            guard let d = v.number else { throw CompileError(pointer.appending(key), "expected a number, found \(v.compactText())") }
+            return d
+        }
+        guard let fallback else { throw CompileError(pointer, "missing '\(key)'") }
+        return fallback
+    }
+
+    func optionalDouble(_ key: String) -> Double? { object[key]?.number }
+
+    func bool(_ key: String, _ fallback: Bool) throws -> Bool {
+        guard let v = object[key] else { return fallback }
+        guard let b = v.bool else { throw CompileError(pointer.appending(key), "expected true or false, found \(v.compactText())") }
+        return b
+    }
+
+    func string(_ key: String, _ fallback: String) -> String { object[key]?.string ?? fallback }
+
+    /// An integer used for both dimensions, or a pair [height, width].
+    func pair(_ key: String, _ fallback: (Int, Int)? = nil) throws -> (Int, Int) {
+        guard let v = object[key] else {
+            guard let fallback else { throw CompileError(pointer, "missing '\(key)'") }
+            return fallback
+        }
+        if let i = v.integer { return (i, i) }
+        if let a = v.array, a.count == 2, let h = a[0].integer, let w = a[1].integer { return (h, w) }
+        throw CompileError(pointer.appending(key), "expected an integer or a pair of integers, found \(v.compactText())")
+    }
+
+    func optionalPair(_ key: String) throws -> (Int, Int)? { object[key] == nil ? nil : try pair(key) }
+
+    /// A number used for both dimensions, or a pair.
+    func numberPair(_ key: String) throws -> (Double, Double)? {
+        guard let v = object[key] else { return nil }
+        if let d = v.number { return (d, d) }
+        if let a = v.array, a.count == 2, let x = a[0].number, let y = a[1].number { return (x, y) }
+        throw CompileError(pointer.appending(key), "expected a number or a pair of numbers, found \(v.compactText())")
+    }
+
+    func ints(_ key: String) throws -> [Int] {
+        guard let v = object[key] else { throw CompileError(pointer, "missing '\(key)'") }
+        if let i = v.integer { return [i] }
+        guard let a = v.array, a.allSatisfy({ $0.integer != nil }) else { throw CompileError(pointer.appending(key), "expected a list of integers, found \(v.compactText())") }
+        return a.map { $0.integer! }
+    }
+}

@@ -1,0 +1,108 @@
+import RecombineNN
+import RecombineTensor
+
+/// The closed registry of torch.nn layer types a method file may use: name → constructor reading
+/// torch's keyword arguments. Nothing is looked up reflectively.
+enum LayerRegistry {
+    static let names = ["Linear", "Conv1d", "Conv2d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d",
+                        "AdaptiveAvgPool2d", "Upsample", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Dropout", "Flatten", "Unflatten",
+                        "Identity", "ReLU", "LeakyReLU", "ELU", "SELU", "CELU", "GELU", "Sigmoid", "Tanh", "Softplus", "Softmax",
+                        "LogSoftmax", "Hardtanh"]
+
+    static func make(_ spec: LayerSpec, generator g: inout RandomGenerator) throws -> Module {
+        let a = Arguments(object: spec.arguments, pointer: spec.pointer)
+        switch spec.type {
+        case "Linear":
+            return Linear(inFeatures: try a.int("in_features"), outFeatures: try a.int("out_features"), bias: try a.bool("bias", true), generator: &g)
+        case "Conv1d":
+            let k = try a.pair("kernel_size").0
+            return Conv1d(inChannels: try a.int("in_channels"), outChannels: try a.int("out_channels"), kernelSize: k, stride: try a.pair("stride", (1, 1)).0,
+                          padding: try a.pair("padding", (0, 0)).0, dilation: try a.pair("dilation", (1, 1)).0, groups: try a.int("groups", 1),
+                          bias: try a.bool("bias", true), generator: &g)
+        case "Conv2d":
+            return Conv2d(inChannels: try a.int("in_channels"), outChannels: try a.int("out_channels"), kernelSize: try a.pair("kernel_size"),
+                          stride: try a.pair("stride", (1, 1)), padding: try a.pair("padding", (0, 0)), dilation: try a.pair("dilation", (1, 1)),
+                          groups: try a.int("groups", 1), bias: try a.bool("bias", true), generator: &g)
+        case "ConvTranspose2d":
+            return ConvTranspose2d(inChannels: try a.int("in_channels"), outChannels: try a.int("out_channels"), kernelSize: try a.pair("kernel_size"),
+                                   stride: try a.pair("stride", (1, 1)), padding: try a.pair("padding", (0, 0)), outputPadding: try a.pair("output_padding", (0, 0)),
+                                   dilation: try a.pair("dilation", (1, 1)), groups: try a.int("groups", 1), bias: try a.bool("bias", true), generator: &g)
+        case "MaxPool1d":
+            let k = try a.pair("kernel_size").0
+            return MaxPool1d(kernelSize: k, stride: try a.optionalPair("stride")?.0, padding: try a.pair("padding", (0, 0)).0,
+                             dilation: try a.pair("dilation", (1, 1)).0, ceilMode: try a.bool("ceil_mode", false))
+        case "MaxPool2d":
+            return MaxPool2d(kernelSize: try a.pair("kernel_size"), stride: try a.optionalPair("stride"), padding: try a.pair("padding", (0, 0)),
+                             dilation: try a.pair("dilation", (1, 1)), ceilMode: try a.bool("ceil_mode", false))
+        case "AvgPool1d":
+            return AvgPool1d(kernelSize: try a.pair("kernel_size").0, stride: try a.optionalPair("stride")?.0, padding: try a.pair("padding", (0, 0)).0,
+                             ceilMode: try a.bool("ceil_mode", false), countIncludePad: try a.bool("count_include_pad", true))
+        case "AvgPool2d":
+            return AvgPool2d(kernelSize: try a.pair("kernel_size"), stride: try a.optionalPair("stride"), padding: try a.pair("padding", (0, 0)),
+                             ceilMode: try a.bool("ceil_mode", false), countIncludePad: try a.bool("count_include_pad", true))
+        case "AdaptiveAvgPool2d": return AdaptiveAvgPool2d(outputSize: try a.pair("output_size"))
+        case "Upsample":
+            let mode = UpsampleMode(rawValue: a.string("mode", "nearest")) ?? .nearest
+            return Upsample(size: try a.optionalPair("size"), scaleFactor: try a.numberPair("scale_factor"), mode: mode, alignCorners: try a.bool("align_corners", false))
+        case "BatchNorm1d", "BatchNorm2d":
+            let n = try a.int("num_features"), eps = try a.double("eps", 1e-5), momentum = try a.double("momentum", 0.1)
+            let affine = try a.bool("affine", true), track = try a.bool("track_running_stats", true)
+            return spec.type == "BatchNorm1d" ? BatchNorm1d(numFeatures: n, eps: eps, momentum: momentum, affine: affine, trackRunningStats: track)
+                                              : BatchNorm2d(numFeatures: n, eps: eps, momentum: momentum, affine: affine, trackRunningStats: track)
+        case "LayerNorm":
+            return LayerNorm(normalizedShape: try a.ints("normalized_shape"), eps: try a.double("eps", 1e-5),
+                             elementwiseAffine: try a.bool("elementwise_affine", true), bias: try a.bool("bias", true))
+        case "Dropout": return Dropout(p: try a.double("p", 0.5), generator: &g)
+        case "Flatten": return Flatten(startDim: try a.int("start_dim", 1), endDim: try a.int("end_dim", -1))
+        case "Unflatten": return Unflatten(dim: try a.int("dim"), unflattenedSize: try a.ints("unflattened_size"))
+        case "Identity": return Identity()
+        case "ReLU": return ReLU()
+        case "LeakyReLU": return LeakyReLU(negativeSlope: try a.double("negative_slope", 0.01))
+        case "ELU": return ELU(alpha: try a.double("alpha", 1))
+        case "SELU": return SELU()
+        case "CELU": return CELU(alpha: try a.double("alpha", 1))
+        case "GELU": return GELU()
+        case "Sigmoid": return Sigmoid()
+        case "Tanh": return Tanh()
+        case "Softplus": return Softplus(beta: try a.double("beta", 1), threshold: try a.double("threshold", 20))
+        case "Softmax": return Softmax(dim: try a.int("dim"))
+        case "LogSoftmax": return LogSoftmax(dim: try a.int("dim"))
+        case "Hardtanh": return Hardtanh(minValue: try a.double("min_val", -1), maxValue: try a.double("max_val", 1))
+        default:
+            throw CompileError(spec.pointer.appending("type"), "unknown layer type '\(spec.type)'." + Suggestions.hint(for: spec.type, among: names))
+        }
+    }
+}
+
+/// torch.nn.functional functions allowed in pre- and post-processing.
+enum FunctionRegistry {
+    static func make(_ spec: FunctionSpec) throws -> (Tensor) -> Tensor {
+        let a = Arguments(object: spec.arguments, pointer: spec.pointer)
+        switch spec.functionName {
+        case "normalize":
+            let p = try a.double("p", 2), dim = try a.int("dim", 1), eps = try a.double("eps", 1e-12)
+            return { $0.normalized(axis: dim, p: p, eps: eps) }
+        case "softmax": let dim = try a.int("dim"); return { $0.softmax(axis: dim) }
+        case "log_softmax": let dim = try a.int("dim"); return { $0.logSoftmax(axis: dim) }
+        case "relu": return { $0.relu() }
+        case "sigmoid": return { $0.sigmoid() }
+        case "tanh": return { $0.tanh() }
+        case "leaky_relu": let s = try a.double("negative_slope", 0.01); return { $0.leakyReLU(negativeSlope: s) }
+        case "elu": let alpha = try a.double("alpha", 1); return { $0.elu(alpha: alpha) }
+        case "gelu": return { $0.gelu() }
+        case "softplus": let b = try a.double("beta", 1), t = try a.double("threshold", 20); return { $0.softplus(beta: b, threshold: t) }
+        case "flatten": let s = try a.int("start_dim", 0), e = try a.int("end_dim", -1); return { $0.flattened(startDim: s, endDim: e) }
+        default: throw CompileError(spec.pointer.appending("function_name"), "unknown function '\(spec.functionName)'")
+        }
+    }
+
+    /// The shape a function maps `shape` to.
+    static func outputShape(_ spec: FunctionSpec, _ shape: [Int]) -> [Int] {
+        guard spec.functionName == "flatten" else { return shape }
+        let a = Arguments(object: spec.arguments, pointer: spec.pointer)
+        let s0 = (try? a.int("start_dim", 0)) ?? 0, e0 = (try? a.int("end_dim", -1)) ?? -1
+        let s = s0 < 0 ? s0 + shape.count : s0, e = e0 < 0 ? e0 + shape.count : e0
+        guard s >= 0, e < shape.count, s <= e else { return shape }
+        return Array(shape[..<s]) + [shape[s...e].reduce(1, *)] + Array(shape[(e + 1)...])
+    }
+}

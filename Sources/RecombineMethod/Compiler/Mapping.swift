@@ -1,0 +1,91 @@
+import RecombineNN
+import RecombineTensor
+
+/// A trainable mapping built from its spec: pre-processing functions, the layers as `net`
+/// (state-dict names `net.<index>.<parameter>` as in the reference framework), post-processing.
+/// A prior mapping, when named, is applied first but is not part of this mapping's parameters.
+public final class Mapping: Module {
+    public let spec: MappingSpec
+    public let net: Sequential
+    /// The layers without the softmax layer, for logits (when `softmax_layer_name` is set).
+    public let netWithoutSoftmax: Sequential?
+    /// Layers by name (unnamed layers by their index as a string).
+    public let layersByName: [String: Module]
+    let preProcessing: [(Tensor) -> Tensor]
+    let postProcessing: [(Tensor) -> Tensor]
+    /// The mapping applied before this one (resolved by `MappingSet`).
+    public internal(set) weak var prior: Mapping?
+
+    public var name: String { spec.name }
+
+    init(spec: MappingSpec, generator: inout RandomGenerator) throws {
+        self.spec = spec
+        var layers: [Module] = [], byName: [String: Module] = [:]
+        for (i, layerSpec) in spec.layers.enumerated() {
+            let layer = try LayerRegistry.make(layerSpec, generator: &generator)
+            layers.append(layer)
+            byName[layerSpec.name ?? String(i)] = layer
+        }
+        net = Sequential(layers)
+        if let softmax = spec.softmaxLayerName, let index = spec.layers.firstIndex(where: { $0.name == softmax }) {
+            var without = layers; without.remove(at: index)
+            netWithoutSoftmax = Sequential(without)
+        } else { netWithoutSoftmax = nil }
+        layersByName = byName
+        preProcessing = try spec.preProcessing.map(FunctionRegistry.make)
+        postProcessing = try spec.postProcessing.map(FunctionRegistry.make)
+        super.init()
+        registerChild("net", net)
+        for entry in spec.layerInitialization {
+            for name in entry.layerNames {
+                guard let layer = byName[name] else { continue }  // reported by the reference checks
+                guard let tensor = layer.namedParameters().first(where: { $0.name == entry.weightType })?.tensor else {
+                    throw CompileError(entry.pointer, "layer '\(name)' has no \(entry.weightType) to initialise")
+                }
+                var numbers: [String: Double] = [:], strings: [String: String] = [:]
+                for m in entry.arguments.members {
+                    if let d = m.value.number { numbers[m.key] = d } else if let s = m.value.string { strings[m.key] = s }
+                }
+                do { try Init.apply(entry.type, to: tensor, arguments: numbers, strings: strings, generator: &generator) }
+                catch { throw CompileError(entry.pointer.appending("type"), "\(error)") }
+            }
+        }
+    }
+
+    /// This mapping's own computation (without the prior mapping).
+    public func applyOwn(_ x: Tensor, logits: Bool = false) -> Tensor {
+        var h = preProcessing.reduce(x) { $1($0) }
+        h = (logits ? netWithoutSoftmax ?? net : net)(h)
+        return postProcessing.reduce(h) { $1($0) }
+    }
+
+    /// prior(x) (if any), then this mapping.
+    public override func callAsFunction(_ x: Tensor) -> Tensor { applyOwn(prior.map { $0(x) } ?? x) }
+
+    /// The output without the softmax layer (the reference's `get_logits`).
+    public func logits(_ x: Tensor) -> Tensor { applyOwn(prior.map { $0(x) } ?? x, logits: true) }
+}
+
+/// All mappings of a method, built together (priors resolved), rebuilt when a dataset asks for
+/// re-initialisation.
+public final class MappingSet {
+    public let mappings: [Mapping]
+
+    /// Builds every mapping, drawing initial weights from `generator` in declaration order.
+    public init(specs: [MappingSpec], generator: inout RandomGenerator) throws {
+        var built: [Mapping] = []
+        for spec in specs { built.append(try Mapping(spec: spec, generator: &generator)) }
+        for mapping in built {
+            if let prior = mapping.spec.priorMappingName { mapping.prior = built.first { $0.name == prior } }
+        }
+        mappings = built
+    }
+
+    /// The first mapping named `name`.
+    public subscript(name: String) -> Mapping? { mappings.first { $0.name == name } }
+
+    /// The first feature extractor.
+    public var firstFeatureExtractor: Mapping? { mappings.first { $0.spec.kind == .featureExtractor } }
+
+    public func train(_ on: Bool) { for m in mappings { m.train(on) } }
+}

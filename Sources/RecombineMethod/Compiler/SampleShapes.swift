@@ -1,0 +1,44 @@
+/// The shape of one sample of a dataset as the mappings see it (after the dataset's transforms),
+/// when it is known from the method file alone.
+enum SampleShapes {
+    static func raw(_ d: DatasetSpec) -> [Int]? {
+        switch d.dataset {
+        case "MNIST", "FashionMNIST": return [1, 28, 28]
+        case "USPS": return [1, 16, 16]
+        case "GaussianMixture":
+            if d.options["preset"] != nil { return [2] }
+            return d.options["means"]?.array?.first?.array.map { [$0.count] }
+        case "Blobs": return [d.options["n_features"]?.integer ?? 2]
+        default: return nil   // IDX, CSV, NPY: known once the files are read
+        }
+    }
+
+    /// `shape` after a transform chain (sizes change with Resize, crops, Pad and Grayscale).
+    static func transformed(_ shape: [Int], by transforms: [TransformSpec]) -> [Int] {
+        guard shape.count == 3 else { return shape }
+        var s = shape
+        for t in transforms {
+            let a = Arguments(object: t.arguments, pointer: t.pointer)
+            switch t.type {
+            case "Resize":
+                guard let size = t.arguments["size"] else { continue }
+                if let n = size.integer {
+                    // torchvision: the shorter side becomes n, the aspect ratio is kept.
+                    if s[1] <= s[2] { s = [s[0], n, Int(Double(n) * Double(s[2]) / Double(s[1]))] } else { s = [s[0], Int(Double(n) * Double(s[1]) / Double(s[2])), n] }
+                } else if let (h, w) = try? a.pair("size") { s = [s[0], h, w] }
+            case "CenterCrop", "RandomCrop", "RandomResizedCrop":
+                if let (h, w) = try? a.pair("size") { s = [s[0], h, w] }
+            case "Pad":
+                if let (p, q) = try? a.pair("padding") { s = [s[0], s[1] + 2 * p, s[2] + 2 * q] }
+            case "Grayscale": s[0] = t.arguments["num_output_channels"]?.integer ?? 1
+            default: continue
+            }
+        }
+        return s
+    }
+
+    /// The sample shape of a dataset's main batches, or nil when it depends on files.
+    static func of(_ d: DatasetSpec) -> [Int]? {
+        raw(d).map { transformed($0, by: d.transforms ?? []) }
+    }
+}

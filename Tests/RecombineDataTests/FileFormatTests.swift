@@ -1,0 +1,70 @@
+import Foundation
+import RecombineData
+import XCTest
+
+final class FileFormatTests: XCTestCase {
+    var directory: URL!
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("recombine-data-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
+
+    /// IDX bytes of images [n, h, w] or labels [n].
+    static func idx(_ dims: [Int], _ values: [UInt8]) -> [UInt8] {
+        [0, 0, 8, UInt8(dims.count)] + dims.flatMap { d in [24, 16, 8, 0].map { UInt8((d >> $0) & 0xff) } } + values
+    }
+
+    func testSHA256KnownVectors() {
+        XCTAssertEqual(SHA256.hex(Data()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(SHA256.hex(Data("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(SHA256.hex(Data(String(repeating: "a", count: 1_000_000).utf8)), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    func testIDXParsingValidatesHeaderAndSize() throws {
+        let good = try IDXArray(Self.idx([2, 2, 3], Array(0..<12)), file: "x")
+        XCTAssertEqual(good.dimensions, [2, 2, 3])
+        XCTAssertEqual(good.bytes.last, 11)
+        XCTAssertThrowsError(try IDXArray(Self.idx([2, 2, 3], Array(0..<11)), file: "short.idx")) {
+            XCTAssertEqual("\($0)", "short.idx: IDX header declares 2×2×3 = 12 values, but the file holds 11")
+        }
+        XCTAssertThrowsError(try IDXArray([1, 2, 8, 1, 0, 0, 0, 0], file: "m")) { XCTAssertTrue("\($0)".contains("bad magic number"), "\($0)") }
+        XCTAssertThrowsError(try IDXArray([0, 0, 0x0D, 1, 0, 0, 0, 0], file: "f")) { XCTAssertTrue("\($0)".contains("0x0d"), "\($0)") }
+    }
+
+    func testGzipRoundTripThroughTheSystemGzipAndTruncation() throws {
+        let raw = directory.appendingPathComponent("images")
+        try Data(Self.idx([3, 2, 2], Array(0..<12))).write(to: raw)
+        let gzip = Process(); gzip.executableURL = URL(fileURLWithPath: "/usr/bin/env"); gzip.arguments = ["gzip", "-k", raw.path]
+        try gzip.run(); gzip.waitUntilExit()
+        let images = try IDXArray.read(raw.path + ".gz")
+        XCTAssertEqual(images.bytes, Array(0..<12))
+        let compressed = try Data(contentsOf: URL(fileURLWithPath: raw.path + ".gz"))
+        XCTAssertThrowsError(try Gzip.decompress(compressed.prefix(compressed.count - 12), file: "cut.gz")) { XCTAssertTrue("\($0)".contains("cut.gz"), "\($0)") }
+    }
+
+    func testBuiltinDatasetLookupListsEveryPlaceLooked() throws {
+        XCTAssertThrowsError(try BuiltinImageDataset.mnist.locate(train: true, root: directory.path, searchDirectories: ["/nonexistent"])) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains(directory.appendingPathComponent("MNIST/raw/train-images-idx3-ubyte.gz").path), text)
+            XCTAssertTrue(text.contains("/nonexistent/mnist/train-images-idx3-ubyte"), text)
+        }
+        // torchvision layout with uncompressed files.
+        let raw = directory.appendingPathComponent("MNIST/raw")
+        try FileManager.default.createDirectory(at: raw, withIntermediateDirectories: true)
+        try Data(Self.idx([2, 2, 2], Array(repeating: 255, count: 8))).write(to: raw.appendingPathComponent("t10k-images-idx3-ubyte"))
+        try Data(Self.idx([2], [3, 7])).write(to: raw.appendingPathComponent("t10k-labels-idx1-ubyte"))
+        let data = try BuiltinImageDataset.mnist.load(train: false, root: directory.path, searchDirectories: [])
+        XCTAssertEqual(data.count, 2); XCTAssertEqual(data.sampleShape, [1, 2, 2]); XCTAssertEqual(data.labels, [3, 7])
+        XCTAssertEqual(data.batch([1]).toFloatArray(), [1, 1, 1, 1])
+    }
+
+    func testSharedMNISTLoadsWhenAvailable() throws {
+        guard let root = ProcessInfo.processInfo.environment["RECOMBINE_DATA"] ?? Optional("../shared/datasets"),
+              FileManager.default.fileExists(atPath: root + "/mnist") else { throw XCTSkip("MNIST not available (set RECOMBINE_DATA)") }
+        let test = try BuiltinImageDataset.mnist.load(train: false, root: nil, searchDirectories: [root])
+        XCTAssertEqual(test.count, 10000)
+        XCTAssertEqual(test.sampleShape, [1, 28, 28])
+        XCTAssertEqual(Dictionary(grouping: test.labels!, by: { $0 }).mapValues(\.count)[0], 980)
+    }
+}
