@@ -62,6 +62,7 @@ let package = Package(
         .testTarget(name: "RecombineTensorTests", dependencies: ["RecombineTensor"]),
         .testTarget(name: "RecombineNNTests", dependencies: ["RecombineNN", "RecombineTensor"]),
         .testTarget(name: "RecombineDataTests", dependencies: ["RecombineData", "RecombineTensor"]),
+        .testTarget(name: "RecombineClusteringTests", dependencies: ["RecombineClustering", "RecombineData", "RecombineTensor"]),
         .testTarget(name: "RecombineMethodTests", dependencies: ["RecombineMethod"]),
     ],
     swiftLanguageModes: [.v5]
