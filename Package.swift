@@ -7,6 +7,7 @@
 //   RecombineData        datasets, IDX/gzip, transforms and batch augmentations
 //   RecombineClustering  evaluation metrics, k-means, PCA
 //   RecombineMethod      JSON (json-c), schema validation, semantic checks, method compiler
+//   RecombineTraining    design patterns, cluster-assignment strategies, the phased trainer, run outputs
 //   RecombineCLI         the `recombine` command
 import PackageDescription
 
@@ -21,6 +22,7 @@ let package = Package(
         .library(name: "RecombineData", targets: ["RecombineData"]),
         .library(name: "RecombineClustering", targets: ["RecombineClustering"]),
         .library(name: "RecombineMethod", targets: ["RecombineMethod"]),
+        .library(name: "RecombineTraining", targets: ["RecombineTraining"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -50,8 +52,11 @@ let package = Package(
         .target(name: "RecombineMethod", dependencies: [
             "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "CJSONC",
         ]),
-        .executableTarget(name: "RecombineCLI", dependencies: [
+        .target(name: "RecombineTraining", dependencies: [
             "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "RecombineMethod",
+        ]),
+        .executableTarget(name: "RecombineCLI", dependencies: [
+            "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "RecombineMethod", "RecombineTraining",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "RecombineBench", dependencies: [

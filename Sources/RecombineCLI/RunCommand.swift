@@ -56,7 +56,7 @@ struct Run: ParsableCommand {
     @OptionGroup var options: RunOptions
 
     func run() throws {
-        if let threads = options.threads { Threads.set(threads) }
+        Threads.set(options.threads ?? Threads.count)
         let loader = MethodLoader(store: try loadSchemaStore())
         let overrides = try parseOverrides(options.overrides)
         let (files, missing) = MethodLoader.methodFiles(for: paths)

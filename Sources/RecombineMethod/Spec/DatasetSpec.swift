@@ -3,6 +3,10 @@ public struct TransformSpec: Sendable {
     public let type: String
     public let arguments: JSONObject
     public let pointer: JSONPointer
+
+    public init(type: String, arguments: JSONObject, pointer: JSONPointer) {
+        self.type = type; self.arguments = arguments; self.pointer = pointer
+    }
 }
 
 /// A named batch augmentation: a transform chain applied to every sample of the main batch.

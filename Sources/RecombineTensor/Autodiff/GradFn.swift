@@ -43,8 +43,9 @@ extension Tensor {
 
     /// Reverse-mode differentiation from this tensor. Without `seed`, this tensor must hold one
     /// element and the seed is 1. Gradients accumulate into the `grad` of every leaf that requires
-    /// them. The graph is released afterwards (as PyTorch's `retain_graph=False`).
-    public func backward(_ seed: Tensor? = nil) {
+    /// them. The graph is released afterwards unless `retainGraph` (PyTorch's `retain_graph`), which
+    /// losses sharing parts of one graph need when they are differentiated one after another.
+    public func backward(_ seed: Tensor? = nil, retainGraph: Bool = false) {
         precondition(requiresGrad, "backward() on a tensor that does not require gradients")
         let seed = seed ?? Tensor.full(shape, value: 1, dtype: dtype)
         precondition(seed.shape == shape, "seed shape \(seed.shape) differs from \(shape)")
@@ -67,7 +68,7 @@ extension Tensor {
                 }
             }
         }
-        for node in order where node.gradFn != nil { node.gradFn = nil }
+        if !retainGraph { for node in order where node.gradFn != nil { node.gradFn = nil } }
     }
 
     /// Nodes that require gradients, each after all of its inputs (iterative DFS).

@@ -1,0 +1,39 @@
+import RecombineData
+import RecombineMethod
+import RecombineTensor
+
+/// P2 (DEC): every T iterations the target p_ij = (q_ij²/f_j) / Σ_j'(q_ij'²/f_j') is recomputed over the
+/// whole dataset (no gradients, evaluation mode); L = w · KL(P_batch ‖ softmax(logits)) with batchmean.
+/// Targets are looked up by sample index, so shuffled datasets work too (the reference refused them).
+final class DivergencePattern: DesignPattern {
+    let spec: PatternSpec
+    let strategy: ClusterAssignment
+    let interval: Int
+    let recompute: () throws -> Tensor
+    var target: Tensor?
+
+    init(spec: PatternSpec, strategy: ClusterAssignment, softAssignmentsOfAll: @escaping () throws -> Tensor) {
+        self.spec = spec; self.strategy = strategy
+        interval = spec.options["target_distribution_recalculation_interval"]?.integer ?? 1
+        recompute = softAssignmentsOfAll
+    }
+
+    /// The reference framework ignored `loss_weight` here (spec B5); `apply_loss_weight: false` reproduces that.
+    var effectiveWeight: Double { (spec.options["apply_loss_weight"]?.bool ?? true) ? weight : 1 }
+
+    static func targetDistribution(_ q: Tensor) -> Tensor {
+        let weighted = q.squared() / q.sum(axis: 0, keepDims: true)
+        return weighted / weighted.sum(axis: 1, keepDims: true)
+    }
+
+    func losses(_ step: StepInput) throws -> [PatternLoss] {
+        if target == nil || step.phaseIteration % interval == 0 {
+            target = withoutGradients { Self.targetDistribution((try? recompute()) ?? Tensor.zeros([1])) }
+        }
+        guard let target, target.rank == 2 else { throw TrainingError("\(spec.pointer): could not compute the target distribution") }
+        let logits = try strategy.assignments(input(step), logits: true)
+        let p = target.indexSelect(axis: 0, indices: step.indices)
+        let loss = klDivergence(logProbabilities: logits.logSoftmax(axis: 1), targets: p, reduction: .batchMean)
+        return [PatternLoss(name: "divergence_loss", group: group, value: loss * effectiveWeight)]
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import RecombineClustering
+import RecombineData
+import RecombineMethod
+import RecombineNN
+import RecombineTensor
+
+/// The method's cluster-assignment strategy (spec §10–§11): soft assignments (and logits) for a
+/// batch, and the feature-space centroids of the centroid strategies.
+final class ClusterAssignment {
+    let spec: StrategySpec
+    let mappings: MappingSet
+    let numClusters: Int
+    /// Centroids [K, D] (float32), trainable when an optimizer sets `optimizes_centroids`.
+    var centroids: Tensor?
+    /// The current phase's iteration (for the annealed Gaussian inverse temperature).
+    var phaseIteration = 1
+    var iterationsScale = 1.0
+    /// Exponent p of the Student-t kernel 1/(1 + ‖z − μ‖^p): 4 as the reference framework, 2 as DEC.
+    let studentTPower: Double
+    var seed: UInt64
+
+    init(spec: StrategySpec, mappings: MappingSet, numClusters: Int, seed: UInt64) throws {
+        self.spec = spec; self.mappings = mappings; self.numClusters = numClusters; self.seed = seed
+        studentTPower = spec.options["student_t_distance_power"]?.number ?? 4
+        if spec.kind != .classifier && featureExtractor == nil { throw TrainingError("the \(spec.kind.rawValue) strategy needs a feature extractor") }
+    }
+
+    var featureExtractor: Mapping? {
+        spec.associatedFeatureExtractorName.flatMap { mappings[$0] } ?? mappings.firstFeatureExtractor
+    }
+
+    /// Features [B, D] of a batch (flattened after the batch axis).
+    func features(_ x: Tensor) -> Tensor {
+        let z = featureExtractor!(x)
+        return z.rank == 2 ? z : z.flattened(startDim: 1)
+    }
+
+    /// The classifiers the strategy combines.
+    var classifiers: [Mapping] {
+        let all = mappings.mappings.filter { $0.spec.kind.isClassifier }
+        switch spec.classifierSelectionCriterion {
+        case "name": return all.filter { $0.name == spec.classifierName }
+        case "first_declared": return Array(all.prefix(1))
+        default: return all   // average (and highest_* without a performance history)
+        }
+    }
+
+    func classify(_ classifier: Mapping, _ x: Tensor, logits: Bool) -> Tensor {
+        var input = x
+        if classifier.spec.kind == .featureSpaceClassifier, classifier.prior == nil {
+            let fe = classifier.spec.associatedFeatureExtractorName.flatMap { mappings[$0] } ?? mappings.firstFeatureExtractor!
+            input = fe(x)
+        }
+        return logits ? classifier.logits(input) : classifier(input)
+    }
+
+    /// Gaussian inverse temperature α at the current phase iteration (DKM's annealing schedule).
+    var inverseTemperature: Double {
+        switch spec.inverseTemperature {
+        case .fixed(let a)?: return a
+        case .annealed(let initial, let final, let per)?:
+            let step = Swift.max(1, Int((Double(per) * iterationsScale).rounded()))
+            let m = phaseIteration / step
+            var alpha = initial
+            if m >= 1 { for n in 1...m { alpha *= Foundation.pow(2, 1 / Foundation.pow(Foundation.log(Double(n + 1)), 2)); if alpha >= final { return final } } }
+            return Swift.min(alpha, final)
+        case nil: return 1
+        }
+    }
+
+    /// Soft assignments [B, K] (or the strategy's logits) of a batch.
+    func assignments(_ x: Tensor, logits: Bool) throws -> Tensor {
+        switch spec.kind {
+        case .classifier:
+            let outputs = classifiers.map { classify($0, x, logits: logits) }
+            guard let first = outputs.first else { throw TrainingError("the classifier strategy found no classifier mapping") }
+            return outputs.count == 1 ? first : outputs.dropFirst().reduce(first, +) / Double(outputs.count)
+        case .centroidSimilarity:
+            guard let mu = centroids else { throw TrainingError("cluster assignments need centroids, but none are initialised in this phase (list the phase in use_centroids_during_phases)") }
+            let d = Tensor.pairwiseSquaredDistances(features(x), mu)
+            if spec.similarityMeasure == "gaussian" {
+                let scores = d * -inverseTemperature
+                return logits ? scores : scores.softmax(axis: 1)
+            }
+            let kernel = 1.0 / (1.0 + (studentTPower == 2 ? d : d.pow(studentTPower / 2)))
+            let q = kernel / kernel.sum(axis: 1, keepDims: true)
+            if !logits { return q }
+            // The reference framework hands the raw kernel to log_softmax (spec B17); with the DEC
+            // kernel (power 2) the logits are log q, so log_softmax recovers q exactly.
+            return studentTPower == 2 ? q.clamped(min: 1e-30).log() : kernel
+        case .classicalClusteringAfterPhase:
+            let z = withoutGradients { features(x) }
+            let result = try KMeans(k: numClusters, nInit: spec.classicalClusteringAfterPhaseNumRestarts, seed: seed).fit(z)
+            return Tensor.oneHot(result.labels, classes: numClusters)
+        }
+    }
+
+    /// Features of every sample (evaluation mode, no gradients, in chunks).
+    func allFeatures(_ data: Dataset, pipeline: TransformPipeline) -> Tensor {
+        let n = data.count
+        var parts: [Tensor] = []
+        withoutGradients {
+            for chunk in BatchSampler.evaluationChunks(count: n, chunkSize: 1024) {
+                parts.append(features(pipeline.batch(data, Array(chunk), seed: 0, epoch: 0, batchIndex: chunk.lowerBound)))
+            }
+        }
+        return Tensor.concatenate(parts, axis: 0)
+    }
+
+    /// Initialises the centroids by the configured strategy (spec §10.1).
+    func initializeCentroids(_ data: Dataset, pipeline: TransformPipeline, baseDirectory: String, generator g: inout RandomGenerator) throws -> String {
+        let k = numClusters
+        switch spec.centroidInitializationStrategy ?? "classical_clustering" {
+        case "classical_clustering":
+            let z = allFeatures(data, pipeline: pipeline)
+            let result = try KMeans(k: k, nInit: spec.initializationNumRestarts, seed: g.next()).fit(z)
+            centroids = Tensor(result.centers, shape: [k, z.shape[1]])
+            return "k-means on \(z.shape[0]) feature vectors (\(spec.initializationNumRestarts) restarts, inertia \(String(format: "%.4g", result.inertia)))"
+        case "random_feature_representations":
+            let picks = Array(g.permutation(data.count).prefix(k))
+            centroids = withoutGradients { features(pipeline.batch(data, picks, seed: 0, epoch: 0, batchIndex: 0)) }.detached().clone()
+            return "features of \(k) random samples"
+        case "random_uniform_noise":
+            let d = withoutGradients { features(pipeline.batch(data, [0], seed: 0, epoch: 0, batchIndex: 0)) }.shape[1]
+            centroids = Tensor.uniform([k, d], low: -1, high: 1, generator: &g)
+            return "U(-1, 1) noise"
+        case "load_from_file":
+            let path = spec.centroidFilePath.map { $0.hasPrefix("/") ? $0 : (baseDirectory as NSString).appendingPathComponent($0) } ?? ""
+            guard let c = try Safetensors.read(path).tensors["centroids"] else { throw TrainingError("\(path): no tensor named 'centroids'") }
+            guard c.rank == 2, c.shape[0] == k else { throw TrainingError("\(path): centroids have shape \(c.shape), expected [\(k), D]") }
+            centroids = c.to(.float32)
+            return "loaded from \(path)"
+        default: throw TrainingError("unknown centroid initialisation strategy")
+        }
+    }
+}

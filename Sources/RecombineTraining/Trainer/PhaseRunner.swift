@@ -1,0 +1,333 @@
+import Foundation
+import RecombineClustering
+import RecombineData
+import RecombineMethod
+import RecombineNN
+import RecombineTensor
+
+/// One phase of a method on one dataset (spec §4.3–§4.4, §5): builds optimizers and patterns, runs
+/// iterations until an exit criterion fires, evaluates and saves as configured.
+final class PhaseRunner {
+    let method: MethodSpec
+    let phase: PhaseSpec
+    let dataset: DatasetContext
+    let mappings: MappingSet
+    let strategy: ClusterAssignment
+    let configuration: RunConfiguration
+    let log: RunLog
+    let runDirectory: String
+    var generator: RandomGenerator
+    var evaluations: [EvaluationRecord] = []
+
+    // Per-phase state (reset at phase entry).
+    var lastACC = 0.0, lastNMI = 0.0, lastARI = 0.0, lastRatio = 1.0
+    var lastAssignments: [Int]? = nil
+    var optimizers: [(spec: OptimizerSpec, optimizer: Optimizer)] = []
+    var groupOrder: [String] = []
+    var schedulers: [(SchedulerSpec, LearningRateScheduler)] = []
+    var patterns: [DesignPattern] = []
+    var runningLosses: [String: (sum: Double, count: Int)] = [:]
+
+    init(method: MethodSpec, phase: PhaseSpec, dataset: DatasetContext, mappings: MappingSet, strategy: ClusterAssignment,
+         configuration: RunConfiguration, log: RunLog, runDirectory: String, generator: RandomGenerator) {
+        self.method = method; self.phase = phase; self.dataset = dataset; self.mappings = mappings; self.strategy = strategy
+        self.configuration = configuration; self.log = log; self.runDirectory = runDirectory; self.generator = generator
+    }
+
+    var usesCentroids: Bool { method.strategy.useCentroidsDuringPhases.contains(phase.name) }
+
+    func run() throws {
+        log.line("Entered phase \"\(phase.name)\" (#\(MethodRunner.order(phase.order)))")
+        try loadParameters()
+        if usesCentroids && strategy.centroids == nil {
+            mappings.train(false)
+            let how = try strategy.initializeCentroids(dataset.data, pipeline: dataset.main, baseDirectory: method.baseDirectory, generator: &generator)
+            mappings.train(true)
+            log.line("Initialized feature-space centroids (\(how))")
+        }
+        try buildOptimizers()
+        try buildPatterns()
+        try train()
+    }
+
+    // MARK: Setup
+
+    func loadParameters() throws {
+        for load in phase.loadParameters {
+            let path = load.path.hasPrefix("/") ? load.path : (method.baseDirectory as NSString).appendingPathComponent(load.path)
+            guard let mapping = mappings[load.mappingName] else { continue }
+            do { try mapping.loadStateDict(try Safetensors.read(path).tensors) }
+            catch { throw TrainingError("phase '\(phase.name)': cannot load parameters of '\(load.mappingName)' from \(path): \(error)") }
+            log.line("Loaded parameters of mapping \"\(load.mappingName)\" from \(path)")
+        }
+    }
+
+    func buildOptimizers() throws {
+        for spec in phase.optimizers {
+            var parameters: [Tensor] = []
+            var seen = Set<ObjectIdentifier>()
+            for name in spec.trainedMappingNames {
+                guard let mapping = mappings[name] else { throw TrainingError("\(spec.pointer): unknown mapping '\(name)'") }
+                for p in mapping.parameters where seen.insert(ObjectIdentifier(p)).inserted { parameters.append(p) }
+            }
+            if spec.optimizesCentroids {
+                guard let c = strategy.centroids else { throw TrainingError("\(spec.pointer): optimizes_centroids, but phase '\(phase.name)' has no centroids (list it in use_centroids_during_phases)") }
+                if !c.requiresGrad { c.requiringGrad() }
+                parameters.append(c)
+            }
+            optimizers.append((spec, try OptimizerFactory.make(spec, parameters: parameters)))
+            if !groupOrder.contains(spec.groupName) { groupOrder.append(spec.groupName) }
+        }
+        for s in phase.schedulers {
+            for (spec, optimizer) in optimizers where spec.name == s.optimizerName {
+                schedulers.append((s, LearningRateScheduler(optimizer: optimizer, schedule: try OptimizerFactory.schedule(s))))
+            }
+        }
+    }
+
+    func buildPatterns() throws {
+        for spec in phase.patterns where spec.enabled {
+            switch spec.id {
+            case "training_feature_extractor_through_reconstruction_of_samples":
+                patterns.append(try ReconstructionPattern(spec: spec, mappings: mappings))
+            case "encouraging_cluster_formation_by_minimizing_divergence_between_current_and_target_cluster_assignment_distribution":
+                patterns.append(DivergencePattern(spec: spec, strategy: strategy) { [unowned self] in try self.softAssignmentsOfAllSamples() })
+            case "learning_feature_representations_by_using_contrastive_learning_and_data_augmentation":
+                patterns.append(try InstanceContrastivePattern(spec: spec, mappings: mappings))
+            case "learning_invariance_to_transformations_by_using_assignment_statistics_vectors_and_data_augmentation":
+                patterns.append(ClusterContrastivePattern(spec: spec, strategy: strategy))
+            case "preventing_cluster_degeneracy_by_maximizing_entropy_of_soft_assignments":
+                patterns.append(EntropyPattern(spec: spec, strategy: strategy))
+            case "encouraging_cluster_formation_by_reinforcing_current_assignments_of_samples_to_clusters":
+                patterns.append(ReinforcementPattern(spec: spec, strategy: strategy, mappings: mappings))
+            default:
+                throw TrainingError("\(spec.pointer): design pattern '\(spec.id)' is valid, but this build of recombine cannot train it yet (see Docs/status.md)")
+            }
+        }
+    }
+
+    /// Soft assignments of every sample in dataset order (evaluation mode, no gradients, in chunks).
+    func softAssignmentsOfAllSamples() throws -> Tensor {
+        mappings.train(false)
+        defer { mappings.train(true) }
+        return try withoutGradients {
+            var parts: [Tensor] = []
+            for chunk in BatchSampler.evaluationChunks(count: dataset.data.count, chunkSize: 1024) {
+                let x = dataset.main.batch(dataset.data, Array(chunk), seed: dataset.seed, epoch: 0, batchIndex: chunk.lowerBound)
+                parts.append(try strategy.assignments(x, logits: false))
+            }
+            return Tensor.concatenate(parts, axis: 0)
+        }
+    }
+
+    // MARK: Training loop
+
+    func train() throws {
+        let criteria = phase.exitCriteria
+        let iterations = criteria.iterations.map(configuration.scaled)
+        let epochs = criteria.epochs.map(configuration.scaled)
+        var sampler = BatchSampler(count: dataset.data.count, batchSize: dataset.spec.batchSize, shuffle: dataset.spec.shuffle, seed: dataset.seed)
+        let viewNames = Array(Set(patterns.flatMap(\.augmentationNames))).sorted()
+        for name in viewNames where dataset.augmentations[name] == nil {
+            throw TrainingError("phase '\(phase.name)': batch augmentation '\(name)' is not defined by dataset '\(dataset.spec.name)'")
+        }
+        var phaseIteration = 1, evaluationCounter = 0, sinceRecalculation = 0
+        var exitReason: String? = nil
+        mappings.train(true)
+        epochLoop: for epoch in 1... {
+            if let reason = exitReason ?? exitCheck(epoch: epoch, phaseIteration: phaseIteration, epochs: epochs, iterations: iterations) {
+                exitReason = reason
+                break epochLoop
+            }
+            let batches = sampler.nextEpoch()
+            for (batchIndex, indices) in batches.enumerated() {
+                if let iterations, phaseIteration > iterations { break }
+                strategy.phaseIteration = phaseIteration
+                if usesCentroids, let interval = method.strategy.centroidRecalculationInterval {
+                    sinceRecalculation += 1
+                    if sinceRecalculation % interval == 0, method.strategy.centroidRecalculationStrategy == "classical_clustering" {
+                        let trainable = strategy.centroids?.requiresGrad ?? false
+                        mappings.train(false)
+                        _ = try strategy.initializeCentroids(dataset.data, pipeline: dataset.main, baseDirectory: method.baseDirectory, generator: &generator)
+                        mappings.train(true)
+                        if trainable { try rebindCentroidOptimizers() }
+                    }
+                }
+                try iterate(indices: indices, views: viewNames, epoch: epoch, batchIndex: batchIndex, phaseIteration: phaseIteration)
+                if let interval = phase.performanceEvaluationInterval {
+                    evaluationCounter += 1
+                    if evaluationCounter % interval == 0 {
+                        try evaluate(epoch: epoch, epochIteration: batchIndex + 1, phaseIteration: phaseIteration)
+                        if let reason = exitCheck(epoch: epoch, phaseIteration: phaseIteration, epochs: nil, iterations: nil) {
+                            exitReason = reason
+                            break
+                        }
+                    }
+                }
+                try periodicSave(phaseIteration: phaseIteration, force: false)
+                phaseIteration += 1
+            }
+            for (s, scheduler) in schedulers where s.intervalUnit == "epoch" { scheduler.step() }
+        }
+        if method.strategy.kind == .classicalClusteringAfterPhase, method.strategy.classicalClusteringAfterPhase == phase.name {
+            try evaluate(epoch: 0, epochIteration: 0, phaseIteration: phaseIteration)
+        }
+        try periodicSave(phaseIteration: phaseIteration, force: true)
+        log.line("Exiting phase \"\(phase.name)\": \(exitReason ?? "finished")")
+        if let last = evaluations.last, last.acc != nil {
+            log.line(String(format: "Final performance on dataset \"%@\": ACC %.3f, NMI %.3f, ARI %.3f", dataset.spec.name, last.acc!, last.nmi!, last.ari!))
+        }
+    }
+
+    /// The exit criteria in the reference's order (spec §4.4); the NMI threshold works (spec B6).
+    func exitCheck(epoch: Int, phaseIteration: Int, epochs: Int?, iterations: Int?) -> String? {
+        let c = phase.exitCriteria
+        if let epochs, epoch > epochs { return "max epochs reached" }
+        if let iterations, phaseIteration > iterations { return "max iterations reached" }
+        if let v = c.accGreaterThan, lastACC > v { return "max ACC performance threshold passed" }
+        if let v = c.nmiGreaterThan, lastNMI > v { return "max NMI performance threshold passed" }
+        if let v = c.ariGreaterThan, lastARI > v { return "max ARI performance threshold passed" }
+        if let v = c.reassignmentRatioLessThan, lastRatio < v { return "min cluster reassignment ratio threshold passed" }
+        if let t = c.accLessThanAfterIterations, configuration.scaled(t.iterations) <= phaseIteration, t.value > lastACC { return "min ACC performance threshold after specified number of iterations in phase passed" }
+        if let t = c.nmiLessThanAfterIterations, configuration.scaled(t.iterations) <= phaseIteration, t.value > lastNMI { return "min NMI performance threshold after specified number of iterations in phase passed" }
+        if let t = c.ariLessThanAfterIterations, configuration.scaled(t.iterations) <= phaseIteration, t.value > lastARI { return "min ARI performance threshold after specified number of iterations in phase passed" }
+        return nil
+    }
+
+    func rebindCentroidOptimizers() throws {
+        guard let c = strategy.centroids else { return }
+        c.requiringGrad()
+        for i in optimizers.indices where optimizers[i].spec.optimizesCentroids {
+            var parameters = optimizers[i].optimizer.parameters
+            parameters.removeLast()
+            parameters.append(c)
+            optimizers[i].optimizer = try OptimizerFactory.make(optimizers[i].spec, parameters: parameters)
+        }
+    }
+
+    /// Optimizers active at this iteration (spec §5.3).
+    func activeOptimizers(_ phaseIteration: Int) -> [(spec: OptimizerSpec, optimizer: Optimizer)] {
+        let cycle = phase.optimizerCycle
+        let length = cycle.reduce(0) { $0 + $1.iterations }
+        guard length > 0 else { return optimizers }
+        var c = (phaseIteration - 1) % length
+        for step in cycle {
+            if c < step.iterations { return optimizers.filter { $0.spec.name.map(step.activeOptimizerNames.contains) ?? false } }
+            c -= step.iterations
+        }
+        return optimizers
+    }
+
+    func iterate(indices: [Int], views: [String], epoch: Int, batchIndex: Int, phaseIteration: Int) throws {
+        let data = dataset.data
+        let batch = dataset.main.batch(data, indices, seed: dataset.seed, epoch: epoch, batchIndex: batchIndex)
+        var augmented: [String: Tensor] = [:]
+        for (v, name) in views.enumerated() {
+            augmented[name] = dataset.augmentations[name]!.batch(data, indices, seed: dataset.seed &+ UInt64(v + 1) &* 0x9E3779B97F4A7C15, epoch: epoch, batchIndex: batchIndex)
+        }
+        let input = StepInput(batch: batch, views: augmented, indices: indices, phaseIteration: phaseIteration, epoch: epoch)
+        var totals: [String: Tensor] = [:]
+        for pattern in patterns {
+            for loss in try pattern.losses(input) {
+                let value = loss.value.item
+                guard value.isFinite else {
+                    throw TrainingError("the \(loss.name) of design pattern '\(pattern.spec.id)' (\(pattern.spec.pointer)) became \(value) at iteration \(phaseIteration) of phase '\(phase.name)'; training stopped")
+                }
+                totals[loss.group] = totals[loss.group].map { $0 + loss.value } ?? loss.value
+                report(pattern: pattern, loss: loss, value: value, epoch: epoch, epochIteration: batchIndex + 1, phaseIteration: phaseIteration)
+            }
+        }
+        // Every group's gradients are computed before any group steps (spec §5.2, B35).
+        let active = activeOptimizers(phaseIteration)
+        var stepsToTake: [(Optimizer, [ObjectIdentifier: Tensor])] = []
+        let groups = groupOrder.filter { g in active.contains { $0.spec.groupName == g } }
+        for (index, group) in groups.enumerated() {
+            let members = active.filter { $0.spec.groupName == group }.map(\.optimizer)
+            guard let total = totals[group], total.requiresGrad else { continue }
+            for o in active { o.optimizer.zeroGrad() }
+            total.backward(retainGraph: index < groups.count - 1)
+            for o in members {
+                var gradients: [ObjectIdentifier: Tensor] = [:]
+                for p in o.parameters { if let g = p.grad { gradients[ObjectIdentifier(p)] = g } }
+                stepsToTake.append((o, gradients))
+            }
+        }
+        for o in active { o.optimizer.zeroGrad() }
+        for (optimizer, gradients) in stepsToTake {
+            for p in optimizer.parameters { p.grad = gradients[ObjectIdentifier(p)] }
+            optimizer.step()
+            optimizer.zeroGrad()
+        }
+        for (s, scheduler) in schedulers where s.intervalUnit == "iteration" { scheduler.step() }
+    }
+
+    /// Running mean of each loss over the last `loss_report_interval` iterations, including the
+    /// current one (the reference skipped it, spec B9).
+    func report(pattern: DesignPattern, loss: PatternLoss, value: Double, epoch: Int, epochIteration: Int, phaseIteration: Int) {
+        guard let interval = pattern.spec.lossReportInterval else { return }
+        let key = "\(ObjectIdentifier(pattern).hashValue)/\(loss.name)"
+        var running = runningLosses[key] ?? (0, 0)
+        running.sum += value; running.count += 1
+        if phaseIteration % interval == 0 {
+            let mean = running.sum / Double(running.count)
+            log.line(String(format: "Running loss for \"%@\" at epoch %d, iteration %d: %.3f", pattern.spec.id, epoch, epochIteration, mean))
+            log.record(["kind": "loss", "phase": phase.name, "dataset": dataset.spec.name, "epoch": epoch, "iteration": phaseIteration,
+                        "pattern": pattern.spec.id, "term": loss.name, "loss": mean])
+            running = (0, 0)
+        }
+        runningLosses[key] = running
+    }
+
+    // MARK: Evaluation and saving
+
+    func evaluate(epoch: Int, epochIteration: Int, phaseIteration: Int) throws {
+        let data = dataset.data
+        let predictions: [Int]
+        mappings.train(false)
+        defer { mappings.train(true) }
+        if method.strategy.kind == .classicalClusteringAfterPhase {
+            let z = strategy.allFeatures(data, pipeline: dataset.main)
+            predictions = try KMeans(k: dataset.spec.numClusters, nInit: method.strategy.classicalClusteringAfterPhaseNumRestarts, seed: dataset.seed).fit(z).labels
+        } else {
+            predictions = try softAssignmentsOfAllSamples().argmax(axis: 1)
+        }
+        if let previous = lastAssignments { lastRatio = ClusteringMetrics.reassignmentRatio(previous: previous, current: predictions) }
+        lastAssignments = predictions
+        var record = EvaluationRecord(dataset: dataset.spec.name, phase: phase.name, iteration: phaseIteration, epoch: epoch, acc: nil, nmi: nil, ari: nil,
+                                      reassignmentRatio: lastRatio)
+        if let labels = data.labels {
+            let acc = ClusteringMetrics.accuracy(truth: labels, prediction: predictions)
+            let nmi = ClusteringMetrics.nmi(truth: labels, prediction: predictions), ari = ClusteringMetrics.ari(truth: labels, prediction: predictions)
+            lastACC = acc; lastNMI = nmi; lastARI = ari
+            record = EvaluationRecord(dataset: dataset.spec.name, phase: phase.name, iteration: phaseIteration, epoch: epoch, acc: acc, nmi: nmi, ari: ari,
+                                      reassignmentRatio: lastRatio)
+            log.line(String(format: "Performance on epoch %d, iteration %d: ACC %.3f, NMI %.3f, ARI %.3f", epoch, epochIteration, acc, nmi, ari))
+        } else {
+            log.line("Evaluated epoch \(epoch), iteration \(epochIteration) (no labels)")
+        }
+        evaluations.append(record)
+        var entry: [String: Any] = ["kind": "evaluation", "phase": phase.name, "dataset": dataset.spec.name, "epoch": epoch, "iteration": phaseIteration,
+                                    "reassignment_ratio": lastRatio, "nmi_average_method": "arithmetic"]
+        if let a = record.acc { entry["acc"] = a; entry["nmi"] = record.nmi!; entry["ari"] = record.ari! }
+        log.record(entry)
+    }
+
+    func savePath(_ target: String, name: String, phaseIteration: Int, keep: Bool) -> String {
+        let base = (runDirectory as NSString).appendingPathComponent(target)
+        guard target.hasSuffix("/") || !target.hasSuffix(".safetensors") else { return base }
+        let file = "\(method.name)_\(name)" + (keep ? "_\(phase.name)_iter\(phaseIteration)" : "") + ".safetensors"
+        return (base as NSString).appendingPathComponent(file)
+    }
+
+    func periodicSave(phaseIteration: Int, force: Bool) throws {
+        for save in phase.saveParameters {
+            guard force || phaseIteration % save.savingInterval == 0, let name = save.mappingName, let mapping = mappings[name] else { continue }
+            try Safetensors.write(mapping.stateDict(), metadata: ["method": method.name, "phase": phase.name, "iteration": String(phaseIteration)],
+                                  to: savePath(save.pathToFileOrDirectory, name: name, phaseIteration: phaseIteration, keep: save.keepOldFiles && !force))
+        }
+        if let save = phase.saveCentroids, let c = strategy.centroids, force || phaseIteration % save.savingInterval == 0 {
+            try Safetensors.write([("centroids", c.detached())], metadata: ["method": method.name, "phase": phase.name],
+                                  to: savePath(save.pathToFileOrDirectory, name: "centroids", phaseIteration: phaseIteration, keep: save.keepOldFiles && !force))
+        }
+    }
+}

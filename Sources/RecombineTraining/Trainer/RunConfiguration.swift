@@ -1,0 +1,24 @@
+import Foundation
+
+/// How a method is run (from the command line).
+public struct RunConfiguration: Sendable {
+    /// Seed of every random stream; nil uses the method's `seed` or 0.
+    public var seed: UInt64?
+    /// Multiplies every iteration/epoch budget, layer-wise stage length and annealing step (never
+    /// below 1); intervals (evaluation, reporting, saving, target recalculation) are unchanged.
+    public var iterationsScale: Double = 1
+    /// Directories searched for built-in datasets (after `root`): --data-root, then RECOMBINE_DATA.
+    public var dataDirectories: [String] = []
+    /// The run directory; nil means runs/<timestamp>_<method>/ under the working directory.
+    public var outputDirectory: String?
+    public var quiet = false
+    public var logTimestamps = true
+    /// Write `<run dir>/log.txt` (and `one_log_file` when given).
+    public var writeLogFile = true
+    public var oneLogFile: String?
+
+    public init() {}
+
+    /// `n` scaled by `iterationsScale`, at least 1.
+    func scaled(_ n: Int) -> Int { Swift.max(1, Int((Double(n) * iterationsScale).rounded())) }
+}
