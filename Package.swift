@@ -69,6 +69,7 @@ let package = Package(
         .testTarget(name: "RecombineDataTests", dependencies: ["RecombineData", "RecombineTensor"]),
         .testTarget(name: "RecombineClusteringTests", dependencies: ["RecombineClustering", "RecombineData", "RecombineTensor"]),
         .testTarget(name: "RecombineMethodTests", dependencies: ["RecombineMethod"]),
+        .testTarget(name: "RecombineTrainingTests", dependencies: ["RecombineTraining", "RecombineMethod", "RecombineTensor"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,83 @@
+import Foundation
+import RecombineMethod
+import RecombineTensor
+import RecombineTraining
+import XCTest
+
+/// End-to-end runs of small methods on synthetic data (seconds in debug builds).
+final class TrainerTests: XCTestCase {
+    var directory: URL!
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("recombine-train-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
+
+    static let schemaDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Schema").path
+
+    /// An autoencoder on the three-Gaussian teaching set, pretrained by reconstruction, then DEC's KL
+    /// target with Student-t centroids initialised by k-means.
+    func decMethod(power: Double = 2, learningRate: Double = 0.01) -> String {
+        """
+        {"name": "tiny_dec", "seed": 3,
+         "mappings": [
+           {"name": "encoder", "type": "feature_extractor", "layers": [
+              {"type": "Linear", "in_features": 2, "out_features": 16}, {"type": "ReLU"}, {"type": "Linear", "in_features": 16, "out_features": 2}]},
+           {"name": "decoder", "type": "design_pattern_specific", "layers": [
+              {"type": "Linear", "in_features": 2, "out_features": 16}, {"type": "ReLU"}, {"type": "Linear", "in_features": 16, "out_features": 2}]}],
+         "phases": [
+           {"name": "pretraining", "order": 1, "exit_criteria": {"epochs": 2},
+            "design_patterns": [{"pattern": "training_feature_extractor_through_reconstruction_of_samples", "encoder_name": "encoder", "decoder_name": "decoder", "loss_report_interval": 50}],
+            "optimizers": [{"type": "Adam", "lr": \(learningRate), "trained_mapping_names": ["encoder", "decoder"]}]},
+           {"name": "clustering", "order": 2, "exit_criteria": {"iterations": 40}, "performance_evaluation_interval": 20,
+            "design_patterns": [{"pattern": "encouraging_cluster_formation_by_minimizing_divergence_between_current_and_target_cluster_assignment_distribution", "target_distribution_recalculation_interval": 10}],
+            "optimizers": [{"type": "SGD", "lr": 0.01, "momentum": 0.9, "trained_mapping_names": ["encoder"], "optimizes_centroids": true}],
+            "save_mapping_parameters": [{"mapping_name": "encoder", "saving_interval": 20, "path_to_file_or_dir": "weights/", "keep_old_files": false}]}],
+         "cluster_assignment_strategy": {"type": "feature_representation_centroid_similarity", "similarity_measure": "student_t", "student_t_distance_power": \(power),
+            "use_centroids_during_phases": ["clustering"], "centroid_initialization_strategy": "classical_clustering",
+            "centroid_initialization_classical_clustering_num_restarts": 3},
+         "datasets": [{"dataset": "GaussianMixture", "preset": "three_gaussians", "seed": 1, "batch_size": 100, "num_clusters": 3, "shuffle": true}]}
+        """
+    }
+
+    func run(_ text: String, seed: UInt64? = nil, scale: Double = 1, name: String = "m") throws -> RunResult {
+        let file = directory.appendingPathComponent("\(name).json")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let outcome = MethodLoader(store: try SchemaStore(directory: Self.schemaDirectory)).load(path: file.path)
+        guard let spec = outcome.spec else { throw TrainingError(outcome.issues.map(\.description).joined(separator: "\n")) }
+        var configuration = RunConfiguration()
+        configuration.seed = seed
+        configuration.iterationsScale = scale
+        configuration.quiet = true
+        configuration.outputDirectory = directory.appendingPathComponent("run-\(name)-\(seed ?? 0)").path
+        return try MethodRunner(spec: spec, configuration: configuration).run()
+    }
+
+    func testDECOnThreeGaussiansClustersAndWritesTheRunDirectory() throws {
+        let result = try run(decMethod())
+        let final = try XCTUnwrap(result.final)
+        XCTAssertGreaterThan(final.acc!, 0.9, "ACC \(final.acc!)")
+        XCTAssertEqual(result.evaluations.count, 2)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: result.runDirectory + "/result.json"))) as! [String: Any]
+        for key in ["method", "seed", "final", "evaluations", "wall_seconds"] { XCTAssertNotNil(json[key], key) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: result.runDirectory + "/weights/tiny_dec_encoder.safetensors"))
+        let metrics = try String(contentsOfFile: result.runDirectory + "/metrics.jsonl", encoding: .utf8)
+        XCTAssertTrue(metrics.contains("\"kind\":\"loss\"") && metrics.contains("\"kind\":\"evaluation\""))
+    }
+
+    func testSameSeedGivesTheSameNumbersAndScaleShortensRuns() throws {
+        let a = try run(decMethod(power: 4), seed: 11, name: "a"), b = try run(decMethod(power: 4), seed: 11, name: "b")
+        XCTAssertEqual(a.final?.acc, b.final?.acc)
+        XCTAssertEqual(a.final?.nmi, b.final?.nmi)
+        let short = try run(decMethod(), seed: 11, scale: 0.25, name: "short")
+        // 40 clustering iterations scaled to 10: the evaluation interval (20) no longer fires.
+        XCTAssertEqual(short.evaluations.count, 0)
+    }
+
+    func testDivergingLossStopsWithTheTermAndIterationNamed() throws {
+        XCTAssertThrowsError(try run(decMethod(learningRate: 1e30), name: "nan")) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("reconstruction_loss") && text.contains("iteration"), text)
+        }
+    }
+}
