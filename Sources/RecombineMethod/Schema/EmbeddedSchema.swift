@@ -5137,6 +5137,7 @@ enum EmbeddedSchema {
       }
     },
     "save_centroids": {
+      "description": "Save the centroids (safetensors, tensor 'centroids') every saving_interval iterations and when the phase ends.",
       "type": "object",
       "additionalProperties": false,
       "required": [
