@@ -409,6 +409,101 @@ enum EmbeddedSchema {
       "description": "Name of a mapping (mappings[].name).",
       "type": "string",
       "minLength": 1
+    },
+    "dataset_name": {
+      "description": "Name in logs and file names (default: the dataset type).",
+      "type": "string",
+      "minLength": 1
+    },
+    "dataset_order": {
+      "description": "Datasets run in ascending order (ties keep file order).",
+      "type": "number",
+      "default": 0
+    },
+    "dataset_enabled": {
+      "description": "false skips this dataset (the reference ignored this flag).",
+      "type": "boolean",
+      "default": true
+    },
+    "dataset_phases": {
+      "description": "Names of the phases to run on this dataset (default: all), run in phase order.",
+      "type": "array",
+      "items": {
+        "$ref": "common.json#/$defs/name"
+      }
+    },
+    "dataset_batch_size": {
+      "$ref": "common.json#/$defs/positiveInteger",
+      "description": "Samples per training batch (incomplete last batches are dropped)."
+    },
+    "dataset_num_clusters": {
+      "description": "Number of clusters K; at least the number of classes in the labels.",
+      "type": "integer",
+      "minimum": 2
+    },
+    "dataset_transforms": {
+      "description": "Transforms applied to every sample (default: [ToTensor]).",
+      "type": "array",
+      "items": {
+        "$ref": "transform.json"
+      }
+    },
+    "dataset_batch_augmentations": {
+      "description": "Named augmented views of each batch, used by design patterns through batch_augmentation_name.",
+      "type": "array",
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "name",
+          "transforms"
+        ],
+        "properties": {
+          "name": {
+            "$ref": "common.json#/$defs/name",
+            "description": "Name design patterns refer to."
+          },
+          "transforms": {
+            "description": "Transforms applied to each sample of the batch.",
+            "type": "array",
+            "items": {
+              "$ref": "transform.json"
+            },
+            "minItems": 1
+          }
+        }
+      }
+    },
+    "dataset_reinitialize_mappings": {
+      "description": "Re-initialise all mappings (and forget centroids) before this dataset; false carries weights over.",
+      "type": "boolean",
+      "default": true
+    },
+    "dataset_shuffle": {
+      "description": "Shuffle the training order every epoch.",
+      "type": "boolean",
+      "default": false
+    },
+    "dataset_pin_memory": {
+      "description": "Accepted for compatibility; no effect on CPU.",
+      "type": "boolean",
+      "default": false
+    },
+    "dataset_num_workers": {
+      "description": "Accepted for compatibility; augmentation runs on the engine's threads.",
+      "type": "integer",
+      "default": 0,
+      "minimum": 0
+    },
+    "dataset_index_of_first_sample_to_use": {
+      "description": "First sample index used (inclusive); omit for 0.",
+      "type": "integer",
+      "minimum": 0
+    },
+    "dataset_index_of_last_sample_to_use": {
+      "description": "Last sample index used (inclusive); omit for the last sample.",
+      "type": "integer",
+      "minimum": 0
     }
   }
 }
@@ -462,99 +557,46 @@ enum EmbeddedSchema {
           "const": "MNIST"
         },
         "name": {
-          "description": "Name in logs and file names (default: the dataset type).",
-          "type": "string",
-          "minLength": 1
+          "$ref": "common.json#/$defs/dataset_name"
         },
         "order": {
-          "description": "Datasets run in ascending order (ties keep file order).",
-          "type": "number",
-          "default": 0
+          "$ref": "common.json#/$defs/dataset_order"
         },
         "enabled": {
-          "description": "false skips this dataset (the reference ignored this flag).",
-          "type": "boolean",
-          "default": true
+          "$ref": "common.json#/$defs/dataset_enabled"
         },
         "phases": {
-          "description": "Names of the phases to run on this dataset (default: all), run in phase order.",
-          "type": "array",
-          "items": {
-            "$ref": "common.json#/$defs/name"
-          }
+          "$ref": "common.json#/$defs/dataset_phases"
         },
         "batch_size": {
-          "$ref": "common.json#/$defs/positiveInteger",
-          "description": "Samples per training batch (incomplete last batches are dropped)."
+          "$ref": "common.json#/$defs/dataset_batch_size"
         },
         "num_clusters": {
-          "description": "Number of clusters K; at least the number of classes in the labels.",
-          "type": "integer",
-          "minimum": 2
+          "$ref": "common.json#/$defs/dataset_num_clusters"
         },
         "transforms": {
-          "description": "Transforms applied to every sample (default: [ToTensor]).",
-          "type": "array",
-          "items": {
-            "$ref": "transform.json"
-          }
+          "$ref": "common.json#/$defs/dataset_transforms"
         },
         "batch_augmentations": {
-          "description": "Named augmented views of each batch, used by design patterns through batch_augmentation_name.",
-          "type": "array",
-          "items": {
-            "type": "object",
-            "additionalProperties": false,
-            "required": [
-              "name",
-              "transforms"
-            ],
-            "properties": {
-              "name": {
-                "$ref": "common.json#/$defs/name",
-                "description": "Name design patterns refer to."
-              },
-              "transforms": {
-                "description": "Transforms applied to each sample of the batch.",
-                "type": "array",
-                "items": {
-                  "$ref": "transform.json"
-                },
-                "minItems": 1
-              }
-            }
-          }
+          "$ref": "common.json#/$defs/dataset_batch_augmentations"
         },
         "reinitialize_mappings": {
-          "description": "Re-initialise all mappings (and forget centroids) before this dataset; false carries weights over.",
-          "type": "boolean",
-          "default": true
+          "$ref": "common.json#/$defs/dataset_reinitialize_mappings"
         },
         "shuffle": {
-          "description": "Shuffle the training order every epoch.",
-          "type": "boolean",
-          "default": false
+          "$ref": "common.json#/$defs/dataset_shuffle"
         },
         "pin_memory": {
-          "description": "Accepted for compatibility; no effect on CPU.",
-          "type": "boolean",
-          "default": false
+          "$ref": "common.json#/$defs/dataset_pin_memory"
         },
         "num_workers": {
-          "description": "Accepted for compatibility; augmentation runs on the engine's threads.",
-          "type": "integer",
-          "default": 0,
-          "minimum": 0
+          "$ref": "common.json#/$defs/dataset_num_workers"
         },
         "index_of_first_sample_to_use": {
-          "description": "First sample index used (inclusive); omit for 0.",
-          "type": "integer",
-          "minimum": 0
+          "$ref": "common.json#/$defs/dataset_index_of_first_sample_to_use"
         },
         "index_of_last_sample_to_use": {
-          "description": "Last sample index used (inclusive); omit for the last sample.",
-          "type": "integer",
-          "minimum": 0
+          "$ref": "common.json#/$defs/dataset_index_of_last_sample_to_use"
         },
         "root": {
           "description": "Directory of the MNIST IDX files (flat, or torchvision's <root>/MNIST/raw/ layout); relative to the method file. If missing, the directory named by RECOMBINE_DATA or --data-root is searched.",
@@ -589,99 +631,46 @@ enum EmbeddedSchema {
           "const": "FashionMNIST"
         },
         "name": {
-          "description": "Name in logs and file names (default: the dataset type).",
-          "type": "string",
-          "minLength": 1
+          "$ref": "common.json#/$defs/dataset_name"
         },
         "order": {
-          "description": "Datasets run in ascending order (ties keep file order).",
-          "type": "number",
-          "default": 0
+          "$ref": "common.json#/$defs/dataset_order"
         },
         "enabled": {
-          "description": "false skips this dataset (the reference ignored this flag).",
-          "type": "boolean",
-          "default": true
+          "$ref": "common.json#/$defs/dataset_enabled"
         },
         "phases": {
-          "description": "Names of the phases to run on this dataset (default: all), run in phase order.",
-          "type": "array",
-          "items": {
-            "$ref": "common.json#/$defs/name"
-          }
+          "$ref": "common.json#/$defs/dataset_phases"
         },
         "batch_size": {
-          "$ref": "common.json#/$defs/positiveInteger",
-          "description": "Samples per training batch (incomplete last batches are dropped)."
+          "$ref": "common.json#/$defs/dataset_batch_size"
         },
         "num_clusters": {
-          "description": "Number of clusters K; at least the number of classes in the labels.",
-          "type": "integer",
-          "minimum": 2
+          "$ref": "common.json#/$defs/dataset_num_clusters"
         },
         "transforms": {
-          "description": "Transforms applied to every sample (default: [ToTensor]).",
-          "type": "array",
-          "items": {
-            "$ref": "transform.json"
-          }
+          "$ref": "common.json#/$defs/dataset_transforms"
         },
         "batch_augmentations": {
-          "description": "Named augmented views of each batch, used by design patterns through batch_augmentation_name.",
-          "type": "array",
-          "items": {
-            "type": "object",
-            "additionalProperties": false,
-            "required": [
-              "name",
-              "transforms"
-            ],
-            "properties": {
-              "name": {
-                "$ref": "common.json#/$defs/name",
-                "description": "Name design patterns refer to."
-              },
-              "transforms": {
-                "description": "Transforms applied to each sample of the batch.",
-                "type": "array",
-                "items": {
-                  "$ref": "transform.json"
-                },
-                "minItems": 1
-              }
-            }
-          }
+          "$ref": "common.json#/$defs/dataset_batch_augmentations"
         },
         "reinitialize_mappings": {
-          "description": "Re-initialise all mappings (and forget centroids) before this dataset; false carries weights over.",
-          "type": "boolean",
-          "default": true
+          "$ref": "common.json#/$defs/dataset_reinitialize_mappings"
         },
         "shuffle": {
-          "description": "Shuffle the training order every epoch.",
-          "type": "boolean",
-          "default": false
+          "$ref": "common.json#/$defs/dataset_shuffle"
         },
         "pin_memory": {
-          "description": "Accepted for compatibility; no effect on CPU.",
-          "type": "boolean",
-          "default": false
+          "$ref": "common.json#/$defs/dataset_pin_memory"
         },
         "num_workers": {
-          "description": "Accepted for compatibility; augmentation runs on the engine's threads.",
-          "type": "integer",
-          "default": 0,
-          "minimum": 0
+          "$ref": "common.json#/$defs/dataset_num_workers"
         },
         "index_of_first_sample_to_use": {
-          "description": "First sample index used (inclusive); omit for 0.",
-          "type": "integer",
-          "minimum": 0
+          "$ref": "common.json#/$defs/dataset_index_of_first_sample_to_use"
         },
         "index_of_last_sample_to_use": {
-          "description": "Last sample index used (inclusive); omit for the last sample.",
-          "type": "integer",
-          "minimum": 0
+          "$ref": "common.json#/$defs/dataset_index_of_last_sample_to_use"
         },
         "root": {
           "description": "Directory of the FashionMNIST IDX files (flat, or torchvision's <root>/FashionMNIST/raw/ layout); relative to the method file. If missing, the directory named by RECOMBINE_DATA or --data-root is searched.",
@@ -716,99 +705,46 @@ enum EmbeddedSchema {
           "const": "USPS"
         },
         "name": {
-          "description": "Name in logs and file names (default: the dataset type).",
-          "type": "string",
-          "minLength": 1
+          "$ref": "common.json#/$defs/dataset_name"
         },
         "order": {
-          "description": "Datasets run in ascending order (ties keep file order).",
-          "type": "number",
-          "default": 0
+          "$ref": "common.json#/$defs/dataset_order"
         },
         "enabled": {
-          "description": "false skips this dataset (the reference ignored this flag).",
-          "type": "boolean",
-          "default": true
+          "$ref": "common.json#/$defs/dataset_enabled"
         },
         "phases": {
-          "description": "Names of the phases to run on this dataset (default: all), run in phase order.",
-          "type": "array",
-          "items": {
-            "$ref": "common.json#/$defs/name"
-          }
+          "$ref": "common.json#/$defs/dataset_phases"
         },
         "batch_size": {
-          "$ref": "common.json#/$defs/positiveInteger",
-          "description": "Samples per training batch (incomplete last batches are dropped)."
+          "$ref": "common.json#/$defs/dataset_batch_size"
         },
         "num_clusters": {
-          "description": "Number of clusters K; at least the number of classes in the labels.",
-          "type": "integer",
-          "minimum": 2
+          "$ref": "common.json#/$defs/dataset_num_clusters"
         },
         "transforms": {
-          "description": "Transforms applied to every sample (default: [ToTensor]).",
-          "type": "array",
-          "items": {
-            "$ref": "transform.json"
-          }
+          "$ref": "common.json#/$defs/dataset_transforms"
         },
         "batch_augmentations": {
-          "description": "Named augmented views of each batch, used by design patterns through batch_augmentation_name.",
-          "type": "array",
-          "items": {
-            "type": "object",
-            "additionalProperties": false,
-            "required": [
-              "name",
-              "transforms"
-            ],
-            "properties": {
-              "name": {
-                "$ref": "common.json#/$defs/name",
-                "description": "Name design patterns refer to."
-              },
-              "transforms": {
-                "description": "Transforms applied to each sample of the batch.",
-                "type": "array",
-                "items": {
-                  "$ref": "transform.json"
-                },
-                "minItems": 1
-              }
-            }
-          }
+          "$ref": "common.json#/$defs/dataset_batch_augmentations"
         },
         "reinitialize_mappings": {
-          "description": "Re-initialise all mappings (and forget centroids) before this dataset; false carries weights over.",
-          "type": "boolean",
-          "default": true
+          "$ref": "common.json#/$defs/dataset_reinitialize_mappings"
         },
         "shuffle": {
-          "description": "Shuffle the training order every epoch.",
-          "type": "boolean",
-          "default": false
+          "$ref": "common.json#/$defs/dataset_shuffle"
         },
         "pin_memory": {
-          "description": "Accepted for compatibility; no effect on CPU.",
-          "type": "boolean",
-          "default": false
+          "$ref": "common.json#/$defs/dataset_pin_memory"
         },
         "num_workers": {
-          "description": "Accepted for compatibility; augmentation runs on the engine's threads.",
-          "type": "integer",
-          "default": 0,
-          "minimum": 0
+          "$ref": "common.json#/$defs/dataset_num_workers"
         },
         "index_of_first_sample_to_use": {
-          "description": "First sample index used (inclusive); omit for 0.",
-          "type": "integer",
-          "minimum": 0
+          "$ref": "common.json#/$defs/dataset_index_of_first_sample_to_use"
         },
         "index_of_last_sample_to_use": {
-          "description": "Last sample index used (inclusive); omit for the last sample.",
-          "type": "integer",
-          "minimum": 0
+          "$ref": "common.json#/$defs/dataset_index_of_last_sample_to_use"
         },
         "root": {
           "description": "Directory of the USPS IDX files (flat, or torchvision's <root>/USPS/raw/ layout); relative to the method file. If missing, the directory named by RECOMBINE_DATA or --data-root is searched.",
@@ -844,99 +780,46 @@ enum EmbeddedSchema {
           "const": "IDX"
         },
         "name": {
-          "description": "Name in logs and file names (default: the dataset type).",
-          "type": "string",
-          "minLength": 1
+          "$ref": "common.json#/$defs/dataset_name"
         },
         "order": {
-          "description": "Datasets run in ascending order (ties keep file order).",
-          "type": "number",
-          "default": 0
+          "$ref": "common.json#/$defs/dataset_order"
         },
         "enabled": {
-          "description": "false skips this dataset (the reference ignored this flag).",
-          "type": "boolean",
-          "default": true
+          "$ref": "common.json#/$defs/dataset_enabled"
         },
         "phases": {
-          "description": "Names of the phases to run on this dataset (default: all), run in phase order.",
-          "type": "array",
-          "items": {
-            "$ref": "common.json#/$defs/name"
-          }
+          "$ref": "common.json#/$defs/dataset_phases"
         },
         "batch_size": {
-          "$ref": "common.json#/$defs/positiveInteger",
-          "description": "Samples per training batch (incomplete last batches are dropped)."
+          "$ref": "common.json#/$defs/dataset_batch_size"
         },
         "num_clusters": {
-          "description": "Number of clusters K; at least the number of classes in the labels.",
-          "type": "integer",
-          "minimum": 2
+          "$ref": "common.json#/$defs/dataset_num_clusters"
         },
         "transforms": {
-          "description": "Transforms applied to every sample (default: [ToTensor]).",
-          "type": "array",
-          "items": {
-            "$ref": "transform.json"
-          }
+          "$ref": "common.json#/$defs/dataset_transforms"
         },
         "batch_augmentations": {
-          "description": "Named augmented views of each batch, used by design patterns through batch_augmentation_name.",
-          "type": "array",
-          "items": {
-            "type": "object",
-            "additionalProperties": false,
-            "required": [
-              "name",
-              "transforms"
-            ],
-            "properties": {
-              "name": {
-                "$ref": "common.json#/$defs/name",
-                "description": "Name design patterns refer to."
-              },
-              "transforms": {
-                "description": "Transforms applied to each sample of the batch.",
-                "type": "array",
-                "items": {
-                  "$ref": "transform.json"
-                },
-                "minItems": 1
-              }
-            }
-          }
+          "$ref": "common.json#/$defs/dataset_batch_augmentations"
         },
         "reinitialize_mappings": {
-          "description": "Re-initialise all mappings (and forget centroids) before this dataset; false carries weights over.",
-          "type": "boolean",
-          "default": true
+          "$ref": "common.json#/$defs/dataset_reinitialize_mappings"
         },
         "shuffle": {
-          "description": "Shuffle the training order every epoch.",
-          "type": "boolean",
-          "default": false
+          "$ref": "common.json#/$defs/dataset_shuffle"
         },
         "pin_memory": {
-          "description": "Accepted for compatibility; no effect on CPU.",
-          "type": "boolean",
-          "default": false
+          "$ref": "common.json#/$defs/dataset_pin_memory"
         },
         "num_workers": {
-          "description": "Accepted for compatibility; augmentation runs on the engine's threads.",
-          "type": "integer",
-          "default": 0,
-          "minimum": 0
+          "$ref": "common.json#/$defs/dataset_num_workers"
         },
         "index_of_first_sample_to_use": {
-          "description": "First sample index used (inclusive); omit for 0.",
-          "type": "integer",
-          "minimum": 0
+          "$ref": "common.json#/$defs/dataset_index_of_first_sample_to_use"
         },
         "index_of_last_sample_to_use": {
-          "description": "Last sample index used (inclusive); omit for the last sample.",
-          "type": "integer",
-          "minimum": 0
+          "$ref": "common.json#/$defs/dataset_index_of_last_sample_to_use"
         },
         "root": {
           "description": "Directory the file names are relative to (relative to the method file).",
@@ -972,99 +855,46 @@ enum EmbeddedSchema {
           "const": "CSV"
         },
         "name": {
-          "description": "Name in logs and file names (default: the dataset type).",
-          "type": "string",
-          "minLength": 1
+          "$ref": "common.json#/$defs/dataset_name"
         },
         "order": {
-          "description": "Datasets run in ascending order (ties keep file order).",
-          "type": "number",
-          "default": 0
+          "$ref": "common.json#/$defs/dataset_order"
         },
         "enabled": {
-          "description": "false skips this dataset (the reference ignored this flag).",
-          "type": "boolean",
-          "default": true
+          "$ref": "common.json#/$defs/dataset_enabled"
         },
         "phases": {
-          "description": "Names of the phases to run on this dataset (default: all), run in phase order.",
-          "type": "array",
-          "items": {
-            "$ref": "common.json#/$defs/name"
-          }
+          "$ref": "common.json#/$defs/dataset_phases"
         },
         "batch_size": {
-          "$ref": "common.json#/$defs/positiveInteger",
-          "description": "Samples per training batch (incomplete last batches are dropped)."
+          "$ref": "common.json#/$defs/dataset_batch_size"
         },
         "num_clusters": {
-          "description": "Number of clusters K; at least the number of classes in the labels.",
-          "type": "integer",
-          "minimum": 2
+          "$ref": "common.json#/$defs/dataset_num_clusters"
         },
         "transforms": {
-          "description": "Transforms applied to every sample (default: [ToTensor]).",
-          "type": "array",
-          "items": {
-            "$ref": "transform.json"
-          }
+          "$ref": "common.json#/$defs/dataset_transforms"
         },
         "batch_augmentations": {
-          "description": "Named augmented views of each batch, used by design patterns through batch_augmentation_name.",
-          "type": "array",
-          "items": {
-            "type": "object",
-            "additionalProperties": false,
-            "required": [
-              "name",
-              "transforms"
-            ],
-            "properties": {
-              "name": {
-                "$ref": "common.json#/$defs/name",
-                "description": "Name design patterns refer to."
-              },
-              "transforms": {
-                "description": "Transforms applied to each sample of the batch.",
-                "type": "array",
-                "items": {
-                  "$ref": "transform.json"
-                },
-                "minItems": 1
-              }
-            }
-          }
+          "$ref": "common.json#/$defs/dataset_batch_augmentations"
         },
         "reinitialize_mappings": {
-          "description": "Re-initialise all mappings (and forget centroids) before this dataset; false carries weights over.",
-          "type": "boolean",
-          "default": true
+          "$ref": "common.json#/$defs/dataset_reinitialize_mappings"
         },
         "shuffle": {
-          "description": "Shuffle the training order every epoch.",
-          "type": "boolean",
-          "default": false
+          "$ref": "common.json#/$defs/dataset_shuffle"
         },
         "pin_memory": {
-          "description": "Accepted for compatibility; no effect on CPU.",
-          "type": "boolean",
-          "default": false
+          "$ref": "common.json#/$defs/dataset_pin_memory"
         },
         "num_workers": {
-          "description": "Accepted for compatibility; augmentation runs on the engine's threads.",
-          "type": "integer",
-          "default": 0,
-          "minimum": 0
+          "$ref": "common.json#/$defs/dataset_num_workers"
         },
         "index_of_first_sample_to_use": {
-          "description": "First sample index used (inclusive); omit for 0.",
-          "type": "integer",
-          "minimum": 0
+          "$ref": "common.json#/$defs/dataset_index_of_first_sample_to_use"
         },
         "index_of_last_sample_to_use": {
-          "description": "Last sample index used (inclusive); omit for the last sample.",
-          "type": "integer",
-          "minimum": 0
+          "$ref": "common.json#/$defs/dataset_index_of_last_sample_to_use"
         },
         "path": {
           "description": "The CSV file (relative to the method file).",
@@ -1133,99 +963,46 @@ enum EmbeddedSchema {
           "const": "NPY"
         },
         "name": {
-          "description": "Name in logs and file names (default: the dataset type).",
-          "type": "string",
-          "minLength": 1
+          "$ref": "common.json#/$defs/dataset_name"
         },
         "order": {
-          "description": "Datasets run in ascending order (ties keep file order).",
-          "type": "number",
-          "default": 0
+          "$ref": "common.json#/$defs/dataset_order"
         },
         "enabled": {
-          "description": "false skips this dataset (the reference ignored this flag).",
-          "type": "boolean",
-          "default": true
+          "$ref": "common.json#/$defs/dataset_enabled"
         },
         "phases": {
-          "description": "Names of the phases to run on this dataset (default: all), run in phase order.",
-          "type": "array",
-          "items": {
-            "$ref": "common.json#/$defs/name"
-          }
+          "$ref": "common.json#/$defs/dataset_phases"
         },
         "batch_size": {
-          "$ref": "common.json#/$defs/positiveInteger",
-          "description": "Samples per training batch (incomplete last batches are dropped)."
+          "$ref": "common.json#/$defs/dataset_batch_size"
         },
         "num_clusters": {
-          "description": "Number of clusters K; at least the number of classes in the labels.",
-          "type": "integer",
-          "minimum": 2
+          "$ref": "common.json#/$defs/dataset_num_clusters"
         },
         "transforms": {
-          "description": "Transforms applied to every sample (default: [ToTensor]).",
-          "type": "array",
-          "items": {
-            "$ref": "transform.json"
-          }
+          "$ref": "common.json#/$defs/dataset_transforms"
         },
         "batch_augmentations": {
-          "description": "Named augmented views of each batch, used by design patterns through batch_augmentation_name.",
-          "type": "array",
-          "items": {
-            "type": "object",
-            "additionalProperties": false,
-            "required": [
-              "name",
-              "transforms"
-            ],
-            "properties": {
-              "name": {
-                "$ref": "common.json#/$defs/name",
-                "description": "Name design patterns refer to."
-              },
-              "transforms": {
-                "description": "Transforms applied to each sample of the batch.",
-                "type": "array",
-                "items": {
-                  "$ref": "transform.json"
-                },
-                "minItems": 1
-              }
-            }
-          }
+          "$ref": "common.json#/$defs/dataset_batch_augmentations"
         },
         "reinitialize_mappings": {
-          "description": "Re-initialise all mappings (and forget centroids) before this dataset; false carries weights over.",
-          "type": "boolean",
-          "default": true
+          "$ref": "common.json#/$defs/dataset_reinitialize_mappings"
         },
         "shuffle": {
-          "description": "Shuffle the training order every epoch.",
-          "type": "boolean",
-          "default": false
+          "$ref": "common.json#/$defs/dataset_shuffle"
         },
         "pin_memory": {
-          "description": "Accepted for compatibility; no effect on CPU.",
-          "type": "boolean",
-          "default": false
+          "$ref": "common.json#/$defs/dataset_pin_memory"
         },
         "num_workers": {
-          "description": "Accepted for compatibility; augmentation runs on the engine's threads.",
-          "type": "integer",
-          "default": 0,
-          "minimum": 0
+          "$ref": "common.json#/$defs/dataset_num_workers"
         },
         "index_of_first_sample_to_use": {
-          "description": "First sample index used (inclusive); omit for 0.",
-          "type": "integer",
-          "minimum": 0
+          "$ref": "common.json#/$defs/dataset_index_of_first_sample_to_use"
         },
         "index_of_last_sample_to_use": {
-          "description": "Last sample index used (inclusive); omit for the last sample.",
-          "type": "integer",
-          "minimum": 0
+          "$ref": "common.json#/$defs/dataset_index_of_last_sample_to_use"
         },
         "path": {
           "description": "The .npy file (relative to the method file).",
@@ -1255,99 +1032,46 @@ enum EmbeddedSchema {
           "const": "GaussianMixture"
         },
         "name": {
-          "description": "Name in logs and file names (default: the dataset type).",
-          "type": "string",
-          "minLength": 1
+          "$ref": "common.json#/$defs/dataset_name"
         },
         "order": {
-          "description": "Datasets run in ascending order (ties keep file order).",
-          "type": "number",
-          "default": 0
+          "$ref": "common.json#/$defs/dataset_order"
         },
         "enabled": {
-          "description": "false skips this dataset (the reference ignored this flag).",
-          "type": "boolean",
-          "default": true
+          "$ref": "common.json#/$defs/dataset_enabled"
         },
         "phases": {
-          "description": "Names of the phases to run on this dataset (default: all), run in phase order.",
-          "type": "array",
-          "items": {
-            "$ref": "common.json#/$defs/name"
-          }
+          "$ref": "common.json#/$defs/dataset_phases"
         },
         "batch_size": {
-          "$ref": "common.json#/$defs/positiveInteger",
-          "description": "Samples per training batch (incomplete last batches are dropped)."
+          "$ref": "common.json#/$defs/dataset_batch_size"
         },
         "num_clusters": {
-          "description": "Number of clusters K; at least the number of classes in the labels.",
-          "type": "integer",
-          "minimum": 2
+          "$ref": "common.json#/$defs/dataset_num_clusters"
         },
         "transforms": {
-          "description": "Transforms applied to every sample (default: [ToTensor]).",
-          "type": "array",
-          "items": {
-            "$ref": "transform.json"
-          }
+          "$ref": "common.json#/$defs/dataset_transforms"
         },
         "batch_augmentations": {
-          "description": "Named augmented views of each batch, used by design patterns through batch_augmentation_name.",
-          "type": "array",
-          "items": {
-            "type": "object",
-            "additionalProperties": false,
-            "required": [
-              "name",
-              "transforms"
-            ],
-            "properties": {
-              "name": {
-                "$ref": "common.json#/$defs/name",
-                "description": "Name design patterns refer to."
-              },
-              "transforms": {
-                "description": "Transforms applied to each sample of the batch.",
-                "type": "array",
-                "items": {
-                  "$ref": "transform.json"
-                },
-                "minItems": 1
-              }
-            }
-          }
+          "$ref": "common.json#/$defs/dataset_batch_augmentations"
         },
         "reinitialize_mappings": {
-          "description": "Re-initialise all mappings (and forget centroids) before this dataset; false carries weights over.",
-          "type": "boolean",
-          "default": true
+          "$ref": "common.json#/$defs/dataset_reinitialize_mappings"
         },
         "shuffle": {
-          "description": "Shuffle the training order every epoch.",
-          "type": "boolean",
-          "default": false
+          "$ref": "common.json#/$defs/dataset_shuffle"
         },
         "pin_memory": {
-          "description": "Accepted for compatibility; no effect on CPU.",
-          "type": "boolean",
-          "default": false
+          "$ref": "common.json#/$defs/dataset_pin_memory"
         },
         "num_workers": {
-          "description": "Accepted for compatibility; augmentation runs on the engine's threads.",
-          "type": "integer",
-          "default": 0,
-          "minimum": 0
+          "$ref": "common.json#/$defs/dataset_num_workers"
         },
         "index_of_first_sample_to_use": {
-          "description": "First sample index used (inclusive); omit for 0.",
-          "type": "integer",
-          "minimum": 0
+          "$ref": "common.json#/$defs/dataset_index_of_first_sample_to_use"
         },
         "index_of_last_sample_to_use": {
-          "description": "Last sample index used (inclusive); omit for the last sample.",
-          "type": "integer",
-          "minimum": 0
+          "$ref": "common.json#/$defs/dataset_index_of_last_sample_to_use"
         },
         "preset": {
           "description": "A predefined mixture.",
@@ -1435,99 +1159,46 @@ enum EmbeddedSchema {
           "const": "Blobs"
         },
         "name": {
-          "description": "Name in logs and file names (default: the dataset type).",
-          "type": "string",
-          "minLength": 1
+          "$ref": "common.json#/$defs/dataset_name"
         },
         "order": {
-          "description": "Datasets run in ascending order (ties keep file order).",
-          "type": "number",
-          "default": 0
+          "$ref": "common.json#/$defs/dataset_order"
         },
         "enabled": {
-          "description": "false skips this dataset (the reference ignored this flag).",
-          "type": "boolean",
-          "default": true
+          "$ref": "common.json#/$defs/dataset_enabled"
         },
         "phases": {
-          "description": "Names of the phases to run on this dataset (default: all), run in phase order.",
-          "type": "array",
-          "items": {
-            "$ref": "common.json#/$defs/name"
-          }
+          "$ref": "common.json#/$defs/dataset_phases"
         },
         "batch_size": {
-          "$ref": "common.json#/$defs/positiveInteger",
-          "description": "Samples per training batch (incomplete last batches are dropped)."
+          "$ref": "common.json#/$defs/dataset_batch_size"
         },
         "num_clusters": {
-          "description": "Number of clusters K; at least the number of classes in the labels.",
-          "type": "integer",
-          "minimum": 2
+          "$ref": "common.json#/$defs/dataset_num_clusters"
         },
         "transforms": {
-          "description": "Transforms applied to every sample (default: [ToTensor]).",
-          "type": "array",
-          "items": {
-            "$ref": "transform.json"
-          }
+          "$ref": "common.json#/$defs/dataset_transforms"
         },
         "batch_augmentations": {
-          "description": "Named augmented views of each batch, used by design patterns through batch_augmentation_name.",
-          "type": "array",
-          "items": {
-            "type": "object",
-            "additionalProperties": false,
-            "required": [
-              "name",
-              "transforms"
-            ],
-            "properties": {
-              "name": {
-                "$ref": "common.json#/$defs/name",
-                "description": "Name design patterns refer to."
-              },
-              "transforms": {
-                "description": "Transforms applied to each sample of the batch.",
-                "type": "array",
-                "items": {
-                  "$ref": "transform.json"
-                },
-                "minItems": 1
-              }
-            }
-          }
+          "$ref": "common.json#/$defs/dataset_batch_augmentations"
         },
         "reinitialize_mappings": {
-          "description": "Re-initialise all mappings (and forget centroids) before this dataset; false carries weights over.",
-          "type": "boolean",
-          "default": true
+          "$ref": "common.json#/$defs/dataset_reinitialize_mappings"
         },
         "shuffle": {
-          "description": "Shuffle the training order every epoch.",
-          "type": "boolean",
-          "default": false
+          "$ref": "common.json#/$defs/dataset_shuffle"
         },
         "pin_memory": {
-          "description": "Accepted for compatibility; no effect on CPU.",
-          "type": "boolean",
-          "default": false
+          "$ref": "common.json#/$defs/dataset_pin_memory"
         },
         "num_workers": {
-          "description": "Accepted for compatibility; augmentation runs on the engine's threads.",
-          "type": "integer",
-          "default": 0,
-          "minimum": 0
+          "$ref": "common.json#/$defs/dataset_num_workers"
         },
         "index_of_first_sample_to_use": {
-          "description": "First sample index used (inclusive); omit for 0.",
-          "type": "integer",
-          "minimum": 0
+          "$ref": "common.json#/$defs/dataset_index_of_first_sample_to_use"
         },
         "index_of_last_sample_to_use": {
-          "description": "Last sample index used (inclusive); omit for the last sample.",
-          "type": "integer",
-          "minimum": 0
+          "$ref": "common.json#/$defs/dataset_index_of_last_sample_to_use"
         },
         "n_samples": {
           "$ref": "common.json#/$defs/positiveInteger",
