@@ -1,8 +1,29 @@
 /// A readable account of a method: its mappings, strategy and phases (for `recombine describe`).
 public struct MethodSummary: Sendable {
     public let spec: MethodSpec
+    /// Output shape of each mapping for the first dataset whose sample shape is known (batch axis B).
+    public let shapes: [String: [Int]]
+    /// The dataset the shapes are for.
+    public let shapeDataset: String?
+    /// Trainable parameters of each mapping's own layers.
+    public let parameterCounts: [String: Int]
 
-    public init(spec: MethodSpec) { self.spec = spec }
+    public init(spec: MethodSpec) {
+        self.spec = spec
+        let dataset = spec.orderedDatasets.first { $0.enabled && SampleShapes.of($0) != nil }
+        if let dataset, let shape = SampleShapes.of(dataset) {
+            shapes = MethodCompiler.outputShapes(spec, sampleShape: shape, numClusters: dataset.numClusters, batch: dataset.batchSize)
+            shapeDataset = dataset.name
+        } else { shapes = [:]; shapeDataset = nil }
+        parameterCounts = MethodCompiler.parameterCounts(spec)
+    }
+
+    func shapeText(_ name: String) -> String {
+        var parts: [String] = []
+        if let s = shapes[name] { parts.append("output \(s)") }
+        if let n = parameterCounts[name] { parts.append("\(n) parameters") }
+        return parts.isEmpty ? "" : " — " + parts.joined(separator: ", ")
+    }
 
     func patternLine(_ pattern: PatternSpec) -> String {
         let refs = pattern.options.members.filter { $0.key.hasSuffix("_name") || $0.key.hasSuffix("_name_1") || $0.key.hasSuffix("_name_2") }
@@ -14,9 +35,9 @@ public struct MethodSummary: Sendable {
     public func text() -> String {
         var lines = ["Method \(spec.name)"]
         if let d = spec.description { lines.append("  \(d)") }
-        lines.append("Mappings:")
+        lines.append("Mappings" + (shapeDataset.map { " (shapes for a batch of dataset '\($0)')" } ?? "") + ":")
         for m in spec.mappings {
-            lines.append("  \(m.name) (\(m.kind.rawValue))\(m.priorMappingName.map { " after \($0)" } ?? ""): \(m.layers.count) layers")
+            lines.append("  \(m.name) (\(m.kind.rawValue))\(m.priorMappingName.map { " after \($0)" } ?? ""): \(m.layers.count) layers\(shapeText(m.name))")
             for layer in m.layers {
                 let args = layer.arguments.members.map { "\($0.key)=\($0.value.compactText())" }.joined(separator: ", ")
                 lines.append("    \(layer.name.map { "\($0): " } ?? "")\(layer.type)(\(args))")
@@ -50,7 +71,7 @@ public struct MethodSummary: Sendable {
     public func dot() -> String {
         var lines = ["digraph \"\(spec.name)\" {", "  rankdir=LR;", "  node [shape=box, fontname=Helvetica];"]
         for m in spec.mappings {
-            lines.append("  \"\(m.name)\" [label=\"\(m.name)\\n\(m.kind.rawValue)\\n\(m.layers.count) layers\"];")
+            lines.append("  \"\(m.name)\" [label=\"\(m.name)\\n\(m.kind.rawValue)\\n\(m.layers.count) layers, \(parameterCounts[m.name] ?? 0) parameters\(shapes[m.name].map { "\\n→ \($0)" } ?? "")\"];")
             if let prior = m.priorMappingName { lines.append("  \"\(prior)\" -> \"\(m.name)\" [label=\"prior\"];") }
         }
         for p in spec.phases {
@@ -71,6 +92,8 @@ public struct MethodSummary: Sendable {
             ("name", .string(spec.name)),
             ("mappings", .array(spec.mappings.map { m in .object(JSONObject([
                 ("name", .string(m.name)), ("type", .string(m.kind.rawValue)),
+                ("parameters", .int(Int64(parameterCounts[m.name] ?? 0))),
+                ("output_shape", shapes[m.name].map { .array($0.map { .int(Int64($0)) }) } ?? .null),
                 ("prior_mapping_name", m.priorMappingName.map(JSONValue.string) ?? .null),
                 ("layers", .array(m.layers.map { l in .object(JSONObject([("type", .string(l.type)), ("name", l.name.map(JSONValue.string) ?? .null), ("arguments", .object(l.arguments))])) })),
             ])) })),

@@ -14,6 +14,17 @@ public struct MethodCompiler {
         var issues: [PointerIssue] = []
         var checked = Set<String>()
         for dataset in spec.orderedDatasets where dataset.enabled {
+            if ["MNIST", "FashionMNIST", "USPS"].contains(dataset.dataset), dataset.firstSampleIndex == nil, dataset.lastSampleIndex == nil, dataset.numClusters < 10 {
+                issues.append(PointerIssue(pointer: dataset.pointer.appending("num_clusters"), message: "num_clusters \(dataset.numClusters) is below the 10 classes of \(dataset.dataset); evaluation needs at least one cluster per class"))
+            }
+            if let n = SampleCounts.of(dataset) {
+                if dataset.numClusters > n {
+                    issues.append(PointerIssue(pointer: dataset.pointer.appending("num_clusters"), message: "num_clusters \(dataset.numClusters) exceeds the \(n) samples of dataset '\(dataset.name)'"))
+                }
+                if dataset.batchSize > n {
+                    issues.append(PointerIssue(pointer: dataset.pointer.appending("batch_size"), message: "batch_size \(dataset.batchSize) exceeds the \(n) samples of dataset '\(dataset.name)': no complete batch can be formed"))
+                }
+            }
             guard let shape = SampleShapes.of(dataset) else { continue }
             let key = "\(shape)/\(dataset.numClusters)"
             guard checked.insert(key).inserted else { continue }

@@ -42,3 +42,22 @@ enum SampleShapes {
         raw(d).map { transformed($0, by: d.transforms ?? []) }
     }
 }
+
+/// Number of samples of a dataset when it is known from the method file alone.
+enum SampleCounts {
+    static func of(_ d: DatasetSpec) -> Int? {
+        let train = d.options["train"]?.bool ?? true
+        var n: Int?
+        switch d.dataset {
+        case "MNIST", "FashionMNIST": n = train ? 60000 : 10000
+        case "USPS": n = train ? 7291 : 2007
+        case "GaussianMixture":
+            n = d.options["preset"] != nil ? 4500 : d.options["num_samples_per_component"]?.array?.compactMap(\.integer).reduce(0, +)
+        case "Blobs": n = d.options["n_samples"]?.integer ?? 100
+        default: n = nil
+        }
+        guard let total = n else { return nil }
+        let first = d.firstSampleIndex ?? 0, last = Swift.min(d.lastSampleIndex ?? total - 1, total - 1)
+        return Swift.max(0, last - first + 1)
+    }
+}

@@ -41,16 +41,19 @@ public enum JSONParser {
         guard let tokener = json_tokener_new() else { throw JSONSyntaxError(file: file, position: .init(line: 1, column: 1), message: "out of memory") }
         defer { json_tokener_free(tokener) }
         json_tokener_set_flags(tokener, Int32(JSON_TOKENER_STRICT))
-        let object: OpaquePointer? = bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(bytes.count, 1)) {
-                json_tokener_parse_ex(tokener, $0, Int32(bytes.count))
+        // The terminating NUL is passed too, so a document that is a bare number ends there instead of
+        // leaving json-c waiting for more digits.
+        let terminated = bytes + [0]
+        let object: OpaquePointer? = terminated.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: terminated.count) {
+                json_tokener_parse_ex(tokener, $0, Int32(terminated.count))
             }
         }
         let error = json_tokener_get_error(tokener)
         let end = json_tokener_get_parse_end(tokener)
         if error != json_tokener_success || object == nil {
             let message: String
-            if error == json_tokener_continue || (error == json_tokener_success && object == nil) {
+            if error == json_tokener_continue || (error == json_tokener_success && object == nil) || Int(end) >= bytes.count {
                 message = bytes.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 })
                     ? "the file is empty" : "unexpected end of file (an unclosed object, array or string)"
             } else {
