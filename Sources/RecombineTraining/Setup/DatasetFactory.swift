@@ -25,7 +25,13 @@ struct DatasetFactory {
             let kind = BuiltinImageDataset(rawValue: spec.dataset)!
             let root = o["root"]?.string.map(resolve)
             let train = o["train"]?.bool ?? true
-            let located = try kind.locate(train: train, root: root, searchDirectories: searchDirectories)
+            let located: (images: String, labels: String)
+            do { located = try kind.locate(train: train, root: root, searchDirectories: searchDirectories) }
+            catch where o["download"]?.bool == true {
+                let target = ((root ?? resolve("data")) as NSString).appendingPathComponent("\(kind.rawValue)/raw")
+                let paths = try Downloader.fetch(kind, train: train, into: target)
+                located = (paths[0], paths[1])
+            }
             files.paths += [located.images, located.labels]
             data = try ImageDataset(name: spec.name, imagesFile: located.images, labelsFile: located.labels)
         case "IDX":
@@ -34,6 +40,17 @@ struct DatasetFactory {
             let labels = o["labels_file"]?.string.map { (root as NSString).appendingPathComponent($0) }
             files.paths += [images] + (labels.map { [$0] } ?? [])
             data = try ImageDataset(name: spec.name, imagesFile: images, labelsFile: labels)
+        case "CSV":
+            let path = resolve(o["path"]?.string ?? "")
+            let header: Bool? = o["header"]?.bool
+            let labelColumn = o["label_column"].flatMap { $0.string ?? $0.integer.map(String.init) }
+            data = try FeatureFiles.csv(path: path, delimiter: o["delimiter"]?.string?.first ?? ",", header: header, labelColumn: labelColumn,
+                                        labelsPath: o["labels_path"]?.string.map(resolve), name: spec.name)
+            files.paths.append(path)
+        case "NPY":
+            let path = resolve(o["path"]?.string ?? "")
+            data = try FeatureFiles.npyDataset(path: path, labelsPath: o["labels_path"]?.string.map(resolve), name: spec.name)
+            files.paths.append(path)
         case "GaussianMixture":
             let s = UInt64(o["seed"]?.integer ?? 0)
             if o["preset"]?.string == "three_gaussians" { data = SyntheticDatasets.threeGaussians(seed: s) }
@@ -50,7 +67,7 @@ struct DatasetFactory {
                                            centers: centers, centerCount: o["centers"]?.integer ?? 3, std: o["cluster_std"]?.number ?? 1,
                                            box: (box.first ?? -10, box.last ?? 10), seed: UInt64(o["seed"]?.integer ?? 0))
         default:
-            throw TrainingError("dataset type '\(spec.dataset)' of dataset '\(spec.name)' is not available in this build (supported: MNIST, FashionMNIST, USPS, IDX, GaussianMixture, Blobs)")
+            throw TrainingError("dataset type '\(spec.dataset)' of dataset '\(spec.name)' is not available in this build (supported: MNIST, FashionMNIST, USPS, IDX, CSV, NPY, GaussianMixture, Blobs)")
         }
         if spec.firstSampleIndex != nil || spec.lastSampleIndex != nil {
             data = try SubsetDataset(data, first: spec.firstSampleIndex ?? 0, last: spec.lastSampleIndex ?? data.count - 1)
