@@ -89,23 +89,16 @@ public struct KMeans: Sendable {
         return centers
     }
 
-    /// Squared distances from every row to each of the rows `ids`.
+    /// Squared distances from every row to each of the rows `ids`, as ‖x‖² − 2x·c + ‖c‖² with one GEMM.
     func squaredDistances(_ x: UnsafePointer<Float>, n: Int, d: Int, norms: [Float], to ids: [Int]) -> [[Double]] {
-        ids.map { id in
-            var out = [Double](repeating: 0, count: n)
-            let c = x + id * d
-            out.withUnsafeMutableBufferPointer { o in
-                let po = o.baseAddress!
-                parallelRanges(n, grain: 4096) { r in
-                    for i in r {
-                        var s: Float = 0
-                        let row = x + i * d
-                        for j in 0..<d { let diff = row[j] - c[j]; s += diff * diff }
-                        po[i] = Double(s)
-                    }
-                }
-            }
-            return out
+        let t = ids.count
+        var candidates = [Float](repeating: 0, count: t * d)
+        for (j, id) in ids.enumerated() { for c in 0..<d { candidates[j * d + c] = x[id * d + c] } }
+        var products = [Float](repeating: 0, count: n * t)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(t), Int32(d), -2, x, Int32(d), candidates, Int32(d), 0, &products, Int32(t))
+        return (0..<t).map { j in
+            let cn = norms[ids[j]]
+            return (0..<n).map { i in Double(Swift.max(products[i * t + j] + norms[i] + cn, 0)) }
         }
     }
 
@@ -118,6 +111,25 @@ public struct KMeans: Sendable {
         var partialInertia = [Double](repeating: 0, count: workers)
         var distances = [Float](repeating: 0, count: n)
         let chunk = 2048
+        if k <= 32 {
+            let fused = FusedAssignment(centers: centers, k: k, d: d)
+            labels.withUnsafeMutableBufferPointer { lab in distances.withUnsafeMutableBufferPointer { dist in
+                let pl = lab.baseAddress!, pd = dist.baseAddress!
+                partialSums.withUnsafeMutableBufferPointer { ps in partialCounts.withUnsafeMutableBufferPointer { pc in partialInertia.withUnsafeMutableBufferPointer { pi in
+                    let ps = ps.baseAddress!, pc = pc.baseAddress!, pi = pi.baseAddress!
+                    parallelWithSerialBLAS(n) { range, worker in
+                        var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
+                        let inertia = sums.withUnsafeMutableBufferPointer { s in counts.withUnsafeMutableBufferPointer { c in
+                            fused.assign(x, norms: norms, range: range, labels: pl, distances: pd, sums: s.baseAddress!, counts: c.baseAddress!)
+                        } }
+                        ps[worker] = sums; pc[worker] = counts; pi[worker] = inertia
+                    }
+                } } }
+            } }
+            var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
+            for w in 0..<workers { for i in 0..<(k * d) { sums[i] += partialSums[w][i] }; for c in 0..<k { counts[c] += partialCounts[w][c] } }
+            return (sums, counts, partialInertia.reduce(0, +), distances)
+        }
         labels.withUnsafeMutableBufferPointer { lab in distances.withUnsafeMutableBufferPointer { dist in
             let pl = lab.baseAddress!, pd = dist.baseAddress!
             partialSums.withUnsafeMutableBufferPointer { ps in partialCounts.withUnsafeMutableBufferPointer { pc in partialInertia.withUnsafeMutableBufferPointer { pi in
@@ -125,6 +137,7 @@ public struct KMeans: Sendable {
                 parallelWithSerialBLAS(n) { range, worker in
                     var scores = [Float](repeating: 0, count: chunk * k)
                     var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k), inertia = 0.0
+                    var oneHot = [Float](repeating: 0, count: chunk * k), chunkSums = [Float](repeating: 0, count: k * d)
                     centers.withUnsafeBufferPointer { pcen in
                         for start in stride(from: range.lowerBound, to: range.upperBound, by: chunk) {
                             let rows = Swift.min(chunk, range.upperBound - start)
@@ -138,9 +151,12 @@ public struct KMeans: Sendable {
                                 let dsq = Swift.max(bestScore + norms[i], 0)
                                 pd[i] = dsq; inertia += Double(dsq)
                                 counts[best] += 1
-                                let row = x + i * d
-                                for j in 0..<d { sums[best * d + j] += Double(row[j]) }
+                                for c in 0..<k { oneHot[r * k + c] = c == best ? 1 : 0 }
                             }
+                            // Per-cluster sums of this chunk with one GEMM (one-hotᵀ · X), folded into float64 totals.
+                            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(d), Int32(rows), 1, oneHot, Int32(k),
+                                        x + start * d, Int32(d), 0, &chunkSums, Int32(d))
+                            for j in 0..<(k * d) { sums[j] += Double(chunkSums[j]) }
                         }
                     }
                     ps[worker] = sums; pc[worker] = counts; pi[worker] = inertia
