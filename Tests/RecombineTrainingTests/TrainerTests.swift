@@ -81,3 +81,75 @@ final class TrainerTests: XCTestCase {
         }
     }
 }
+
+/// The adversarial-interpolation and layer-wise patterns on the teaching set.
+final class PretrainingPatternTests: XCTestCase {
+    var directories: [URL] = []
+    override func tearDown() { for d in directories { try? FileManager.default.removeItem(at: d) } }
+
+    func run(_ text: String) throws -> RunResult {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recombine-pretrain-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directories.append(directory)
+        let file = directory.appendingPathComponent("m.json")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let outcome = MethodLoader(store: try SchemaStore(directory: TrainerTests.schemaDirectory)).load(path: file.path)
+        guard let spec = outcome.spec else { throw TrainingError(outcome.issues.map(\.description).joined(separator: "\n")) }
+        var configuration = RunConfiguration()
+        configuration.quiet = true
+        configuration.outputDirectory = directory.appendingPathComponent("run").path
+        return try MethodRunner(spec: spec, configuration: configuration).run()
+    }
+
+    static let autoencoder = """
+      {"name": "encoder", "type": "feature_extractor", "layers": [
+         {"name": "e1", "type": "Linear", "in_features": 2, "out_features": 8}, {"name": "e2", "type": "ReLU"}, {"name": "e3", "type": "Linear", "in_features": 8, "out_features": 2}]},
+      {"name": "decoder", "type": "design_pattern_specific", "layers": [
+         {"name": "d1", "type": "Linear", "in_features": 2, "out_features": 8}, {"name": "d2", "type": "ReLU"}, {"name": "d3", "type": "Linear", "in_features": 8, "out_features": 2}]}
+    """
+    static let tail = """
+      "cluster_assignment_strategy": {"type": "classical_clustering_in_feature_space_after_phase", "classical_clustering_in_feature_space_after_phase": "pretraining",
+                                      "classical_clustering_in_feature_space_after_phase_num_restarts": 2},
+      "datasets": [{"dataset": "GaussianMixture", "preset": "three_gaussians", "batch_size": 64, "num_clusters": 3, "shuffle": true}]}
+    """
+
+    func testLayerWisePretrainingRunsItsStagesThenClassicalClustering() throws {
+        let result = try run("""
+        {"name": "layer_wise", "mappings": [\(Self.autoencoder)],
+         "phases": [{"name": "pretraining", "order": 1, "exit_criteria": {"iterations": 60},
+           "design_patterns": [{"pattern": "facilitating_training_of_feature_extractor_by_using_layer_wise_pretraining", "encoder_name": "encoder", "decoder_name": "decoder",
+              "dropout_rate": 0.1, "encoder_decoder_layer_pairs": [
+                 {"encoder_layer_names": ["e1", "e2"], "decoder_layer_names": ["d3"], "train_for_iterations": 30},
+                 {"encoder_layer_names": ["e3"], "decoder_layer_names": ["d1", "d2"], "train_for_iterations": 20}]}],
+           "optimizers": [{"type": "Adam", "lr": 0.01, "trained_mapping_names": ["encoder", "decoder"]}]}],
+         \(Self.tail)
+        """)
+        let final = try XCTUnwrap(result.final)
+        XCTAssertEqual(final.phase, "pretraining")
+        XCTAssertGreaterThan(final.acc!, 0.6)
+        let log = try String(contentsOfFile: result.runDirectory + "/log.txt", encoding: .utf8)
+        XCTAssertTrue(log.contains("now pretraining layers [\"e3\"] of encoder and [\"d1\", \"d2\"] of decoder"), log)
+        XCTAssertTrue(log.contains("finished pretraining all layers"), log)
+    }
+
+    func testAdversarialInterpolationTrainsCriticAndAutoencoderInSeparateGroups() throws {
+        for variant in [#""critic_name": "critic", "critic_loss_optimizer_group_name": "adversary""#,
+                        #""discriminator_name": "critic", "discriminator_loss_optimizer_group_name": "adversary""#] {
+            let lastLayer = variant.contains("critic_name") ? "" : #", {"type": "Sigmoid"}"#
+            let result = try run("""
+            {"name": "acai", "mappings": [\(Self.autoencoder),
+               {"name": "critic", "type": "design_pattern_specific", "layers": [{"type": "Linear", "in_features": 2, "out_features": 8}, {"type": "ReLU"}, {"type": "Linear", "in_features": 8, "out_features": 1}\(lastLayer)]}],
+             "phases": [{"name": "pretraining", "order": 1, "exit_criteria": {"iterations": 30},
+               "design_patterns": [{"pattern": "training_feature_extractor_through_reconstruction_of_samples", "encoder_name": "encoder", "decoder_name": "decoder", "loss_optimizer_group_name": "autoencoder"},
+                  {"pattern": "training_feature_extractor_by_using_adversarial_interpolation", "encoder_name": "encoder", "decoder_name": "decoder",
+                   "autoencoder_loss_optimizer_group_name": "autoencoder", \(variant), "loss_report_interval": 10}],
+               "optimizers": [{"type": "Adam", "lr": 0.001, "trained_mapping_names": ["encoder", "decoder"], "group_name": "autoencoder"},
+                              {"type": "Adam", "lr": 0.001, "trained_mapping_names": ["critic"], "group_name": "adversary"}]}],
+             \(Self.tail)
+            """)
+            XCTAssertNotNil(result.final?.acc)
+            let metrics = try String(contentsOfFile: result.runDirectory + "/metrics.jsonl", encoding: .utf8)
+            XCTAssertTrue(metrics.contains("adversarial_mapping_loss") && metrics.contains("autoencoder_loss"))
+        }
+    }
+}

@@ -100,6 +100,10 @@ final class PhaseRunner {
                 patterns.append(EntropyPattern(spec: spec, strategy: strategy))
             case "encouraging_cluster_formation_by_reinforcing_current_assignments_of_samples_to_clusters":
                 patterns.append(ReinforcementPattern(spec: spec, strategy: strategy, mappings: mappings))
+            case "training_feature_extractor_by_using_adversarial_interpolation":
+                patterns.append(try AdversarialInterpolationPattern(spec: spec, mappings: mappings, generator: generator.split()))
+            case "facilitating_training_of_feature_extractor_by_using_layer_wise_pretraining":
+                patterns.append(try LayerWisePretrainingPattern(spec: spec, mappings: mappings, scale: configuration.scaled, generator: generator.split()) { [log] in log.line($0) })
             default:
                 throw TrainingError("\(spec.pointer): design pattern '\(spec.id)' is valid, but this build of recombine cannot train it yet (see Docs/status.md)")
             }

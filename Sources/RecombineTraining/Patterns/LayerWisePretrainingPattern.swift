@@ -1,0 +1,76 @@
+import RecombineMethod
+import RecombineNN
+import RecombineTensor
+
+/// P7: stacked denoising-autoencoder pretraining. The stages (encoder/decoder layer pairs) run in turn
+/// for their iteration budgets; at stage s the input passes, without gradients, through dropout and the
+/// encoder layers of the earlier stages, and the current pair reconstructs it from the dropout-corrupted
+/// code: L = w · Σ(u − dec(dropout(enc(u))))² / B. After the last stage the pattern contributes no loss.
+final class LayerWisePretrainingPattern: DesignPattern {
+    let spec: PatternSpec
+    struct Stage { let encoder: [Module]; let decoder: [Module]; let iterations: Int; let names: ([String], [String]) }
+    let stages: [Stage]
+    let dropoutRate: Double
+    var generator: RandomGenerator
+    var announcedStage = -1
+    let announce: (String) -> Void
+
+    init(spec: PatternSpec, mappings: MappingSet, scale: (Int) -> Int, generator: RandomGenerator, announce: @escaping (String) -> Void) throws {
+        self.spec = spec
+        let o = spec.options
+        guard let encoder = o["encoder_name"]?.string.flatMap({ mappings[$0] }), let decoder = o["decoder_name"]?.string.flatMap({ mappings[$0] }) else {
+            throw TrainingError("\(spec.pointer): encoder or decoder not found")
+        }
+        func layers(_ mapping: Mapping, _ names: [String]) throws -> [Module] {
+            try names.map { name in
+                guard let layer = mapping.layersByName[name] else { throw TrainingError("\(spec.pointer): no layer named '\(name)' in mapping '\(mapping.name)'") }
+                return layer
+            }
+        }
+        stages = try (o["encoder_decoder_layer_pairs"]?.array ?? []).map { pair in
+            let e = pair["encoder_layer_names"]?.array?.compactMap(\.string) ?? [], d = pair["decoder_layer_names"]?.array?.compactMap(\.string) ?? []
+            return Stage(encoder: try layers(encoder, e), decoder: try layers(decoder, d), iterations: scale(pair["train_for_iterations"]?.integer ?? 1), names: (e, d))
+        }
+        dropoutRate = o["dropout_rate"]?.number ?? 0
+        self.generator = generator
+        self.announce = announce
+    }
+
+    func stage(at phaseIteration: Int) -> Int? {
+        var remaining = phaseIteration - 1
+        for (i, s) in stages.enumerated() {
+            if remaining < s.iterations { return i }
+            remaining -= s.iterations
+        }
+        return nil
+    }
+
+    func losses(_ step: StepInput) throws -> [PatternLoss] {
+        guard let s = stage(at: step.phaseIteration) else {
+            if announcedStage != stages.count { announcedStage = stages.count; announce("Pattern \"\(spec.id)\": finished pretraining all layers") }
+            return []
+        }
+        if s != announcedStage {
+            announcedStage = s
+            announce("Pattern \"\(spec.id)\": now pretraining layers \(stages[s].names.0) of encoder and \(stages[s].names.1) of decoder")
+        }
+        let x = input(step)
+        let u = withoutGradients { () -> Tensor in
+            var h = x
+            for earlier in stages[..<s] {
+                h = h.dropout(p: dropoutRate, training: true, generator: &generator)
+                for layer in earlier.encoder { h = layer(h) }
+            }
+            return h
+        }.detached()
+        var h = u
+        for layer in stages[s].encoder { h = layer(h) }
+        h = h.dropout(p: dropoutRate, training: true, generator: &generator)
+        for layer in stages[s].decoder { h = layer(h) }
+        guard h.shape == u.shape else {
+            throw TrainingError("\(spec.pointer): stage \(s) decoder layers output \(h.shape) but must reconstruct their input \(u.shape)")
+        }
+        let loss = (u - h).squared().sum() / Double(x.shape[0])
+        return [PatternLoss(name: "reconstruction_loss", group: group, value: loss * weight)]
+    }
+}
