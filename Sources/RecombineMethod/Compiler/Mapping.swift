@@ -59,11 +59,18 @@ public final class Mapping: Module {
         return postProcessing.reduce(h) { $1($0) }
     }
 
-    /// prior(x) (if any), then this mapping.
-    public override func callAsFunction(_ x: Tensor) -> Tensor { applyOwn(prior.map { $0(x) } ?? x) }
+    /// prior(x) (if any), then this mapping. Inside a training step with a `ForwardCache`, a mapping
+    /// applied again to the same input tensor returns its first result (one forward per distinct input).
+    public override func callAsFunction(_ x: Tensor) -> Tensor {
+        ForwardCache.current?.output(of: self, input: x, logits: false) { applyOwn(prior.map { $0(x) } ?? x) }
+            ?? applyOwn(prior.map { $0(x) } ?? x)
+    }
 
     /// The output without the softmax layer (the reference's `get_logits`).
-    public func logits(_ x: Tensor) -> Tensor { applyOwn(prior.map { $0(x) } ?? x, logits: true) }
+    public func logits(_ x: Tensor) -> Tensor {
+        ForwardCache.current?.output(of: self, input: x, logits: true) { applyOwn(prior.map { $0(x) } ?? x, logits: true) }
+            ?? applyOwn(prior.map { $0(x) } ?? x, logits: true)
+    }
 }
 
 /// All mappings of a method, built together (priors resolved), rebuilt when a dataset asks for
@@ -88,4 +95,34 @@ public final class MappingSet {
     public var firstFeatureExtractor: Mapping? { mappings.first { $0.spec.kind == .featureExtractor } }
 
     public func train(_ on: Bool) { for m in mappings { m.train(on) } }
+}
+
+/// Mapping outputs of one training step, keyed by mapping and input tensor, so that patterns reading
+/// the same mapping on the same batch or view share one forward (and one backward path). Dropout
+/// layers therefore draw one mask per distinct input per step.
+public final class ForwardCache {
+    /// The cache of the step in progress (set by the trainer around the patterns of one iteration).
+    public nonisolated(unsafe) static var active: ForwardCache?
+
+    /// The active cache while gradients are recorded (no-gradient passes such as target or evaluation
+    /// sweeps over the whole dataset are not cached).
+    static var current: ForwardCache? { GradMode.isEnabled ? active : nil }
+
+    struct Key: Hashable { let mapping: ObjectIdentifier; let input: ObjectIdentifier; let logits: Bool }
+    var outputs: [Key: Tensor] = [:]
+    /// Inputs are retained so their identities stay unique while the cache lives.
+    var inputs: [Tensor] = []
+    public private(set) var hits = 0, misses = 0
+
+    public init() {}
+
+    func output(of mapping: Mapping, input: Tensor, logits: Bool, compute: () -> Tensor) -> Tensor {
+        let key = Key(mapping: ObjectIdentifier(mapping), input: ObjectIdentifier(input), logits: logits)
+        if let cached = outputs[key] { hits += 1; return cached }
+        misses += 1
+        let result = compute()
+        inputs.append(input)
+        outputs[key] = result
+        return result
+    }
 }

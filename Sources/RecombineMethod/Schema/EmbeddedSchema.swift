@@ -111,9 +111,8 @@ enum EmbeddedSchema {
       ]
     },
     "student_t_distance_power": {
-      "description": "student_t only: q ∝ (1 + ‖z−μ‖^power)⁻¹. 2 is DEC's kernel; the reference framework squared the squared distance (power 4), which reproduces its published numbers.",
+      "description": "student_t only: q ∝ (1 + ‖z−μ‖^power)⁻¹. 2 is DEC's kernel (default with numerics 'papers'); 4 squares the squared distance as the reference framework did (default with numerics 'reference'), which its published numbers depend on.",
       "type": "number",
-      "default": 4.0,
       "enum": [
         2.0,
         4.0
@@ -1332,9 +1331,8 @@ enum EmbeddedSchema {
       "default": 1.0
     },
     "apply_loss_weight": {
-      "description": "Multiply the loss by loss_weight. The reference framework read a misspelt key and always used weight 1; set false to reproduce its numbers.",
-      "type": "boolean",
-      "default": true
+      "description": "Multiply the loss by loss_weight (default: true with numerics 'papers'; false with 'reference', whose code read a misspelt key and always used weight 1).",
+      "type": "boolean"
     },
     "loss_optimizer_group_name": {
       "$ref": "../common.json#/$defs/loss_optimizer_group_name",
@@ -1740,6 +1738,14 @@ enum EmbeddedSchema {
       "default": 0.5,
       "exclusiveMinimum": 0
     },
+    "similarity_rows": {
+      "description": "How the second block of logit rows is built: 'symmetric' (textbook NT-Xent: rows of the second view are its similarities to the first view and to itself; default with numerics 'papers') or 'reference' (the reference framework reused the first view's rows cos(a_i, b_j); default with numerics 'reference').",
+      "type": "string",
+      "enum": [
+        "symmetric",
+        "reference"
+      ]
+    },
     "loss_weight": {
       "$ref": "../common.json#/$defs/loss_weight",
       "default": 1.0
@@ -1793,6 +1799,14 @@ enum EmbeddedSchema {
       "type": "number",
       "default": 1.0,
       "exclusiveMinimum": 0
+    },
+    "similarity_rows": {
+      "description": "How the second block of logit rows is built: 'symmetric' (textbook NT-Xent: rows of the second view are its similarities to the first view and to itself; default with numerics 'papers') or 'reference' (the reference framework reused the first view's rows cos(a_i, b_j); default with numerics 'reference').",
+      "type": "string",
+      "enum": [
+        "symmetric",
+        "reference"
+      ]
     },
     "loss_weight": {
       "$ref": "../common.json#/$defs/loss_weight",
@@ -4135,6 +4149,15 @@ enum EmbeddedSchema {
       "$ref": "common.json#/$defs/nonNegativeInteger",
       "description": "Seed of every random stream (initialisation, shuffling, augmentation, k-means); --seed overrides it.",
       "default": 0
+    },
+    "numerics": {
+      "description": "Which numerics the patterns use where the reference framework differs from the papers: 'papers' (DEC's Student-t kernel 1/(1+‖z−μ‖²) with log q as logits, loss_weight applied to the DEC divergence, symmetric NT-Xent rows) or 'reference' (the reference framework's behaviour, to reproduce its published results: kernel on the squared distance squared fed to log-softmax as raw values, DEC weight ignored, reused similarity rows). Per-pattern and per-strategy options override it.",
+      "type": "string",
+      "enum": [
+        "papers",
+        "reference"
+      ],
+      "default": "papers"
     },
     "device": {
       "description": "Accepted for compatibility with the reference framework; recombine runs on the CPU.",

@@ -3,6 +3,8 @@ public struct MethodSpec: Sendable {
     public let name: String
     public let description: String?
     public let seed: UInt64?
+    /// Whether the reference framework's numerics replace the papers' where they differ (`numerics`).
+    public let referenceNumerics: Bool
     public let mappings: [MappingSpec]
     public let phases: [PhaseSpec]
     public let strategy: StrategySpec
@@ -17,6 +19,7 @@ public struct MethodSpec: Sendable {
         name = r.string("name", default: "method")
         description = r.string("description")
         seed = r.int("seed").map { UInt64(max($0, 0)) }
+        referenceNumerics = r.string("numerics") == "reference"
         mappings = r.items("mappings").map(MappingSpec.init)
         phases = r.items("phases").map(PhaseSpec.init)
         strategy = StrategySpec(r.child("cluster_assignment_strategy"))

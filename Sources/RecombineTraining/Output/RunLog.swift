@@ -5,6 +5,7 @@ import Foundation
 public final class RunLog {
     let timestamps: Bool
     let quiet: Bool
+    let start = Date()
     var logFile: FileHandle?
     var metricsFile: FileHandle?
     let formatter: DateFormatter = {
@@ -37,6 +38,8 @@ public final class RunLog {
 
     /// One record to metrics.jsonl.
     func record(_ object: [String: Any]) {
+        var object = object
+        object["elapsed_seconds"] = (Date().timeIntervalSince(start) * 1000).rounded() / 1000
         guard let metricsFile, let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
         metricsFile.write(data)
         metricsFile.write(Data("\n".utf8))

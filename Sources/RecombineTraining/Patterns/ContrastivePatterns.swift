@@ -1,11 +1,11 @@
 import RecombineMethod
 import RecombineTensor
 
-/// The reference framework's contrastive loss over two sets of n vectors a, b (rows): for each i,
-/// rows [cos(a_i, b_·)/τ, cos(a_i, a_j≠i)/τ] and [cos(a_i, b_·)/τ, cos(b_i, b_j≠i)/τ] with target i,
-/// averaged cross-entropy over the 2n rows (spec P3: the second block reuses cos(a_i, b_j), as the
-/// reference does).
-func referenceContrastiveLoss(_ a: Tensor, _ b: Tensor, temperature: Double) -> Tensor {
+/// NT-Xent over two sets of n vectors a, b (rows): for each i, rows [cos(a_i, b_·)/τ, cos(a_i, a_j≠i)/τ]
+/// and [cos(b_i, a_·)/τ, cos(b_i, b_j≠i)/τ] with target i, averaged cross-entropy over the 2n rows.
+/// With `reusedRows` the second block starts with cos(a_i, b_·) instead, as the reference framework
+/// computed it (spec P3, B18).
+func contrastiveLoss(_ a: Tensor, _ b: Tensor, temperature: Double, reusedRows: Bool) -> Tensor {
     let n = a.shape[0]
     let an = a.normalized(axis: 1), bn = b.normalized(axis: 1)
     let ab = Tensor.cosineSimilarityMatrix(an, bn) / temperature
@@ -14,7 +14,7 @@ func referenceContrastiveLoss(_ a: Tensor, _ b: Tensor, temperature: Double) -> 
     let bb = Tensor.where(diagonal, minusInfinity, Tensor.cosineSimilarityMatrix(bn, bn) / temperature)
     let targets = Array(0..<n)
     let first = crossEntropy(logits: Tensor.concatenate([ab, aa], axis: 1), targets: targets)
-    let second = crossEntropy(logits: Tensor.concatenate([ab, bb], axis: 1), targets: targets)
+    let second = crossEntropy(logits: Tensor.concatenate([reusedRows ? ab : ab.T, bb], axis: 1), targets: targets)
     return (first + second) / 2
 }
 
@@ -25,8 +25,11 @@ final class InstanceContrastivePattern: DesignPattern {
     let temperature: Double
     var augmentationNames: [String] { [spec.options["batch_augmentation_name_1"]?.string, spec.options["batch_augmentation_name_2"]?.string].compactMap { $0 } }
 
-    init(spec: PatternSpec, mappings: MappingSet) throws {
+    let reusedRows: Bool
+
+    init(spec: PatternSpec, mappings: MappingSet, referenceNumerics: Bool) throws {
         self.spec = spec
+        reusedRows = (spec.options["similarity_rows"]?.string ?? (referenceNumerics ? "reference" : "symmetric")) == "reference"
         guard let h = spec.options["contrastive_learning_head_name"]?.string.flatMap({ mappings[$0] }) else { throw TrainingError("\(spec.pointer): contrastive head not found") }
         head = h
         temperature = spec.options["temperature_parameter"]?.number ?? 0.5
@@ -37,7 +40,7 @@ final class InstanceContrastivePattern: DesignPattern {
             throw TrainingError("\(spec.pointer): the two augmented views are missing")
         }
         let a = head(xa).flattened(startDim: 1), b = head(xb).flattened(startDim: 1)
-        return [PatternLoss(name: "contrastive_loss", group: group, value: referenceContrastiveLoss(a, b, temperature: temperature) * weight)]
+        return [PatternLoss(name: "contrastive_loss", group: group, value: contrastiveLoss(a, b, temperature: temperature, reusedRows: reusedRows) * weight)]
     }
 }
 
@@ -49,8 +52,11 @@ final class ClusterContrastivePattern: DesignPattern {
     let temperature: Double
     var augmentationNames: [String] { [spec.options["batch_augmentation_name_1"]?.string, spec.options["batch_augmentation_name_2"]?.string].compactMap { $0 } }
 
-    init(spec: PatternSpec, strategy: ClusterAssignment) {
+    let reusedRows: Bool
+
+    init(spec: PatternSpec, strategy: ClusterAssignment, referenceNumerics: Bool) {
         self.spec = spec; self.strategy = strategy
+        reusedRows = (spec.options["similarity_rows"]?.string ?? (referenceNumerics ? "reference" : "symmetric")) == "reference"
         temperature = spec.options["temperature_parameter"]?.number ?? 1
     }
 
@@ -59,7 +65,7 @@ final class ClusterContrastivePattern: DesignPattern {
             throw TrainingError("\(spec.pointer): the two augmented views are missing")
         }
         let qa = try strategy.assignments(xa, logits: false), qb = try strategy.assignments(xb, logits: false)
-        let loss = referenceContrastiveLoss(qa.T, qb.T, temperature: temperature)
+        let loss = contrastiveLoss(qa.T, qb.T, temperature: temperature, reusedRows: reusedRows)
         return [PatternLoss(name: "contrastive_loss", group: group, value: loss * weight)]
     }
 }

@@ -12,14 +12,17 @@ final class DivergencePattern: DesignPattern {
     let recompute: () throws -> Tensor
     var target: Tensor?
 
-    init(spec: PatternSpec, strategy: ClusterAssignment, softAssignmentsOfAll: @escaping () throws -> Tensor) {
-        self.spec = spec; self.strategy = strategy
+    let referenceNumerics: Bool
+
+    init(spec: PatternSpec, strategy: ClusterAssignment, referenceNumerics: Bool, softAssignmentsOfAll: @escaping () throws -> Tensor) {
+        self.spec = spec; self.strategy = strategy; self.referenceNumerics = referenceNumerics
         interval = spec.options["target_distribution_recalculation_interval"]?.integer ?? 1
         recompute = softAssignmentsOfAll
     }
 
-    /// The reference framework ignored `loss_weight` here (spec B5); `apply_loss_weight: false` reproduces that.
-    var effectiveWeight: Double { (spec.options["apply_loss_weight"]?.bool ?? true) ? weight : 1 }
+    /// The reference framework ignored `loss_weight` here (spec B5); `apply_loss_weight: false` (the
+    /// default with reference numerics) reproduces that.
+    var effectiveWeight: Double { (spec.options["apply_loss_weight"]?.bool ?? !referenceNumerics) ? weight : 1 }
 
     static func targetDistribution(_ q: Tensor) -> Tensor {
         let weighted = q.squared() / q.sum(axis: 0, keepDims: true)

@@ -16,13 +16,16 @@ final class ClusterAssignment {
     /// The current phase's iteration (for the annealed Gaussian inverse temperature).
     var phaseIteration = 1
     var iterationsScale = 1.0
-    /// Exponent p of the Student-t kernel 1/(1 + ‖z − μ‖^p): 4 as the reference framework, 2 as DEC.
+    /// Exponent p of the Student-t kernel 1/(1 + ‖z − μ‖^p): 2 as DEC, 4 as the reference framework.
     let studentTPower: Double
+    /// The reference framework's logits for Student-t: the raw kernel values (spec B17).
+    let kernelAsLogits: Bool
     var seed: UInt64
 
-    init(spec: StrategySpec, mappings: MappingSet, numClusters: Int, seed: UInt64) throws {
+    init(spec: StrategySpec, mappings: MappingSet, numClusters: Int, seed: UInt64, referenceNumerics: Bool) throws {
         self.spec = spec; self.mappings = mappings; self.numClusters = numClusters; self.seed = seed
-        studentTPower = spec.options["student_t_distance_power"]?.number ?? 4
+        studentTPower = spec.options["student_t_distance_power"]?.number ?? (referenceNumerics ? 4 : 2)
+        kernelAsLogits = referenceNumerics
         if spec.kind != .classifier && featureExtractor == nil { throw TrainingError("the \(spec.kind.rawValue) strategy needs a feature extractor") }
     }
 
@@ -86,9 +89,9 @@ final class ClusterAssignment {
             let kernel = 1.0 / (1.0 + (studentTPower == 2 ? d : d.pow(studentTPower / 2)))
             let q = kernel / kernel.sum(axis: 1, keepDims: true)
             if !logits { return q }
-            // The reference framework hands the raw kernel to log_softmax (spec B17); with the DEC
-            // kernel (power 2) the logits are log q, so log_softmax recovers q exactly.
-            return studentTPower == 2 ? q.clamped(min: 1e-30).log() : kernel
+            // The papers' logits are log q, so log_softmax recovers q exactly; the reference framework
+            // handed the raw kernel to log_softmax (spec B17).
+            return kernelAsLogits ? kernel : q.clamped(min: 1e-30).log()
         case .classicalClusteringAfterPhase:
             let z = withoutGradients { features(x) }
             let result = try KMeans(k: numClusters, nInit: spec.classicalClusteringAfterPhaseNumRestarts, seed: seed).fit(z)

@@ -67,7 +67,8 @@ public final class MethodRunner {
             } else {
                 log.line("Dataset \"\(datasetSpec.name)\" has no labels: evaluation reports no ACC/NMI/ARI")
             }
-            let strategy = try ClusterAssignment(spec: spec.strategy, mappings: mappings!, numClusters: datasetSpec.numClusters, seed: generator.next())
+            let strategy = try ClusterAssignment(spec: spec.strategy, mappings: mappings!, numClusters: datasetSpec.numClusters, seed: generator.next(),
+                                                  referenceNumerics: spec.referenceNumerics)
             strategy.iterationsScale = configuration.iterationsScale
             strategy.centroids = centroids
             let context = try DatasetContext(spec: datasetSpec, data: data, seed: generator.next())

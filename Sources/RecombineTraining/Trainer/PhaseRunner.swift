@@ -91,11 +91,11 @@ final class PhaseRunner {
             case "training_feature_extractor_through_reconstruction_of_samples":
                 patterns.append(try ReconstructionPattern(spec: spec, mappings: mappings))
             case "encouraging_cluster_formation_by_minimizing_divergence_between_current_and_target_cluster_assignment_distribution":
-                patterns.append(DivergencePattern(spec: spec, strategy: strategy) { [unowned self] in try self.softAssignmentsOfAllSamples() })
+                patterns.append(DivergencePattern(spec: spec, strategy: strategy, referenceNumerics: method.referenceNumerics) { [unowned self] in try self.softAssignmentsOfAllSamples() })
             case "learning_feature_representations_by_using_contrastive_learning_and_data_augmentation":
-                patterns.append(try InstanceContrastivePattern(spec: spec, mappings: mappings))
+                patterns.append(try InstanceContrastivePattern(spec: spec, mappings: mappings, referenceNumerics: method.referenceNumerics))
             case "learning_invariance_to_transformations_by_using_assignment_statistics_vectors_and_data_augmentation":
-                patterns.append(ClusterContrastivePattern(spec: spec, strategy: strategy))
+                patterns.append(ClusterContrastivePattern(spec: spec, strategy: strategy, referenceNumerics: method.referenceNumerics))
             case "preventing_cluster_degeneracy_by_maximizing_entropy_of_soft_assignments":
                 patterns.append(EntropyPattern(spec: spec, strategy: strategy))
             case "encouraging_cluster_formation_by_reinforcing_current_assignments_of_samples_to_clusters":
@@ -231,6 +231,8 @@ final class PhaseRunner {
         }
         let input = StepInput(batch: batch, views: augmented, indices: indices, phaseIteration: phaseIteration, epoch: epoch)
         var totals: [String: Tensor] = [:]
+        ForwardCache.active = ForwardCache()
+        defer { ForwardCache.active = nil }
         for pattern in patterns {
             for loss in try pattern.losses(input) {
                 let value = loss.value.item
@@ -241,6 +243,7 @@ final class PhaseRunner {
                 report(pattern: pattern, loss: loss, value: value, epoch: epoch, epochIteration: batchIndex + 1, phaseIteration: phaseIteration)
             }
         }
+        ForwardCache.active = nil
         // Every group's gradients are computed before any group steps (spec §5.2, B35).
         let active = activeOptimizers(phaseIteration)
         var stepsToTake: [(Optimizer, [ObjectIdentifier: Tensor])] = []
