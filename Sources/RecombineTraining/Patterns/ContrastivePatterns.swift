@@ -64,7 +64,7 @@ final class ClusterContrastivePattern: DesignPattern {
         guard augmentationNames.count == 2, let xa = step.views[augmentationNames[0]], let xb = step.views[augmentationNames[1]] else {
             throw TrainingError("\(spec.pointer): the two augmented views are missing")
         }
-        let qa = try strategy.assignments(xa, logits: false), qb = try strategy.assignments(xb, logits: false)
+        let qa = try strategy.assignments(xa, logits: false, classifierName: options["classifier_name"]?.string), qb = try strategy.assignments(xb, logits: false, classifierName: options["classifier_name"]?.string)
         let loss = contrastiveLoss(qa.T, qb.T, temperature: temperature, reusedRows: reusedRows)
         return [PatternLoss(name: "contrastive_loss", group: group, value: loss * weight)]
     }
@@ -77,7 +77,7 @@ final class EntropyPattern: DesignPattern {
     init(spec: PatternSpec, strategy: ClusterAssignment) { self.spec = spec; self.strategy = strategy }
 
     func losses(_ step: StepInput) throws -> [PatternLoss] {
-        let q = try strategy.assignments(input(step), logits: false)
+        let q = try strategy.assignments(input(step), logits: false, classifierName: options["classifier_name"]?.string)
         let p = q.sum(axis: 0) / q.abs().sum()
         let k = Double(q.shape[1])
         let loss = (p * p.clamped(min: 1e-8).log()).sum() + Foundation.log(k)

@@ -34,7 +34,7 @@ final class DivergencePattern: DesignPattern {
             target = withoutGradients { Self.targetDistribution((try? recompute()) ?? Tensor.zeros([1])) }
         }
         guard let target, target.rank == 2 else { throw TrainingError("\(spec.pointer): could not compute the target distribution") }
-        let logits = try strategy.assignments(input(step), logits: true)
+        let logits = try strategy.assignments(input(step), logits: true, classifierName: options["classifier_name"]?.string)
         let p = target.indexSelect(axis: 0, indices: step.indices)
         let loss = klDivergence(logProbabilities: logits.logSoftmax(axis: 1), targets: p, reduction: .batchMean)
         return [PatternLoss(name: "divergence_loss", group: group, value: loss * effectiveWeight)]

@@ -21,7 +21,7 @@ final class ReinforcementPattern: DesignPattern {
 
     func losses(_ step: StepInput) throws -> [PatternLoss] {
         let x = input(step)
-        let q = try strategy.assignments(x, logits: false)
+        let q = try strategy.assignments(x, logits: false, classifierName: options["classifier_name"]?.string)
         let b = Double(x.shape[0]), k = q.shape[1]
         let sampleKind = options["sample_representation"]?.string ?? "feature_representation"
         let clusterKind = options["cluster_representation"]?.string ?? "centroid"
@@ -32,7 +32,7 @@ final class ReinforcementPattern: DesignPattern {
         case "decoder_reconstructed_sample":
             let e = try mapping("associated_encoder_name", fallback: featureExtractor), g = try mapping("associated_decoder_name", fallback: nil)
             sample = g(e(x)).flattened(startDim: 1)
-        case "soft_assignments": sample = try strategy.assignments(x, logits: true)
+        case "soft_assignments": sample = try strategy.assignments(x, logits: true, classifierName: options["classifier_name"]?.string)
         default: sample = featureExtractor(x).flattened(startDim: 1)
         }
         let needsCentroids = options["cluster_selection_criterion"]?.string == "nearest_centroid"

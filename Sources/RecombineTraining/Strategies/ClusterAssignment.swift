@@ -39,14 +39,37 @@ final class ClusterAssignment {
         return z.rank == 2 ? z : z.flattened(startDim: 1)
     }
 
-    /// The classifiers the strategy combines.
+    /// Metrics of each classifier at the evaluations so far (for the highest_* criteria).
+    var classifierHistory: [String: [(acc: Double, nmi: Double, ari: Double)]] = [:]
+
+    /// The classifiers the strategy combines (spec §11.1): the first declared, the named one, the best
+    /// by the last or average ACC/NMI/ARI of the evaluations so far, or all of them averaged.
     var classifiers: [Mapping] {
         let all = mappings.mappings.filter { $0.spec.kind.isClassifier }
-        switch spec.classifierSelectionCriterion {
+        let criterion = spec.classifierSelectionCriterion
+        switch criterion {
         case "name": return all.filter { $0.name == spec.classifierName }
         case "first_declared": return Array(all.prefix(1))
-        default: return all   // average (and highest_* without a performance history)
+        case "average": return all
+        default:
+            // highest_{last|average}_{acc|nmi|ari}; before any evaluation, the average of all.
+            let parts = criterion.split(separator: "_")
+            guard parts.count == 3, all.contains(where: { !(classifierHistory[$0.name] ?? []).isEmpty }) else { return all }
+            func score(_ m: Mapping) -> Double {
+                let values = (classifierHistory[m.name] ?? []).map { parts[2] == "acc" ? $0.acc : parts[2] == "nmi" ? $0.nmi : $0.ari }
+                guard let last = values.last else { return -.infinity }
+                return parts[1] == "last" ? last : values.reduce(0, +) / Double(values.count)
+            }
+            let best = all.max { score($0) < score($1) }!   // ties keep declaration order (max returns the last maximum)
+            return [all.first { score($0) == score(best) }!]
         }
+    }
+
+    /// A pattern's own classifier (its `classifier_name`) instead of the strategy (spec §6; B7 fixed).
+    func assignments(_ x: Tensor, logits: Bool, classifierName: String?) throws -> Tensor {
+        guard let name = classifierName else { return try assignments(x, logits: logits) }
+        guard let classifier = mappings[name] else { throw TrainingError("no classifier mapping named '\(name)'") }
+        return classify(classifier, x, logits: logits)
     }
 
     func classify(_ classifier: Mapping, _ x: Tensor, logits: Bool) -> Tensor {

@@ -91,7 +91,9 @@ final class PhaseRunner {
             case "training_feature_extractor_through_reconstruction_of_samples":
                 patterns.append(try ReconstructionPattern(spec: spec, mappings: mappings))
             case "encouraging_cluster_formation_by_minimizing_divergence_between_current_and_target_cluster_assignment_distribution":
-                patterns.append(DivergencePattern(spec: spec, strategy: strategy, referenceNumerics: method.referenceNumerics) { [unowned self] in try self.softAssignmentsOfAllSamples() })
+                patterns.append(DivergencePattern(spec: spec, strategy: strategy, referenceNumerics: method.referenceNumerics) { [unowned self] in
+                    try self.softAssignmentsOfAllSamples(classifierName: spec.options["classifier_name"]?.string)
+                })
             case "learning_feature_representations_by_using_contrastive_learning_and_data_augmentation":
                 patterns.append(try InstanceContrastivePattern(spec: spec, mappings: mappings, referenceNumerics: method.referenceNumerics))
             case "learning_invariance_to_transformations_by_using_assignment_statistics_vectors_and_data_augmentation":
@@ -111,14 +113,14 @@ final class PhaseRunner {
     }
 
     /// Soft assignments of every sample in dataset order (evaluation mode, no gradients, in chunks).
-    func softAssignmentsOfAllSamples() throws -> Tensor {
+    func softAssignmentsOfAllSamples(classifierName: String? = nil) throws -> Tensor {
         mappings.train(false)
         defer { mappings.train(true) }
         return try withoutGradients {
             var parts: [Tensor] = []
             for chunk in BatchSampler.evaluationChunks(count: dataset.data.count, chunkSize: 1024) {
                 let x = dataset.main.batch(dataset.data, Array(chunk), seed: dataset.seed, epoch: 0, batchIndex: chunk.lowerBound)
-                parts.append(try strategy.assignments(x, logits: false))
+                parts.append(try strategy.assignments(x, logits: false, classifierName: classifierName))
             }
             return Tensor.concatenate(parts, axis: 0)
         }
@@ -302,6 +304,24 @@ final class PhaseRunner {
         lastAssignments = predictions
         var record = EvaluationRecord(dataset: dataset.spec.name, phase: phase.name, iteration: phaseIteration, epoch: epoch, acc: nil, nmi: nil, ari: nil,
                                       reassignmentRatio: lastRatio)
+        if let labels = data.labels, method.strategy.kind == .classifier {
+            let classifiers = mappings.mappings.filter { $0.spec.kind.isClassifier }
+            if classifiers.count > 1 {
+                for classifier in classifiers {
+                    let own = try withoutGradients { () -> [Int] in
+                        var parts: [Tensor] = []
+                        for chunk in BatchSampler.evaluationChunks(count: data.count, chunkSize: 1024) {
+                            let x = dataset.main.batch(data, Array(chunk), seed: dataset.seed, epoch: 0, batchIndex: chunk.lowerBound)
+                            parts.append(try strategy.assignments(x, logits: false, classifierName: classifier.name))
+                        }
+                        return Tensor.concatenate(parts, axis: 0).argmax(axis: 1)
+                    }
+                    let a = ClusteringMetrics.accuracy(truth: labels, prediction: own), n = ClusteringMetrics.nmi(truth: labels, prediction: own), r = ClusteringMetrics.ari(truth: labels, prediction: own)
+                    strategy.classifierHistory[classifier.name, default: []].append((a, n, r))
+                    log.line(String(format: "Performance on epoch %d, iteration %d of classifier \"%@\": ACC %.3f, NMI %.3f, ARI %.3f", epoch, epochIteration, classifier.name, a, n, r))
+                }
+            }
+        }
         if let labels = data.labels {
             let acc = ClusteringMetrics.accuracy(truth: labels, prediction: predictions)
             let nmi = ClusteringMetrics.nmi(truth: labels, prediction: predictions), ari = ClusteringMetrics.ari(truth: labels, prediction: predictions)
