@@ -14,9 +14,23 @@ struct Recombine: ParsableCommand {
         """,
         subcommands: [Run.self, Validate.self, Describe.self, Patterns.self, Metrics.self, KMeansCommand.self],
         defaultSubcommand: Run.self)
+
+    /// Runs the command with recombine's exit statuses: usage errors exit with 2 (not EX_USAGE, 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
-/// Exit statuses: 0 all methods succeeded, 1 any failed, 2 usage error (ArgumentParser's default).
+/// Exit statuses: 0 all methods succeeded, 1 any failed, 2 usage error.
 enum ExitStatus {
     static let failure = ExitCode(1)
 }
