@@ -10,5 +10,5 @@ struct RecombineBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recombine-bench",
         abstract: "Benchmarks of recombine against PyTorch / scikit-learn on this machine.",
-        subcommands: [EngineBenchmark.self])
+        subcommands: [EngineBenchmark.self, KMeansBenchmark.self, AugmentBenchmark.self])
 }
