@@ -58,7 +58,7 @@ public final class MethodRunner {
                 if index > 0 { log.line("Mapping parameters reinitialized") }
             }
             let data = try factory.load(datasetSpec, seed: generator.next())
-            for path in factory.files.paths where result.dataFiles[path] == nil { result.dataFiles[path] = try? SHA256.hex(ofFile: path) }
+            for path in factory.files.paths where result.dataFiles[path] == nil { result.dataFiles[path] = FileHashes.sha256(path) }
             if let labels = data.labels {
                 let classes = Set(labels).count
                 if classes > datasetSpec.numClusters {
@@ -109,5 +109,22 @@ final class DatasetContext {
         guard data.count >= spec.batchSize else {
             throw TrainingError("dataset '\(spec.name)' has \(data.count) samples, fewer than batch_size \(spec.batchSize): no complete batch can be formed")
         }
+    }
+}
+
+/// SHA-256 of data files for provenance, computed once per file (path, size and modification date)
+/// per process: batch runs over many method files share the same datasets.
+enum FileHashes {
+    nonisolated(unsafe) static var cache: [String: String] = [:]
+    static let lock = NSLock()
+
+    static func sha256(_ path: String) -> String? {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        let key = "\(path)|\(attributes?[.size] ?? "")|\((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
+        lock.lock(); defer { lock.unlock() }
+        if let known = cache[key] { return known }
+        let hash = try? SHA256.hex(ofFile: path)
+        cache[key] = hash
+        return hash
     }
 }

@@ -1,0 +1,34 @@
+import Foundation
+import RecombineMethod
+import RecombineTensor
+import RecombineTraining
+import XCTest
+
+/// The reference framework's own method files train unchanged (at a tiny schedule on a slice of MNIST).
+final class ReferenceConfigTests: XCTestCase {
+    func testReferenceMethodFilesTrainEndToEnd() throws {
+        let shared = URL(fileURLWithPath: TrainerTests.schemaDirectory).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared")
+        let data = ProcessInfo.processInfo.environment["RECOMBINE_DATA"] ?? shared.appendingPathComponent("datasets").path
+        guard FileManager.default.fileExists(atPath: data + "/mnist/train-images-idx3-ubyte.gz") else { throw XCTSkip("MNIST not available (RECOMBINE_DATA)") }
+        let loader = MethodLoader(store: try SchemaStore(directory: TrainerTests.schemaDirectory))
+        for name in ["dec_cc_hybrid_mnist", "deep_k_means"] {
+            let path = shared.appendingPathComponent("reference-configs/\(name).json").path
+            // Only the data slice is overridden, so the test stays fast in debug builds.
+            let overrides = [(JSONPointer(["datasets", "0", "index_of_last_sample_to_use"]), JSONValue.int(1023)),
+                             (JSONPointer(["datasets", "1", "index_of_last_sample_to_use"]), JSONValue.int(511))]
+            let outcome = loader.load(path: path, overrides: overrides)
+            let spec = try XCTUnwrap(outcome.spec, outcome.issues.map(\.description).joined(separator: "\n"))
+            var configuration = RunConfiguration()
+            configuration.quiet = true
+            configuration.seed = 1
+            configuration.iterationsScale = 0.0002
+            configuration.dataDirectories = [data]
+            configuration.outputDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("recombine-ref-\(name)-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: configuration.outputDirectory!) }
+            let result = try MethodRunner(spec: spec, configuration: configuration).run()
+            let final = try XCTUnwrap(result.final)
+            XCTAssertEqual(final.dataset, "MNIST-Test")
+            XCTAssertGreaterThan(final.acc!, 0.15, "\(name): ACC \(final.acc!)")
+        }
+    }
+}
