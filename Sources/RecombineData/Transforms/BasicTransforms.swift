@@ -43,7 +43,8 @@ public struct CenterCrop: ImageTransform {
     public let size: (Int, Int)
     public init(size: (Int, Int)) { self.size = size }
     public func apply(_ image: FloatImage, _ g: inout RandomGenerator) -> FloatImage {
-        let top = Int((Double(image.height - size.0) / 2).rounded()), left = Int((Double(image.width - size.1) / 2).rounded())
+        // Python's round() (half to even), as torchvision.
+        let top = Int((Double(image.height - size.0) / 2).rounded(.toNearestOrEven)), left = Int((Double(image.width - size.1) / 2).rounded(.toNearestOrEven))
         return image.cropped(top: top, left: left, height: size.0, width: size.1)
     }
     public func outputShape(_ s: [Int]) -> [Int] { [s[0], size.0, size.1] }

@@ -58,6 +58,13 @@ public struct RandomAffine: ImageTransform {
         return m
     }
 
+    /// torchvision.transforms.functional.affine with fixed parameters (angle clockwise in degrees,
+    /// translation in pixels, shear in degrees).
+    public static func affine(_ image: FloatImage, angle: Double, translate: (Double, Double), scale: Double, shear: (Double, Double),
+                              fill: Double = 0, bilinear: Bool = false) -> FloatImage {
+        warp(image, inverseMatrix(angle: angle, translate: translate, scale: scale, shear: shear), fill: Float(fill), bilinear: bilinear)
+    }
+
     /// Applies a given inverse matrix (used by RandomAffine and RandomRotation).
     static func warp(_ image: FloatImage, _ m: [Double], fill: Float, bilinear: Bool) -> FloatImage {
         let cx = Double(image.width) / 2 - 0.5, cy = Double(image.height) / 2 - 0.5
@@ -128,8 +135,14 @@ public struct RandomPerspective: ImageTransform {
         let bottomRight = (Double(randomInt(&g, w - dw - 1, w - 1)), Double(randomInt(&g, h - dh - 1, h - 1)))
         let bottomLeft = (Double(randomInt(&g, 0, dw)), Double(randomInt(&g, h - dh - 1, h - 1)))
         let start = [(0.0, 0.0), (Double(w - 1), 0.0), (Double(w - 1), Double(h - 1)), (0.0, Double(h - 1))]
-        guard let c = Self.coefficients(from: start, to: [topLeft, topRight, bottomRight, bottomLeft]) else { return image }
-        return image.resampled(outHeight: h, outWidth: w, bilinear: bilinear, fill: fill) { y, x in
+        return Self.perspective(image, from: start, to: [topLeft, topRight, bottomRight, bottomLeft], fill: Double(fill), bilinear: bilinear)
+    }
+
+    /// torchvision.transforms.functional.perspective: the image point `start[i]` moves to `end[i]`
+    /// (points as (x, y) pixel coordinates).
+    public static func perspective(_ image: FloatImage, from start: [(Double, Double)], to end: [(Double, Double)], fill: Double = 0, bilinear: Bool = true) -> FloatImage {
+        guard let c = coefficients(from: start, to: end) else { return image }
+        return image.resampled(outHeight: image.height, outWidth: image.width, bilinear: bilinear, fill: Float(fill)) { y, x in
             // torchvision evaluates the map at pixel centres (x + 0.5) and samples with align_corners=False.
             let px = x + 0.5, py = y + 0.5
             let denominator = c[6] * px + c[7] * py + 1
