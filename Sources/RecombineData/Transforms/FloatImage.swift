@@ -49,20 +49,36 @@ public struct FloatImage: Sendable {
 
     /// Bilinear resize (torch interpolate, align_corners = false, no antialiasing).
     func resized(height h: Int, width w: Int) -> FloatImage {
-        let sy = Double(height) / Double(h), sx = Double(width) / Double(w)
+        resizedWindow(top: 0, left: 0, windowHeight: height, windowWidth: width, height: h, width: w)
+    }
+
+    /// The window (top, left, windowHeight × windowWidth) resized bilinearly to h × w without copying the
+    /// window first: the same numbers as cropping then resizing.
+    func resizedWindow(top: Int, left: Int, windowHeight: Int, windowWidth: Int, height h: Int, width w: Int) -> FloatImage {
+        let sy = Double(windowHeight) / Double(h), sx = Double(windowWidth) / Double(w)
         var out = FloatImage(channels: channels, height: h, width: w)
-        for y in 0..<h {
-            let fy = Swift.max((Double(y) + 0.5) * sy - 0.5, 0)
-            let y0 = Swift.min(Int(fy), height - 1), y1 = Swift.min(y0 + 1, height - 1), ty = Float(fy - Double(y0))
-            for x in 0..<w {
-                let fx = Swift.max((Double(x) + 0.5) * sx - 0.5, 0)
-                let x0 = Swift.min(Int(fx), width - 1), x1 = Swift.min(x0 + 1, width - 1), tx = Float(fx - Double(x0))
+        let xs = (0..<w).map { x -> (Int, Int, Float) in
+            let fx = Swift.max((Double(x) + 0.5) * sx - 0.5, 0)
+            let x0 = Swift.min(Int(fx), windowWidth - 1)
+            return (left + x0, left + Swift.min(x0 + 1, windowWidth - 1), Float(fx - Double(x0)))
+        }
+        let plane = height * width, outPlane = h * w
+        pixels.withUnsafeBufferPointer { src in out.pixels.withUnsafeMutableBufferPointer { dst in
+            let src = src.baseAddress!, dst = dst.baseAddress!
+            for y in 0..<h {
+                let fy = Swift.max((Double(y) + 0.5) * sy - 0.5, 0)
+                let y0 = Swift.min(Int(fy), windowHeight - 1), y1 = Swift.min(y0 + 1, windowHeight - 1), ty = Float(fy - Double(y0))
                 for c in 0..<channels {
-                    let top = self[c, y0, x0] * (1 - tx) + self[c, y0, x1] * tx, bottom = self[c, y1, x0] * (1 - tx) + self[c, y1, x1] * tx
-                    out[c, y, x] = top * (1 - ty) + bottom * ty
+                    let r0 = src + c * plane + (top + y0) * width, r1 = src + c * plane + (top + y1) * width
+                    let o = dst + c * outPlane + y * w
+                    for x in 0..<w {
+                        let (x0, x1, tx) = xs[x]
+                        let upper = r0[x0] * (1 - tx) + r0[x1] * tx, lower = r1[x0] * (1 - tx) + r1[x1] * tx
+                        o[x] = upper * (1 - ty) + lower * ty
+                    }
                 }
             }
-        }
+        } }
         return out
     }
 

@@ -27,7 +27,7 @@ public struct RandomResizedCrop: ImageTransform {
 
     public func apply(_ image: FloatImage, _ g: inout RandomGenerator) -> FloatImage {
         let (top, left, ch, cw) = window(image.height, image.width, &g)
-        return image.cropped(top: top, left: left, height: ch, width: cw).resized(height: size.0, width: size.1)
+        return image.resizedWindow(top: top, left: left, windowHeight: ch, windowWidth: cw, height: size.0, width: size.1)
     }
     public func outputShape(_ s: [Int]) -> [Int] { [s[0], size.0, size.1] }
 }
@@ -65,13 +65,38 @@ public struct RandomAffine: ImageTransform {
         warp(image, inverseMatrix(angle: angle, translate: translate, scale: scale, shear: shear), fill: Float(fill), bilinear: bilinear)
     }
 
-    /// Applies a given inverse matrix (used by RandomAffine and RandomRotation).
+    /// Applies a given inverse matrix (used by RandomAffine and RandomRotation): each output pixel
+    /// centre is mapped back into the input, sampled nearest (half to even, as grid_sample) or
+    /// bilinearly, `fill` outside. The source position advances by a constant step along a row.
     static func warp(_ image: FloatImage, _ m: [Double], fill: Float, bilinear: Bool) -> FloatImage {
-        let cx = Double(image.width) / 2 - 0.5, cy = Double(image.height) / 2 - 0.5
-        return image.resampled(outHeight: image.height, outWidth: image.width, bilinear: bilinear, fill: fill) { y, x in
-            let u = x - cx, v = y - cy
-            return (m[3] * u + m[4] * v + m[5] + cy, m[0] * u + m[1] * v + m[2] + cx)
-        }
+        let h = image.height, w = image.width, plane = h * w
+        let cx = Double(w) / 2 - 0.5, cy = Double(h) / 2 - 0.5
+        var out = FloatImage(channels: image.channels, height: h, width: w)
+        image.pixels.withUnsafeBufferPointer { src in out.pixels.withUnsafeMutableBufferPointer { dst in
+            let src = src.baseAddress!, dst = dst.baseAddress!
+            for y in 0..<h {
+                let v = Double(y) - cy
+                var sx = m[0] * -cx + m[1] * v + m[2] + cx, sy = m[3] * -cx + m[4] * v + m[5] + cy
+                for x in 0..<w {
+                    if bilinear {
+                        let x0 = Int(sx.rounded(.down)), y0 = Int(sy.rounded(.down))
+                        let tx = Float(sx - Double(x0)), ty = Float(sy - Double(y0))
+                        for c in 0..<image.channels {
+                            let base = src + c * plane
+                            @inline(__always) func at(_ yy: Int, _ xx: Int) -> Float { yy >= 0 && yy < h && xx >= 0 && xx < w ? base[yy * w + xx] : fill }
+                            let top = at(y0, x0) * (1 - tx) + at(y0, x0 + 1) * tx, bottom = at(y0 + 1, x0) * (1 - tx) + at(y0 + 1, x0 + 1) * tx
+                            dst[c * plane + y * w + x] = top * (1 - ty) + bottom * ty
+                        }
+                    } else {
+                        let xi = Int(sx.rounded(.toNearestOrEven)), yi = Int(sy.rounded(.toNearestOrEven))
+                        let inside = yi >= 0 && yi < h && xi >= 0 && xi < w
+                        for c in 0..<image.channels { dst[c * plane + y * w + x] = inside ? src[c * plane + yi * w + xi] : fill }
+                    }
+                    sx += m[0]; sy += m[3]
+                }
+            }
+        } }
+        return out
     }
 
     public func apply(_ image: FloatImage, _ g: inout RandomGenerator) -> FloatImage {
