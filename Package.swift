@@ -46,8 +46,9 @@ let package = Package(
             "RecombineTensor", "CZlib",
             .product(name: "RealModule", package: "swift-numerics"),
         ]),
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "RecombineClustering", dependencies: [
-            "RecombineTensor", "CBLASLAPACKE",
+            "RecombineTensor", "CBLASLAPACKE", "CKernels",
         ]),
         .target(name: "RecombineMethod", dependencies: [
             "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "CJSONC",

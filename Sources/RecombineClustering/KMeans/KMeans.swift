@@ -1,4 +1,5 @@
 import CBLASLAPACKE
+import CKernels
 import Foundation
 import RecombineTensor
 
@@ -112,20 +113,26 @@ public struct KMeans: Sendable {
         var distances = [Float](repeating: 0, count: n)
         let chunk = 2048
         if k <= 32 {
-            let fused = FusedAssignment(centers: centers, k: k, d: d)
-            labels.withUnsafeMutableBufferPointer { lab in distances.withUnsafeMutableBufferPointer { dist in
+            // Few clusters: the fused C kernel (AVX2/FMA when available) reads each row once.
+            var labels64 = [Int](repeating: 0, count: n)
+            labels64.withUnsafeMutableBufferPointer { lab in distances.withUnsafeMutableBufferPointer { dist in
                 let pl = lab.baseAddress!, pd = dist.baseAddress!
                 partialSums.withUnsafeMutableBufferPointer { ps in partialCounts.withUnsafeMutableBufferPointer { pc in partialInertia.withUnsafeMutableBufferPointer { pi in
                     let ps = ps.baseAddress!, pc = pc.baseAddress!, pi = pi.baseAddress!
                     parallelWithSerialBLAS(n) { range, worker in
                         var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
                         let inertia = sums.withUnsafeMutableBufferPointer { s in counts.withUnsafeMutableBufferPointer { c in
-                            fused.assign(x, norms: norms, range: range, labels: pl, distances: pd, sums: s.baseAddress!, counts: c.baseAddress!)
+                            pl.withMemoryRebound(to: CLong.self, capacity: n) { labelsC in
+                                c.baseAddress!.withMemoryRebound(to: CLong.self, capacity: k) { countsC in
+                                    recombine_kmeans_assign(x, range.lowerBound, range.upperBound, d, centers, k, centerNorms, norms, labelsC, pd, s.baseAddress!, countsC)
+                                }
+                            }
                         } }
                         ps[worker] = sums; pc[worker] = counts; pi[worker] = inertia
                     }
                 } } }
             } }
+            labels = labels64
             var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
             for w in 0..<workers { for i in 0..<(k * d) { sums[i] += partialSums[w][i] }; for c in 0..<k { counts[c] += partialCounts[w][c] } }
             return (sums, counts, partialInertia.reduce(0, +), distances)
