@@ -32,7 +32,11 @@ public final class RunLog {
     /// One line to the console (stdout) and the log file.
     public func line(_ message: String) {
         let text = (timestamps ? "[\(formatter.string(from: Date()))] " : "") + message + "\n"
-        if !quiet { FileHandle.standardOutput.write(Data(text.utf8)) }
+        if !quiet {
+            // Clear a progress line on the terminal first, so log lines never mix with it.
+            if isatty(STDERR_FILENO) != 0 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
         logFile?.write(Data(text.utf8))
     }
 

@@ -27,6 +27,7 @@ final class PhaseRunner {
     var schedulers: [(SchedulerSpec, LearningRateScheduler)] = []
     var patterns: [DesignPattern] = []
     var runningLosses: [String: (sum: Double, count: Int)] = [:]
+    lazy var progress = ProgressLine(quiet: configuration.quiet)
 
     init(method: MethodSpec, phase: PhaseSpec, dataset: DatasetContext, mappings: MappingSet, strategy: ClusterAssignment,
          configuration: RunConfiguration, log: RunLog, runDirectory: String, generator: RandomGenerator) {
@@ -140,6 +141,8 @@ final class PhaseRunner {
         var phaseIteration = 1, evaluationCounter = 0, sinceRecalculation = 0
         var exitReason: String? = nil
         mappings.train(true)
+        progress.begin(phase: phase.name, total: iterations ?? epochs.map { $0 * sampler.batchesPerEpoch })
+        defer { progress.end() }
         epochLoop: for epoch in 1... {
             if let reason = exitReason ?? exitCheck(epoch: epoch, phaseIteration: phaseIteration, epochs: epochs, iterations: iterations) {
                 exitReason = reason
@@ -233,6 +236,7 @@ final class PhaseRunner {
         }
         let input = StepInput(batch: batch, views: augmented, indices: indices, phaseIteration: phaseIteration, epoch: epoch)
         var totals: [String: Tensor] = [:]
+        var shown: [(String, Double)] = []
         ForwardCache.active = ForwardCache()
         defer { ForwardCache.active = nil }
         for pattern in patterns {
@@ -242,6 +246,7 @@ final class PhaseRunner {
                     throw TrainingError("the \(loss.name) of design pattern '\(pattern.spec.id)' (\(pattern.spec.pointer)) became \(value) at iteration \(phaseIteration) of phase '\(phase.name)'; training stopped")
                 }
                 totals[loss.group] = totals[loss.group].map { $0 + loss.value } ?? loss.value
+                shown.append((loss.name, value))
                 report(pattern: pattern, loss: loss, value: value, epoch: epoch, epochIteration: batchIndex + 1, phaseIteration: phaseIteration)
             }
         }
@@ -268,6 +273,7 @@ final class PhaseRunner {
             optimizer.zeroGrad()
         }
         for (s, scheduler) in schedulers where s.intervalUnit == "iteration" { scheduler.step() }
+        progress.update(iteration: phaseIteration, losses: shown)
     }
 
     /// Running mean of each loss over the last `loss_report_interval` iterations, including the
@@ -328,7 +334,11 @@ final class PhaseRunner {
             lastACC = acc; lastNMI = nmi; lastARI = ari
             record = EvaluationRecord(dataset: dataset.spec.name, phase: phase.name, iteration: phaseIteration, epoch: epoch, acc: acc, nmi: nmi, ari: ari,
                                       reassignmentRatio: lastRatio)
-            log.line(String(format: "Performance on epoch %d, iteration %d: ACC %.3f, NMI %.3f, ARI %.3f", epoch, epochIteration, acc, nmi, ari))
+            if epoch == 0 {
+                log.line(String(format: "Performance after phase \"%@\" (k-means on the features): ACC %.3f, NMI %.3f, ARI %.3f", phase.name, acc, nmi, ari))
+            } else {
+                log.line(String(format: "Performance on epoch %d, iteration %d: ACC %.3f, NMI %.3f, ARI %.3f", epoch, epochIteration, acc, nmi, ari))
+            }
         } else {
             log.line("Evaluated epoch \(epoch), iteration \(epochIteration) (no labels)")
         }
