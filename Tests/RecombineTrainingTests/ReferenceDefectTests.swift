@@ -85,3 +85,19 @@ final class ReferenceDefectTests: XCTestCase {
         }
     }
 }
+
+extension ReferenceDefectTests {
+    func testSoftAssignmentMeansRecalculateTheCentroids() throws {
+        let (result, _) = try run("""
+        {"name": "means", "mappings": [\(Self.encoder)],
+         "phases": [{"name": "clustering", "order": 1, "exit_criteria": {"iterations": 20}, "performance_evaluation_interval": 20,
+           "design_patterns": [{"pattern": "preventing_cluster_degeneracy_by_maximizing_entropy_of_soft_assignments"}],
+           "optimizers": [{"type": "SGD", "lr": 0.01, "trained_mapping_names": ["encoder"]}]}],
+         "cluster_assignment_strategy": {"type": "feature_representation_centroid_similarity", "similarity_measure": "student_t",
+            "use_centroids_during_phases": ["clustering"], "centroid_initialization_strategy": "classical_clustering",
+            "centroid_recalculation_strategy": "soft_assignment_means", "centroid_recalculation_interval": 5},
+         "datasets": [\(Self.gaussians("data"))]}
+        """)
+        XCTAssertGreaterThan(try XCTUnwrap(result.final?.acc), 0.6)
+    }
+}

@@ -169,13 +169,14 @@ enum EmbeddedSchema {
       ]
     },
     "centroid_recalculation_strategy": {
-      "description": "How centroids change: never, by k-means every centroid_recalculation_interval iterations, or by gradient steps (optimizes_centroids).",
+      "description": "How centroids change: never (fixed_centroids), by k-means every centroid_recalculation_interval iterations (classical_clustering), by gradient steps when an optimizer has optimizes_centroids (recalculation_by_design_pattern), or every centroid_recalculation_interval iterations as the soft-assignment-weighted means of the features, μ_k = Σ_i q_ik z_i / Σ_i q_ik (soft_assignment_means).",
       "type": "string",
       "default": "recalculation_by_design_pattern",
       "enum": [
         "fixed_centroids",
         "classical_clustering",
-        "recalculation_by_design_pattern"
+        "recalculation_by_design_pattern",
+        "soft_assignment_means"
       ]
     },
     "centroid_file_path": {
@@ -277,7 +278,10 @@ enum EmbeddedSchema {
         ],
         "properties": {
           "centroid_recalculation_strategy": {
-            "const": "classical_clustering"
+            "enum": [
+              "classical_clustering",
+              "soft_assignment_means"
+            ]
           }
         }
       },

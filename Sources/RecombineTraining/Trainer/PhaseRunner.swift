@@ -154,10 +154,18 @@ final class PhaseRunner {
                 strategy.phaseIteration = phaseIteration
                 if usesCentroids, let interval = method.strategy.centroidRecalculationInterval {
                     sinceRecalculation += 1
-                    if sinceRecalculation % interval == 0, method.strategy.centroidRecalculationStrategy == "classical_clustering" {
+                    let how = method.strategy.centroidRecalculationStrategy
+                    if sinceRecalculation % interval == 0, how == "classical_clustering" || how == "soft_assignment_means" {
                         let trainable = strategy.centroids?.requiresGrad ?? false
                         mappings.train(false)
-                        _ = try strategy.initializeCentroids(dataset.data, pipeline: dataset.main, baseDirectory: method.baseDirectory, generator: &generator)
+                        if how == "classical_clustering" {
+                            _ = try strategy.initializeCentroids(dataset.data, pipeline: dataset.main, baseDirectory: method.baseDirectory, generator: &generator)
+                        } else {
+                            // μ_k = Σ_i q_ik z_i / Σ_i q_ik over the whole dataset.
+                            let q = try softAssignmentsOfAllSamples()
+                            let z = strategy.allFeatures(dataset.data, pipeline: dataset.main)
+                            strategy.centroids = withoutGradients { q.matmul(z, transposeSelf: true) / q.sum(axis: 0).reshaped([q.shape[1], 1]).clamped(min: 1e-12) }
+                        }
                         mappings.train(true)
                         if trainable { try rebindCentroidOptimizers() }
                     }
