@@ -25,7 +25,7 @@ struct EngineBenchmark: ParsableCommand {
     var noTorch = false
 
     func run() throws {
-        if let threads { Threads.set(threads) }
+        Threads.set(threads ?? Threads.count)
         let threadCount = Threads.count
         let peak = measureSGEMMPeak()
         let torch = noTorch ? nil : TorchWorker(threads: threadCount)

@@ -280,6 +280,9 @@ final class PhaseRunner {
             optimizer.step()
             optimizer.zeroGrad()
         }
+        // Parameters no active optimizer owns (e.g. a critic outside its cycle) would otherwise keep
+        // accumulating gradients from other groups' backward passes.
+        for mapping in mappings.mappings { mapping.zeroGrad() }
         for (s, scheduler) in schedulers where s.intervalUnit == "iteration" { scheduler.step() }
         progress.update(iteration: phaseIteration, losses: shown)
     }
