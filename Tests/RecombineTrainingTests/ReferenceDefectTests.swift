@@ -10,17 +10,7 @@ final class ReferenceDefectTests: XCTestCase {
     override func tearDown() { for d in directories { try? FileManager.default.removeItem(at: d) } }
 
     func run(_ text: String) throws -> (RunResult, String) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recombine-defects-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        directories.append(directory)
-        let file = directory.appendingPathComponent("m.json")
-        try text.write(to: file, atomically: true, encoding: .utf8)
-        let outcome = MethodLoader(store: try SchemaStore(directory: TrainerTests.schemaDirectory)).load(path: file.path)
-        guard let spec = outcome.spec else { throw TrainingError(outcome.issues.map(\.description).joined(separator: "\n")) }
-        var configuration = RunConfiguration()
-        configuration.quiet = true
-        configuration.outputDirectory = directory.appendingPathComponent("run").path
-        let result = try MethodRunner(spec: spec, configuration: configuration).run()
+        let result = try runMethodText(text, directories: &directories)
         return (result, try String(contentsOfFile: result.runDirectory + "/log.txt", encoding: .utf8))
     }
 

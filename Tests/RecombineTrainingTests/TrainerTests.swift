@@ -6,12 +6,7 @@ import XCTest
 
 /// End-to-end runs of small methods on synthetic data (seconds in debug builds).
 final class TrainerTests: XCTestCase {
-    var directory: URL!
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("recombine-train-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
+    override func tearDown() { for d in directories { try? FileManager.default.removeItem(at: d) } }
 
     static let schemaDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Schema").path
 
@@ -40,17 +35,10 @@ final class TrainerTests: XCTestCase {
         """
     }
 
+    var directories: [URL] = []
+
     func run(_ text: String, seed: UInt64? = nil, scale: Double = 1, name: String = "m") throws -> RunResult {
-        let file = directory.appendingPathComponent("\(name).json")
-        try text.write(to: file, atomically: true, encoding: .utf8)
-        let outcome = MethodLoader(store: try SchemaStore(directory: Self.schemaDirectory)).load(path: file.path)
-        guard let spec = outcome.spec else { throw TrainingError(outcome.issues.map(\.description).joined(separator: "\n")) }
-        var configuration = RunConfiguration()
-        configuration.seed = seed
-        configuration.iterationsScale = scale
-        configuration.quiet = true
-        configuration.outputDirectory = directory.appendingPathComponent("run-\(name)-\(seed ?? 0)").path
-        return try MethodRunner(spec: spec, configuration: configuration).run()
+        try runMethodText(text, seed: seed, scale: scale, directories: &directories)
     }
 
     func testDECOnThreeGaussiansClustersAndWritesTheRunDirectory() throws {
@@ -87,19 +75,7 @@ final class PretrainingPatternTests: XCTestCase {
     var directories: [URL] = []
     override func tearDown() { for d in directories { try? FileManager.default.removeItem(at: d) } }
 
-    func run(_ text: String) throws -> RunResult {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recombine-pretrain-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        directories.append(directory)
-        let file = directory.appendingPathComponent("m.json")
-        try text.write(to: file, atomically: true, encoding: .utf8)
-        let outcome = MethodLoader(store: try SchemaStore(directory: TrainerTests.schemaDirectory)).load(path: file.path)
-        guard let spec = outcome.spec else { throw TrainingError(outcome.issues.map(\.description).joined(separator: "\n")) }
-        var configuration = RunConfiguration()
-        configuration.quiet = true
-        configuration.outputDirectory = directory.appendingPathComponent("run").path
-        return try MethodRunner(spec: spec, configuration: configuration).run()
-    }
+    func run(_ text: String) throws -> RunResult { try runMethodText(text, directories: &directories) }
 
     static let autoencoder = """
       {"name": "encoder", "type": "feature_extractor", "layers": [
