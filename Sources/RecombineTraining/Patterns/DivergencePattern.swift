@@ -31,9 +31,10 @@ final class DivergencePattern: DesignPattern {
 
     func losses(_ step: StepInput) throws -> [PatternLoss] {
         if target == nil || step.phaseIteration % interval == 0 {
-            target = withoutGradients { Self.targetDistribution((try? recompute()) ?? Tensor.zeros([1])) }
+            let q = try recompute()
+            target = withoutGradients { Self.targetDistribution(q) }
         }
-        guard let target, target.rank == 2 else { throw TrainingError("\(spec.pointer): could not compute the target distribution") }
+        guard let target else { throw TrainingError("\(spec.pointer): no target distribution") }
         let logits = try strategy.assignments(input(step), logits: true, classifierName: options["classifier_name"]?.string)
         let p = target.indexSelect(axis: 0, indices: step.indices)
         let loss = klDivergence(logProbabilities: logits.logSoftmax(axis: 1), targets: p, reduction: .batchMean)
