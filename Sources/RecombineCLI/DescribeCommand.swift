@@ -15,12 +15,11 @@ struct Describe: ParsableCommand {
     @Option(help: "Output format: text, dot (Graphviz) or json.")
     var format: Format = .text
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a value first: /json/pointer=value (repeatable).", valueName: "pointer=value"))
-    var overrides: [String] = []
+    @OptionGroup var overrides: OverrideOptions
 
     func run() throws {
         let loader = MethodLoader(store: try loadSchemaStore())
-        let outcome = loader.load(path: file, overrides: try parseOverrides(overrides))
+        let outcome = loader.load(path: file, overrides: try overrides.parsed())
         guard let spec = outcome.spec else {
             for issue in outcome.issues { printError(issue.description) }
             throw ExitStatus.failure

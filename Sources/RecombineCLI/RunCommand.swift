@@ -23,8 +23,7 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("iterations-scale"), help: ArgumentHelp("Scale every iteration/epoch budget by this factor (never below 1) for quick runs.", valueName: "factor"))
     var iterationsScale: Double = 1
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a value of the method file: /json/pointer=value (repeatable).", valueName: "pointer=value"))
-    var overrides: [String] = []
+    @OptionGroup var overrides: OverrideOptions
 
     @Option(name: .customLong("data-root"), help: ArgumentHelp("Directory searched for datasets (like RECOMBINE_DATA).", valueName: "dir"))
     var dataRoot: String?
@@ -58,7 +57,7 @@ struct Run: ParsableCommand {
     func run() throws {
         Threads.set(options.threads ?? Threads.count)
         let loader = MethodLoader(store: try loadSchemaStore())
-        let overrides = try parseOverrides(options.overrides)
+        let overrides = try options.overrides.parsed()
         let (files, missing) = MethodLoader.methodFiles(for: paths)
         for path in missing { printError("Method configuration file \"\(path)\" not found") }
         if files.isEmpty && missing.isEmpty { printError("no *.json method files found in \(paths.joined(separator: ", "))") }

@@ -11,12 +11,11 @@ struct Validate: ParsableCommand {
     @Argument(help: "Method files, or directories whose *.json files are checked (in name order).")
     var paths: [String]
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a value before validation: /json/pointer=value (repeatable).", valueName: "pointer=value"))
-    var overrides: [String] = []
+    @OptionGroup var overrides: OverrideOptions
 
     func run() throws {
         let loader = MethodLoader(store: try loadSchemaStore())
-        let parsedOverrides = try parseOverrides(overrides)
+        let parsedOverrides = try overrides.parsed()
         let (files, missing) = MethodLoader.methodFiles(for: paths)
         for path in missing { printError("\(path): no such file or directory") }
         if files.isEmpty && missing.isEmpty { printError("no *.json method files found in \(paths.joined(separator: ", "))") }
@@ -34,12 +33,18 @@ struct Validate: ParsableCommand {
     }
 }
 
-/// Parses `--set` arguments or fails with a usage error.
-func parseOverrides(_ texts: [String]) throws -> [(JSONPointer, JSONValue)] {
-    try texts.map { text in
-        guard let parsed = MethodLoader.parseOverride(text) else {
-            throw ValidationError("--set expects /json/pointer=value, e.g. --set /datasets/0/batch_size=128; got '\(text)'")
+/// `--set /json/pointer=value`, shared by the commands that read method files.
+struct OverrideOptions: ParsableArguments {
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a value of the method file before it is checked: /json/pointer=value (repeatable; the value is JSON, or else a string).", valueName: "pointer=value"))
+    var values: [String] = []
+
+    /// The parsed overrides, or a usage error naming the malformed one.
+    func parsed() throws -> [(JSONPointer, JSONValue)] {
+        try values.map { text in
+            guard let parsed = MethodLoader.parseOverride(text) else {
+                throw ValidationError("--set expects /json/pointer=value, e.g. --set /datasets/0/batch_size=128; got '\(text)'")
+            }
+            return parsed
         }
-        return parsed
     }
 }

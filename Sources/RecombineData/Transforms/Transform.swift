@@ -47,6 +47,18 @@ public struct TransformPipeline: Sendable {
         return out
     }
 
+    /// `body` applied without gradients to every sample, in dataset order and chunks of `chunkSize`,
+    /// the results joined along axis 0 (full-dataset sweeps: evaluation, DEC targets, k-means features).
+    public func sweep(_ dataset: Dataset, seed: UInt64, chunkSize: Int = 1024, _ body: (Tensor) throws -> Tensor) rethrows -> Tensor {
+        try withoutGradients {
+            var parts: [Tensor] = []
+            for chunk in BatchSampler.evaluationChunks(count: dataset.count, chunkSize: chunkSize) {
+                parts.append(try body(batch(dataset, Array(chunk), seed: seed, epoch: 0, batchIndex: chunk.lowerBound)))
+            }
+            return Tensor.concatenate(parts, axis: 0)
+        }
+    }
+
     /// A well-mixed 64-bit seed from several counters (splitmix64 finaliser).
     static func mix(_ values: UInt64...) -> UInt64 {
         values.reduce(0x9E3779B97F4A7C15) { h, v in

@@ -61,15 +61,14 @@ public final class Mapping: Module {
 
     /// prior(x) (if any), then this mapping. Inside a training step with a `ForwardCache`, a mapping
     /// applied again to the same input tensor returns its first result (one forward per distinct input).
-    public override func callAsFunction(_ x: Tensor) -> Tensor {
-        ForwardCache.current?.output(of: self, input: x, logits: false) { applyOwn(prior.map { $0(x) } ?? x) }
-            ?? applyOwn(prior.map { $0(x) } ?? x)
-    }
+    public override func callAsFunction(_ x: Tensor) -> Tensor { forward(x, logits: false) }
 
     /// The output without the softmax layer (the reference's `get_logits`).
-    public func logits(_ x: Tensor) -> Tensor {
-        ForwardCache.current?.output(of: self, input: x, logits: true) { applyOwn(prior.map { $0(x) } ?? x, logits: true) }
-            ?? applyOwn(prior.map { $0(x) } ?? x, logits: true)
+    public func logits(_ x: Tensor) -> Tensor { forward(x, logits: true) }
+
+    func forward(_ x: Tensor, logits: Bool) -> Tensor {
+        let compute = { self.applyOwn(self.prior.map { $0(x) } ?? x, logits: logits) }
+        return ForwardCache.current?.output(of: self, input: x, logits: logits, compute: compute) ?? compute()
     }
 }
 

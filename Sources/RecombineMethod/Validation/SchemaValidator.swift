@@ -249,7 +249,7 @@ public struct SchemaValidator: Sendable {
         if failures.allSatisfy({ $0.count == 1 }) && failures.count > 1 {
             let reasons = failures.map { $0[0] }
             if Set(reasons.map(\.pointer)).count == 1 {
-                let unique = Array(NSOrderedSetLike(reasons.map(\.message)))
+                let unique = Array(uniqueInOrder(reasons.map(\.message)))
                 if unique.count == 1 { return [reasons[0]] }
                 return [PointerIssue(pointer: reasons[0].pointer, message: "none of the alternatives holds: " + unique.joined(separator: "; or "))]
             }
@@ -312,7 +312,7 @@ public struct SchemaValidator: Sendable {
 }
 
 /// Order-preserving de-duplication.
-private func NSOrderedSetLike(_ items: [String]) -> [String] {
+private func uniqueInOrder(_ items: [String]) -> [String] {
     var seen = Set<String>()
     return items.filter { seen.insert($0).inserted }
 }

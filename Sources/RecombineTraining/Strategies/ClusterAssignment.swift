@@ -122,16 +122,9 @@ final class ClusterAssignment {
         }
     }
 
-    /// Features of every sample (evaluation mode, no gradients, in chunks).
+    /// Features of every sample in dataset order, without gradients (callers set evaluation mode).
     func allFeatures(_ data: Dataset, pipeline: TransformPipeline) -> Tensor {
-        let n = data.count
-        var parts: [Tensor] = []
-        withoutGradients {
-            for chunk in BatchSampler.evaluationChunks(count: n, chunkSize: 1024) {
-                parts.append(features(pipeline.batch(data, Array(chunk), seed: 0, epoch: 0, batchIndex: chunk.lowerBound)))
-            }
-        }
-        return Tensor.concatenate(parts, axis: 0)
+        pipeline.sweep(data, seed: seed) { features($0) }
     }
 
     /// Initialises the centroids by the configured strategy (spec §10.1).

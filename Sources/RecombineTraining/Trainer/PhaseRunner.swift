@@ -117,14 +117,7 @@ final class PhaseRunner {
     func softAssignmentsOfAllSamples(classifierName: String? = nil) throws -> Tensor {
         mappings.train(false)
         defer { mappings.train(true) }
-        return try withoutGradients {
-            var parts: [Tensor] = []
-            for chunk in BatchSampler.evaluationChunks(count: dataset.data.count, chunkSize: 1024) {
-                let x = dataset.main.batch(dataset.data, Array(chunk), seed: dataset.seed, epoch: 0, batchIndex: chunk.lowerBound)
-                parts.append(try strategy.assignments(x, logits: false, classifierName: classifierName))
-            }
-            return Tensor.concatenate(parts, axis: 0)
-        }
+        return try dataset.main.sweep(dataset.data, seed: dataset.seed) { try strategy.assignments($0, logits: false, classifierName: classifierName) }
     }
 
     // MARK: Training loop
@@ -325,14 +318,7 @@ final class PhaseRunner {
             let classifiers = mappings.mappings.filter { $0.spec.kind.isClassifier }
             if classifiers.count > 1 {
                 for classifier in classifiers {
-                    let own = try withoutGradients { () -> [Int] in
-                        var parts: [Tensor] = []
-                        for chunk in BatchSampler.evaluationChunks(count: data.count, chunkSize: 1024) {
-                            let x = dataset.main.batch(data, Array(chunk), seed: dataset.seed, epoch: 0, batchIndex: chunk.lowerBound)
-                            parts.append(try strategy.assignments(x, logits: false, classifierName: classifier.name))
-                        }
-                        return Tensor.concatenate(parts, axis: 0).argmax(axis: 1)
-                    }
+                    let own = try softAssignmentsOfAllSamples(classifierName: classifier.name).argmax(axis: 1)
                     let a = ClusteringMetrics.accuracy(truth: labels, prediction: own), n = ClusteringMetrics.nmi(truth: labels, prediction: own), r = ClusteringMetrics.ari(truth: labels, prediction: own)
                     strategy.classifierHistory[classifier.name, default: []].append((a, n, r))
                     log.line(String(format: "Performance on epoch %d, iteration %d of classifier \"%@\": ACC %.3f, NMI %.3f, ARI %.3f", epoch, epochIteration, classifier.name, a, n, r))
