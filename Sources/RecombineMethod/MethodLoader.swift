@@ -16,7 +16,8 @@ public struct MethodLoader: Sendable {
     }
 
     /// Loads `path`, applying `overrides` (JSON pointer → value, e.g. from `--set`) before validation.
-    public func load(path: String, overrides: [(JSONPointer, JSONValue)] = []) -> Outcome {
+    /// Relative paths in the file resolve against `baseDirectory` (default: the file's directory).
+    public func load(path: String, overrides: [(JSONPointer, JSONValue)] = [], baseDirectory: String? = nil) -> Outcome {
         let document: JSONDocument
         do { document = try JSONParser.parse(contentsOf: path) }
         catch let error as JSONSyntaxError {
@@ -35,7 +36,7 @@ public struct MethodLoader: Sendable {
         }
         let effective = JSONDocument(file: document.file, root: root, sourceMap: document.sourceMap)
         let schemaIssues = validator.validate(effective)
-        let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let base = baseDirectory ?? URL(fileURLWithPath: path).deletingLastPathComponent().path
         let spec = MethodSpec(document: effective, baseDirectory: base)
         // Cross-references are checked even when the schema found problems, so one run reports
         // everything; findings inside parts the schema already rejected would only repeat them.

@@ -12,7 +12,7 @@ final class TrainerTests: XCTestCase {
 
     /// An autoencoder on the three-Gaussian teaching set, pretrained by reconstruction, then DEC's KL
     /// target with Student-t centroids initialised by k-means.
-    func decMethod(power: Double = 2, learningRate: Double = 0.01) -> String {
+    static func decMethod(power: Double = 2, learningRate: Double = 0.01) -> String {
         """
         {"name": "tiny_dec", "seed": 3,
          "mappings": [
@@ -42,7 +42,7 @@ final class TrainerTests: XCTestCase {
     }
 
     func testDECOnThreeGaussiansClustersAndWritesTheRunDirectory() throws {
-        let result = try run(decMethod())
+        let result = try run(Self.decMethod())
         let final = try XCTUnwrap(result.final)
         XCTAssertGreaterThan(final.acc!, 0.9, "ACC \(final.acc!)")
         XCTAssertEqual(result.evaluations.count, 2)
@@ -54,16 +54,16 @@ final class TrainerTests: XCTestCase {
     }
 
     func testSameSeedGivesTheSameNumbersAndScaleShortensRuns() throws {
-        let a = try run(decMethod(power: 4), seed: 11, name: "a"), b = try run(decMethod(power: 4), seed: 11, name: "b")
+        let a = try run(Self.decMethod(power: 4), seed: 11, name: "a"), b = try run(Self.decMethod(power: 4), seed: 11, name: "b")
         XCTAssertEqual(a.final?.acc, b.final?.acc)
         XCTAssertEqual(a.final?.nmi, b.final?.nmi)
-        let short = try run(decMethod(), seed: 11, scale: 0.25, name: "short")
+        let short = try run(Self.decMethod(), seed: 11, scale: 0.25, name: "short")
         // 40 clustering iterations scaled to 10: the evaluation interval (20) no longer fires.
         XCTAssertEqual(short.evaluations.count, 0)
     }
 
     func testDivergingLossStopsWithTheTermAndIterationNamed() throws {
-        XCTAssertThrowsError(try run(decMethod(learningRate: 1e30), name: "nan")) { error in
+        XCTAssertThrowsError(try run(Self.decMethod(learningRate: 1e30), name: "nan")) { error in
             let text = "\(error)"
             XCTAssertTrue(text.contains("reconstruction_loss") && text.contains("iteration"), text)
         }

@@ -55,6 +55,25 @@ open class Module {
     /// Parameters and buffers together: what a weights file stores.
     public func stateDict() -> [(name: String, tensor: Tensor)] { namedParameters() + namedBuffers() }
 
+    /// The state of this module's own random stream (dropout), or nil when it draws no random numbers.
+    /// Checkpoints save and restore it so a resumed run draws the same masks.
+    open var ownRandomState: [UInt64]? {
+        get { nil }
+        set {}
+    }
+
+    /// Random-stream states of this module and its descendants, by dotted module name.
+    public func namedRandomStates(prefix: String = "") -> [(name: String, state: [UInt64])] {
+        (ownRandomState.map { [(prefix.isEmpty ? "self" : String(prefix.dropLast()), $0)] } ?? [])
+            + children.flatMap { $0.module.namedRandomStates(prefix: prefix + $0.name + ".") }
+    }
+
+    /// Restores what `namedRandomStates()` returned; names not present are left alone.
+    public func restoreRandomStates(_ states: [String: [UInt64]], prefix: String = "") {
+        if let state = states[prefix.isEmpty ? "self" : String(prefix.dropLast())] { ownRandomState = state }
+        for child in children { child.module.restoreRandomStates(states, prefix: prefix + child.name + ".") }
+    }
+
     /// Sets training (true) or evaluation (false) mode on this module and all descendants.
     public func train(_ on: Bool = true) {
         isTraining = on

@@ -75,4 +75,8 @@ public final class Dropout: Module {
         super.init()
     }
     public override func callAsFunction(_ x: Tensor) -> Tensor { x.dropout(p: p, training: isTraining, generator: &generator) }
+    public override var ownRandomState: [UInt64]? {
+        get { generator.state }
+        set { if let newValue { generator = RandomGenerator(state: newValue) } }
+    }
 }

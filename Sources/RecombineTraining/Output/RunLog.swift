@@ -15,18 +15,28 @@ public final class RunLog {
         return f
     }()
 
-    public init(timestamps: Bool, quiet: Bool, logPath: String?, metricsPath: String?) {
+    /// Opens (appending) the log and metrics files. A resumed run passes the lengths the files had at
+    /// its checkpoint: what an interrupted run wrote after it (possibly a partial last line) is cut off,
+    /// so the files read as if the run had never stopped.
+    public init(timestamps: Bool, quiet: Bool, logPath: String?, metricsPath: String?,
+                truncateLogTo: UInt64? = nil, truncateMetricsTo: UInt64? = nil) {
         self.timestamps = timestamps
         self.quiet = quiet
-        func open(_ path: String?) -> FileHandle? {
+        func open(_ path: String?, truncateTo length: UInt64?) -> FileHandle? {
             guard let path else { return nil }
-            FileManager.default.createFile(atPath: path, contents: nil)
+            if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
             let handle = FileHandle(forWritingAtPath: path)
+            if let length, let handle, let size = try? handle.seekToEnd(), size > length { try? handle.truncate(atOffset: length) }
             handle?.seekToEndOfFile()
             return handle
         }
-        logFile = open(logPath)
-        metricsFile = open(metricsPath)
+        logFile = open(logPath, truncateTo: truncateLogTo)
+        metricsFile = open(metricsPath, truncateTo: truncateMetricsTo)
+    }
+
+    /// Current lengths of the log and metrics files (for checkpoints).
+    var offsets: (log: UInt64?, metrics: UInt64?) {
+        (try? logFile?.offset(), try? metricsFile?.offset())
     }
 
     /// One line to the console (stdout) and the log file.

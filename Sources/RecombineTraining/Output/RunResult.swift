@@ -9,6 +9,34 @@ public struct EvaluationRecord: Sendable {
     public let epoch: Int
     public let acc: Double?, nmi: Double?, ari: Double?
     public let reassignmentRatio: Double?
+
+    /// The record as stored in result.json and checkpoints.
+    var json: [String: Any] {
+        var r: [String: Any] = ["dataset": dataset, "phase": phase, "iteration": iteration, "epoch": epoch]
+        if let v = acc { r["acc"] = v }
+        if let v = nmi { r["nmi"] = v }
+        if let v = ari { r["ari"] = v }
+        if let v = reassignmentRatio { r["reassignment_ratio"] = v }
+        return r
+    }
+
+    init(dataset: String, phase: String, iteration: Int, epoch: Int, acc: Double?, nmi: Double?, ari: Double?, reassignmentRatio: Double?) {
+        self.dataset = dataset; self.phase = phase; self.iteration = iteration; self.epoch = epoch
+        self.acc = acc; self.nmi = nmi; self.ari = ari; self.reassignmentRatio = reassignmentRatio
+    }
+
+    init?(json r: [String: Any]) {
+        guard let dataset = r["dataset"] as? String, let phase = r["phase"] as? String,
+              let iteration = (r["iteration"] as? NSNumber)?.intValue, let epoch = (r["epoch"] as? NSNumber)?.intValue else { return nil }
+        self.init(dataset: dataset, phase: phase, iteration: iteration, epoch: epoch, acc: (r["acc"] as? NSNumber)?.doubleValue,
+                  nmi: (r["nmi"] as? NSNumber)?.doubleValue, ari: (r["ari"] as? NSNumber)?.doubleValue,
+                  reassignmentRatio: (r["reassignment_ratio"] as? NSNumber)?.doubleValue)
+    }
+}
+
+/// Where a run stands: `result.json`'s `status`.
+public enum RunStatus: String, Sendable {
+    case running, completed, interrupted, stopped, failed
 }
 
 /// What `result.json` holds.
@@ -20,23 +48,28 @@ public struct RunResult: Sendable {
     public var wallSeconds: Double = 0
     public var provenance: [String: String] = [:]
     public var dataFiles: [String: String] = [:]
+    public var status: RunStatus = .running
+    /// Why the run failed or stopped.
+    public var reason: String?
 
     /// The last evaluation (the method's final result).
     public var final: EvaluationRecord? { evaluations.last }
 
     func json() -> [String: Any] {
-        func record(_ e: EvaluationRecord) -> [String: Any] {
-            var r: [String: Any] = ["dataset": e.dataset, "phase": e.phase, "iteration": e.iteration, "epoch": e.epoch]
-            if let v = e.acc { r["acc"] = v }
-            if let v = e.nmi { r["nmi"] = v }
-            if let v = e.ari { r["ari"] = v }
-            if let v = e.reassignmentRatio { r["reassignment_ratio"] = v }
-            return r
-        }
-        var out: [String: Any] = ["method": method, "seed": seed, "wall_seconds": wallSeconds, "evaluations": evaluations.map(record),
-                                  "provenance": provenance, "data_files_sha256": dataFiles]
-        if let final { out["final"] = record(final) }
+        var out: [String: Any] = ["method": method, "seed": seed, "wall_seconds": wallSeconds, "evaluations": evaluations.map(\.json),
+                                  "provenance": provenance, "data_files_sha256": dataFiles, "status": status.rawValue]
+        if let reason { out["reason"] = reason }
+        if let final { out["final"] = final.json }
         return out
+    }
+
+    /// Provenance and data hashes recorded by an earlier run in `directory` (kept when it resumes).
+    static func provenance(inDirectory directory: String) -> (provenance: [String: String], dataFiles: [String: String])? {
+        let path = (directory as NSString).appendingPathComponent("result.json")
+        guard let data = FileManager.default.contents(atPath: path),
+              let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let provenance = o["provenance"] as? [String: String] else { return nil }
+        return (provenance, (o["data_files_sha256"] as? [String: String]) ?? [:])
     }
 
     /// Writes `result.json` into the run directory atomically.

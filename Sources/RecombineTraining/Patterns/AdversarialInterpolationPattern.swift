@@ -64,4 +64,12 @@ final class AdversarialInterpolationPattern: DesignPattern {
         return [PatternLoss(name: "adversarial_mapping_loss", group: adversarialGroup, value: adversarial),
                 PatternLoss(name: "autoencoder_loss", group: autoencoderGroup, value: fooling)]
     }
+
+    func save(into archive: CheckpointArchive, prefix: String) {
+        archive.values[prefix + "generator"] = CheckpointArchive.encode(generator)
+    }
+
+    func restore(from archive: CheckpointArchive, prefix: String) throws {
+        generator = try archive.generator(prefix + "generator")
+    }
 }

@@ -26,6 +26,10 @@ protocol DesignPattern: AnyObject {
     /// Batch augmentations this pattern reads.
     var augmentationNames: [String] { get }
     func losses(_ input: StepInput) throws -> [PatternLoss]
+    /// Writes whatever the pattern carries between steps (targets, random streams) under `prefix`.
+    func save(into archive: CheckpointArchive, prefix: String)
+    /// Restores what `save(into:prefix:)` wrote.
+    func restore(from archive: CheckpointArchive, prefix: String) throws
 }
 
 extension DesignPattern {
@@ -33,6 +37,10 @@ extension DesignPattern {
     var weight: Double { options["loss_weight"]?.number ?? 1 }
     var group: String { options["loss_optimizer_group_name"]?.string ?? "default" }
     var augmentationNames: [String] { [options["batch_augmentation_name"]?.string].compactMap { $0 } }
+
+    /// Stateless patterns save nothing.
+    func save(into archive: CheckpointArchive, prefix: String) {}
+    func restore(from archive: CheckpointArchive, prefix: String) throws {}
 
     /// The batch a single-input pattern uses: its augmentation, or the main batch.
     func input(_ step: StepInput) -> Tensor {

@@ -40,4 +40,13 @@ final class DivergencePattern: DesignPattern {
         let loss = klDivergence(logProbabilities: logits.logSoftmax(axis: 1), targets: p, reduction: .batchMean)
         return [PatternLoss(name: "divergence_loss", group: group, value: loss * effectiveWeight)]
     }
+
+    /// The target distribution is computed every `interval` steps; a resumed run must reuse it.
+    func save(into archive: CheckpointArchive, prefix: String) {
+        if let target { archive.tensors[prefix + "target"] = target }
+    }
+
+    func restore(from archive: CheckpointArchive, prefix: String) throws {
+        target = archive.tensors[prefix + "target"]
+    }
 }

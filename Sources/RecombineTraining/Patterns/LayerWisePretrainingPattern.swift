@@ -73,4 +73,14 @@ final class LayerWisePretrainingPattern: DesignPattern {
         let loss = (u - h).squared().sum() / Double(x.shape[0])
         return [PatternLoss(name: "reconstruction_loss", group: group, value: loss * weight)]
     }
+
+    func save(into archive: CheckpointArchive, prefix: String) {
+        archive.values[prefix + "generator"] = CheckpointArchive.encode(generator)
+        archive.values[prefix + "announced_stage"] = announcedStage
+    }
+
+    func restore(from archive: CheckpointArchive, prefix: String) throws {
+        generator = try archive.generator(prefix + "generator")
+        announcedStage = (archive.values[prefix + "announced_stage"] as? Int) ?? -1
+    }
 }

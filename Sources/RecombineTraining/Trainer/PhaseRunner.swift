@@ -28,6 +28,10 @@ final class PhaseRunner {
     var patterns: [DesignPattern] = []
     var runningLosses: [String: (sum: Double, count: Int)] = [:]
     lazy var progress = ProgressLine(quiet: configuration.quiet)
+    /// Writes a checkpoint of the whole run at a loop position (set by the method runner).
+    var writeCheckpoint: ((LoopPosition) throws -> Void)?
+    /// When to write checkpoints and when to stop early.
+    var checkpointPolicy: CheckpointPolicy?
 
     init(method: MethodSpec, phase: PhaseSpec, dataset: DatasetContext, mappings: MappingSet, strategy: ClusterAssignment,
          configuration: RunConfiguration, log: RunLog, runDirectory: String, generator: RandomGenerator) {
@@ -37,7 +41,17 @@ final class PhaseRunner {
 
     var usesCentroids: Bool { method.strategy.useCentroidsDuringPhases.contains(phase.name) }
 
-    func run() throws {
+    /// Runs the phase from its start, or from a checkpoint's loop position when `archive` is given
+    /// (parameters, centroids and the method-level state are then already restored).
+    func run(resumingFrom archive: CheckpointArchive? = nil) throws {
+        if let archive {
+            try buildOptimizers()
+            try buildPatterns()
+            let position = try restore(from: archive)
+            log.line("Resumed phase \"\(phase.name)\" (#\(MethodRunner.order(phase.order))) at iteration \(position.phaseIteration)")
+            try train(resume: position)
+            return
+        }
         log.line("Entered phase \"\(phase.name)\" (#\(MethodRunner.order(phase.order)))")
         try loadParameters()
         if usesCentroids && strategy.centroids == nil {
@@ -48,7 +62,7 @@ final class PhaseRunner {
         }
         try buildOptimizers()
         try buildPatterns()
-        try train()
+        try train(resume: nil)
     }
 
     // MARK: Setup
@@ -122,7 +136,7 @@ final class PhaseRunner {
 
     // MARK: Training loop
 
-    func train() throws {
+    func train(resume: LoopPosition?) throws {
         let criteria = phase.exitCriteria
         let iterations = criteria.iterations.map(configuration.scaled)
         let epochs = criteria.epochs.map(configuration.scaled)
@@ -131,18 +145,24 @@ final class PhaseRunner {
         for name in viewNames where dataset.augmentations[name] == nil {
             throw TrainingError("phase '\(phase.name)': batch augmentation '\(name)' is not defined by dataset '\(dataset.spec.name)'")
         }
-        var phaseIteration = 1, evaluationCounter = 0, sinceRecalculation = 0
+        var phaseIteration = resume?.phaseIteration ?? 1, evaluationCounter = resume?.evaluationCounter ?? 0
+        var sinceRecalculation = resume?.sinceRecalculation ?? 0
+        if let resume { sampler.restore(epoch: resume.samplerEpochs, generator: resume.samplerGenerator) }
         var exitReason: String? = nil
         mappings.train(true)
         progress.begin(phase: phase.name, total: iterations ?? epochs.map { $0 * sampler.batchesPerEpoch })
         defer { progress.end() }
-        epochLoop: for epoch in 1... {
-            if let reason = exitReason ?? exitCheck(epoch: epoch, phaseIteration: phaseIteration, epochs: epochs, iterations: iterations) {
+        epochLoop: for epoch in (resume?.epoch ?? 1)... {
+            // A resumed epoch already passed its start-of-epoch check before the checkpoint.
+            let resumedEpoch = resume.map { $0.epoch == epoch } ?? false
+            if let reason = exitReason ?? (resumedEpoch ? nil : exitCheck(epoch: epoch, phaseIteration: phaseIteration, epochs: epochs, iterations: iterations)) {
                 exitReason = reason
                 break epochLoop
             }
+            let samplerBefore = sampler.checkpointState
             let batches = sampler.nextEpoch()
             for (batchIndex, indices) in batches.enumerated() {
+                if resumedEpoch, batchIndex < resume!.batchIndex { continue }
                 if let iterations, phaseIteration > iterations { break }
                 strategy.phaseIteration = phaseIteration
                 if usesCentroids, let interval = method.strategy.centroidRecalculationInterval {
@@ -176,6 +196,9 @@ final class PhaseRunner {
                 }
                 try periodicSave(phaseIteration: phaseIteration, force: false)
                 phaseIteration += 1
+                try checkpointIfDue(LoopPosition(epoch: epoch, batchIndex: batchIndex + 1, phaseIteration: phaseIteration,
+                                                 evaluationCounter: evaluationCounter, sinceRecalculation: sinceRecalculation,
+                                                 samplerEpochs: samplerBefore.epoch, samplerGenerator: samplerBefore.generator))
             }
             for (s, scheduler) in schedulers where s.intervalUnit == "epoch" { scheduler.step() }
         }
@@ -284,7 +307,7 @@ final class PhaseRunner {
     /// current one (the reference skipped it, spec B9).
     func report(pattern: DesignPattern, loss: PatternLoss, value: Double, epoch: Int, epochIteration: Int, phaseIteration: Int) {
         guard let interval = pattern.spec.lossReportInterval else { return }
-        let key = "\(ObjectIdentifier(pattern).hashValue)/\(loss.name)"
+        let key = "\(pattern.spec.pointer)/\(loss.name)"
         var running = runningLosses[key] ?? (0, 0)
         running.sum += value; running.count += 1
         if phaseIteration % interval == 0 {

@@ -16,6 +16,14 @@ public struct RunConfiguration: Sendable {
     /// Write `<run dir>/log.txt` (and `one_log_file` when given).
     public var writeLogFile = true
     public var oneLogFile: String?
+    /// Write a checkpoint every this many training steps (nil: by time only).
+    public var checkpointEvery: Int?
+    /// Write a checkpoint when this many seconds passed since the last one (0 disables timed checkpoints).
+    public var checkpointSeconds: Double = 300
+    /// Stop with a checkpoint after this many training steps in this process (a planned pause).
+    public var stopAfterSteps: Int?
+    /// Continue the run in `outputDirectory` from its checkpoint (from the start when it has none).
+    public var resume = false
 
     public init() {}
 

@@ -1,0 +1,110 @@
+import Foundation
+import RecombineMethod
+import RecombineNN
+import RecombineTensor
+@testable import RecombineTraining
+import XCTest
+
+/// Stopping a run with a checkpoint and resuming it ends exactly like an uninterrupted run.
+final class CheckpointTests: XCTestCase {
+    var directories: [URL] = []
+    override func tearDown() { for d in directories { try? FileManager.default.removeItem(at: d) } }
+
+    /// DEC with a dropout layer in the encoder (its random stream must be restored), trainable
+    /// centroids (optimizer state over a centroid tensor), a target recomputed every 10 steps, epoch
+    /// and iteration schedules, and evaluations.
+    static let method = TrainerTests.decMethod().replacingOccurrences(of: """
+        {"type": "Linear", "in_features": 2, "out_features": 16}, {"type": "ReLU"}, {"type": "Linear", "in_features": 16, "out_features": 2}]},
+           {"name": "decoder"
+        """, with: """
+        {"type": "Linear", "in_features": 2, "out_features": 16}, {"type": "ReLU"}, {"type": "Dropout", "p": 0.1}, {"type": "Linear", "in_features": 16, "out_features": 2}]},
+           {"name": "decoder"
+        """)
+        .replacingOccurrences(of: #""exit_criteria": {"epochs": 2},"#, with: #""exit_criteria": {"epochs": 2}, "optimizer_learning_rate_schedulers": [{"type": "StepLR", "optimizer_name": "ae", "step_size": 1, "gamma": 0.5}],"#)
+        .replacingOccurrences(of: #"{"type": "Adam", "lr": 0.01,"#, with: #"{"name": "ae", "type": "Adam", "lr": 0.01,"#)
+
+    func load(_ path: String, base: String? = nil) throws -> MethodSpec {
+        let outcome = MethodLoader(store: try SchemaStore(directory: TrainerTests.schemaDirectory)).load(path: path, baseDirectory: base)
+        guard let spec = outcome.spec else { throw TrainingError(outcome.issues.map(\.description).joined(separator: "\n")) }
+        return spec
+    }
+
+    func freshDirectory() throws -> URL {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("recombine-checkpoint-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        directories.append(d)
+        return d
+    }
+
+    func configuration(_ output: String, stopAfter: Int? = nil, resume: Bool = false) -> RunConfiguration {
+        var c = RunConfiguration()
+        c.seed = 5; c.quiet = true; c.outputDirectory = output; c.stopAfterSteps = stopAfter; c.resume = resume
+        c.checkpointSeconds = 0
+        return c
+    }
+
+    /// metrics.jsonl without the elapsed times (which differ between runs).
+    func metrics(_ directory: String) throws -> [String] {
+        try String(contentsOfFile: directory + "/metrics.jsonl", encoding: .utf8).split(separator: "\n").map {
+            String($0).replacingOccurrences(of: #""elapsed_seconds":[0-9.e-]+,?"#, with: "", options: .regularExpression)
+        }
+    }
+
+    func testStoppedAndResumedRunEndsLikeAnUninterruptedOne() throws {
+        XCTAssertTrue(Self.method.contains("Dropout") && Self.method.contains("StepLR"), "the method text was not modified as intended")
+        let d = try freshDirectory()
+        let file = d.appendingPathComponent("method.json").path
+        try Self.method.write(toFile: file, atomically: true, encoding: .utf8)
+        let spec = try load(file)
+        let whole = try MethodRunner(spec: spec, configuration: configuration(d.path + "/whole")).run()
+        XCTAssertEqual(whole.status, .completed)
+
+        let parts = d.path + "/parts"
+        // 90 pretraining steps (2 epochs of 45 batches), then 40 clustering steps: stop in the first
+        // epoch, in the second (after the epoch schedule stepped), and inside the clustering phase
+        // between two target recalculations.
+        var stops: [Int] = []
+        for (i, stop) in [20, 50, 37].enumerated() {
+            let runSpec = i == 0 ? spec : try load(parts + "/method.json", base: d.path)
+            XCTAssertThrowsError(try MethodRunner(spec: runSpec, configuration: configuration(parts, stopAfter: stop, resume: i > 0)).run()) { error in
+                XCTAssertTrue(error is RunStopped, "\(error)")
+            }
+            let result = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: parts + "/result.json"))) as! [String: Any]
+            XCTAssertEqual(result["status"] as? String, "stopped")
+            stops.append(stop)
+        }
+        let resumed = try MethodRunner(spec: try load(parts + "/method.json", base: d.path), configuration: configuration(parts, resume: true)).run()
+        XCTAssertEqual(resumed.status, .completed)
+        XCTAssertEqual(resumed.evaluations.count, whole.evaluations.count)
+        for (a, b) in zip(resumed.evaluations, whole.evaluations) {
+            XCTAssertEqual(a.phase, b.phase); XCTAssertEqual(a.iteration, b.iteration)
+            XCTAssertEqual(a.acc, b.acc); XCTAssertEqual(a.nmi, b.nmi); XCTAssertEqual(a.ari, b.ari)
+        }
+        XCTAssertEqual(try metrics(parts), try metrics(d.path + "/whole"))
+        let weights = try Safetensors.read(parts + "/weights/tiny_dec_encoder.safetensors").tensors
+        let reference = try Safetensors.read(d.path + "/whole/weights/tiny_dec_encoder.safetensors").tensors
+        for (name, t) in reference { XCTAssertEqual(weights[name]?.toFloatArray(), t.toFloatArray(), name) }
+        XCTAssertEqual(stops.reduce(0, +), 107)
+    }
+
+    func testResumeWithoutCheckpointStartsOverAndCompletedRunsAreLeftAlone() throws {
+        let d = try freshDirectory()
+        let file = d.appendingPathComponent("method.json").path
+        try Self.method.write(toFile: file, atomically: true, encoding: .utf8)
+        let spec = try load(file)
+        let whole = try MethodRunner(spec: spec, configuration: configuration(d.path + "/whole")).run()
+        // A run directory whose process died before its first checkpoint: run.json and a partial log.
+        let killed = d.path + "/killed"
+        try FileManager.default.createDirectory(atPath: killed, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: d.path + "/whole/run.json", toPath: killed + "/run.json")
+        try FileManager.default.copyItem(atPath: d.path + "/whole/method.json", toPath: killed + "/method.json")
+        try "{\"kind\":\"loss\",\"trunc".write(toFile: killed + "/metrics.jsonl", atomically: true, encoding: .utf8)
+        let record = try RunRecord.read(directory: killed)
+        XCTAssertEqual(record.seed, 5)
+        var c = record.configuration
+        c.outputDirectory = killed; c.resume = true; c.quiet = true
+        let again = try MethodRunner(spec: try load(killed + "/method.json", base: record.baseDirectory), configuration: c).run()
+        XCTAssertEqual(again.final?.acc, whole.final?.acc)
+        XCTAssertEqual(try metrics(killed), try metrics(d.path + "/whole"))
+    }
+}
