@@ -8,6 +8,7 @@
 //   RecombineClustering  evaluation metrics, k-means, PCA
 //   RecombineMethod      JSON (json-c), schema validation, semantic checks, method compiler
 //   RecombineTraining    design patterns, cluster-assignment strategies, the phased trainer, run outputs
+//   RecombineReport      run reports: SVG plots, report.html, multi-run summaries
 //   RecombineCLI         the `recombine` command
 import PackageDescription
 
@@ -23,6 +24,7 @@ let package = Package(
         .library(name: "RecombineClustering", targets: ["RecombineClustering"]),
         .library(name: "RecombineMethod", targets: ["RecombineMethod"]),
         .library(name: "RecombineTraining", targets: ["RecombineTraining"]),
+        .library(name: "RecombineReport", targets: ["RecombineReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -56,8 +58,11 @@ let package = Package(
         .target(name: "RecombineTraining", dependencies: [
             "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "RecombineMethod",
         ]),
+        .target(name: "RecombineReport", dependencies: [
+            "RecombineTensor", "RecombineNN", "RecombineClustering", "RecombineTraining", "CZlib",
+        ]),
         .executableTarget(name: "RecombineCLI", dependencies: [
-            "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "RecombineMethod", "RecombineTraining",
+            "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "RecombineMethod", "RecombineTraining", "RecombineReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "RecombineBench", dependencies: [
@@ -70,7 +75,8 @@ let package = Package(
         .testTarget(name: "RecombineDataTests", dependencies: ["RecombineData", "RecombineTensor"]),
         .testTarget(name: "RecombineClusteringTests", dependencies: ["RecombineClustering", "RecombineData", "RecombineTensor"]),
         .testTarget(name: "RecombineMethodTests", dependencies: ["RecombineMethod"]),
-        .testTarget(name: "RecombineTrainingTests", dependencies: ["RecombineTraining", "RecombineMethod", "RecombineTensor"]),
+        .testTarget(name: "RecombineTrainingTests", dependencies: ["RecombineTraining", "RecombineMethod", "RecombineTensor", "RecombineNN"]),
+        .testTarget(name: "RecombineReportTests", dependencies: ["RecombineReport", "RecombineTraining", "RecombineTensor"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -12,7 +12,7 @@ struct Recombine: ParsableCommand {
         Method files describe mappings (networks), a cluster-assignment strategy, training phases that \
         apply design patterns, and datasets. `recombine FILE...` is `recombine run FILE...`.
         """,
-        subcommands: [Run.self, Validate.self, Describe.self, Patterns.self, Metrics.self, KMeansCommand.self],
+        subcommands: [Run.self, Validate.self, Describe.self, Patterns.self, Metrics.self, KMeansCommand.self, Report.self, Predict.self],
         defaultSubcommand: Run.self)
 
     /// Runs the command with recombine's exit statuses: usage errors exit with 2 (not EX_USAGE, 64).

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RecombineMethod
 import RecombineTensor
+import RecombineTraining
 
 /// Options shared by the commands that execute methods.
 struct RunOptions: ParsableArguments {
@@ -37,9 +38,32 @@ struct RunOptions: ParsableArguments {
     @Flag(help: "No progress output.")
     var quiet = false
 
+    @Option(name: .customLong("checkpoint-every"), help: ArgumentHelp("Write a checkpoint every N training steps (besides every --checkpoint-interval seconds).", valueName: "N"))
+    var checkpointEvery: Int?
+
+    @Option(name: .customLong("checkpoint-interval"), help: ArgumentHelp("Write a checkpoint when this many seconds passed since the last one (0: only on signals and --checkpoint-every).", valueName: "seconds"))
+    var checkpointInterval: Double = 300
+
+    @Option(name: .customLong("stop-after"), help: ArgumentHelp("Stop after N training steps with a checkpoint (continue with --resume).", valueName: "N"))
+    var stopAfter: Int?
+
+    @Option(help: ArgumentHelp("Train N times with seeds S, S+1, ... (S from --seed, else the method's seed, else 0) and write summary.md and summary.csv.", valueName: "N"))
+    var runs: Int = 1
+
+    @Flag(name: .customLong("no-report"), help: "Do not build report.html and the plots after each run.")
+    var noReport = false
+
+    @Option(name: .customLong("tsne-points"), help: ArgumentHelp("Points in the report's t-SNE plot (exact t-SNE, quadratic cost; 0 skips it).", valueName: "N"))
+    var tsnePoints: Int = 3000
+
     func validate() throws {
         guard iterationsScale > 0 else { throw ValidationError("--iterations-scale must be positive, got \(iterationsScale)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let checkpointEvery, checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1, got \(checkpointEvery)") }
+        if checkpointInterval < 0 { throw ValidationError("--checkpoint-interval must not be negative, got \(checkpointInterval)") }
+        if let stopAfter, stopAfter < 1 { throw ValidationError("--stop-after must be at least 1, got \(stopAfter)") }
+        if runs < 1 { throw ValidationError("--runs must be at least 1, got \(runs)") }
+        if tsnePoints < 0 { throw ValidationError("--tsne-points must not be negative, got \(tsnePoints)") }
     }
 }
 
@@ -50,11 +74,25 @@ struct Run: ParsableCommand {
         discussion: "Directories are searched (not recursively) for *.json files, run in name order. Exit status 0 when every method succeeded, 1 otherwise.")
 
     @Argument(help: "Method files or directories of method files.")
-    var paths: [String]
+    var paths: [String] = []
+
+    @Option(help: ArgumentHelp("Continue an interrupted run from its last checkpoint, with the settings it was started with.", valueName: "run-dir"))
+    var resume: String?
 
     @OptionGroup var options: RunOptions
 
+    func validate() throws {
+        if resume == nil && paths.isEmpty { throw ValidationError("give method files or directories, or --resume RUN_DIR") }
+        if resume != nil && !paths.isEmpty { throw ValidationError("--resume continues one run directory; do not also give method files") }
+        if resume != nil && options.runs > 1 { throw ValidationError("--resume continues one run; --runs cannot be combined with it") }
+    }
+
     func run() throws {
+        RunInterruption.installHandlers()
+        if let resume {
+            try MethodExecution.resume(directory: resume, options: options)
+            return
+        }
         Threads.set(options.threads ?? Threads.count)
         let loader = MethodLoader(store: try loadSchemaStore())
         let overrides = try options.overrides.parsed()
@@ -73,6 +111,9 @@ struct Run: ParsableCommand {
             }
             do {
                 try MethodExecution.execute(spec, file: file, options: options)
+            } catch let stop as RunStopped {
+                printError(stop.description)
+                if stop.bySignal { throw ExitCode(130) }
             } catch {
                 printError("Method \"\(spec.name)\" failed: \(error)")
                 failures += 1

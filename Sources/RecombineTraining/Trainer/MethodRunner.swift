@@ -5,20 +5,26 @@ import RecombineMethod
 import RecombineNN
 import RecombineTensor
 
-/// Runs a checked method: datasets in order, phases in order (spec §4), writing the run directory.
+/// Runs a checked method: datasets in order, phases in order (spec §4), writing the run directory
+/// (run.json, method.json, log, metrics.jsonl, checkpoints, weights, result.json). With
+/// `configuration.resume` it continues the run directory's checkpoint instead of starting afresh.
 public final class MethodRunner {
     let spec: MethodSpec
     let configuration: RunConfiguration
     let seed: UInt64
     let log: RunLog
-    public private(set) var result: RunResult
+    public internal(set) var result: RunResult
     var generator: RandomGenerator
+    /// The checkpoint to continue from (nil for a fresh run, or a resumed run killed before its first one).
+    let resumeArchive: CheckpointArchive?
+    let policy: CheckpointPolicy
 
     public init(spec: MethodSpec, configuration: RunConfiguration) throws {
         self.spec = spec
         self.configuration = configuration
         seed = configuration.seed ?? spec.seed ?? 0
         generator = RandomGenerator(seed: seed)
+        policy = CheckpointPolicy(configuration: configuration)
         let stamp: String = {
             let f = DateFormatter(); f.dateFormat = "yyyy-MM-dd_HH-mm-ss"; f.locale = Locale(identifier: "en_US_POSIX")
             return f.string(from: Date())
@@ -26,64 +32,121 @@ public final class MethodRunner {
         let safeName = spec.name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }
         let directory = configuration.outputDirectory ?? "runs/\(stamp)_\(String(safeName))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        resumeArchive = configuration.resume ? try CheckpointArchive.read(directory: directory) : nil
+        let offsets = resumeArchive.flatMap { $0.values["log_offsets"] as? [String: NSNumber] }
+        let truncate: (UInt64?, UInt64?) = configuration.resume ? (offsets?["log"]?.uint64Value ?? 0, offsets?["metrics"]?.uint64Value ?? 0) : (nil, nil)
+        let runLogPath = (directory as NSString).appendingPathComponent("log.txt")
         log = RunLog(timestamps: configuration.logTimestamps, quiet: configuration.quiet,
-                     logPath: configuration.oneLogFile ?? (configuration.writeLogFile ? (directory as NSString).appendingPathComponent("log.txt") : nil),
-                     metricsPath: (directory as NSString).appendingPathComponent("metrics.jsonl"))
+                     logPath: configuration.oneLogFile ?? (configuration.writeLogFile ? runLogPath : nil),
+                     metricsPath: (directory as NSString).appendingPathComponent("metrics.jsonl"),
+                     truncateLogTo: configuration.oneLogFile == nil ? truncate.0 : nil, truncateMetricsTo: truncate.1)
         result = RunResult(method: spec.name, seed: seed, runDirectory: directory)
         result.provenance = ["recombine_version": recombineVersion, "threads": String(Threads.count), "blas_core": Threads.blasCore,
                              "iterations_scale": String(configuration.iterationsScale)]
-        if let hash = try? SHA256.hex(ofFile: spec.document.file) { result.provenance["method_file_sha256"] = hash }
-        try AtomicFile.write(Data(spec.document.root.serialized(indent: 2).utf8), to: (directory as NSString).appendingPathComponent("method.json"))
+        if configuration.resume, let previous = RunResult.provenance(inDirectory: directory) {
+            result.provenance = previous.provenance
+            result.provenance["resumed"] = String((Int(previous.provenance["resumed"] ?? "0") ?? 0) + 1)
+        } else {
+            if let hash = try? SHA256.hex(ofFile: spec.document.file) { result.provenance["method_file_sha256"] = hash }
+            try AtomicFile.write(Data(spec.document.root.serialized(indent: 2).utf8), to: (directory as NSString).appendingPathComponent("method.json"))
+            try RunRecord(methodFile: spec.document.file, baseDirectory: spec.baseDirectory, seed: seed, configuration: configuration,
+                          threads: Threads.count).write(to: directory)
+        }
     }
 
-    /// Trains and evaluates; returns the result also written to `result.json`.
+    /// Trains and evaluates; returns the result also written to `result.json` (with its status:
+    /// completed, failed with the reason, or interrupted/stopped with a checkpoint to resume from).
     @discardableResult
     public func run() throws -> RunResult {
-        let start = Date()
-        log.line("Started processing method \"\(spec.name)\" (seed \(seed), \(Threads.count) threads, run directory \(result.runDirectory))")
-        var mappings: MappingSet? = nil
-        var centroids: Tensor? = nil
-        let factory = DatasetFactory(baseDirectory: spec.baseDirectory, searchDirectories: configuration.dataDirectories)
+        let before = (resumeArchive?.values["wall_seconds"] as? NSNumber)?.doubleValue ?? 0
+        let start = Date().addingTimeInterval(-before)
         defer {
             result.wallSeconds = Date().timeIntervalSince(start)
             try? result.write()
         }
+        do {
+            try train(start: start)
+            result.status = .completed
+            result.reason = nil
+        } catch let stop as RunStopped {
+            result.status = stop.bySignal ? .interrupted : .stopped
+            result.reason = stop.description
+            log.line(stop.description)
+            throw stop
+        } catch {
+            result.status = .failed
+            result.reason = "\(error)"
+            throw error
+        }
+        result.wallSeconds = Date().timeIntervalSince(start)
+        return result
+    }
+
+    func train(start: Date) throws {
+        let resume = resumeArchive
+        let position = try resume.map { try $0.object("run") }
+        let resumeDataset = try position.map { try resume!.int("dataset_index", in: $0) }
+        let resumePhase = try position.map { try resume!.int("phase_index", in: $0) }
+        if let position {
+            result.evaluations = ((position["evaluations"] as? [[String: Any]]) ?? []).compactMap(EvaluationRecord.init(json:))
+            log.line("Resuming method \"\(spec.name)\" from \(resume!.source)")
+        } else {
+            log.line("Started processing method \"\(spec.name)\" (seed \(seed), \(Threads.count) threads, run directory \(result.runDirectory))")
+        }
+        var mappings: MappingSet? = nil
+        var centroids: Tensor? = nil
+        let factory = DatasetFactory(baseDirectory: spec.baseDirectory, searchDirectories: configuration.dataDirectories)
         for (index, datasetSpec) in spec.orderedDatasets.enumerated() {
+            if let resumeDataset, index < resumeDataset { continue }
+            let resumingDataset = resumeDataset == index
             guard datasetSpec.enabled else { log.line("Skipping dataset \"\(datasetSpec.name)\" (disabled)"); continue }
-            log.line("Processing dataset \"\(datasetSpec.name)\"" + (!datasetSpec.reinitializeMappings && index > 0 ? " (retaining mapping parameters)" : ""))
+            if !resumingDataset {
+                log.line("Processing dataset \"\(datasetSpec.name)\"" + (!datasetSpec.reinitializeMappings && index > 0 ? " (retaining mapping parameters)" : ""))
+            }
             if mappings == nil || datasetSpec.reinitializeMappings {
                 var g = generator.split()
                 mappings = try MappingSet(specs: spec.mappings, generator: &g)
                 centroids = nil
-                if index > 0 { log.line("Mapping parameters reinitialized") }
+                if index > 0 && !resumingDataset { log.line("Mapping parameters reinitialized") }
             }
-            let data = try factory.load(datasetSpec, seed: generator.next())
+            // Seeds of the data order, the strategy and the transforms, drawn in this order.
+            let seeds = resumingDataset ? try resume!.seeds("dataset_seeds", in: position) : [generator.next(), generator.next(), generator.next()]
+            let data = try factory.load(datasetSpec, seed: seeds[0])
             for path in factory.files.paths where result.dataFiles[path] == nil { result.dataFiles[path] = FileHashes.sha256(path) }
             if let labels = data.labels {
                 let classes = Set(labels).count
                 if classes > datasetSpec.numClusters {
                     throw TrainingError("dataset '\(datasetSpec.name)' has \(classes) label classes but num_clusters is \(datasetSpec.numClusters) (\(datasetSpec.pointer)/num_clusters)")
                 }
-            } else {
+            } else if !resumingDataset {
                 log.line("Dataset \"\(datasetSpec.name)\" has no labels: evaluation reports no ACC/NMI/ARI")
             }
-            let strategy = try ClusterAssignment(spec: spec.strategy, mappings: mappings!, numClusters: datasetSpec.numClusters, seed: generator.next(),
+            let strategy = try ClusterAssignment(spec: spec.strategy, mappings: mappings!, numClusters: datasetSpec.numClusters, seed: seeds[1],
                                                   referenceNumerics: spec.referenceNumerics)
             strategy.iterationsScale = configuration.iterationsScale
             strategy.centroids = centroids
-            let context = try DatasetContext(spec: datasetSpec, data: data, seed: generator.next())
-            for phaseSpec in spec.orderedPhases where datasetSpec.phases?.contains(phaseSpec.name) ?? true {
+            if resumingDataset { try restore(mappings: mappings!, strategy: strategy, from: resume!) }
+            let context = try DatasetContext(spec: datasetSpec, data: data, seed: seeds[2])
+            for (phaseIndex, phaseSpec) in spec.orderedPhases.enumerated() where datasetSpec.phases?.contains(phaseSpec.name) ?? true {
+                if resumingDataset, let resumePhase, phaseIndex < resumePhase { continue }
                 guard phaseSpec.enabled else { log.line("Skipping phase \"\(phaseSpec.name)\" (#\(Self.order(phaseSpec.order)); disabled)"); continue }
+                let resumingPhase = resumingDataset && phaseIndex == resumePhase
+                let phaseGenerator = generator.split()
+                if resumingPhase { generator = try resume!.generator("generator", in: position) }
                 let phase = PhaseRunner(method: spec, phase: phaseSpec, dataset: context, mappings: mappings!, strategy: strategy,
-                                        configuration: configuration, log: log, runDirectory: result.runDirectory, generator: generator.split())
-                try phase.run()
+                                        configuration: configuration, log: log, runDirectory: result.runDirectory, generator: phaseGenerator)
+                phase.checkpointPolicy = policy
+                phase.writeCheckpoint = { [unowned self, unowned phase] loopPosition in
+                    try self.writeCheckpoint(phase: phase, position: loopPosition, datasetIndex: index, phaseIndex: phaseIndex, seeds: seeds,
+                                             mappings: mappings!, strategy: strategy, start: start)
+                }
+                try phase.run(resumingFrom: resumingPhase ? resume : nil)
                 result.evaluations += phase.evaluations
             }
+            try FinalState.write(directory: result.runDirectory, method: spec, dataset: context, mappings: mappings!, strategy: strategy)
             centroids = strategy.centroids.map { $0.detached() }
         }
         log.line("Finished processing method \"\(spec.name)\"")
-        result.wallSeconds = Date().timeIntervalSince(start)
-        return result
     }
 
     static func order(_ value: Double) -> String { value.rounded() == value ? String(Int(value)) : String(value) }

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import RecombineClustering
+import RecombineMethod
+import RecombineNN
+import RecombineTensor
+import RecombineTraining
+
+/// `recombine predict RUN_DIR DATA`: cluster assignments of new data with a finished run's model.
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Assign new data (IDX, CSV or NPY) to clusters with a finished run's mappings, preprocessing and strategy.",
+        discussion: "Writes CSV: sample index and cluster, plus one probability column per cluster with --soft. Data is read by extension: .csv, .npy, otherwise IDX (gzip or not).")
+
+    @Argument(help: "A finished run directory (with final.safetensors).")
+    var runDirectory: String
+
+    @Argument(help: "The data file.")
+    var data: String
+
+    @Option(help: ArgumentHelp("Labels for the data (IDX labels file, or the CSV/NPY labels file): ACC/NMI/ARI are printed.", valueName: "file"))
+    var labels: String?
+
+    @Option(help: ArgumentHelp("Output CSV (default: standard output).", valueName: "file"))
+    var out: String?
+
+    @Flag(help: "Also write each cluster's probability.")
+    var soft = false
+
+    @Option(help: "Threads for BLAS and the engine's loops.")
+    var threads: Int?
+
+    func run() throws {
+        Threads.set(threads ?? Threads.count)
+        do {
+            let record = try RunRecord.read(directory: runDirectory)
+            let loader = MethodLoader(store: try loadSchemaStore())
+            let outcome = loader.load(path: (runDirectory as NSString).appendingPathComponent("method.json"), baseDirectory: record.baseDirectory)
+            guard let spec = outcome.spec else {
+                for issue in outcome.issues { printError(issue.description) }
+                throw ExitStatus.failure
+            }
+            let predictor = try Predictor(runDirectory: runDirectory, spec: spec)
+            let dataset = try Predictor.loadData(data, labels: labels)
+            let q = try predictor.softAssignments(dataset)
+            let clusters = q.argmax(axis: 1)
+            let k = q.shape[1]
+            let values = q.to(.float64).toDoubleArray()
+            var csv = "index,cluster" + (soft ? (0..<k).map { ",p\($0)" }.joined() : "") + "\n"
+            for (i, c) in clusters.enumerated() {
+                csv += "\(i),\(c)"
+                if soft { csv += (0..<k).map { String(format: ",%.6g", values[i * k + $0]) }.joined() }
+                csv += "\n"
+            }
+            if let out { try AtomicFile.write(Data(csv.utf8), to: out) } else { print(csv, terminator: "") }
+            if let truth = dataset.labels {
+                let acc = ClusteringMetrics.accuracy(truth: truth, prediction: clusters), nmi = ClusteringMetrics.nmi(truth: truth, prediction: clusters)
+                let ari = ClusteringMetrics.ari(truth: truth, prediction: clusters)
+                printError(String(format: "%d samples: ACC %.4f, NMI %.4f, ARI %.4f", clusters.count, acc, nmi, ari))
+            } else if let out {
+                printError("\(clusters.count) samples assigned — \(out)")
+            }
+        } catch let error as ExitCode { throw error }
+        catch {
+            printError("\(error)")
+            throw ExitStatus.failure
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import RecombineReport
+
+/// `recombine report RUN_DIR...`: (re)builds run reports; with several runs, also a comparison page.
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build report.html and plots of run directories; with several, also comparison.html.",
+        discussion: "Each run directory gets report.html and plots/*.svg. With two or more run directories, comparison.html (final metrics side by side and overlaid curves) is written to --output (default: the current directory).")
+
+    @Argument(help: "Run directories.")
+    var runDirectories: [String]
+
+    @Option(help: ArgumentHelp("Directory for comparison.html when several runs are given.", valueName: "dir"))
+    var output: String = "."
+
+    @Option(name: .customLong("tsne-points"), help: ArgumentHelp("Points in the t-SNE plot (0 skips t-SNE).", valueName: "N"))
+    var tsnePoints: Int = 3000
+
+    func validate() throws {
+        if runDirectories.isEmpty { throw ValidationError("give at least one run directory") }
+        if tsnePoints < 0 { throw ValidationError("--tsne-points must not be negative") }
+    }
+
+    func run() throws {
+        var failed = false
+        for directory in runDirectories {
+            do { print(try RunReport.build(directory: directory, tsnePoints: tsnePoints)) }
+            catch { printError("\(directory): \(error)"); failed = true }
+        }
+        if runDirectories.count > 1 {
+            do { print(try ComparisonReport.build(directories: runDirectories, outputDirectory: output)) }
+            catch { printError("comparison: \(error)"); failed = true }
+        }
+        if failed { throw ExitStatus.failure }
+    }
+}

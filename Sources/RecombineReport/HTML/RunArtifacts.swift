@@ -1,0 +1,46 @@
+import Foundation
+import RecombineNN
+import RecombineTensor
+
+/// What a run directory holds, read for its report: result, method, metrics records and the final
+/// analysis tensors. Damaged or missing parts are tolerated (the report says what is missing);
+/// a partial last line of `metrics.jsonl` (a killed run) is skipped.
+public struct RunArtifacts {
+    public let directory: String
+    public let outcome: RunOutcome
+    public let result: [String: Any]
+    public let methodText: String?
+    public let lossRecords: [[String: Any]]
+    public let evaluationRecords: [[String: Any]]
+    public let final: (tensors: [String: Tensor], metadata: [String: String])?
+    public var notes: [String] = []
+
+    public init(directory: String) throws {
+        self.directory = directory
+        outcome = try RunOutcome(directory: directory)
+        let resultData = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent("result.json")) ?? Data()
+        result = (try? JSONSerialization.jsonObject(with: resultData) as? [String: Any]) ?? [:]
+        methodText = (try? String(contentsOfFile: (directory as NSString).appendingPathComponent("method.json"), encoding: .utf8))
+        var losses: [[String: Any]] = [], evaluations: [[String: Any]] = []
+        var skipped = 0
+        if let text = try? String(contentsOfFile: (directory as NSString).appendingPathComponent("metrics.jsonl"), encoding: .utf8) {
+            for line in text.split(separator: "\n") {
+                guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { skipped += 1; continue }
+                if o["kind"] as? String == "loss" { losses.append(o) } else if o["kind"] as? String == "evaluation" { evaluations.append(o) }
+            }
+        } else { notes.append("metrics.jsonl is missing: no curves") }
+        if skipped > 0 { notes.append("\(skipped) unreadable line\(skipped == 1 ? "" : "s") of metrics.jsonl skipped") }
+        lossRecords = losses; evaluationRecords = evaluations
+        let finalPath = (directory as NSString).appendingPathComponent("final.safetensors")
+        if FileManager.default.fileExists(atPath: finalPath) {
+            do { final = try Safetensors.read(finalPath) }
+            catch { final = nil; notes.append("final.safetensors unreadable (\(error)): no embedding, confusion or image plots") }
+        } else {
+            final = nil
+            notes.append("no final.safetensors (the run did not finish a dataset): no embedding, confusion or image plots")
+        }
+    }
+
+    /// Integer vector stored as float64 in final.safetensors.
+    func integers(_ name: String) -> [Int]? { final?.tensors[name].map { $0.to(.float64).toDoubleArray().map { Int($0) } } }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import RecombineClustering
+import RecombineTensor
+
+/// The plots of one run, each as (file name, caption, SVG text).
+public enum RunPlots {
+    public struct Plot { public let file: String; public let caption: String; public let svg: String }
+
+    /// Every plot the run's artefacts allow; `tsnePoints` caps the t-SNE sample (0 skips t-SNE).
+    public static func make(_ run: RunArtifacts, tsnePoints: Int = 3000) -> [Plot] {
+        var plots = lossPlots(run)
+        if let p = metricsPlot(run) { plots.append(p) }
+        plots += embeddingPlots(run, tsnePoints: tsnePoints)
+        if let p = confusionPlot(run) { plots.append(p) }
+        if let p = nearestImages(run) { plots.append(p) }
+        return plots
+    }
+
+    static func key(_ o: [String: Any]) -> String { "\(o["dataset"] as? String ?? "")|\(o["phase"] as? String ?? "")" }
+
+    static func slug(_ s: String) -> String { String(s.map { $0.isLetter || $0.isNumber ? $0 : "_" }) }
+
+    /// One chart per dataset and phase: each pattern's loss terms over the phase's iterations.
+    static func lossPlots(_ run: RunArtifacts) -> [Plot] {
+        var order: [String] = [], groups: [String: [[String: Any]]] = [:]
+        for r in run.lossRecords {
+            let k = key(r)
+            if groups[k] == nil { order.append(k) }
+            groups[k, default: []].append(r)
+        }
+        return order.map { k in
+            let records = groups[k]!
+            var seriesOrder: [String] = [], points: [String: [(Double, Double)]] = [:]
+            for r in records {
+                let name = PatternNames.short(r["pattern"] as? String ?? "?") + " · " + (r["term"] as? String ?? "loss")
+                if points[name] == nil { seriesOrder.append(name) }
+                points[name, default: []].append(((r["iteration"] as? NSNumber)?.doubleValue ?? 0, (r["loss"] as? NSNumber)?.doubleValue ?? .nan))
+            }
+            let parts = k.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            let chart = LineChart(title: "Losses — phase \"\(parts[1])\" on \(parts[0])", xLabel: "iteration in phase", yLabel: "running mean loss",
+                                  series: seriesOrder.map { LineChart.Series(name: $0, points: points[$0]!) })
+            return Plot(file: "losses_\(slug(parts[0]))_\(slug(parts[1])).svg", caption: "Loss of each pattern term in phase \"\(parts[1])\" (dataset \(parts[0])).", svg: chart.svg)
+        }
+    }
+
+    /// ACC, NMI and ARI over the run, phases laid end to end (dashed lines mark phase starts).
+    static func metricsPlot(_ run: RunArtifacts) -> Plot? {
+        let records = run.evaluationRecords.filter { $0["acc"] != nil }
+        guard !records.isEmpty else { return nil }
+        var offset = 0.0, currentKey = "", phaseMax = 0.0
+        var markers: [(Double, String)] = []
+        var series: [String: [(Double, Double)]] = ["ACC": [], "NMI": [], "ARI": []]
+        for r in records {
+            let k = key(r), it = (r["iteration"] as? NSNumber)?.doubleValue ?? 0
+            if k != currentKey {
+                offset += phaseMax; phaseMax = 0; currentKey = k
+                markers.append((offset, r["phase"] as? String ?? ""))
+            }
+            phaseMax = Swift.max(phaseMax, it)
+            for m in ["acc", "nmi", "ari"] { series[m.uppercased()]!.append((offset + it, (r[m] as? NSNumber)?.doubleValue ?? .nan)) }
+        }
+        var chart = LineChart(title: "Clustering performance over training", xLabel: "iteration (phases end to end)", yLabel: "score",
+                              series: ["ACC", "NMI", "ARI"].map { LineChart.Series(name: $0, points: series[$0]!) })
+        chart.markers = markers.count > 1 ? markers.map { (x: $0.0, label: $0.1) } : []
+        return Plot(file: "metrics.svg", caption: "ACC, NMI and ARI at each evaluation.", svg: chart.svg)
+    }
+
+    static func embeddingPlots(_ run: RunArtifacts, tsnePoints: Int) -> [Plot] {
+        guard let tensors = run.final?.tensors, let features = tensors["analysis/features"], features.rank == 2, features.shape[0] >= 4,
+              let sample = run.integers("analysis/sample_indices"), let predictions = run.integers("analysis/predictions") else { return [] }
+        let colors = sample.map { predictions[$0] }
+        let shapes = run.integers("analysis/labels").map { labels in sample.map { labels[$0] } }
+        var plots: [Plot] = []
+        let centroids = tensors["strategy/centroids"] ?? tensors["kmeans/centroids"]
+        if features.shape[1] == 2 {
+            var plot = ScatterPlot(title: "Features and centroids", points: pairs(features), colors: colors, shapes: shapes)
+            if let c = centroids, c.shape.count == 2, c.shape[1] == 2 { plot.centres = pairs(c) }
+            plot.xLabel = "feature 1"; plot.yLabel = "feature 2"
+            plots.append(Plot(file: "features_2d.svg", caption: "The 2-D features (colour: cluster, shape: true label) with the centroids.", svg: plot.svg))
+        }
+        if features.shape[1] > 2, let pca = try? PCA(data: features, components: 2) {
+            var plot = ScatterPlot(title: "PCA of the features", points: pairs(pca.transform(features)), colors: colors, shapes: shapes)
+            if let c = centroids, c.shape.count == 2, c.shape[1] == features.shape[1] { plot.centres = pairs(pca.transform(c.to(features.dtype))) }
+            plot.xLabel = String(format: "PC 1 (%.0f%% variance)", pca.explainedVarianceRatio[0] * 100)
+            plot.yLabel = String(format: "PC 2 (%.0f%% variance)", pca.explainedVarianceRatio[1] * 100)
+            plots.append(Plot(file: "pca.svg", caption: "First two principal components of the features of \(sample.count) samples.", svg: plot.svg))
+        }
+        if features.shape[1] > 2, tsnePoints >= 4 {
+            let m = Swift.min(tsnePoints, features.shape[0])
+            let subset = features.slice(axis: 0, start: 0, end: m)
+            if let (embedding, kl) = try? TSNE(perplexity: Swift.min(30, Double(m - 1) / 3)).embed(subset) {
+                let plot = ScatterPlot(title: String(format: "t-SNE of the features (KL %.3f)", kl), points: pairs(embedding), colors: Array(colors.prefix(m)),
+                                       shapes: shapes.map { Array($0.prefix(m)) })
+                plots.append(Plot(file: "tsne.svg", caption: "Exact t-SNE (perplexity 30) of the features of \(m) samples.", svg: plot.svg))
+            }
+        }
+        return plots
+    }
+
+    static func pairs(_ t: Tensor) -> [(Double, Double)] {
+        let v = t.to(.float64).toDoubleArray(), w = t.shape[1]
+        return (0..<t.shape[0]).map { (v[$0 * w], v[$0 * w + 1]) }
+    }
+
+    /// Counts of true label × predicted cluster, clusters reordered by the Hungarian matching of ACC.
+    static func confusionPlot(_ run: RunArtifacts) -> Plot? {
+        guard let labels = run.integers("analysis/labels"), let predictions = run.integers("analysis/predictions"), labels.count == predictions.count else { return nil }
+        let matching = ClusteringMetrics.matching(truth: labels, prediction: predictions)
+        let trueLabels = Array(Set(labels)).sorted()
+        let clusters = Array(Set(predictions)).sorted { (matching[$0] ?? Int.max, $0) < (matching[$1] ?? Int.max, $1) }
+        var counts = Array(repeating: Array(repeating: 0.0, count: clusters.count), count: trueLabels.count)
+        let row = Dictionary(uniqueKeysWithValues: trueLabels.enumerated().map { ($1, $0) })
+        let col = Dictionary(uniqueKeysWithValues: clusters.enumerated().map { ($1, $0) })
+        for (t, p) in zip(labels, predictions) { counts[row[t]!][col[p]!] += 1 }
+        var map = Heatmap(title: String(format: "Confusion matrix (ACC %.3f)", ClusteringMetrics.accuracy(truth: labels, prediction: predictions)),
+                          rowLabels: trueLabels.map(String.init), columnLabels: clusters.map { "c\($0)" }, values: counts)
+        map.rowTitle = "true label"; map.columnTitle = "predicted cluster (ordered by the Hungarian matching)"
+        return Plot(file: "confusion.svg", caption: "Samples per true label and predicted cluster after Hungarian matching.", svg: map.svg)
+    }
+
+    /// The samples nearest each centroid (or assigned with the highest probability), one row per cluster.
+    static func nearestImages(_ run: RunArtifacts) -> Plot? {
+        guard let images = run.final?.tensors["analysis/nearest_images"], images.rank == 4,
+              let counts = run.final?.metadata["nearest_counts"]?.split(separator: ",").compactMap({ Int($0) }) else { return nil }
+        let c = images.shape[1], h = images.shape[2], w = images.shape[3], size = c * h * w
+        let values = images.to(.float32).toFloatArray()
+        var rows: [(label: String, images: [[Float]])] = []
+        var next = 0
+        for (k, n) in counts.enumerated() {
+            rows.append(("cluster \(k)", (0..<n).map { i in Array(values[((next + i) * size)..<((next + i + 1) * size)]) }))
+            next += n
+        }
+        var grid = ImageGrid(title: "Samples closest to each cluster centre", rows: rows, channels: c, height: h, width: w)
+        grid.scale = h <= 32 ? 2 : 1
+        return Plot(file: "nearest_images.svg", caption: "Per cluster, the samples nearest its centroid (or assigned with the highest probability).", svg: grid.svg)
+    }
+}
+
+/// Short display names of the design patterns.
+enum PatternNames {
+    static let short: [String: String] = [
+        "training_feature_extractor_through_reconstruction_of_samples": "reconstruction",
+        "encouraging_cluster_formation_by_minimizing_divergence_between_current_and_target_cluster_assignment_distribution": "target divergence",
+        "learning_feature_representations_by_using_contrastive_learning_and_data_augmentation": "instance contrastive",
+        "learning_invariance_to_transformations_by_using_assignment_statistics_vectors_and_data_augmentation": "cluster contrastive",
+        "preventing_cluster_degeneracy_by_maximizing_entropy_of_soft_assignments": "entropy",
+        "encouraging_cluster_formation_by_reinforcing_current_assignments_of_samples_to_clusters": "reinforcement",
+        "training_feature_extractor_by_using_adversarial_interpolation": "adversarial interpolation",
+        "facilitating_training_of_feature_extractor_by_using_layer_wise_pretraining": "layer-wise pretraining",
+    ]
+    static func short(_ id: String) -> String { short[id] ?? id.replacingOccurrences(of: "_", with: " ") }
+}

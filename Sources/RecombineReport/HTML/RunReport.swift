@@ -1,0 +1,86 @@
+import Foundation
+import RecombineNN
+
+/// `report.html` of a run: one self-contained page (plots inlined as SVG) with the final metrics,
+/// every evaluation, the plots, provenance and the method as run; the plots are also written to
+/// `plots/*.svg`.
+public enum RunReport {
+    /// Builds the report of `directory`; returns the path of `report.html`.
+    @discardableResult
+    public static func build(directory: String, tsnePoints: Int = 3000) throws -> String {
+        let run = try RunArtifacts(directory: directory)
+        let plots = RunPlots.make(run, tsnePoints: tsnePoints)
+        let plotDirectory = (directory as NSString).appendingPathComponent("plots")
+        try FileManager.default.createDirectory(atPath: plotDirectory, withIntermediateDirectories: true)
+        for p in plots { try AtomicFile.write(Data(p.svg.utf8), to: (plotDirectory as NSString).appendingPathComponent(p.file)) }
+        let path = (directory as NSString).appendingPathComponent("report.html")
+        try AtomicFile.write(Data(page(run, plots: plots).utf8), to: path)
+        return path
+    }
+
+    static func esc(_ s: String) -> String { SVG.escape(s) }
+    static func f(_ v: Any?) -> String { (v as? NSNumber).map { String(format: "%.4f", $0.doubleValue) } ?? "–" }
+
+    static func page(_ run: RunArtifacts, plots: [RunPlots.Plot]) -> String {
+        let o = run.outcome
+        var html = HTMLPage(title: "recombine — \(o.method)")
+        html.add("<h1>\(esc(o.method))</h1>")
+        html.add("<p class=\"meta\">Run directory <code>\(esc(run.directory))</code> · seed \(esc(o.seed)) · status <b>\(esc(o.status))</b> · \(String(format: "%.1f", o.wallSeconds)) s</p>")
+        if let reason = run.result["reason"] as? String { html.add("<p class=\"warn\">\(esc(reason))</p>") }
+        html.add("<table class=\"final\"><tr><th>ACC</th><th>NMI</th><th>ARI</th></tr><tr><td>\(f(o.acc as Any?))</td><td>\(f(o.nmi as Any?))</td><td>\(f(o.ari as Any?))</td></tr></table>")
+        for note in run.notes { html.add("<p class=\"note\">\(esc(note))</p>") }
+        html.add("<h2>Plots</h2>")
+        for p in plots {
+            html.add("<figure id=\"\(esc(p.file))\">\(stripHeader(p.svg))<figcaption>\(esc(p.caption)) <a href=\"plots/\(esc(p.file))\">SVG</a></figcaption></figure>")
+        }
+        html.add("<h2>Evaluations</h2>")
+        let evaluations = (run.result["evaluations"] as? [[String: Any]]) ?? []
+        if evaluations.isEmpty { html.add("<p>No evaluations.</p>") } else {
+            var table = "<table><tr><th>dataset</th><th>phase</th><th>iteration</th><th>epoch</th><th>ACC</th><th>NMI</th><th>ARI</th><th>reassignment</th></tr>"
+            for e in evaluations {
+                table += "<tr><td>\(esc(e["dataset"] as? String ?? ""))</td><td>\(esc(e["phase"] as? String ?? ""))</td><td>\(e["iteration"] ?? "")</td><td>\(e["epoch"] ?? "")</td>"
+                table += "<td>\(f(e["acc"]))</td><td>\(f(e["nmi"]))</td><td>\(f(e["ari"]))</td><td>\(f(e["reassignment_ratio"]))</td></tr>"
+            }
+            html.add(table + "</table>")
+        }
+        html.add("<h2>Provenance</h2>")
+        var provenance = "<table>"
+        for (k, v) in ((run.result["provenance"] as? [String: String]) ?? [:]).sorted(by: { $0.key < $1.key }) { provenance += "<tr><td>\(esc(k))</td><td><code>\(esc(v))</code></td></tr>" }
+        for (k, v) in ((run.result["data_files_sha256"] as? [String: String]) ?? [:]).sorted(by: { $0.key < $1.key }) { provenance += "<tr><td>\(esc((k as NSString).lastPathComponent))</td><td><code>\(esc(v))</code></td></tr>" }
+        html.add(provenance + "</table>")
+        html.add("<h2>Files</h2><p><a href=\"method.json\">method.json</a> · <a href=\"metrics.jsonl\">metrics.jsonl</a> · <a href=\"result.json\">result.json</a> · <a href=\"log.txt\">log.txt</a></p>")
+        if let method = run.methodText {
+            html.add("<details><summary>Method as run (method.json)</summary><pre>\(esc(method))</pre></details>")
+        }
+        return html.document
+    }
+
+    /// An SVG document without its XML namespace line breaks, ready to inline.
+    static func stripHeader(_ svg: String) -> String { svg.trimmingCharacters(in: .whitespacesAndNewlines) }
+}
+
+/// The HTML shell shared by run reports and comparisons (inline CSS, no external resources).
+struct HTMLPage {
+    let title: String
+    var parts: [String] = []
+    init(title: String) { self.title = title }
+    mutating func add(_ s: String) { parts.append(s) }
+
+    var document: String {
+        """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>\(SVG.escape(title))</title>
+        <style>
+        body{font-family:Helvetica,Arial,sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
+        h1{margin-bottom:4px} .meta{color:#555} .warn{color:#b00} .note{color:#886600}
+        table{border-collapse:collapse;margin:8px 0} td,th{border:1px solid #ddd;padding:4px 8px;text-align:right;font-size:13px}
+        th{background:#f4f4f4} table.final td{font-size:20px;font-weight:bold;padding:6px 18px}
+        figure{display:inline-block;margin:10px;vertical-align:top} figcaption{font-size:13px;color:#555;max-width:760px}
+        pre{background:#f7f7f7;padding:10px;overflow:auto;font-size:12px} code{font-size:12px}
+        </style></head><body>
+        \(parts.joined(separator: "\n"))
+        </body></html>
+
+        """
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Named series of (x, y) points drawn as lines with a legend, optionally with labelled vertical
+/// markers (phase boundaries).
+public struct LineChart {
+    public struct Series { public let name: String; public let points: [(Double, Double)]
+        public init(name: String, points: [(Double, Double)]) { self.name = name; self.points = points } }
+    public var title: String
+    public var xLabel: String, yLabel: String
+    public var series: [Series]
+    public var markers: [(x: Double, label: String)] = []
+    public var width = 760.0, height = 360.0
+
+    public init(title: String, xLabel: String, yLabel: String, series: [Series]) {
+        self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.series = series
+    }
+
+    public var svg: String {
+        var svg = SVG(width: width, height: height)
+        let all = series.flatMap(\.points).filter { $0.0.isFinite && $0.1.isFinite }
+        let frame = PlotFrame(svg: svg, xValues: all.map(\.0) + markers.map(\.x), yValues: all.map(\.1))
+        frame.draw(on: &svg, title: title, xLabel: xLabel, yLabel: yLabel)
+        for m in markers {
+            svg.line(frame.x(m.x), frame.top, frame.x(m.x), height - frame.bottom, stroke: "#999", dash: "4 3")
+            svg.text(PlotFrame.shorten(m.label, to: 18), x: frame.x(m.x) + 3, y: frame.top + 10, size: 10, fill: "#666")
+        }
+        if all.isEmpty { svg.text("no data", x: width / 2 - 40, y: height / 2, size: 13, fill: "#888") }
+        for (i, s) in series.enumerated() {
+            let points = s.points.filter { $0.0.isFinite && $0.1.isFinite }.map { (frame.x($0.0), frame.y($0.1)) }
+            svg.polyline(points, stroke: Palette.color(i))
+            if points.count <= 40 {
+                for p in points { svg.raw("<circle cx=\"\(SVG.n(p.0))\" cy=\"\(SVG.n(p.1))\" r=\"2.5\" fill=\"\(Palette.color(i))\"/>") }
+            }
+        }
+        frame.legend(on: &svg, entries: series.map(\.name)) { svg, i, x, y in svg.line(x - 8, y, x + 8, y, stroke: Palette.color(i), width: 3) }
+        return svg.document
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import RecombineNN
+
+/// The final numbers of one run, read from its `result.json`.
+public struct RunOutcome: Sendable {
+    public let directory: String
+    public let method: String
+    public let seed: String
+    public let status: String
+    public let acc: Double?, nmi: Double?, ari: Double?
+    public let wallSeconds: Double
+
+    /// Reads `<directory>/result.json`; the error names the file and what is wrong.
+    public init(directory: String) throws {
+        let path = (directory as NSString).appendingPathComponent("result.json")
+        guard let data = FileManager.default.contents(atPath: path) else { throw ReportError("\(path): not found (is \(directory) a run directory?)") }
+        guard let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { throw ReportError("\(path): not a JSON object") }
+        self.directory = directory
+        method = o["method"] as? String ?? "?"
+        seed = (o["seed"] as? NSNumber)?.stringValue ?? "?"
+        status = o["status"] as? String ?? "completed"
+        let final = o["final"] as? [String: Any]
+        acc = (final?["acc"] as? NSNumber)?.doubleValue
+        nmi = (final?["nmi"] as? NSNumber)?.doubleValue
+        ari = (final?["ari"] as? NSNumber)?.doubleValue
+        wallSeconds = (o["wall_seconds"] as? NSNumber)?.doubleValue ?? 0
+    }
+}
+
+/// Mean and sample standard deviation (n − 1 in the denominator; 0 for a single value).
+public func meanAndStandardDeviation(_ values: [Double]) -> (mean: Double, std: Double)? {
+    guard !values.isEmpty else { return nil }
+    let mean = values.reduce(0, +) / Double(values.count)
+    guard values.count > 1 else { return (mean, 0) }
+    let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)
+    return (mean, variance.squareRoot())
+}
+
+/// `summary.md` and `summary.csv` over several runs of a method: one row per run and the mean ± sample
+/// standard deviation of ACC, NMI, ARI and wall time over the completed runs.
+public enum RunSummary {
+    public static func write(_ runs: [RunOutcome], to directory: String) throws {
+        try AtomicFile.write(Data(csv(runs).utf8), to: (directory as NSString).appendingPathComponent("summary.csv"))
+        try AtomicFile.write(Data(markdown(runs).utf8), to: (directory as NSString).appendingPathComponent("summary.md"))
+    }
+
+    static func format(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "" }
+
+    static func statistics(_ runs: [RunOutcome]) -> [(name: String, value: (mean: Double, std: Double)?)] {
+        let done = runs.filter { $0.status == "completed" }
+        return [("acc", meanAndStandardDeviation(done.compactMap(\.acc))), ("nmi", meanAndStandardDeviation(done.compactMap(\.nmi))),
+                ("ari", meanAndStandardDeviation(done.compactMap(\.ari))), ("wall_seconds", meanAndStandardDeviation(done.map(\.wallSeconds)))]
+    }
+
+    public static func csv(_ runs: [RunOutcome]) -> String {
+        var lines = ["run,method,seed,status,acc,nmi,ari,wall_seconds"]
+        for r in runs {
+            lines.append([(r.directory as NSString).lastPathComponent, r.method, r.seed, r.status, format(r.acc), format(r.nmi), format(r.ari),
+                          String(format: "%.1f", r.wallSeconds)].map(csvField).joined(separator: ","))
+        }
+        let stats = statistics(runs)
+        lines.append((["mean", "", "", ""] + stats.map { format($0.value?.mean) }).joined(separator: ","))
+        lines.append((["std", "", "", ""] + stats.map { format($0.value?.std) }).joined(separator: ","))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func csvField(_ s: String) -> String {
+        s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+
+    public static func markdown(_ runs: [RunOutcome]) -> String {
+        let completed = runs.filter { $0.status == "completed" }.count
+        var out = "# Summary of \(runs.first?.method ?? "runs")\n\n"
+        out += "\(runs.count) run\(runs.count == 1 ? "" : "s"), \(completed) completed. Mean ± sample standard deviation (n − 1) over the completed runs.\n\n"
+        let stats = statistics(runs)
+        func pm(_ i: Int, _ digits: Int = 4) -> String {
+            guard let v = stats[i].value else { return "–" }
+            return String(format: "%.\(digits)f ± %.\(digits)f", v.mean, v.std)
+        }
+        out += "| ACC | NMI | ARI | wall time (s) |\n|---|---|---|---|\n| \(pm(0)) | \(pm(1)) | \(pm(2)) | \(pm(3, 1)) |\n\n"
+        out += "| run | seed | status | ACC | NMI | ARI | wall time (s) |\n|---|---|---|---|---|---|---|\n"
+        for r in runs {
+            out += "| \((r.directory as NSString).lastPathComponent) | \(r.seed) | \(r.status) | \(format(r.acc)) | \(format(r.nmi)) | \(format(r.ari)) | \(String(format: "%.1f", r.wallSeconds)) |\n"
+        }
+        return out
+    }
+}
+
+/// A problem building a report or summary, naming the file involved.
+public struct ReportError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

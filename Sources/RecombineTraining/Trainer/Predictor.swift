@@ -1,0 +1,74 @@
+import Foundation
+import RecombineClustering
+import RecombineData
+import RecombineMethod
+import RecombineNN
+import RecombineTensor
+
+/// Cluster assignments for new data from a finished run: the run's mappings (`final.safetensors`),
+/// the main transforms of the dataset it finished on, and its strategy (centroids, classifiers, or
+/// the k-means centroids of `classical_clustering_in_feature_space_after_phase`).
+public struct Predictor {
+    public let spec: MethodSpec
+    let mappings: MappingSet
+    let strategy: ClusterAssignment
+    let pipeline: TransformPipeline
+    let kmeansCentroids: Tensor?
+    public let sampleShape: [Int]
+    public let numClusters: Int
+
+    /// Loads the run in `runDirectory` (whose `method.json` was compiled into `spec`).
+    public init(runDirectory: String, spec: MethodSpec) throws {
+        let path = (runDirectory as NSString).appendingPathComponent(FinalState.fileName)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw TrainingError("\(path) not found: the run did not finish a dataset, so it has no final weights to predict with")
+        }
+        let (tensors, metadata) = try Safetensors.read(path)
+        guard let datasetName = metadata["dataset"], let dataset = spec.datasets.first(where: { $0.name == datasetName }) else {
+            throw TrainingError("\(path): its dataset '\(metadata["dataset"] ?? "?")' is not in the run's method.json")
+        }
+        self.spec = spec
+        numClusters = dataset.numClusters
+        sampleShape = (metadata["sample_shape"] ?? "").split(separator: ",").compactMap { Int($0) }
+        var g = RandomGenerator(seed: 0)
+        mappings = try MappingSet(specs: spec.mappings, generator: &g)
+        for mapping in mappings.mappings {
+            var own: [String: Tensor] = [:]
+            for (name, _) in mapping.stateDict() {
+                guard let t = tensors["mapping/\(mapping.name)/\(name)"] else { throw TrainingError("\(path): no weights for \(mapping.name).\(name)") }
+                own[name] = t
+            }
+            try mapping.loadStateDict(own)
+        }
+        mappings.train(false)
+        strategy = try ClusterAssignment(spec: spec.strategy, mappings: mappings, numClusters: numClusters, seed: 0, referenceNumerics: spec.referenceNumerics)
+        strategy.centroids = tensors["strategy/centroids"]
+        kmeansCentroids = tensors["kmeans/centroids"]
+        if spec.strategy.kind == .classicalClusteringAfterPhase && kmeansCentroids == nil {
+            throw TrainingError("\(path): the method clusters with k-means after a phase, but the file holds no k-means centroids")
+        }
+        pipeline = try TransformFactory.pipeline(dataset.transforms ?? [])
+    }
+
+    /// Reads new data by file type: `.csv`, `.npy`, otherwise an IDX image file (gzip or not).
+    public static func loadData(_ path: String, labels: String? = nil) throws -> Dataset {
+        let lower = path.lowercased()
+        guard FileManager.default.fileExists(atPath: path) else { throw TrainingError("\(path): no such file") }
+        if lower.hasSuffix(".csv") { return try FeatureFiles.csv(path: path, labelsPath: labels, name: (path as NSString).lastPathComponent) }
+        if lower.hasSuffix(".npy") { return try FeatureFiles.npyDataset(path: path, labelsPath: labels, name: (path as NSString).lastPathComponent) }
+        return try ImageDataset(name: (path as NSString).lastPathComponent, imagesFile: path, labelsFile: labels)
+    }
+
+    /// Soft assignments [N, K] (one-hot for k-means after a phase) of every sample of `data`.
+    public func softAssignments(_ data: Dataset) throws -> Tensor {
+        if !sampleShape.isEmpty && data.sampleShape != sampleShape {
+            throw TrainingError("\(data.name): samples have shape \(data.sampleShape), but the run was trained on samples of shape \(sampleShape)")
+        }
+        if let centers = kmeansCentroids {
+            let z = strategy.allFeatures(data, pipeline: pipeline)
+            let labels = Tensor.pairwiseSquaredDistances(z, centers).argmin(axis: 1)
+            return Tensor.oneHot(labels, classes: numClusters)
+        }
+        return try pipeline.sweep(data, seed: 0) { try strategy.assignments($0, logits: false) }
+    }
+}
