@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "RecombineClusteringTests", dependencies: ["RecombineClustering", "RecombineData", "RecombineTensor"]),
         .testTarget(name: "RecombineMethodTests", dependencies: ["RecombineMethod"]),
         .testTarget(name: "RecombineTrainingTests", dependencies: ["RecombineTraining", "RecombineMethod", "RecombineTensor", "RecombineNN"]),
-        .testTarget(name: "RecombineReportTests", dependencies: ["RecombineReport", "RecombineTraining", "RecombineTensor"]),
+        .testTarget(name: "RecombineReportTests", dependencies: ["RecombineReport", "RecombineTraining", "RecombineMethod", "RecombineTensor", "CZlib"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -108,3 +108,35 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(try metrics(killed), try metrics(d.path + "/whole"))
     }
 }
+
+/// SIGINT finishes the step, writes a checkpoint and marks the run interrupted.
+final class InterruptionTests: XCTestCase {
+    var directories: [URL] = []
+    override func tearDown() {
+        RunInterruption.signalled = 0
+        signal(SIGINT, SIG_DFL); signal(SIGTERM, SIG_DFL)
+        for d in directories { try? FileManager.default.removeItem(at: d) }
+    }
+
+    func testSignalStopsWithACheckpointThatResumes() throws {
+        RunInterruption.installHandlers()
+        raise(SIGINT)
+        XCTAssertTrue(RunInterruption.requested)
+        XCTAssertThrowsError(try runMethodText(TrainerTests.decMethod(), directories: &directories)) { error in
+            guard let stop = error as? RunStopped else { return XCTFail("\(error)") }
+            XCTAssertTrue(stop.bySignal)
+            XCTAssertTrue(stop.description.contains("recombine run --resume"), stop.description)
+            XCTAssertTrue(stop.description.contains("iteration 1 of phase 'pretraining'"), stop.description)
+        }
+        RunInterruption.signalled = 0
+        let run = directories.last!.appendingPathComponent("run").path
+        let result = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/result.json"))) as! [String: Any]
+        XCTAssertEqual(result["status"] as? String, "interrupted")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: run + "/checkpoint.safetensors"))
+        let record = try RunRecord.read(directory: run)
+        let spec = try XCTUnwrap(MethodLoader(store: try SchemaStore(directory: TrainerTests.schemaDirectory)).load(path: run + "/method.json", baseDirectory: record.baseDirectory).spec)
+        var c = record.configuration
+        c.outputDirectory = run; c.resume = true; c.quiet = true
+        XCTAssertEqual(try MethodRunner(spec: spec, configuration: c).run().status, .completed)
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import RecombineMethod
+@testable import RecombineReport
+import RecombineTraining
+import XCTest
+
+/// Reports of real (tiny) runs: a DEC autoencoder on 2-D Gaussians and a 5-D variant (PCA and t-SNE).
+final class RunReportTests: XCTestCase {
+    var root: URL!
+    override func setUp() { root = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString)") }
+    override func tearDown() { try? FileManager.default.removeItem(at: root) }
+
+    static let schemaDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Schema").path
+
+    func method(features: Int) -> String {
+        """
+        {"name": "tiny", "seed": 2,
+         "mappings": [
+           {"name": "encoder", "type": "feature_extractor", "layers": [{"type": "Linear", "in_features": 2, "out_features": 16}, {"type": "ReLU"}, {"type": "Linear", "in_features": 16, "out_features": \(features)}]},
+           {"name": "decoder", "type": "design_pattern_specific", "layers": [{"type": "Linear", "in_features": \(features), "out_features": 16}, {"type": "ReLU"}, {"type": "Linear", "in_features": 16, "out_features": 2}]}],
+         "phases": [
+           {"name": "pretraining", "order": 1, "exit_criteria": {"epochs": 1},
+            "design_patterns": [{"pattern": "training_feature_extractor_through_reconstruction_of_samples", "encoder_name": "encoder", "decoder_name": "decoder", "loss_report_interval": 5}],
+            "optimizers": [{"type": "Adam", "lr": 0.01, "trained_mapping_names": ["encoder", "decoder"]}]},
+           {"name": "clustering", "order": 2, "exit_criteria": {"iterations": 20}, "performance_evaluation_interval": 5,
+            "design_patterns": [{"pattern": "encouraging_cluster_formation_by_minimizing_divergence_between_current_and_target_cluster_assignment_distribution", "loss_report_interval": 5, "target_distribution_recalculation_interval": 5}],
+            "optimizers": [{"type": "SGD", "lr": 0.01, "momentum": 0.9, "trained_mapping_names": ["encoder"], "optimizes_centroids": true}]}],
+         "cluster_assignment_strategy": {"type": "feature_representation_centroid_similarity", "similarity_measure": "student_t",
+            "use_centroids_during_phases": ["clustering"], "centroid_initialization_strategy": "classical_clustering"},
+         "datasets": [{"dataset": "GaussianMixture", "preset": "three_gaussians", "seed": 1, "batch_size": 100, "num_clusters": 3, "shuffle": true}]}
+        """
+    }
+
+    func run(features: Int, name: String) throws -> String {
+        let directory = root.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("method.json").path
+        try method(features: features).write(toFile: file, atomically: true, encoding: .utf8)
+        let outcome = MethodLoader(store: try SchemaStore(directory: Self.schemaDirectory)).load(path: file)
+        let spec = try XCTUnwrap(outcome.spec, outcome.issues.map(\.description).joined(separator: "\n"))
+        var configuration = RunConfiguration()
+        configuration.quiet = true
+        configuration.outputDirectory = directory.appendingPathComponent("run").path
+        return try MethodRunner(spec: spec, configuration: configuration).run().runDirectory
+    }
+
+    func plots(_ run: String) throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: run + "/plots").sorted() }
+
+    func testReportHasEveryPlotAndIsWellFormed() throws {
+        let twoD = try run(features: 2, name: "a"), fiveD = try run(features: 5, name: "b")
+        let page = try RunReport.build(directory: twoD, tsnePoints: 200)
+        XCTAssertEqual(try plots(twoD), ["confusion.svg", "features_2d.svg", "losses_GaussianMixture_clustering.svg", "losses_GaussianMixture_pretraining.svg", "metrics.svg"])
+        try RunReport.build(directory: fiveD, tsnePoints: 200)
+        XCTAssertEqual(try plots(fiveD), ["confusion.svg", "losses_GaussianMixture_clustering.svg", "losses_GaussianMixture_pretraining.svg", "metrics.svg", "pca.svg", "tsne.svg"])
+        for run in [twoD, fiveD] {
+            for plot in try plots(run) { XCTAssertTrue(isWellFormedXML(try String(contentsOfFile: run + "/plots/" + plot, encoding: .utf8)), plot) }
+        }
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 5)
+        XCTAssertTrue(html.contains("ACC") && html.contains("recombine_version") && html.contains("Method as run"))
+        // The 2-D plot shows the three centroids as crosses (two lines each) besides the legend's.
+        let features = try String(contentsOfFile: twoD + "/plots/features_2d.svg", encoding: .utf8)
+        XCTAssertEqual(features.components(separatedBy: "stroke-width=\"3\"").count - 1, 6)
+
+        // A killed run's partial last metrics line is skipped with a note.
+        let metrics = try FileHandle(forWritingTo: URL(fileURLWithPath: twoD + "/metrics.jsonl"))
+        metrics.seekToEndOfFile(); metrics.write(Data("{\"kind\":\"loss\",\"pha".utf8)); try metrics.close()
+        let again = try String(contentsOfFile: try RunReport.build(directory: twoD, tsnePoints: 0), encoding: .utf8)
+        XCTAssertTrue(again.contains("1 unreadable line of metrics.jsonl skipped"))
+
+        let comparison = try ComparisonReport.build(directories: [twoD, fiveD], outputDirectory: root.path)
+        let text = try String(contentsOfFile: comparison, encoding: .utf8)
+        XCTAssertTrue(text.contains("a/run/report.html") && text.contains("b/run/report.html"), text)
+        XCTAssertEqual(text.components(separatedBy: "<svg ").count - 1, 3)
+    }
+}
