@@ -31,8 +31,12 @@ public enum RunPlots {
         return order.map { k in
             let records = groups[k]!
             var seriesOrder: [String] = [], points: [String: [(Double, Double)]] = [:]
+            var termsPerPattern: [String: Set<String>] = [:]
+            for r in records { termsPerPattern[r["pattern"] as? String ?? "?", default: []].insert(r["term"] as? String ?? "loss") }
             for r in records {
-                let name = PatternNames.short(r["pattern"] as? String ?? "?") + " · " + (r["term"] as? String ?? "loss")
+                let pattern = r["pattern"] as? String ?? "?"
+                // A pattern with one loss is named by the pattern alone; otherwise by pattern and term.
+                let name = PatternNames.short(pattern) + (termsPerPattern[pattern]!.count > 1 ? " · " + (r["term"] as? String ?? "loss") : "")
                 if points[name] == nil { seriesOrder.append(name) }
                 points[name, default: []].append(((r["iteration"] as? NSNumber)?.doubleValue ?? 0, (r["loss"] as? NSNumber)?.doubleValue ?? .nan))
             }

@@ -2,7 +2,7 @@ import Foundation
 
 /// The axes of a 2-D plot: plot area, x/y scales, ticks with labels, grid lines, axis titles and a title.
 struct PlotFrame {
-    let left = 64.0, right = 150.0, top = 36.0, bottom = 48.0
+    let left = 64.0, right = 190.0, top = 36.0, bottom = 48.0
     let x: LinearScale, y: LinearScale
 
     init(svg: SVG, xValues: [Double], yValues: [Double], includeZeroY: Bool = false) {
@@ -33,7 +33,7 @@ struct PlotFrame {
         var yy = top + 8
         for (i, name) in entries.enumerated() {
             swatch(&svg, i, svg.width - right + 14, yy)
-            svg.text(Self.shorten(name, to: 22), x: svg.width - right + 30, y: yy + 4, size: 11)
+            svg.text(Self.shorten(name, to: 30), x: svg.width - right + 30, y: yy + 4, size: 11)
             yy += 17
             if yy > svg.height - bottom { break }
         }
