@@ -51,7 +51,10 @@ public struct MethodLoader: Sendable {
         let all = (overrideIssues + schemaIssues + references + shapes).sorted {
             ($0.position.line, $0.position.column) < ($1.position.line, $1.position.column)
         }
-        return Outcome(file: path, spec: all.isEmpty ? spec : nil, issues: all)
+        guard all.isEmpty else { return Outcome(file: path, spec: nil, issues: all) }
+        var complete = spec
+        complete.withDefaults = DefaultFiller(validator: validator).fill(effective.root)
+        return Outcome(file: path, spec: complete, issues: [])
     }
 
     /// `root` with the value at `pointer` set (creating the last object member if needed).

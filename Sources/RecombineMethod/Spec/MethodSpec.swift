@@ -13,6 +13,9 @@ public struct MethodSpec: Sendable {
     public let document: JSONDocument
     /// Directory of the method file; relative paths in it resolve against this.
     public let baseDirectory: String
+    /// The method with every schema default filled in (set by `MethodLoader` for valid files): what
+    /// a run writes as its `method.json`.
+    public internal(set) var withDefaults: JSONValue?
 
     public init(document: JSONDocument, baseDirectory: String) {
         let r = SpecReader(document.root, at: JSONPointer())

@@ -48,7 +48,7 @@ public final class MethodRunner {
             result.provenance["resumed"] = String((Int(previous.provenance["resumed"] ?? "0") ?? 0) + 1)
         } else {
             if let hash = try? SHA256.hex(ofFile: spec.document.file) { result.provenance["method_file_sha256"] = hash }
-            try AtomicFile.write(Data(spec.document.root.serialized(indent: 2).utf8), to: (directory as NSString).appendingPathComponent("method.json"))
+            try AtomicFile.write(Data((spec.withDefaults ?? spec.document.root).serialized(indent: 2).utf8), to: (directory as NSString).appendingPathComponent("method.json"))
             try RunRecord(methodFile: spec.document.file, baseDirectory: spec.baseDirectory, seed: seed, configuration: configuration,
                           threads: Threads.count).write(to: directory)
         }
@@ -68,6 +68,11 @@ public final class MethodRunner {
             try train(start: start)
             result.status = .completed
             result.reason = nil
+            // A finished run needs no checkpoint (final.safetensors holds its end state); result.json
+            // says "completed" first, so a kill in between never leaves a run without either.
+            result.wallSeconds = Date().timeIntervalSince(start)
+            try result.write()
+            try? FileManager.default.removeItem(atPath: CheckpointArchive.path(in: result.runDirectory))
         } catch let stop as RunStopped {
             result.status = stop.bySignal ? .interrupted : .stopped
             result.reason = stop.description
