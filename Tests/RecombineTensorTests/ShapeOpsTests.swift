@@ -99,3 +99,21 @@ final class ShapeOpsTests: XCTestCase {
         assertClose(n.squared().sum(axis: 1).toDoubleArray(), [1, 1, 1], tolerance: 1e-12)
     }
 }
+
+final class FinitenessTests: XCTestCase {
+    func testAllFiniteFindsEveryNonFiniteValueAtAnyPosition() {
+        for dtype in [DType.float32, .float64] {
+            for n in [1, 15, 16, 17, 100] {
+                XCTAssertTrue(Tensor(doubles: (0..<n).map { Double($0) - 50 }, shape: [n], dtype: dtype).allFinite)
+                for bad in [Double.nan, .infinity, -.infinity] {
+                    for position in Set([0, n / 2, n - 1]) {
+                        var values = (0..<n).map { Double($0) * 1e30 }
+                        values[position] = bad
+                        XCTAssertFalse(Tensor(doubles: values, shape: [n], dtype: dtype).allFinite, "\(dtype) n=\(n) \(bad) at \(position)")
+                    }
+                }
+            }
+        }
+        XCTAssertTrue(Tensor(doubles: [Double.greatestFiniteMagnitude, -Double.greatestFiniteMagnitude], shape: [2], dtype: .float64).allFinite)
+    }
+}

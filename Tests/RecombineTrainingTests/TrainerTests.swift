@@ -65,8 +65,16 @@ final class TrainerTests: XCTestCase {
     func testDivergingLossStopsWithTheTermAndIterationNamed() throws {
         XCTAssertThrowsError(try run(Self.decMethod(learningRate: 1e30), name: "nan")) { error in
             let text = "\(error)"
-            XCTAssertTrue(text.contains("reconstruction_loss") && text.contains("iteration"), text)
+            for part in ["method 'tiny_dec'", "phase 'pretraining'", "iteration 2:", "reconstruction_loss", "became NaN", "last finite value", "at iteration 1"] {
+                XCTAssertTrue(text.contains(part), "'\(part)' missing from: \(text)")
+            }
         }
+        // The run directory stays valid and says why it stopped.
+        let run = directories.last!.appendingPathComponent("run").path
+        let result = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/result.json"))) as! [String: Any]
+        XCTAssertEqual(result["status"] as? String, "failed")
+        XCTAssertTrue((result["reason"] as? String ?? "").contains("reconstruction_loss"))
+        XCTAssertNotNil(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/method.json"))))
     }
 }
 

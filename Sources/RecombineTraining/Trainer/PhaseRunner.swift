@@ -27,6 +27,17 @@ final class PhaseRunner {
     var schedulers: [(SchedulerSpec, LearningRateScheduler)] = []
     var patterns: [DesignPattern] = []
     var runningLosses: [String: (sum: Double, count: Int)] = [:]
+    /// Each loss term's value at the last step where it was finite (for fault messages).
+    var lastFiniteLosses: [String: (value: Double, iteration: Int)] = [:]
+    /// Parameter names (`mapping.layer.weight`, `centroids`) for fault messages.
+    lazy var parameterNames: [ObjectIdentifier: String] = {
+        var names: [ObjectIdentifier: String] = [:]
+        for mapping in mappings.mappings {
+            for (name, t) in mapping.namedParameters() where names[ObjectIdentifier(t)] == nil { names[ObjectIdentifier(t)] = "\(mapping.name).\(name)" }
+        }
+        if let c = strategy.centroids { names[ObjectIdentifier(c)] = "centroids" }
+        return names
+    }()
     lazy var progress = ProgressLine(quiet: configuration.quiet)
     /// Writes a checkpoint of the whole run at a loop position (set by the method runner).
     var writeCheckpoint: ((LoopPosition) throws -> Void)?
@@ -266,9 +277,12 @@ final class PhaseRunner {
         for pattern in patterns {
             for loss in try pattern.losses(input) {
                 let value = loss.value.item
+                let key = "\(pattern.spec.pointer)/\(loss.name)"
                 guard value.isFinite else {
-                    throw TrainingError("the \(loss.name) of design pattern '\(pattern.spec.id)' (\(pattern.spec.pointer)) became \(value) at iteration \(phaseIteration) of phase '\(phase.name)'; training stopped")
+                    let last = lastFiniteLosses[key].map { String(format: "; its last finite value was %.6g at iteration %d", $0.value, $0.iteration) } ?? "; it was never finite in this phase"
+                    throw TrainingError("method '\(method.name)', phase '\(phase.name)', iteration \(phaseIteration): the \(loss.name) of design pattern '\(pattern.spec.id)' (\(pattern.spec.pointer)) became \(value.isNaN ? "NaN" : value > 0 ? "+Inf" : "-Inf")\(last); training stopped")
                 }
+                lastFiniteLosses[key] = (value, phaseIteration)
                 totals[loss.group] = totals[loss.group].map { $0 + loss.value } ?? loss.value
                 shown.append((loss.name, value))
                 report(pattern: pattern, loss: loss, value: value, epoch: epoch, epochIteration: batchIndex + 1, phaseIteration: phaseIteration)
@@ -286,7 +300,14 @@ final class PhaseRunner {
             total.backward(retainGraph: index < groups.count - 1)
             for o in members {
                 var gradients: [ObjectIdentifier: Tensor] = [:]
-                for p in o.parameters { if let g = p.grad { gradients[ObjectIdentifier(p)] = g } }
+                for p in o.parameters {
+                    guard let g = p.grad else { continue }
+                    guard g.allFinite else {
+                        let losses = shown.map { String(format: "%@ %.6g", $0.0, $0.1) }.joined(separator: ", ")
+                        throw TrainingError("method '\(method.name)', phase '\(phase.name)', iteration \(phaseIteration): the gradient of '\(parameterNames[ObjectIdentifier(p)] ?? "a parameter")' from optimizer group '\(group)' became non-finite (NaN or Inf) while every loss was finite (\(losses)); training stopped")
+                    }
+                    gradients[ObjectIdentifier(p)] = g
+                }
                 stepsToTake.append((o, gradients))
             }
         }
