@@ -68,3 +68,49 @@ final class FileFormatTests: XCTestCase {
         XCTAssertEqual(Dictionary(grouping: test.labels!, by: { $0 }).mapValues(\.count)[0], 980)
     }
 }
+
+/// Damaged inputs give errors that name the file and the problem (never a crash).
+final class DamagedInputTests: XCTestCase {
+    var directory: URL!
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("recombine-damaged-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
+
+    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let path = directory.appendingPathComponent(name).path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func gzip(_ path: String) throws -> String {
+        let p = Process(); p.executableURL = URL(fileURLWithPath: "/usr/bin/env"); p.arguments = ["gzip", "-kf", path]
+        try p.run(); p.waitUntilExit()
+        return path + ".gz"
+    }
+
+    func assertError(_ body: @autoclosure () throws -> Any, mentions parts: [String], file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try body(), file: file, line: line) { error in
+            for part in parts { XCTAssertTrue("\(error)".contains(part), "'\(part)' missing from: \(error)", file: file, line: line) }
+        }
+    }
+
+    func testEachDamageIsNamed() throws {
+        let images = try write("images-idx3-ubyte", FileFormatTests.idx([3, 2, 2], Array(0..<12)))
+        let labels = try write("labels-idx1-ubyte", FileFormatTests.idx([2], [1, 2]))
+        assertError(try ImageDataset(name: "d", imagesFile: images, labelsFile: labels), mentions: [labels, "3", "2"])
+        let empty = try write("empty-idx3-ubyte", [])
+        assertError(try IDXArray.read(empty), mentions: [empty])
+        assertError(try IDXArray.read(directory.path), mentions: [directory.path])
+        assertError(try IDXArray.read(directory.appendingPathComponent("missing").path), mentions: ["missing"])
+        // A flipped byte inside the compressed stream: the CRC or the inflater rejects it.
+        let big = try write("big-idx3-ubyte", FileFormatTests.idx([50, 10, 10], (0..<5000).map { UInt8(($0 * 7919) % 251) }))
+        var compressed = [UInt8](try Data(contentsOf: URL(fileURLWithPath: try gzip(big))))
+        compressed[compressed.count / 2] ^= 0xFF
+        let corrupt = try write("corrupt-idx3-ubyte.gz", compressed)
+        assertError(try IDXArray.read(corrupt), mentions: [corrupt])
+        // Labels stored as images and vice versa.
+        assertError(try ImageDataset(name: "d", imagesFile: labels, labelsFile: nil), mentions: [labels])
+    }
+}

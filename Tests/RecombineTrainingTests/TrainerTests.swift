@@ -1,5 +1,6 @@
 import Foundation
 import RecombineMethod
+import RecombineNN
 import RecombineTensor
 import RecombineTraining
 import XCTest
@@ -135,5 +136,58 @@ final class PretrainingPatternTests: XCTestCase {
             let metrics = try String(contentsOfFile: result.runDirectory + "/metrics.jsonl", encoding: .utf8)
             XCTAssertTrue(metrics.contains("adversarial_mapping_loss") && metrics.contains("autoencoder_loss"))
         }
+    }
+}
+
+/// Damaged or unsuitable inputs stop a run before training with the file and the problem named.
+final class DamagedTrainingInputTests: XCTestCase {
+    var directories: [URL] = []
+    override func tearDown() { for d in directories { try? FileManager.default.removeItem(at: d) } }
+
+    func scratch() throws -> URL {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("recombine-damaged-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        directories.append(d)
+        return d
+    }
+
+    func assertRunFails(_ text: String, mentions parts: [String], file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try runMethodText(text, directories: &directories), file: file, line: line) { error in
+            for part in parts { XCTAssertTrue("\(error)".contains(part), "'\(part)' missing from: \(error)", file: file, line: line) }
+        }
+    }
+
+    func csvMethod(_ path: String, batch: Int) -> String {
+        TrainerTests.decMethod().replacingOccurrences(of: #"{"dataset": "GaussianMixture", "preset": "three_gaussians", "seed": 1, "batch_size": 100,"#,
+                                                      with: #"{"dataset": "CSV", "path": "\#(path)", "label_column": "label", "batch_size": \#(batch),"#)
+    }
+
+    func testLabelsOutsideNumClustersAndTooFewSamples() throws {
+        let d = try scratch()
+        var csv = "x,y,label\n"
+        for i in 0..<60 { csv += "\(Double(i % 3) * 5),\(Double(i) * 0.01),\(i % 3 + 1)\n" }
+        try csv.write(to: d.appendingPathComponent("one-based.csv"), atomically: true, encoding: .utf8)
+        assertRunFails(csvMethod(d.appendingPathComponent("one-based.csv").path, batch: 20), mentions: ["one-based.csv", "label 3", "outside 0…2", "counted from 1"])
+        assertRunFails(csvMethod(d.appendingPathComponent("one-based.csv").path.replacingOccurrences(of: "one-based", with: "missing"), batch: 20), mentions: ["missing.csv"])
+        csv = "x,y,label\n1,2,0\n3,4,1\n"
+        try csv.write(to: d.appendingPathComponent("tiny.csv"), atomically: true, encoding: .utf8)
+        assertRunFails(csvMethod(d.appendingPathComponent("tiny.csv").path, batch: 20), mentions: ["2 samples", "batch_size 20"])
+    }
+
+    func testWeightsFileWithWrongNamesOrShapes() throws {
+        let d = try scratch()
+        let wrongNames = d.appendingPathComponent("wrong-names.safetensors").path
+        try Safetensors.write([("encoder.weight", Tensor.zeros([16, 2]))], to: wrongNames)
+        let wrongShapes = d.appendingPathComponent("wrong-shapes.safetensors").path
+        try Safetensors.write([("net.0.weight", Tensor.zeros([8, 2])), ("net.0.bias", Tensor.zeros([16])), ("net.2.weight", Tensor.zeros([2, 16])), ("net.2.bias", Tensor.zeros([2]))], to: wrongShapes)
+        let garbage = d.appendingPathComponent("garbage.safetensors").path
+        try Data("not a safetensors file".utf8).write(to: URL(fileURLWithPath: garbage))
+        func method(_ path: String) -> String {
+            TrainerTests.decMethod().replacingOccurrences(of: #""exit_criteria": {"epochs": 2},"#,
+                                                          with: #""exit_criteria": {"epochs": 2}, "load_mapping_parameters": [{"mapping_name": "encoder", "path_to_file": "\#(path)"}],"#)
+        }
+        assertRunFails(method(wrongNames), mentions: ["wrong-names.safetensors", "missing: net.0.weight", "unexpected: encoder.weight"])
+        assertRunFails(method(wrongShapes), mentions: ["wrong-shapes.safetensors", "net.0.weight: file has shape [8, 2], the module [16, 2]"])
+        assertRunFails(method(garbage), mentions: ["garbage.safetensors"])
     }
 }

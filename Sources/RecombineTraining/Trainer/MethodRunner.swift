@@ -119,6 +119,11 @@ public final class MethodRunner {
             let data = try factory.load(datasetSpec, seed: seeds[0])
             for path in factory.files.paths where result.dataFiles[path] == nil { result.dataFiles[path] = FileHashes.sha256(path) }
             if let labels = data.labels {
+                if let bad = labels.first(where: { $0 < 0 || $0 >= datasetSpec.numClusters }) {
+                    let (low, high) = (labels.min()!, labels.max()!)
+                    throw TrainingError("dataset '\(datasetSpec.name)' (\(factory.files.paths.last ?? datasetSpec.dataset)) has label \(bad), outside 0…\(datasetSpec.numClusters - 1) for num_clusters \(datasetSpec.numClusters) (\(datasetSpec.pointer)/num_clusters); its labels run from \(low) to \(high)"
+                                        + (low == 1 && high == datasetSpec.numClusters ? " — labels counted from 1? Store them from 0." : ""))
+                }
                 let classes = Set(labels).count
                 if classes > datasetSpec.numClusters {
                     throw TrainingError("dataset '\(datasetSpec.name)' has \(classes) label classes but num_clusters is \(datasetSpec.numClusters) (\(datasetSpec.pointer)/num_clusters)")
