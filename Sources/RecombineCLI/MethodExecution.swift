@@ -8,12 +8,12 @@ import RecombineTraining
 /// Runs one validated method with the command line's settings (once, or `--runs N` times with seeds
 /// S, S+1, ...), builds each run's report, and continues interrupted runs.
 enum MethodExecution {
-    static func configuration(_ options: RunOptions) -> RunConfiguration {
+    static func configuration(_ options: RunOptions, output: String?) -> RunConfiguration {
         var configuration = RunConfiguration()
         configuration.seed = options.seed
         configuration.iterationsScale = options.iterationsScale
         configuration.dataDirectories = [options.dataRoot, ProcessInfo.processInfo.environment["RECOMBINE_DATA"]].compactMap { $0 }.filter { !$0.isEmpty }
-        configuration.outputDirectory = options.output
+        configuration.outputDirectory = output
         applyOutputSettings(options, to: &configuration)
         return configuration
     }
@@ -29,8 +29,9 @@ enum MethodExecution {
         configuration.stopAfterSteps = options.stopAfter
     }
 
-    static func execute(_ spec: MethodSpec, file: String, options: RunOptions) throws {
-        let base = configuration(options)
+    /// Runs `spec`; `output` is its run directory (or the parent of its `--runs`), nil for the default.
+    static func execute(_ spec: MethodSpec, file: String, options: RunOptions, output: String?) throws {
+        let base = configuration(options, output: output)
         guard options.runs > 1 else {
             try runOnce(spec, configuration: base, options: options)
             return

@@ -29,7 +29,7 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("data-root"), help: ArgumentHelp("Directory searched for datasets (like RECOMBINE_DATA).", valueName: "dir"))
     var dataRoot: String?
 
-    @Option(help: ArgumentHelp("Run directory (default: runs/<timestamp>_<method>/).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Run directory (default: runs/<timestamp>_<method>/); with several method files, one subdirectory per file inside it.", valueName: "dir"))
     var output: String?
 
     @Option(help: "Threads for BLAS and the engine's loops (default: OPENBLAS_NUM_THREADS or all cores).")
@@ -110,7 +110,9 @@ struct Run: ParsableCommand {
                 continue
             }
             do {
-                try MethodExecution.execute(spec, file: file, options: options)
+                // Several methods with one --output: each gets its own subdirectory, named after its file.
+                let output = files.count > 1 ? options.output.map { ($0 as NSString).appendingPathComponent(((file as NSString).lastPathComponent as NSString).deletingPathExtension) } : options.output
+                try MethodExecution.execute(spec, file: file, options: options, output: output)
             } catch let stop as RunStopped {
                 printError(stop.description)
                 if stop.bySignal { throw ExitCode(130) }
