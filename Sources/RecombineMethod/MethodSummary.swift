@@ -7,6 +7,8 @@ public struct MethodSummary: Sendable {
     public let shapeDataset: String?
     /// Trainable parameters of each mapping's own layers.
     public let parameterCounts: [String: Int]
+    /// Estimated peak memory of training.
+    public let memory: MemoryEstimate
 
     public init(spec: MethodSpec) {
         self.spec = spec
@@ -16,6 +18,12 @@ public struct MethodSummary: Sendable {
             shapeDataset = dataset.name
         } else { shapes = [:]; shapeDataset = nil }
         parameterCounts = MethodCompiler.parameterCounts(spec)
+        memory = MethodCompiler.memoryEstimate(spec)
+    }
+
+    var memoryText: String {
+        "Estimated peak memory: \(MemoryEstimate.format(memory.peakBytes)) (parameters, gradients and optimizer states \(MemoryEstimate.format(memory.parameterBytes)), "
+            + "activations of one step \(MemoryEstimate.format(memory.activationBytes)), data \(MemoryEstimate.format(memory.dataBytes)))"
     }
 
     func shapeText(_ name: String) -> String {
@@ -65,6 +73,7 @@ public struct MethodSummary: Sendable {
             lines.append("  \(d.name): \(d.dataset), batch \(d.batchSize), \(d.numClusters) clusters, phases \(d.phases?.joined(separator: ", ") ?? "all")"
                          + (d.batchAugmentations.isEmpty ? "" : ", augmentations \(d.batchAugmentations.map(\.name).joined(separator: ", "))"))
         }
+        lines.append(memoryText)
         return lines.joined(separator: "\n")
     }
 
@@ -90,6 +99,7 @@ public struct MethodSummary: Sendable {
     public func json() -> JSONValue {
         .object(JSONObject([
             ("name", .string(spec.name)),
+            ("estimated_peak_memory_bytes", .double(memory.peakBytes)),
             ("mappings", .array(spec.mappings.map { m in .object(JSONObject([
                 ("name", .string(m.name)), ("type", .string(m.kind.rawValue)),
                 ("parameters", .int(Int64(parameterCounts[m.name] ?? 0))),

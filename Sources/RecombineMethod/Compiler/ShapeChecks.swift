@@ -11,6 +11,8 @@ struct ShapeChecks {
     var issues: [PointerIssue] = []
     /// Output shape of each mapping for the dataset being checked (batch axis included).
     var outputs: [String: [Int]] = [:]
+    /// Elements of every layer output of each mapping (batch axis included), for the memory estimate.
+    var activationElements: [String: Double] = [:]
     /// Mappings whose shapes failed (already reported).
     var failed = Set<String>()
     var sample: [Int] = []
@@ -62,9 +64,12 @@ struct ShapeChecks {
     mutating func infer(_ spec: MappingSpec, _ input: [Int], context: String) -> [Int]? {
         guard let mapping = mappings[spec.name] else { return nil }
         var shape = spec.preProcessing.reduce(input) { FunctionRegistry.outputShape($1, $0) }
+        var elements = shape.reduce(1.0) { $0 * Double($1) }
         for (i, layer) in mapping.net.layers.enumerated() {
             switch layer.outputShape(for: shape) {
-            case .success(let next): shape = next
+            case .success(let next):
+                shape = next
+                elements += next.reduce(1.0) { $0 * Double($1) }
             case .failure(let error):
                 let layerSpec = spec.layers[i]
                 let label = layerSpec.name.map { "'\($0)' (#\(i), \(layerSpec.type))" } ?? "#\(i) (\(layerSpec.type))"
@@ -75,6 +80,7 @@ struct ShapeChecks {
         }
         shape = spec.postProcessing.reduce(shape) { FunctionRegistry.outputShape($1, $0) }
         outputs[spec.name] = shape
+        activationElements[spec.name] = elements
         return shape
     }
 

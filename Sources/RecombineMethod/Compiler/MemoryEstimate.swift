@@ -1,0 +1,68 @@
+import Foundation
+
+/// An estimate of the memory a method needs, made from the method file alone, before anything is
+/// allocated: parameters (float32) with their gradients and up to two optimizer states each, the
+/// activations of one training step (every layer output of every mapping for a batch, for values and
+/// gradients, once per batch view; or a forward pass over an evaluation chunk of 1024 samples if that is
+/// larger), and the dataset held in memory. Allocator slack, k-means buffers and the runtime are not
+/// counted: measured peaks are about twice the estimate (Docs/benchmarks.md). Methods whose estimate exceeds
+/// the machine's memory are refused with the estimate (absurd layer or batch sizes never reach an
+/// allocation).
+public struct MemoryEstimate: Sendable {
+    public var parameterCount = 0
+    /// Parameters, gradients and optimizer states (Adam keeps two per parameter).
+    public var parameterBytes: Double { Double(parameterCount) * 4 * 4 }
+    /// Largest over datasets: layer outputs of one step (values and gradients, every view).
+    public var activationBytes: Double = 0
+    /// Largest over datasets: the samples kept in memory.
+    public var dataBytes: Double = 0
+    public var peakBytes: Double { parameterBytes + activationBytes + dataBytes }
+
+    /// Parameters of a layer from its arguments (no allocation); 0 for parameter-free layers.
+    static func parameters(of layer: LayerSpec) -> Int {
+        let a = Arguments(object: layer.arguments, pointer: layer.pointer)
+        func int(_ key: String, _ fallback: Int? = nil) -> Int { Swift.max(0, (try? a.int(key, fallback)) ?? 0) }
+        let bias = ((try? a.bool("bias", true)) ?? true) ? 1 : 0
+        func kernel(_ key: String) -> Int {
+            guard let p = try? a.pair(key) else { return 0 }
+            return layer.type == "Conv1d" ? Swift.max(0, p.0) : Swift.max(0, p.0).multipliedReportingOverflow(by: Swift.max(0, p.1)).partialValue
+        }
+        func product(_ values: Int...) -> Int {
+            values.reduce(1) { r, v in let (m, o) = r.multipliedReportingOverflow(by: v); return o ? Int.max / 4 : m }
+        }
+        let groups = Swift.max(1, int("groups", 1))
+        switch layer.type {
+        case "Linear": return product(int("in_features"), int("out_features")) &+ bias * int("out_features")
+        case "Conv1d", "Conv2d": return product(int("out_channels"), int("in_channels") / groups, kernel("kernel_size")) &+ bias * int("out_channels")
+        case "ConvTranspose2d": return product(int("in_channels"), int("out_channels") / groups, kernel("kernel_size")) &+ bias * int("out_channels")
+        case "BatchNorm1d", "BatchNorm2d": return product(4, int("num_features"))
+        case "LayerNorm": return product(2, ((try? a.ints("normalized_shape")) ?? []).reduce(1) { $0.multipliedReportingOverflow(by: Swift.max(0, $1)).partialValue })
+        default: return 0
+        }
+    }
+
+    /// Parameter count of every mapping, and the layer with the most parameters.
+    static func parameterCounts(_ spec: MethodSpec) -> (total: Int, largest: (layer: LayerSpec, mapping: String, count: Int)?) {
+        var total = 0
+        var largest: (LayerSpec, String, Int)? = nil
+        for mapping in spec.mappings {
+            for layer in mapping.layers {
+                let n = parameters(of: layer)
+                total = total.addingReportingOverflow(n).overflow ? Int.max / 4 : total + n
+                if n > (largest?.2 ?? 0) { largest = (layer, mapping.name, n) }
+            }
+        }
+        return (total, largest)
+    }
+
+    /// The memory of this machine (bytes).
+    public static var machineBytes: Double { Double(ProcessInfo.processInfo.physicalMemory) }
+
+    /// "3.2 GB", "640 MB".
+    public static func format(_ bytes: Double) -> String {
+        let units = ["B", "kB", "MB", "GB", "TB", "PB", "EB"]
+        var v = bytes, i = 0
+        while v >= 1000 && i < units.count - 1 { v /= 1000; i += 1 }
+        return i == 0 ? "\(Int(v)) B" : String(format: v >= 100 ? "%.0f %@" : "%.1f %@", v, units[i])
+    }
+}
