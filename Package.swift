@@ -18,6 +18,7 @@ let package = Package(
     products: [
         .executable(name: "recombine", targets: ["RecombineCLI"]),
         .executable(name: "recombine-bench", targets: ["RecombineBench"]),
+        .executable(name: "recombine-fuzz", targets: ["RecombineFuzz"]),
         .library(name: "RecombineTensor", targets: ["RecombineTensor"]),
         .library(name: "RecombineNN", targets: ["RecombineNN"]),
         .library(name: "RecombineData", targets: ["RecombineData"]),
@@ -65,6 +66,7 @@ let package = Package(
             "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "RecombineMethod", "RecombineTraining", "RecombineReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .executableTarget(name: "RecombineFuzz", dependencies: ["RecombineMethod"]),
         .executableTarget(name: "RecombineBench", dependencies: [
             "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "CBLASLAPACKE",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

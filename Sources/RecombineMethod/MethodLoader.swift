@@ -18,8 +18,17 @@ public struct MethodLoader: Sendable {
     /// Loads `path`, applying `overrides` (JSON pointer → value, e.g. from `--set`) before validation.
     /// Relative paths in the file resolve against `baseDirectory` (default: the file's directory).
     public func load(path: String, overrides: [(JSONPointer, JSONValue)] = [], baseDirectory: String? = nil) -> Outcome {
+        load(path: path, overrides: overrides, baseDirectory: baseDirectory) { try JSONParser.parse(contentsOf: path) }
+    }
+
+    /// Checks method text held in memory, reported under the name `file` (the fuzz target's entry).
+    public func load(text: String, file: String, baseDirectory: String = ".") -> Outcome {
+        load(path: file, overrides: [], baseDirectory: baseDirectory) { try JSONParser.parse(text: text, file: file) }
+    }
+
+    func load(path: String, overrides: [(JSONPointer, JSONValue)], baseDirectory: String?, parse: () throws -> JSONDocument) -> Outcome {
         let document: JSONDocument
-        do { document = try JSONParser.parse(contentsOf: path) }
+        do { document = try parse() }
         catch let error as JSONSyntaxError {
             return Outcome(file: path, spec: nil, issues: [ValidationIssue(file: error.file, position: error.position, pointer: JSONPointer(), message: error.message)])
         } catch {
@@ -44,8 +53,9 @@ public struct MethodLoader: Sendable {
         let references = effective.locate(ReferenceChecks(method: spec).issues.filter { issue in
             !rejected.contains { issue.pointer.tokens.starts(with: $0.tokens) }
         })
-        // Shapes: the mappings are built (seeded) and their layers' shape rules chained per dataset.
-        let shapes = MethodCompiler.check(spec).filter { issue in
+        // Shapes: the mappings are built (seeded) and their layers' shape rules chained per dataset —
+        // only for files the schema accepts, so no layer is ever built from values it rejected.
+        let shapes = !schemaIssues.isEmpty ? [] : MethodCompiler.check(spec).filter { issue in
             !rejected.contains { issue.pointer.tokens.starts(with: $0.tokens) }
         }
         let all = (overrideIssues + schemaIssues + references + shapes).sorted {

@@ -13,10 +13,25 @@ struct Arguments {
     let object: JSONObject
     let pointer: JSONPointer
 
+    /// Smallest allowed value of size-like arguments (the layers' constructors trap below it; the
+    /// schema says the same, but checks run on any file, e.g. with an edited schema).
+    static let minimum: [String: Int] = [
+        "in_features": 1, "out_features": 1, "in_channels": 1, "out_channels": 1, "num_features": 1, "kernel_size": 1,
+        "stride": 1, "groups": 1, "dilation": 1, "output_size": 1, "size": 1, "padding": 0, "output_padding": 0,
+        "normalized_shape": 1, "unflattened_size": 1,
+    ]
+
+    func checked(_ key: String, _ i: Int) throws -> Int {
+        if let least = Self.minimum[key], i < least {
+            throw CompileError(pointer.appending(key), "expected \(least == 1 ? "a positive integer" : "a non-negative integer"), found \(i)")
+        }
+        return i
+    }
+
     func int(_ key: String, _ fallback: Int? = nil) throws -> Int {
         if let v = object[key] {
             guard let i = v.integer else { throw CompileError(pointer.appending(key), "expected an integer, found \(v.compactText())") }
-            return i
+            return try checked(key, i)
         }
         guard let fallback else { throw CompileError(pointer, "missing '\(key)'") }
         return fallback
@@ -47,8 +62,8 @@ struct Arguments {
             guard let fallback else { throw CompileError(pointer, "missing '\(key)'") }
             return fallback
         }
-        if let i = v.integer { return (i, i) }
-        if let a = v.array, a.count == 2, let h = a[0].integer, let w = a[1].integer { return (h, w) }
+        if let i = v.integer { let c = try checked(key, i); return (c, c) }
+        if let a = v.array, a.count == 2, let h = a[0].integer, let w = a[1].integer { return (try checked(key, h), try checked(key, w)) }
         throw CompileError(pointer.appending(key), "expected an integer or a pair of integers, found \(v.compactText())")
     }
 
@@ -64,8 +79,8 @@ struct Arguments {
 
     func ints(_ key: String) throws -> [Int] {
         guard let v = object[key] else { throw CompileError(pointer, "missing '\(key)'") }
-        if let i = v.integer { return [i] }
+        if let i = v.integer { return [try checked(key, i)] }
         guard let a = v.array, a.allSatisfy({ $0.integer != nil }) else { throw CompileError(pointer.appending(key), "expected a list of integers, found \(v.compactText())") }
-        return a.map { $0.integer! }
+        return try a.map { try checked(key, $0.integer!) }
     }
 }

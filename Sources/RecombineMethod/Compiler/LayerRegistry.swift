@@ -11,6 +11,7 @@ enum LayerRegistry {
 
     static func make(_ spec: LayerSpec, generator g: inout RandomGenerator) throws -> Module {
         let a = Arguments(object: spec.arguments, pointer: spec.pointer)
+        try checkConstraints(spec, a)
         switch spec.type {
         case "Linear":
             return Linear(inFeatures: try a.int("in_features"), outFeatures: try a.int("out_features"), bias: try a.bool("bias", true), generator: &g)
@@ -70,6 +71,30 @@ enum LayerRegistry {
         case "Hardtanh": return Hardtanh(minValue: try a.double("min_val", -1), maxValue: try a.double("max_val", 1))
         default:
             throw CompileError(spec.pointer.appending("type"), "unknown layer type '\(spec.type)'." + Suggestions.hint(for: spec.type, among: names))
+        }
+    }
+}
+
+extension LayerRegistry {
+    /// What the layers' constructors assume beyond single values: channels divisible by groups,
+    /// probabilities in [0, 1], exactly one of Upsample's size and scale factor.
+    static func checkConstraints(_ spec: LayerSpec, _ a: Arguments) throws {
+        switch spec.type {
+        case "Conv1d", "Conv2d", "ConvTranspose2d":
+            let groups = try a.int("groups", 1), inChannels = try a.int("in_channels"), outChannels = try a.int("out_channels")
+            if inChannels % groups != 0 || outChannels % groups != 0 {
+                throw CompileError(spec.pointer.appending("groups"), "in_channels \(inChannels) and out_channels \(outChannels) must both be divisible by groups \(groups)")
+            }
+        case "Dropout":
+            let p = try a.double("p", 0.5)
+            if !(p >= 0 && p <= 1) { throw CompileError(spec.pointer.appending("p"), "expected a probability in [0, 1], found \(p)") }
+        case "Upsample":
+            let size = try a.optionalPair("size"), scale = try a.numberPair("scale_factor")
+            if (size == nil) == (scale == nil) { throw CompileError(spec.pointer, "Upsample needs exactly one of size and scale_factor") }
+            if let scale, !(scale.0 > 0 && scale.1 > 0 && scale.0.isFinite && scale.1.isFinite) {
+                throw CompileError(spec.pointer.appending("scale_factor"), "expected a positive scale factor, found \(scale)")
+            }
+        default: break
         }
     }
 }

@@ -1,0 +1,45 @@
+import Foundation
+@testable import RecombineMethod
+import XCTest
+
+/// Findings of the fuzz target (Scripts/fuzz), each a crash before its fix.
+final class FuzzRegressionTests: XCTestCase {
+    func method(layers: String) throws -> MethodSpec {
+        let text = """
+        {"name": "m", "mappings": [{"name": "encoder", "type": "feature_extractor", "layers": \(layers)}],
+         "phases": [{"name": "p", "order": 1, "exit_criteria": {"iterations": 1},
+           "design_patterns": [{"pattern": "training_feature_extractor_through_reconstruction_of_samples", "encoder_name": "encoder", "decoder_name": "encoder"}],
+           "optimizers": [{"type": "SGD", "lr": 0.1, "trained_mapping_names": ["encoder"]}]}],
+         "cluster_assignment_strategy": {"type": "classical_clustering_in_feature_space_after_phase", "classical_clustering_in_feature_space_after_phase": "p"},
+         "datasets": [{"dataset": "GaussianMixture", "preset": "three_gaussians", "batch_size": 10, "num_clusters": 3}]}
+        """
+        return MethodSpec(document: try JSONParser.parse(text: text, file: "m.json"), baseDirectory: ".")
+    }
+
+    /// The compiler is reached only by schema-valid files, but must not trap on values the schema
+    /// would reject (a Linear with 0 outputs crashed `recombine validate` when it built the layer).
+    func testLayerArgumentsOutsideTheirRangeAreErrorsNotTraps() throws {
+        let cases: [(String, String)] = [
+            (#"[{"type": "Linear", "in_features": 2, "out_features": 0}]"#, "/mappings/0/layers/0/out_features: expected a positive integer, found 0"),
+            (#"[{"type": "Conv1d", "in_channels": 3, "out_channels": 4, "kernel_size": 1, "groups": 2}]"#, "must both be divisible by groups 2"),
+            (#"[{"type": "Dropout", "p": 1.5}]"#, "expected a probability in [0, 1], found 1.5"),
+            (#"[{"type": "Upsample", "size": 4, "scale_factor": 2}]"#, "exactly one of size and scale_factor"),
+            (#"[{"type": "MaxPool2d", "kernel_size": 2, "padding": -1}]"#, "expected a non-negative integer, found -1"),
+            (#"[{"type": "LayerNorm", "normalized_shape": [2, 0]}]"#, "expected a positive integer, found 0"),
+        ]
+        for (layers, expected) in cases {
+            let issues = MethodCompiler.check(try method(layers: layers))
+            XCTAssertTrue(issues.contains { $0.description.contains(expected) }, "\(layers): \(issues.map(\.description))")
+        }
+    }
+
+    /// Through the loader, a schema-invalid size is reported by the schema and nothing is built.
+    func testSchemaInvalidSizesNeverReachTheCompiler() throws {
+        let loader = MethodLoader(store: try SchemaStore(directory: RepositoryPaths.schema))
+        var text = try String(contentsOf: RepositoryPaths.configurations.appendingPathComponent("dec_gaussians.json"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"out_features\": 16", with: "\"out_features\": 0")
+        let outcome = loader.load(text: text, file: "mutated.json")
+        XCTAssertNil(outcome.spec)
+        XCTAssertTrue(outcome.issues.contains { $0.pointer.description.hasSuffix("/out_features") }, outcome.issues.map(\.description).joined(separator: "\n"))
+    }
+}
