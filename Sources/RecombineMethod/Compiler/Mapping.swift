@@ -66,6 +66,20 @@ public final class Mapping: Module {
     /// The output without the softmax layer (the reference's `get_logits`).
     public func logits(_ x: Tensor) -> Tensor { forward(x, logits: true) }
 
+    /// This mapping's output for `x` (after its prior) together with the outputs of the layers named
+    /// in `names` (a layer's `name`, or its index for unnamed layers). Not cached: callers that need
+    /// intermediate outputs use this one pass for the output too.
+    public func forward(_ x: Tensor, capturing names: Set<String>) -> (output: Tensor, captured: [String: Tensor]) {
+        var h = preProcessing.reduce(prior.map { $0(x) } ?? x) { $1($0) }
+        var captured: [String: Tensor] = [:]
+        for (i, layer) in net.layers.enumerated() {
+            h = layer(h)
+            let name = spec.layers[i].name ?? String(i)
+            if names.contains(name) { captured[name] = h }
+        }
+        return (postProcessing.reduce(h) { $1($0) }, captured)
+    }
+
     func forward(_ x: Tensor, logits: Bool) -> Tensor {
         let compute = { self.applyOwn(self.prior.map { $0(x) } ?? x, logits: logits) }
         return ForwardCache.current?.output(of: self, input: x, logits: logits, compute: compute) ?? compute()

@@ -1294,8 +1294,95 @@ enum EmbeddedSchema {
     },
     {
       "$ref": "design_patterns/encouraging_cluster_formation_by_reinforcing_current_assignments_of_samples_to_clusters.json"
+    },
+    {
+      "$ref": "design_patterns/encouraging_cluster_formation_by_maximizing_cauchy_schwarz_divergence_between_cluster_densities.json"
     }
   ]
+}
+"""#,
+        "design_patterns/encouraging_cluster_formation_by_maximizing_cauchy_schwarz_divergence_between_cluster_densities.json": #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "design_patterns/encouraging_cluster_formation_by_maximizing_cauchy_schwarz_divergence_between_cluster_densities.json",
+  "title": "Cauchy–Schwarz divergence between cluster densities (DDC)",
+  "description": "DDC (Kampffmeyer et al. 2019): with A the soft assignments [N, K] of a classifier and K_h = exp(−D/(2σ²)) a Gaussian kernel on a hidden layer's output, σ² = rel_sigma · median of the squared pairwise distances (no gradient), minimises L1 = d_cs(A, K_h) (cluster separation and compactness), L2 = 2/(N(N−1)) Σ_{i<j} α_iᵀα_j (orthogonal memberships) and L3 = d_cs(M, K_h) with M_ik = exp(−‖α_i − e_k‖²) (closeness to the simplex corners), where d_cs(A, K) is the mean over cluster pairs p<q of (AᵀKA)_pq / √((AᵀKA)_pp (AᵀKA)_qq). Gradients of the pairwise distances are exact (the original TensorFlow code's pdist gradient is not; methods.md §1.5).",
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "pattern",
+    "hidden_layer_name"
+  ],
+  "properties": {
+    "pattern": {
+      "description": "The design pattern.",
+      "type": "string",
+      "const": "encouraging_cluster_formation_by_maximizing_cauchy_schwarz_divergence_between_cluster_densities"
+    },
+    "enabled": {
+      "$ref": "../common.json#/$defs/pattern_enabled"
+    },
+    "loss_report_interval": {
+      "$ref": "../common.json#/$defs/loss_report_interval"
+    },
+    "classifier_name": {
+      "$ref": "../common.json#/$defs/mapping_reference",
+      "description": "The classifier whose softmax output is A (default: the first classifier mapping)."
+    },
+    "hidden_layer_name": {
+      "description": "Name of the classifier layer whose output is the hidden representation of the kernel (DDC: the batch norm after the 100-unit hidden layer).",
+      "type": "string",
+      "minLength": 1
+    },
+    "rel_sigma": {
+      "description": "σ² as a fraction of the median squared pairwise distance of the batch (over all N² entries, diagonal included; midpoint median).",
+      "type": "number",
+      "exclusiveMinimum": 0,
+      "default": 0.15
+    },
+    "cluster_separation_weight": {
+      "description": "Weight of L1 = d_cs(A, K_h).",
+      "type": "number",
+      "minimum": 0,
+      "default": 1.0
+    },
+    "orthogonality_weight": {
+      "description": "Weight of L2, the mean inner product of different samples' assignment vectors.",
+      "type": "number",
+      "minimum": 0,
+      "default": 1.0
+    },
+    "simplex_corner_weight": {
+      "description": "Weight of L3 = d_cs(M, K_h), M_ik = exp(−‖α_i − e_k‖²).",
+      "type": "number",
+      "minimum": 0,
+      "default": 1.0
+    },
+    "numerator_epsilon": {
+      "description": "Lower clamp of AᵀKA's entries in d_cs (clamped entries get no gradient).",
+      "type": "number",
+      "exclusiveMinimum": 0,
+      "default": 1e-9
+    },
+    "denominator_epsilon": {
+      "description": "Lower clamp of the squared denominator (AᵀKA)_pp (AᵀKA)_qq in d_cs.",
+      "type": "number",
+      "exclusiveMinimum": 0,
+      "default": 1e-18
+    },
+    "loss_weight": {
+      "$ref": "../common.json#/$defs/loss_weight",
+      "default": 1.0
+    },
+    "loss_optimizer_group_name": {
+      "$ref": "../common.json#/$defs/loss_optimizer_group_name",
+      "default": "default"
+    },
+    "batch_augmentation_name": {
+      "$ref": "../common.json#/$defs/batch_augmentation_name",
+      "description": "Use this batch augmentation's view instead of the plain batch."
+    }
+  }
 }
 """#,
         "design_patterns/encouraging_cluster_formation_by_minimizing_divergence_between_current_and_target_cluster_assignment_distribution.json": #"""

@@ -151,6 +151,7 @@ enum PatternNames {
         "encouraging_cluster_formation_by_reinforcing_current_assignments_of_samples_to_clusters": "reinforcement",
         "training_feature_extractor_by_using_adversarial_interpolation": "adversarial interpolation",
         "facilitating_training_of_feature_extractor_by_using_layer_wise_pretraining": "layer-wise pretraining",
+        "encouraging_cluster_formation_by_maximizing_cauchy_schwarz_divergence_between_cluster_densities": "DDC",
     ]
     static func short(_ id: String) -> String { short[id] ?? id.replacingOccurrences(of: "_", with: " ") }
 }

@@ -128,6 +128,8 @@ final class PhaseRunner {
                 patterns.append(EntropyPattern(spec: spec, strategy: strategy))
             case "encouraging_cluster_formation_by_reinforcing_current_assignments_of_samples_to_clusters":
                 patterns.append(ReinforcementPattern(spec: spec, strategy: strategy, mappings: mappings))
+            case "encouraging_cluster_formation_by_maximizing_cauchy_schwarz_divergence_between_cluster_densities":
+                patterns.append(try CauchySchwarzDivergencePattern(spec: spec, strategy: strategy, mappings: mappings))
             case "training_feature_extractor_by_using_adversarial_interpolation":
                 patterns.append(try AdversarialInterpolationPattern(spec: spec, mappings: mappings, generator: generator.split()))
             case "facilitating_training_of_feature_extractor_by_using_layer_wise_pretraining":
