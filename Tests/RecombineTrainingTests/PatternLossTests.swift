@@ -20,6 +20,20 @@ final class PatternLossTests: XCTestCase {
         XCTAssertEqual(p[0], 0.5333333333333333 / 0.5833333333333333, accuracy: 1e-12)
         XCTAssertEqual(p[0] + p[1], 1, accuracy: 1e-12)
     }
+
+    /// Intervals in iterations (DEC) or epochs (tk-uco's DEC): with 3 batches per epoch and an interval
+    /// of 2 epochs, P is recomputed at the first step of epochs 1, 3 and 5 only.
+    func testTargetRecalculationInIterationsOrEpochs() {
+        var last = 0, recomputed: [Int] = []
+        for iteration in 1...15 {
+            let epoch = (iteration - 1) / 3 + 1
+            if DivergencePattern.recalculationDue(epoch: epoch, iteration: iteration, interval: 2, inEpochs: true, lastEpoch: last) {
+                recomputed.append(iteration); last = epoch
+            }
+        }
+        XCTAssertEqual(recomputed, [1, 7, 13])
+        XCTAssertEqual((1...15).filter { DivergencePattern.recalculationDue(epoch: 1, iteration: $0, interval: 5, inEpochs: false, lastEpoch: 0) }, [5, 10, 15])
+    }
 }
 
 import Foundation

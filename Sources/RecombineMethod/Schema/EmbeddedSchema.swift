@@ -1415,7 +1415,16 @@ enum EmbeddedSchema {
     },
     "target_distribution_recalculation_interval": {
       "$ref": "../common.json#/$defs/positiveInteger",
-      "description": "Iterations between recomputations of the target distribution P."
+      "description": "Iterations (or epochs, see target_distribution_recalculation_interval_unit) between recomputations of the target distribution P."
+    },
+    "target_distribution_recalculation_interval_unit": {
+      "description": "Unit of the recalculation interval: iterations (DEC and IDEC: 140 iterations) or epochs (the tk-uco DEC code: every 140 epochs, at the start of an epoch).",
+      "type": "string",
+      "enum": [
+        "iteration",
+        "epoch"
+      ],
+      "default": "iteration"
     },
     "loss_weight": {
       "$ref": "../common.json#/$defs/loss_weight",
