@@ -99,3 +99,36 @@ enum RepositoryRun {
         return p.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
     }
 }
+
+/// UCO's companion terms (methods.md §2.2–§2.3) on DEC's encoder.
+final class CompanionObjectivesTests: XCTestCase {
+    func testDepthWeights() {
+        XCTAssertEqual((1...3).map { CompanionObjectivesPattern.depthWeight($0, of: 3, weighting: "constant") }, [1, 1, 1])
+        XCTAssertEqual((1...4).map { CompanionObjectivesPattern.depthWeight($0, of: 4, weighting: "linear") }, [0.25, 0.5, 0.75, 1])
+        XCTAssertEqual((1...3).map { CompanionObjectivesPattern.depthWeight($0, of: 3, weighting: "exp") }, [0.01, 0.1, 1])
+    }
+
+    /// DEC-UCO in miniature: both attachment points report a term in (0, 1] (a mean Cauchy–Schwarz
+    /// cosine times λ = 1), the run clusters, and a misnamed layer is reported with its pointer.
+    func testDECWithCompanionObjectivesTrains() throws {
+        var directories: [URL] = []
+        defer { for d in directories { try? FileManager.default.removeItem(at: d) } }
+        let uco = #"{"pattern": "learning_cluster_structure_in_intermediate_layers_by_using_unsupervised_companion_objectives", "attachment_points": [{"mapping_name": "encoder", "layer_name": "1"}, {"mapping_name": "encoder", "layer_name": "2"}], "uco_lambda": 1, "loss_report_interval": 10}"#
+        let method = TrainerTests.decMethod().replacingOccurrences(of: #""target_distribution_recalculation_interval": 10}]"#,
+                                                                   with: #""target_distribution_recalculation_interval": 10}, \#(uco)]"#)
+        XCTAssertTrue(method.contains("attachment_points"))
+        let result = try runMethodText(method, directories: &directories)
+        let records = try String(contentsOfFile: result.runDirectory + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+            .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        for term in ["uco_1", "uco_2"] {
+            let values = records.filter { $0["term"] as? String == term }.compactMap { ($0["loss"] as? NSNumber)?.doubleValue }
+            XCTAssertEqual(values.count, 4, term)
+            XCTAssertTrue(values.allSatisfy { $0.isFinite && $0 > 0 && $0 <= 1 }, "\(term): \(values)")
+        }
+        XCTAssertGreaterThan(try XCTUnwrap(result.final?.acc), 0.9)
+        let bad = method.replacingOccurrences(of: #""layer_name": "2""#, with: #""layer_name": "hidden""#)
+        XCTAssertThrowsError(try runMethodText(bad, directories: &directories)) { error in
+            XCTAssertTrue("\(error)".contains("no layer named 'hidden'") && "\(error)".contains("attachment_points/1/layer_name"), "\(error)")
+        }
+    }
+}

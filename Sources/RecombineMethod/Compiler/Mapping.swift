@@ -67,8 +67,8 @@ public final class Mapping: Module {
     public func logits(_ x: Tensor) -> Tensor { forward(x, logits: true) }
 
     /// This mapping's output for `x` (after its prior) together with the outputs of the layers named
-    /// in `names` (a layer's `name`, or its index for unnamed layers). Not cached: callers that need
-    /// intermediate outputs use this one pass for the output too.
+    /// in `names` (a layer's `name`, or its index for unnamed layers). Always computed; the output is
+    /// then cached for the rest of the step, so patterns read after this one reuse the pass.
     public func forward(_ x: Tensor, capturing names: Set<String>) -> (output: Tensor, captured: [String: Tensor]) {
         var h = preProcessing.reduce(prior.map { $0(x) } ?? x) { $1($0) }
         var captured: [String: Tensor] = [:]
@@ -77,7 +77,10 @@ public final class Mapping: Module {
             let name = spec.layers[i].name ?? String(i)
             if names.contains(name) { captured[name] = h }
         }
-        return (postProcessing.reduce(h) { $1($0) }, captured)
+        let output = postProcessing.reduce(h) { $1($0) }
+        // Later readers of this mapping on the same input in the step share this pass.
+        ForwardCache.current?.store(output, of: self, input: x)
+        return (output, captured)
     }
 
     func forward(_ x: Tensor, logits: Bool) -> Tensor {
@@ -128,6 +131,14 @@ public final class ForwardCache {
     public private(set) var hits = 0, misses = 0
 
     public init() {}
+
+    /// Records a mapping's (non-logit) output computed elsewhere, unless one is cached already.
+    func store(_ output: Tensor, of mapping: Mapping, input: Tensor) {
+        let key = Key(mapping: ObjectIdentifier(mapping), input: ObjectIdentifier(input), logits: false)
+        guard outputs[key] == nil else { return }
+        inputs.append(input)
+        outputs[key] = output
+    }
 
     func output(of mapping: Mapping, input: Tensor, logits: Bool, compute: () -> Tensor) -> Tensor {
         let key = Key(mapping: ObjectIdentifier(mapping), input: ObjectIdentifier(input), logits: logits)

@@ -1297,6 +1297,9 @@ enum EmbeddedSchema {
     },
     {
       "$ref": "design_patterns/encouraging_cluster_formation_by_maximizing_cauchy_schwarz_divergence_between_cluster_densities.json"
+    },
+    {
+      "$ref": "design_patterns/learning_cluster_structure_in_intermediate_layers_by_using_unsupervised_companion_objectives.json"
     }
   ]
 }
@@ -1782,6 +1785,120 @@ enum EmbeddedSchema {
         }
       },
       "minItems": 1
+    },
+    "loss_weight": {
+      "$ref": "../common.json#/$defs/loss_weight",
+      "default": 1.0
+    },
+    "loss_optimizer_group_name": {
+      "$ref": "../common.json#/$defs/loss_optimizer_group_name",
+      "default": "default"
+    },
+    "batch_augmentation_name": {
+      "$ref": "../common.json#/$defs/batch_augmentation_name",
+      "description": "Use this batch augmentation's view instead of the plain batch."
+    }
+  }
+}
+"""#,
+        "design_patterns/learning_cluster_structure_in_intermediate_layers_by_using_unsupervised_companion_objectives.json": #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "design_patterns/learning_cluster_structure_in_intermediate_layers_by_using_unsupervised_companion_objectives.json",
+  "title": "Unsupervised companion objectives on intermediate layers (UCO)",
+  "description": "UCO (tk-uco; methods.md §2): for each attachment point ℓ = 1..L, a named layer output of a mapping, L_ℓ = λ · w_ℓ · d_cs(A, K_ℓ), with A the final soft assignments (the strategy's, or a named classifier's) and K_ℓ a Gaussian kernel (σ² = rel_sigma · median squared distance, no gradient) on the layer output flattened per sample (the vector kernel). w_ℓ is 1 (constant), ℓ/L (linear) or 10^(ℓ−1)/10^(L−1) (exp). The tensor kernel of the paper is not available yet.",
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "pattern",
+    "attachment_points"
+  ],
+  "properties": {
+    "pattern": {
+      "description": "The design pattern.",
+      "type": "string",
+      "const": "learning_cluster_structure_in_intermediate_layers_by_using_unsupervised_companion_objectives"
+    },
+    "enabled": {
+      "$ref": "../common.json#/$defs/pattern_enabled"
+    },
+    "loss_report_interval": {
+      "$ref": "../common.json#/$defs/loss_report_interval"
+    },
+    "attachment_points": {
+      "description": "The layer outputs the companion objectives act on, shallowest first (ℓ = 1..L).",
+      "type": "array",
+      "minItems": 1,
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "mapping_name",
+          "layer_name"
+        ],
+        "properties": {
+          "mapping_name": {
+            "$ref": "../common.json#/$defs/mapping_reference",
+            "description": "The mapping whose layer output is used (applied to the batch, after its prior mapping)."
+          },
+          "layer_name": {
+            "description": "The layer's name (or index, for unnamed layers) in that mapping.",
+            "type": "string",
+            "minLength": 1
+          }
+        }
+      }
+    },
+    "classifier_name": {
+      "$ref": "../common.json#/$defs/mapping_reference",
+      "description": "The classifier giving A (default: the cluster-assignment strategy, e.g. DEC's Student-t q)."
+    },
+    "kernel": {
+      "description": "How the kernel sees a layer output: flattened to a vector per sample.",
+      "type": "string",
+      "enum": [
+        "vector"
+      ],
+      "default": "vector"
+    },
+    "uco_lambda": {
+      "description": "λ, the weight of every companion term.",
+      "type": "number",
+      "minimum": 0,
+      "default": 0.01
+    },
+    "weighting": {
+      "description": "Depth weighting w_ℓ: constant 1, linear ℓ/L, or exp 10^(ℓ−1)/10^(L−1).",
+      "type": "string",
+      "enum": [
+        "constant",
+        "linear",
+        "exp"
+      ],
+      "default": "constant"
+    },
+    "assignment_gradient": {
+      "description": "Whether the companion terms' gradients flow into A (and so into the clustering head); false detaches A.",
+      "type": "boolean",
+      "default": true
+    },
+    "rel_sigma": {
+      "description": "σ² as a fraction of the median squared pairwise distance of the batch.",
+      "type": "number",
+      "exclusiveMinimum": 0,
+      "default": 0.15
+    },
+    "numerator_epsilon": {
+      "description": "Lower clamp of AᵀKA's entries in d_cs.",
+      "type": "number",
+      "exclusiveMinimum": 0,
+      "default": 1e-9
+    },
+    "denominator_epsilon": {
+      "description": "Lower clamp of the squared denominator in d_cs.",
+      "type": "number",
+      "exclusiveMinimum": 0,
+      "default": 1e-18
     },
     "loss_weight": {
       "$ref": "../common.json#/$defs/loss_weight",

@@ -152,6 +152,7 @@ enum PatternNames {
         "training_feature_extractor_by_using_adversarial_interpolation": "adversarial interpolation",
         "facilitating_training_of_feature_extractor_by_using_layer_wise_pretraining": "layer-wise pretraining",
         "encouraging_cluster_formation_by_maximizing_cauchy_schwarz_divergence_between_cluster_densities": "DDC",
+        "learning_cluster_structure_in_intermediate_layers_by_using_unsupervised_companion_objectives": "UCO",
     ]
     static func short(_ id: String) -> String { short[id] ?? id.replacingOccurrences(of: "_", with: " ") }
 }

@@ -130,6 +130,8 @@ final class PhaseRunner {
                 patterns.append(ReinforcementPattern(spec: spec, strategy: strategy, mappings: mappings))
             case "encouraging_cluster_formation_by_maximizing_cauchy_schwarz_divergence_between_cluster_densities":
                 patterns.append(try CauchySchwarzDivergencePattern(spec: spec, strategy: strategy, mappings: mappings))
+            case "learning_cluster_structure_in_intermediate_layers_by_using_unsupervised_companion_objectives":
+                patterns.append(try CompanionObjectivesPattern(spec: spec, strategy: strategy, mappings: mappings))
             case "training_feature_extractor_by_using_adversarial_interpolation":
                 patterns.append(try AdversarialInterpolationPattern(spec: spec, mappings: mappings, generator: generator.split()))
             case "facilitating_training_of_feature_extractor_by_using_layer_wise_pretraining":
