@@ -29,6 +29,9 @@ public struct KMeans: Sendable {
         public let converged: Bool
         /// Which restart won (0-based).
         public let bestRun: Int
+        /// The winning restart's inertia at each Lloyd iteration (before its centre update), then the
+        /// final inertia: the loss curve of the teaching task.
+        public var inertiaHistory: [Double] = []
     }
 
     /// Clusters the rows of `data` [n, d].
@@ -178,9 +181,11 @@ public struct KMeans: Sendable {
     func lloyd(_ x: UnsafePointer<Float>, n: Int, d: Int, norms: [Float], centers initial: [Float], tolerance: Double, run: Int) -> Result {
         var centers = initial, labels = [Int](repeating: -1, count: n), previous = labels
         var iterations = 0, converged = false
+        var history: [Double] = []
         for iteration in 1...Swift.max(maxIterations, 1) {
             iterations = iteration
-            let (sums, counts, _, distances) = assign(x, n: n, d: d, norms: norms, centers: centers, labels: &labels)
+            let (sums, counts, inertia, distances) = assign(x, n: n, d: d, norms: norms, centers: centers, labels: &labels)
+            history.append(inertia)
             var newCenters = centers
             // Empty clusters take the points farthest from their centres (scikit-learn's relocation).
             let empty = (0..<k).filter { counts[$0] == 0 }
@@ -205,7 +210,8 @@ public struct KMeans: Sendable {
         }
         // Labels and inertia consistent with the final centres.
         let final = assign(x, n: n, d: d, norms: norms, centers: centers, labels: &labels)
-        return Result(labels: labels, centers: centers, inertia: final.inertia, iterations: iterations, converged: converged, bestRun: run)
+        return Result(labels: labels, centers: centers, inertia: final.inertia, iterations: iterations, converged: converged, bestRun: run,
+                      inertiaHistory: history + [final.inertia])
     }
 }
 

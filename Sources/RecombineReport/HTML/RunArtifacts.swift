@@ -12,6 +12,8 @@ public struct RunArtifacts {
     public let methodText: String?
     public let lossRecords: [[String: Any]]
     public let evaluationRecords: [[String: Any]]
+    /// k-means inertia per Lloyd iteration (classical clustering after a phase).
+    public let kmeansRecords: [[String: Any]]
     public let final: (tensors: [String: Tensor], metadata: [String: String])?
     public var notes: [String] = []
 
@@ -21,16 +23,21 @@ public struct RunArtifacts {
         let resultData = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent("result.json")) ?? Data()
         result = (try? JSONSerialization.jsonObject(with: resultData) as? [String: Any]) ?? [:]
         methodText = (try? String(contentsOfFile: (directory as NSString).appendingPathComponent("method.json"), encoding: .utf8))
-        var losses: [[String: Any]] = [], evaluations: [[String: Any]] = []
+        var losses: [[String: Any]] = [], evaluations: [[String: Any]] = [], kmeans: [[String: Any]] = []
         var skipped = 0
         if let text = try? String(contentsOfFile: (directory as NSString).appendingPathComponent("metrics.jsonl"), encoding: .utf8) {
             for line in text.split(separator: "\n") {
                 guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { skipped += 1; continue }
-                if o["kind"] as? String == "loss" { losses.append(o) } else if o["kind"] as? String == "evaluation" { evaluations.append(o) }
+                switch o["kind"] as? String {
+                case "loss": losses.append(o)
+                case "evaluation": evaluations.append(o)
+                case "kmeans": kmeans.append(o)
+                default: break
+                }
             }
         } else { notes.append("metrics.jsonl is missing: no curves") }
         if skipped > 0 { notes.append("\(skipped) unreadable line\(skipped == 1 ? "" : "s") of metrics.jsonl skipped") }
-        lossRecords = losses; evaluationRecords = evaluations
+        lossRecords = losses; evaluationRecords = evaluations; kmeansRecords = kmeans
         let finalPath = (directory as NSString).appendingPathComponent("final.safetensors")
         if FileManager.default.fileExists(atPath: finalPath) {
             do { final = try Safetensors.read(finalPath) }

@@ -9,6 +9,7 @@ public enum RunPlots {
     /// Every plot the run's artefacts allow; `tsnePoints` caps the t-SNE sample (0 skips t-SNE).
     public static func make(_ run: RunArtifacts, tsnePoints: Int = 3000) -> [Plot] {
         var plots = lossPlots(run)
+        if let p = kmeansPlot(run) { plots.append(p) }
         if let p = metricsPlot(run) { plots.append(p) }
         plots += embeddingPlots(run, tsnePoints: tsnePoints)
         if let p = confusionPlot(run) { plots.append(p) }
@@ -45,6 +46,20 @@ public enum RunPlots {
                                   series: seriesOrder.map { LineChart.Series(name: $0, points: points[$0]!) })
             return Plot(file: "losses_\(slug(parts[0]))_\(slug(parts[1])).svg", caption: "Loss of each pattern term in phase \"\(parts[1])\" (dataset \(parts[0])).", svg: chart.svg)
         }
+    }
+
+    /// k-means inertia per Lloyd iteration of the best restart, one series per evaluation that ran it.
+    static func kmeansPlot(_ run: RunArtifacts) -> Plot? {
+        guard !run.kmeansRecords.isEmpty else { return nil }
+        var series: [LineChart.Series] = [], current: [(Double, Double)] = []
+        for r in run.kmeansRecords {
+            let i = (r["iteration"] as? NSNumber)?.doubleValue ?? 0
+            if i == 0, !current.isEmpty { series.append(.init(name: "k-means \(series.count + 1)", points: current)); current = [] }
+            current.append((i, (r["inertia"] as? NSNumber)?.doubleValue ?? .nan))
+        }
+        series.append(.init(name: series.isEmpty ? "k-means" : "k-means \(series.count + 1)", points: current))
+        let chart = LineChart(title: "k-means loss (inertia) per Lloyd iteration", xLabel: "Lloyd iteration", yLabel: "inertia", series: series)
+        return Plot(file: "kmeans_inertia.svg", caption: "Sum of squared distances to the nearest centre at each Lloyd iteration of the best restart (the last point: final centres).", svg: chart.svg)
     }
 
     /// ACC, NMI and ARI over the run, phases laid end to end (dashed lines mark phase starts).

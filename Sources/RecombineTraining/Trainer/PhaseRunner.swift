@@ -354,7 +354,13 @@ final class PhaseRunner {
         defer { mappings.train(true) }
         if method.strategy.kind == .classicalClusteringAfterPhase {
             let z = strategy.allFeatures(data, pipeline: dataset.main)
-            predictions = try KMeans(k: dataset.spec.numClusters, nInit: method.strategy.classicalClusteringAfterPhaseNumRestarts, seed: dataset.seed).fit(z).labels
+            let fit = try KMeans(k: dataset.spec.numClusters, nInit: method.strategy.classicalClusteringAfterPhaseNumRestarts, seed: dataset.seed).fit(z)
+            predictions = fit.labels
+            // The k-means loss curve (inertia per Lloyd iteration of the best restart).
+            for (i, inertia) in fit.inertiaHistory.enumerated() {
+                log.record(["kind": "kmeans", "phase": phase.name, "dataset": dataset.spec.name, "iteration": i, "inertia": inertia,
+                            "restart": fit.bestRun])
+            }
         } else {
             predictions = try softAssignmentsOfAllSamples().argmax(axis: 1)
         }
