@@ -133,5 +133,8 @@ final class MethodCheckTests: XCTestCase {
                        ["/mappings/1/layers/7: mapping 'decoder', layer 'dec_unflatten_8' (#7, Unflatten) (input: the output [2, 10] of 'encoder'): Unflatten(dim: 1, unflattened_size: [1, 28, 28]) needs axis 1 of size 784, got 748 (input shape [2, 748])"])
         XCTAssertEqual(try loadBroken { Self.set(&$0, "/phases/1/design_patterns/0/batch_augmentation_name_2", .string("batch_augmentation_3")) },
                        ["/phases/1/design_patterns/0/batch_augmentation_name_2: unknown batch augmentation 'batch_augmentation_3'. Did you mean 'batch_augmentation_1'? Known batch augmentations: 'batch_augmentation_1', 'batch_augmentation_2'."])
+        // An evaluation before any phase with centroids would fail at run time; it is found up front.
+        XCTAssertEqual(try loadBroken { Self.set(&$0, "/phases/0/performance_evaluation_interval", .int(100)) },
+                       ["/phases/0/performance_evaluation_interval: phase 'pretraining' evaluates cluster assignments, but the centroid strategy has no centroids yet: list it (or an earlier phase) in use_centroids_during_phases, or evaluate in a later phase"])
     }
 }

@@ -126,6 +126,11 @@ struct ReferenceChecks {
         } else if criteria.needsEvaluations && phase.performanceEvaluationInterval == nil {
             report(at.appending("exit_criteria"), "phase '\(phase.name)' has performance-based exit criteria but no 'performance_evaluation_interval', so they can never fire")
         }
+        // Centroid assignments need centroids: an evaluation before any phase that initialises them fails.
+        if method.strategy.kind == .centroidSimilarity, phase.enabled, phase.performanceEvaluationInterval != nil,
+           !method.phases.contains(where: { $0.order <= phase.order && method.strategy.useCentroidsDuringPhases.contains($0.name) }) {
+            report(at.appending("performance_evaluation_interval"), "phase '\(phase.name)' evaluates cluster assignments, but the centroid strategy has no centroids yet: list it (or an earlier phase) in use_centroids_during_phases, or evaluate in a later phase")
+        }
         for (i, load) in phase.loadParameters.enumerated() where method.mapping(named: load.mappingName) == nil {
             unknownName("mapping", load.mappingName, among: mappingNames, at: at.appending("load_mapping_parameters").appending(i).appending("mapping_name"))
         }
