@@ -27,7 +27,7 @@ func libFuzzerMutate(_ data: UnsafeMutablePointer<UInt8>, _ size: Int, _ maxSize
 /// (and for one call in four, so syntax errors stay covered).
 @_cdecl("LLVMFuzzerCustomMutator")
 public func fuzzMutate(_ data: UnsafeMutablePointer<UInt8>, _ size: Int, _ maxSize: Int, _ seed: UInt32) -> Int {
-    var mutator = MethodMutator(generator: SystemRandomNumberGeneratorLike(seed: UInt64(seed) &* 0x2545F4914F6CDD1D))
+    var mutator = MethodMutator(generator: MutationRandom(seed: UInt64(seed) &* 0x2545F4914F6CDD1D))
     if seed % 4 != 0, let text = String(validating: UnsafeBufferPointer(start: data, count: size), as: UTF8.self),
        let mutated = mutator.mutate(text) {
         let bytes = Array(mutated.utf8)
@@ -55,14 +55,12 @@ enum FuzzReplay {
         for (n, path) in arguments.enumerated() {
             guard let data = FileManager.default.contents(atPath: path) else { FileHandle.standardError.write(Data("cannot read \(path)\n".utf8)); exit(2) }
             var text = String(decoding: data, as: UTF8.self)
-            var mutator = MethodMutator(generator: SystemRandomNumberGeneratorLike(seed: UInt64(n + 1)))
+            var mutator = MethodMutator(generator: MutationRandom(seed: UInt64(n + 1)))
             for round in 0...mutations {
                 if round > 0, let next = mutator.mutate(text) { text = next }
-                var bytes = Array(text.utf8)
-                if bytes.withUnsafeMutableBufferPointer({ MethodFuzzing.check(UnsafeBufferPointer($0)) }) { valid += 1 }
+                if Array(text.utf8).withUnsafeBufferPointer({ MethodFuzzing.check($0) }) { valid += 1 }
                 checked += 1
                 if round % 50 == 49 { text = String(decoding: data, as: UTF8.self) }   // restart from the seed now and then
-                _ = bytes.count
             }
         }
         print("checked \(checked) inputs (\(valid) valid methods), no crash")

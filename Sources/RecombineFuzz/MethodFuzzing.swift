@@ -5,7 +5,7 @@ import RecombineMethod
 /// → shape checks and compilation (mappings are built), exactly as `recombine validate` does. A
 /// crash, a trap or a hang anywhere in it is a finding; rejected inputs are the expected outcome.
 enum MethodFuzzing {
-    nonisolated(unsafe) static let loader: MethodLoader = {
+    static let loader: MethodLoader = {
         // Mutated sizes must stay cheap to check: methods needing more than 256 MB are refused.
         MemoryEstimate.machineBytes = 256e6
         return MethodLoader(store: try! SchemaStore.embedded())
@@ -23,7 +23,7 @@ enum MethodFuzzing {
 /// two places, deletes a key, sets a number to 0, −1, a huge value or a fraction, replaces a value by a
 /// NaN-like string, null, an empty array or object, or duplicates an array element.
 struct MethodMutator {
-    var generator: SystemRandomNumberGeneratorLike
+    var generator: MutationRandom
 
     mutating func mutate(_ text: String) -> String? {
         guard let document = try? JSONParser.parse(text: text, file: "input") else { return nil }
@@ -93,7 +93,7 @@ struct MethodMutator {
 }
 
 /// A seeded xorshift generator (libFuzzer hands the mutator a seed).
-struct SystemRandomNumberGeneratorLike {
+struct MutationRandom {
     var state: UInt64
     init(seed: UInt64) { state = seed == 0 ? 0x9E3779B97F4A7C15 : seed }
     mutating func next(below n: Int) -> Int {
