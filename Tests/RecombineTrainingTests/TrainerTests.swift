@@ -52,6 +52,9 @@ final class TrainerTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: result.runDirectory + "/weights/tiny_dec_encoder.safetensors"))
         let metrics = try String(contentsOfFile: result.runDirectory + "/metrics.jsonl", encoding: .utf8)
         XCTAssertTrue(metrics.contains("\"kind\":\"loss\"") && metrics.contains("\"kind\":\"evaluation\""))
+        XCTAssertTrue(metrics.contains("\"learning_rates\":{\"optimizer_0\":"), "loss records carry the learning rates")
+        let provenance = try XCTUnwrap(json["provenance"] as? [String: String])
+        XCTAssertFalse((provenance["git_revision"] ?? "").isEmpty)
     }
 
     func testSameSeedGivesTheSameNumbersAndScaleShortensRuns() throws {

@@ -41,7 +41,7 @@ public final class MethodRunner {
                      metricsPath: (directory as NSString).appendingPathComponent("metrics.jsonl"),
                      truncateLogTo: configuration.oneLogFile == nil ? truncate.0 : nil, truncateMetricsTo: truncate.1)
         result = RunResult(method: spec.name, seed: seed, runDirectory: directory)
-        result.provenance = ["recombine_version": recombineVersion, "threads": String(Threads.count), "blas_core": Threads.blasCore,
+        result.provenance = ["recombine_version": recombineVersion, "git_revision": SourceRevision.current, "threads": String(Threads.count), "blas_core": Threads.blasCore,
                              "iterations_scale": String(configuration.iterationsScale)]
         if configuration.resume, let previous = RunResult.provenance(inDirectory: directory) {
             result.provenance = previous.provenance

@@ -328,6 +328,11 @@ final class PhaseRunner {
         progress.update(iteration: phaseIteration, losses: shown)
     }
 
+    /// The current learning rate of each optimizer, by name (or position when unnamed).
+    var learningRates: [String: Double] {
+        Dictionary(optimizers.enumerated().map { ($0.element.spec.name ?? "optimizer_\($0.offset)", $0.element.optimizer.learningRate) }) { a, _ in a }
+    }
+
     /// Running mean of each loss over the last `loss_report_interval` iterations, including the
     /// current one (the reference skipped it, spec B9).
     func report(pattern: DesignPattern, loss: PatternLoss, value: Double, epoch: Int, epochIteration: Int, phaseIteration: Int) {
@@ -339,7 +344,7 @@ final class PhaseRunner {
             let mean = running.sum / Double(running.count)
             log.line(String(format: "Running loss for \"%@\" at epoch %d, iteration %d: %.3f", pattern.spec.id, epoch, epochIteration, mean))
             log.record(["kind": "loss", "phase": phase.name, "dataset": dataset.spec.name, "epoch": epoch, "iteration": phaseIteration,
-                        "pattern": pattern.spec.id, "term": loss.name, "loss": mean])
+                        "pattern": pattern.spec.id, "term": loss.name, "loss": mean, "learning_rates": learningRates])
             running = (0, 0)
         }
         runningLosses[key] = running
