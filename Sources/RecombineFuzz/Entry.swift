@@ -57,6 +57,9 @@ enum FuzzReplay {
             var text = String(decoding: data, as: UTF8.self)
             var mutator = MethodMutator(generator: MutationRandom(seed: UInt64(n + 1)))
             for round in 0...mutations {
+                // Even rounds mutate the seed once (mostly still valid: reaches the compiler), odd rounds
+                // keep mutating the previous input (deeper damage: exercises parser and validator).
+                if round > 0, round % 2 == 0 { text = String(decoding: data, as: UTF8.self) }
                 if round > 0, let next = mutator.mutate(text) { text = next }
                 if Array(text.utf8).withUnsafeBufferPointer({ MethodFuzzing.check($0) }) { valid += 1 }
                 checked += 1

@@ -4,9 +4,9 @@ import XCTest
 
 /// Findings of the fuzz target (Scripts/fuzz), each a crash before its fix.
 final class FuzzRegressionTests: XCTestCase {
-    func method(layers: String) throws -> MethodSpec {
+    func method(layers: String, initialization: String = "[]") throws -> MethodSpec {
         let text = """
-        {"name": "m", "mappings": [{"name": "encoder", "type": "feature_extractor", "layers": \(layers)}],
+        {"name": "m", "mappings": [{"name": "encoder", "type": "feature_extractor", "layers": \(layers), "layer_initialization": \(initialization)}],
          "phases": [{"name": "p", "order": 1, "exit_criteria": {"iterations": 1},
            "design_patterns": [{"pattern": "training_feature_extractor_through_reconstruction_of_samples", "encoder_name": "encoder", "decoder_name": "encoder"}],
            "optimizers": [{"type": "SGD", "lr": 0.1, "trained_mapping_names": ["encoder"]}]}],
@@ -26,10 +26,25 @@ final class FuzzRegressionTests: XCTestCase {
             (#"[{"type": "Upsample", "size": 4, "scale_factor": 2}]"#, "exactly one of size and scale_factor"),
             (#"[{"type": "MaxPool2d", "kernel_size": 2, "padding": -1}]"#, "expected a non-negative integer, found -1"),
             (#"[{"type": "LayerNorm", "normalized_shape": [2, 0]}]"#, "expected a positive integer, found 0"),
+            // Found by CI's fuzz step: products of huge sizes overflowed instead of being reported.
+            (#"[{"type": "Linear", "in_features": 2, "out_features": 9223372036854775807}]"#, "expected at most 2147483647, found 9223372036854775807"),
+            (#"[{"type": "Linear", "in_features": 2, "out_features": 4}, {"type": "Unflatten", "dim": 1, "unflattened_size": [2147483647, 2147483647, 2147483647]}]"#, "needs axis 1 of size"),
+            (#"[{"type": "Upsample", "scale_factor": 1e300}]"#, "expected a scale factor in (0, 10⁶]"),
         ]
         for (layers, expected) in cases {
             let issues = MethodCompiler.check(try method(layers: layers))
             XCTAssertTrue(issues.contains { $0.description.contains(expected) }, "\(layers): \(issues.map(\.description))")
+        }
+    }
+
+    /// Initialisers that need fan-in and fan-out on a bias, or eye on a convolution kernel: errors.
+    func testInitialisersOnTensorsOfTheWrongRankAreErrors() throws {
+        let layers = #"[{"name": "l", "type": "Conv2d", "in_channels": 1, "out_channels": 2, "kernel_size": 3}]"#
+        for (initialiser, tensor, expected) in [("xavier_uniform", "bias", "needs a tensor with at least 2 dimensions"), ("eye", "weight", "needs a 2-D tensor")] {
+            let initialization = #"[{"layer_names": ["l"], "weight_type": "\#(tensor)", "type": "\#(initialiser)"}]"#
+            let spec = try method(layers: layers, initialization: initialization)
+            let issues = MethodCompiler.check(spec)
+            XCTAssertTrue(issues.contains { $0.description.contains(expected) }, "\(initialiser): \(issues.map(\.description))")
         }
     }
 

@@ -21,10 +21,15 @@ struct Arguments {
         "normalized_shape": 1, "unflattened_size": 1,
     ]
 
+    /// Largest allowed value of those arguments: 2³¹ − 1 keeps every shape computation in range.
+    static let maximum = Int(Int32.max)
+
     func checked(_ key: String, _ i: Int) throws -> Int {
-        if let least = Self.minimum[key], i < least {
+        guard let least = Self.minimum[key] else { return i }
+        if i < least {
             throw CompileError(pointer.appending(key), "expected \(least == 1 ? "a positive integer" : "a non-negative integer"), found \(i)")
         }
+        if i > Self.maximum { throw CompileError(pointer.appending(key), "expected at most \(Self.maximum), found \(i)") }
         return i
     }
 

@@ -91,8 +91,8 @@ extension LayerRegistry {
         case "Upsample":
             let size = try a.optionalPair("size"), scale = try a.numberPair("scale_factor")
             if (size == nil) == (scale == nil) { throw CompileError(spec.pointer, "Upsample needs exactly one of size and scale_factor") }
-            if let scale, !(scale.0 > 0 && scale.1 > 0 && scale.0.isFinite && scale.1.isFinite) {
-                throw CompileError(spec.pointer.appending("scale_factor"), "expected a positive scale factor, found \(scale)")
+            if let scale, !(scale.0 > 0 && scale.1 > 0 && scale.0 <= 1e6 && scale.1 <= 1e6) {
+                throw CompileError(spec.pointer.appending("scale_factor"), "expected a scale factor in (0, 10⁶], found \(scale)")
             }
         default: break
         }

@@ -9,7 +9,8 @@ import Foundation
 /// the machine's memory are refused with the estimate (absurd layer or batch sizes never reach an
 /// allocation).
 public struct MemoryEstimate: Sendable {
-    public var parameterCount = 0
+    /// Parameters of every mapping (a Double: absurd sizes must not overflow the arithmetic).
+    public var parameterCount: Double = 0
     /// Parameters, gradients and optimizer states (Adam keeps two per parameter).
     public var parameterBytes: Double { Double(parameterCount) * 4 * 4 }
     /// Largest over datasets: layer outputs of one step (values and gradients, every view).
@@ -18,37 +19,35 @@ public struct MemoryEstimate: Sendable {
     public var dataBytes: Double = 0
     public var peakBytes: Double { parameterBytes + activationBytes + dataBytes }
 
-    /// Parameters of a layer from its arguments (no allocation); 0 for parameter-free layers.
-    static func parameters(of layer: LayerSpec) -> Int {
+    /// Parameters of a layer from its arguments (no allocation; in Double so that absurd sizes cannot
+    /// overflow); 0 for parameter-free layers.
+    static func parameters(of layer: LayerSpec) -> Double {
         let a = Arguments(object: layer.arguments, pointer: layer.pointer)
-        func int(_ key: String, _ fallback: Int? = nil) -> Int { Swift.max(0, (try? a.int(key, fallback)) ?? 0) }
-        let bias = ((try? a.bool("bias", true)) ?? true) ? 1 : 0
-        func kernel(_ key: String) -> Int {
+        func value(_ key: String, _ fallback: Int? = nil) -> Double { Double(Swift.max(0, (try? a.int(key, fallback)) ?? 0)) }
+        let bias: Double = ((try? a.bool("bias", true)) ?? true) ? 1 : 0
+        func kernel(_ key: String) -> Double {
             guard let p = try? a.pair(key) else { return 0 }
-            return layer.type == "Conv1d" ? Swift.max(0, p.0) : Swift.max(0, p.0).multipliedReportingOverflow(by: Swift.max(0, p.1)).partialValue
+            return layer.type == "Conv1d" ? Double(Swift.max(0, p.0)) : Double(Swift.max(0, p.0)) * Double(Swift.max(0, p.1))
         }
-        func product(_ values: Int...) -> Int {
-            values.reduce(1) { r, v in let (m, o) = r.multipliedReportingOverflow(by: v); return o ? Int.max / 4 : m }
-        }
-        let groups = Swift.max(1, int("groups", 1))
+        let groups = Swift.max(1, value("groups", 1))
         switch layer.type {
-        case "Linear": return product(int("in_features"), int("out_features")) &+ bias * int("out_features")
-        case "Conv1d", "Conv2d": return product(int("out_channels"), int("in_channels") / groups, kernel("kernel_size")) &+ bias * int("out_channels")
-        case "ConvTranspose2d": return product(int("in_channels"), int("out_channels") / groups, kernel("kernel_size")) &+ bias * int("out_channels")
-        case "BatchNorm1d", "BatchNorm2d": return product(4, int("num_features"))
-        case "LayerNorm": return product(2, ((try? a.ints("normalized_shape")) ?? []).reduce(1) { $0.multipliedReportingOverflow(by: Swift.max(0, $1)).partialValue })
+        case "Linear": return value("in_features") * value("out_features") + bias * value("out_features")
+        case "Conv1d", "Conv2d": return value("out_channels") * (value("in_channels") / groups).rounded(.down) * kernel("kernel_size") + bias * value("out_channels")
+        case "ConvTranspose2d": return value("in_channels") * (value("out_channels") / groups).rounded(.down) * kernel("kernel_size") + bias * value("out_channels")
+        case "BatchNorm1d", "BatchNorm2d": return 4 * value("num_features")
+        case "LayerNorm": return 2 * ((try? a.ints("normalized_shape")) ?? []).reduce(1.0) { $0 * Double(Swift.max(0, $1)) }
         default: return 0
         }
     }
 
     /// Parameter count of every mapping, and the layer with the most parameters.
-    static func parameterCounts(_ spec: MethodSpec) -> (total: Int, largest: (layer: LayerSpec, mapping: String, count: Int)?) {
-        var total = 0
-        var largest: (LayerSpec, String, Int)? = nil
+    static func parameterCounts(_ spec: MethodSpec) -> (total: Double, largest: (layer: LayerSpec, mapping: String, count: Double)?) {
+        var total = 0.0
+        var largest: (LayerSpec, String, Double)? = nil
         for mapping in spec.mappings {
             for layer in mapping.layers {
                 let n = parameters(of: layer)
-                total = total.addingReportingOverflow(n).overflow ? Int.max / 4 : total + n
+                total += n
                 if n > (largest?.2 ?? 0) { largest = (layer, mapping.name, n) }
             }
         }
@@ -58,6 +57,9 @@ public struct MemoryEstimate: Sendable {
     /// The memory a method may need (bytes): this machine's, unless lowered (the fuzz target caps it
     /// so that checking a mutated file never allocates more than its budget).
     nonisolated(unsafe) public static var machineBytes = Double(ProcessInfo.processInfo.physicalMemory)
+
+    /// A parameter count: exact below 10¹⁵, otherwise in scientific notation.
+    public static func count(_ n: Double) -> String { n < 1e15 ? String(format: "%.0f", n) : String(format: "%.2e", n) }
 
     /// "3.2 GB", "640 MB".
     public static func format(_ bytes: Double) -> String {

@@ -9,10 +9,10 @@ public struct MethodCompiler {
         // Parameters are counted from the file before any layer is built, so absurd sizes are refused
         // instead of allocated.
         let (total, largest) = MemoryEstimate.parameterCounts(spec)
-        let parameterBytes = Double(total) * 16
+        let parameterBytes = total * 16
         if parameterBytes > MemoryEstimate.machineBytes, let largest {
             return spec.document.locate([PointerIssue(pointer: largest.layer.pointer, message:
-                "mapping '\(largest.mapping)', layer \(largest.layer.type) has \(largest.count) parameters; the method's \(total) parameters with their gradients and optimizer states need about \(MemoryEstimate.format(parameterBytes)), more than this machine's \(MemoryEstimate.format(MemoryEstimate.machineBytes))")])
+                "mapping '\(largest.mapping)', layer \(largest.layer.type) has \(MemoryEstimate.count(largest.count)) parameters; the method's \(MemoryEstimate.count(total)) parameters with their gradients and optimizer states need about \(MemoryEstimate.format(parameterBytes)), more than this machine's \(MemoryEstimate.format(MemoryEstimate.machineBytes))")])
         }
         var generator = RandomGenerator(seed: seed)
         let mappings: MappingSet

@@ -69,7 +69,15 @@ struct ShapeChecks {
             switch layer.outputShape(for: shape) {
             case .success(let next):
                 shape = next
-                elements += next.reduce(1.0) { $0 * Double($1) }
+                let count = next.reduce(1.0) { $0 * Double($1) }
+                // Beyond 2⁵³ elements (or a negative size) the next layer's shape arithmetic could overflow.
+                guard count <= 0x1p53, next.allSatisfy({ $0 >= 0 }) else {
+                    let layerSpec = spec.layers[i]
+                    issues.append(PointerIssue(pointer: layerSpec.pointer, message: "mapping '\(spec.name)', layer #\(i) (\(layerSpec.type)) \(context): output shape \(next) is too large"))
+                    failed.insert(spec.name)
+                    return nil
+                }
+                elements += count
             case .failure(let error):
                 let layerSpec = spec.layers[i]
                 let label = layerSpec.name.map { "'\($0)' (#\(i), \(layerSpec.type))" } ?? "#\(i) (\(layerSpec.type))"

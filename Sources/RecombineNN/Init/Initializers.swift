@@ -106,6 +106,11 @@ public enum Init {
                              generator g: inout RandomGenerator) throws {
         let base = name.hasSuffix("_") ? String(name.dropLast()) : name
         func arg(_ key: String, _ fallback: Double) -> Double { arguments[key] ?? fallback }
+        // torch raises for these on vectors (e.g. a bias); so do we, instead of trapping.
+        if ["xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal", "orthogonal"].contains(base), t.rank < 2 {
+            throw InitError(message: "\(name) needs a tensor with at least 2 dimensions (fan-in and fan-out), got shape \(t.shape)")
+        }
+        if base == "eye", t.rank != 2 { throw InitError(message: "\(name) needs a 2-D tensor, got shape \(t.shape)") }
         switch base {
         case "uniform": uniform(t, a: arg("a", 0), b: arg("b", 1), generator: &g)
         case "normal": normal(t, mean: arg("mean", 0), std: arg("std", 1), generator: &g)

@@ -20,8 +20,10 @@ public final class Unflatten: Module {
     public override func outputShape(for s: [Int]) -> Result<[Int], ShapeError> {
         let d = dim < 0 ? dim + s.count : dim
         guard d >= 0, d < s.count else { return .failure(ShapeError("Unflatten(dim: \(dim)) does not fit an input of shape \(s)")) }
-        guard unflattenedSize.reduce(1, *) == s[d] else {
-            return .failure(ShapeError("Unflatten(dim: \(dim), unflattened_size: \(unflattenedSize)) needs axis \(dim) of size \(unflattenedSize.reduce(1, *)), got \(s[d]) (input shape \(s))"))
+        // In Double: absurd sizes in a method file must not overflow the check itself.
+        let needed = unflattenedSize.reduce(1.0) { $0 * Double($1) }
+        guard needed == Double(s[d]) else {
+            return .failure(ShapeError("Unflatten(dim: \(dim), unflattened_size: \(unflattenedSize)) needs axis \(dim) of size \(needed < 1e15 ? String(Int(needed)) : String(needed)), got \(s[d]) (input shape \(s))"))
         }
         return .success(Array(s[..<d]) + unflattenedSize + Array(s[(d + 1)...]))
     }
