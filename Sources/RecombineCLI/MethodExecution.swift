@@ -37,7 +37,7 @@ enum MethodExecution {
             return
         }
         let firstSeed = options.seed ?? spec.seed ?? 0
-        let parent = base.outputDirectory ?? "runs/\(timestamp())_\(safeName(spec.name))_\(options.runs)runs"
+        let parent = base.outputDirectory ?? RunConfiguration.defaultRunDirectory(method: spec.name, suffix: "_\(options.runs)runs")
         try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         var outcomes: [RunOutcome] = []
         var firstError: Error? = nil
@@ -115,14 +115,5 @@ enum MethodExecution {
             printError("Method \"\(spec.name)\" failed: \(error)")
             throw ExitStatus.failure
         }
-    }
-
-    static func timestamp() -> String {
-        let f = DateFormatter(); f.dateFormat = "yyyy-MM-dd_HH-mm-ss"; f.locale = Locale(identifier: "en_US_POSIX")
-        return f.string(from: Date())
-    }
-
-    static func safeName(_ name: String) -> String {
-        String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
     }
 }

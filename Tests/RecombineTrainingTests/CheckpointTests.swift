@@ -63,7 +63,6 @@ final class CheckpointTests: XCTestCase {
         // 90 pretraining steps (2 epochs of 45 batches), then 40 clustering steps: stop in the first
         // epoch, in the second (after the epoch schedule stepped), and inside the clustering phase
         // between two target recalculations.
-        var stops: [Int] = []
         for (i, stop) in [20, 50, 37].enumerated() {
             let runSpec = i == 0 ? spec : try load(parts + "/method.json", base: d.path)
             XCTAssertThrowsError(try MethodRunner(spec: runSpec, configuration: configuration(parts, stopAfter: stop, resume: i > 0)).run()) { error in
@@ -71,7 +70,6 @@ final class CheckpointTests: XCTestCase {
             }
             let result = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: parts + "/result.json"))) as! [String: Any]
             XCTAssertEqual(result["status"] as? String, "stopped")
-            stops.append(stop)
         }
         let resumed = try MethodRunner(spec: try load(parts + "/method.json", base: d.path), configuration: configuration(parts, resume: true)).run()
         XCTAssertEqual(resumed.status, .completed)
@@ -84,10 +82,9 @@ final class CheckpointTests: XCTestCase {
         let weights = try Safetensors.read(parts + "/weights/tiny_dec_encoder.safetensors").tensors
         let reference = try Safetensors.read(d.path + "/whole/weights/tiny_dec_encoder.safetensors").tensors
         for (name, t) in reference { XCTAssertEqual(weights[name]?.toFloatArray(), t.toFloatArray(), name) }
-        XCTAssertEqual(stops.reduce(0, +), 107)
     }
 
-    func testResumeWithoutCheckpointStartsOverAndCompletedRunsAreLeftAlone() throws {
+    func testResumeWithoutCheckpointStartsOver() throws {
         let d = try freshDirectory()
         let file = d.appendingPathComponent("method.json").path
         try Self.method.write(toFile: file, atomically: true, encoding: .utf8)

@@ -32,9 +32,7 @@ final class CauchySchwarzDivergencePattern: DesignPattern {
     }
 
     func losses(_ step: StepInput) throws -> [PatternLoss] {
-        var x = input(step)
-        if classifier.spec.kind == .featureSpaceClassifier, classifier.prior == nil, let fe = strategy.featureExtractor { x = fe(x) }
-        let (a, captured) = classifier.forward(x, capturing: [hiddenLayer])
+        let (a, captured) = classifier.forward(strategy.classifierInput(classifier, input(step)), capturing: [hiddenLayer])
         guard let h = captured[hiddenLayer] else { throw TrainingError("\(spec.pointer): layer '\(hiddenLayer)' produced no output") }
         let hidden = h.rank == 2 ? h : h.flattened(startDim: 1)
         let kernel = CauchySchwarz.gaussianKernel(hidden, relSigma: relSigma)

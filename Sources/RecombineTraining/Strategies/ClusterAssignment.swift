@@ -73,12 +73,16 @@ final class ClusterAssignment {
     }
 
     func classify(_ classifier: Mapping, _ x: Tensor, logits: Bool) -> Tensor {
-        var input = x
-        if classifier.spec.kind == .featureSpaceClassifier, classifier.prior == nil {
-            let fe = classifier.spec.associatedFeatureExtractorName.flatMap { mappings[$0] } ?? mappings.firstFeatureExtractor!
-            input = fe(x)
-        }
+        let input = classifierInput(classifier, x)
         return logits ? classifier.logits(input) : classifier(input)
+    }
+
+    /// What a classifier is applied to: the batch, or for a feature-space classifier without a prior
+    /// mapping, its associated feature extractor's output.
+    func classifierInput(_ classifier: Mapping, _ x: Tensor) -> Tensor {
+        guard classifier.spec.kind == .featureSpaceClassifier, classifier.prior == nil,
+              let fe = classifier.spec.associatedFeatureExtractorName.flatMap({ mappings[$0] }) ?? mappings.firstFeatureExtractor else { return x }
+        return fe(x)
     }
 
     /// Gaussian inverse temperature α at the current phase iteration (DKM's annealing schedule).

@@ -25,12 +25,7 @@ public final class MethodRunner {
         seed = configuration.seed ?? spec.seed ?? 0
         generator = RandomGenerator(seed: seed)
         policy = CheckpointPolicy(configuration: configuration)
-        let stamp: String = {
-            let f = DateFormatter(); f.dateFormat = "yyyy-MM-dd_HH-mm-ss"; f.locale = Locale(identifier: "en_US_POSIX")
-            return f.string(from: Date())
-        }()
-        let safeName = spec.name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }
-        let directory = configuration.outputDirectory ?? "runs/\(stamp)_\(String(safeName))"
+        let directory = configuration.outputDirectory ?? RunConfiguration.defaultRunDirectory(method: spec.name)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         resumeArchive = configuration.resume ? try CheckpointArchive.read(directory: directory) : nil
         let offsets = resumeArchive.flatMap { $0.values["log_offsets"] as? [String: NSNumber] }

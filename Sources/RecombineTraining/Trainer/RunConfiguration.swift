@@ -30,3 +30,13 @@ public struct RunConfiguration: Sendable {
     /// `n` scaled by `iterationsScale`, at least 1.
     func scaled(_ n: Int) -> Int { Swift.max(1, Int((Double(n) * iterationsScale).rounded())) }
 }
+
+extension RunConfiguration {
+    /// `runs/<timestamp>_<method><suffix>` under the working directory, the method name reduced to
+    /// letters, digits, '-' and '_'.
+    public static func defaultRunDirectory(method: String, suffix: String = "") -> String {
+        let f = DateFormatter(); f.dateFormat = "yyyy-MM-dd_HH-mm-ss"; f.locale = Locale(identifier: "en_US_POSIX")
+        let safe = String(method.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+        return "runs/\(f.string(from: Date()))_\(safe)\(suffix)"
+    }
+}
