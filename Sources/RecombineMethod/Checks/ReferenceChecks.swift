@@ -139,6 +139,25 @@ struct ReferenceChecks {
                 unknownName("mapping", m, among: mappingNames, at: at.appending("save_mapping_parameters").appending(i).appending("mapping_name"))
             }
         }
+        if let mismatch = phase.mismatch {
+            let p = at.appending("objective_function_mismatch")
+            if method.mapping(named: mismatch.featureExtractorName) == nil {
+                unknownName("mapping", mismatch.featureExtractorName, among: mappingNames, at: p.appending("feature_extractor_name"))
+            }
+            if mismatch.interval == nil && !mismatch.atEvaluation {
+                report(p, "the objective-function mismatch is never measured: give iteration_interval, or at_evaluation: true")
+            }
+            let ids = phase.patterns.filter(\.enabled).map(\.id)
+            for (i, id) in mismatch.companionPatterns.enumerated() where mismatch.companionPatternsGiven && !ids.contains(id) {
+                report(p.appending("companion_patterns").appending(i), "phase '\(phase.name)' has no enabled design pattern '\(id)'." + Suggestions.hint(for: id, among: ids))
+            }
+            if !ids.contains(where: mismatch.companionPatterns.contains) || ids.allSatisfy(mismatch.companionPatterns.contains) {
+                report(p, "the mismatch needs both a companion loss and a cluster loss, but every enabled pattern of phase '\(phase.name)' is \(ids.contains(where: mismatch.companionPatterns.contains) ? "a companion" : "a cluster-loss pattern") (companion_patterns: \(mismatch.companionPatterns.joined(separator: ", ")))")
+            }
+            if mismatch.atEvaluation && phase.performanceEvaluationInterval == nil {
+                report(p.appending("at_evaluation"), "phase '\(phase.name)' has no performance_evaluation_interval, so there is no evaluation to measure the mismatch at")
+            }
+        }
         var optimizerNames: [String] = []
         var groups = Set<String>()
         for (i, optimizer) in phase.optimizers.enumerated() {

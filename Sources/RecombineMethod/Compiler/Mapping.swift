@@ -83,6 +83,15 @@ public final class Mapping: Module {
         return (output, captured)
     }
 
+    /// The input of the layer named `name` (after pre-processing and the layers before it), or nil
+    /// when the mapping has no such layer.
+    public func inputOfLayer(_ name: String, _ x: Tensor) -> Tensor? {
+        guard let index = spec.layers.indices.first(where: { (spec.layers[$0].name ?? String($0)) == name }) else { return nil }
+        var h = preProcessing.reduce(prior.map { $0(x) } ?? x) { $1($0) }
+        for layer in net.layers.prefix(index) { h = layer(h) }
+        return h
+    }
+
     func forward(_ x: Tensor, logits: Bool) -> Tensor {
         let compute = { self.applyOwn(self.prior.map { $0(x) } ?? x, logits: logits) }
         return ForwardCache.current?.output(of: self, input: x, logits: logits, compute: compute) ?? compute()
@@ -124,7 +133,9 @@ public final class ForwardCache {
     /// sweeps over the whole dataset are not cached).
     static var current: ForwardCache? { GradMode.isEnabled ? active : nil }
 
-    struct Key: Hashable { let mapping: ObjectIdentifier; let input: ObjectIdentifier; let logits: Bool }
+    /// A pass is shared only in the same mode: a mapping in evaluation mode (DEPICT's clean pathway,
+    /// dropout off) computes its own pass on the same input.
+    struct Key: Hashable { let mapping: ObjectIdentifier; let input: ObjectIdentifier; let logits: Bool; let training: Bool }
     var outputs: [Key: Tensor] = [:]
     /// Inputs are retained so their identities stay unique while the cache lives.
     var inputs: [Tensor] = []
@@ -134,14 +145,14 @@ public final class ForwardCache {
 
     /// Records a mapping's (non-logit) output computed elsewhere, unless one is cached already.
     func store(_ output: Tensor, of mapping: Mapping, input: Tensor) {
-        let key = Key(mapping: ObjectIdentifier(mapping), input: ObjectIdentifier(input), logits: false)
+        let key = Key(mapping: ObjectIdentifier(mapping), input: ObjectIdentifier(input), logits: false, training: mapping.isTraining)
         guard outputs[key] == nil else { return }
         inputs.append(input)
         outputs[key] = output
     }
 
     func output(of mapping: Mapping, input: Tensor, logits: Bool, compute: () -> Tensor) -> Tensor {
-        let key = Key(mapping: ObjectIdentifier(mapping), input: ObjectIdentifier(input), logits: logits)
+        let key = Key(mapping: ObjectIdentifier(mapping), input: ObjectIdentifier(input), logits: logits, training: mapping.isTraining)
         if let cached = outputs[key] { hits += 1; return cached }
         misses += 1
         let result = compute()

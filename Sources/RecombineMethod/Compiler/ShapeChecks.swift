@@ -13,6 +13,8 @@ struct ShapeChecks {
     var outputs: [String: [Int]] = [:]
     /// Elements of every layer output of each mapping (batch axis included), for the memory estimate.
     var activationElements: [String: Double] = [:]
+    /// Output shape of every layer of each mapping, by layer name (or index for unnamed layers).
+    var layerOutputs: [String: [String: [Int]]] = [:]
     /// Mappings whose shapes failed (already reported).
     var failed = Set<String>()
     var sample: [Int] = []
@@ -65,10 +67,13 @@ struct ShapeChecks {
         guard let mapping = mappings[spec.name] else { return nil }
         var shape = spec.preProcessing.reduce(input) { FunctionRegistry.outputShape($1, $0) }
         var elements = shape.reduce(1.0) { $0 * Double($1) }
+        var perLayer: [String: [Int]] = [:]
+        defer { layerOutputs[spec.name] = perLayer }
         for (i, layer) in mapping.net.layers.enumerated() {
             switch layer.outputShape(for: shape) {
             case .success(let next):
                 shape = next
+                perLayer[spec.layers[i].name ?? String(i)] = next
                 let count = next.reduce(1.0) { $0 * Double($1) }
                 // Beyond 2⁵³ elements (or a negative size) the next layer's shape arithmetic could overflow.
                 guard count <= 0x1p53, next.allSatisfy({ $0 >= 0 }) else {
@@ -124,6 +129,20 @@ struct ShapeChecks {
                         guard let critic = o[key]?.string, let out = output(of: critic, given: sample, context: "(input: samples \(sample))") else { continue }
                         if out.dropFirst().reduce(1, *) != 1 {
                             issues.append(PointerIssue(pointer: at.appending(key), message: "\(key == "critic_name" ? "critic" : "discriminator") '\(critic)' must output one value per sample ([B, 1]), got \(out)"))
+                        }
+                    }
+                case "training_feature_extractor_through_denoising_layer_wise_reconstruction":
+                    guard let encoder = o["encoder_name"]?.string, let decoder = o["decoder_name"]?.string,
+                          let code = output(of: encoder, given: sample, context: ""),
+                          output(of: decoder, given: code, context: "(input: the output \(code) of '\(encoder)')") != nil else { continue }
+                    for (j, pair) in (o["layer_pairs"]?.array ?? []).enumerated() {
+                        let encoderLayer = pair["encoder_layer_name"]?.string ?? "input"
+                        guard let decoderLayer = pair["decoder_layer_name"]?.string,
+                              let reconstruction = layerOutputs[decoder]?[decoderLayer],
+                              let target = encoderLayer == "input" ? sample : layerOutputs[encoder]?[encoderLayer] else { continue }
+                        if reconstruction.reduce(1, *) != target.reduce(1, *) {
+                            issues.append(PointerIssue(pointer: at.appending("layer_pairs").appending(j),
+                                                       message: "decoder '\(decoder)' layer '\(decoderLayer)' outputs \(reconstruction) but must reconstruct \(encoderLayer == "input" ? "the samples of dataset '\(datasetName)'" : "encoder '\(encoder)' layer '\(encoderLayer)'"), shape \(target)"))
                         }
                     }
                 case "learning_feature_representations_by_using_contrastive_learning_and_data_augmentation":

@@ -1300,6 +1300,9 @@ enum EmbeddedSchema {
     },
     {
       "$ref": "design_patterns/learning_cluster_structure_in_intermediate_layers_by_using_unsupervised_companion_objectives.json"
+    },
+    {
+      "$ref": "design_patterns/training_feature_extractor_through_denoising_layer_wise_reconstruction.json"
     }
   ]
 }
@@ -1309,7 +1312,7 @@ enum EmbeddedSchema {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "design_patterns/encouraging_cluster_formation_by_maximizing_cauchy_schwarz_divergence_between_cluster_densities.json",
   "title": "Cauchy–Schwarz divergence between cluster densities (DDC)",
-  "description": "DDC (Kampffmeyer et al. 2019): with A the soft assignments [N, K] of a classifier and K_h = exp(−D/(2σ²)) a Gaussian kernel on a hidden layer's output, σ² = rel_sigma · median of the squared pairwise distances (no gradient), minimises L1 = d_cs(A, K_h) (cluster separation and compactness), L2 = 2/(N(N−1)) Σ_{i<j} α_iᵀα_j (orthogonal memberships) and L3 = d_cs(M, K_h) with M_ik = exp(−‖α_i − e_k‖²) (closeness to the simplex corners), where d_cs(A, K) is the mean over cluster pairs p<q of (AᵀKA)_pq / √((AᵀKA)_pp (AᵀKA)_qq). Gradients of the pairwise distances are exact (the original TensorFlow code's pdist gradient is not; methods.md §1.5).",
+  "description": "DDC (Kampffmeyer et al. 2019): with A the soft assignments [N, K] of a classifier and K_h = exp(−D/(2σ²)) a Gaussian kernel on a hidden layer's output, σ² = rel_sigma · median of the squared pairwise distances (no gradient), minimises L1 = d_cs(A, K_h) (cluster separation and compactness), L2 = 2/(N(N−1)) Σ_{i<j} α_iᵀα_j (orthogonal memberships) and L3 = d_cs(M, K_h) with M_ik = exp(−‖α_i − e_k‖²) (closeness to the simplex corners), where d_cs(A, K) is the mean over cluster pairs p<q of (AᵀKA)_pq / √((AᵀKA)_pp (AᵀKA)_qq). Gradients of the pairwise distances are exact by default; pdist_gradient: tensorflow reproduces the original TensorFlow code's inexact one (methods.md §1.5).",
   "type": "object",
   "additionalProperties": false,
   "required": [
@@ -1343,6 +1346,15 @@ enum EmbeddedSchema {
       "exclusiveMinimum": 0,
       "default": 0.15
     },
+    "pdist_gradient": {
+      "description": "Exact gradient of the pairwise squared distances of the hidden layer, or tk-uco's TensorFlow pdist gradient 4(X ⊙ rowsum(Ḡ) − ḠX), which is wrong for the asymmetric upstream gradient of d_cs (methods.md §1.5); for replicating the published runs only.",
+      "type": "string",
+      "enum": [
+        "exact",
+        "tensorflow"
+      ],
+      "default": "exact"
+    },
     "cluster_separation_weight": {
       "description": "Weight of L1 = d_cs(A, K_h).",
       "type": "number",
@@ -1365,7 +1377,7 @@ enum EmbeddedSchema {
       "description": "Lower clamp of AᵀKA's entries in d_cs (clamped entries get no gradient).",
       "type": "number",
       "exclusiveMinimum": 0,
-      "default": 1e-9
+      "default": 1e-09
     },
     "denominator_epsilon": {
       "description": "Lower clamp of the squared denominator (AᵀKA)_pp (AᵀKA)_qq in d_cs.",
@@ -1393,7 +1405,7 @@ enum EmbeddedSchema {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "design_patterns/encouraging_cluster_formation_by_minimizing_divergence_between_current_and_target_cluster_assignment_distribution.json",
   "title": "DEC target distribution (KL)",
-  "description": "DEC's self-training: target p_ij = (q_ij² / f_j) / Σ_j' (q_ij'² / f_j'), f_j = Σ_i q_ij, recomputed on the whole dataset every target_distribution_recalculation_interval iterations; L = KL(P ‖ Q) (batchmean).",
+  "description": "Self-training on a sharpened target (DEC, IDEC, DEPICT): the target P is recomputed from the soft assignments q of the whole dataset in evaluation mode (for DEPICT, the clean pathway: dropout off) every target_distribution_recalculation_interval iterations or epochs, either DEC's p_ij = (q_ij²/f_j) / Σ_j' (q_ij'²/f_j') or DEPICT's paper rule p_ij ∝ q_ij/√f_j, f_j = Σ_i q_ij (the balanced prior); L = KL(P ‖ Q) (batchmean) with Q from the training-mode pass (DEPICT's noisy pathway; DEPICT's cross-entropy −Σ p log q has the same gradient). Optionally a linear layer of the classifier is first set to the unit-normalised k-means centroids of its inputs (DEPICT's softmax clustering layer).",
   "type": "object",
   "additionalProperties": false,
   "required": [
@@ -1428,6 +1440,25 @@ enum EmbeddedSchema {
         "epoch"
       ],
       "default": "iteration"
+    },
+    "target_distribution_rule": {
+      "description": "How q is sharpened into the target: squared_over_frequency p ∝ q²/f (DEC, and DEPICT's official code) or over_square_root_of_frequency p ∝ q/√f (DEPICT's paper).",
+      "type": "string",
+      "enum": [
+        "squared_over_frequency",
+        "over_square_root_of_frequency"
+      ],
+      "default": "squared_over_frequency"
+    },
+    "initialize_classifier_layer_from_kmeans": {
+      "description": "DEPICT: before the first step, set this linear layer of the classifier (its weight [K, d]) to the k-means centroids of its inputs over the whole dataset (evaluation mode), each scaled to unit norm, and its bias to 0.",
+      "type": "string",
+      "minLength": 1
+    },
+    "initialization_kmeans_restarts": {
+      "$ref": "../common.json#/$defs/positiveInteger",
+      "description": "k-means++ restarts for that initialisation (DEPICT's official code: 40 on MNIST).",
+      "default": 20
     },
     "loss_weight": {
       "$ref": "../common.json#/$defs/loss_weight",
@@ -1806,7 +1837,7 @@ enum EmbeddedSchema {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "design_patterns/learning_cluster_structure_in_intermediate_layers_by_using_unsupervised_companion_objectives.json",
   "title": "Unsupervised companion objectives on intermediate layers (UCO)",
-  "description": "UCO (tk-uco; methods.md §2): for each attachment point ℓ = 1..L, a named layer output of a mapping, L_ℓ = λ · w_ℓ · d_cs(A, K_ℓ), with A the final soft assignments (the strategy's, or a named classifier's) and K_ℓ a Gaussian kernel (σ² = rel_sigma · median squared distance, no gradient) on the layer output flattened per sample (the vector kernel). w_ℓ is 1 (constant), ℓ/L (linear) or 10^(ℓ−1)/10^(L−1) (exp). The tensor kernel of the paper is not available yet.",
+  "description": "UCO (tk-uco; methods.md §2): for each attachment point ℓ = 1..L, a named layer output of a mapping, L_ℓ = λ · w_ℓ · d_cs(A, K_ℓ), with A the final soft assignments (the strategy's, or a named classifier's) and K_ℓ = exp(−D/(2σ²)) a Gaussian kernel (σ² = rel_sigma · median of D, no gradient). The vector kernel takes D as the squared Euclidean distances of the layer outputs flattened per sample; the tensor kernel takes D_ab = Σ_m max(2(d_m − ‖B_a B_bᵀ‖²_F), 0), the squared chordal distances between the row spaces of the samples' mode-m unfoldings summed over the modes, with B_a a regularised orthonormal basis of that row space (B_aᵀB_a = X_aᵀ(X_a X_aᵀ + εI)⁻¹X_a), computed by Cholesky (exact gradient) or by eigendecomposition (the paper runs' path); a mode with d_m ≥ P (rank-deficient) contributes the constant 2(d_m − P) or nothing. w_ℓ is 1 (constant), ℓ/L (linear) or 10^(ℓ−1)/10^(L−1) (exp).",
   "type": "object",
   "additionalProperties": false,
   "required": [
@@ -1854,12 +1885,52 @@ enum EmbeddedSchema {
       "description": "The classifier giving A (default: the cluster-assignment strategy, e.g. DEC's Student-t q)."
     },
     "kernel": {
-      "description": "How the kernel sees a layer output: flattened to a vector per sample.",
+      "description": "How the kernel sees a layer output: flattened to a vector per sample (Euclidean distances), or as a tensor (summed chordal distances of its mode unfoldings; needs at least two axes per sample).",
       "type": "string",
       "enum": [
-        "vector"
+        "vector",
+        "tensor"
       ],
       "default": "vector"
+    },
+    "orthogonalisation": {
+      "description": "Tensor kernel: how each unfolding's row-space basis is computed. cholesky: B = L⁻¹X with XXᵀ + εI = LLᵀ, smooth, exact gradient. eigen: B = diag(1/√(max(λ,0)+ε)) UᵀX from XXᵀ = U diag(λ) Uᵀ, with the eigendecomposition's gradient (tk-uco's TensorFlow path). Both give the same values.",
+      "type": "string",
+      "enum": [
+        "cholesky",
+        "eigen"
+      ],
+      "default": "cholesky"
+    },
+    "orthogonalisation_epsilon": {
+      "description": "Tensor kernel: ε added to each unfolding's Gram matrix XXᵀ (1e-6 in tk-uco's TensorFlow code, 1e-9 in its PyTorch port).",
+      "type": "number",
+      "exclusiveMinimum": 0,
+      "default": 1e-06
+    },
+    "eigen_degeneracy_threshold": {
+      "description": "Tensor kernel, eigen path: eigenvalue pairs closer than this (absolute) get no gradient through 1/(λ_j − λ_i) (1e-8 in tk-uco's TensorFlow code, 1e-6 in its PyTorch port).",
+      "type": "number",
+      "minimum": 0,
+      "default": 1e-08
+    },
+    "rank_deficient_modes": {
+      "description": "Tensor kernel: what a mode with at least as many rows d_m as columns P contributes (its row space is all of R^P for every sample). constant: 2(d_m − P), as the paper runs (it raises the median bandwidth), without gradient; omit: nothing.",
+      "type": "string",
+      "enum": [
+        "constant",
+        "omit"
+      ],
+      "default": "constant"
+    },
+    "pdist_gradient": {
+      "description": "Vector kernel: exact gradient of the pairwise squared distances, or tk-uco's TensorFlow pdist gradient 4(X ⊙ rowsum(Ḡ) − ḠX), which is wrong for the asymmetric upstream gradient of d_cs (methods.md §1.5); for replicating the published runs only.",
+      "type": "string",
+      "enum": [
+        "exact",
+        "tensorflow"
+      ],
+      "default": "exact"
     },
     "uco_lambda": {
       "description": "λ, the weight of every companion term.",
@@ -1892,7 +1963,7 @@ enum EmbeddedSchema {
       "description": "Lower clamp of AᵀKA's entries in d_cs.",
       "type": "number",
       "exclusiveMinimum": 0,
-      "default": 1e-9
+      "default": 1e-09
     },
     "denominator_epsilon": {
       "description": "Lower clamp of the squared denominator in d_cs.",
@@ -2216,6 +2287,91 @@ enum EmbeddedSchema {
       }
     }
   ]
+}
+"""#,
+        "design_patterns/training_feature_extractor_through_denoising_layer_wise_reconstruction.json": #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "design_patterns/training_feature_extractor_through_denoising_layer_wise_reconstruction.json",
+  "title": "Denoising layer-wise reconstruction (DEPICT)",
+  "description": "DEPICT (Ghasedi Dizaji et al. 2017; methods.md §5): the decoder is fed from the noisy pathway (the encoder in training mode, its dropout active), and each named decoder layer output ẑ^l reconstructs the matching activation z^l of the clean pathway (the same encoder in evaluation mode, dropout off) or the input itself: L = Σ_l c_l · mean((z^l − ẑ^l)²). The official code uses c = (1, 0.1, 0.1) for the input and the two convolution outputs and lets gradients flow through the clean targets; the paper uses equal weights. The clean pathway runs the encoder in evaluation mode, so batch norm in the encoder would use its running statistics there.",
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "pattern",
+    "encoder_name",
+    "decoder_name",
+    "layer_pairs"
+  ],
+  "properties": {
+    "pattern": {
+      "description": "The design pattern.",
+      "type": "string",
+      "const": "training_feature_extractor_through_denoising_layer_wise_reconstruction"
+    },
+    "enabled": {
+      "$ref": "../common.json#/$defs/pattern_enabled"
+    },
+    "loss_report_interval": {
+      "$ref": "../common.json#/$defs/loss_report_interval"
+    },
+    "encoder_name": {
+      "$ref": "../common.json#/$defs/mapping_reference",
+      "description": "The encoder (with dropout layers: the noisy pathway in training mode, the clean one in evaluation mode)."
+    },
+    "decoder_name": {
+      "$ref": "../common.json#/$defs/mapping_reference",
+      "description": "The decoder, applied to the noisy encoder output."
+    },
+    "layer_pairs": {
+      "description": "The reconstructed activations: each an encoder layer output (or \"input\") and the decoder layer whose output reconstructs it, with its weight c_l.",
+      "type": "array",
+      "minItems": 1,
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "decoder_layer_name"
+        ],
+        "properties": {
+          "encoder_layer_name": {
+            "description": "The encoder layer whose clean output is the target (by name, or index for unnamed layers), or \"input\" for the samples.",
+            "type": "string",
+            "minLength": 1,
+            "default": "input"
+          },
+          "decoder_layer_name": {
+            "description": "The decoder layer whose output reconstructs it (by name, or index for unnamed layers); its element count must match.",
+            "type": "string",
+            "minLength": 1
+          },
+          "weight": {
+            "description": "c_l, the weight of this layer's mean squared error.",
+            "type": "number",
+            "minimum": 0,
+            "default": 1.0
+          }
+        }
+      }
+    },
+    "clean_target_gradient": {
+      "description": "Whether gradients flow through the clean targets z^l (the official code: true; false detaches them).",
+      "type": "boolean",
+      "default": true
+    },
+    "loss_weight": {
+      "$ref": "../common.json#/$defs/loss_weight",
+      "default": 1.0
+    },
+    "loss_optimizer_group_name": {
+      "$ref": "../common.json#/$defs/loss_optimizer_group_name",
+      "default": "default"
+    },
+    "batch_augmentation_name": {
+      "$ref": "../common.json#/$defs/batch_augmentation_name",
+      "description": "Use this batch augmentation's view instead of the plain batch."
+    }
+  }
 }
 """#,
         "design_patterns/training_feature_extractor_through_reconstruction_of_samples.json": #"""
@@ -4990,6 +5146,53 @@ enum EmbeddedSchema {
     "performance_evaluation_interval": {
       "$ref": "common.json#/$defs/positiveInteger",
       "description": "Evaluate ACC/NMI/ARI on the whole dataset every n iterations (omit for none)."
+    },
+    "objective_function_mismatch": {
+      "description": "Measures the objective-function mismatch (OFM, tk-uco; methods.md §3): the cosine between the unit-normalised gradients, with respect to the feature extractor's parameters only, of the cluster loss (the terms of every pattern not listed as a companion) and of the companion loss (the terms of the companion patterns), from a forward pass in training mode. +1: aligned; negative: the objectives conflict. Logged to metrics.jsonl (kind \"ofm\") and the log. This is the cosine measure of tk-uco's code; the paper's regression-based measure is not implemented.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "feature_extractor_name"
+      ],
+      "properties": {
+        "feature_extractor_name": {
+          "$ref": "common.json#/$defs/mapping_reference",
+          "description": "The mapping whose parameters the gradients are taken with respect to (tk-uco: the backbone, without clustering head, decoder or centroids)."
+        },
+        "iteration_interval": {
+          "$ref": "common.json#/$defs/positiveInteger",
+          "description": "Measure on the training batch every n iterations, before the parameters are updated (no extra forward pass)."
+        },
+        "at_evaluation": {
+          "description": "Also measure at every performance evaluation as the mean over full batches of the dataset (tk-uco's protocol), with batch norm in training mode; the run's state (running statistics, dropout streams) is left unchanged.",
+          "type": "boolean",
+          "default": false
+        },
+        "evaluation_batches": {
+          "$ref": "common.json#/$defs/positiveInteger",
+          "description": "At most this many batches per evaluation measurement, from the start of the dataset (default: every full batch)."
+        },
+        "companion_patterns": {
+          "description": "The design patterns whose loss terms form the companion loss (default: the unsupervised companion objectives and both reconstructions, as tk-uco's \"uco\"/\"reconstruct\" terms).",
+          "type": "array",
+          "minItems": 1,
+          "uniqueItems": true,
+          "items": {
+            "type": "string",
+            "minLength": 1
+          },
+          "default": [
+            "learning_cluster_structure_in_intermediate_layers_by_using_unsupervised_companion_objectives",
+            "training_feature_extractor_through_reconstruction_of_samples",
+            "training_feature_extractor_through_denoising_layer_wise_reconstruction"
+          ]
+        },
+        "pairwise": {
+          "description": "Also log the cosine for every pair of individual loss terms (tk-uco's ofm_mode \"pairwise\").",
+          "type": "boolean",
+          "default": false
+        }
+      }
     },
     "load_mapping_parameters": {
       "description": "Weights loaded when the phase starts.",

@@ -119,6 +119,38 @@ public struct PatternSpec: Sendable {
     }
 }
 
+/// Where and how a phase measures the objective-function mismatch (OFM, methods.md §3).
+public struct MismatchSpec: Sendable {
+    /// The mapping whose parameters the gradients are taken with respect to.
+    public let featureExtractorName: String
+    /// Measure on the training batch every n iterations.
+    public let interval: Int?
+    /// Measure at every performance evaluation, averaged over full batches of the dataset.
+    public let atEvaluation: Bool
+    /// At most this many batches per evaluation measurement (all full batches when nil).
+    public let evaluationBatches: Int?
+    /// Patterns whose terms form the companion loss; every other pattern's terms form the cluster loss.
+    public let companionPatterns: [String]
+    /// Whether the method file lists the companion patterns (else the default list applies).
+    public let companionPatternsGiven: Bool
+    /// Also the cosine for every pair of individual loss terms.
+    public let pairwise: Bool
+    public let pointer: JSONPointer
+
+    public init(featureExtractorName: String, interval: Int?, atEvaluation: Bool, evaluationBatches: Int?, companionPatterns: [String],
+                companionPatternsGiven: Bool, pairwise: Bool, pointer: JSONPointer) {
+        self.featureExtractorName = featureExtractorName; self.interval = interval; self.atEvaluation = atEvaluation
+        self.evaluationBatches = evaluationBatches; self.companionPatterns = companionPatterns
+        self.companionPatternsGiven = companionPatternsGiven; self.pairwise = pairwise; self.pointer = pointer
+    }
+
+    public static let defaultCompanionPatterns = [
+        "learning_cluster_structure_in_intermediate_layers_by_using_unsupervised_companion_objectives",
+        "training_feature_extractor_through_reconstruction_of_samples",
+        "training_feature_extractor_through_denoising_layer_wise_reconstruction",
+    ]
+}
+
 /// A training phase.
 public struct PhaseSpec: Sendable {
     public let name: String
@@ -133,6 +165,7 @@ public struct PhaseSpec: Sendable {
     public let optimizers: [OptimizerSpec]
     public let optimizerCycle: [OptimizerCycleStep]
     public let schedulers: [SchedulerSpec]
+    public let mismatch: MismatchSpec?
     public let pointer: JSONPointer
 
     init(_ r: SpecReader) {
@@ -160,6 +193,18 @@ public struct PhaseSpec: Sendable {
             SchedulerSpec(type: $0.string("type", default: ""), optimizerName: $0.string("optimizer_name", default: ""),
                           intervalUnit: $0.string("interval_unit", default: "epoch"),
                           arguments: $0.arguments(excluding: ["type", "optimizer_name", "interval_unit"]), pointer: $0.pointer)
+        }
+        if r.object["objective_function_mismatch"] != nil {
+            let m = r.child("objective_function_mismatch")
+            mismatch = MismatchSpec(featureExtractorName: m.string("feature_extractor_name", default: ""),
+                                    interval: m.int("iteration_interval").flatMap { $0 >= 1 ? $0 : nil },
+                                    atEvaluation: m.bool("at_evaluation", default: false),
+                                    evaluationBatches: m.int("evaluation_batches").flatMap { $0 >= 1 ? $0 : nil },
+                                    companionPatterns: m.strings("companion_patterns") ?? MismatchSpec.defaultCompanionPatterns,
+                                    companionPatternsGiven: m.strings("companion_patterns") != nil,
+                                    pairwise: m.bool("pairwise", default: false), pointer: m.pointer)
+        } else {
+            mismatch = nil
         }
         pointer = r.pointer
     }

@@ -14,6 +14,10 @@ struct SchemaNode {
 /// The schema files of the ontology, by path relative to `Schema/` (e.g. `design_patterns/x.json`).
 public final class SchemaStore: @unchecked Sendable {
     let documents: [String: JSONValue]
+    /// Resolved `$ref`s by referring file and reference text; validation follows the same few
+    /// references thousands of times per method file.
+    private var resolved: [String: SchemaNode?] = [:]
+    private let resolvedLock = NSLock()
 
     /// Schemas from in-memory texts, keyed by relative path.
     public init(texts: [String: String]) throws {
@@ -60,6 +64,18 @@ public final class SchemaStore: @unchecked Sendable {
 
     /// Resolves a `$ref` (a relative URI reference with an optional JSON-pointer fragment) from `file`.
     func resolve(_ reference: String, from file: String) -> SchemaNode? {
+        let key = file + "\u{0}" + reference
+        resolvedLock.lock()
+        if let cached = resolved[key] { resolvedLock.unlock(); return cached }
+        resolvedLock.unlock()
+        let node = resolveUncached(reference, from: file)
+        resolvedLock.lock()
+        resolved[key] = .some(node)
+        resolvedLock.unlock()
+        return node
+    }
+
+    private func resolveUncached(_ reference: String, from file: String) -> SchemaNode? {
         let parts = reference.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
         let pathPart = String(parts[0]), fragment = parts.count > 1 ? String(parts[1]) : ""
         let target = pathPart.isEmpty ? file : SchemaStore.join(file, pathPart)

@@ -35,10 +35,11 @@ extension Tensor {
     /// symmetric matrix (torch.linalg.eigh; only the lower triangle is read).
     ///
     /// Gradient: Ā = V (diag(λ̄) + F ∘ (Vᵀ V̄)) Vᵀ, symmetrised, with F_ij = 1/(λ_j − λ_i). Eigenvalue
-    /// pairs closer than `degeneracyTolerance` × max(1, max|λ|) get F_ij = 0: the gradient is then exact
-    /// for losses invariant to rotations within a degenerate eigenspace (e.g. projectors onto
-    /// eigenspaces, functions of eigenvalues) and finite otherwise.
-    public func symmetricEigen(degeneracyTolerance: Double = 1e-9) throws -> (values: Tensor, vectors: Tensor) {
+    /// pairs closer than `degeneracyTolerance` × max(1, max|λ|) (or closer than `degeneracyTolerance`
+    /// itself when `relativeTolerance` is false, as tk-uco's TensorFlow op with 1e-8) get F_ij = 0:
+    /// the gradient is then exact for losses invariant to rotations within a degenerate eigenspace
+    /// (e.g. projectors onto eigenspaces, functions of eigenvalues) and finite otherwise.
+    public func symmetricEigen(degeneracyTolerance: Double = 1e-9, relativeTolerance: Bool = true) throws -> (values: Tensor, vectors: Tensor) {
         let (batch, n, matrices) = squareMatrices("symmetricEigen")
         var values: [[Double]] = [], vectors: [[Double]] = []
         for a in matrices {
@@ -58,7 +59,7 @@ extension Tensor {
             for b in 0..<batch {
                 let gl = Array(gv[(b * n)..<((b + 1) * n)]), gV = Array(gv[(batch * n + b * n * n)..<(batch * n + (b + 1) * n * n)])
                 let lam = values[b], V = vectors[b]
-                let scale = Swift.max(1, lam.map(Swift.abs).max() ?? 1)
+                let scale = relativeTolerance ? Swift.max(1, lam.map(Swift.abs).max() ?? 1) : 1
                 // M = diag(gλ) + F ∘ (Vᵀ gV)
                 var m = [Double](repeating: 0, count: n * n)
                 for i in 0..<n { for j in 0..<n {

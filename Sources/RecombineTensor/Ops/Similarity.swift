@@ -15,6 +15,22 @@ extension Tensor {
         return Tensor.record(clampedValues, "clamp_passthrough", [raw]) { g, _ in [g] }
     }
 
+    /// D[i, j] = ‖x_i − x_j‖² for the rows of `x` [n, d], unclamped, with tk-uco's TensorFlow `pdist`
+    /// gradient 4(X ⊙ rowsum(Ḡ) − Ḡ X) instead of the exact one. That rule is exact only for a
+    /// symmetric upstream gradient Ḡ, which the Cauchy–Schwarz terms do not give (methods.md §1.5);
+    /// offered to replicate the published runs, never the default.
+    public static func pairwiseSquaredDistancesTensorFlowGradient(_ x: Tensor) -> Tensor {
+        precondition(x.rank == 2, "pairwiseSquaredDistancesTensorFlowGradient: expected [n, d], got \(x.shape)")
+        let values = withoutGradients { () -> Tensor in
+            let norms = x.squared().sum(axis: 1, keepDims: true)
+            return norms + norms.reshaped([1, x.shape[0]]) - 2.0 * x.matmul(x, transposeOther: true)
+        }
+        let constant = x.detached()
+        return Tensor.record(values, "pdist_tensorflow_gradient", [x]) { g, _ in
+            [(constant * g.sum(axis: 1, keepDims: true) - g.matmul(constant)) * 4.0]
+        }
+    }
+
     /// Rows divided by max(‖row‖_p, eps) (torch.nn.functional.normalize along `axis`).
     public func normalized(axis: Int = 1, p: Double = 2, eps: Double = 1e-12) -> Tensor {
         self / norm(p: p, axes: [axis], keepDims: true).clamped(min: eps)

@@ -12,10 +12,16 @@ enum CauchySchwarz {
     }
 
     /// K_ij = exp(−D_ij / (2σ²)), D the squared pairwise distances of the rows of `h` and
-    /// σ² = relSigma · median(D) over all N² entries (treated as a constant).
-    static func gaussianKernel(_ h: Tensor, relSigma: Double) -> Tensor {
-        let d = Tensor.pairwiseSquaredDistances(h, h)
-        return gaussianKernel(distances: d, sigmaSquared: Swift.max(relSigma * median(d.detached()), 1e-12))
+    /// σ² = relSigma · median(D) over all N² entries (treated as a constant). `tensorflowGradient`
+    /// gives D tk-uco's inexact pdist gradient (methods.md §1.5).
+    static func gaussianKernel(_ h: Tensor, relSigma: Double, tensorflowGradient: Bool = false) -> Tensor {
+        let d = tensorflowGradient ? Tensor.pairwiseSquaredDistancesTensorFlowGradient(h) : Tensor.pairwiseSquaredDistances(h, h)
+        return gaussianKernel(distances: d, relSigma: relSigma)
+    }
+
+    /// exp(−D / (2σ²)) with σ² = relSigma · median(D) (no gradient through σ²).
+    static func gaussianKernel(distances d: Tensor, relSigma: Double) -> Tensor {
+        gaussianKernel(distances: d, sigmaSquared: Swift.max(relSigma * median(d.detached()), 1e-12))
     }
 
     /// exp(−D / (2σ²)) for a given bandwidth.

@@ -12,6 +12,7 @@ final class CauchySchwarzDivergencePattern: DesignPattern {
     let hiddenLayer: String
     let relSigma: Double, numeratorEpsilon: Double, denominatorEpsilon: Double
     let weights: (separation: Double, orthogonality: Double, simplex: Double)
+    let tensorflowGradient: Bool
 
     init(spec: PatternSpec, strategy: ClusterAssignment, mappings: MappingSet) throws {
         self.spec = spec; self.strategy = strategy
@@ -28,6 +29,7 @@ final class CauchySchwarzDivergencePattern: DesignPattern {
         relSigma = o["rel_sigma"]?.number ?? 0.15
         numeratorEpsilon = o["numerator_epsilon"]?.number ?? 1e-9
         denominatorEpsilon = o["denominator_epsilon"]?.number ?? 1e-18
+        tensorflowGradient = o["pdist_gradient"]?.string == "tensorflow"
         weights = (o["cluster_separation_weight"]?.number ?? 1, o["orthogonality_weight"]?.number ?? 1, o["simplex_corner_weight"]?.number ?? 1)
     }
 
@@ -35,7 +37,7 @@ final class CauchySchwarzDivergencePattern: DesignPattern {
         let (a, captured) = classifier.forward(strategy.classifierInput(classifier, input(step)), capturing: [hiddenLayer])
         guard let h = captured[hiddenLayer] else { throw TrainingError("\(spec.pointer): layer '\(hiddenLayer)' produced no output") }
         let hidden = h.rank == 2 ? h : h.flattened(startDim: 1)
-        let kernel = CauchySchwarz.gaussianKernel(hidden, relSigma: relSigma)
+        let kernel = CauchySchwarz.gaussianKernel(hidden, relSigma: relSigma, tensorflowGradient: tensorflowGradient)
         var out: [PatternLoss] = []
         if weights.separation > 0 {
             let l1 = CauchySchwarz.dcs(a, kernel, numeratorEpsilon: numeratorEpsilon, denominatorEpsilon: denominatorEpsilon)

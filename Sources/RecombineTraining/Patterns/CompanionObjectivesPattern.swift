@@ -2,9 +2,10 @@ import Foundation
 import RecombineMethod
 import RecombineTensor
 
-/// UCO (methods.md §2.2–§2.3): λ · w_ℓ · d_cs(A, K_ℓ) for each attachment point ℓ, K_ℓ a Gaussian kernel
-/// with its own median bandwidth on the layer output flattened per sample (vector kernel), A the
-/// final soft assignments. Each attachment point is reported as its own loss term (`uco_1`, `uco_2`, …).
+/// UCO (methods.md §2.2–§2.5): λ · w_ℓ · d_cs(A, K_ℓ) for each attachment point ℓ, K_ℓ a Gaussian kernel
+/// with its own median bandwidth on either the layer output flattened per sample (vector kernel) or
+/// the summed chordal distances of its mode unfoldings (tensor kernel), A the final soft assignments.
+/// Each attachment point is reported as its own loss term (`uco_1`, `uco_2`, …).
 final class CompanionObjectivesPattern: DesignPattern {
     let spec: PatternSpec
     let strategy: ClusterAssignment
@@ -14,6 +15,9 @@ final class CompanionObjectivesPattern: DesignPattern {
     let lambda: Double, relSigma: Double, numeratorEpsilon: Double, denominatorEpsilon: Double
     let weighting: String
     let assignmentGradient: Bool
+    /// The tensor kernel's settings, nil for the vector kernel.
+    let tensorKernel: TensorKernel?
+    let tensorflowGradient: Bool
 
     init(spec: PatternSpec, strategy: ClusterAssignment, mappings: MappingSet) throws {
         self.spec = spec; self.strategy = strategy
@@ -39,6 +43,16 @@ final class CompanionObjectivesPattern: DesignPattern {
         denominatorEpsilon = o["denominator_epsilon"]?.number ?? 1e-18
         weighting = o["weighting"]?.string ?? "constant"
         assignmentGradient = o["assignment_gradient"]?.bool ?? true
+        tensorflowGradient = o["pdist_gradient"]?.string == "tensorflow"
+        if o["kernel"]?.string == "tensor" {
+            tensorKernel = TensorKernel(
+                orthogonalisation: TensorKernel.Orthogonalisation(rawValue: o["orthogonalisation"]?.string ?? "cholesky") ?? .cholesky,
+                epsilon: o["orthogonalisation_epsilon"]?.number ?? 1e-6,
+                degeneracyThreshold: o["eigen_degeneracy_threshold"]?.number ?? 1e-8,
+                deficientModes: TensorKernel.DeficientModes(rawValue: o["rank_deficient_modes"]?.string ?? "constant") ?? .constant)
+        } else {
+            tensorKernel = nil
+        }
     }
 
     /// w_ℓ for attachment ℓ of L.
@@ -62,9 +76,21 @@ final class CompanionObjectivesPattern: DesignPattern {
         if !assignmentGradient { a = a.detached() }
         return try (1...count).map { l in
             guard let h = outputs[l] else { throw TrainingError("\(spec.pointer): attachment point \(l) produced no output") }
-            let kernel = CauchySchwarz.gaussianKernel(h.rank == 2 ? h : h.flattened(startDim: 1), relSigma: relSigma)
+            let kernel = try self.kernel(h, attachment: l)
             let term = CauchySchwarz.dcs(a, kernel, numeratorEpsilon: numeratorEpsilon, denominatorEpsilon: denominatorEpsilon)
             return PatternLoss(name: "uco_\(l)", group: group, value: term * (lambda * Self.depthWeight(l, of: count, weighting: weighting) * weight))
         }
+    }
+
+    /// K_ℓ on the output `h` of attachment point ℓ.
+    func kernel(_ h: Tensor, attachment l: Int) throws -> Tensor {
+        guard let tensorKernel else {
+            return CauchySchwarz.gaussianKernel(h.rank == 2 ? h : h.flattened(startDim: 1), relSigma: relSigma, tensorflowGradient: tensorflowGradient)
+        }
+        guard h.rank >= 3 else {
+            throw TrainingError("\(spec.pointer)/attachment_points/\(l - 1): the tensor kernel needs a layer output with at least two axes per sample, found \(h.shape); use \"kernel\": \"vector\" for vectors")
+        }
+        do { return CauchySchwarz.gaussianKernel(distances: try tensorKernel.distances(h), relSigma: relSigma) }
+        catch { throw TrainingError("\(spec.pointer)/attachment_points/\(l - 1): the tensor kernel's factorisation failed: \(error)") }
     }
 }

@@ -1,11 +1,17 @@
 import Foundation
+import RecombineClustering
 import RecombineData
 import RecombineMethod
 import RecombineTensor
 
-/// P2 (DEC): every T iterations the target p_ij = (q_ij²/f_j) / Σ_j'(q_ij'²/f_j') is recomputed over the
-/// whole dataset (no gradients, evaluation mode); L = w · KL(P_batch ‖ softmax(logits)) with batchmean.
+/// P2 (DEC, DEPICT): every T iterations (or epochs) the target is recomputed from the assignments of
+/// the whole dataset in evaluation mode (DEPICT's clean pathway: dropout off), either DEC's
+/// p_ij = (q_ij²/f_j) / Σ_j'(q_ij'²/f_j') or DEPICT's paper rule p_ij ∝ q_ij/√f_j (f_j = Σ_i q_ij, the
+/// balanced prior); L = w · KL(P_batch ‖ softmax(logits)) with batchmean, the logits from the training-
+/// mode pass (DEPICT's noisy pathway; KL and DEPICT's cross-entropy differ by P's entropy, a constant).
 /// Targets are looked up by sample index, so shuffled datasets work too (the reference refused them).
+/// Optionally (DEPICT) a linear layer of the classifier is first set to the unit-normalised k-means
+/// centroids of its inputs over the dataset, with zero bias.
 final class DivergencePattern: DesignPattern {
     let spec: PatternSpec
     let strategy: ClusterAssignment
@@ -18,12 +24,27 @@ final class DivergencePattern: DesignPattern {
     var targetEpoch = 0
 
     let referenceNumerics: Bool
+    /// DEPICT's paper rule q/√f instead of DEC's q²/f.
+    let squareRootRule: Bool
+    /// The classifier layer to initialise from k-means centroids, with the sweep giving its inputs.
+    let initialization: (layer: String, restarts: Int, seed: UInt64)?
+    /// Applies a function to every sample of the dataset in evaluation mode, without gradients.
+    let sweep: ((Tensor) throws -> Tensor) throws -> Tensor
+    var classifierInitialized = false
 
-    init(spec: PatternSpec, strategy: ClusterAssignment, referenceNumerics: Bool, softAssignmentsOfAll: @escaping () throws -> Tensor) {
+    init(spec: PatternSpec, strategy: ClusterAssignment, referenceNumerics: Bool, seed: UInt64,
+         softAssignmentsOfAll: @escaping () throws -> Tensor, sweep: @escaping ((Tensor) throws -> Tensor) throws -> Tensor) {
         self.spec = spec; self.strategy = strategy; self.referenceNumerics = referenceNumerics
         interval = spec.options["target_distribution_recalculation_interval"]?.integer ?? 1
         intervalInEpochs = spec.options["target_distribution_recalculation_interval_unit"]?.string == "epoch"
+        squareRootRule = spec.options["target_distribution_rule"]?.string == "over_square_root_of_frequency"
         recompute = softAssignmentsOfAll
+        if let layer = spec.options["initialize_classifier_layer_from_kmeans"]?.string {
+            initialization = (layer, spec.options["initialization_kmeans_restarts"]?.integer ?? 20, seed)
+        } else {
+            initialization = nil
+        }
+        self.sweep = sweep
     }
 
     /// The reference framework ignored `loss_weight` here (spec B5); `apply_loss_weight: false` (the
@@ -41,11 +62,44 @@ final class DivergencePattern: DesignPattern {
         return weighted / weighted.sum(axis: 1, keepDims: true)
     }
 
+    /// DEPICT's paper rule: p_ij = (q_ij/√f_j) / Σ_j'(q_ij'/√f_j').
+    static func squareRootTargetDistribution(_ q: Tensor) -> Tensor {
+        let weighted = q / q.sum(axis: 0, keepDims: true).sqrt()
+        return weighted / weighted.sum(axis: 1, keepDims: true)
+    }
+
+    /// Sets the layer's weight rows to the unit-normalised k-means centroids of its inputs (DEPICT's
+    /// softmax clustering layer θ_k = μ_k/‖μ_k‖, b = 0).
+    func initializeClassifier() throws {
+        guard let (layerName, restarts, seed) = initialization else { return }
+        let named = options["classifier_name"]?.string
+        guard let classifier = named.flatMap({ strategy.mappings[$0] }) ?? strategy.classifiers.first, let layer = classifier.layersByName[layerName],
+              let weight = layer.namedParameters().first(where: { $0.name == "weight" })?.tensor, weight.rank == 2 else {
+            throw TrainingError("\(spec.pointer)/initialize_classifier_layer_from_kmeans: the classifier has no linear layer '\(layerName)'")
+        }
+        let assignment = strategy
+        let features = try sweep { x in classifier.inputOfLayer(layerName, assignment.classifierInput(classifier, x))! }
+        let k = weight.shape[0]
+        guard features.rank == 2, features.shape[1] == weight.shape[1] else {
+            throw TrainingError("\(spec.pointer)/initialize_classifier_layer_from_kmeans: layer '\(layerName)' has weight \(weight.shape) but its inputs are \(features.shape)")
+        }
+        let fit = try KMeans(k: k, nInit: restarts, seed: seed).fit(features)
+        let centers = Tensor(fit.centers, shape: [k, weight.shape[1]]).to(weight.dtype)
+        weight.assign(centers / centers.norm(p: 2, axes: [1], keepDims: true).clamped(min: 1e-12))
+        if let bias = layer.namedParameters().first(where: { $0.name == "bias" })?.tensor {
+            bias.assign(Tensor.zeros(bias.shape, dtype: bias.dtype))
+        }
+    }
+
     func losses(_ step: StepInput) throws -> [PatternLoss] {
+        if !classifierInitialized {
+            try initializeClassifier()
+            classifierInitialized = true
+        }
         if target == nil || Self.recalculationDue(epoch: step.epoch, iteration: step.phaseIteration, interval: interval,
                                                   inEpochs: intervalInEpochs, lastEpoch: targetEpoch) {
             let q = try recompute()
-            target = withoutGradients { Self.targetDistribution(q) }
+            target = withoutGradients { squareRootRule ? Self.squareRootTargetDistribution(q) : Self.targetDistribution(q) }
             targetEpoch = step.epoch
         }
         guard let target else { throw TrainingError("\(spec.pointer): no target distribution") }
@@ -59,10 +113,12 @@ final class DivergencePattern: DesignPattern {
     func save(into archive: CheckpointArchive, prefix: String) {
         if let target { archive.tensors[prefix + "target"] = target }
         archive.values[prefix + "target_epoch"] = targetEpoch
+        archive.values[prefix + "classifier_initialized"] = classifierInitialized
     }
 
     func restore(from archive: CheckpointArchive, prefix: String) throws {
         target = archive.tensors[prefix + "target"]
         targetEpoch = (archive.values[prefix + "target_epoch"] as? NSNumber)?.intValue ?? 0
+        classifierInitialized = (archive.values[prefix + "classifier_initialized"] as? NSNumber)?.boolValue ?? true
     }
 }

@@ -26,6 +26,8 @@ final class PhaseRunner {
     var groupOrder: [String] = []
     var schedulers: [(SchedulerSpec, LearningRateScheduler)] = []
     var patterns: [DesignPattern] = []
+    /// Measures the objective-function mismatch when the phase asks for it.
+    var mismatchMeter: MismatchMeter?
     var runningLosses: [String: (sum: Double, count: Int)] = [:]
     /// Each loss term's value at the last step where it was finite (for fault messages).
     var lastFiniteLosses: [String: (value: Double, iteration: Int)] = [:]
@@ -112,14 +114,15 @@ final class PhaseRunner {
     }
 
     func buildPatterns() throws {
+        mismatchMeter = try makeMismatchMeter()
         for spec in phase.patterns where spec.enabled {
             switch spec.id {
             case "training_feature_extractor_through_reconstruction_of_samples":
                 patterns.append(try ReconstructionPattern(spec: spec, mappings: mappings))
             case "encouraging_cluster_formation_by_minimizing_divergence_between_current_and_target_cluster_assignment_distribution":
-                patterns.append(DivergencePattern(spec: spec, strategy: strategy, referenceNumerics: method.referenceNumerics) { [unowned self] in
-                    try self.softAssignmentsOfAllSamples(classifierName: spec.options["classifier_name"]?.string)
-                })
+                patterns.append(DivergencePattern(spec: spec, strategy: strategy, referenceNumerics: method.referenceNumerics, seed: Self.seed(dataset.seed, for: spec.pointer),
+                    softAssignmentsOfAll: { [unowned self] in try self.softAssignmentsOfAllSamples(classifierName: spec.options["classifier_name"]?.string) },
+                    sweep: { [unowned self] body in try self.sweepAllSamples(body) }))
             case "learning_feature_representations_by_using_contrastive_learning_and_data_augmentation":
                 patterns.append(try InstanceContrastivePattern(spec: spec, mappings: mappings, referenceNumerics: method.referenceNumerics))
             case "learning_invariance_to_transformations_by_using_assignment_statistics_vectors_and_data_augmentation":
@@ -132,6 +135,8 @@ final class PhaseRunner {
                 patterns.append(try CauchySchwarzDivergencePattern(spec: spec, strategy: strategy, mappings: mappings))
             case "learning_cluster_structure_in_intermediate_layers_by_using_unsupervised_companion_objectives":
                 patterns.append(try CompanionObjectivesPattern(spec: spec, strategy: strategy, mappings: mappings))
+            case "training_feature_extractor_through_denoising_layer_wise_reconstruction":
+                patterns.append(try DenoisingLayerWiseReconstructionPattern(spec: spec, mappings: mappings))
             case "training_feature_extractor_by_using_adversarial_interpolation":
                 patterns.append(try AdversarialInterpolationPattern(spec: spec, mappings: mappings, generator: generator.split()))
             case "facilitating_training_of_feature_extractor_by_using_layer_wise_pretraining":
@@ -140,6 +145,21 @@ final class PhaseRunner {
                 throw TrainingError("\(spec.pointer): design pattern '\(spec.id)' is valid, but this build of recombine cannot train it yet (see Docs/status.md)")
             }
         }
+    }
+
+    /// A seed for a pattern's own random choices that does not draw from the run's streams (FNV-1a of
+    /// its pointer mixed with the dataset seed), so adding such a pattern leaves other streams alone.
+    static func seed(_ base: UInt64, for pointer: JSONPointer) -> UInt64 {
+        var hash: UInt64 = 0xcbf29ce484222325
+        for byte in pointer.description.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+        return hash ^ base
+    }
+
+    /// `body` applied to every sample in dataset order (evaluation mode, no gradients, in chunks).
+    func sweepAllSamples(_ body: (Tensor) throws -> Tensor) throws -> Tensor {
+        mappings.train(false)
+        defer { mappings.train(true) }
+        return try withoutGradients { try dataset.main.sweep(dataset.data, seed: dataset.seed, body) }
     }
 
     /// Soft assignments of every sample in dataset order (evaluation mode, no gradients, in chunks).
@@ -276,6 +296,7 @@ final class PhaseRunner {
         let input = StepInput(batch: batch, views: augmented, indices: indices, phaseIteration: phaseIteration, epoch: epoch)
         var totals: [String: Tensor] = [:]
         var shown: [(String, Double)] = []
+        var terms: [MismatchMeter.Term] = []
         ForwardCache.active = ForwardCache()
         defer { ForwardCache.active = nil }
         for pattern in patterns {
@@ -289,10 +310,12 @@ final class PhaseRunner {
                 lastFiniteLosses[key] = (value, phaseIteration)
                 totals[loss.group] = totals[loss.group].map { $0 + loss.value } ?? loss.value
                 shown.append((loss.name, value))
+                terms.append(.init(pattern: pattern.spec.id, name: loss.name, value: loss.value))
                 report(pattern: pattern, loss: loss, value: value, epoch: epoch, epochIteration: batchIndex + 1, phaseIteration: phaseIteration)
             }
         }
         ForwardCache.active = nil
+        measureMismatch(terms, epoch: epoch, phaseIteration: phaseIteration)
         // Every group's gradients are computed before any group steps (spec §5.2, B35).
         let active = activeOptimizers(phaseIteration)
         var stepsToTake: [(Optimizer, [ObjectIdentifier: Tensor])] = []
@@ -403,6 +426,7 @@ final class PhaseRunner {
                                     "reassignment_ratio": lastRatio, "nmi_average_method": "arithmetic"]
         if let a = record.acc { entry["acc"] = a; entry["nmi"] = record.nmi!; entry["ari"] = record.ari! }
         log.record(entry)
+        try measureMismatchAtEvaluation(epoch: epoch, phaseIteration: phaseIteration)
     }
 
     func savePath(_ target: String, name: String, phaseIteration: Int, keep: Bool) -> String {
