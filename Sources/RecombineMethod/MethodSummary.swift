@@ -63,6 +63,10 @@ public struct MethodSummary: Sendable {
             lines.append("  \(p.order.rounded() == p.order ? String(Int(p.order)) : "\(p.order)"). \(p.name)\(p.enabled ? "" : " (disabled)"): \(budget.joined(separator: ", "))"
                          + (p.performanceEvaluationInterval.map { ", evaluate every \($0)" } ?? ""))
             for pattern in p.patterns { lines.append("    pattern \(patternLine(pattern))") }
+            if let m = p.mismatch {
+                let when = [m.interval.map { "every \($0) iterations" }, m.atEvaluation ? "at evaluations (\(m.evaluationBatches.map { "\($0) batches" } ?? "all full batches"))" : nil].compactMap { $0 }
+                lines.append("    objective-function mismatch on '\(m.featureExtractorName)' \(when.joined(separator: " and "))\(m.pairwise ? ", pairwise" : "")")
+            }
             for o in p.optimizers {
                 let args = o.arguments.members.map { "\($0.key)=\($0.value.compactText())" }.joined(separator: ", ")
                 lines.append("    optimizer \(o.name ?? o.type) [group '\(o.groupName)']: \(o.type)(\(args)) on \(o.trainedMappingNames.joined(separator: ", "))\(o.optimizesCentroids ? " + centroids" : "")")
