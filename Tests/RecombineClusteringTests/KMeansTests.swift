@@ -30,6 +30,41 @@ final class KMeansTests: XCTestCase {
         XCTAssertLessThanOrEqual(ours, theirs * 1.005, "ours \(ours) vs scikit-learn \(theirs)")
     }
 
+    /// Hamerly's bounds only skip distance computations: labels, centres, iteration count and the inertia
+    /// curve equal those of full Lloyd passes, on both distance loops (few features transposed across 16 or
+    /// 64 centres, many features row by row) and beyond 64 centres.
+    func testBoundsGiveTheSameResultAsFullPasses() throws {
+        for (features, clusters, std) in [(3, 5, 2.0), (10, 10, 1.5), (100, 8, 4.0), (12, 40, 1.0), (5, 70, 0.8)] {
+            let data = SyntheticDatasets.blobs(samples: 2500, features: features, centers: nil, centerCount: clusters, std: std, box: (-5, 5), seed: UInt64(features))
+            let x = Tensor(data.features, shape: [2500, features])
+            let bounded = try KMeans(k: clusters, nInit: 2, seed: 3, usesBounds: true).fit(x)
+            let full = try KMeans(k: clusters, nInit: 2, seed: 3, usesBounds: false).fit(x)
+            let context = "d=\(features) k=\(clusters)"
+            XCTAssertEqual(zip(bounded.labels, full.labels).filter { $0 != $1 }.count, 0, "labels differ, \(context)")
+            XCTAssertEqual(bounded.iterations, full.iterations, context)
+            XCTAssertGreaterThan(bounded.iterations, 2, context)
+            XCTAssertEqual(bounded.inertia, full.inertia, accuracy: full.inertia * 1e-6, context)
+            for (a, b) in zip(bounded.centers, full.centers) { XCTAssertEqual(a, b, accuracy: 1e-4, context) }
+            XCTAssertEqual(bounded.inertiaHistory.count, full.inertiaHistory.count, context)
+            for (a, b) in zip(bounded.inertiaHistory, full.inertiaHistory) { XCTAssertEqual(a, b, accuracy: b * 1e-4 + 1e-6, context) }
+        }
+    }
+
+    /// Three distinct points repeated and four clusters: seeding repeats a centre, a cluster empties and is
+    /// relocated (scikit-learn's rule); both assignment loops end with zero inertia.
+    func testEmptyClusterIsRelocatedWithAndWithoutBounds() throws {
+        let points: [[Float]] = [[0, 0], [5, 5], [-5, 5]]
+        let x = Tensor((0..<300).flatMap { points[$0 % 3] }, shape: [300, 2])
+        for usesBounds in [true, false] {
+            let result = try KMeans(k: 4, nInit: 1, seed: 1, usesBounds: usesBounds).fit(x)
+            XCTAssertEqual(result.inertia, 0, accuracy: 1e-6, "usesBounds \(usesBounds)")
+            XCTAssertFalse(result.centers.contains { !$0.isFinite })
+            for point in points {
+                XCTAssertTrue((0..<4).contains { c in abs(result.centers[c * 2] - point[0]) + abs(result.centers[c * 2 + 1] - point[1]) < 1e-5 }, "\(point) is a centre")
+            }
+        }
+    }
+
     func testPCAMatchesNumpy() throws {
         let x = Tensor([2.5, 2.4, 0.5, 0.7, 2.2, 2.9, 1.9, 2.2, 3.1, 3.0, 2.3, 2.7, 2.0, 1.6, 1.0, 1.1, 1.5, 1.6, 1.1, 0.9] as [Double], shape: [10, 2])
         let pca = try PCA(data: x, components: 2)

@@ -14,10 +14,15 @@ public struct KMeans: Sendable {
     public var maxIterations: Int = 300
     public var tolerance: Double = 1e-4
     public var seed: UInt64 = 0
+    /// Assign with Hamerly's distance bounds, skipping rows that provably keep their centre (same
+    /// assignments as full passes, a fraction of the distance computations); `false` recomputes every
+    /// distance at every iteration.
+    public var usesBounds: Bool = true
 
-    public init(k: Int, nInit: Int = 10, maxIterations: Int = 300, tolerance: Double = 1e-4, seed: UInt64 = 0) {
+    public init(k: Int, nInit: Int = 10, maxIterations: Int = 300, tolerance: Double = 1e-4, seed: UInt64 = 0, usesBounds: Bool = true) {
         precondition(k >= 1, "k-means needs k ≥ 1")
         self.k = k; self.nInit = nInit; self.maxIterations = maxIterations; self.tolerance = tolerance; self.seed = seed
+        self.usesBounds = usesBounds
     }
 
     public struct Result: Sendable {
@@ -57,7 +62,9 @@ public struct KMeans: Sendable {
         for run in 0..<Swift.max(nInit, 1) {
             var g = master.split()
             let initial = plusPlus(x, n: n, d: d, norms: norms, generator: &g)
-            let result = lloyd(x, n: n, d: d, norms: norms, centers: initial, tolerance: absoluteTolerance, run: run)
+            let result = usesBounds
+                ? lloydWithBounds(x, n: n, d: d, norms: norms, centers: initial, tolerance: absoluteTolerance, run: run)
+                : lloyd(x, n: n, d: d, norms: norms, centers: initial, tolerance: absoluteTolerance, run: run)
             if best == nil || result.inertia < best!.inertia { best = result }
         }
         return best!
@@ -69,10 +76,11 @@ public struct KMeans: Sendable {
         let trials = 2 + Int(Foundation.log(Double(k)))
         let first = g.nextInt(below: n)
         for j in 0..<d { centers[j] = x[first * d + j] }
-        var closest = squaredDistances(x, n: n, d: d, norms: norms, to: [first])[0]
-        var potential = closest.reduce(0, +)
-        for c in 1..<k {
-            var cumulative = [Double](repeating: 0, count: n), running = 0.0
+        var closest = [Double](repeating: .infinity, count: n)
+        var potential = candidatePotentials(x, n: n, d: d, ids: [first], closest: &closest, update: true)[0]
+        var cumulative = [Double](repeating: 0, count: n)
+        for c in 1..<Swift.max(k, 1) {
+            var running = 0.0
             for i in 0..<n { running += closest[i]; cumulative[i] = running }
             let candidates = (0..<trials).map { _ -> Int in
                 let target = g.nextDouble() * potential
@@ -80,30 +88,38 @@ public struct KMeans: Sendable {
                 while lo < hi { let mid = (lo + hi) / 2; if cumulative[mid] < target { lo = mid + 1 } else { hi = mid } }
                 return lo
             }
-            let distances = squaredDistances(x, n: n, d: d, norms: norms, to: candidates)
-            var bestTrial = 0, bestPotential = Double.infinity, bestDistances: [Double] = []
-            for (t, dist) in distances.enumerated() {
-                var merged = dist, total = 0.0
-                for i in 0..<n { merged[i] = Swift.min(merged[i], closest[i]); total += merged[i] }
-                if total < bestPotential { bestPotential = total; bestTrial = t; bestDistances = merged }
+            // The candidate lowering the potential most (the first on ties) is kept.
+            var chosen = 0, lowest = Double.infinity
+            for start in stride(from: 0, to: candidates.count, by: 8) {
+                let group = Array(candidates[start..<Swift.min(start + 8, candidates.count)])
+                let totals = candidatePotentials(x, n: n, d: d, ids: group, closest: &closest, update: false)
+                for (j, total) in totals.enumerated() where total < lowest { lowest = total; chosen = start + j }
             }
-            potential = bestPotential; closest = bestDistances
-            for j in 0..<d { centers[c * d + j] = x[candidates[bestTrial] * d + j] }
+            potential = candidatePotentials(x, n: n, d: d, ids: [candidates[chosen]], closest: &closest, update: true)[0]
+            for j in 0..<d { centers[c * d + j] = x[candidates[chosen] * d + j] }
         }
         return centers
     }
 
-    /// Squared distances from every row to each of the rows `ids`, as ‖x‖² − 2x·c + ‖c‖² with one GEMM.
-    func squaredDistances(_ x: UnsafePointer<Float>, n: Int, d: Int, norms: [Float], to ids: [Int]) -> [[Double]] {
+    /// Σ_i min(closest[i], ‖x_i − c‖²) for each candidate row c in `ids` (at most 8); with `update` (one
+    /// candidate), `closest` is lowered to those minima.
+    func candidatePotentials(_ x: UnsafePointer<Float>, n: Int, d: Int, ids: [Int], closest: inout [Double], update: Bool) -> [Double] {
         let t = ids.count
         var candidates = [Float](repeating: 0, count: t * d)
         for (j, id) in ids.enumerated() { for c in 0..<d { candidates[j * d + c] = x[id * d + c] } }
-        var products = [Float](repeating: 0, count: n * t)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(t), Int32(d), -2, x, Int32(d), candidates, Int32(d), 0, &products, Int32(t))
-        return (0..<t).map { j in
-            let cn = norms[ids[j]]
-            return (0..<n).map { i in Double(Swift.max(products[i * t + j] + norms[i] + cn, 0)) }
-        }
+        // Few features: the candidates transposed [d, 8], padding far away, so one loop serves them all.
+        let transposed = d <= Self.transposedFeatureLimit
+        var candidatesT = [Float](repeating: 1e18, count: transposed ? d * 8 : 0)
+        if transposed { for j in 0..<t { for c in 0..<d { candidatesT[c * 8 + j] = candidates[j * d + c] } } }
+        let workers = serialBLASWorkers(n)
+        var totals = [Double](repeating: 0, count: workers * t)
+        closest.withUnsafeMutableBufferPointer { cl in totals.withUnsafeMutableBufferPointer { tot in candidatesT.withUnsafeBufferPointer { ct in
+            let pcl = cl.baseAddress!, pt = tot.baseAddress!, pct: UnsafePointer<Float>? = transposed ? ct.baseAddress : nil
+            parallelWithSerialBLAS(n) { range, w in
+                recombine_kmeans_candidate_potentials(x, range.lowerBound, range.upperBound, d, candidates, pct, t, pcl, update ? 1 : 0, pt + w * t)
+            }
+        } } }
+        return (0..<t).map { j in (0..<workers).reduce(0.0) { $0 + totals[$1 * t + j] } }
     }
 
     /// One pass: labels (nearest centre), per-label sums and counts, and the inertia.
@@ -176,42 +192,6 @@ public struct KMeans: Sendable {
         var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
         for w in 0..<workers { for i in 0..<(k * d) { sums[i] += partialSums[w][i] }; for c in 0..<k { counts[c] += partialCounts[w][c] } }
         return (sums, counts, partialInertia.reduce(0, +), distances)
-    }
-
-    func lloyd(_ x: UnsafePointer<Float>, n: Int, d: Int, norms: [Float], centers initial: [Float], tolerance: Double, run: Int) -> Result {
-        var centers = initial, labels = [Int](repeating: -1, count: n), previous = labels
-        var iterations = 0, converged = false
-        var history: [Double] = []
-        for iteration in 1...Swift.max(maxIterations, 1) {
-            iterations = iteration
-            let (sums, counts, inertia, distances) = assign(x, n: n, d: d, norms: norms, centers: centers, labels: &labels)
-            history.append(inertia)
-            var newCenters = centers
-            // Empty clusters take the points farthest from their centres (scikit-learn's relocation).
-            let empty = (0..<k).filter { counts[$0] == 0 }
-            var relocatedCounts = counts, relocatedSums = sums
-            if !empty.isEmpty {
-                let far = distances.indices.sorted { distances[$0] > distances[$1] }.prefix(empty.count)
-                for (c, i) in zip(empty, far) {
-                    let old = labels[i]
-                    relocatedCounts[old] -= 1; relocatedCounts[c] += 1
-                    for j in 0..<d { let v = Double(x[i * d + j]); relocatedSums[old * d + j] -= v; relocatedSums[c * d + j] += v }
-                }
-            }
-            for c in 0..<k where relocatedCounts[c] > 0 {
-                for j in 0..<d { newCenters[c * d + j] = Float(relocatedSums[c * d + j] / Double(relocatedCounts[c])) }
-            }
-            var shift = 0.0
-            for i in 0..<(k * d) { let diff = Double(newCenters[i] - centers[i]); shift += diff * diff }
-            centers = newCenters
-            if labels == previous { converged = true; break }
-            previous = labels
-            if shift <= tolerance { converged = true; break }
-        }
-        // Labels and inertia consistent with the final centres.
-        let final = assign(x, n: n, d: d, norms: norms, centers: centers, labels: &labels)
-        return Result(labels: labels, centers: centers, inertia: final.inertia, iterations: iterations, converged: converged, bestRun: run,
-                      inertiaHistory: history + [final.inertia])
     }
 }
 
