@@ -11,4 +11,14 @@ struct RecombineBench: ParsableCommand {
         commandName: "recombine-bench",
         abstract: "Benchmarks of recombine against PyTorch / scikit-learn on this machine.",
         subcommands: [EngineBenchmark.self, KMeansBenchmark.self, AugmentBenchmark.self])
+
+    static func main() {
+        BLASKernelSelection.reexecuteWithFasterKernelsIfNeeded()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RecombineMethod
+import RecombineTensor
 
 /// The `recombine` command: run, validate and describe clustering methods written as JSON files.
 @main
@@ -17,6 +18,7 @@ struct Recombine: ParsableCommand {
 
     /// Runs the command with recombine's exit statuses: usage errors exit with 2 (not EX_USAGE, 64).
     static func main() {
+        BLASKernelSelection.reexecuteWithFasterKernelsIfNeeded()
         do {
             var command = try parseAsRoot()
             try command.run()
