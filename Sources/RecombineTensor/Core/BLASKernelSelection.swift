@@ -43,7 +43,7 @@ public enum BLASKernelSelection {
     }
 
     /// OpenBLAS's kernel family in this process.
-    public static var currentKernel: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
+    static var currentKernel: String { Threads.blasCore }
 
     /// Re-executes this process with `OPENBLAS_CORETYPE` set when OpenBLAS fell back to kernels below what
     /// the CPU supports; returns without doing anything otherwise (or if the re-execution fails).

@@ -16,7 +16,9 @@ enum FinalState {
     /// Images kept per cluster for the nearest-images grid.
     static let imagesPerCluster = 8
 
-    static func write(directory: String, method: MethodSpec, dataset: DatasetContext, mappings: MappingSet, strategy: ClusterAssignment) throws {
+    /// Writes the file and returns the predicted cluster of every sample.
+    @discardableResult
+    static func write(directory: String, method: MethodSpec, dataset: DatasetContext, mappings: MappingSet, strategy: ClusterAssignment) throws -> [Int] {
         let data = dataset.data, k = dataset.spec.numClusters
         mappings.train(false)
         defer { mappings.train(true) }
@@ -60,6 +62,7 @@ enum FinalState {
             }
         }
         try Safetensors.write(tensors, metadata: metadata, to: (directory as NSString).appendingPathComponent(fileName))
+        return predictions
     }
 
     /// For each cluster, up to `imagesPerCluster` samples assigned to it with the highest score.

@@ -34,6 +34,24 @@ public struct EvaluationRecord: Sendable {
     }
 }
 
+/// A dataset's ACC/NMI/ARI in the state its last phase ended in (every sample, evaluation mode).
+public struct EndOfTrainingRecord: Sendable {
+    public let dataset: String
+    public let acc: Double, nmi: Double, ari: Double
+
+    var json: [String: Any] { ["dataset": dataset, "acc": acc, "nmi": nmi, "ari": ari] }
+
+    init(dataset: String, acc: Double, nmi: Double, ari: Double) {
+        self.dataset = dataset; self.acc = acc; self.nmi = nmi; self.ari = ari
+    }
+
+    init?(json r: [String: Any]) {
+        guard let dataset = r["dataset"] as? String, let acc = (r["acc"] as? NSNumber)?.doubleValue,
+              let nmi = (r["nmi"] as? NSNumber)?.doubleValue, let ari = (r["ari"] as? NSNumber)?.doubleValue else { return nil }
+        self.init(dataset: dataset, acc: acc, nmi: nmi, ari: ari)
+    }
+}
+
 /// Where a run stands: `result.json`'s `status`.
 public enum RunStatus: String, Sendable {
     case running, completed, interrupted, stopped, failed
@@ -45,6 +63,8 @@ public struct RunResult: Sendable {
     public let seed: UInt64
     public let runDirectory: String
     public var evaluations: [EvaluationRecord] = []
+    /// Each finished labelled dataset scored at the end of training.
+    public var endOfTraining: [EndOfTrainingRecord] = []
     public var wallSeconds: Double = 0
     public var provenance: [String: String] = [:]
     public var dataFiles: [String: String] = [:]
@@ -52,7 +72,7 @@ public struct RunResult: Sendable {
     /// Why the run failed or stopped.
     public var reason: String?
 
-    /// The last evaluation (the method's final result).
+    /// The last evaluation (the method's final result, as the reference framework reports it).
     public var final: EvaluationRecord? { evaluations.last }
 
     func json() -> [String: Any] {
@@ -60,6 +80,11 @@ public struct RunResult: Sendable {
                                   "provenance": provenance, "data_files_sha256": dataFiles, "status": status.rawValue]
         if let reason { out["reason"] = reason }
         if let final { out["final"] = final.json }
+        else if let end = endOfTraining.last {
+            // No scheduled evaluation: the end-of-training scores are the result.
+            var record = end.json; record["source"] = "end_of_training"; out["final"] = record
+        }
+        if !endOfTraining.isEmpty { out["end_of_training"] = endOfTraining.map(\.json) }
         return out
     }
 

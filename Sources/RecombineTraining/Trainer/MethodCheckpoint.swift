@@ -14,6 +14,7 @@ extension MethodRunner {
             "dataset_seeds": CheckpointArchive.encode(seeds: seeds),
             "generator": CheckpointArchive.encode(generator),
             "evaluations": (result.evaluations + phase.evaluations).map(\.json),
+            "end_of_training": result.endOfTraining.map(\.json),
         ] as [String: Any]
         archive.values["wall_seconds"] = Date().timeIntervalSince(start)
         let offsets = log.offsets

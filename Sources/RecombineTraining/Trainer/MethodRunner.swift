@@ -89,6 +89,7 @@ public final class MethodRunner {
         let resumePhase = try position.map { try resume!.int("phase_index", in: $0) }
         if let position {
             result.evaluations = ((position["evaluations"] as? [[String: Any]]) ?? []).compactMap(EvaluationRecord.init(json:))
+            result.endOfTraining = ((position["end_of_training"] as? [[String: Any]]) ?? []).compactMap(EndOfTrainingRecord.init(json:))
             log.line("Resuming method \"\(spec.name)\" from \(resume!.source)")
         } else {
             log.line("Started processing method \"\(spec.name)\" (seed \(seed), \(Threads.count) threads, run directory \(result.runDirectory))")
@@ -148,7 +149,16 @@ public final class MethodRunner {
                 try phase.run(resumingFrom: resumingPhase ? resume : nil)
                 result.evaluations += phase.evaluations
             }
-            try FinalState.write(directory: result.runDirectory, method: spec, dataset: context, mappings: mappings!, strategy: strategy)
+            let predictions = try FinalState.write(directory: result.runDirectory, method: spec, dataset: context, mappings: mappings!, strategy: strategy)
+            if let labels = data.labels {
+                // The state training ended in, scored like an evaluation (the last scheduled evaluation may lie
+                // iterations before the end, or none may be scheduled).
+                let record = EndOfTrainingRecord(dataset: datasetSpec.name, acc: ClusteringMetrics.accuracy(truth: labels, prediction: predictions),
+                                                 nmi: ClusteringMetrics.nmi(truth: labels, prediction: predictions),
+                                                 ari: ClusteringMetrics.ari(truth: labels, prediction: predictions))
+                result.endOfTraining.append(record)
+                log.line(String(format: "Performance at the end of training on dataset \"%@\": ACC %.4f, NMI %.4f, ARI %.4f", datasetSpec.name, record.acc, record.nmi, record.ari))
+            }
             centroids = strategy.centroids.map { $0.detached() }
         }
         log.line("Finished processing method \"\(spec.name)\"")

@@ -25,7 +25,7 @@ public struct RunRecord: Sendable {
     var json: [String: Any] {
         var out: [String: Any] = ["method_file": methodFile, "base_directory": baseDirectory, "seed": String(seed),
                                   "iterations_scale": iterationsScale, "data_directories": dataDirectories, "threads": threads,
-                                  "checkpoint_seconds": checkpointSeconds, "blas_kernels": BLASKernelSelection.currentKernel]
+                                  "checkpoint_seconds": checkpointSeconds, "blas_core": Threads.blasCore]
         if let checkpointEvery { out["checkpoint_every"] = checkpointEvery }
         return out
     }
