@@ -108,4 +108,29 @@ extension ReferenceDefectTests {
         """
         assertRejected(reinforcing, pointer: "/phases/0/design_patterns/0/decoder_name")
     }
+
+    func testEvaluationRunsInEvaluationMode() throws {   // B25
+        // Weights that cannot move (lr far below float32 resolution): with Dropout(0.9) after the encoder's
+        // last layer (so every weight is initialised as without it) the evaluations equal those without it
+        // only if dropout is off while evaluating.
+        func evaluations(dropout: Bool) throws -> [EvaluationRecord] {
+            let layer = dropout ? #", {"type": "Dropout", "p": 0.9}"# : ""
+            let (result, _) = try run("""
+            {"name": "b25", "mappings": [
+               {"name": "encoder", "type": "feature_extractor", "layers": [{"type": "Linear", "in_features": 2, "out_features": 16}, {"type": "ReLU"},
+                  {"type": "Linear", "in_features": 16, "out_features": 2}\(layer)]}],
+             "phases": [{"name": "clustering", "order": 1, "exit_criteria": {"iterations": 10}, "performance_evaluation_interval": 5,
+               "design_patterns": [{"pattern": "preventing_cluster_degeneracy_by_maximizing_entropy_of_soft_assignments"}],
+               "optimizers": [{"type": "SGD", "lr": 1e-20, "trained_mapping_names": ["encoder"]}]}],
+             "cluster_assignment_strategy": {"type": "feature_representation_centroid_similarity", "similarity_measure": "student_t",
+                "use_centroids_during_phases": ["clustering"], "centroid_initialization_strategy": "classical_clustering"},
+             "datasets": [\(Self.gaussians("data"))]}
+            """)
+            return result.evaluations
+        }
+        let with = try evaluations(dropout: true), without = try evaluations(dropout: false)
+        XCTAssertEqual(with.count, 2)
+        XCTAssertEqual(with.map(\.acc), without.map(\.acc))
+        XCTAssertEqual(with.map(\.nmi), without.map(\.nmi))
+    }
 }
