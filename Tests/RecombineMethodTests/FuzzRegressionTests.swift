@@ -57,4 +57,28 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertNil(outcome.spec)
         XCTAssertTrue(outcome.issues.contains { $0.pointer.description.hasSuffix("/out_features") }, outcome.issues.map(\.description).joined(separator: "\n"))
     }
+
+    /// Found by the long fuzz run (execution ≈ 922 500): two mappings with one name but different layer
+    /// counts made the shape checks look up the other mapping's layers by name and index past the end
+    /// of this one's. The duplicate is reported and nothing traps.
+    func testDuplicateMappingNamesAreReportedNotTraps() throws {
+        let loader = MethodLoader(store: try SchemaStore(directory: RepositoryPaths.schema))
+        for (first, second) in [(1, 3), (3, 1)] {
+            let layers = { (count: Int) in (0..<count).map { _ in #"{"type": "Linear", "in_features": 2, "out_features": 2}"# }.joined(separator: ", ") }
+            let text = """
+            {"name": "m", "mappings": [{"name": "encoder", "type": "feature_extractor", "layers": [\(layers(first))]},
+                                       {"name": "encoder", "type": "feature_extractor", "layers": [\(layers(second))]}],
+             "phases": [{"name": "p", "order": 1, "exit_criteria": {"iterations": 1},
+               "design_patterns": [{"pattern": "training_feature_extractor_through_reconstruction_of_samples", "encoder_name": "encoder", "decoder_name": "encoder"}],
+               "optimizers": [{"type": "SGD", "lr": 0.1, "trained_mapping_names": ["encoder"]}]}],
+             "cluster_assignment_strategy": {"type": "classical_clustering_in_feature_space_after_phase", "classical_clustering_in_feature_space_after_phase": "p"},
+             "datasets": [{"dataset": "GaussianMixture", "preset": "three_gaussians", "batch_size": 10, "num_clusters": 3}]}
+            """
+            let outcome = loader.load(text: text, file: "duplicate.json")
+            XCTAssertNil(outcome.spec)
+            XCTAssertTrue(outcome.issues.contains { $0.description.contains("duplicate mapping name 'encoder'") }, outcome.issues.map(\.description).joined(separator: "\n"))
+            // The compiler itself, fed such a file, returns issues or nothing and never traps.
+            _ = MethodCompiler.check(MethodSpec(document: try JSONParser.parse(text: text, file: "duplicate.json"), baseDirectory: "."))
+        }
+    }
 }

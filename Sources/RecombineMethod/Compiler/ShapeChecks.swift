@@ -64,7 +64,8 @@ struct ShapeChecks {
 
     /// Runs the shape rules of a mapping's layers on `input`; records its output or an issue.
     mutating func infer(_ spec: MappingSpec, _ input: [Int], context: String) -> [Int]? {
-        guard let mapping = mappings[spec.name] else { return nil }
+        // With duplicate names (reported by the reference checks) the lookup may find another mapping.
+        guard let mapping = mappings[spec.name], mapping.spec.pointer == spec.pointer else { return nil }
         var shape = spec.preProcessing.reduce(input) { FunctionRegistry.outputShape($1, $0) }
         var elements = shape.reduce(1.0) { $0 * Double($1) }
         var perLayer: [String: [Int]] = [:]
