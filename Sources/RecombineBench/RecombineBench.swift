@@ -14,11 +14,6 @@ struct RecombineBench: ParsableCommand {
 
     static func main() {
         BLASKernelSelection.reexecuteWithFasterKernelsIfNeeded()
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            exit(withError: error)
-        }
+        main(nil)
     }
 }

@@ -4,8 +4,8 @@ import Foundation
 /// OpenBLAS chooses its kernels from the CPU model when the library loads. On virtual machines that
 /// report a CPU model it does not know (for example a generic "Intel(R) Xeon(R) Processor"), Debian's
 /// OpenBLAS falls back to its oldest x86-64 kernels (Prescott, SSE3) although the CPU has AVX2 or
-/// AVX-512: sgemm then runs several times slower (28 against 141 GFLOP/s for a 1024² product on the
-/// 2-core development VM). The choice cannot be changed after loading, so the executables re-run
+/// AVX-512: sgemm then runs several times slower (28 against 141 GFLOP/s for 1024×1024 products on the
+/// 2-core development VM, 2 threads). The choice cannot be changed after loading, so the executables re-run
 /// themselves once with `OPENBLAS_CORETYPE` naming the kernel set the CPU's features support.
 ///
 /// Nothing happens when `OPENBLAS_CORETYPE` is already set, when `RECOMBINE_KEEP_BLAS_KERNELS` is set,
