@@ -61,7 +61,7 @@ public struct KMeans: Sendable {
         var best: Result? = nil
         for run in 0..<Swift.max(nInit, 1) {
             var g = master.split()
-            let initial = plusPlus(x, n: n, d: d, norms: norms, generator: &g)
+            let initial = plusPlus(x, n: n, d: d, generator: &g)
             let result = usesBounds
                 ? lloydWithBounds(x, n: n, d: d, norms: norms, centers: initial, tolerance: absoluteTolerance, run: run)
                 : lloyd(x, n: n, d: d, norms: norms, centers: initial, tolerance: absoluteTolerance, run: run)
@@ -71,7 +71,7 @@ public struct KMeans: Sendable {
     }
 
     /// Greedy k-means++ seeding.
-    func plusPlus(_ x: UnsafePointer<Float>, n: Int, d: Int, norms: [Float], generator g: inout RandomGenerator) -> [Float] {
+    func plusPlus(_ x: UnsafePointer<Float>, n: Int, d: Int, generator g: inout RandomGenerator) -> [Float] {
         var centers = [Float](repeating: 0, count: k * d)
         let trials = 2 + Int(Foundation.log(Double(k)))
         let first = g.nextInt(below: n)
