@@ -4,12 +4,15 @@ import Foundation
 public struct ToTensor: ImageTransform {
     public init() {}
     public func apply(_ image: FloatImage, _ g: inout RandomGenerator) -> FloatImage { image }
+    public var isElementwise: Bool { true }
 }
 
 /// (x − mean_c) / std_c per channel.
 public struct Normalize: ImageTransform {
     public let mean: [Double], std: [Double]
     public init(mean: [Double], std: [Double]) { self.mean = mean; self.std = std }
+    /// Per value with one mean and std (per channel otherwise, which feature vectors do not have).
+    public var isElementwise: Bool { mean.count <= 1 && std.count <= 1 }
     public func apply(_ image: FloatImage, _ g: inout RandomGenerator) -> FloatImage {
         var out = image
         let plane = image.height * image.width
@@ -100,6 +103,7 @@ public struct RandomVerticalFlip: ImageTransform {
 public struct GaussianNoise: ImageTransform {
     public let mean: Double, std: Double
     public init(mean: Double = 0, std: Double = 0.1) { self.mean = mean; self.std = std }
+    public var isElementwise: Bool { true }
     public func apply(_ image: FloatImage, _ g: inout RandomGenerator) -> FloatImage {
         var out = image
         for i in out.pixels.indices { out.pixels[i] += Float(mean + std * g.nextNormal()) }
@@ -128,6 +132,7 @@ public struct RandomApply: ImageTransform {
     public init(_ transforms: [ImageTransform], p: Double = 0.5) { pipeline = TransformPipeline(transforms); self.p = p }
     public func apply(_ image: FloatImage, _ g: inout RandomGenerator) -> FloatImage { g.nextDouble() < p ? pipeline.apply(image, &g) : image }
     public func outputShape(_ s: [Int]) -> [Int] { pipeline.outputShape(s) }
+    public var isElementwise: Bool { pipeline.transforms.allSatisfy(\.isElementwise) }
 }
 
 /// Gaussian blur with σ drawn from [σ₀, σ₁] (torchvision: kernel from σ, reflect padding).

@@ -6,10 +6,14 @@ public protocol ImageTransform: Sendable {
     func apply(_ image: FloatImage, _ generator: inout RandomGenerator) -> FloatImage
     /// The output shape for an input shape [C, H, W].
     func outputShape(_ shape: [Int]) -> [Int]
+    /// Whether each value is transformed on its own (no geometry, no channel mixing), so the transform
+    /// also applies to feature vectors [D] (treated as a 1×1×D image).
+    var isElementwise: Bool { get }
 }
 
 extension ImageTransform {
     public func outputShape(_ shape: [Int]) -> [Int] { shape }
+    public var isElementwise: Bool { false }
 }
 
 /// Transforms applied in order.
@@ -25,13 +29,24 @@ public struct TransformPipeline: Sendable {
 
     public func outputShape(_ shape: [Int]) -> [Int] { transforms.reduce(shape) { $1.outputShape($0) } }
 
-    /// Transformed samples `indices` of an image dataset as a batch [B, C', H', W']. Each sample gets its
-    /// own generator derived from (seed, epoch, batch, position), so batches are reproducible at any
-    /// thread count.
+    /// The position of the first transform that cannot act on samples of this shape (only element-wise
+    /// transforms apply to feature vectors [D]; nothing but ToTensor to other ranks), nil when all can.
+    public func unsupportedTransformIndex(forSampleShape shape: [Int]) -> Int? {
+        if shape.count == 3 { return nil }
+        return transforms.firstIndex { !(shape.count == 1 && $0.isElementwise) && !($0 is ToTensor) }
+    }
+
+    /// Transformed samples `indices` as a batch [B, C', H', W'] for images, [B, D] for feature vectors
+    /// (element-wise transforms only; check `unsupportedTransformIndex(forSampleShape:)` first). Each sample
+    /// gets its own generator derived from (seed, epoch, batch, position), so batches are reproducible
+    /// at any thread count.
     public func batch(_ dataset: Dataset, _ indices: [Int], seed: UInt64, epoch: Int, batchIndex: Int) -> Tensor {
-        let inShape = dataset.sampleShape
-        guard inShape.count == 3, !isIdentity else { return dataset.batch(indices) }
-        let outShape = outputShape(inShape), outSize = outShape.reduce(1, *), inSize = inShape.reduce(1, *)
+        guard !isIdentity else { return dataset.batch(indices) }
+        let sampleShape = dataset.sampleShape
+        precondition(unsupportedTransformIndex(forSampleShape: sampleShape) == nil, "\(sampleShape)-shaped samples cannot take these transforms")
+        let inShape = sampleShape.count == 3 ? sampleShape : [1, 1, sampleShape[0]]
+        let outShape = sampleShape.count == 3 ? outputShape(inShape) : sampleShape
+        let outSize = outShape.reduce(1, *), inSize = inShape.reduce(1, *)
         let out = Tensor(uninitialized: [indices.count] + outShape, dtype: .float32)
         let po = out.floats
         parallelRanges(indices.count, grain: 4) { r in

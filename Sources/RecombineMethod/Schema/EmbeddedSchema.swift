@@ -5571,7 +5571,7 @@ enum EmbeddedSchema {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "transform.json",
   "title": "Transform",
-  "description": "A torchvision transform (tensor semantics) in a dataset's transforms or a batch augmentation.",
+  "description": "A torchvision transform (tensor semantics) in a dataset's transforms or a batch augmentation. Images [C, H, W] take every transform; feature vectors [D] take only the element-wise ones (GaussianNoise, Normalize with one mean and one std, RandomApply of those) and any other is refused before training.",
   "type": "object",
   "oneOf": [
     {

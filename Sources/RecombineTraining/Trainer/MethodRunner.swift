@@ -180,13 +180,36 @@ final class DatasetContext {
 
     init(spec: DatasetSpec, data: Dataset, seed: UInt64) throws {
         self.spec = spec; self.data = data; self.seed = seed
-        main = try TransformFactory.pipeline(spec.transforms ?? [])
+        main = try Self.pipeline(spec.transforms ?? [], for: data, datasetName: spec.name)
         var augmentations: [String: TransformPipeline] = [:]
-        for a in spec.batchAugmentations { augmentations[a.name] = try TransformFactory.pipeline(a.transforms) }
+        for a in spec.batchAugmentations { augmentations[a.name] = try Self.pipeline(a.transforms, for: data, datasetName: spec.name) }
         self.augmentations = augmentations
         guard data.count >= spec.batchSize else {
             throw TrainingError("dataset '\(spec.name)' has \(data.count) samples, fewer than batch_size \(spec.batchSize): no complete batch can be formed")
         }
+    }
+
+    /// A transform chain, refused before training when the data's samples cannot take one of its
+    /// transforms (feature vectors take element-wise transforms only; they were silently skipped before).
+    static func pipeline(_ specs: [TransformSpec], for data: Dataset, datasetName: String) throws -> TransformPipeline {
+        let pipeline = try TransformFactory.pipeline(specs)
+        if let i = pipeline.unsupportedTransformIndex(forSampleShape: data.sampleShape) {
+            throw TrainingError("\(specs[i].pointer): transform '\(specs[i].type)' needs images [C, H, W], but dataset '\(datasetName)' holds samples of shape \(data.sampleShape)"
+                + (data.sampleShape.count == 1 ? "; feature vectors take only element-wise transforms (GaussianNoise, Normalize with one mean and std, RandomApply of those)" : ""))
+        }
+        return pipeline
+    }
+
+    /// The named batch augmentations of samples `indices`, and only those (the reference loaded every
+    /// augmentation each iteration, spec B29). Each view has its own random stream, so identically
+    /// configured views differ (spec B34); a stream depends on the dataset seed, the view's position
+    /// in `names` (a phase passes its views sorted by name), the epoch and the batch.
+    func views(_ names: [String], indices: [Int], epoch: Int, batchIndex: Int) -> [String: Tensor] {
+        var views: [String: Tensor] = [:]
+        for (v, name) in names.enumerated() {
+            views[name] = augmentations[name]!.batch(data, indices, seed: seed &+ UInt64(v + 1) &* 0x9E3779B97F4A7C15, epoch: epoch, batchIndex: batchIndex)
+        }
+        return views
     }
 }
 

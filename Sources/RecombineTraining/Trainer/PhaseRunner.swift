@@ -180,6 +180,9 @@ final class PhaseRunner {
         for name in viewNames where dataset.augmentations[name] == nil {
             throw TrainingError("phase '\(phase.name)': batch augmentation '\(name)' is not defined by dataset '\(dataset.spec.name)'")
         }
+        if resume == nil {
+            log.line("Batch augmentations computed per iteration: \(viewNames.isEmpty ? "none" : viewNames.map { "\"\($0)\"" }.joined(separator: ", "))")
+        }
         var phaseIteration = resume?.phaseIteration ?? 1, evaluationCounter = resume?.evaluationCounter ?? 0
         var sinceRecalculation = resume?.sinceRecalculation ?? 0
         if let resume { sampler.restore(epoch: resume.samplerEpochs, generator: resume.samplerGenerator) }
@@ -289,11 +292,8 @@ final class PhaseRunner {
     func iterate(indices: [Int], views: [String], epoch: Int, batchIndex: Int, phaseIteration: Int) throws {
         let data = dataset.data
         let batch = dataset.main.batch(data, indices, seed: dataset.seed, epoch: epoch, batchIndex: batchIndex)
-        var augmented: [String: Tensor] = [:]
-        for (v, name) in views.enumerated() {
-            augmented[name] = dataset.augmentations[name]!.batch(data, indices, seed: dataset.seed &+ UInt64(v + 1) &* 0x9E3779B97F4A7C15, epoch: epoch, batchIndex: batchIndex)
-        }
-        let input = StepInput(batch: batch, views: augmented, indices: indices, phaseIteration: phaseIteration, epoch: epoch)
+        let input = StepInput(batch: batch, views: dataset.views(views, indices: indices, epoch: epoch, batchIndex: batchIndex),
+                              indices: indices, phaseIteration: phaseIteration, epoch: epoch)
         var totals: [String: Tensor] = [:]
         var shown: [(String, Double)] = []
         var terms: [MismatchMeter.Term] = []

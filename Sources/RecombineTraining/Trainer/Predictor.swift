@@ -64,6 +64,9 @@ public struct Predictor {
         if !sampleShape.isEmpty && data.sampleShape != sampleShape {
             throw TrainingError("\(data.name): samples have shape \(data.sampleShape), but the run was trained on samples of shape \(sampleShape)")
         }
+        if pipeline.unsupportedTransformIndex(forSampleShape: data.sampleShape) != nil {
+            throw TrainingError("\(data.name): samples of shape \(data.sampleShape) cannot take the run's transforms (image transforms need [C, H, W])")
+        }
         if let centers = kmeansCentroids {
             let z = strategy.allFeatures(data, pipeline: pipeline)
             let labels = Tensor.pairwiseSquaredDistances(z, centers).argmin(axis: 1)
