@@ -1,8 +1,8 @@
 import Foundation
 import RecombineData
-import RecombineMethod
 import RecombineNN
 import RecombineTensor
+@testable import RecombineMethod
 @testable import RecombineTraining
 import XCTest
 
@@ -150,8 +150,46 @@ extension ReferenceDefectTests {
         XCTAssertTrue(lines[1].hasSuffix(#"per iteration: "noise1", "noise2""#), "\(lines[1])")
     }
 
-    func testFeatureVectorsRefuseImageTransforms() {
+    /// A method file the method checks refuse (as `recombine validate` does), with the pointer of the fault.
+    func assertInvalid(_ method: String, pointer: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try loadMethodText(method, directories: &directories), file: file, line: line) { error in
+            XCTAssertTrue("\(error)".contains(pointer), "expected \(pointer) in: \(error)", file: file, line: line)
+        }
+    }
+
+    func testFeatureVectorsRefuseImageTransforms() throws {
+        // Known shapes (Gaussians: [2]): refused by the method checks, at the transform's pointer.
         let rotated = Self.gaussians("data").replacingOccurrences(of: "}", with: #", "transforms": [{"type": "RandomRotation", "degrees": 10}]"# + Self.noiseViews)
-        assertRejected(classifierMethod(exit: #"{"iterations": 1}"#, datasets: rotated), pointer: "/datasets/0/transforms/0")
+        assertInvalid(classifierMethod(exit: #"{"iterations": 1}"#, datasets: rotated), pointer: "/datasets/0/transforms/0")
+        let flipView = Self.noiseViews.replacingOccurrences(of: #""type": "GaussianNoise", "std": 0.1}]}]}"#, with: #""type": "RandomApply", "transforms": [{"type": "RandomHorizontalFlip"}]}]}]}"#)
+        XCTAssertNotEqual(flipView, Self.noiseViews)
+        assertInvalid(classifierMethod(exit: #"{"iterations": 1}"#, datasets: Self.gaussians("data").replacingOccurrences(of: "}", with: flipView)),
+                       pointer: "/datasets/0/batch_augmentations/1/transforms/0")
+        // Shapes known only from the file (CSV): refused when the data is read, before training.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recombine-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directories.append(directory)
+        var csv = "x,y,label\n"
+        for i in 0..<90 { csv += "\(Double(i % 3) * 5),\(Double(i) * 0.01),\(i % 3)\n" }
+        try csv.write(to: directory.appendingPathComponent("points.csv"), atomically: true, encoding: .utf8)
+        let fromFile = #"{"name": "data", "dataset": "CSV", "path": "\#(directory.path)/points.csv", "label_column": "label", "batch_size": 30, "num_clusters": 3, "transforms": [{"type": "Pad", "padding": 1}]"# + Self.noiseViews
+        assertRejected(classifierMethod(exit: #"{"iterations": 1}"#, datasets: fromFile), pointer: "/datasets/0/transforms/0")
+    }
+
+    func testFeatureVectorRuleIsTheSameBeforeAndAfterLoading() throws {
+        // The method checks decide from the file; the loaded transforms decide at run time.
+        let cases = [#"{"type": "ToTensor"}"#, #"{"type": "GaussianNoise", "std": 0.2}"#, #"{"type": "Normalize", "mean": [0.5], "std": [0.2]}"#,
+                     #"{"type": "Normalize", "mean": [0.5, 0.5], "std": [0.2, 0.2]}"#, #"{"type": "RandomApply", "transforms": [{"type": "GaussianNoise"}]}"#,
+                     #"{"type": "RandomApply", "transforms": [{"type": "GaussianNoise"}, {"type": "RandomVerticalFlip"}]}"#, #"{"type": "RandomErasing"}"#,
+                     #"{"type": "ColorJitter", "brightness": 0.4}"#, #"{"type": "GaussianBlur", "kernel_size": 3}"#, #"{"type": "RandomRotation", "degrees": 5}"#]
+        var agreed = [Bool]()
+        for text in cases {
+            let json = try JSONParser.parse(text: text, file: "transform").root
+            let spec = TransformSpec(type: json.object!["type"]!.string!, arguments: json.object!, pointer: JSONPointer([]))
+            let loaded = try TransformFactory.make(spec)
+            XCTAssertEqual(SampleShapes.isElementwise(spec), loaded.isElementwise, text)
+            agreed.append(loaded.isElementwise)
+        }
+        XCTAssertEqual(agreed, [true, true, true, false, true, false, false, false, false, false])
     }
 }

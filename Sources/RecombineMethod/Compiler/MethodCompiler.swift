@@ -33,6 +33,9 @@ public struct MethodCompiler {
                     issues.append(PointerIssue(pointer: dataset.pointer.appending("batch_size"), message: "batch_size \(dataset.batchSize) exceeds the \(n) samples of dataset '\(dataset.name)': no complete batch can be formed"))
                 }
             }
+            for t in SampleShapes.transformsUnfitForFeatureVectors(dataset) {
+                issues.append(PointerIssue(pointer: t.pointer, message: "transform '\(t.type)' needs images [C, H, W], but dataset '\(dataset.name)' holds feature vectors \(SampleShapes.raw(dataset)!); feature vectors take only element-wise transforms (GaussianNoise, Normalize with one mean and std, RandomApply of those)"))
+            }
             guard let shape = SampleShapes.of(dataset) else { continue }
             let key = "\(shape)/\(dataset.numClusters)"
             guard checked.insert(key).inserted else { continue }
