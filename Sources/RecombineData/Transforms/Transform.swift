@@ -36,6 +36,12 @@ public struct TransformPipeline: Sendable {
         return transforms.firstIndex { !(shape.count == 1 && $0.isElementwise) && !($0 is ToTensor) }
     }
 
+    /// Why samples of `shape` in dataset `dataset` cannot take the transform named `type`.
+    public static func refusal(of type: String, dataset: String, sampleShape shape: [Int]) -> String {
+        "transform '\(type)' needs images [C, H, W], but dataset '\(dataset)' holds samples of shape \(shape)"
+            + (shape.count == 1 ? "; feature vectors take only element-wise transforms (GaussianNoise, Normalize with one mean and std, RandomApply of those)" : "")
+    }
+
     /// Transformed samples `indices` as a batch [B, C', H', W'] for images, [B, D] for feature vectors
     /// (element-wise transforms only; check `unsupportedTransformIndex(forSampleShape:)` first). Each sample
     /// gets its own generator derived from (seed, epoch, batch, position), so batches are reproducible

@@ -1,3 +1,4 @@
+import RecombineData
 import RecombineTensor
 
 /// Turns a checked method spec into mappings and verifies, before any training, that shapes fit
@@ -33,8 +34,8 @@ public struct MethodCompiler {
                     issues.append(PointerIssue(pointer: dataset.pointer.appending("batch_size"), message: "batch_size \(dataset.batchSize) exceeds the \(n) samples of dataset '\(dataset.name)': no complete batch can be formed"))
                 }
             }
-            for t in SampleShapes.transformsUnfitForFeatureVectors(dataset) {
-                issues.append(PointerIssue(pointer: t.pointer, message: "transform '\(t.type)' needs images [C, H, W], but dataset '\(dataset.name)' holds feature vectors \(SampleShapes.raw(dataset)!); feature vectors take only element-wise transforms (GaussianNoise, Normalize with one mean and std, RandomApply of those)"))
+            for t in SampleShapes.unfitTransforms(dataset) {
+                issues.append(PointerIssue(pointer: t.pointer, message: TransformPipeline.refusal(of: t.type, dataset: dataset.name, sampleShape: SampleShapes.raw(dataset)!)))
             }
             guard let shape = SampleShapes.of(dataset) else { continue }
             let key = "\(shape)/\(dataset.numClusters)"

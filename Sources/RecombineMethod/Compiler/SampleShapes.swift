@@ -37,26 +37,13 @@ enum SampleShapes {
         return s
     }
 
-    /// Whether a transform acts on each value alone, so feature vectors [D] can take it (the same rule
-    /// as RecombineData's `ImageTransform.isElementwise`, decided here from the method file alone).
-    static func isElementwise(_ t: TransformSpec) -> Bool {
-        switch t.type {
-        case "ToTensor", "GaussianNoise": return true
-        case "Normalize": return ["mean", "std"].allSatisfy { (t.arguments[$0]?.array?.count ?? 1) <= 1 }
-        case "RandomApply":
-            return (t.arguments["transforms"]?.array ?? []).enumerated().allSatisfy { i, value in
-                guard let object = value.object else { return false }
-                return isElementwise(TransformSpec(type: object["type"]?.string ?? "", arguments: object, pointer: t.pointer.appending("transforms").appending(i)))
-            }
-        default: return false
+    /// Transforms of a dataset (its own and its batch augmentations') that its samples cannot take
+    /// (feature vectors take only element-wise transforms); empty when the shape depends on files.
+    static func unfitTransforms(_ d: DatasetSpec) -> [TransformSpec] {
+        guard let shape = raw(d) else { return [] }
+        return ([d.transforms ?? []] + d.batchAugmentations.map(\.transforms)).compactMap { specs in
+            (try? TransformFactory.pipeline(specs))?.unsupportedTransformIndex(forSampleShape: shape).map { specs[$0] }
         }
-    }
-
-    /// Transforms of a dataset (its own and its batch augmentations') that its feature vectors cannot
-    /// take; empty for images and for data whose shape depends on files.
-    static func transformsUnfitForFeatureVectors(_ d: DatasetSpec) -> [TransformSpec] {
-        guard let shape = raw(d), shape.count == 1 else { return [] }
-        return ((d.transforms ?? []) + d.batchAugmentations.flatMap(\.transforms)).filter { !isElementwise($0) }
     }
 
     /// The sample shape of a dataset's main batches, or nil when it depends on files.

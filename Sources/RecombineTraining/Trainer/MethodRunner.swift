@@ -194,8 +194,7 @@ final class DatasetContext {
     static func pipeline(_ specs: [TransformSpec], for data: Dataset, datasetName: String) throws -> TransformPipeline {
         let pipeline = try TransformFactory.pipeline(specs)
         if let i = pipeline.unsupportedTransformIndex(forSampleShape: data.sampleShape) {
-            throw TrainingError("\(specs[i].pointer): transform '\(specs[i].type)' needs images [C, H, W], but dataset '\(datasetName)' holds samples of shape \(data.sampleShape)"
-                + (data.sampleShape.count == 1 ? "; feature vectors take only element-wise transforms (GaussianNoise, Normalize with one mean and std, RandomApply of those)" : ""))
+            throw TrainingError("\(specs[i].pointer): " + TransformPipeline.refusal(of: specs[i].type, dataset: datasetName, sampleShape: data.sampleShape))
         }
         return pipeline
     }
