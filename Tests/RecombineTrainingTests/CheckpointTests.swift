@@ -79,6 +79,11 @@ final class CheckpointTests: XCTestCase {
             XCTAssertEqual(a.acc, b.acc); XCTAssertEqual(a.nmi, b.nmi); XCTAssertEqual(a.ari, b.ari)
         }
         XCTAssertEqual(try metrics(parts), try metrics(d.path + "/whole"))
+        // Elapsed times continue across the three resumptions instead of starting again at zero.
+        let elapsed = try String(contentsOfFile: parts + "/metrics.jsonl", encoding: .utf8).split(separator: "\n").map {
+            try XCTUnwrap((try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["elapsed_seconds"] as? Double)
+        }
+        XCTAssertEqual(elapsed, elapsed.sorted(), "elapsed_seconds went back after a resume")
         let weights = try Safetensors.read(parts + "/weights/tiny_dec_encoder.safetensors").tensors
         let reference = try Safetensors.read(d.path + "/whole/weights/tiny_dec_encoder.safetensors").tensors
         for (name, t) in reference { XCTAssertEqual(weights[name]?.toFloatArray(), t.toFloatArray(), name) }

@@ -5,7 +5,9 @@ import Foundation
 public final class RunLog {
     let timestamps: Bool
     let quiet: Bool
-    let start = Date()
+    /// When the run started: a resumed run counts the time its earlier segments ran, so
+    /// `elapsed_seconds` continues where the checkpoint left it instead of starting again at zero.
+    let start: Date
     var logFile: FileHandle?
     var metricsFile: FileHandle?
     let formatter: DateFormatter = {
@@ -17,9 +19,10 @@ public final class RunLog {
 
     /// Opens (appending) the log and metrics files. A resumed run passes the lengths the files had at
     /// its checkpoint: what an interrupted run wrote after it (possibly a partial last line) is cut off,
-    /// so the files read as if the run had never stopped.
+    /// so the files read as if the run had never stopped; `elapsedBefore` is the time it had run.
     public init(timestamps: Bool, quiet: Bool, logPath: String?, metricsPath: String?,
-                truncateLogTo: UInt64? = nil, truncateMetricsTo: UInt64? = nil) {
+                truncateLogTo: UInt64? = nil, truncateMetricsTo: UInt64? = nil, elapsedBefore: TimeInterval = 0) {
+        start = Date().addingTimeInterval(-elapsedBefore)
         self.timestamps = timestamps
         self.quiet = quiet
         func open(_ path: String?, truncateTo length: UInt64?) -> FileHandle? {

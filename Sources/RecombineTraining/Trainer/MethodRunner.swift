@@ -34,7 +34,8 @@ public final class MethodRunner {
         log = RunLog(timestamps: configuration.logTimestamps, quiet: configuration.quiet,
                      logPath: configuration.oneLogFile ?? (configuration.writeLogFile ? runLogPath : nil),
                      metricsPath: (directory as NSString).appendingPathComponent("metrics.jsonl"),
-                     truncateLogTo: configuration.oneLogFile == nil ? truncate.0 : nil, truncateMetricsTo: truncate.1)
+                     truncateLogTo: configuration.oneLogFile == nil ? truncate.0 : nil, truncateMetricsTo: truncate.1,
+                     elapsedBefore: Self.elapsedBefore(resumeArchive))
         result = RunResult(method: spec.name, seed: seed, runDirectory: directory)
         result.provenance = ["recombine_version": recombineVersion, "git_revision": SourceRevision.current, "threads": String(Threads.count), "blas_core": Threads.blasCore,
                              "iterations_scale": String(configuration.iterationsScale)]
@@ -53,8 +54,7 @@ public final class MethodRunner {
     /// completed, failed with the reason, or interrupted/stopped with a checkpoint to resume from).
     @discardableResult
     public func run() throws -> RunResult {
-        let before = (resumeArchive?.values["wall_seconds"] as? NSNumber)?.doubleValue ?? 0
-        let start = Date().addingTimeInterval(-before)
+        let start = Date().addingTimeInterval(-Self.elapsedBefore(resumeArchive))
         defer {
             result.wallSeconds = Date().timeIntervalSince(start)
             try? result.write()
@@ -80,6 +80,11 @@ public final class MethodRunner {
         }
         result.wallSeconds = Date().timeIntervalSince(start)
         return result
+    }
+
+    /// Seconds the run had trained when `archive` was written (0 for a fresh run).
+    static func elapsedBefore(_ archive: CheckpointArchive?) -> TimeInterval {
+        (archive?.values["wall_seconds"] as? NSNumber)?.doubleValue ?? 0
     }
 
     func train(start: Date) throws {
