@@ -10,6 +10,7 @@
 //   RecombineTraining    design patterns, cluster-assignment strategies, the phased trainer, run outputs
 //   RecombineReport      run reports: SVG plots, report.html, multi-run summaries
 //   RecombineCLI         the `recombine` command
+//   SourceRevisionPlugin build tool: the git revision a binary is built from, for run provenance
 import PackageDescription
 
 let package = Package(
@@ -58,7 +59,8 @@ let package = Package(
         ]),
         .target(name: "RecombineTraining", dependencies: [
             "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "RecombineMethod",
-        ]),
+        ], plugins: ["SourceRevisionPlugin"]),
+        .plugin(name: "SourceRevisionPlugin", capability: .buildTool()),
         .target(name: "RecombineReport", dependencies: [
             "RecombineTensor", "RecombineNN", "RecombineClustering", "RecombineTraining", "CZlib",
         ]),

@@ -54,7 +54,13 @@ final class TrainerTests: XCTestCase {
         XCTAssertTrue(metrics.contains("\"kind\":\"loss\"") && metrics.contains("\"kind\":\"evaluation\""))
         XCTAssertTrue(metrics.contains("\"learning_rates\":{\"optimizer_0\":"), "loss records carry the learning rates")
         let provenance = try XCTUnwrap(json["provenance"] as? [String: String])
-        XCTAssertFalse((provenance["git_revision"] ?? "").isEmpty)
+        // Recorded when this test binary was built, from this checkout: its HEAD (tests build first).
+        let revision = try XCTUnwrap(provenance["git_revision"])
+        if let head = SourceRevisionHead.current() {
+            XCTAssertTrue(revision == head || revision == head + "+modified", "\(revision) is not the checkout's \(head)")
+        } else {
+            XCTAssertEqual(revision, "unknown")
+        }
         let end = try XCTUnwrap((json["end_of_training"] as? [[String: Any]])?.first)
         XCTAssertEqual(end["dataset"] as? String, "GaussianMixture")
         XCTAssertGreaterThan((end["acc"] as? Double) ?? 0, 0.9)
@@ -211,5 +217,22 @@ final class DamagedTrainingInputTests: XCTestCase {
         assertRunFails(method(wrongNames), mentions: ["wrong-names.safetensors", "missing: net.0.weight", "unexpected: encoder.weight"])
         assertRunFails(method(wrongShapes), mentions: ["wrong-shapes.safetensors", "net.0.weight: file has shape [8, 2], the module [16, 2]"])
         assertRunFails(method(garbage), mentions: ["garbage.safetensors"])
+    }
+}
+
+/// The HEAD of the checkout holding these tests, or nil without git.
+enum SourceRevisionHead {
+    static func current() -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-C", URL(fileURLWithPath: #filePath).deletingLastPathComponent().path, "rev-parse", "HEAD"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
