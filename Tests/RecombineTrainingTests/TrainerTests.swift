@@ -145,6 +145,36 @@ final class PretrainingPatternTests: XCTestCase {
         XCTAssertTrue(log.contains("finished pretraining all layers"), log)
     }
 
+    /// Pretraining on one dataset, centroids only in a later dataset's evaluation (the shape of
+    /// Configurations/layer_wise_pretraining.json): the first dataset ends without assignments
+    /// instead of failing the run after all its training.
+    func testDatasetEndingBeforeItsCentroidsExistIsNotScored() throws {
+        let result = try run("""
+        {"name": "pretrain_then_evaluate", "mappings": [\(Self.autoencoder)],
+         "phases": [{"name": "pretraining", "order": 1, "exit_criteria": {"iterations": 20},
+           "design_patterns": [{"pattern": "training_feature_extractor_through_reconstruction_of_samples", "encoder_name": "encoder", "decoder_name": "decoder"}],
+           "optimizers": [{"type": "Adam", "lr": 0.01, "trained_mapping_names": ["encoder", "decoder"]}]},
+           {"name": "evaluation", "order": 2, "exit_criteria": {"iterations": 1}, "performance_evaluation_interval": 1}],
+         "cluster_assignment_strategy": {"type": "feature_representation_centroid_similarity", "similarity_measure": "student_t",
+            "use_centroids_during_phases": ["evaluation"], "centroid_initialization_strategy": "classical_clustering",
+            "centroid_recalculation_strategy": "fixed_centroids"},
+         "datasets": [{"name": "train", "dataset": "GaussianMixture", "preset": "three_gaussians", "batch_size": 64, "num_clusters": 3, "phases": ["pretraining"]},
+                      {"name": "test", "dataset": "GaussianMixture", "preset": "three_gaussians", "seed": 2, "batch_size": 64, "num_clusters": 3,
+                       "phases": ["evaluation"], "reinitialize_mappings": false}]}
+        """)
+        XCTAssertEqual(result.status, .completed)
+        let final = try XCTUnwrap(result.final)
+        XCTAssertEqual(final.dataset, "test")
+        XCTAssertEqual(final.phase, "evaluation")
+        XCTAssertEqual(result.endOfTraining.map(\.dataset), ["test"])
+        let log = try String(contentsOfFile: result.runDirectory + "/log.txt", encoding: .utf8)
+        XCTAssertTrue(log.contains(#"No cluster assignments at the end of dataset "train": the strategy's centroids are initialised only in phases ["evaluation"]"#), log)
+        let (tensors, metadata) = try Safetensors.read(result.runDirectory + "/final.safetensors")
+        XCTAssertEqual(metadata["dataset"], "test")
+        XCTAssertNotNil(tensors["analysis/predictions"])
+        XCTAssertNotNil(tensors["strategy/centroids"])
+    }
+
     func testAdversarialInterpolationTrainsCriticAndAutoencoderInSeparateGroups() throws {
         for variant in [#""critic_name": "critic", "critic_loss_optimizer_group_name": "adversary""#,
                         #""discriminator_name": "critic", "discriminator_loss_optimizer_group_name": "adversary""#] {

@@ -16,9 +16,11 @@ enum FinalState {
     /// Images kept per cluster for the nearest-images grid.
     static let imagesPerCluster = 8
 
-    /// Writes the file and returns the predicted cluster of every sample.
+    /// Writes the file and returns the predicted cluster of every sample, or nil when the strategy
+    /// cannot assign at the end of this dataset (a centroid strategy whose centroids only a later
+    /// dataset's phases initialise): then the file holds the weights, labels and features only.
     @discardableResult
-    static func write(directory: String, method: MethodSpec, dataset: DatasetContext, mappings: MappingSet, strategy: ClusterAssignment) throws -> [Int] {
+    static func write(directory: String, method: MethodSpec, dataset: DatasetContext, mappings: MappingSet, strategy: ClusterAssignment) throws -> [Int]? {
         let data = dataset.data, k = dataset.spec.numClusters
         mappings.train(false)
         defer { mappings.train(true) }
@@ -28,6 +30,20 @@ enum FinalState {
         }
         let hasFeatures = strategy.featureExtractor != nil
         let features: Tensor? = hasFeatures ? strategy.allFeatures(data, pipeline: dataset.main) : nil
+        var g = RandomGenerator(seed: dataset.seed)
+        let sample = data.count <= sampleLimit ? Array(0..<data.count) : Array(g.permutation(data.count).prefix(sampleLimit)).sorted()
+        var metadata = ["dataset": dataset.spec.name, "num_clusters": String(k), "strategy": method.strategy.kind.rawValue, "method": method.name,
+                        "sample_shape": data.sampleShape.map(String.init).joined(separator: ",")]
+        if let labels = data.labels { tensors.append(("analysis/labels", Tensor(labels.map(Double.init)))) }
+        guard strategy.canAssign else {
+            if let z = features {
+                tensors.append(("analysis/sample_indices", Tensor(sample.map(Double.init))))
+                tensors.append(("analysis/features", z.indexSelect(axis: 0, indices: sample).to(.float32).detached()))
+            }
+            metadata["predictions"] = "none: no centroids at the end of this dataset"
+            try Safetensors.write(tensors, metadata: metadata, to: (directory as NSString).appendingPathComponent(fileName))
+            return nil
+        }
         var predictions: [Int]
         // Scores [N, K]: larger is closer to the cluster (for picking representative samples).
         var scores: Tensor
@@ -45,14 +61,9 @@ enum FinalState {
         }
         if let c = strategy.centroids { tensors.append(("strategy/centroids", c.detached())) }
         tensors.append(("analysis/predictions", Tensor(predictions.map(Double.init))))
-        if let labels = data.labels { tensors.append(("analysis/labels", Tensor(labels.map(Double.init)))) }
-        var g = RandomGenerator(seed: dataset.seed)
-        let sample = data.count <= sampleLimit ? Array(0..<data.count) : Array(g.permutation(data.count).prefix(sampleLimit)).sorted()
         tensors.append(("analysis/sample_indices", Tensor(sample.map(Double.init))))
         let embedding = features ?? scores
         tensors.append(("analysis/features", embedding.indexSelect(axis: 0, indices: sample).to(.float32).detached()))
-        var metadata = ["dataset": dataset.spec.name, "num_clusters": String(k), "strategy": method.strategy.kind.rawValue, "method": method.name,
-                        "sample_shape": data.sampleShape.map(String.init).joined(separator: ",")]
         if data.isImageData {
             let nearest = representatives(scores: scores, predictions: predictions, k: k)
             let flat = nearest.flatMap { $0 }

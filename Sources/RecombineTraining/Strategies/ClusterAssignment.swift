@@ -99,6 +99,10 @@ final class ClusterAssignment {
         }
     }
 
+    /// False while a centroid strategy has no centroids (before a phase listed in
+    /// `use_centroids_during_phases` initialised them): such a strategy cannot assign yet.
+    var canAssign: Bool { spec.kind != .centroidSimilarity || centroids != nil }
+
     /// Soft assignments [B, K] (or the strategy's logits) of a batch.
     func assignments(_ x: Tensor, logits: Bool) throws -> Tensor {
         switch spec.kind {

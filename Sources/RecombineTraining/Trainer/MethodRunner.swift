@@ -155,7 +155,11 @@ public final class MethodRunner {
                 result.evaluations += phase.evaluations
             }
             let predictions = try FinalState.write(directory: result.runDirectory, method: spec, dataset: context, mappings: mappings!, strategy: strategy)
-            if let labels = data.labels {
+            if predictions == nil {
+                log.line("No cluster assignments at the end of dataset \"\(datasetSpec.name)\": the strategy's centroids are initialised only in phases "
+                         + "[\(spec.strategy.useCentroidsDuringPhases.map { "\"\($0)\"" }.joined(separator: ", "))], none of which ran on it")
+            }
+            if let labels = data.labels, let predictions {
                 // The state training ended in, scored like an evaluation (the last scheduled evaluation may lie
                 // iterations before the end, or none may be scheduled).
                 let record = EndOfTrainingRecord(dataset: datasetSpec.name, acc: ClusteringMetrics.accuracy(truth: labels, prediction: predictions),

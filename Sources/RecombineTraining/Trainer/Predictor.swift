@@ -44,6 +44,9 @@ public struct Predictor {
         strategy = try ClusterAssignment(spec: spec.strategy, mappings: mappings, numClusters: numClusters, seed: 0, referenceNumerics: spec.referenceNumerics)
         strategy.centroids = tensors["strategy/centroids"]
         kmeansCentroids = tensors["kmeans/centroids"]
+        if !strategy.canAssign {
+            throw TrainingError("\(path): the run ended on dataset '\(datasetName)' without centroids (its phases never used them), so it cannot assign clusters")
+        }
         if spec.strategy.kind == .classicalClusteringAfterPhase && kmeansCentroids == nil {
             throw TrainingError("\(path): the method clusters with k-means after a phase, but the file holds no k-means centroids")
         }
