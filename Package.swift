@@ -74,13 +74,17 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "RecombineTensorTests", dependencies: ["RecombineTensor"]),
-        .testTarget(name: "RecombineNNTests", dependencies: ["RecombineNN", "RecombineTensor"]),
-        .testTarget(name: "RecombineDataTests", dependencies: ["RecombineData", "RecombineTensor"]),
-        .testTarget(name: "RecombineClusteringTests", dependencies: ["RecombineClustering", "RecombineData", "RecombineTensor"]),
-        .testTarget(name: "RecombineMethodTests", dependencies: ["RecombineMethod"]),
-        .testTarget(name: "RecombineTrainingTests", dependencies: ["RecombineTraining", "RecombineMethod", "RecombineTensor", "RecombineNN"]),
-        .testTarget(name: "RecombineReportTests", dependencies: ["RecombineReport", "RecombineTraining", "RecombineMethod", "RecombineTensor", "CZlib"]),
+        // Test support shared by every test target: NaN-aware comparisons, finite-difference assertions,
+        // Python oracles that fail under CI=true instead of skipping, repository paths, temporary folders.
+        .target(name: "RecombineTestSupport", dependencies: ["RecombineTensor"], path: "Tests/RecombineTestSupport"),
+        .testTarget(name: "RecombineTestSupportTests", dependencies: ["RecombineTestSupport", "RecombineTensor"]),
+        .testTarget(name: "RecombineTensorTests", dependencies: ["RecombineTensor", "RecombineTestSupport"]),
+        .testTarget(name: "RecombineNNTests", dependencies: ["RecombineNN", "RecombineTensor", "RecombineTestSupport"]),
+        .testTarget(name: "RecombineDataTests", dependencies: ["RecombineData", "RecombineTensor", "RecombineTestSupport"]),
+        .testTarget(name: "RecombineClusteringTests", dependencies: ["RecombineClustering", "RecombineData", "RecombineTensor", "RecombineTestSupport"]),
+        .testTarget(name: "RecombineMethodTests", dependencies: ["RecombineMethod", "RecombineTestSupport"]),
+        .testTarget(name: "RecombineTrainingTests", dependencies: ["RecombineTraining", "RecombineMethod", "RecombineTensor", "RecombineNN", "RecombineTestSupport"]),
+        .testTarget(name: "RecombineReportTests", dependencies: ["RecombineReport", "RecombineTraining", "RecombineMethod", "RecombineTensor", "CZlib", "RecombineTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -2,6 +2,7 @@ import Foundation
 import RecombineClustering
 import RecombineData
 import RecombineTensor
+import RecombineTestSupport
 import XCTest
 
 final class KMeansTests: XCTestCase {
@@ -19,13 +20,14 @@ final class KMeansTests: XCTestCase {
     }
 
     func testInertiaComparableToScikitLearn() throws {
-        guard runCommand(["python3", "-c", "import sklearn"]) != nil else { throw XCTSkip("scikit-learn not importable") }
+        try PythonOracle.require(["sklearn"])
         let data = SyntheticDatasets.blobs(samples: 3000, features: 8, centers: nil, centerCount: 12, std: 2.5, box: (-6, 6), seed: 3)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("kmeans-\(UUID().uuidString).json")
         try JSONSerialization.data(withJSONObject: data.features.map(Double.init)).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let script = "import json,sys,numpy as np;from sklearn.cluster import KMeans;x=np.array(json.load(open(sys.argv[1])),dtype=np.float32).reshape(-1,8);print(KMeans(12,n_init=10,random_state=0,algorithm='lloyd').fit(x).inertia_)"
-        guard let output = runCommand(["python3", "-c", script, file.path]), let theirs = Double(output.trimmingCharacters(in: .whitespacesAndNewlines)) else { return XCTFail("sklearn failed") }
+        let output = try PythonOracle.run(script, arguments: [file.path])
+        let theirs = try XCTUnwrap(Double(output.trimmingCharacters(in: .whitespacesAndNewlines)), output)
         let ours = try KMeans(k: 12, nInit: 10, seed: 0).fit(Tensor(data.features, shape: [3000, 8])).inertia
         XCTAssertLessThanOrEqual(ours, theirs * 1.005, "ours \(ours) vs scikit-learn \(theirs)")
     }

@@ -1,6 +1,7 @@
 import Foundation
 import RecombineClustering
 import RecombineTensor
+import RecombineTestSupport
 import XCTest
 
 final class MetricsTests: XCTestCase {
@@ -19,7 +20,7 @@ final class MetricsTests: XCTestCase {
 
     /// ≥ 100 random labelings, including degenerate ones, against scikit-learn and scipy to 1e-10.
     func testAgreesWithScikitLearn() throws {
-        guard runCommand(["python3", "-c", "import sklearn, scipy"]) != nil else { throw XCTSkip("scikit-learn/scipy not importable") }
+        try PythonOracle.require(["sklearn", "scipy"])
         var g = RandomGenerator(seed: 11)
         var cases: [(truth: [Int], prediction: [Int])] = []
         for i in 0..<120 {
@@ -55,7 +56,8 @@ final class MetricsTests: XCTestCase {
             out.append([float(x) for x in row])
         print(json.dumps(out))
         """
-        guard let output = runCommand(["python3", "-c", script, input.path]), let expected = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[Double]] else {
+        let output = try PythonOracle.run(script, arguments: [input.path])
+        guard let expected = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[Double]] else {
             return XCTFail("the scikit-learn script failed")
         }
         for (c, e) in zip(cases, expected) {
@@ -91,11 +93,3 @@ extension MetricsTests {
 }
 
 /// Standard output of a command, or nil when it fails.
-func runCommand(_ arguments: [String]) -> String? {
-    let p = Process(); p.executableURL = URL(fileURLWithPath: "/usr/bin/env"); p.arguments = arguments
-    let out = Pipe(); p.standardOutput = out; p.standardError = FileHandle.nullDevice
-    guard (try? p.run()) != nil else { return nil }
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return p.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
-}

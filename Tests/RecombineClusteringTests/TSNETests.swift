@@ -2,6 +2,7 @@ import Foundation
 import RecombineClustering
 import RecombineData
 import RecombineTensor
+import RecombineTestSupport
 import XCTest
 
 final class TSNETests: XCTestCase {
@@ -31,7 +32,7 @@ final class TSNETests: XCTestCase {
     /// On the same data, our final KL(P‖Q) is no worse than scikit-learn's exact t-SNE (same
     /// perplexity, iterations, PCA initialisation and learning rate), within 10%.
     func testDivergenceComparableToScikitLearn() throws {
-        guard runCommand(["python3", "-c", "import sklearn"]) != nil else { throw XCTSkip("scikit-learn not importable") }
+        try PythonOracle.require(["sklearn"])
         let data = SyntheticDatasets.blobs(samples: 250, features: 10, centers: nil, centerCount: 6, std: 2, box: (-8, 8), seed: 9)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("tsne-\(UUID().uuidString).json")
         try JSONSerialization.data(withJSONObject: data.features.map(Double.init)).write(to: file)
@@ -43,7 +44,8 @@ final class TSNETests: XCTestCase {
         t=TSNE(2,perplexity=30,method='exact',init='pca',learning_rate='auto',max_iter=500,random_state=0).fit(x)
         print(t.kl_divergence_)
         """
-        guard let output = runCommand(["python3", "-c", script, file.path]), let theirs = Double(output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        let output = try PythonOracle.run(script, arguments: [file.path])
+        guard let theirs = Double(output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             return XCTFail("scikit-learn's TSNE failed")
         }
         let ours = try TSNE(perplexity: 30, iterations: 500).embed(Tensor(data.features.map(Double.init), shape: [250, 10])).klDivergence

@@ -1,5 +1,6 @@
 import Foundation
 import RecombineData
+import RecombineTestSupport
 import XCTest
 
 final class DownloadAndFeatureFileTests: XCTestCase {
@@ -26,8 +27,7 @@ final class DownloadAndFeatureFileTests: XCTestCase {
     }
 
     func testDownloadVerifiesChecksumsAndLeavesNothingOnMismatch() throws {
-        let shared = URL(fileURLWithPath: ProcessInfo.processInfo.environment["RECOMBINE_DATA"] ?? "../shared/datasets").appendingPathComponent("mnist")
-        guard FileManager.default.fileExists(atPath: shared.appendingPathComponent("t10k-labels-idx1-ubyte.gz").path) else { throw XCTSkip("shared MNIST not available") }
+        let shared = URL(fileURLWithPath: try Repository.requireData("mnist/t10k-labels-idx1-ubyte.gz")).deletingLastPathComponent()
         let mirror = directory.appendingPathComponent("mirror"), corrupt = directory.appendingPathComponent("corrupt")
         try FileManager.default.createDirectory(at: mirror, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: corrupt, withIntermediateDirectories: true)
@@ -60,11 +60,8 @@ final class DownloadAndFeatureFileTests: XCTestCase {
 
     func testNPYWrittenByNumpy() throws {
         let file = directory.appendingPathComponent("x.npy"), labels = directory.appendingPathComponent("y.npy")
-        let p = Process(); p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import numpy as np; np.save('\(file.path)', np.arange(12, dtype=np.float32).reshape(3, 2, 2)); np.save('\(labels.path)', np.array([2, 0, 1]))"]
-        guard (try? p.run()) != nil else { throw XCTSkip("python3 not available") }
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw XCTSkip("numpy not available") }
+        try PythonOracle.require(["numpy"])
+        try PythonOracle.run("import numpy as np; np.save('\(file.path)', np.arange(12, dtype=np.float32).reshape(3, 2, 2)); np.save('\(labels.path)', np.array([2, 0, 1]))")
         let data = try FeatureFiles.npyDataset(path: file.path, labelsPath: labels.path, name: "x")
         XCTAssertEqual(data.count, 3); XCTAssertEqual(data.dimension, 4); XCTAssertEqual(data.features.last, 11); XCTAssertEqual(data.labels, [2, 0, 1])
     }

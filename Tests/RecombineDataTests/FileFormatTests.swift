@@ -1,5 +1,6 @@
 import Foundation
 import RecombineData
+import RecombineTestSupport
 import XCTest
 
 final class FileFormatTests: XCTestCase {
@@ -60,8 +61,8 @@ final class FileFormatTests: XCTestCase {
     }
 
     func testSharedMNISTLoadsWhenAvailable() throws {
-        guard let root = ProcessInfo.processInfo.environment["RECOMBINE_DATA"] ?? Optional("../shared/datasets"),
-              FileManager.default.fileExists(atPath: root + "/mnist") else { throw XCTSkip("MNIST not available (set RECOMBINE_DATA)") }
+        try Repository.requireData("mnist/t10k-images-idx3-ubyte.gz")
+        let root = Repository.dataRoot
         let test = try BuiltinImageDataset.mnist.load(train: false, root: nil, searchDirectories: [root])
         XCTAssertEqual(test.count, 10000)
         XCTAssertEqual(test.sampleShape, [1, 28, 28])

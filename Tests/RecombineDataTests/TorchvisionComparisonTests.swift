@@ -1,14 +1,13 @@
 import Foundation
 import RecombineData
+import RecombineTestSupport
 import XCTest
 
 /// Deterministic transforms against torchvision's tensor implementation (when torchvision imports):
 /// the largest pixel difference must stay within 1/255.
 final class TorchvisionComparisonTests: XCTestCase {
     func testDeterministicTransformsMatchTorchvision() throws {
-        guard runPython("import torchvision; print('ok')")?.contains("ok") == true else {
-            throw XCTSkip("torchvision is not importable (see ../shared/tools/torchvision-cpu)")
-        }
+        try PythonOracle.require(["torch", "torchvision"])
         var g = RandomGenerator(seed: 3)
         let (c, h, w) = (2, 11, 13)
         let pixels = (0..<(c * h * w)).map { _ in Float(g.nextDouble()) }
@@ -43,24 +42,16 @@ final class TorchvisionComparisonTests: XCTestCase {
         }
         print(json.dumps({k: {'shape': list(v.shape), 'pixels': v.flatten().tolist()} for k, v in out.items()}))
         """
-        guard let output = runPython(script, input.path), let theirs = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: [String: Any]] else {
+        let output = try PythonOracle.run(script, arguments: [input.path])
+        guard let theirs = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: [String: Any]] else {
             return XCTFail("the torchvision script failed")
         }
         for (name, mine) in ours.sorted(by: { $0.key < $1.key }) {
             let reference = theirs[name]!
             XCTAssertEqual(mine.shape, reference["shape"] as! [Int], name)
             let values = reference["pixels"] as! [Double]
-            let worst = zip(mine.pixels, values).map { Swift.abs(Double($0) - $1) }.max() ?? 0
+            let worst = maxAbsoluteDifference(mine.pixels.map(Double.init), values)
             XCTAssertLessThanOrEqual(worst, 1.0 / 255, "\(name): max difference \(worst)")
         }
-    }
-
-    func runPython(_ script: String, _ arguments: String...) -> String? {
-        let p = Process(); p.executableURL = URL(fileURLWithPath: "/usr/bin/env"); p.arguments = ["python3", "-c", script] + arguments
-        let out = Pipe(); p.standardOutput = out; p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return nil }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return p.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
     }
 }

@@ -1,14 +1,13 @@
 @testable import RecombineMethod
 import RecombineTensor
+import RecombineTestSupport
 import XCTest
 
 /// Our validator against Python's `jsonschema` (Draft202012Validator) over the shipped method files
 /// and hundreds of mutations of them: the accept/reject verdicts must agree on every file.
 final class SchemaDifferentialTests: XCTestCase {
     func testVerdictsAgreeWithPythonJSONSchema() throws {
-        guard RepositoryPaths.run("python3", ["-c", "import jsonschema, referencing"]) != nil else {
-            throw XCTSkip("python3 with jsonschema and referencing is not available")
-        }
+        try PythonOracle.require(["jsonschema", "referencing"])
         let validator = SchemaValidator(store: try SchemaStore(directory: RepositoryPaths.schema))
         let originals = RepositoryPaths.methodFiles()
         XCTAssertGreaterThanOrEqual(originals.count, 2, "no method files found")

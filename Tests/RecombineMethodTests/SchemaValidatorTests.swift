@@ -1,4 +1,5 @@
 @testable import RecombineMethod
+import RecombineTestSupport
 import XCTest
 
 /// The validator's keywords and messages, on a small schema set written for the test.
@@ -103,7 +104,7 @@ final class SchemaValidatorTests: XCTestCase {
 final class MethodCheckTests: XCTestCase {
     func loadBroken(_ edit: (inout JSONObject) -> Void) throws -> [String] {
         let path = RepositoryPaths.shared.appendingPathComponent("reference-configs/dec_cc_hybrid_mnist.json").path
-        guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("reference configs not available") }
+        try requirePrerequisite(FileManager.default.fileExists(atPath: path), "the reference configurations (../shared/reference-configs)")
         var root = try JSONParser.parse(contentsOf: path).root.object!
         edit(&root)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID().uuidString).json")

@@ -1,6 +1,7 @@
 import Foundation
 import RecombineNN
 import RecombineTensor
+import RecombineTestSupport
 import XCTest
 
 final class InitTests: XCTestCase {

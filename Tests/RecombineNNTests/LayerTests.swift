@@ -1,5 +1,6 @@
 import RecombineNN
 import RecombineTensor
+import RecombineTestSupport
 import XCTest
 
 final class LayerTests: XCTestCase {

@@ -1,5 +1,6 @@
 import RecombineNN
 import RecombineTensor
+import RecombineTestSupport
 import XCTest
 
 /// Three steps on a fixed 2×2 parameter with fixed gradients; expected values from torch 2.13 (float64).
@@ -55,18 +56,11 @@ final class OptimizerTests: XCTestCase {
             for _ in 0..<7 { out.append(optimizer.learningRate); scheduler.step() }
             return out
         }
-        assertClose(rates(.step(stepSize: 2, gamma: 0.5)), [0.5, 0.5, 0.25, 0.25, 0.125, 0.125, 0.0625])
-        assertClose(rates(.multiStep(milestones: [1, 4], gamma: 0.1)), [0.5, 0.05, 0.05, 0.05, 0.005, 0.005, 0.005])
-        assertClose(rates(.exponential(gamma: 0.9)), [0.5, 0.45, 0.405, 0.3645, 0.32805, 0.295245, 0.2657205])
+        assertClose(rates(.step(stepSize: 2, gamma: 0.5)), [0.5, 0.5, 0.25, 0.25, 0.125, 0.125, 0.0625], tolerance: 1e-12)
+        assertClose(rates(.multiStep(milestones: [1, 4], gamma: 0.1)), [0.5, 0.05, 0.05, 0.05, 0.005, 0.005, 0.005], tolerance: 1e-12)
+        assertClose(rates(.exponential(gamma: 0.9)), [0.5, 0.45, 0.405, 0.3645, 0.32805, 0.295245, 0.2657205], tolerance: 1e-12)
         assertClose(rates(.cosineAnnealing(tMax: 5, etaMin: 0.01)),
-                    [0.5, 0.45320916362186214, 0.33070916362186215, 0.1792908363781379, 0.0567908363781379, 0.01, 0.05679083637813787])
-        assertClose(rates(.linear(startFactor: 0.25, endFactor: 1, totalIterations: 4)), [0.125, 0.21875, 0.3125, 0.40625, 0.5, 0.5, 0.5])
-    }
-}
-
-func assertClose(_ a: [Double], _ b: [Double], tolerance: Double = 1e-12, file: StaticString = #filePath, line: UInt = #line) {
-    XCTAssertEqual(a.count, b.count, file: file, line: line)
-    for (x, y) in zip(a, b) where Swift.abs(x - y) > tolerance * Swift.max(1, Swift.abs(y)) {
-        XCTFail("\(a) differs from \(b)", file: file, line: line); return
+                    [0.5, 0.45320916362186214, 0.33070916362186215, 0.1792908363781379, 0.0567908363781379, 0.01, 0.05679083637813787], tolerance: 1e-12)
+        assertClose(rates(.linear(startFactor: 0.25, endFactor: 1, totalIterations: 4)), [0.125, 0.21875, 0.3125, 0.40625, 0.5, 0.5, 0.5], tolerance: 1e-12)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import RecombineNN
 import RecombineTensor
+import RecombineTestSupport
 import XCTest
 
 final class SafetensorsTests: XCTestCase {
@@ -41,7 +42,7 @@ final class SafetensorsTests: XCTestCase {
     }
 
     func testInteroperatesWithPythonSafetensors() throws {
-        guard run(["python3", "-c", "import safetensors.numpy, numpy"]) else { throw XCTSkip("python3 safetensors/numpy not available") }
+        try PythonOracle.require(["safetensors.numpy", "numpy"])
         let ours = directory.appendingPathComponent("ours.safetensors").path, theirs = directory.appendingPathComponent("theirs.safetensors").path
         try Safetensors.write([("a", Tensor([1, 2, 3, 4, 5, 6] as [Float], shape: [2, 3]))], to: ours)
         let script = """
@@ -49,19 +50,10 @@ final class SafetensorsTests: XCTestCase {
         d = st.load_file('\(ours)'); assert d['a'].dtype == np.float32 and d['a'].shape == (2, 3) and d['a'][1, 2] == 6
         st.save_file({'b': np.arange(5, dtype=np.float64) / 4, 'c': np.ones((2, 2), np.float32)}, '\(theirs)')
         """
-        XCTAssertTrue(run(["python3", "-c", script]), "python could not read our file")
+        try PythonOracle.run(script)
         let (tensors, _) = try Safetensors.read(theirs)
         XCTAssertEqual(tensors["b"]?.toDoubleArray(), [0, 0.25, 0.5, 0.75, 1])
         XCTAssertEqual(tensors["c"]?.shape, [2, 2])
     }
 
-    func run(_ arguments: [String]) -> Bool {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = arguments
-        p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return false }
-        p.waitUntilExit()
-        return p.terminationStatus == 0
-    }
 }

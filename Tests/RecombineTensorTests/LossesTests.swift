@@ -1,4 +1,5 @@
 import RecombineTensor
+import RecombineTestSupport
 import XCTest
 
 /// Expected values computed with torch 2.13 (float64) on the same inputs.

@@ -1,4 +1,5 @@
 import RecombineTensor
+import RecombineTestSupport
 import XCTest
 
 /// Forward values from torch 2.13 on x = ((arange(60) mod 7) − 3)/3 viewed as [2, 1, 5, 6].

@@ -1,4 +1,5 @@
 import RecombineTensor
+import RecombineTestSupport
 import XCTest
 
 final class UnaryGradientTests: XCTestCase {

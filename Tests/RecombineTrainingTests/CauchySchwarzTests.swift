@@ -1,6 +1,7 @@
 import Foundation
 import RecombineTensor
 @testable import RecombineTraining
+import RecombineTestSupport
 import XCTest
 
 /// DDC's terms (methods.md §1.2–§1.3) against a NumPy transcription of the specification, their
@@ -20,7 +21,7 @@ final class CauchySchwarzTests: XCTestCase {
     }
 
     func testTermsMatchNumpy() throws {
-        guard RepositoryRun.python(["-c", "import numpy"]) != nil else { throw XCTSkip("numpy not importable") }
+        try PythonOracle.require(["numpy"])
         let (logits, hidden) = inputs(seed: 3)
         let script = """
         import json, sys, numpy as np
@@ -38,7 +39,7 @@ final class CauchySchwarzTests: XCTestCase {
         print(json.dumps([dcs(A, K), 2 / (n * (n - 1)) * np.triu(A @ A.T, 1).sum(), dcs(M, K)]))
         """
         let argument = String(decoding: try JSONSerialization.data(withJSONObject: [logits.toDoubleArray(), hidden.toDoubleArray()]), as: UTF8.self)
-        let output = try XCTUnwrap(RepositoryRun.python(["-c", script, argument]))
+        let output = try PythonOracle.run(script, arguments: [argument])
         let expected = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [Double])
         let ours = terms(logits, hidden).map(\.item)
         for (o, e) in zip(ours, expected) { XCTAssertEqual(o, e, accuracy: 1e-12 * Swift.max(1, Swift.abs(e))) }
@@ -88,17 +89,6 @@ final class CauchySchwarzTests: XCTestCase {
     }
 }
 
-/// Runs python3 with arguments; nil when it cannot run or fails.
-enum RepositoryRun {
-    static func python(_ arguments: [String]) -> String? {
-        let p = Process(); p.executableURL = URL(fileURLWithPath: "/usr/bin/env"); p.arguments = ["python3"] + arguments
-        let out = Pipe(); p.standardOutput = out; p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return nil }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return p.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
-    }
-}
 
 /// UCO's companion terms (methods.md §2.2–§2.3) on DEC's encoder.
 final class CompanionObjectivesTests: XCTestCase {

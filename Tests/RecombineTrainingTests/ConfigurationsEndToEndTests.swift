@@ -1,6 +1,7 @@
 import Foundation
 import RecombineMethod
 import RecombineTraining
+import RecombineTestSupport
 import XCTest
 
 /// Every method file in Configurations/ trains end to end and is scored — on a slice of its image
@@ -16,7 +17,7 @@ final class ConfigurationsEndToEndTests: XCTestCase {
         let repository = URL(fileURLWithPath: TrainerTests.schemaDirectory).deletingLastPathComponent()
         let shared = repository.deletingLastPathComponent().appendingPathComponent("shared")
         let data = ProcessInfo.processInfo.environment["RECOMBINE_DATA"] ?? shared.appendingPathComponent("datasets").path
-        guard FileManager.default.fileExists(atPath: data + "/mnist/train-images-idx3-ubyte.gz") else { throw XCTSkip("MNIST not available (RECOMBINE_DATA)") }
+        try Repository.requireData("mnist/train-images-idx3-ubyte.gz")
         let loader = MethodLoader(store: try SchemaStore(directory: TrainerTests.schemaDirectory))
         let directory = repository.appendingPathComponent("Configurations")
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }.sorted()

@@ -2,6 +2,7 @@ import Foundation
 import RecombineMethod
 import RecombineTensor
 import RecombineTraining
+import RecombineTestSupport
 import XCTest
 
 /// The reference framework's own method files train unchanged (at a tiny schedule on a slice of MNIST).
@@ -9,7 +10,7 @@ final class ReferenceConfigTests: XCTestCase {
     func testReferenceMethodFilesTrainEndToEnd() throws {
         let shared = URL(fileURLWithPath: TrainerTests.schemaDirectory).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared")
         let data = ProcessInfo.processInfo.environment["RECOMBINE_DATA"] ?? shared.appendingPathComponent("datasets").path
-        guard FileManager.default.fileExists(atPath: data + "/mnist/train-images-idx3-ubyte.gz") else { throw XCTSkip("MNIST not available (RECOMBINE_DATA)") }
+        try Repository.requireData("mnist/train-images-idx3-ubyte.gz")
         let loader = MethodLoader(store: try SchemaStore(directory: TrainerTests.schemaDirectory))
         for name in ["dec_cc_hybrid_mnist", "deep_k_means"] {
             let path = shared.appendingPathComponent("reference-configs/\(name).json").path

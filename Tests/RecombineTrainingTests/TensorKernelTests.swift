@@ -1,6 +1,7 @@
 import Foundation
 import RecombineTensor
 @testable import RecombineTraining
+import RecombineTestSupport
 import XCTest
 
 /// The tensor kernel's chordal distances (methods.md §2.4–§2.5): both orthogonalisation paths against
@@ -22,7 +23,7 @@ final class TensorKernelTests: XCTestCase {
     }
 
     func testDistancesMatchTheTensorFlowAlgorithmInNumpy() throws {
-        guard RepositoryRun.python(["-c", "import numpy"]) != nil else { throw XCTSkip("numpy not importable") }
+        try PythonOracle.require(["numpy"])
         // Modes of sizes 3, 4 and 5 (P = 20, 15, 12: full rank) and a second batch whose channel mode
         // (6 rows, P = 4) is rank-deficient.
         for shape in [[5, 3, 4, 5], [4, 6, 2, 2]] {
@@ -43,7 +44,7 @@ final class TensorKernelTests: XCTestCase {
                 total = total + np.maximum(2 * (D - t), 0)
             print(json.dumps(total.ravel().tolist()))
             """
-            let output = try XCTUnwrap(RepositoryRun.python(["-c", script, "\(x.toDoubleArray())", "\(shape)"]))
+            let output = try PythonOracle.run(script, arguments: ["\(x.toDoubleArray())", "\(shape)"])
             let expected = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [Double])
             for path in [TensorKernel.Orthogonalisation.cholesky, .eigen] {
                 let ours = try TensorKernel(orthogonalisation: path).distances(x).toDoubleArray()

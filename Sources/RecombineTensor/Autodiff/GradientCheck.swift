@@ -2,7 +2,9 @@
 /// (and of users' own composite losses). Run them in float64.
 public enum GradientCheck {
     /// The largest discrepancy between the autodiff gradient of `f(inputs).sum()` weighted by a fixed
-    /// random cotangent and its central finite difference, relative to max(1, |numeric|).
+    /// random cotangent and its central finite difference, relative to max(1, |numeric|). NaN when either
+    /// gradient is NaN anywhere, +infinity when one is infinite: a check never reports a non-finite
+    /// gradient as agreeing.
     ///
     /// - Parameters:
     ///   - inputs: float64 tensors; the check differentiates with respect to fresh copies of them.
@@ -28,7 +30,9 @@ public enum GradientCheck {
                 let minus = withoutGradients { objective(inputs).item }
                 x.doubles[i] = original
                 let numeric = (plus - minus) / (2 * epsilon)
-                worst = Swift.max(worst, Swift.abs(numeric - analytic[i]) / Swift.max(1, Swift.abs(numeric)))
+                let error = Swift.abs(numeric - analytic[i]) / Swift.max(1, Swift.abs(numeric))
+                if error.isNaN || !numeric.isFinite || !analytic[i].isFinite { return numeric.isNaN || analytic[i].isNaN ? .nan : .infinity }
+                worst = Swift.max(worst, error)
             }
         }
         return worst
