@@ -33,6 +33,19 @@ final class ArithmeticGradientTests: XCTestCase {
         assertGradients([a]) { $0[0].pow(-0.5) }
     }
 
+    /// Integral exponents of negative bases are finite, as in torch.pow: (−2)³ = −8 with derivative 12;
+    /// a fractional exponent of a negative base is NaN. Expected values: torch 2.13, float64.
+    func testPowOfNegativeBasesMatchesTorch() {
+        let x = Tensor([-2.0, 0.0, 2.0, -1.5] as [Double], shape: [4]).requiringGrad()
+        let y = x.pow(3)
+        y.sum().backward()
+        assertClose(y.toDoubleArray(), [-8, 0, 8, -3.375], tolerance: 1e-15)
+        assertClose(x.grad!.toDoubleArray(), [12, 0, 12, 6.75], tolerance: 1e-15)
+        assertClose(Tensor([-2.0, 4.0] as [Double], shape: [2]).pow(Tensor([3.0, 0.5] as [Double], shape: [2])).toDoubleArray(), [-8, 2], tolerance: 1e-15)
+        assertClose(Tensor([-2.0] as [Double], shape: [1]).pow(0.5).toDoubleArray(), [.nan], tolerance: 0, allowingNonFinite: true)
+        assertGradients([randomDouble([3, 4], seed: 3)]) { $0[0].pow(3) + $0[0].pow(-2) * 0.01 }
+    }
+
     func testMaximumSplitsTies() {
         let a = Tensor([1.0, 2], shape: [2]).requiringGrad(), b = Tensor([1.0, 3], shape: [2]).requiringGrad()
         a.maximum(b).sum().backward()

@@ -106,6 +106,7 @@ final class CheckpointTests: XCTestCase {
         var c = record.configuration
         c.outputDirectory = killed; c.resume = true; c.quiet = true
         let again = try MethodRunner(spec: try load(killed + "/method.json", base: record.baseDirectory), configuration: c).run()
+        XCTAssertNotNil(whole.final?.acc, "the uninterrupted run must be scored")
         XCTAssertEqual(again.final?.acc, whole.final?.acc)
         XCTAssertEqual(try metrics(killed), try metrics(d.path + "/whole"))
     }

@@ -1,6 +1,8 @@
 import Foundation
 import RecombineMethod
+import RecombineNN
 import RecombineTraining
+import XCTest
 
 /// Writes a method text to a fresh directory and loads it like `recombine run` (schema and method checks).
 /// The directory is recorded in `directories` for the test's tearDown to remove.
@@ -24,4 +26,12 @@ func runMethodText(_ text: String, seed: UInt64? = nil, scale: Double = 1, direc
     configuration.quiet = true
     configuration.outputDirectory = directories.last!.appendingPathComponent("run").path
     return try MethodRunner(spec: spec, configuration: configuration).run()
+}
+
+/// Weights of `mapping` saved by the run's `save_mapping_parameters` (the one file in `weights/<mapping>`).
+func savedWeights(_ result: RunResult, _ mapping: String) throws -> [String: [Double]] {
+    let directory = result.runDirectory + "/weights/\(mapping)"
+    let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".safetensors") }
+    XCTAssertEqual(files.count, 1, "\(files)")
+    return try Safetensors.read(directory + "/" + files[0]).tensors.mapValues { $0.toDoubleArray() }
 }

@@ -9,14 +9,6 @@ import XCTest
 /// Reference defects (spec §13) shown on the trainer's parts: optimizer groups, P8's targets,
 /// full-dataset sweeps and batch augmentations.
 extension ReferenceDefectTests {
-    /// Weights of `mapping` saved by the run's `save_mapping_parameters` (the one file in `weights/<mapping>`).
-    func savedWeights(_ result: RunResult, _ mapping: String) throws -> [String: [Double]] {
-        let directory = result.runDirectory + "/weights/\(mapping)"
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".safetensors") }
-        XCTAssertEqual(files.count, 1, "\(files)")
-        return try Safetensors.read(directory + "/" + files[0]).tensors.mapValues { $0.toDoubleArray() }
-    }
-
     func testEntropyLossReachesItsOwnGroupFromTheFirstIteration() throws {   // B10
         // One iteration; P5's loss goes to group "entropy", whose optimizer trains the head. The
         // default group's optimizer (encoder) has no loss. The reference sent iteration 1's entropy

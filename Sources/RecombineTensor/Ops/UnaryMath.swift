@@ -27,11 +27,19 @@ struct SquareFn: UnaryFunction {
 struct PowScalarFn: UnaryFunction {
     let p: Double
     @inline(__always) func value<S: TensorScalar>(_ x: S) -> S {
-        p == 2 ? x * x : (p == 1 ? x : S.pow(x, S(p)))
+        p == 2 ? x * x : (p == 1 ? x : power(x, S(p)))
     }
     @inline(__always) func derivative<S: TensorScalar>(_ x: S, _: S) -> S {
-        p == 0 ? 0 : (p == 1 ? 1 : (p == 2 ? 2 * x : S(p) * S.pow(x, S(p - 1))))
+        p == 0 ? 0 : (p == 1 ? 1 : (p == 2 ? 2 * x : S(p) * power(x, S(p - 1))))
     }
+}
+
+/// x^y as torch.pow computes it: by repeated multiplication for integral exponents, so negative bases
+/// give finite values ((−2)³ = −8), and exp(y·log x) otherwise (NaN for negative bases). `Real.pow(x, y)`
+/// alone is NaN for every negative base.
+@inline(__always) func power<S: TensorScalar>(_ x: S, _ y: S) -> S {
+    if y == y.rounded(), Swift.abs(y) <= S(1 << 24) { return S.pow(x, Int(y)) }
+    return S.pow(x, y)
 }
 struct ClampFn: UnaryFunction {
     let low: Double, high: Double
