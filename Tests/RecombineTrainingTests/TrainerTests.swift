@@ -177,41 +177,43 @@ final class PretrainingPatternTests: XCTestCase {
         XCTAssertNotNil(tensors["strategy/centroids"])
     }
 
-    /// One iteration of ACAI with the critic's loss in group "adversary" (critic) and the autoencoder's in
-    /// group "autoencoder" (encoder and decoder): a group whose learning rate is ~0 leaves exactly its own
-    /// mappings where they started, and one group's step does not change what the other group's step does.
+    /// One SGD iteration of ACAI with the critic's loss in group "adversary" (critic) and the autoencoder's
+    /// in group "autoencoder" (encoder and decoder): a group whose learning rate is ~0 leaves exactly its own
+    /// mappings where they started, and each group's step is the same whatever the other group's loss
+    /// weight — no gradient of one group's loss reaches the other group's step.
     func testAdversarialInterpolationTrainsCriticAndAutoencoderInSeparateGroups() throws {
-        for variant in [#""critic_name": "critic", "critic_loss_optimizer_group_name": "adversary""#,
-                        #""discriminator_name": "critic", "discriminator_loss_optimizer_group_name": "adversary""#] {
-            let lastLayer = variant.contains("critic_name") ? "" : #", {"type": "Sigmoid"}"#
-            func train(autoencoderRate: Double, criticRate: Double, iterations: Int = 1) throws -> RunResult {
+        for variant in [("critic", #""critic_name": "critic", "critic_loss_optimizer_group_name": "adversary""#),
+                        ("discriminator", #""discriminator_name": "critic", "discriminator_loss_optimizer_group_name": "adversary""#)] {
+            let lastLayer = variant.0 == "critic" ? "" : #", {"type": "Sigmoid"}"#
+            func train(optimizer: String = "SGD", autoencoderRate: Double = 0.01, criticRate: Double = 0.01,
+                       autoencoderWeight: Double = 1, criticWeight: Double = 1, iterations: Int = 1) throws -> RunResult {
                 try run("""
                 {"name": "acai", "seed": 3, "mappings": [\(Self.autoencoder),
                    {"name": "critic", "type": "design_pattern_specific", "layers": [{"type": "Linear", "in_features": 2, "out_features": 8}, {"type": "ReLU"}, {"type": "Linear", "in_features": 8, "out_features": 1}\(lastLayer)]}],
                  "phases": [{"name": "pretraining", "order": 1, "exit_criteria": {"iterations": \(iterations)},
                    "design_patterns": [{"pattern": "training_feature_extractor_through_reconstruction_of_samples", "encoder_name": "encoder", "decoder_name": "decoder", "loss_optimizer_group_name": "autoencoder"},
                       {"pattern": "training_feature_extractor_by_using_adversarial_interpolation", "encoder_name": "encoder", "decoder_name": "decoder",
-                       "autoencoder_loss_optimizer_group_name": "autoencoder", \(variant), "loss_report_interval": 10}],
-                   "optimizers": [{"type": "SGD", "lr": \(autoencoderRate), "trained_mapping_names": ["encoder", "decoder"], "group_name": "autoencoder"},
-                                  {"type": "SGD", "lr": \(criticRate), "trained_mapping_names": ["critic"], "group_name": "adversary"}],
+                       "autoencoder_loss_optimizer_group_name": "autoencoder", \(variant.1), "loss_report_interval": 10,
+                       "autoencoder_loss_weight": \(autoencoderWeight), "\(variant.0)_loss_weight": \(criticWeight)}],
+                   "optimizers": [{"type": "\(optimizer)", "lr": \(autoencoderRate), "trained_mapping_names": ["encoder", "decoder"], "group_name": "autoencoder"},
+                                  {"type": "\(optimizer)", "lr": \(criticRate), "trained_mapping_names": ["critic"], "group_name": "adversary"}],
                    "save_mapping_parameters": [\(["encoder", "decoder", "critic"].map { #"{"mapping_name": "\#($0)", "saving_interval": 1, "path_to_file_or_dir": "weights/\#($0)/", "keep_old_files": false}"# }.joined(separator: ", "))]}],
                  \(Self.tail)
                 """)
             }
-            let untouched = try train(autoencoderRate: 1e-30, criticRate: 1e-30)
-            let both = try train(autoencoderRate: 0.1, criticRate: 0.1)
-            let criticOnly = try train(autoencoderRate: 1e-30, criticRate: 0.1)
-            let autoencoderOnly = try train(autoencoderRate: 0.1, criticRate: 1e-30)
+            let untouched = try train(autoencoderRate: 1e-30, criticRate: 1e-30), both = try train()
+            let criticOnly = try train(autoencoderRate: 1e-30), autoencoderOnly = try train(criticRate: 1e-30)
+            let lighterAutoencoderLoss = try train(autoencoderWeight: 0.25), lighterCriticLoss = try train(criticWeight: 0.25)
             for mapping in ["encoder", "decoder"] {
                 XCTAssertEqual(try savedWeights(criticOnly, mapping), try savedWeights(untouched, mapping), "\(mapping) moved with the critic's group")
                 XCTAssertNotEqual(try savedWeights(both, mapping), try savedWeights(untouched, mapping), "\(mapping) did not move")
-                XCTAssertEqual(try savedWeights(autoencoderOnly, mapping), try savedWeights(both, mapping), "the critic's step changed the autoencoder's")
+                XCTAssertEqual(try savedWeights(lighterCriticLoss, mapping), try savedWeights(both, mapping), "the critic's loss reached the \(mapping)'s step")
             }
             XCTAssertEqual(try savedWeights(autoencoderOnly, "critic"), try savedWeights(untouched, "critic"), "the critic moved with the autoencoder's group")
             XCTAssertNotEqual(try savedWeights(both, "critic"), try savedWeights(untouched, "critic"), "the critic did not move")
-            XCTAssertEqual(try savedWeights(criticOnly, "critic"), try savedWeights(both, "critic"), "the autoencoder's step changed the critic's")
+            XCTAssertEqual(try savedWeights(lighterAutoencoderLoss, "critic"), try savedWeights(both, "critic"), "the autoencoder's loss reached the critic's step")
             // Longer, both losses are reported and the run is scored.
-            let trained = try train(autoencoderRate: 0.01, criticRate: 0.01, iterations: 30)
+            let trained = try train(optimizer: "Adam", autoencoderRate: 0.001, criticRate: 0.001, iterations: 30)
             XCTAssertNotNil(trained.final?.acc)
             let metrics = try String(contentsOfFile: trained.runDirectory + "/metrics.jsonl", encoding: .utf8)
             XCTAssertTrue(metrics.contains("adversarial_mapping_loss") && metrics.contains("autoencoder_loss"))
