@@ -124,16 +124,29 @@ final class MethodCheckTests: XCTestCase {
         XCTAssertEqual(try loadBroken { _ in }, [])
     }
 
-    func testEachFaultGetsOnePreciseMessage() throws {
+    /// B20: layer shapes are checked before training, naming the mapping, the layer and both shapes.
+    func testLayerShapeMismatchesAreFoundBeforeTraining() throws {   // B20
         XCTAssertEqual(try loadBroken { Self.set(&$0, "/mappings/0/layers/1/in_features", .int(748)) },
                        ["/mappings/0/layers/1: mapping 'encoder', layer 'enc_linear_2' (#1, Linear) for dataset 'MNIST-Train': Linear(in_features: 748) expects 748 input features, got 784 (input shape [2, 784])"])
-        XCTAssertEqual(try loadBroken { Self.set(&$0, "/phases/1/design_patterns/1/pattern", .string("learning_invariance_to_transformation_by_using_assignment_statistics_vectors_and_data_augmentation")) },
-                       ["/phases/1/design_patterns/1/pattern: unknown pattern 'learning_invariance_to_transformation_by_using_assignment_statistics_vectors_and_data_augmentation'. Did you mean 'learning_invariance_to_transformations_by_using_assignment_statistics_vectors_and_data_augmentation'?"])
-        XCTAssertEqual(try loadBroken { Self.set(&$0, "/phases/0/exit_criteria", nil) }, ["/phases/0: missing required property 'exit_criteria'"])
         XCTAssertEqual(try loadBroken { Self.set(&$0, "/mappings/1/layers/6/out_features", .int(748)) },
                        ["/mappings/1/layers/7: mapping 'decoder', layer 'dec_unflatten_8' (#7, Unflatten) (input: the output [2, 10] of 'encoder'): Unflatten(dim: 1, unflattened_size: [1, 28, 28]) needs axis 1 of size 784, got 748 (input shape [2, 748])"])
+    }
+
+    /// B21: names (patterns, batch augmentations, mappings, phases) are checked up front, with a suggestion.
+    func testUnknownNamesAreReportedUpFront() throws {   // B21
+        for (pointer, wrong) in [("/phases/0/optimizers/0/trained_mappings/0", "encodr"), ("/datasets/0/phases/0", "pretrain")] {
+            let messages = try loadBroken { Self.set(&$0, pointer, .string(wrong)) }
+            XCTAssertEqual(messages.count, 1, "\(messages)")
+            XCTAssertTrue(messages.first?.hasPrefix(pointer + ": ") == true && messages.first?.contains("'\(wrong)'") == true, "\(messages)")
+        }
+        XCTAssertEqual(try loadBroken { Self.set(&$0, "/phases/1/design_patterns/1/pattern", .string("learning_invariance_to_transformation_by_using_assignment_statistics_vectors_and_data_augmentation")) },
+                       ["/phases/1/design_patterns/1/pattern: unknown pattern 'learning_invariance_to_transformation_by_using_assignment_statistics_vectors_and_data_augmentation'. Did you mean 'learning_invariance_to_transformations_by_using_assignment_statistics_vectors_and_data_augmentation'?"])
         XCTAssertEqual(try loadBroken { Self.set(&$0, "/phases/1/design_patterns/0/batch_augmentation_name_2", .string("batch_augmentation_3")) },
                        ["/phases/1/design_patterns/0/batch_augmentation_name_2: unknown batch augmentation 'batch_augmentation_3'. Did you mean 'batch_augmentation_1'? Known batch augmentations: 'batch_augmentation_1', 'batch_augmentation_2'."])
+    }
+
+    func testMissingPropertiesAndEarlyEvaluationsAreReportedUpFront() throws {
+        XCTAssertEqual(try loadBroken { Self.set(&$0, "/phases/0/exit_criteria", nil) }, ["/phases/0: missing required property 'exit_criteria'"])
         // An evaluation before any phase with centroids would fail at run time; it is found up front.
         XCTAssertEqual(try loadBroken { Self.set(&$0, "/phases/0/performance_evaluation_interval", .int(100)) },
                        ["/phases/0/performance_evaluation_interval: phase 'pretraining' evaluates cluster assignments, but the centroid strategy has no centroids yet: list it (or an earlier phase) in use_centroids_during_phases, or evaluate in a later phase"])

@@ -167,4 +167,41 @@ extension ReferenceDefectTests {
         let fromFile = #"{"name": "data", "dataset": "CSV", "path": "\#(directory.path)/points.csv", "label_column": "label", "batch_size": 30, "num_clusters": 3, "transforms": [{"type": "Pad", "padding": 1}]"# + Self.noiseViews
         assertRejected(classifierMethod(exit: #"{"iterations": 1}"#, datasets: fromFile), pointer: "/datasets/0/transforms/0")
     }
+
+    /// B7: with several classifiers, the strategy selects by the scores of each classifier's evaluations
+    /// (the reference crashed calling the selection without its second argument), and a run with two
+    /// heads and a highest_* criterion trains and is scored.
+    func testSeveralClassifiersAreSelectedByTheirScores() throws {   // B7
+        func method(_ criterion: String, iterations: Int = 1) -> String {
+            let head = { (name: String) in
+                #"{"name": "\#(name)", "type": "feature_space_classifier", "layers": [{"type": "Linear", "in_features": 2, "out_features": 3}, {"name": "softmax", "type": "Softmax", "dim": 1}], "softmax_layer_name": "softmax"}"#
+            }
+            return """
+            {"name": "b7", "mappings": [\(Self.encoder), \(head("head_a")), \(head("head_b"))],
+             "phases": [{"name": "train", "order": 1, "exit_criteria": {"iterations": \(iterations)}, "performance_evaluation_interval": 5,
+               "design_patterns": [{"pattern": "preventing_cluster_degeneracy_by_maximizing_entropy_of_soft_assignments", "classifier_name": "head_a"},
+                                   {"pattern": "preventing_cluster_degeneracy_by_maximizing_entropy_of_soft_assignments", "classifier_name": "head_b"}],
+               "optimizers": [{"type": "Adam", "lr": 0.01, "trained_mapping_names": ["encoder", "head_a", "head_b"]}]}],
+             "cluster_assignment_strategy": {"type": "classifier", "classifier_selection_criterion": "\(criterion)"},
+             "datasets": [\(Self.gaussians("data"))]}
+            """
+        }
+        // head_a: NMI 0.2 then 0.9 (best last); head_b: 0.8 then 0.5 (best average).
+        let history: [String: [(acc: Double, nmi: Double, ari: Double)]] = [
+            "head_a": [(0.9, 0.2, 0.9), (0.1, 0.9, 0.1)], "head_b": [(0.1, 0.8, 0.1), (0.9, 0.5, 0.9)]]
+        let expected = ["highest_last_nmi": ["head_a"], "highest_average_nmi": ["head_b"], "highest_last_acc": ["head_b"],
+                        "highest_average_ari": ["head_a"], "average": ["head_a", "head_b"], "first_declared": ["head_a"]]
+        for (criterion, names) in expected {
+            let spec = try loadMethodText(method(criterion), directories: &directories)
+            var g = RandomGenerator(seed: 7)
+            let mappings = try MappingSet(specs: spec.mappings, generator: &g)
+            let strategy = try ClusterAssignment(spec: spec.strategy, mappings: mappings, numClusters: 3, seed: 0, referenceNumerics: false)
+            if criterion.hasPrefix("highest") { XCTAssertEqual(strategy.classifiers.map(\.name), ["head_a", "head_b"], "before any evaluation: all") }
+            strategy.classifierHistory = history
+            XCTAssertEqual(strategy.classifiers.map(\.name), names, criterion)
+        }
+        let result = try runMethodText(method("highest_last_nmi", iterations: 20), directories: &directories)
+        XCTAssertEqual(result.evaluations.count, 4)
+        XCTAssertNotNil(result.final?.nmi)
+    }
 }

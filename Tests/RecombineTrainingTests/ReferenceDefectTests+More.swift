@@ -35,6 +35,25 @@ extension ReferenceDefectTests {
         XCTAssertEqual(Set(result.evaluations.map(\.dataset)), ["first", "second"])
     }
 
+    /// B3: the classical-clustering strategy reads its schema key and clusters once, when the named
+    /// phase ends (the reference read another key and crashed at the first phase exit).
+    func testClassicalClusteringRunsWhenItsNamedPhaseEnds() throws {   // B3
+        let result = try runMethodText("""
+        {"name": "b3", "mappings": [\(PretrainingPatternTests.autoencoder)],
+         "phases": [{"name": "pretraining", "order": 1, "exit_criteria": {"iterations": 20},
+                     "design_patterns": [{"pattern": "training_feature_extractor_through_reconstruction_of_samples", "encoder_name": "encoder", "decoder_name": "decoder"}],
+                     "optimizers": [{"type": "Adam", "lr": 0.001, "trained_mapping_names": ["encoder", "decoder"]}]},
+                    {"name": "evaluation", "order": 2, "exit_criteria": {"iterations": 1}, "performance_evaluation_interval": 1}],
+         \(PretrainingPatternTests.tail)
+        """, directories: &directories)
+        let log = try String(contentsOfFile: result.runDirectory + "/log.txt", encoding: .utf8)
+        let clusterings = log.components(separatedBy: "\n").filter { $0.contains("k-means on the features") }
+        XCTAssertEqual(clusterings.count, 1, log)
+        XCTAssertTrue(clusterings.first?.contains(#"Performance after phase "pretraining""#) == true, log)
+        XCTAssertEqual(result.evaluations.map(\.phase), ["pretraining", "evaluation"])
+        XCTAssertNotNil(result.final?.acc)
+    }
+
     func testRunningLossIncludesTheReportingIteration() throws {   // B9
         let every = try reconstructionReports(interval: 1)
         let fourth = try reconstructionReports(interval: 4)
