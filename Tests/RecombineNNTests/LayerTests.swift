@@ -43,9 +43,9 @@ final class ConvolutionalLayerTests: XCTestCase {
         var g = RandomGenerator(seed: 3)
         let conv = Conv2d(inChannels: 16, outChannels: 32, kernelSize: (3, 3), generator: &g)
         let bound = 1 / (16.0 * 9).squareRoot()
-        XCTAssertLessThanOrEqual(conv.weight.toDoubleArray().map(Swift.abs).max()!, bound)
-        XCTAssertGreaterThan(conv.weight.toDoubleArray().map(Swift.abs).max()!, bound * 0.95)
-        XCTAssertLessThanOrEqual(conv.bias!.toDoubleArray().map(Swift.abs).max()!, bound)
+        XCTAssertLessThanOrEqual(maxMagnitude(conv.weight.toDoubleArray()), bound)
+        XCTAssertGreaterThan(maxMagnitude(conv.weight.toDoubleArray()), bound * 0.95)
+        XCTAssertLessThanOrEqual(maxMagnitude(conv.bias!.toDoubleArray()), bound)
     }
 
     func testBatchNormLayerTracksBatchesAndSwitchesModes() {
