@@ -244,6 +244,17 @@ final class DamagedTrainingInputTests: XCTestCase {
                                                       with: #"{"dataset": "CSV", "path": "\#(path)", "label_column": "label", "batch_size": \#(batch),"#)
     }
 
+    /// A CSV whose columns do not fit the first Linear stops before training with the dataset, the
+    /// mapping, the layer and both shapes named (it used to reach a precondition inside Tensor.linear).
+    func testCSVWithAColumnMoreThanTheEncoderTakesIsReportedBeforeTraining() throws {
+        let d = try scratch()
+        var csv = "x,y,z,label\n"
+        for i in 0..<60 { csv += "\(Double(i % 3) * 5),\(Double(i) * 0.01),1,\(i % 3)\n" }
+        let file = d.appendingPathComponent("three-columns.csv")
+        try csv.write(to: file, atomically: true, encoding: .utf8)
+        assertRunFails(csvMethod(file.path, batch: 20), mentions: ["three-columns.csv", "shape [3]", "mapping 'encoder'", "Linear(in_features: 2)", "got 3"])
+    }
+
     func testLabelsOutsideNumClustersAndTooFewSamples() throws {
         let d = try scratch()
         var csv = "x,y,label\n"

@@ -53,6 +53,17 @@ public struct MethodCompiler {
         return spec.document.locate(issues)
     }
 
+    /// The shape checks of `check` for a dataset whose sample shape is known only once its files are
+    /// read (CSV, NPY, IDX): `loadedSampleShape` is one sample as loaded, before the dataset's transforms.
+    /// Problems are returned, located in the method file, never thrown.
+    public static func checkShapes(_ spec: MethodSpec, dataset: DatasetSpec, loadedSampleShape: [Int], seed: UInt64 = 0) -> [ValidationIssue] {
+        var generator = RandomGenerator(seed: seed)
+        guard let mappings = try? MappingSet(specs: spec.mappings, generator: &generator) else { return [] }   // reported by `check`
+        let shape = SampleShapes.transformed(loadedSampleShape, by: dataset.transforms ?? [])
+        let issues = ShapeChecks(method: spec, mappings: mappings, sampleShape: shape, numClusters: dataset.numClusters, datasetName: dataset.name).issues
+        return spec.document.locate(issues)
+    }
+
     /// Adds a dataset's step activations (every layer output for a batch, values and gradients, for
     /// the main batch and each augmented view) and its samples to `estimate` (keeping the largest).
     static func add(_ dataset: DatasetSpec, shape: [Int], mappings: MappingSet, spec: MethodSpec, to estimate: inout MemoryEstimate) {

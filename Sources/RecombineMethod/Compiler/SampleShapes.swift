@@ -1,6 +1,6 @@
 /// The shape of one sample of a dataset as the mappings see it (after the dataset's transforms),
 /// when it is known from the method file alone.
-enum SampleShapes {
+public enum SampleShapes {
     static func raw(_ d: DatasetSpec) -> [Int]? {
         switch d.dataset {
         case "MNIST", "FashionMNIST": return [1, 28, 28]
@@ -45,6 +45,10 @@ enum SampleShapes {
             (try? TransformFactory.pipeline(specs))?.unsupportedTransformIndex(forSampleShape: shape).map { specs[$0] }
         }
     }
+
+    /// Whether a dataset's sample shape follows from the method file alone (false for CSV, NPY and IDX,
+    /// whose shapes are checked once their files are read).
+    public static func isKnownFromMethodFile(_ d: DatasetSpec) -> Bool { raw(d) != nil }
 
     /// The sample shape of a dataset's main batches, or nil when it depends on files.
     static func of(_ d: DatasetSpec) -> [Int]? {

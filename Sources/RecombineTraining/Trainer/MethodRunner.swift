@@ -119,6 +119,14 @@ public final class MethodRunner {
             let seeds = resumingDataset ? try resume!.seeds("dataset_seeds", in: position) : [generator.next(), generator.next(), generator.next()]
             let data = try factory.load(datasetSpec, seed: seeds[0])
             for path in factory.files.paths where result.dataFiles[path] == nil { result.dataFiles[path] = FileHashes.sha256(path) }
+            if !SampleShapes.isKnownFromMethodFile(datasetSpec) {
+                // CSV, NPY and IDX shapes are known only now: check every mapping against them before the first step.
+                let issues = MethodCompiler.checkShapes(spec, dataset: datasetSpec, loadedSampleShape: data.sampleShape)
+                if !issues.isEmpty {
+                    throw TrainingError("dataset '\(datasetSpec.name)' (\(factory.files.paths.last ?? datasetSpec.dataset)) holds samples of shape \(data.sampleShape), which the method's mappings do not fit:\n"
+                                        + issues.map(\.description).joined(separator: "\n"))
+                }
+            }
             if let labels = data.labels {
                 if let bad = labels.first(where: { $0 < 0 || $0 >= datasetSpec.numClusters }) {
                     let (low, high) = (labels.min()!, labels.max()!)
