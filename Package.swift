@@ -62,7 +62,7 @@ let package = Package(
         ], plugins: ["SourceRevisionPlugin"]),
         .plugin(name: "SourceRevisionPlugin", capability: .buildTool()),
         .target(name: "RecombineReport", dependencies: [
-            "RecombineTensor", "RecombineNN", "RecombineClustering", "RecombineTraining", "CZlib",
+            "RecombineTensor", "RecombineNN", "RecombineClustering", "RecombineMethod", "RecombineTraining", "CZlib",
         ]),
         .executableTarget(name: "RecombineCLI", dependencies: [
             "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "RecombineMethod", "RecombineTraining", "RecombineReport",

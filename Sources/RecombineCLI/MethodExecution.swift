@@ -78,6 +78,9 @@ enum MethodExecution {
     /// Builds report.html and the plots; a failure is reported but never fails the finished run.
     static func buildReport(_ directory: String, quiet: Bool, tsnePoints: Int) {
         do {
+            let onTerminal = !quiet && isatty(STDERR_FILENO) != 0
+            if onTerminal { FileHandle.standardError.write(Data("Building the report (plots, t-SNE of \(tsnePoints) points) …".utf8)) }
+            defer { if onTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
             let page = try RunReport.build(directory: directory, tsnePoints: tsnePoints)
             if !quiet { print("Report: \(page)") }
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import RecombineClustering
+import RecombineMethod
 import RecombineTensor
 
 /// The plots of one run, each as (file name, caption, SVG text).
@@ -37,7 +38,7 @@ public enum RunPlots {
             for r in records {
                 let pattern = r["pattern"] as? String ?? "?"
                 // A pattern with one loss is named by the pattern alone; otherwise by pattern and term.
-                let name = PatternNames.short(pattern) + (termsPerPattern[pattern]!.count > 1 ? " · " + (r["term"] as? String ?? "loss") : "")
+                let name = PatternKind.shortLabel(of: pattern) + (termsPerPattern[pattern]!.count > 1 ? " · " + (r["term"] as? String ?? "loss") : "")
                 if points[name] == nil { seriesOrder.append(name) }
                 points[name, default: []].append(((r["iteration"] as? NSNumber)?.doubleValue ?? 0, (r["loss"] as? NSNumber)?.doubleValue ?? .nan))
             }
@@ -153,21 +154,4 @@ public enum RunPlots {
         grid.scale = h <= 32 ? 2 : 1
         return Plot(file: "nearest_images.svg", caption: "Per cluster, the samples nearest its centroid (or assigned with the highest probability).", svg: grid.svg)
     }
-}
-
-/// Short display names of the design patterns.
-enum PatternNames {
-    static let short: [String: String] = [
-        "training_feature_extractor_through_reconstruction_of_samples": "reconstruction",
-        "encouraging_cluster_formation_by_minimizing_divergence_between_current_and_target_cluster_assignment_distribution": "target divergence",
-        "learning_feature_representations_by_using_contrastive_learning_and_data_augmentation": "instance contrastive",
-        "learning_invariance_to_transformations_by_using_assignment_statistics_vectors_and_data_augmentation": "cluster contrastive",
-        "preventing_cluster_degeneracy_by_maximizing_entropy_of_soft_assignments": "entropy",
-        "encouraging_cluster_formation_by_reinforcing_current_assignments_of_samples_to_clusters": "reinforcement",
-        "training_feature_extractor_by_using_adversarial_interpolation": "adversarial interpolation",
-        "facilitating_training_of_feature_extractor_by_using_layer_wise_pretraining": "layer-wise pretraining",
-        "encouraging_cluster_formation_by_maximizing_cauchy_schwarz_divergence_between_cluster_densities": "DDC",
-        "learning_cluster_structure_in_intermediate_layers_by_using_unsupervised_companion_objectives": "UCO",
-    ]
-    static func short(_ id: String) -> String { short[id] ?? id.replacingOccurrences(of: "_", with: " ") }
 }

@@ -68,6 +68,7 @@ final class PhaseRunner {
         log.line("Entered phase \"\(phase.name)\" (#\(MethodRunner.order(phase.order)))")
         try loadParameters()
         if usesCentroids && strategy.centroids == nil {
+            progress.status("\(phase.name): initialising centroids on \(dataset.data.count) samples")
             mappings.train(false)
             let how = try strategy.initializeCentroids(dataset.data, pipeline: dataset.main, baseDirectory: method.baseDirectory, generator: &generator)
             mappings.train(true)
@@ -210,6 +211,7 @@ final class PhaseRunner {
                         let trainable = strategy.centroids?.requiresGrad ?? false
                         mappings.train(false)
                         if how == "classical_clustering" {
+                            progress.status("\(phase.name): recalculating centroids by k-means")
                             _ = try strategy.initializeCentroids(dataset.data, pipeline: dataset.main, baseDirectory: method.baseDirectory, generator: &generator)
                         } else {
                             // μ_k = Σ_i q_ik z_i / Σ_i q_ik over the whole dataset.
@@ -296,6 +298,7 @@ final class PhaseRunner {
                               indices: indices, phaseIteration: phaseIteration, epoch: epoch)
         var totals: [String: Tensor] = [:]
         var shown: [(String, Double)] = []
+        var shownPatterns: [String] = []
         var terms: [MismatchMeter.Term] = []
         ForwardCache.active = ForwardCache()
         defer { ForwardCache.active = nil }
@@ -310,6 +313,7 @@ final class PhaseRunner {
                 lastFiniteLosses[key] = (value, phaseIteration)
                 totals[loss.group] = totals[loss.group].map { $0 + loss.value } ?? loss.value
                 shown.append((loss.name, value))
+                shownPatterns.append(PatternKind.shortLabel(of: pattern.spec.id))
                 terms.append(.init(pattern: pattern.spec.id, name: loss.name, value: loss.value))
                 report(pattern: pattern, loss: loss, value: value, epoch: epoch, epochIteration: batchIndex + 1, phaseIteration: phaseIteration)
             }
@@ -348,7 +352,7 @@ final class PhaseRunner {
         // accumulating gradients from other groups' backward passes.
         for mapping in mappings.mappings { mapping.zeroGrad() }
         for (s, scheduler) in schedulers where s.intervalUnit == "iteration" { scheduler.step() }
-        progress.update(iteration: phaseIteration, losses: shown)
+        progress.update(iteration: phaseIteration, losses: shown, patterns: shownPatterns)
     }
 
     /// The current learning rate of each optimizer, by name (or position when unnamed).
@@ -377,6 +381,7 @@ final class PhaseRunner {
 
     func evaluate(epoch: Int, epochIteration: Int, phaseIteration: Int) throws {
         let data = dataset.data
+        progress.status("\(phase.name): evaluating on \(data.count) samples of \"\(dataset.spec.name)\"")
         let predictions: [Int]
         mappings.train(false)
         defer { mappings.train(true) }
