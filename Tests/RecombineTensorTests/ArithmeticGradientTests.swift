@@ -33,6 +33,22 @@ final class ArithmeticGradientTests: XCTestCase {
         assertGradients([a]) { $0[0].pow(-0.5) }
     }
 
+    /// Integral powers of negative bases and of zero are defined (0⁰ = 1), other powers of negative
+    /// bases are NaN, as in torch.pow; with a scalar or a tensor exponent.
+    /// Expected values: python3 Scripts/oracles/arithmetic.py
+    func testPowMatchesTorchOnNegativeBasesAndZero() throws {
+        let x = Tensor([-2.0, -0.5, 0, 0.5, 3], shape: [5])
+        assertClose(x.pow(3.0), shape: [5], [-8.0, -0.125, 0.0, 0.125, 27.0], tolerance: 1e-12)
+        assertClose(x.pow(2.0), shape: [5], [4.0, 0.25, 0.0, 0.25, 9.0], tolerance: 1e-12)
+        assertClose(x.pow(0.0), shape: [5], [1.0, 1.0, 1.0, 1.0, 1.0], tolerance: 1e-12)
+        assertClose(x.pow(-1.0), shape: [5], [-0.5, -2.0, .infinity, 2.0, 0.3333333333333333], tolerance: 1e-12, allowingNonFinite: true)
+        assertClose(x.pow(0.5), shape: [5], [.nan, .nan, 0.0, 0.7071067811865476, 1.7320508075688772], tolerance: 1e-12, allowingNonFinite: true)
+        let cubed = x.clone().requiringGrad()
+        cubed.pow(3).sum().backward()
+        assertClose(try XCTUnwrap(cubed.grad), shape: [5], [12.0, 0.75, 0.0, 0.75, 27.0], tolerance: 1e-12)
+        assertClose(x.pow(Tensor([3, -2, 0, 0, 0.5] as [Double], shape: [5])), shape: [5], [-8.0, 4.0, 1.0, 1.0, 1.7320508075688772], tolerance: 1e-12)
+    }
+
     func testMaximumSplitsTies() {
         let a = Tensor([1.0, 2], shape: [2]).requiringGrad(), b = Tensor([1.0, 3], shape: [2]).requiringGrad()
         a.maximum(b).sum().backward()

@@ -24,13 +24,19 @@ struct SquareFn: UnaryFunction {
     @inline(__always) func value<S: TensorScalar>(_ x: S) -> S { x * x }
     @inline(__always) func derivative<S: TensorScalar>(_ x: S, _: S) -> S { 2 * x }
 }
+/// xʸ as torch.pow (C's pow): defined for a negative base with an integral exponent, and 0⁰ = 1.
+/// RealModule's `pow(x, y)` alone is NaN for every x < 0 and for 0⁰.
+@inline(__always) func torchPow<S: TensorScalar>(_ x: S, _ y: S) -> S {
+    if let n = Int(exactly: y) { return S.pow(x, n) }
+    return S.pow(x, y)
+}
 struct PowScalarFn: UnaryFunction {
     let p: Double
     @inline(__always) func value<S: TensorScalar>(_ x: S) -> S {
-        p == 2 ? x * x : (p == 1 ? x : S.pow(x, S(p)))
+        p == 2 ? x * x : (p == 1 ? x : torchPow(x, S(p)))
     }
     @inline(__always) func derivative<S: TensorScalar>(_ x: S, _: S) -> S {
-        p == 0 ? 0 : (p == 1 ? 1 : (p == 2 ? 2 * x : S(p) * S.pow(x, S(p - 1))))
+        p == 0 ? 0 : (p == 1 ? 1 : (p == 2 ? 2 * x : S(p) * torchPow(x, S(p - 1))))
     }
 }
 struct ClampFn: UnaryFunction {
