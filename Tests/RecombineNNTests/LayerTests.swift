@@ -39,10 +39,11 @@ final class ConvolutionalLayerTests: XCTestCase {
         XCTAssertEqual(net.namedBuffers().map(\.name), ["1.running_mean", "1.running_var", "1.num_batches_tracked"])
     }
 
+    // Expected values: python3 Scripts/oracles/initialisers.py
     func testConvolutionDefaultInitialisationBounds() {
         var g = RandomGenerator(seed: 3)
         let conv = Conv2d(inChannels: 16, outChannels: 32, kernelSize: (3, 3), generator: &g)
-        let bound = 1 / (16.0 * 9).squareRoot()
+        let bound = 0.08333333333333333   // torch's weight and bias bound, 1/√fan_in with fan_in = 16·3·3
         XCTAssertLessThanOrEqual(conv.weight.toDoubleArray().map(Swift.abs).max()!, bound)
         XCTAssertGreaterThan(conv.weight.toDoubleArray().map(Swift.abs).max()!, bound * 0.95)
         XCTAssertLessThanOrEqual(conv.bias!.toDoubleArray().map(Swift.abs).max()!, bound)
