@@ -77,13 +77,42 @@ final class KMeansTests: XCTestCase {
         }
     }
 
+    /// Variances, their ratios, components (up to sign) and projections against NumPy's eigh of the
+    /// covariance, live, on 500 correlated samples in 6 dimensions with distinct variances and an offset mean.
     func testPCAMatchesNumpy() throws {
-        let x = Tensor([2.5, 2.4, 0.5, 0.7, 2.2, 2.9, 1.9, 2.2, 3.1, 3.0, 2.3, 2.7, 2.0, 1.6, 1.0, 1.1, 1.5, 1.6, 1.1, 0.9] as [Double], shape: [10, 2])
-        let pca = try PCA(data: x, components: 2)
-        // numpy: eigh(cov(x.T)) → variances 1.28402771, 0.0490834; first component ±(0.6778734, 0.73517866).
-        XCTAssertEqual(pca.explainedVariance[0], 1.28402771, accuracy: 1e-7)
-        XCTAssertEqual(pca.explainedVariance[1], 0.0490834, accuracy: 1e-7)
-        XCTAssertEqual(Swift.abs(pca.components[0]), 0.6778734, accuracy: 1e-7)
-        XCTAssertEqual(pca.transform(x).shape, [10, 2])
+        try PythonOracle.require(["numpy"])
+        let (n, d, c) = (500, 6, 4)
+        let scales = Tensor([6, 4, 3, 2, 1, 0.5] as [Double], shape: [d]), offset = Tensor([10, -5, 3, 0, 1, 2] as [Double], shape: [d])
+        let x = (randomDouble([n, d], seed: 1) * scales).matmul(randomDouble([d, d], seed: 2)) + offset
+        let pca = try PCA(data: x, components: c)
+        let directory = try TemporaryDirectory("pca")
+        defer { directory.remove() }
+        let file = directory.appending("x.txt")
+        try x.toDoubleArray().map { "\($0)" }.joined(separator: " ").write(to: file, atomically: true, encoding: .utf8)
+        let script = """
+        import json, sys, numpy as np
+        n, d, c = (int(a) for a in sys.argv[2:])
+        x = np.array(open(sys.argv[1]).read().split(), dtype=np.float64).reshape(n, d)
+        variances, vectors = np.linalg.eigh(np.cov(x.T))
+        order = np.argsort(variances)[::-1][:c]
+        components = vectors[:, order].T
+        print(json.dumps({"variance": variances[order].tolist(), "ratio": (variances[order] / variances.clip(0).sum()).tolist(),
+                          "components": components.ravel().tolist(), "projection": ((x - x.mean(0)) @ components.T).ravel().tolist()}))
+        """
+        let output = try PythonOracle.run(script, arguments: [file.path, "\(n)", "\(d)", "\(c)"])
+        let numpy = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: [Double]], output)
+        assertClose(pca.explainedVariance, numpy["variance"] ?? [], tolerance: 1e-10, "explained variances")
+        assertClose(pca.explainedVarianceRatio, numpy["ratio"] ?? [], tolerance: 1e-10, "explained variance ratios")
+        // An eigenvector's sign is arbitrary: turn each of ours towards NumPy's before comparing.
+        let theirs = numpy["components"] ?? []
+        guard theirs.count == c * d else { return XCTFail("NumPy gave \(theirs.count) component entries: \(output)") }
+        let signs: [Double] = (0..<c).map { k in
+            let dot = zip(pca.components[(k * d)..<((k + 1) * d)], theirs[(k * d)..<((k + 1) * d)]).reduce(0.0) { $0 + $1.0 * $1.1 }
+            return dot < 0 ? -1 : 1
+        }
+        assertClose(pca.components.enumerated().map { $1 * signs[$0 / d] }, theirs, tolerance: 1e-9, "components")
+        let projection = pca.transform(x)
+        XCTAssertEqual(projection.shape, [n, c])
+        assertClose(projection.toDoubleArray().enumerated().map { $1 * signs[$0 % c] }, numpy["projection"] ?? [], tolerance: 1e-9, "projections")
     }
 }

@@ -14,8 +14,12 @@ final class MetricsTests: XCTestCase {
         XCTAssertEqual(ClusteringMetrics.ari(truth: [0, 0, 1, 1], prediction: [0, 1, 0, 1]), -0.5, accuracy: 1e-12)
         XCTAssertEqual(ClusteringMetrics.purity(truth: [0, 0, 1, 1, 1], prediction: [0, 0, 0, 0, 0]), 0.6)
         XCTAssertEqual(ClusteringMetrics.reassignmentRatio(previous: [0, 1, 2, 2], current: [0, 2, 2, 2]), 0.25)
-        let pairs = Hungarian.minimumCostAssignment([4, 1, 3, 2, 0, 5, 3, 2, 2], rows: 3, cols: 3)
-        XCTAssertEqual(pairs.map(\.col), [1, 0, 2])   // scipy: cost 5
+        // Expected assignment: python3 Scripts/oracles/metrics.py (scipy's linear_sum_assignment)
+        let cost: [Double] = [4, 1, 3, 2, 0, 5, 3, 2, 2]
+        let pairs = Hungarian.minimumCostAssignment(cost, rows: 3, cols: 3)
+        XCTAssertEqual(pairs.map(\.row), [0, 1, 2])
+        XCTAssertEqual(pairs.map(\.col), [1, 0, 2])
+        XCTAssertEqual(pairs.reduce(0) { $0 + cost[$1.row * 3 + $1.col] }, 5.0)
     }
 
     /// ≥ 100 random labelings, including degenerate ones, against scikit-learn and scipy to 1e-10.

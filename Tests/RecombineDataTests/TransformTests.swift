@@ -10,6 +10,7 @@ final class TransformTests: XCTestCase {
         XCTAssertEqual(RandomAffine(degrees: (0, 0)).apply(ramp, &g).pixels, ramp.pixels)
         let square = FloatImage(channels: 1, height: 3, width: 3, pixels: (0..<9).map(Float.init))
         // torchvision: positive angles rotate counter-clockwise; the top-right pixel moves to the top-left.
+        // Expected values: python3 Scripts/oracles/transforms.py
         let rotated = RandomRotation(degrees: (90, 90)).apply(square, &g)
         XCTAssertEqual(rotated.pixels, [2, 5, 8, 1, 4, 7, 0, 3, 6])
     }

@@ -33,16 +33,20 @@ final class ArithmeticGradientTests: XCTestCase {
         assertGradients([a]) { $0[0].pow(-0.5) }
     }
 
-    /// Integral exponents of negative bases are finite, as in torch.pow: (−2)³ = −8 with derivative 12;
-    /// a fractional exponent of a negative base is NaN. Expected values: torch 2.13, float64.
-    func testPowOfNegativeBasesMatchesTorch() {
-        let x = Tensor([-2.0, 0.0, 2.0, -1.5] as [Double], shape: [4]).requiringGrad()
-        let y = x.pow(3)
-        y.sum().backward()
-        assertClose(y.toDoubleArray(), [-8, 0, 8, -3.375], tolerance: 1e-15)
-        assertClose(x.grad!.toDoubleArray(), [12, 0, 12, 6.75], tolerance: 1e-15)
-        assertClose(Tensor([-2.0, 4.0] as [Double], shape: [2]).pow(Tensor([3.0, 0.5] as [Double], shape: [2])).toDoubleArray(), [-8, 2], tolerance: 1e-15)
-        assertClose(Tensor([-2.0] as [Double], shape: [1]).pow(0.5).toDoubleArray(), [.nan], tolerance: 0, allowingNonFinite: true)
+    /// Integral powers of negative bases and of zero are defined (0⁰ = 1), other powers of negative
+    /// bases are NaN, as in torch.pow; with a scalar or a tensor exponent.
+    /// Expected values: python3 Scripts/oracles/arithmetic.py
+    func testPowMatchesTorchOnNegativeBasesAndZero() throws {
+        let x = Tensor([-2.0, -0.5, 0, 0.5, 3], shape: [5])
+        assertClose(x.pow(3.0), shape: [5], [-8.0, -0.125, 0.0, 0.125, 27.0], tolerance: 1e-12)
+        assertClose(x.pow(2.0), shape: [5], [4.0, 0.25, 0.0, 0.25, 9.0], tolerance: 1e-12)
+        assertClose(x.pow(0.0), shape: [5], [1.0, 1.0, 1.0, 1.0, 1.0], tolerance: 1e-12)
+        assertClose(x.pow(-1.0), shape: [5], [-0.5, -2.0, .infinity, 2.0, 0.3333333333333333], tolerance: 1e-12, allowingNonFinite: true)
+        assertClose(x.pow(0.5), shape: [5], [.nan, .nan, 0.0, 0.7071067811865476, 1.7320508075688772], tolerance: 1e-12, allowingNonFinite: true)
+        let cubed = x.clone().requiringGrad()
+        cubed.pow(3).sum().backward()
+        assertClose(try XCTUnwrap(cubed.grad), shape: [5], [12.0, 0.75, 0.0, 0.75, 27.0], tolerance: 1e-12)
+        assertClose(x.pow(Tensor([3, -2, 0, 0, 0.5] as [Double], shape: [5])), shape: [5], [-8.0, 4.0, 1.0, 1.0, 1.7320508075688772], tolerance: 1e-12)
         assertGradients([randomDouble([3, 4], seed: 3)]) { $0[0].pow(3) + $0[0].pow(-2) * 0.01 }
     }
 

@@ -73,11 +73,19 @@ final class ConvolutionTests: XCTestCase {
         }
     }
 
-    func testForwardMatchesTorchValues() {
-        // torch.nn.functional.conv_transpose2d(arange(8).view(1,2,2,2)/4, arange(8).view(2,1,2,2)/8, stride=2)
+    // Expected values: python3 Scripts/oracles/convolution.py
+    func testConvTranspose2dForwardMatchesTorch() {
         let x = Tensor((0..<8).map { Double($0) / 4 }, shape: [1, 2, 2, 2]), w = Tensor((0..<8).map { Double($0) / 8 }, shape: [2, 1, 2, 2])
-        let y = x.convTranspose2d(weight: w, stride: (2, 2))
-        XCTAssertEqual(y.shape, [1, 1, 4, 4])
-        assertClose(Array(y.toDoubleArray().prefix(4)), [0.5, 0.625, 0.625, 0.8125], tolerance: 1e-12)
+        assertClose(x.convTranspose2d(weight: w, stride: (2, 2)), shape: [1, 1, 4, 4],
+                    [0.5, 0.625, 0.625, 0.8125, 0.75, 0.875, 1.0, 1.1875, 0.75, 1.0, 0.875, 1.1875, 1.25, 1.5, 1.5, 1.8125], tolerance: 1e-12)
+        // Overlapping windows, padding, output padding, dilation, groups and a bias.
+        let x2 = Tensor((0..<12).map { Double($0 % 5 - 2) / 4 }, shape: [1, 2, 2, 3])
+        let w2 = Tensor((0..<12).map { Double($0 % 7 - 3) / 8 }, shape: [2, 1, 2, 3]), b2 = Tensor([0.5, -0.25] as [Double], shape: [2])
+        assertClose(x2.convTranspose2d(weight: w2, bias: b2, stride: (2, 1), padding: (0, 1), outputPadding: (1, 0), dilation: (1, 2), groups: 2),
+                    shape: [1, 2, 5, 5],
+                    [0.59375, 0.625, 0.5625, 0.5625, 0.53125, 0.5, 0.4375, 0.46875, 0.375, 0.4375, 0.3125, 0.625, 0.375, 0.59375,
+                     0.4375, 0.5, 0.53125, 0.5625, 0.5, 0.625, 0.5, 0.5, 0.5, 0.5, 0.5, -0.25, -0.0625, -0.25, -0.28125, -0.25,
+                     -0.25, -0.28125, -0.25, -0.28125, -0.25, -0.4375, -0.53125, -0.0625, -0.28125, -0.125, -0.1875, -0.21875,
+                     -0.25, -0.1875, -0.3125, -0.25, -0.25, -0.25, -0.25, -0.25], tolerance: 1e-12)
     }
 }

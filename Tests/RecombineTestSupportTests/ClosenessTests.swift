@@ -29,6 +29,14 @@ final class ClosenessTests: XCTestCase {
         XCTAssertNotNil(closenessFailure([.nan], [1], tolerance: 1e-6, allowingNonFinite: true))
     }
 
+    func testTensorsMustMatchInShapeAndEveryValue() {
+        let t = Tensor([1, 2, 3, 4] as [Double], shape: [2, 2])
+        XCTAssertNil(tensorClosenessFailure(t, shape: [2, 2], [1, 2, 3, 4], tolerance: 1e-12))
+        XCTAssertNotNil(tensorClosenessFailure(t, shape: [4], [1, 2, 3, 4], tolerance: 1e-12), "same values, other shape")
+        XCTAssertNotNil(tensorClosenessFailure(t, shape: [2, 2], [1, 2, 3, 4.5], tolerance: 1e-12), "the last value differs")
+        XCTAssertNotNil(tensorClosenessFailure(t, shape: [2, 2], [1, 2, 3], tolerance: 1e-12), "a prefix is not enough")
+    }
+
     func testMaximumDifferenceKeepsNaN() {
         XCTAssertEqual(maxAbsoluteDifference([1, 5], [1, 2]), 3)
         XCTAssertTrue(maxAbsoluteDifference([1, .nan, 5], [1, 2, 2]).isNaN)

@@ -5,7 +5,7 @@ struct AddFn: BinaryFunction { @inline(__always) func value<S: TensorScalar>(_ a
 struct SubFn: BinaryFunction { @inline(__always) func value<S: TensorScalar>(_ a: S, _ b: S) -> S { a - b } }
 struct MulFn: BinaryFunction { @inline(__always) func value<S: TensorScalar>(_ a: S, _ b: S) -> S { a * b } }
 struct DivFn: BinaryFunction { @inline(__always) func value<S: TensorScalar>(_ a: S, _ b: S) -> S { a / b } }
-struct PowFn: BinaryFunction { @inline(__always) func value<S: TensorScalar>(_ a: S, _ b: S) -> S { power(a, b) } }
+struct PowFn: BinaryFunction { @inline(__always) func value<S: TensorScalar>(_ a: S, _ b: S) -> S { torchPow(a, b) } }
 struct MaxFn: BinaryFunction { @inline(__always) func value<S: TensorScalar>(_ a: S, _ b: S) -> S { a >= b ? a : b } }
 struct MinFn: BinaryFunction { @inline(__always) func value<S: TensorScalar>(_ a: S, _ b: S) -> S { a <= b ? a : b } }
 /// 1 where a > b, ½ where a == b, 0 elsewhere: how maximum's gradient is shared on ties (as torch).

@@ -24,22 +24,20 @@ struct SquareFn: UnaryFunction {
     @inline(__always) func value<S: TensorScalar>(_ x: S) -> S { x * x }
     @inline(__always) func derivative<S: TensorScalar>(_ x: S, _: S) -> S { 2 * x }
 }
+/// xʸ as torch.pow (C's pow): defined for a negative base with an integral exponent, and 0⁰ = 1.
+/// RealModule's `pow(x, y)` alone is NaN for every x < 0 and for 0⁰.
+@inline(__always) func torchPow<S: TensorScalar>(_ x: S, _ y: S) -> S {
+    if let n = Int(exactly: y) { return S.pow(x, n) }
+    return S.pow(x, y)
+}
 struct PowScalarFn: UnaryFunction {
     let p: Double
     @inline(__always) func value<S: TensorScalar>(_ x: S) -> S {
-        p == 2 ? x * x : (p == 1 ? x : power(x, S(p)))
+        p == 2 ? x * x : (p == 1 ? x : torchPow(x, S(p)))
     }
     @inline(__always) func derivative<S: TensorScalar>(_ x: S, _: S) -> S {
-        p == 0 ? 0 : (p == 1 ? 1 : (p == 2 ? 2 * x : S(p) * power(x, S(p - 1))))
+        p == 0 ? 0 : (p == 1 ? 1 : (p == 2 ? 2 * x : S(p) * torchPow(x, S(p - 1))))
     }
-}
-
-/// x^y as torch.pow computes it: by repeated multiplication for integral exponents, so negative bases
-/// give finite values ((−2)³ = −8), and exp(y·log x) otherwise (NaN for negative bases). `Real.pow(x, y)`
-/// alone is NaN for every negative base.
-@inline(__always) func power<S: TensorScalar>(_ x: S, _ y: S) -> S {
-    if y == y.rounded(), Swift.abs(y) <= S(1 << 24) { return S.pow(x, Int(y)) }
-    return S.pow(x, y)
 }
 struct ClampFn: UnaryFunction {
     let low: Double, high: Double
