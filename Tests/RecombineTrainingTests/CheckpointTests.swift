@@ -79,6 +79,8 @@ final class CheckpointTests: XCTestCase {
             XCTAssertEqual(a.acc, b.acc); XCTAssertEqual(a.nmi, b.nmi); XCTAssertEqual(a.ari, b.ari)
         }
         XCTAssertEqual(try metrics(parts), try metrics(d.path + "/whole"))
+        XCTAssertEqual(try String(contentsOfFile: parts + "/predictions.csv", encoding: .utf8),
+                       try String(contentsOfFile: d.path + "/whole/predictions.csv", encoding: .utf8))
         // Four processes, each a segment: its binary, and the span of the run's time whose work it kept.
         XCTAssertNil(whole.provenance.segments)
         XCTAssertEqual(resumed.provenance.resumed, 3)

@@ -167,6 +167,7 @@ final class PretrainingPatternTests: XCTestCase {
         XCTAssertEqual(final.dataset, "test")
         XCTAssertEqual(final.phase, "evaluation")
         XCTAssertEqual(result.endOfTraining.map(\.dataset), ["test"])
+        XCTAssertEqual(result.predictionsDataset, "test", "predictions.csv holds the dataset that has predictions")
         let log = try String(contentsOfFile: result.runDirectory + "/log.txt", encoding: .utf8)
         XCTAssertTrue(log.contains(#"No cluster assignments at the end of dataset "train": the strategy's centroids are initialised only in phases ["evaluation"]"#), log)
         let (tensors, metadata) = try Safetensors.read(result.runDirectory + "/final.safetensors")

@@ -55,7 +55,9 @@ public enum RunReport {
         for (k, v) in ((run.result["provenance"] as? [String: Any]) ?? [:]).sorted(by: { $0.key < $1.key }) { provenance += "<tr><td>\(esc(k))</td><td><code>\(esc(text(v)))</code></td></tr>" }
         for (k, v) in ((run.result["data_files_sha256"] as? [String: String]) ?? [:]).sorted(by: { $0.key < $1.key }) { provenance += "<tr><td>\(esc(k))</td><td><code>\(esc(v))</code></td></tr>" }
         html.add(provenance + "</table>")
-        html.add("<h2>Files</h2><p><a href=\"method.json\">method.json</a> · <a href=\"metrics.jsonl\">metrics.jsonl</a> · <a href=\"result.json\">result.json</a> · <a href=\"log.txt\">log.txt</a></p>")
+        let files = ["method.json", "metrics.jsonl", "result.json", "log.txt", "predictions.csv"]
+            .filter { FileManager.default.fileExists(atPath: (run.directory as NSString).appendingPathComponent($0)) }
+        html.add("<h2>Files</h2><p>" + files.map { "<a href=\"\($0)\">\($0)</a>" }.joined(separator: " · ") + "</p>")
         if let method = run.methodText {
             html.add("<details><summary>Method as run (method.json)</summary><pre>\(esc(method))</pre></details>")
         }

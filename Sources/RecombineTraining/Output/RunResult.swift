@@ -72,6 +72,8 @@ public struct RunResult: Sendable {
     public var provenance: RunProvenance
     /// SHA-256 of every data file read, keyed by the file's folder and name (`DataFileHashes.name`).
     public var dataFiles: [String: String] = [:]
+    /// The dataset whose predictions `predictions.csv` holds (the last one that had predictions).
+    public var predictionsDataset: String?
     public var status: RunStatus = .running
     /// Why the run failed or stopped.
     public var reason: String?
@@ -84,6 +86,7 @@ public struct RunResult: Sendable {
         var out: [String: Any] = ["method": method, "seed": seed, "wall_seconds": wallSeconds, "evaluations": evaluations.map(\.json),
                                   "provenance": provenanceObject, "data_files_sha256": dataFiles, "status": status.rawValue]
         if let reason { out["reason"] = reason }
+        if let predictionsDataset { out["predictions_dataset"] = predictionsDataset }
         if let final { out["final"] = final.json }
         else if let end = endOfTraining.last {
             // No scheduled evaluation: the end-of-training scores are the result.
@@ -93,17 +96,18 @@ public struct RunResult: Sendable {
         return out
     }
 
-    /// Provenance and data hashes recorded by an earlier run in `directory` (kept when it resumes); nil
-    /// when there is no result.json or its provenance is not in this version's form.
-    static func provenance(inDirectory directory: String) -> (provenance: RunProvenance, dataFiles: [String: String])? {
+    /// Provenance, data hashes and the dataset of predictions.csv recorded by an earlier run in
+    /// `directory` (kept when it resumes); nil when there is no result.json or no provenance in it.
+    static func provenance(inDirectory directory: String) -> (provenance: RunProvenance, dataFiles: [String: String], predictionsDataset: String?)? {
         struct Stored: Decodable {
             let provenance: RunProvenance
             let dataFiles: [String: String]?
-            enum CodingKeys: String, CodingKey { case provenance, dataFiles = "data_files_sha256" }
+            let predictionsDataset: String?
+            enum CodingKeys: String, CodingKey { case provenance, dataFiles = "data_files_sha256", predictionsDataset = "predictions_dataset" }
         }
         let path = (directory as NSString).appendingPathComponent("result.json")
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        if let stored = try? JSONDecoder().decode(Stored.self, from: data) { return (stored.provenance, stored.dataFiles ?? [:]) }
+        if let stored = try? JSONDecoder().decode(Stored.self, from: data) { return (stored.provenance, stored.dataFiles ?? [:], stored.predictionsDataset) }
         // Written before provenance was typed: every value a string, data files keyed by absolute path.
         guard let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let old = o["provenance"] as? [String: String] else { return nil }
         let provenance = RunProvenance(recombineVersion: old["recombine_version"] ?? "unknown", gitRevision: old["git_revision"] ?? "unknown",
@@ -111,7 +115,7 @@ public struct RunResult: Sendable {
                                        iterationsScale: old["iterations_scale"].flatMap { Double($0) } ?? 1, overrides: [],
                                        methodFileSHA256: old["method_file_sha256"], resumed: old["resumed"].flatMap { Int($0) })
         let files = (o["data_files_sha256"] as? [String: String]) ?? [:]
-        return (provenance, Dictionary(files.map { (DataFileHashes.name(ofFile: $0.key), $0.value) }, uniquingKeysWith: { first, _ in first }))
+        return (provenance, Dictionary(files.map { (DataFileHashes.name(ofFile: $0.key), $0.value) }, uniquingKeysWith: { first, _ in first }), nil)
     }
 
     /// Writes `result.json` into the run directory atomically.

@@ -40,6 +40,7 @@ public final class MethodRunner {
             let provenance = previous.provenance.resumed(at: Self.elapsedBefore(resumeArchive), position: Self.position(of: resumeArchive, in: spec))
             result = RunResult(method: spec.name, seed: seed, runDirectory: directory, provenance: provenance)
             result.dataFiles = previous.dataFiles
+            result.predictionsDataset = previous.predictionsDataset
         } else {
             let provenance = RunProvenance(configuration: configuration, methodFileSHA256: try? SHA256.hex(ofFile: spec.document.file))
             result = RunResult(method: spec.name, seed: seed, runDirectory: directory, provenance: provenance)
@@ -167,6 +168,10 @@ public final class MethodRunner {
             if predictions == nil {
                 log.line("No cluster assignments at the end of dataset \"\(datasetSpec.name)\": the strategy's centroids are initialised only in phases "
                          + "[\(spec.strategy.useCentroidsDuringPhases.map { "\"\($0)\"" }.joined(separator: ", "))], none of which ran on it")
+            }
+            if let predictions {
+                try PredictionsFile.write(directory: result.runDirectory, predictions: predictions, data: data)
+                result.predictionsDataset = datasetSpec.name
             }
             if let labels = data.labels, let predictions {
                 // The state training ended in, scored like an evaluation (the last scheduled evaluation may lie
