@@ -12,10 +12,17 @@ enum MethodExecution {
         var configuration = RunConfiguration()
         configuration.seed = options.seed
         configuration.iterationsScale = options.iterationsScale
-        configuration.dataDirectories = [options.dataRoot, ProcessInfo.processInfo.environment["RECOMBINE_DATA"]].compactMap { $0 }.filter { !$0.isEmpty }
+        configuration.overrides = options.overrides.values
+        configuration.dataDirectories = dataDirectories(options)
         configuration.outputDirectory = output
         applyOutputSettings(options, to: &configuration)
         return configuration
+    }
+
+    /// Directories searched for datasets: --data-root, then RECOMBINE_DATA (a resumed run searches the
+    /// resuming command's, as its run.json names none).
+    static func dataDirectories(_ options: RunOptions) -> [String] {
+        [options.dataRoot, ProcessInfo.processInfo.environment["RECOMBINE_DATA"]].compactMap { $0 }.filter { !$0.isEmpty }
     }
 
     /// Console, log and checkpoint settings (also applied when resuming).
@@ -107,6 +114,7 @@ enum MethodExecution {
             throw ExitStatus.failure
         }
         var configuration = record.configuration
+        configuration.dataDirectories = dataDirectories(options) + record.dataDirectories
         configuration.outputDirectory = directory
         configuration.resume = true
         applyOutputSettings(options, to: &configuration)

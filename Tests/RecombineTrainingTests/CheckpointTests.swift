@@ -79,6 +79,22 @@ final class CheckpointTests: XCTestCase {
             XCTAssertEqual(a.acc, b.acc); XCTAssertEqual(a.nmi, b.nmi); XCTAssertEqual(a.ari, b.ari)
         }
         XCTAssertEqual(try metrics(parts), try metrics(d.path + "/whole"))
+        XCTAssertEqual(try String(contentsOfFile: parts + "/predictions.csv", encoding: .utf8),
+                       try String(contentsOfFile: d.path + "/whole/predictions.csv", encoding: .utf8))
+        // Four processes, each a segment: its binary, and the span of the run's time whose work it kept.
+        XCTAssertNil(whole.provenance.segments)
+        XCTAssertEqual(resumed.provenance.resumed, 3)
+        let segments = try XCTUnwrap(resumed.provenance.segments)
+        XCTAssertEqual(segments.count, 4)
+        XCTAssertEqual(segments.map(\.gitRevision), Array(repeating: SourceRevision.current, count: 4))
+        XCTAssertNil(segments[0].resumedAt)
+        XCTAssertEqual(segments.dropFirst().compactMap(\.resumedAt?.phase), ["pretraining", "pretraining", "clustering"])
+        XCTAssertEqual(segments[0].startSeconds, 0)
+        for (earlier, later) in zip(segments, segments.dropFirst()) { XCTAssertEqual(earlier.endSeconds, later.startSeconds) }
+        XCTAssertEqual(segments.last?.endSeconds, resumed.wallSeconds)
+        let stored = try JSONDecoder().decode([String: RunProvenance].self, from: JSONSerialization.data(withJSONObject: [
+            "p": (JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: parts + "/result.json"))) as! [String: Any])["provenance"]!]))
+        XCTAssertEqual(stored["p"]?.segments?.count, 4, "result.json holds the segments")
         // Elapsed times continue across the three resumptions instead of starting again at zero.
         let elapsed = try String(contentsOfFile: parts + "/metrics.jsonl", encoding: .utf8).split(separator: "\n").map {
             try XCTUnwrap((try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["elapsed_seconds"] as? Double)

@@ -53,9 +53,9 @@ final class TrainerTests: XCTestCase {
         let metrics = try String(contentsOfFile: result.runDirectory + "/metrics.jsonl", encoding: .utf8)
         XCTAssertTrue(metrics.contains("\"kind\":\"loss\"") && metrics.contains("\"kind\":\"evaluation\""))
         XCTAssertTrue(metrics.contains("\"learning_rates\":{\"optimizer_0\":"), "loss records carry the learning rates")
-        let provenance = try XCTUnwrap(json["provenance"] as? [String: String])
+        let provenance = try XCTUnwrap(json["provenance"] as? [String: Any])
         // Recorded when this test binary was built, from this checkout: its HEAD (tests build first).
-        let revision = try XCTUnwrap(provenance["git_revision"])
+        let revision = try XCTUnwrap(provenance["git_revision"] as? String)
         if let head = SourceRevisionHead.current() {
             XCTAssertTrue(revision == head || revision == head + "+modified", "\(revision) is not the checkout's \(head)")
         } else {
@@ -169,6 +169,7 @@ final class PretrainingPatternTests: XCTestCase {
         XCTAssertEqual(final.dataset, "test")
         XCTAssertEqual(final.phase, "evaluation")
         XCTAssertEqual(result.endOfTraining.map(\.dataset), ["test"])
+        XCTAssertEqual(result.predictionsDataset, "test", "predictions.csv holds the dataset that has predictions")
         let log = try String(contentsOfFile: result.runDirectory + "/log.txt", encoding: .utf8)
         XCTAssertTrue(log.contains(#"No cluster assignments at the end of dataset "train": the strategy's centroids are initialised only in phases ["evaluation"]"#), log)
         let (tensors, metadata) = try Safetensors.read(result.runDirectory + "/final.safetensors")
@@ -239,7 +240,7 @@ final class DamagedTrainingInputTests: XCTestCase {
         }
     }
 
-    func csvMethod(_ path: String, batch: Int) -> String {
+    static func csvMethod(_ path: String, batch: Int) -> String {
         TrainerTests.decMethod().replacingOccurrences(of: #"{"dataset": "GaussianMixture", "preset": "three_gaussians", "seed": 1, "batch_size": 100,"#,
                                                       with: #"{"dataset": "CSV", "path": "\#(path)", "label_column": "label", "batch_size": \#(batch),"#)
     }
@@ -252,7 +253,7 @@ final class DamagedTrainingInputTests: XCTestCase {
         for i in 0..<60 { csv += "\(Double(i % 3) * 5),\(Double(i) * 0.01),1,\(i % 3)\n" }
         let file = d.appendingPathComponent("three-columns.csv")
         try csv.write(to: file, atomically: true, encoding: .utf8)
-        assertRunFails(csvMethod(file.path, batch: 20), mentions: ["three-columns.csv", "shape [3]", "mapping 'encoder'", "Linear(in_features: 2)", "got 3"])
+        assertRunFails(Self.csvMethod(file.path, batch: 20), mentions: ["three-columns.csv", "shape [3]", "mapping 'encoder'", "Linear(in_features: 2)", "got 3"])
     }
 
     func testLabelsOutsideNumClustersAndTooFewSamples() throws {
@@ -260,11 +261,11 @@ final class DamagedTrainingInputTests: XCTestCase {
         var csv = "x,y,label\n"
         for i in 0..<60 { csv += "\(Double(i % 3) * 5),\(Double(i) * 0.01),\(i % 3 + 1)\n" }
         try csv.write(to: d.appendingPathComponent("one-based.csv"), atomically: true, encoding: .utf8)
-        assertRunFails(csvMethod(d.appendingPathComponent("one-based.csv").path, batch: 20), mentions: ["one-based.csv", "label 3", "outside 0…2", "counted from 1"])
-        assertRunFails(csvMethod(d.appendingPathComponent("one-based.csv").path.replacingOccurrences(of: "one-based", with: "missing"), batch: 20), mentions: ["missing.csv"])
+        assertRunFails(Self.csvMethod(d.appendingPathComponent("one-based.csv").path, batch: 20), mentions: ["one-based.csv", "label 3", "outside 0…2", "counted from 1"])
+        assertRunFails(Self.csvMethod(d.appendingPathComponent("one-based.csv").path.replacingOccurrences(of: "one-based", with: "missing"), batch: 20), mentions: ["missing.csv"])
         csv = "x,y,label\n1,2,0\n3,4,1\n"
         try csv.write(to: d.appendingPathComponent("tiny.csv"), atomically: true, encoding: .utf8)
-        assertRunFails(csvMethod(d.appendingPathComponent("tiny.csv").path, batch: 20), mentions: ["2 samples", "batch_size 20"])
+        assertRunFails(Self.csvMethod(d.appendingPathComponent("tiny.csv").path, batch: 20), mentions: ["2 samples", "batch_size 20"])
     }
 
     func testWeightsFileWithWrongNamesOrShapes() throws {

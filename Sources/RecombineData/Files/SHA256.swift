@@ -63,9 +63,16 @@ public struct SHA256 {
     /// SHA-256 of `data` as hex.
     public static func hex(_ data: Data) -> String { var h = SHA256(); h.update(data); return h.finalize() }
 
-    /// SHA-256 of a file as hex.
+    /// SHA-256 of a file as hex, read in 1 MiB blocks (the file is never held whole).
     public static func hex(ofFile path: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else { throw DataError("\(path): cannot read the file") }
-        return hex(data)
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw DataError("\(path): cannot read the file") }
+        defer { try? handle.close() }
+        var h = SHA256()
+        do {
+            while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty { h.update(block) }
+        } catch {
+            throw DataError("\(path): cannot read the file (\(error.localizedDescription))")
+        }
+        return h.finalize()
     }
 }

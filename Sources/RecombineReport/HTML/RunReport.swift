@@ -19,6 +19,13 @@ public enum RunReport {
     }
 
     static func esc(_ s: String) -> String { SVG.escape(s) }
+    /// A JSON value as text: strings as they are, anything else as compact JSON.
+    static func text(_ v: Any) -> String {
+        if let s = v as? String { return s }
+        guard JSONSerialization.isValidJSONObject([v]), let data = try? JSONSerialization.data(withJSONObject: [v], options: [.sortedKeys, .withoutEscapingSlashes]),
+              let array = String(data: data, encoding: .utf8) else { return "\(v)" }
+        return String(array.dropFirst().dropLast())
+    }
     static func f(_ v: Any?) -> String { (v as? NSNumber).map { String(format: "%.4f", $0.doubleValue) } ?? "–" }
 
     static func page(_ run: RunArtifacts, plots: [RunPlots.Plot]) -> String {
@@ -45,10 +52,12 @@ public enum RunReport {
         }
         html.add("<h2>Provenance</h2>")
         var provenance = "<table>"
-        for (k, v) in ((run.result["provenance"] as? [String: String]) ?? [:]).sorted(by: { $0.key < $1.key }) { provenance += "<tr><td>\(esc(k))</td><td><code>\(esc(v))</code></td></tr>" }
-        for (k, v) in ((run.result["data_files_sha256"] as? [String: String]) ?? [:]).sorted(by: { $0.key < $1.key }) { provenance += "<tr><td>\(esc((k as NSString).lastPathComponent))</td><td><code>\(esc(v))</code></td></tr>" }
+        for (k, v) in ((run.result["provenance"] as? [String: Any]) ?? [:]).sorted(by: { $0.key < $1.key }) { provenance += "<tr><td>\(esc(k))</td><td><code>\(esc(text(v)))</code></td></tr>" }
+        for (k, v) in ((run.result["data_files_sha256"] as? [String: String]) ?? [:]).sorted(by: { $0.key < $1.key }) { provenance += "<tr><td>\(esc(k))</td><td><code>\(esc(v))</code></td></tr>" }
         html.add(provenance + "</table>")
-        html.add("<h2>Files</h2><p><a href=\"method.json\">method.json</a> · <a href=\"metrics.jsonl\">metrics.jsonl</a> · <a href=\"result.json\">result.json</a> · <a href=\"log.txt\">log.txt</a></p>")
+        let files = ["method.json", "metrics.jsonl", "result.json", "log.txt", "predictions.csv"]
+            .filter { FileManager.default.fileExists(atPath: (run.directory as NSString).appendingPathComponent($0)) }
+        html.add("<h2>Files</h2><p>" + files.map { "<a href=\"\($0)\">\($0)</a>" }.joined(separator: " · ") + "</p>")
         if let method = run.methodText {
             html.add("<details><summary>Method as run (method.json)</summary><pre>\(esc(method))</pre></details>")
         }

@@ -65,9 +65,15 @@ public struct RunResult: Sendable {
     public var evaluations: [EvaluationRecord] = []
     /// Each finished labelled dataset scored at the end of training.
     public var endOfTraining: [EndOfTrainingRecord] = []
-    public var wallSeconds: Double = 0
-    public var provenance: [String: String] = [:]
+    public var wallSeconds: Double = 0 {
+        // The running segment's kept work reaches as far as the result does.
+        didSet { if let last = provenance.segments?.indices.last { provenance.segments![last].endSeconds = wallSeconds } }
+    }
+    public var provenance: RunProvenance
+    /// SHA-256 of every data file read, keyed by the file's folder and name (`DataFileHashes.name`).
     public var dataFiles: [String: String] = [:]
+    /// The dataset whose predictions `predictions.csv` holds (the last one that had predictions).
+    public var predictionsDataset: String?
     public var status: RunStatus = .running
     /// Why the run failed or stopped.
     public var reason: String?
@@ -75,10 +81,12 @@ public struct RunResult: Sendable {
     /// The last evaluation (the method's final result, as the reference framework reports it).
     public var final: EvaluationRecord? { evaluations.last }
 
-    func json() -> [String: Any] {
+    func json() throws -> [String: Any] {
+        let provenanceObject = try JSONSerialization.jsonObject(with: JSONEncoder().encode(provenance))
         var out: [String: Any] = ["method": method, "seed": seed, "wall_seconds": wallSeconds, "evaluations": evaluations.map(\.json),
-                                  "provenance": provenance, "data_files_sha256": dataFiles, "status": status.rawValue]
+                                  "provenance": provenanceObject, "data_files_sha256": dataFiles, "status": status.rawValue]
         if let reason { out["reason"] = reason }
+        if let predictionsDataset { out["predictions_dataset"] = predictionsDataset }
         if let final { out["final"] = final.json }
         else if let end = endOfTraining.last {
             // No scheduled evaluation: the end-of-training scores are the result.
@@ -88,18 +96,31 @@ public struct RunResult: Sendable {
         return out
     }
 
-    /// Provenance and data hashes recorded by an earlier run in `directory` (kept when it resumes).
-    static func provenance(inDirectory directory: String) -> (provenance: [String: String], dataFiles: [String: String])? {
+    /// Provenance, data hashes and the dataset of predictions.csv recorded by an earlier run in
+    /// `directory` (kept when it resumes); nil when there is no result.json or no provenance in it.
+    static func provenance(inDirectory directory: String) -> (provenance: RunProvenance, dataFiles: [String: String], predictionsDataset: String?)? {
+        struct Stored: Decodable {
+            let provenance: RunProvenance
+            let dataFiles: [String: String]?
+            let predictionsDataset: String?
+            enum CodingKeys: String, CodingKey { case provenance, dataFiles = "data_files_sha256", predictionsDataset = "predictions_dataset" }
+        }
         let path = (directory as NSString).appendingPathComponent("result.json")
-        guard let data = FileManager.default.contents(atPath: path),
-              let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let provenance = o["provenance"] as? [String: String] else { return nil }
-        return (provenance, (o["data_files_sha256"] as? [String: String]) ?? [:])
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        if let stored = try? JSONDecoder().decode(Stored.self, from: data) { return (stored.provenance, stored.dataFiles ?? [:], stored.predictionsDataset) }
+        // Written before provenance was typed: every value a string, data files keyed by absolute path.
+        guard let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let old = o["provenance"] as? [String: String] else { return nil }
+        let provenance = RunProvenance(recombineVersion: old["recombine_version"] ?? "unknown", gitRevision: old["git_revision"] ?? "unknown",
+                                       threads: old["threads"].flatMap { Int($0) } ?? 0, blasCore: old["blas_core"] ?? "unknown",
+                                       iterationsScale: old["iterations_scale"].flatMap { Double($0) } ?? 1, overrides: [],
+                                       methodFileSHA256: old["method_file_sha256"], resumed: old["resumed"].flatMap { Int($0) })
+        let files = (o["data_files_sha256"] as? [String: String]) ?? [:]
+        return (provenance, Dictionary(files.map { (DataFileHashes.name(ofFile: $0.key), $0.value) }, uniquingKeysWith: { first, _ in first }), nil)
     }
 
     /// Writes `result.json` into the run directory atomically.
     public func write() throws {
-        let data = try JSONSerialization.data(withJSONObject: json(), options: [.prettyPrinted, .sortedKeys])
+        let data = try JSONSerialization.data(withJSONObject: try json(), options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         try AtomicFile.write(data, to: (runDirectory as NSString).appendingPathComponent("result.json"))
     }
 }

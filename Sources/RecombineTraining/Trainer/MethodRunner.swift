@@ -36,14 +36,14 @@ public final class MethodRunner {
                      metricsPath: (directory as NSString).appendingPathComponent("metrics.jsonl"),
                      truncateLogTo: configuration.oneLogFile == nil ? truncate.0 : nil, truncateMetricsTo: truncate.1,
                      elapsedBefore: Self.elapsedBefore(resumeArchive))
-        result = RunResult(method: spec.name, seed: seed, runDirectory: directory)
-        result.provenance = ["recombine_version": recombineVersion, "git_revision": SourceRevision.current, "threads": String(Threads.count), "blas_core": Threads.blasCore,
-                             "iterations_scale": String(configuration.iterationsScale)]
         if configuration.resume, let previous = RunResult.provenance(inDirectory: directory) {
-            result.provenance = previous.provenance
-            result.provenance["resumed"] = String((Int(previous.provenance["resumed"] ?? "0") ?? 0) + 1)
+            let provenance = previous.provenance.resumed(at: Self.elapsedBefore(resumeArchive), position: Self.position(of: resumeArchive, in: spec))
+            result = RunResult(method: spec.name, seed: seed, runDirectory: directory, provenance: provenance)
+            result.dataFiles = previous.dataFiles
+            result.predictionsDataset = previous.predictionsDataset
         } else {
-            if let hash = try? SHA256.hex(ofFile: spec.document.file) { result.provenance["method_file_sha256"] = hash }
+            let provenance = RunProvenance(configuration: configuration, methodFileSHA256: try? SHA256.hex(ofFile: spec.document.file))
+            result = RunResult(method: spec.name, seed: seed, runDirectory: directory, provenance: provenance)
             try AtomicFile.write(Data((spec.withDefaults ?? spec.document.root).serialized(indent: 2).utf8), to: (directory as NSString).appendingPathComponent("method.json"))
             try RunRecord(methodFile: spec.document.file, baseDirectory: spec.baseDirectory, seed: seed, configuration: configuration,
                           threads: Threads.count).write(to: directory)
@@ -87,6 +87,14 @@ public final class MethodRunner {
         (archive?.values["wall_seconds"] as? NSNumber)?.doubleValue ?? 0
     }
 
+    /// Where `archive` continues the run (nil for a fresh run or a damaged position, which resuming reports).
+    static func position(of archive: CheckpointArchive?, in spec: MethodSpec) -> RunSegment.Position? {
+        guard let run = archive?.values["run"] as? [String: Any], let phase = archive?.values["phase"] as? [String: Any],
+              let datasetIndex = (run["dataset_index"] as? NSNumber)?.intValue, spec.orderedDatasets.indices.contains(datasetIndex),
+              let phaseName = phase["name"] as? String, let iteration = (phase["phase_iteration"] as? NSNumber)?.intValue else { return nil }
+        return RunSegment.Position(dataset: spec.orderedDatasets[datasetIndex].name, phase: phaseName, phaseIteration: iteration)
+    }
+
     func train(start: Date) throws {
         let resume = resumeArchive
         let position = try resume.map { try $0.object("run") }
@@ -118,7 +126,9 @@ public final class MethodRunner {
             // Seeds of the data order, the strategy and the transforms, drawn in this order.
             let seeds = resumingDataset ? try resume!.seeds("dataset_seeds", in: position) : [generator.next(), generator.next(), generator.next()]
             let data = try factory.load(datasetSpec, seed: seeds[0])
-            for path in factory.files.paths where result.dataFiles[path] == nil { result.dataFiles[path] = FileHashes.sha256(path) }
+            for path in factory.files.paths where result.dataFiles[DataFileHashes.name(ofFile: path)] == nil {
+                result.dataFiles[DataFileHashes.name(ofFile: path)] = DataFileHashes.sha256(path)
+            }
             if !SampleShapes.isKnownFromMethodFile(datasetSpec) {
                 // CSV, NPY and IDX shapes are known only now: check every mapping against them before the first step.
                 let issues = MethodCompiler.checkShapes(spec, dataset: datasetSpec, loadedSampleShape: data.sampleShape)
@@ -166,6 +176,10 @@ public final class MethodRunner {
             if predictions == nil {
                 log.line("No cluster assignments at the end of dataset \"\(datasetSpec.name)\": the strategy's centroids are initialised only in phases "
                          + "[\(spec.strategy.useCentroidsDuringPhases.map { "\"\($0)\"" }.joined(separator: ", "))], none of which ran on it")
+            }
+            if let predictions {
+                try PredictionsFile.write(directory: result.runDirectory, predictions: predictions, data: data)
+                result.predictionsDataset = datasetSpec.name
             }
             if let labels = data.labels, let predictions {
                 // The state training ended in, scored like an evaluation (the last scheduled evaluation may lie
@@ -226,22 +240,5 @@ final class DatasetContext {
             views[name] = augmentations[name]!.batch(data, indices, seed: seed &+ UInt64(v + 1) &* 0x9E3779B97F4A7C15, epoch: epoch, batchIndex: batchIndex)
         }
         return views
-    }
-}
-
-/// SHA-256 of data files for provenance, computed once per file (path, size and modification date)
-/// per process: batch runs over many method files share the same datasets.
-enum FileHashes {
-    nonisolated(unsafe) static var cache: [String: String] = [:]
-    static let lock = NSLock()
-
-    static func sha256(_ path: String) -> String? {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        let key = "\(path)|\(attributes?[.size] ?? "")|\((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
-        lock.lock(); defer { lock.unlock() }
-        if let known = cache[key] { return known }
-        let hash = try? SHA256.hex(ofFile: path)
-        cache[key] = hash
-        return hash
     }
 }

@@ -9,6 +9,8 @@ public struct RunConfiguration: Sendable {
     public var iterationsScale: Double = 1
     /// Directories searched for built-in datasets (after `root`): --data-root, then RECOMBINE_DATA.
     public var dataDirectories: [String] = []
+    /// The method file's `--set /pointer=value` overrides as given (already applied to the spec), for provenance.
+    public var overrides: [String] = []
     /// The run directory; nil means runs/<timestamp>_<method>/ under the working directory.
     public var outputDirectory: String?
     public var quiet = false

@@ -1,38 +1,58 @@
 import Foundation
 import RecombineNN
 
-/// `run.json`: how a run was started (method file, directory its relative paths resolve against, seed,
-/// schedule scale, data directories, threads, checkpoint settings). Written at the start of every run;
-/// `recombine run --resume DIR` reads it to continue under exactly the same settings.
+/// `run.json`: how a run was started (method file, the directory its relative paths resolve against,
+/// seed, schedule scale, threads, checkpoint settings). Written at the start of every run;
+/// `recombine run --resume DIR` reads it to continue under the same settings. It names no path of the
+/// machine: the method file as given when that was relative (else its name), the base directory
+/// relative to the run directory; the data directories are the resuming command's own.
 public struct RunRecord: Sendable {
     public static let fileName = "run.json"
 
     public var methodFile: String
+    /// Absolute in memory; stored relative to the run directory.
     public var baseDirectory: String
     public var seed: UInt64
     public var iterationsScale: Double
+    /// Data directories recorded by older versions (kept for resuming their runs).
     public var dataDirectories: [String]
     public var threads: Int
     public var checkpointEvery: Int?
     public var checkpointSeconds: Double
 
     public init(methodFile: String, baseDirectory: String, seed: UInt64, configuration: RunConfiguration, threads: Int) {
-        self.methodFile = methodFile; self.baseDirectory = baseDirectory; self.seed = seed
-        iterationsScale = configuration.iterationsScale; dataDirectories = configuration.dataDirectories
+        self.methodFile = methodFile.hasPrefix("/") ? (methodFile as NSString).lastPathComponent : methodFile
+        self.baseDirectory = baseDirectory; self.seed = seed
+        iterationsScale = configuration.iterationsScale; dataDirectories = []
         self.threads = threads; checkpointEvery = configuration.checkpointEvery; checkpointSeconds = configuration.checkpointSeconds
     }
 
-    var json: [String: Any] {
-        var out: [String: Any] = ["method_file": methodFile, "base_directory": baseDirectory, "seed": String(seed),
-                                  "iterations_scale": iterationsScale, "data_directories": dataDirectories, "threads": threads,
-                                  "checkpoint_seconds": checkpointSeconds, "blas_core": Threads.blasCore]
-        if let checkpointEvery { out["checkpoint_every"] = checkpointEvery }
-        return out
+    /// run.json's fields; the seed is a decimal string (JSON numbers lose bits above 2^53).
+    struct Stored: Codable {
+        var methodFile: String
+        var baseDirectory: String
+        var seed: String
+        var iterationsScale: Double
+        var dataDirectories: [String]?
+        var threads: Int
+        var checkpointEvery: Int?
+        var checkpointSeconds: Double?
+        var blasCore: String?
+
+        enum CodingKeys: String, CodingKey {
+            case methodFile = "method_file", baseDirectory = "base_directory", seed, iterationsScale = "iterations_scale"
+            case dataDirectories = "data_directories", threads, checkpointEvery = "checkpoint_every", checkpointSeconds = "checkpoint_seconds"
+            case blasCore = "blas_core"
+        }
     }
 
     func write(to directory: String) throws {
-        let data = try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
-        try AtomicFile.write(data, to: (directory as NSString).appendingPathComponent(Self.fileName))
+        let stored = Stored(methodFile: methodFile, baseDirectory: Self.relativePath(of: baseDirectory, from: directory), seed: String(seed),
+                            iterationsScale: iterationsScale, dataDirectories: nil, threads: threads, checkpointEvery: checkpointEvery,
+                            checkpointSeconds: checkpointSeconds, blasCore: Threads.blasCore)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write(try encoder.encode(stored), to: (directory as NSString).appendingPathComponent(Self.fileName))
     }
 
     /// Reads `run.json` of a run directory, with an error naming the file when it is missing or damaged.
@@ -41,25 +61,40 @@ public struct RunRecord: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TrainingError("\(path) not found: \(directory) is not a recombine run directory (or was started by an older version)")
         }
-        guard let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let method = o["method_file"] as? String, let base = o["base_directory"] as? String,
-              let seed = (o["seed"] as? String).flatMap(UInt64.init), let scale = (o["iterations_scale"] as? NSNumber)?.doubleValue,
-              let threads = (o["threads"] as? NSNumber)?.intValue else {
+        guard let stored = try? JSONDecoder().decode(Stored.self, from: data), let seed = UInt64(stored.seed) else {
             throw TrainingError("\(path) is damaged (expected method_file, base_directory, seed, iterations_scale and threads)")
         }
         var configuration = RunConfiguration()
-        configuration.iterationsScale = scale
-        configuration.dataDirectories = (o["data_directories"] as? [String]) ?? []
-        configuration.checkpointEvery = (o["checkpoint_every"] as? NSNumber)?.intValue
-        configuration.checkpointSeconds = (o["checkpoint_seconds"] as? NSNumber)?.doubleValue ?? 300
-        return RunRecord(methodFile: method, baseDirectory: base, seed: seed, configuration: configuration, threads: threads)
+        configuration.iterationsScale = stored.iterationsScale
+        configuration.checkpointEvery = stored.checkpointEvery
+        configuration.checkpointSeconds = stored.checkpointSeconds ?? 300
+        var record = RunRecord(methodFile: stored.methodFile, baseDirectory: resolve(stored.baseDirectory, from: directory), seed: seed,
+                               configuration: configuration, threads: stored.threads)
+        record.dataDirectories = stored.dataDirectories ?? []
+        return record
     }
 
-    /// The settings to continue this run with.
+    /// The settings to continue this run with (the caller adds the data directories to search).
     public var configuration: RunConfiguration {
         var c = RunConfiguration()
         c.seed = seed; c.iterationsScale = iterationsScale; c.dataDirectories = dataDirectories
         c.checkpointEvery = checkpointEvery; c.checkpointSeconds = checkpointSeconds
         return c
+    }
+
+    /// `path` relative to `directory` (both taken from the working directory when relative, symbolic links resolved).
+    static func relativePath(of path: String, from directory: String) -> String {
+        func components(_ p: String) -> [String] { URL(fileURLWithPath: p).resolvingSymlinksInPath().standardizedFileURL.pathComponents }
+        let target = components(path), origin = components(directory)
+        var common = 0
+        while common < min(target.count, origin.count) && target[common] == origin[common] { common += 1 }
+        let relative = Array(repeating: "..", count: origin.count - common) + target[common...]
+        return relative.isEmpty ? "." : relative.joined(separator: "/")
+    }
+
+    /// A stored base directory as an absolute path: relative ones are taken from the run directory.
+    static func resolve(_ stored: String, from directory: String) -> String {
+        if stored.hasPrefix("/") { return stored }
+        return URL(fileURLWithPath: directory).resolvingSymlinksInPath().appendingPathComponent(stored).standardizedFileURL.path
     }
 }

@@ -1,0 +1,27 @@
+import Foundation
+import RecombineData
+
+/// The data files of a run for `result.json`'s `data_files_sha256`: each named by its folder and file
+/// name (`mnist/train-images-idx3-ubyte.gz`: where the machine keeps its data is no part of a result),
+/// with its SHA-256 computed once per file (path, size and modification date) per process — batch
+/// runs over many method files share the same datasets.
+enum DataFileHashes {
+    nonisolated(unsafe) static var cache: [String: String] = [:]
+    static let lock = NSLock()
+
+    /// `<folder>/<file name>` of `path`.
+    static func name(ofFile path: String) -> String {
+        let components = URL(fileURLWithPath: path).standardizedFileURL.pathComponents.filter { $0 != "/" }
+        return components.suffix(2).joined(separator: "/")
+    }
+
+    static func sha256(_ path: String) -> String? {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        let key = "\(path)|\(attributes?[.size] ?? "")|\((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
+        lock.lock(); defer { lock.unlock() }
+        if let known = cache[key] { return known }
+        let hash = try? SHA256.hex(ofFile: path)
+        cache[key] = hash
+        return hash
+    }
+}

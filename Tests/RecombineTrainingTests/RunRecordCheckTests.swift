@@ -1,0 +1,106 @@
+import Foundation
+import RecombineMethod
+@testable import RecombineTraining
+import XCTest
+
+/// The records of Docs/results/runs reproduce the scores they report, and the check notices a record
+/// whose predictions were changed.
+final class RunRecordCheckTests: XCTestCase {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let records = repository.appendingPathComponent("Docs/results/runs")
+    static var dataDirectory: String {
+        ProcessInfo.processInfo.environment["RECOMBINE_DATA"] ?? repository.deletingLastPathComponent().appendingPathComponent("shared/datasets").path
+    }
+    static var underCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+    static let checker = RunRecordChecker(schemaDirectory: TrainerTests.schemaDirectory, dataDirectories: [dataDirectory])
+
+    var directories: [URL] = []
+    override func tearDown() { for d in directories { try? FileManager.default.removeItem(at: d) } }
+
+    func testEveryRecordReproducesItsScoresFromItsPredictions() throws {
+        let report = Self.checker.check(recordsUnder: Self.records)
+        print("RunRecordCheck: \(report.count) record(s) under Docs/results/runs: \(report.passed.count) reproduce their scores, "
+              + "\(report.failed.count) do not, \(report.dataMissing.count) lack their dataset here")
+        for failure in report.failures(underCI: Self.underCI) { XCTFail(failure) }
+        if !report.dataMissing.isEmpty && report.failed.isEmpty && !Self.underCI {
+            throw XCTSkip("datasets missing (set RECOMBINE_DATA): " + report.dataMissing.joined(separator: "; "))
+        }
+    }
+
+    func testAFolderWithoutRecordsPassesWithACountOfZero() throws {
+        let empty = try freshDirectory()
+        let report = Self.checker.check(recordsUnder: empty)
+        XCTAssertEqual(report.count, 0)
+        XCTAssertTrue(report.failures(underCI: true).isEmpty)
+    }
+
+    func testAMissingDatasetFailsUnderCIAndOnlySkipsElsewhere() {
+        let report = RunRecordChecker.Report(passed: [], failed: [], dataMissing: ["dec/seed-1: MNIST not found"])
+        XCTAssertEqual(report.failures(underCI: true).count, 1)
+        XCTAssertTrue(report.failures(underCI: false).isEmpty)
+    }
+
+    /// A real run made into a record by Scripts/make-record passes; the same run with one sample's
+    /// cluster changed, or one label changed, does not.
+    func testTheCheckCatchesADoctoredRecord() throws {
+        let run = try trainDECOnThreeGaussians()
+        let honest = try makeRecords(of: run)
+        XCTAssertEqual(Self.checker.check(recordsUnder: honest).passed, ["dec_gaussians/seed-1"])
+
+        let predictions = try String(contentsOfFile: run + "/predictions.csv", encoding: .utf8)
+        var rows = predictions.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        rows[1][1] = String((Int(rows[1][1])! + 1) % 3)
+        try write(rows, to: run + "/predictions.csv")
+        let flippedCluster = Self.checker.check(recordsUnder: try makeRecords(of: run))
+        XCTAssertEqual(flippedCluster.failed.count, 1)
+        XCTAssertTrue(flippedCluster.failed.first?.contains("ACC recomputed") == true, "\(flippedCluster.failed)")
+
+        rows[1][1] = predictions.split(separator: "\n")[1].split(separator: ",")[1].description
+        rows[2][2] = String((Int(rows[2][2])! + 1) % 3)
+        try write(rows, to: run + "/predictions.csv")
+        let flippedLabel = Self.checker.check(recordsUnder: try makeRecords(of: run))
+        XCTAssertTrue(flippedLabel.failed.first?.contains("label") == true, "\(flippedLabel.failed)")
+    }
+
+    // MARK: - Helpers
+
+    func freshDirectory() throws -> URL {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("recombine-records-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        directories.append(d)
+        return d
+    }
+
+    /// Configurations/dec_gaussians.json with seed 1, its full schedule (about a second); the run directory.
+    func trainDECOnThreeGaussians() throws -> String {
+        let file = Self.repository.appendingPathComponent("Configurations/dec_gaussians.json").path
+        let outcome = MethodLoader(store: try SchemaStore(directory: TrainerTests.schemaDirectory)).load(path: file)
+        let spec = try XCTUnwrap(outcome.spec, outcome.issues.map(\.description).joined(separator: "\n"))
+        var configuration = RunConfiguration()
+        configuration.seed = 1; configuration.quiet = true
+        configuration.outputDirectory = try freshDirectory().appendingPathComponent("run").path
+        let result = try MethodRunner(spec: spec, configuration: configuration).run()
+        XCTAssertEqual(result.status, .completed)
+        return result.runDirectory
+    }
+
+    /// A fresh records folder with `Scripts/make-record`'s record of `run`.
+    func makeRecords(of run: String) throws -> URL {
+        let records = try freshDirectory()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Self.repository.appendingPathComponent("Scripts/make-record").path, run, "--records", records.path]
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, message)
+        return records
+    }
+
+    func write(_ rows: [[String]], to path: String) throws {
+        try (rows.map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}
