@@ -84,6 +84,8 @@ let package = Package(
         .testTarget(name: "RecombineClusteringTests", dependencies: ["RecombineClustering", "RecombineData", "RecombineTensor", "RecombineTestSupport"]),
         .testTarget(name: "RecombineMethodTests", dependencies: ["RecombineMethod", "RecombineTestSupport"]),
         .testTarget(name: "RecombineTrainingTests", dependencies: ["RecombineTraining", "RecombineMethod", "RecombineTensor", "RecombineNN", "RecombineTestSupport"]),
+        // The command's contract (exit statuses, messages), run as a user runs it.
+        .testTarget(name: "RecombineCLITests", dependencies: ["RecombineCLI", "RecombineTestSupport"]),
         .testTarget(name: "RecombineReportTests", dependencies: ["RecombineReport", "RecombineTraining", "RecombineMethod", "RecombineTensor", "CZlib", "RecombineTestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -3,15 +3,18 @@ import Foundation
 import RecombineClustering
 import RecombineData
 import RecombineTensor
+import RecombineTraining
 
 /// `recombine kmeans DATA --k K`: the classical baseline on a dataset.
 struct KMeansCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kmeans",
         abstract: "k-means (greedy k-means++, Lloyd, restarts) on a dataset; prints inertia, iterations, time and, with labels, ACC/NMI/ARI.",
-        discussion: "DATA is MNIST, FashionMNIST or USPS (found via --data-root or RECOMBINE_DATA; add :test for the test split), three_gaussians, or an IDX image file.")
+        discussion: "DATA is MNIST, FashionMNIST or USPS (found via --data-root or RECOMBINE_DATA; add :test for the test split), three_gaussians, or a data file read by its extension: .csv, .npy, otherwise IDX (gzip or not).")
 
-    @Argument(help: "The data: MNIST[:test], FashionMNIST[:test], USPS[:test], three_gaussians, or a path to an IDX images file.") var data: String
+    @Argument(help: "The data: MNIST[:test], FashionMNIST[:test], USPS[:test], three_gaussians, or a .csv, .npy or IDX file.") var data: String
+    @Option(help: ArgumentHelp("Labels for a data file (IDX labels, or a CSV/NPY labels file): ACC/NMI/ARI are printed.", valueName: "file")) var labels: String?
+    @Option(name: .customLong("label-column"), help: ArgumentHelp("The column of a CSV file (with a header) that holds its labels; the other columns are the features.", valueName: "name")) var labelColumn: String?
     @Option(help: "Number of clusters.") var k: Int
     @Option(name: .customLong("n-init"), help: "Restarts (best inertia kept).") var nInit: Int = 10
     @Option(name: .customLong("max-iter"), help: "Lloyd iterations per restart.") var maxIter: Int = 300
@@ -27,7 +30,11 @@ struct KMeansCommand: ParsableCommand {
             return try kind.load(train: parts.count < 2 || parts[1] != "test", root: nil, searchDirectories: dirs)
         }
         if data == "three_gaussians" { return SyntheticDatasets.threeGaussians(seed: seed) }
-        return try ImageDataset(name: data, imagesFile: data, labelsFile: nil)
+        if let labelColumn {
+            guard data.lowercased().hasSuffix(".csv") else { throw ValidationError("--label-column applies to CSV files; \(data) is not one") }
+            return try FeatureFiles.csv(path: data, labelColumn: labelColumn, name: (data as NSString).lastPathComponent)
+        }
+        return try Predictor.loadData(data, labels: labels)
     }
 
     func run() throws {

@@ -15,6 +15,7 @@ enum MethodExecution {
         configuration.overrides = options.overrides.values
         configuration.dataDirectories = dataDirectories(options)
         configuration.outputDirectory = output
+        configuration.replaceExisting = options.force
         applyOutputSettings(options, to: &configuration)
         return configuration
     }
@@ -44,7 +45,7 @@ enum MethodExecution {
             return
         }
         let firstSeed = options.seed ?? spec.seed ?? 0
-        let parent = base.outputDirectory ?? RunConfiguration.defaultRunDirectory(method: spec.name, suffix: "_\(options.runs)runs")
+        let parent = try base.outputDirectory ?? RunConfiguration.newDefaultRunDirectory(method: spec.name, suffix: "_\(options.runs)runs")
         try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         var outcomes: [RunOutcome] = []
         var firstError: Error? = nil
@@ -67,7 +68,12 @@ enum MethodExecution {
     }
 
     static func runOnce(_ spec: MethodSpec, configuration: RunConfiguration, options: RunOptions) throws {
-        let runner = try MethodRunner(spec: spec, configuration: configuration)
+        let runner: MethodRunner
+        do { runner = try MethodRunner(spec: spec, configuration: configuration) }
+        catch let finished as RunDirectoryClaim.AlreadyFinished {
+            print("\(spec.name): \(finished)")
+            return
+        }
         let result: RunResult
         do { result = try runner.run() }
         catch {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RecombineMethod
 import RecombineTensor
+import RecombineTraining
 
 /// The `recombine` command: run, validate and describe clustering methods written as JSON files.
 @main
@@ -13,6 +14,7 @@ struct Recombine: ParsableCommand {
         Method files describe mappings (networks), a cluster-assignment strategy, training phases that \
         apply design patterns, and datasets. `recombine FILE...` is `recombine run FILE...`.
         """,
+        version: "recombine \(recombineVersion) (revision \(SourceRevision.current))",
         subcommands: [Run.self, Validate.self, Describe.self, Patterns.self, Metrics.self, KMeansCommand.self, Report.self, Predict.self],
         defaultSubcommand: Run.self)
 

@@ -32,6 +32,9 @@ struct RunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Run directory (default: runs/<timestamp>_<method>/); with several method files, one subdirectory per file inside it.", valueName: "dir"))
     var output: String?
 
+    @Flag(help: "Replace a run in the --output folder instead of refusing to write into it.")
+    var force = false
+
     @Option(help: "Threads for BLAS and the engine's loops (default: OPENBLAS_NUM_THREADS or all cores).")
     var threads: Int?
 

@@ -96,6 +96,14 @@ public struct RunResult: Sendable {
         return out
     }
 
+    /// The status result.json in `directory` records; nil when there is none or it cannot be read.
+    static func status(inDirectory directory: String) -> RunStatus? {
+        struct Stored: Decodable { let status: String }
+        guard let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent("result.json")),
+              let stored = try? JSONDecoder().decode(Stored.self, from: data) else { return nil }
+        return RunStatus(rawValue: stored.status)
+    }
+
     /// Provenance, data hashes and the dataset of predictions.csv recorded by an earlier run in
     /// `directory` (kept when it resumes); nil when there is no result.json or no provenance in it.
     static func provenance(inDirectory directory: String) -> (provenance: RunProvenance, dataFiles: [String: String], predictionsDataset: String?)? {

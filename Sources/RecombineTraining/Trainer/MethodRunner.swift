@@ -25,8 +25,12 @@ public final class MethodRunner {
         seed = configuration.seed ?? spec.seed ?? 0
         generator = RandomGenerator(seed: seed)
         policy = CheckpointPolicy(configuration: configuration)
-        let directory = configuration.outputDirectory ?? RunConfiguration.defaultRunDirectory(method: spec.name)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try configuration.outputDirectory ?? RunConfiguration.newDefaultRunDirectory(method: spec.name)
+        let methodText = (spec.withDefaults ?? spec.document.root).serialized(indent: 2)
+        if !configuration.resume {
+            let identity = RunDirectoryClaim.Identity(method: methodText, seed: seed, iterationsScale: configuration.iterationsScale, threads: Threads.count)
+            try RunDirectoryClaim.claim(directory, for: identity, replace: configuration.replaceExisting)
+        }
         resumeArchive = configuration.resume ? try CheckpointArchive.read(directory: directory) : nil
         let offsets = resumeArchive.flatMap { $0.values["log_offsets"] as? [String: NSNumber] }
         let truncate: (UInt64?, UInt64?) = configuration.resume ? (offsets?["log"]?.uint64Value ?? 0, offsets?["metrics"]?.uint64Value ?? 0) : (nil, nil)
@@ -44,7 +48,7 @@ public final class MethodRunner {
         } else {
             let provenance = RunProvenance(configuration: configuration, methodFileSHA256: try? SHA256.hex(ofFile: spec.document.file))
             result = RunResult(method: spec.name, seed: seed, runDirectory: directory, provenance: provenance)
-            try AtomicFile.write(Data((spec.withDefaults ?? spec.document.root).serialized(indent: 2).utf8), to: (directory as NSString).appendingPathComponent("method.json"))
+            try AtomicFile.write(Data(methodText.utf8), to: (directory as NSString).appendingPathComponent("method.json"))
             try RunRecord(methodFile: spec.document.file, baseDirectory: spec.baseDirectory, seed: seed, configuration: configuration,
                           threads: Threads.count).write(to: directory)
         }

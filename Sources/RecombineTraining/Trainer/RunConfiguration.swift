@@ -26,6 +26,8 @@ public struct RunConfiguration: Sendable {
     public var stopAfterSteps: Int?
     /// Continue the run in `outputDirectory` from its checkpoint (from the start when it has none).
     public var resume = false
+    /// Empty an output folder that holds another recombine run instead of refusing it (`--force`).
+    public var replaceExisting = false
 
     public init() {}
 
@@ -37,8 +39,21 @@ extension RunConfiguration {
     /// `runs/<timestamp>_<method><suffix>` under the working directory, the method name reduced to
     /// letters, digits, '-' and '_'.
     public static func defaultRunDirectory(method: String, suffix: String = "") -> String {
-        let f = DateFormatter(); f.dateFormat = "yyyy-MM-dd_HH-mm-ss"; f.locale = Locale(identifier: "en_US_POSIX")
+        let f = DateFormatter(); f.dateFormat = "yyyy-MM-dd_HH-mm-ss.SSS"; f.locale = Locale(identifier: "en_US_POSIX")
         let safe = String(method.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
         return "runs/\(f.string(from: Date()))_\(safe)\(suffix)"
+    }
+
+    /// A default run directory that no other run has: created here (an existing name, from another run
+    /// started in the same millisecond, gets a counter), so two runs never share one.
+    public static func newDefaultRunDirectory(method: String, suffix: String = "") throws -> String {
+        let base = defaultRunDirectory(method: method, suffix: suffix)
+        try FileManager.default.createDirectory(atPath: (base as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        for attempt in 1...1000 {
+            let candidate = attempt == 1 ? base : "\(base)-\(attempt)"
+            // mkdir fails on an existing folder: whoever creates it first owns it.
+            if (try? FileManager.default.createDirectory(atPath: candidate, withIntermediateDirectories: false)) != nil { return candidate }
+        }
+        throw TrainingError("could not create a new run directory beside \(base)")
     }
 }

@@ -1,0 +1,82 @@
+import Foundation
+import RecombineMethod
+@testable import RecombineTraining
+import XCTest
+
+/// A run never writes into a folder that holds another run.
+final class RunDirectoryClaimTests: XCTestCase {
+    var directories: [URL] = []
+    override func tearDown() { for d in directories { try? FileManager.default.removeItem(at: d) } }
+
+    func run(_ text: String, into output: String, seed: UInt64 = 1, replace: Bool = false) throws -> RunResult {
+        let spec = try loadMethodText(text, directories: &directories)
+        var configuration = RunConfiguration()
+        configuration.seed = seed
+        configuration.quiet = true
+        configuration.outputDirectory = output
+        configuration.replaceExisting = replace
+        return try MethodRunner(spec: spec, configuration: configuration).run()
+    }
+
+    /// Every file of a folder with its contents.
+    func snapshot(_ directory: String) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for case let name as String in FileManager.default.enumerator(atPath: directory)! {
+            let path = directory + "/" + name
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue { files[name] = try Data(contentsOf: URL(fileURLWithPath: path)) }
+        }
+        return files
+    }
+
+    func testASecondMethodIntoAFinishedRunIsRefusedAndTouchesNothing() throws {
+        let output = try TemporaryFolder.make(&directories) + "/run"
+        _ = try run(TrainerTests.decMethod(), into: output)
+        let before = try snapshot(output)
+        let other = TrainerTests.decMethod().replacingOccurrences(of: #""name": "tiny_dec""#, with: #""name": "other""#)
+        XCTAssertNotEqual(other, TrainerTests.decMethod())
+        XCTAssertThrowsError(try run(other, into: output)) { XCTAssertTrue("\($0)".contains("holds another run (another method"), "\($0)") }
+        XCTAssertThrowsError(try run(TrainerTests.decMethod(), into: output, seed: 2)) { XCTAssertTrue("\($0)".contains("seed 1, not 2"), "\($0)") }
+        XCTAssertEqual(try snapshot(output), before, "a refused run changed the folder")
+    }
+
+    func testTheSameFinishedRunIsSkippedAndForceReplacesIt() throws {
+        let output = try TemporaryFolder.make(&directories) + "/run"
+        _ = try run(TrainerTests.decMethod(), into: output)
+        let before = try snapshot(output)
+        XCTAssertThrowsError(try run(TrainerTests.decMethod(), into: output)) { XCTAssertTrue($0 is RunDirectoryClaim.AlreadyFinished, "\($0)") }
+        XCTAssertEqual(try snapshot(output), before)
+        try "stale".write(toFile: output + "/report.html", atomically: true, encoding: .utf8)
+        let replaced = try run(TrainerTests.decMethod(), into: output, seed: 2, replace: true)
+        XCTAssertEqual(replaced.seed, 2)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output + "/report.html"), "--force leaves nothing of the old run")
+    }
+
+    func testAFolderOfOtherFilesIsRefusedEvenWithForce() throws {
+        let output = try TemporaryFolder.make(&directories)
+        try "mine".write(toFile: output + "/notes.txt", atomically: true, encoding: .utf8)
+        for replace in [false, true] {
+            XCTAssertThrowsError(try run(TrainerTests.decMethod(), into: output, replace: replace)) { XCTAssertTrue("\($0)".contains("holds no recombine run (notes.txt)"), "\($0)") }
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: output), ["notes.txt"])
+    }
+
+    func testDefaultRunDirectoriesNeverCollide() throws {
+        let parent = try TemporaryFolder.make(&directories)
+        let previous = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(parent)
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        let names = try (0..<5).map { _ in try RunConfiguration.newDefaultRunDirectory(method: "m") }
+        XCTAssertEqual(Set(names).count, 5, "\(names)")
+    }
+}
+
+/// A fresh temporary folder, recorded for tearDown to remove.
+enum TemporaryFolder {
+    static func make(_ directories: inout [URL]) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("recombine-claim-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        directories.append(url)
+        return url.path
+    }
+}
