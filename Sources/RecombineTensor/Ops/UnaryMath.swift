@@ -27,10 +27,15 @@ struct SquareFn: UnaryFunction {
 struct PowScalarFn: UnaryFunction {
     let p: Double
     @inline(__always) func value<S: TensorScalar>(_ x: S) -> S {
-        p == 2 ? x * x : (p == 1 ? x : S.pow(x, S(p)))
+        p == 2 ? x * x : (p == 1 ? x : power(x, p))
     }
     @inline(__always) func derivative<S: TensorScalar>(_ x: S, _: S) -> S {
-        p == 0 ? 0 : (p == 1 ? 1 : (p == 2 ? 2 * x : S(p) * S.pow(x, S(p - 1))))
+        p == 0 ? 0 : (p == 1 ? 1 : (p == 2 ? 2 * x : S(p) * power(x, p - 1)))
+    }
+    /// x^e as torch.pow: an integral exponent is repeated multiplication, defined for negative x too
+    /// (Real's pow(x, y) is exp(y·log x), NaN there); other exponents of a negative x stay NaN.
+    @inline(__always) func power<S: TensorScalar>(_ x: S, _ e: Double) -> S {
+        e.rounded() == e && Swift.abs(e) <= 1024 ? S.pow(x, Int(e)) : S.pow(x, S(e))
     }
 }
 struct ClampFn: UnaryFunction {
