@@ -137,5 +137,12 @@ final class MethodCheckTests: XCTestCase {
         // An evaluation before any phase with centroids would fail at run time; it is found up front.
         XCTAssertEqual(try loadBroken { Self.set(&$0, "/phases/0/performance_evaluation_interval", .int(100)) },
                        ["/phases/0/performance_evaluation_interval: phase 'pretraining' evaluates cluster assignments, but the centroid strategy has no centroids yet: list it (or an earlier phase) in use_centroids_during_phases, or evaluate in a later phase"])
+        // Two optimizers of a phase with one name: schedulers and optimizer cycles could not tell them apart.
+        let twoNamedAlike = try JSONParser.parse(text: """
+            [{"name": "sgd", "type": "SGD", "lr": 0.001, "trained_mappings": ["encoder"]},
+             {"name": "sgd", "type": "SGD", "lr": 0.001, "trained_mappings": ["decoder"]}]
+            """, file: "optimizers.json").root
+        XCTAssertEqual(try loadBroken { Self.set(&$0, "/phases/0/optimizers", twoNamedAlike) },
+                       ["/phases/0/optimizers/1/name: duplicate optimizer name 'sgd' in phase 'pretraining'"])
     }
 }
