@@ -132,7 +132,8 @@ final class MethodCheckTests: XCTestCase {
                        ["/mappings/1/layers/7: mapping 'decoder', layer 'dec_unflatten_8' (#7, Unflatten) (input: the output [2, 10] of 'encoder'): Unflatten(dim: 1, unflattened_size: [1, 28, 28]) needs axis 1 of size 784, got 748 (input shape [2, 748])"])
     }
 
-    /// B21: names (patterns, batch augmentations, mappings, phases) are checked up front, with a suggestion.
+    /// B21: names (patterns, batch augmentations, mappings, phases) are checked up front, with a suggestion,
+    /// and names that must be unique are.
     func testUnknownNamesAreReportedUpFront() throws {   // B21
         for (pointer, wrong) in [("/phases/0/optimizers/0/trained_mappings/0", "encodr"), ("/datasets/0/phases/0", "pretrain")] {
             let messages = try loadBroken { Self.set(&$0, pointer, .string(wrong)) }
@@ -143,6 +144,13 @@ final class MethodCheckTests: XCTestCase {
                        ["/phases/1/design_patterns/1/pattern: unknown pattern 'learning_invariance_to_transformation_by_using_assignment_statistics_vectors_and_data_augmentation'. Did you mean 'learning_invariance_to_transformations_by_using_assignment_statistics_vectors_and_data_augmentation'?"])
         XCTAssertEqual(try loadBroken { Self.set(&$0, "/phases/1/design_patterns/0/batch_augmentation_name_2", .string("batch_augmentation_3")) },
                        ["/phases/1/design_patterns/0/batch_augmentation_name_2: unknown batch augmentation 'batch_augmentation_3'. Did you mean 'batch_augmentation_1'? Known batch augmentations: 'batch_augmentation_1', 'batch_augmentation_2'."])
+        // Two optimizers of a phase with one name: schedulers and optimizer cycles could not tell them apart.
+        let twoNamedAlike = try JSONParser.parse(text: """
+            [{"name": "sgd", "type": "SGD", "lr": 0.001, "trained_mappings": ["encoder"]},
+             {"name": "sgd", "type": "SGD", "lr": 0.001, "trained_mappings": ["decoder"]}]
+            """, file: "optimizers.json").root
+        XCTAssertEqual(try loadBroken { Self.set(&$0, "/phases/0/optimizers", twoNamedAlike) },
+                       ["/phases/0/optimizers/1/name: duplicate optimizer name 'sgd' in phase 'pretraining'"])
     }
 
     func testMissingPropertiesAndEarlyEvaluationsAreReportedUpFront() throws {

@@ -31,6 +31,10 @@ final class ArithmeticGradientTests: XCTestCase {
         assertGradients([a, b]) { $0[0].pow($0[1]) }
         assertGradients([a]) { $0[0].pow(3.0) }
         assertGradients([a]) { $0[0].pow(-0.5) }
+        // Integral exponents of negative numbers as torch.pow: (−1.5)³ = −3.375, not NaN.
+        let negative = -(randomDouble([3, 4], seed: 3).abs() + 0.5)
+        assertClose(negative.pow(3).toDoubleArray(), negative.toDoubleArray().map { $0 * $0 * $0 }, tolerance: 1e-12)
+        assertGradients([negative]) { $0[0].pow(3.0) }
     }
 
     /// Integral powers of negative bases and of zero are defined (0⁰ = 1), other powers of negative

@@ -44,6 +44,23 @@ final class ConvolutionTests: XCTestCase {
         }
     }
 
+    /// The weight gradient accumulates over im2col chunks: with an image whose patch matrix exceeds half a
+    /// chunk (K·L = 144 · 172² > 2²²), each image is its own chunk, and the gradient of a batch must equal
+    /// the sum of the images' gradients. (The small inputs above fit in one chunk per worker.)
+    func testWeightGradientSumsOverIm2colChunks() {
+        var g = RandomGenerator(seed: 22)
+        let x = Tensor.normal([3, 16, 172, 172], generator: &g), w = Tensor.normal([4, 16, 3, 3], std: 0.1, generator: &g)
+        func weightGradient(_ images: Tensor) -> [Double] {
+            let weight = w.clone().requiringGrad()
+            images.conv2d(weight: weight, padding: (1, 1)).sum().backward()
+            return weight.grad!.toDoubleArray()
+        }
+        let batch = weightGradient(x)
+        var summed = [Double](repeating: 0, count: batch.count)
+        for n in 0..<3 { for (i, v) in weightGradient(x.indexSelect(axis: 0, indices: [n])).enumerated() { summed[i] += v } }
+        assertClose(batch, summed, tolerance: 1e-4)
+    }
+
     func testConv1dGradientsAndShape() {
         let y = randomDouble([2, 3, 10], seed: 9).conv1d(weight: randomDouble([4, 3, 3], seed: 10), stride: 2, padding: 1, dilation: 2)
         XCTAssertEqual(y.shape, [2, 4, 4])

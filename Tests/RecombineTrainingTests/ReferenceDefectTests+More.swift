@@ -129,12 +129,9 @@ extension ReferenceDefectTests {
     }
 
     func testEvaluationRunsInEvaluationMode() throws {   // B25
-        // Weights that cannot move (lr far below float32 resolution): with Dropout(0.9) after the encoder's
-        // last layer (so every weight is initialised as without it) the evaluations equal those without it
-        // only if dropout is off while evaluating.
-        func evaluations(dropout: Bool) throws -> [EvaluationRecord] {
-            let layer = dropout ? #", {"type": "Dropout", "p": 0.9}"# : ""
-            let (result, _) = try run("""
+        // Dropout after the encoder's last layer, so every weight is initialised as without it.
+        try assertEvaluationsIgnoreDropout { layer in
+            """
             {"name": "b25", "mappings": [
                {"name": "encoder", "type": "feature_extractor", "layers": [{"type": "Linear", "in_features": 2, "out_features": 16}, {"type": "ReLU"},
                   {"type": "Linear", "in_features": 16, "out_features": 2}\(layer)]}],
@@ -144,12 +141,35 @@ extension ReferenceDefectTests {
              "cluster_assignment_strategy": {"type": "feature_representation_centroid_similarity", "similarity_measure": "student_t",
                 "use_centroids_during_phases": ["clustering"], "centroid_initialization_strategy": "classical_clustering"},
              "datasets": [\(Self.gaussians("data"))]}
-            """)
-            return result.evaluations
+            """
         }
-        let with = try evaluations(dropout: true), without = try evaluations(dropout: false)
-        XCTAssertEqual(with.count, 2)
-        XCTAssertEqual(with.map(\.acc), without.map(\.acc))
-        XCTAssertEqual(with.map(\.nmi), without.map(\.nmi))
+    }
+
+    /// B25 for classical_clustering_in_feature_space_after_phase, whose evaluation runs k-means on its own
+    /// sweep of encoder features rather than on soft assignments.
+    func testClassicalClusteringEvaluatesInEvaluationMode() throws {
+        try assertEvaluationsIgnoreDropout { layer in
+            let mappings = PretrainingPatternTests.autoencoder.replacingOccurrences(of: #""out_features": 2}]},"#, with: #""out_features": 2}\#(layer)]},"#)
+            return """
+            {"name": "b25_classical", "mappings": [\(mappings)],
+             "phases": [{"name": "pretraining", "order": 1, "exit_criteria": {"iterations": 10}, "performance_evaluation_interval": 5,
+               "design_patterns": [{"pattern": "training_feature_extractor_through_reconstruction_of_samples", "encoder_name": "encoder", "decoder_name": "decoder"}],
+               "optimizers": [{"type": "SGD", "lr": 1e-20, "trained_mapping_names": ["encoder", "decoder"]}]}],
+             \(PretrainingPatternTests.tail)
+            """
+        }
+    }
+
+    /// Evaluations of `method(layer)` (at iterations 5 and 10, and at the end if the strategy adds one) with weights that cannot move (lr far below
+    /// float32 resolution): with `layer` a Dropout(0.9) they equal those without it only if dropout is
+    /// off while evaluating.
+    func assertEvaluationsIgnoreDropout(_ method: (String) -> String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let dropout = method(#", {"type": "Dropout", "p": 0.9}"#)
+        XCTAssertTrue(dropout.contains("Dropout"), "the method text has no place for the dropout layer", file: file, line: line)
+        let with = try run(dropout).0.evaluations, without = try run(method("")).0.evaluations
+        XCTAssertEqual(Array(with.map(\.iteration).prefix(2)), [5, 10], file: file, line: line)
+        XCTAssertEqual(with.map(\.iteration), without.map(\.iteration), file: file, line: line)
+        XCTAssertEqual(with.map(\.acc), without.map(\.acc), file: file, line: line)
+        XCTAssertEqual(with.map(\.nmi), without.map(\.nmi), file: file, line: line)
     }
 }
