@@ -11,6 +11,8 @@ public struct RunProvenance: Codable, Sendable, Equatable {
     public var threads: Int
     /// The OpenBLAS kernels (`Threads.blasCore`).
     public var blasCore: String
+    /// The processor and its logical CPU count (`CPUModel.summary`; absent in runs of older versions).
+    public var cpu: String?
     /// `--iterations-scale` (1 when not given).
     public var iterationsScale: Double
     /// Each `--set /pointer=value` as given, in order (empty when there were none).
@@ -23,7 +25,7 @@ public struct RunProvenance: Codable, Sendable, Equatable {
     public var segments: [RunSegment]?
 
     enum CodingKeys: String, CodingKey {
-        case recombineVersion = "recombine_version", gitRevision = "git_revision", threads, blasCore = "blas_core"
+        case recombineVersion = "recombine_version", gitRevision = "git_revision", threads, blasCore = "blas_core", cpu
         case iterationsScale = "iterations_scale", overrides, methodFileSHA256 = "method_file_sha256", resumed, segments
     }
 }
@@ -32,7 +34,7 @@ extension RunProvenance {
     /// The provenance of a run started now by this binary.
     init(configuration: RunConfiguration, methodFileSHA256: String?) {
         recombineVersion = RecombineTraining.recombineVersion; gitRevision = SourceRevision.current
-        threads = Threads.count; blasCore = Threads.blasCore
+        threads = Threads.count; blasCore = Threads.blasCore; cpu = CPUModel.summary
         iterationsScale = configuration.iterationsScale; overrides = configuration.overrides
         self.methodFileSHA256 = methodFileSHA256
     }
