@@ -80,7 +80,7 @@ final class TrainerTests: XCTestCase {
         XCTAssertTrue(log.contains("Performance at the end of training on dataset \"GaussianMixture\": ACC"), log)
     }
 
-    func testSameSeedGivesTheSameNumbersAndScaleShortensRuns() throws {
+    func testSameSeedGivesTheSameNumbersAndScaleShortensRuns() throws {   // B24
         let a = try run(Self.decMethod(power: 4), seed: 11, name: "a"), b = try run(Self.decMethod(power: 4), seed: 11, name: "b")
         let finalA = try XCTUnwrap(a.final, "the run must be scored"), finalB = try XCTUnwrap(b.final, "the run must be scored")
         XCTAssertEqual([finalA.acc, finalA.nmi, finalA.ari], [finalB.acc, finalB.nmi, finalB.ari])
@@ -182,7 +182,7 @@ final class PretrainingPatternTests: XCTestCase {
     /// in group "autoencoder" (encoder and decoder): a group whose learning rate is ~0 leaves exactly its own
     /// mappings where they started, and each group's step is the same whatever the other group's loss
     /// weight — no gradient of one group's loss reaches the other group's step.
-    func testAdversarialInterpolationTrainsCriticAndAutoencoderInSeparateGroups() throws {
+    func testAdversarialInterpolationTrainsCriticAndAutoencoderInSeparateGroups() throws {   // B35
         for variant in [("critic", #""critic_name": "critic", "critic_loss_optimizer_group_name": "adversary""#),
                         ("discriminator", #""discriminator_name": "critic", "discriminator_loss_optimizer_group_name": "adversary""#)] {
             let lastLayer = variant.0 == "critic" ? "" : #", {"type": "Sigmoid"}"#
