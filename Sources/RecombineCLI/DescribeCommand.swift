@@ -19,7 +19,7 @@ struct Describe: ParsableCommand {
 
     func run() throws {
         let loader = MethodLoader(store: try loadSchemaStore())
-        let outcome = loader.load(path: file, overrides: try overrides.parsed())
+        let outcome = loader.load(path: MethodLoader.resolvedPath(file), overrides: try overrides.parsed())
         guard let spec = outcome.spec else {
             for issue in outcome.issues { printError(issue.description) }
             throw ExitStatus.failure

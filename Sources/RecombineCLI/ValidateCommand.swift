@@ -22,6 +22,7 @@ struct Validate: ParsableCommand {
         var failed = !missing.isEmpty || files.isEmpty
         for file in files {
             let outcome = loader.load(path: file, overrides: parsedOverrides)
+            for ignored in outcome.spec?.ignoredSettings ?? [] { printError("\(file): warning: \(ignored)") }
             if outcome.isValid { print("\(file): valid") }
             else {
                 failed = true

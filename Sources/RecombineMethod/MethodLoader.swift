@@ -92,7 +92,8 @@ public struct MethodLoader: Sendable {
     public static func methodFiles(for paths: [String]) -> (files: [String], missing: [String]) {
         var files: [String] = [], missing: [String] = []
         let fm = FileManager.default
-        for path in paths {
+        for given in paths {
+            let path = resolvedPath(given)
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else { missing.append(path); continue }
             if isDirectory.boolValue {
@@ -101,6 +102,23 @@ public struct MethodLoader: Sendable {
             } else { files.append(path) }
         }
         return (files, missing)
+    }
+
+    /// `path`, or — when it does not exist — the same path with its first folder matched without regard
+    /// to case, so `configurations/dec.json` finds `Configurations/dec.json` (the repository keeps one
+    /// folder; a second, lower-case entry would collide on case-insensitive file systems).
+    public static func resolvedPath(_ path: String) -> String {
+        let fm = FileManager.default
+        guard !fm.fileExists(atPath: path) else { return path }
+        var components = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let first = path.hasPrefix("/") ? 1 : 0
+        guard components.count > first + 1 else { return path }
+        let parent = path.hasPrefix("/") ? "/" : "."
+        let wanted = components[first].lowercased()
+        guard let match = ((try? fm.contentsOfDirectory(atPath: parent)) ?? []).sorted().first(where: { $0.lowercased() == wanted }) else { return path }
+        components[first] = match
+        let candidate = components.joined(separator: "/")
+        return fm.fileExists(atPath: candidate) ? candidate : path
     }
 
     /// Parses a `--set` argument `/json/pointer=value` (the value as JSON, else as a string).

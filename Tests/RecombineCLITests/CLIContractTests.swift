@@ -66,4 +66,26 @@ final class CLIContractTests: XCTestCase {
         XCTAssertEqual(outcome.status, 2)
         XCTAssertTrue(outcome.errors.contains("Did you mean '--iterations-scale'?"), outcome.errors)
     }
+
+    /// `configurations/...` (the README's spelling) finds `Configurations/...` without a second tree entry.
+    func testLowerCaseConfigurationsPrefixFindsTheFolder() throws {
+        XCTAssertFalse(FileManager.default.fileExists(atPath: Repository.root.appendingPathComponent("configurations").path)
+                       && (try? FileManager.default.destinationOfSymbolicLink(atPath: Repository.root.appendingPathComponent("configurations").path)) != nil,
+                       "no configurations link beside Configurations")
+        let outcome = try recombine(["validate", "configurations/dec_gaussians.json"], in: Repository.root.path)
+        XCTAssertEqual(outcome.status, 0, outcome.errors)
+        XCTAssertTrue(outcome.output.contains("Configurations/dec_gaussians.json: valid"), outcome.output)
+    }
+
+    /// Settings accepted for compatibility but without effect are named, never silently ignored.
+    func testTrainingDeviceIsReportedAsWithoutEffect() throws {
+        let folder = try TemporaryDirectory(); defer { folder.remove() }
+        var text = try String(contentsOf: Repository.configurations.appendingPathComponent("dec_gaussians.json"), encoding: .utf8)
+        text = text.replacingOccurrences(of: #""name": "dec_gaussians","#, with: #""name": "dec_gaussians", "training_device": "cuda_if_available","#)
+        XCTAssertTrue(text.contains("training_device"))
+        try text.write(to: folder.appending("m.json"), atomically: true, encoding: .utf8)
+        let outcome = try recombine(["validate", folder.appending("m.json").path])
+        XCTAssertEqual(outcome.status, 0, outcome.errors)
+        XCTAssertTrue(outcome.errors.contains("warning: /training_device: training_device 'cuda_if_available' has no effect"), outcome.errors)
+    }
 }

@@ -110,6 +110,7 @@ public final class MethodRunner {
             log.line("Resuming method \"\(spec.name)\" from \(resume!.source)")
         } else {
             log.line("Started processing method \"\(spec.name)\" (seed \(seed), \(Threads.count) threads, run directory \(result.runDirectory))")
+            for ignored in spec.ignoredSettings { log.line("Warning: \(ignored)") }
         }
         var mappings: MappingSet? = nil
         var centroids: Tensor? = nil
