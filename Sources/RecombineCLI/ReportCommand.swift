@@ -14,8 +14,8 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("Directory for comparison.html when several runs are given.", valueName: "dir"))
     var output: String = "."
 
-    @Option(name: .customLong("tsne-points"), help: ArgumentHelp("Points in the t-SNE plot (0 skips t-SNE).", valueName: "N"))
-    var tsnePoints: Int = 3000
+    @Option(name: .customLong("tsne-points"), help: ArgumentHelp("Points in the t-SNE plot (exact t-SNE, quadratic cost; 0 computes none and keeps an existing one).", valueName: "N"))
+    var tsnePoints: Int = RunReport.defaultTSNEPoints
 
     func validate() throws {
         if runDirectories.isEmpty { throw ValidationError("give at least one run directory") }

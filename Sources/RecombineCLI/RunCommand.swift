@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RecombineReport
 import RecombineMethod
 import RecombineTensor
 import RecombineTraining
@@ -56,8 +57,8 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .customLong("no-report"), help: "Do not build report.html and the plots after each run.")
     var noReport = false
 
-    @Option(name: .customLong("tsne-points"), help: ArgumentHelp("Points in the report's t-SNE plot (exact t-SNE, quadratic cost; 0 skips it).", valueName: "N"))
-    var tsnePoints: Int = 3000
+    @Option(name: .customLong("tsne-points"), help: ArgumentHelp("Points in the report's t-SNE plot (exact t-SNE, quadratic cost; 0 computes none and keeps an existing one).", valueName: "N"))
+    var tsnePoints: Int = RunReport.defaultTSNEPoints
 
     func validate() throws {
         guard iterationsScale > 0 else { throw ValidationError("--iterations-scale must be positive, got \(iterationsScale)") }

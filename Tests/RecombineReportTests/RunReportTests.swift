@@ -49,6 +49,22 @@ final class RunReportTests: XCTestCase {
 
     func plots(_ run: String) throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: run + "/plots").sorted() }
 
+    /// A t-SNE computed once is kept: a cheaper setting (0 points) keeps it in the page, and a rebuild
+    /// with the same number of points reuses it instead of computing it again.
+    func testTSNEIsReusedAndNotDroppedByACheaperSetting() throws {
+        let fiveD = try run(features: 5, name: "t")
+        try RunReport.build(directory: fiveD, tsnePoints: 100)
+        let plot = fiveD + "/plots/tsne.svg"
+        let first = try String(contentsOfFile: plot, encoding: .utf8)
+        XCTAssertTrue(first.contains("<!-- recombine t-SNE of 100 samples -->"))
+        try RunReport.build(directory: fiveD, tsnePoints: 0)
+        XCTAssertTrue(try String(contentsOfFile: fiveD + "/report.html", encoding: .utf8).contains("t-SNE of the features"), "--tsne-points 0 dropped the t-SNE")
+        try RunReport.build(directory: fiveD, tsnePoints: 100)
+        XCTAssertEqual(try String(contentsOfFile: plot, encoding: .utf8), first, "the same t-SNE is reused")
+        try RunReport.build(directory: fiveD, tsnePoints: 50)
+        XCTAssertTrue(try String(contentsOfFile: plot, encoding: .utf8).contains("<!-- recombine t-SNE of 50 samples -->"), "another size is computed")
+    }
+
     func testReportHasEveryPlotAndIsWellFormed() throws {
         let twoD = try run(features: 2, name: "a"), fiveD = try run(features: 5, name: "b")
         let page = try RunReport.build(directory: twoD, tsnePoints: 200)

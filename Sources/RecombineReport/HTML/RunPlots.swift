@@ -7,12 +7,14 @@ import RecombineTensor
 public enum RunPlots {
     public struct Plot { public let file: String; public let caption: String; public let svg: String }
 
-    /// Every plot the run's artefacts allow; `tsnePoints` caps the t-SNE sample (0 skips t-SNE).
-    public static func make(_ run: RunArtifacts, tsnePoints: Int = 3000) -> [Plot] {
+    /// Every plot the run's artefacts allow; `tsnePoints` caps the t-SNE sample (0 computes none).
+    /// `existingTSNE` is a t-SNE plot computed before for the same final state: it is kept when no new
+    /// one is asked for, or when the new one would have the same number of samples.
+    public static func make(_ run: RunArtifacts, tsnePoints: Int = RunReport.defaultTSNEPoints, existingTSNE: ExistingTSNE? = nil) -> [Plot] {
         var plots = lossPlots(run)
         if let p = kmeansPlot(run) { plots.append(p) }
         if let p = metricsPlot(run) { plots.append(p) }
-        plots += embeddingPlots(run, tsnePoints: tsnePoints)
+        plots += embeddingPlots(run, tsnePoints: tsnePoints, existingTSNE: existingTSNE)
         if let p = confusionPlot(run) { plots.append(p) }
         if let p = nearestImages(run) { plots.append(p) }
         return plots
@@ -85,7 +87,16 @@ public enum RunPlots {
         return Plot(file: "metrics.svg", caption: "ACC, NMI and ARI at each evaluation.", svg: chart.svg)
     }
 
-    static func embeddingPlots(_ run: RunArtifacts, tsnePoints: Int) -> [Plot] {
+    /// A t-SNE plot already in `plots/`, with the number of samples it shows.
+    public struct ExistingTSNE {
+        public let samples: Int
+        public let plot: Plot
+    }
+
+    /// The marker a t-SNE SVG carries so a later report can tell how many samples it shows.
+    static func tsneMarker(_ samples: Int) -> String { "<!-- recombine t-SNE of \(samples) samples -->" }
+
+    static func embeddingPlots(_ run: RunArtifacts, tsnePoints: Int, existingTSNE: ExistingTSNE? = nil) -> [Plot] {
         guard let tensors = run.final?.tensors, let features = tensors["analysis/features"], features.rank == 2, features.shape[0] >= 4,
               let sample = run.integers("analysis/sample_indices"), let predictions = run.integers("analysis/predictions") else { return [] }
         let colors = sample.map { predictions[$0] }
@@ -105,17 +116,21 @@ public enum RunPlots {
             plot.yLabel = String(format: "PC 2 (%.0f%% variance)", pca.explainedVarianceRatio[1] * 100)
             plots.append(Plot(file: "pca.svg", caption: "First two principal components of the features of \(sample.count) samples.", svg: plot.svg))
         }
-        if features.shape[1] > 2, tsnePoints >= 4 {
-            let m = Swift.min(tsnePoints, features.shape[0])
+        let m = Swift.min(tsnePoints, features.shape[0])
+        if let existingTSNE, tsnePoints == 0 || existingTSNE.samples == m {
+            plots.append(existingTSNE.plot)
+        } else if features.shape[1] > 2, tsnePoints >= 4 {
             let subset = features.slice(axis: 0, start: 0, end: m)
             if let (embedding, kl) = try? TSNE(perplexity: Swift.min(30, Double(m - 1) / 3)).embed(subset) {
                 let plot = ScatterPlot(title: String(format: "t-SNE of the features (KL %.3f)", kl), points: pairs(embedding), colors: Array(colors.prefix(m)),
                                        shapes: shapes.map { Array($0.prefix(m)) })
-                plots.append(Plot(file: "tsne.svg", caption: "Exact t-SNE (perplexity 30) of the features of \(m) samples.", svg: plot.svg))
+                plots.append(Plot(file: "tsne.svg", caption: Self.tsneCaption(m), svg: plot.svg + Self.tsneMarker(m) + "\n"))
             }
         }
         return plots
     }
+
+    static func tsneCaption(_ samples: Int) -> String { "Exact t-SNE (perplexity 30) of the features of \(samples) samples." }
 
     static func pairs(_ t: Tensor) -> [(Double, Double)] {
         let v = t.to(.float64).toDoubleArray(), w = t.shape[1]

@@ -5,17 +5,35 @@ import RecombineNN
 /// every evaluation, the plots, provenance and the method as run; the plots are also written to
 /// `plots/*.svg`.
 public enum RunReport {
-    /// Builds the report of `directory`; returns the path of `report.html`.
+    /// Samples in the report's t-SNE plot by default: exact t-SNE is quadratic in them; 1 000 take
+    /// seconds where 3 000 took a minute (Docs/benchmarks.md, "Reports").
+    public static let defaultTSNEPoints = 1000
+
+    /// Builds the report of `directory`; returns the path of `report.html`. A t-SNE plot computed
+    /// before for the same final state is reused (see `RunPlots.make`).
     @discardableResult
-    public static func build(directory: String, tsnePoints: Int = 3000) throws -> String {
+    public static func build(directory: String, tsnePoints: Int = defaultTSNEPoints) throws -> String {
         let run = try RunArtifacts(directory: directory)
-        let plots = RunPlots.make(run, tsnePoints: tsnePoints)
+        let plots = RunPlots.make(run, tsnePoints: tsnePoints, existingTSNE: existingTSNE(in: directory))
         let plotDirectory = (directory as NSString).appendingPathComponent("plots")
         try FileManager.default.createDirectory(atPath: plotDirectory, withIntermediateDirectories: true)
         for p in plots { try AtomicFile.write(Data(p.svg.utf8), to: (plotDirectory as NSString).appendingPathComponent(p.file)) }
         let path = (directory as NSString).appendingPathComponent("report.html")
         try AtomicFile.write(Data(page(run, plots: plots).utf8), to: path)
         return path
+    }
+
+    /// `plots/tsne.svg` when it is newer than the run's final state and says how many samples it shows.
+    static func existingTSNE(in directory: String) -> RunPlots.ExistingTSNE? {
+        let path = (directory as NSString).appendingPathComponent("plots/tsne.svg")
+        let final = (directory as NSString).appendingPathComponent("final.safetensors")
+        let fm = FileManager.default
+        guard let svg = try? String(contentsOfFile: path, encoding: .utf8),
+              let plotDate = (try? fm.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+              let finalDate = (try? fm.attributesOfItem(atPath: final))?[.modificationDate] as? Date, plotDate >= finalDate,
+              let range = svg.range(of: #"<!-- recombine t-SNE of (\d+) samples -->"#, options: .regularExpression) else { return nil }
+        guard let samples = Int(svg[range].filter(\.isNumber)) else { return nil }
+        return RunPlots.ExistingTSNE(samples: samples, plot: RunPlots.Plot(file: "tsne.svg", caption: RunPlots.tsneCaption(samples), svg: svg))
     }
 
     static func esc(_ s: String) -> String { SVG.escape(s) }
