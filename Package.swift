@@ -47,7 +47,7 @@ let package = Package(
             .product(name: "RealModule", package: "swift-numerics"),
         ]),
         .target(name: "RecombineData", dependencies: [
-            "RecombineTensor", "CZlib",
+            "RecombineTensor", "CZlib", "CKernels",
             .product(name: "RealModule", package: "swift-numerics"),
         ]),
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),

@@ -22,6 +22,16 @@ final class FileFormatTests: XCTestCase {
         XCTAssertEqual(SHA256.hex(Data(String(repeating: "a", count: 1_000_000).utf8)), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
+    func testSHA256InPiecesOfAnySizeEqualsOneShot() {
+        let bytes = Data((0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) })
+        var hasher = SHA256(), offset = 0
+        for size in [1, 63, 64, 65, 0, 128, 7] + Array(repeating: 100, count: 10) where offset < bytes.count {
+            let end = Swift.min(bytes.count, offset + size)
+            hasher.update(bytes[offset..<end]); offset = end
+        }
+        XCTAssertEqual(hasher.finalize(), SHA256.hex(bytes))
+    }
+
     func testIDXParsingValidatesHeaderAndSize() throws {
         let good = try IDXArray(Self.idx([2, 2, 3], Array(0..<12)), file: "x")
         XCTAssertEqual(good.dimensions, [2, 2, 3])
