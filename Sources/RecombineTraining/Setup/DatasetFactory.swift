@@ -29,8 +29,7 @@ struct DatasetFactory {
             do { located = try kind.locate(train: train, root: root, searchDirectories: searchDirectories) }
             catch where o["download"]?.bool == true {
                 let target = ((root ?? resolve("data")) as NSString).appendingPathComponent("\(kind.rawValue)/raw")
-                let paths = try Downloader.fetch(kind, train: train, into: target)
-                located = (paths[0], paths[1])
+                located = try Downloader.fetch(kind, train: train, into: target)
             }
             files.paths += [located.images, located.labels]
             data = try ImageDataset(name: spec.name, imagesFile: located.images, labelsFile: located.labels)
