@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "RecombineNNTests", dependencies: ["RecombineNN", "RecombineTensor", "RecombineTestSupport"]),
         .testTarget(name: "RecombineDataTests", dependencies: ["RecombineData", "RecombineTensor", "RecombineTestSupport"]),
         .testTarget(name: "RecombineClusteringTests", dependencies: ["RecombineClustering", "RecombineData", "RecombineTensor", "RecombineTestSupport"]),
-        .testTarget(name: "RecombineMethodTests", dependencies: ["RecombineMethod", "RecombineTestSupport"]),
+        .testTarget(name: "RecombineMethodTests", dependencies: ["RecombineMethod", "RecombineData", "RecombineTestSupport"]),
         .testTarget(name: "RecombineTrainingTests", dependencies: ["RecombineTraining", "RecombineMethod", "RecombineTensor", "RecombineNN", "RecombineTestSupport"]),
         .testTarget(name: "RecombineReportTests", dependencies: ["RecombineReport", "RecombineTraining", "RecombineMethod", "RecombineTensor", "CZlib", "RecombineTestSupport"]),
     ],

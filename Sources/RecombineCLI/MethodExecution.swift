@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RecombineData
 import RecombineMethod
 import RecombineReport
 import RecombineTensor
@@ -12,7 +13,9 @@ enum MethodExecution {
         var configuration = RunConfiguration()
         configuration.seed = options.seed
         configuration.iterationsScale = options.iterationsScale
-        configuration.dataDirectories = [options.dataRoot, ProcessInfo.processInfo.environment["RECOMBINE_DATA"]].compactMap { $0 }.filter { !$0.isEmpty }
+        let locations = DataLocations(dataRoot: options.dataRoot)
+        configuration.dataDirectories = locations.searchDirectories
+        configuration.dataCache = locations.cache
         configuration.outputDirectory = output
         applyOutputSettings(options, to: &configuration)
         return configuration

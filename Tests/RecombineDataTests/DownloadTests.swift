@@ -4,7 +4,7 @@ import RecombineTestSupport
 import XCTest
 
 /// Downloads from a loopback mirror: verified by decompressed content, written atomically, nothing
-/// left behind on a failure.
+/// left behind on a failure, and errors that say what was looked for and how to get it.
 final class DownloadTests: XCTestCase {
     var directory: TemporaryDirectory!
     override func setUpWithError() throws { directory = try TemporaryDirectory("recombine-download") }
@@ -77,5 +77,32 @@ final class DownloadTests: XCTestCase {
         let files = try Downloader.fetch(.mnist, train: false, into: cache, mirrors: [server.baseURL + "corrupt/", server.baseURL + "good/"])
         XCTAssertEqual(try ImageDataset(name: "MNIST", imagesFile: files.images, labelsFile: files.labels).count, 10000)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cache).sorted(), names)
+    }
+
+    func testDataFoundNowhereAndNotDownloadableNamesEveryPlaceAndHowToGetIt() throws {
+        let empty = directory.appending("empty-mirror")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let server = try LoopbackServer(serving: empty)
+        defer { server.stop() }
+        let root = directory.appending("root").path, cache = directory.appending("cache").path
+        let locations = DataLocations(searchDirectories: [directory.appending("data-root").path, directory.appending("recombine-data").path], cache: cache)
+        XCTAssertThrowsError(try BuiltinImageDataset.mnist.obtain(train: true, root: root, locations: locations, download: true, mirrors: [server.baseURL])) { error in
+            let text = "\(error)"
+            for part in [root + "/train-images-idx3-ubyte", root + "/MNIST/raw/train-images-idx3-ubyte",
+                         directory.appending("data-root/mnist/train-images-idx3-ubyte").path, directory.appending("recombine-data/mnist/train-images-idx3-ubyte").path,
+                         cache + "/mnist/train-images-idx3-ubyte.gz", "Downloading into \(cache)/mnist failed",
+                         "\(server.baseURL)train-images-idx3-ubyte.gz: HTTP status 404", "RECOMBINE_MIRROR", "--data-root", "RECOMBINE_DATA"] {
+                XCTAssertTrue(text.contains(part), "'\(part)' missing from: \(text)")
+            }
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cache), "the failed download left the cache folder behind")
+        XCTAssertThrowsError(try BuiltinImageDataset.mnist.locate(train: true, root: nil, locations: locations)) { error in
+            XCTAssertTrue("\(error)".contains("Set \"download\": true"), "\(error)")
+        }
+        XCTAssertThrowsError(try BuiltinImageDataset.usps.obtain(train: false, root: nil, locations: locations, download: true, mirrors: [])) { error in
+            for part in ["no download mirror is known", "usps.bz2", "usps.h5", "Scripts/usps-to-idx", cache + "/usps"] {
+                XCTAssertTrue("\(error)".contains(part), "'\(part)' missing from: \(error)")
+            }
+        }
     }
 }

@@ -55,7 +55,8 @@ final class FileFormatTests: XCTestCase {
     }
 
     func testBuiltinDatasetLookupListsEveryPlaceLooked() throws {
-        XCTAssertThrowsError(try BuiltinImageDataset.mnist.locate(train: true, root: directory.path, searchDirectories: ["/nonexistent"])) { error in
+        XCTAssertThrowsError(try BuiltinImageDataset.mnist.locate(train: true, root: directory.path,
+                                                                        locations: DataLocations(searchDirectories: ["/nonexistent"], cache: directory.appendingPathComponent("cache").path))) { error in
             let text = "\(error)"
             XCTAssertTrue(text.contains(directory.appendingPathComponent("MNIST/raw/train-images-idx3-ubyte.gz").path), text)
             XCTAssertTrue(text.contains("/nonexistent/mnist/train-images-idx3-ubyte"), text)
@@ -65,7 +66,7 @@ final class FileFormatTests: XCTestCase {
         try FileManager.default.createDirectory(at: raw, withIntermediateDirectories: true)
         try Data(Self.idx([2, 2, 2], Array(repeating: 255, count: 8))).write(to: raw.appendingPathComponent("t10k-images-idx3-ubyte"))
         try Data(Self.idx([2], [3, 7])).write(to: raw.appendingPathComponent("t10k-labels-idx1-ubyte"))
-        let data = try BuiltinImageDataset.mnist.load(train: false, root: directory.path, searchDirectories: [])
+        let data = try BuiltinImageDataset.mnist.load(train: false, root: directory.path, locations: DataLocations(searchDirectories: [], cache: directory.path))
         XCTAssertEqual(data.count, 2); XCTAssertEqual(data.sampleShape, [1, 2, 2]); XCTAssertEqual(data.labels, [3, 7])
         XCTAssertEqual(data.batch([1]).toFloatArray(), [1, 1, 1, 1])
     }
@@ -73,7 +74,7 @@ final class FileFormatTests: XCTestCase {
     func testSharedMNISTLoadsWhenAvailable() throws {
         try Repository.requireData("mnist/t10k-images-idx3-ubyte.gz")
         let root = Repository.dataRoot
-        let test = try BuiltinImageDataset.mnist.load(train: false, root: nil, searchDirectories: [root])
+        let test = try BuiltinImageDataset.mnist.load(train: false, root: nil, locations: DataLocations(searchDirectories: [root], cache: "/nonexistent"))
         XCTAssertEqual(test.count, 10000)
         XCTAssertEqual(test.sampleShape, [1, 28, 28])
         XCTAssertEqual(Dictionary(grouping: test.labels!, by: { $0 }).mapValues(\.count)[0], 980)

@@ -93,7 +93,12 @@ public enum Downloader {
         let semaphore = DispatchSemaphore(value: 0)
         final class Box: @unchecked Sendable { var data: Data?; var error: Error?; var status = 0 }
         let box = Box()
-        let task = URLSession.shared.dataTask(with: u) { data, response, error in
+        // No URL cache: URLSession.shared would keep a second copy of each download on disk.
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.urlCache = nil
+        let session = URLSession(configuration: configuration)
+        defer { session.finishTasksAndInvalidate() }
+        let task = session.dataTask(with: u) { data, response, error in
             box.data = data; box.error = error; box.status = (response as? HTTPURLResponse)?.statusCode ?? 0
             semaphore.signal()
         }

@@ -507,6 +507,11 @@ enum EmbeddedSchema {
       "description": "Last sample index used (inclusive); omit for the last sample.",
       "type": "integer",
       "minimum": 0
+    },
+    "builtin_dataset_download": {
+      "description": "When the files are found neither in root, --data-root, RECOMBINE_DATA nor the user cache, download them into the cache (${XDG_CACHE_HOME:-~/.cache}/recombine/datasets/<mnist|fashion-mnist|usps>/). A download is kept only when its decompressed content has the published SHA-256 of the original IDX file. RECOMBINE_MIRROR names a mirror tried first; USPS has no public mirror (README, \"USPS\").",
+      "type": "boolean",
+      "default": true
     }
   }
 }
@@ -516,7 +521,7 @@ enum EmbeddedSchema {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "dataset.json",
   "title": "Dataset",
-  "description": "A dataset entry, chosen by `dataset`: where the data comes from, how it is batched and augmented, and which phases run on it. Keys root/train/download are those of torchvision.",
+  "description": "A dataset entry, chosen by `dataset`: where the data comes from, how it is batched and augmented, and which phases run on it. Keys root/train/download are those of torchvision; the built-in datasets need no root (they are looked up in --data-root, RECOMBINE_DATA and the user cache, and downloaded into the cache).",
   "type": "object",
   "oneOf": [
     {
@@ -602,9 +607,8 @@ enum EmbeddedSchema {
           "$ref": "common.json#/$defs/dataset_index_of_last_sample_to_use"
         },
         "root": {
-          "description": "Directory of the MNIST IDX files (flat, or torchvision's <root>/MNIST/raw/ layout); relative to the method file. If missing, the directory named by RECOMBINE_DATA or --data-root is searched.",
-          "type": "string",
-          "default": "data"
+          "description": "Directory of the MNIST IDX files (flat, or torchvision's <root>/MNIST/raw/ layout), relative to the method file; searched first. Omit it to look in --data-root, then RECOMBINE_DATA (each holding mnist/), then the user cache ${XDG_CACHE_HOME:-~/.cache}/recombine/datasets/mnist/.",
+          "type": "string"
         },
         "train": {
           "description": "The training split (true) or the test split (false).",
@@ -612,9 +616,7 @@ enum EmbeddedSchema {
           "default": true
         },
         "download": {
-          "description": "Download the files from the public mirrors if absent (checked against SHA-256).",
-          "type": "boolean",
-          "default": false
+          "$ref": "common.json#/$defs/builtin_dataset_download"
         }
       },
       "description": "MNIST handwritten digits, 28×28 gray, 60000 train / 10000 test, 10 classes."
@@ -676,9 +678,8 @@ enum EmbeddedSchema {
           "$ref": "common.json#/$defs/dataset_index_of_last_sample_to_use"
         },
         "root": {
-          "description": "Directory of the FashionMNIST IDX files (flat, or torchvision's <root>/FashionMNIST/raw/ layout); relative to the method file. If missing, the directory named by RECOMBINE_DATA or --data-root is searched.",
-          "type": "string",
-          "default": "data"
+          "description": "Directory of the FashionMNIST IDX files (flat, or torchvision's <root>/FashionMNIST/raw/ layout), relative to the method file; searched first. Omit it to look in --data-root, then RECOMBINE_DATA (each holding fashion-mnist/), then the user cache ${XDG_CACHE_HOME:-~/.cache}/recombine/datasets/fashion-mnist/.",
+          "type": "string"
         },
         "train": {
           "description": "The training split (true) or the test split (false).",
@@ -686,9 +687,7 @@ enum EmbeddedSchema {
           "default": true
         },
         "download": {
-          "description": "Download the files from the public mirrors if absent (checked against SHA-256).",
-          "type": "boolean",
-          "default": false
+          "$ref": "common.json#/$defs/builtin_dataset_download"
         }
       },
       "description": "Fashion-MNIST articles, 28×28 gray, 60000 train / 10000 test, 10 classes."
@@ -750,9 +749,8 @@ enum EmbeddedSchema {
           "$ref": "common.json#/$defs/dataset_index_of_last_sample_to_use"
         },
         "root": {
-          "description": "Directory of the USPS IDX files (flat, or torchvision's <root>/USPS/raw/ layout); relative to the method file. If missing, the directory named by RECOMBINE_DATA or --data-root is searched.",
-          "type": "string",
-          "default": "data"
+          "description": "Directory of the USPS IDX files (flat, or torchvision's <root>/USPS/raw/ layout), relative to the method file; searched first. Omit it to look in --data-root, then RECOMBINE_DATA (each holding usps/), then the user cache ${XDG_CACHE_HOME:-~/.cache}/recombine/datasets/usps/.",
+          "type": "string"
         },
         "train": {
           "description": "The training split (true) or the test split (false).",
@@ -760,9 +758,7 @@ enum EmbeddedSchema {
           "default": true
         },
         "download": {
-          "description": "Download the files from the public mirrors if absent (checked against SHA-256).",
-          "type": "boolean",
-          "default": false
+          "$ref": "common.json#/$defs/builtin_dataset_download"
         }
       },
       "description": "USPS handwritten digits, 16×16 gray, 7291 train / 2007 test, 10 classes."

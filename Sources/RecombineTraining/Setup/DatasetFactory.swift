@@ -6,8 +6,10 @@ import RecombineMethod
 /// chains of the main batch and of each batch augmentation.
 struct DatasetFactory {
     let baseDirectory: String
-    /// Directories searched for built-in datasets after `root` (--data-root, RECOMBINE_DATA).
-    let searchDirectories: [String]
+    /// Where built-in datasets are looked for after `root`, and where downloads go.
+    let locations: DataLocations
+    /// Hears each download as it starts.
+    var log: (String) -> Void = { _ in }
 
     func resolve(_ path: String) -> String {
         path.hasPrefix("/") ? path : URL(fileURLWithPath: baseDirectory).appendingPathComponent(path).standardizedFileURL.path
@@ -25,12 +27,8 @@ struct DatasetFactory {
             let kind = BuiltinImageDataset(rawValue: spec.dataset)!
             let root = o["root"]?.string.map(resolve)
             let train = o["train"]?.bool ?? true
-            let located: (images: String, labels: String)
-            do { located = try kind.locate(train: train, root: root, searchDirectories: searchDirectories) }
-            catch where o["download"]?.bool == true {
-                let target = ((root ?? resolve("data")) as NSString).appendingPathComponent("\(kind.rawValue)/raw")
-                located = try Downloader.fetch(kind, train: train, into: target)
-            }
+            let located = try kind.obtain(train: train, root: root, locations: locations,
+                                          download: o["download"]?.bool ?? BuiltinImageDataset.downloadsByDefault, log: log)
             files.paths += [located.images, located.labels]
             data = try ImageDataset(name: spec.name, imagesFile: located.images, labelsFile: located.labels)
         case "IDX":

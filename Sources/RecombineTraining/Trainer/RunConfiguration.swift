@@ -1,4 +1,5 @@
 import Foundation
+import RecombineData
 
 /// How a method is run (from the command line).
 public struct RunConfiguration: Sendable {
@@ -9,6 +10,8 @@ public struct RunConfiguration: Sendable {
     public var iterationsScale: Double = 1
     /// Directories searched for built-in datasets (after `root`): --data-root, then RECOMBINE_DATA.
     public var dataDirectories: [String] = []
+    /// Searched after `dataDirectories`; built-in datasets found nowhere are downloaded into it.
+    public var dataCache: String = DataLocations.userCache()
     /// The run directory; nil means runs/<timestamp>_<method>/ under the working directory.
     public var outputDirectory: String?
     public var quiet = false
