@@ -901,7 +901,7 @@ enum EmbeddedSchema {
           "minLength": 1
         },
         "label_column": {
-          "description": "Column holding the labels (index from 0, or header name); omit for unlabelled data.",
+          "description": "Column holding the labels (index from 0, or header name); omit for unlabelled data. Integer labels are used as they are; any other text labels are numbered 0, 1, … in sorted order of the distinct texts (the mapping is kept with the data).",
           "anyOf": [
             {
               "description": "Index.",
@@ -921,13 +921,13 @@ enum EmbeddedSchema {
           "minLength": 1
         },
         "delimiter": {
-          "description": "Field separator.",
+          "description": "Field separator: one ASCII character other than a quote or a line break.",
           "type": "string",
           "default": ",",
           "minLength": 1
         },
         "header": {
-          "description": "Whether the first row is a header; auto detects non-numeric fields.",
+          "description": "Whether the first row is a header; auto: it is when the label column is given by name or a field outside the label column is not a number.",
           "default": "auto",
           "anyOf": [
             {
@@ -944,7 +944,7 @@ enum EmbeddedSchema {
           ]
         }
       },
-      "description": "A numeric feature matrix, one sample per row."
+      "description": "Numeric feature columns, one sample per row (RFC 4180: quoted fields may hold delimiters, line breaks and quotes written twice; LF or CRLF line ends; empty lines skipped). Errors name file:line:column."
     },
     "NPY": {
       "type": "object",

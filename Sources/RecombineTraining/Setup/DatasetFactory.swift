@@ -40,7 +40,7 @@ struct DatasetFactory {
         case "CSV":
             let path = resolve(o["path"]?.string ?? "")
             let header: Bool? = o["header"]?.bool
-            let labelColumn = o["label_column"].flatMap { $0.string ?? $0.integer.map(String.init) }
+            let labelColumn = o["label_column"].flatMap { v in v.integer.map(CSVColumn.index) ?? v.string.map(CSVColumn.name) }
             data = try FeatureFiles.csv(path: path, delimiter: o["delimiter"]?.string?.first ?? ",", header: header, labelColumn: labelColumn,
                                         labelsPath: o["labels_path"]?.string.map(resolve), name: spec.name)
             files.paths.append(path)
