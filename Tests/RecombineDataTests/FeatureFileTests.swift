@@ -85,6 +85,20 @@ final class FeatureFileTests: XCTestCase {
         XCTAssertEqual(try message("é,b\n\"ü\",2\n"), "\(path):2:1: 'ü' is not a number in column 'é'")
     }
 
+    func testStandardizationCentresAndScalesEachColumnAndLeavesConstantColumnsAtZero() throws {
+        let path = try file("s.csv", "a,b,c,label\n1,10,5,x\n2,20,5,y\n3,60,5,x\n")
+        let data = try FeatureFiles.csv(path: path, labelColumn: "label", name: "s").standardized()
+        let s = try XCTUnwrap(data.standardization)
+        XCTAssertEqual(s.mean, [2, 30, 5])
+        assertClose(s.std, [(2.0 / 3).squareRoot(), (1400.0 / 3).squareRoot(), 0], tolerance: 1e-12)
+        let z = (2.0 / 3).squareRoot()
+        assertClose(data.features.map(Double.init), [-1 / z, -20 / s.std[1], 0, 0, -10 / s.std[1], 0, 1 / z, 30 / s.std[1], 0], tolerance: 1e-6)
+        XCTAssertEqual(data.labels, [0, 1, 0]); XCTAssertEqual(data.labelNames, ["x", "y"])
+        XCTAssertThrowsError(try FeatureDataset(name: "nan", features: [1, .nan], dimension: 2, labels: nil).standardized()) { error in
+            XCTAssertEqual("\(error)", "nan: sample 0, feature 1 is nan; standardize needs finite values")
+        }
+    }
+
     func testNPYWrittenByNumpy() throws {
         let file = directory.appending("x.npy"), labels = directory.appending("y.npy")
         try PythonOracle.require(["numpy"])

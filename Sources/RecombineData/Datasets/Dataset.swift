@@ -83,13 +83,17 @@ public final class FeatureDataset: Dataset, @unchecked Sendable {
     public let dimension: Int
     public let labels: [Int]?
     public let labelNames: [String]?
+    /// The column statistics the features were standardised with, nil when they were not.
+    public let standardization: ColumnStandardization?
     public var count: Int { features.count / Swift.max(dimension, 1) }
     public var sampleShape: [Int] { [dimension] }
 
-    public init(name: String, features: [Float], dimension: Int, labels: [Int]?, labelNames: [String]? = nil) {
+    public init(name: String, features: [Float], dimension: Int, labels: [Int]?, labelNames: [String]? = nil,
+                standardization: ColumnStandardization? = nil) {
         precondition(dimension > 0 && features.count % dimension == 0, "features do not fill rows of \(dimension)")
         precondition(labels == nil || labels!.count == features.count / dimension, "labels do not match the samples")
         self.name = name; self.features = features; self.dimension = dimension; self.labels = labels; self.labelNames = labelNames
+        self.standardization = standardization
     }
 
     public func writeSample(_ index: Int, to destination: UnsafeMutablePointer<Float>) {

@@ -508,6 +508,11 @@ enum EmbeddedSchema {
       "type": "integer",
       "minimum": 0
     },
+    "feature_standardize": {
+      "description": "Standardise each feature column to mean 0 and standard deviation 1, with the mean and population standard deviation over all rows of the file (as scikit-learn's StandardScaler; before index_of_first/last_sample_to_use). A constant column becomes 0.",
+      "type": "boolean",
+      "default": false
+    },
     "builtin_dataset_download": {
       "description": "When the files are found neither in root, --data-root, RECOMBINE_DATA nor the user cache, download them into the cache (${XDG_CACHE_HOME:-~/.cache}/recombine/datasets/<mnist|fashion-mnist|usps>/). A download is kept only when its decompressed content has the published SHA-256 of the original IDX file. RECOMBINE_MIRROR names a mirror tried first; USPS has no public mirror (README, \"USPS\").",
       "type": "boolean",
@@ -926,6 +931,9 @@ enum EmbeddedSchema {
           "default": ",",
           "minLength": 1
         },
+        "standardize": {
+          "$ref": "common.json#/$defs/feature_standardize"
+        },
         "header": {
           "description": "Whether the first row is a header; auto: it is when the label column is given by name or a field outside the label column is not a number.",
           "default": "auto",
@@ -1012,6 +1020,9 @@ enum EmbeddedSchema {
           "description": "A .npy array of N integer labels.",
           "type": "string",
           "minLength": 1
+        },
+        "standardize": {
+          "$ref": "common.json#/$defs/feature_standardize"
         }
       },
       "description": "A NumPy .npy feature array [N, …] (float32, float64 or uint8; C order)."

@@ -19,6 +19,11 @@ struct DatasetFactory {
     final class FileLog { var paths: [String] = [] }
     let files = FileLog()
 
+    /// `data` with standardised columns when the entry's `standardize` (or its default) says so.
+    func standardizedIfAsked(_ data: FeatureDataset, _ options: JSONObject) throws -> FeatureDataset {
+        try options["standardize"]?.bool ?? ColumnStandardization.appliedByDefault ? data.standardized() : data
+    }
+
     func load(_ spec: DatasetSpec, seed: UInt64) throws -> Dataset {
         let o = spec.options
         var data: Dataset
@@ -41,12 +46,12 @@ struct DatasetFactory {
             let path = resolve(o["path"]?.string ?? "")
             let header: Bool? = o["header"]?.bool
             let labelColumn = o["label_column"].flatMap { v in v.integer.map(CSVColumn.index) ?? v.string.map(CSVColumn.name) }
-            data = try FeatureFiles.csv(path: path, delimiter: o["delimiter"]?.string?.first ?? ",", header: header, labelColumn: labelColumn,
-                                        labelsPath: o["labels_path"]?.string.map(resolve), name: spec.name)
+            data = try standardizedIfAsked(FeatureFiles.csv(path: path, delimiter: o["delimiter"]?.string?.first ?? ",", header: header, labelColumn: labelColumn,
+                                                            labelsPath: o["labels_path"]?.string.map(resolve), name: spec.name), o)
             files.paths.append(path)
         case "NPY":
             let path = resolve(o["path"]?.string ?? "")
-            data = try FeatureFiles.npyDataset(path: path, labelsPath: o["labels_path"]?.string.map(resolve), name: spec.name)
+            data = try standardizedIfAsked(FeatureFiles.npyDataset(path: path, labelsPath: o["labels_path"]?.string.map(resolve), name: spec.name), o)
             files.paths.append(path)
         case "GaussianMixture":
             let s = UInt64(o["seed"]?.integer ?? 0)

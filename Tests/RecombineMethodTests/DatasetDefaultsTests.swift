@@ -3,9 +3,9 @@ import RecombineData
 @testable import RecombineMethod
 import XCTest
 
-/// The built-in datasets need nothing machine-specific: the shipped method files name no `root` and
-/// leave `download` at the schema's default, which the data layer follows.
-final class BuiltinDatasetDefaultsTests: XCTestCase {
+/// Dataset defaults the data layer applies equal the schema's. The built-in datasets need nothing
+/// machine-specific: the shipped method files name no `root` and leave `download` at its default.
+final class DatasetDefaultsTests: XCTestCase {
     func testSchemaDefaultOfDownloadIsTheOneTheLoaderUses() throws {
         let store = try SchemaStore(directory: RepositoryPaths.schema)
         let dataset = try XCTUnwrap(store.schema(at: "dataset.json"))
@@ -17,6 +17,16 @@ final class BuiltinDatasetDefaultsTests: XCTestCase {
         let shared = try XCTUnwrap(store.schema(at: "common.json")?["$defs"]?["builtin_dataset_download"])
         XCTAssertEqual(shared["default"]?.bool, BuiltinImageDataset.downloadsByDefault)
         XCTAssertEqual(BuiltinImageDataset.downloadsByDefault, true)
+    }
+
+    func testSchemaDefaultOfStandardizeIsTheOneTheLoaderUses() throws {
+        let store = try SchemaStore(directory: RepositoryPaths.schema)
+        for kind in ["CSV", "NPY"] {
+            let standardize = try XCTUnwrap(store.schema(at: "dataset.json")?["$defs"]?[kind]?["properties"]?["standardize"], kind)
+            XCTAssertEqual(standardize["$ref"]?.string, "common.json#/$defs/feature_standardize", kind)
+        }
+        let shared = try XCTUnwrap(store.schema(at: "common.json")?["$defs"]?["feature_standardize"])
+        XCTAssertEqual(shared["default"]?.bool, ColumnStandardization.appliedByDefault)
     }
 
     func testShippedConfigurationsNameNoRootAndDownloadWhenMissing() throws {
