@@ -11,8 +11,8 @@ public enum BuiltinImageDataset: String, CaseIterable, Sendable {
         switch self { case .mnist: return "mnist"; case .fashionMNIST: return "fashion-mnist"; case .usps: return "usps" }
     }
 
-    /// Whether a split found nowhere is downloaded when the method file does not say (`download`'s
-    /// default in Schema/dataset.json, which a test keeps equal to this).
+    /// Whether a split found nowhere is downloaded when the method file does not say (the default of
+    /// `download`, Schema/common.json's builtin_dataset_download, which a test keeps equal to this).
     public static let downloadsByDefault = true
 
     /// IDX file names (without .gz) of a split.
@@ -66,7 +66,7 @@ public enum BuiltinImageDataset: String, CaseIterable, Sendable {
         case .usps:
             return "No public mirror serves USPS as IDX files. Convert LIBSVM's usps.bz2 and usps.t.bz2 "
                 + "(https://www.csie.ntu.edu.tw/~cjlin/libsvmtools/datasets/multiclass.html#usps) or Kaggle's usps.h5 (bistaumanga/usps-dataset) "
-                + "with `Scripts/usps-to-idx FILE... --output \(locations.cacheDirectory(for: self))` (README, \"USPS\"), "
+                + "with `Scripts/usps-to-idx FILE... --output \(locations.cacheDirectory(for: self))` (README, \"Datasets\"), "
                 + "or \(copy); RECOMBINE_MIRROR may name a mirror of the IDX files."
         case .mnist, .fashionMNIST:
             return (downloadTried ? "Check the network or set RECOMBINE_MIRROR to the base URL of another mirror, or "

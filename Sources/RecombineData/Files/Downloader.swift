@@ -9,7 +9,7 @@ import FoundationNetworking
 /// is written; each is written atomically (temporary file, then rename), and a failure leaves nothing.
 public enum Downloader {
     /// SHA-256 of each decompressed IDX file. MNIST and Fashion-MNIST: the published values of the
-    /// original files. USPS: the project's IDX conversion (README, "USPS"), served only by a mirror
+    /// original files. USPS: the project's IDX conversion (README, "Datasets"), served only by a mirror
     /// named in `RECOMBINE_MIRROR`.
     public static let contentChecksums: [BuiltinImageDataset: [String: String]] = [
         .mnist: ["train-images-idx3-ubyte": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",

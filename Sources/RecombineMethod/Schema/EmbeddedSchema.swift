@@ -514,7 +514,7 @@ enum EmbeddedSchema {
       "default": false
     },
     "builtin_dataset_download": {
-      "description": "When the files are found neither in root, --data-root, RECOMBINE_DATA nor the user cache, download them into the cache (${XDG_CACHE_HOME:-~/.cache}/recombine/datasets/<mnist|fashion-mnist|usps>/). A download is kept only when its decompressed content has the published SHA-256 of the original IDX file. RECOMBINE_MIRROR names a mirror tried first; USPS has no public mirror (README, \"USPS\").",
+      "description": "When the files are found neither in root, --data-root, RECOMBINE_DATA nor the user cache, download them into the cache (${XDG_CACHE_HOME:-~/.cache}/recombine/datasets/<mnist|fashion-mnist|usps>/). A download is kept only when its decompressed content has the published SHA-256 of the original IDX file. RECOMBINE_MIRROR names a mirror tried first; USPS has no public mirror (README, \"Datasets\": Scripts/usps-to-idx).",
       "type": "boolean",
       "default": true
     }
