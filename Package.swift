@@ -47,7 +47,7 @@ let package = Package(
             .product(name: "RealModule", package: "swift-numerics"),
         ]),
         .target(name: "RecombineData", dependencies: [
-            "RecombineTensor", "CZlib",
+            "RecombineTensor", "CZlib", "CKernels",
             .product(name: "RealModule", package: "swift-numerics"),
         ]),
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "RecombineNNTests", dependencies: ["RecombineNN", "RecombineTensor", "RecombineTestSupport"]),
         .testTarget(name: "RecombineDataTests", dependencies: ["RecombineData", "RecombineTensor", "RecombineTestSupport"]),
         .testTarget(name: "RecombineClusteringTests", dependencies: ["RecombineClustering", "RecombineData", "RecombineTensor", "RecombineTestSupport"]),
-        .testTarget(name: "RecombineMethodTests", dependencies: ["RecombineMethod", "RecombineTestSupport"]),
+        .testTarget(name: "RecombineMethodTests", dependencies: ["RecombineMethod", "RecombineData", "RecombineTestSupport"]),
         .testTarget(name: "RecombineTrainingTests", dependencies: ["RecombineTraining", "RecombineMethod", "RecombineTensor", "RecombineNN", "RecombineTestSupport"]),
         // The command's contract (exit statuses, messages), run as a user runs it.
         .testTarget(name: "RecombineCLITests", dependencies: ["RecombineCLI", "RecombineTestSupport"]),

@@ -11,19 +11,18 @@ struct KMeansBenchmark: ParsableCommand {
         abstract: "k-means on MNIST (60000×784; n_init 1 and 10) and a 70000×10 embedding-sized matrix, side by side with scikit-learn.")
 
     @Option(help: "Threads (default: OPENBLAS_NUM_THREADS or all cores).") var threads: Int?
-    @Option(name: .customLong("data-root"), help: "Directory with mnist/ (default: RECOMBINE_DATA).") var dataRoot: String?
+    @Option(name: .customLong("data-root"), help: "Directory with mnist/ (then RECOMBINE_DATA, then the user cache).") var dataRoot: String?
     @Flag(help: "Print one JSON array.") var json = false
     @Flag(name: .customLong("no-sklearn"), help: "Skip scikit-learn.") var noSklearn = false
     @Flag(name: .customLong("no-bounds"), help: "Full assignment passes instead of Hamerly's bounds (the earlier algorithm, for before/after).") var noBounds = false
 
     func run() throws {
         Threads.set(threads ?? Threads.count)
-        let dirs = [dataRoot, ProcessInfo.processInfo.environment["RECOMBINE_DATA"]].compactMap { $0 }
         var cases: [(name: String, data: Tensor, nInit: Int)] = []
-        if let mnist = try? BuiltinImageDataset.mnist.load(train: true, root: nil, searchDirectories: dirs) {
+        if let mnist = try? BuiltinImageDataset.mnist.load(train: true, root: nil, locations: DataLocations(dataRoot: dataRoot)) {
             let x = mnist.batch(Array(0..<mnist.count)).flattened(startDim: 1)
             cases += [("mnist_k10_ninit1", x, 1), ("mnist_k10_ninit10", x, 10)]
-        } else { FileHandle.standardError.write(Data("MNIST not found (set RECOMBINE_DATA): skipping the MNIST cases\n".utf8)) }
+        } else { FileHandle.standardError.write(Data("MNIST not found (set RECOMBINE_DATA or --data-root): skipping the MNIST cases\n".utf8)) }
         var g = RandomGenerator(seed: 5)
         let centres = (0..<10).map { _ in (0..<10).map { _ in 8 * (g.nextDouble() - 0.5) } }
         let embedding = SyntheticDatasets.blobs(samples: 70000, features: 10, centers: centres, centerCount: 10, std: 1.5, box: (0, 0), seed: 6)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RecombineData
 import RecombineMethod
 import RecombineReport
 import RecombineTensor
@@ -13,7 +14,9 @@ enum MethodExecution {
         configuration.seed = options.seed
         configuration.iterationsScale = options.iterationsScale
         configuration.overrides = options.overrides.values
-        configuration.dataDirectories = dataDirectories(options)
+        let locations = DataLocations(dataRoot: options.dataRoot)
+        configuration.dataDirectories = locations.searchDirectories
+        configuration.dataCache = locations.cache
         configuration.outputDirectory = output
         configuration.replaceExisting = options.force
         applyOutputSettings(options, to: &configuration)

@@ -27,7 +27,7 @@ struct RunOptions: ParsableArguments {
 
     @OptionGroup var overrides: OverrideOptions
 
-    @Option(name: .customLong("data-root"), help: ArgumentHelp("Directory searched for datasets (like RECOMBINE_DATA).", valueName: "dir"))
+    @Option(name: .customLong("data-root"), help: ArgumentHelp("Directory searched for datasets first (then RECOMBINE_DATA, then the user cache ~/.cache/recombine/datasets).", valueName: "dir"))
     var dataRoot: String?
 
     @Option(help: ArgumentHelp("Run directory (default: runs/<timestamp>_<method>/); with several method files, one subdirectory per file inside it.", valueName: "dir"))

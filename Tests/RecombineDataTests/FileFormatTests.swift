@@ -22,6 +22,16 @@ final class FileFormatTests: XCTestCase {
         XCTAssertEqual(SHA256.hex(Data(String(repeating: "a", count: 1_000_000).utf8)), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
+    func testSHA256InPiecesOfAnySizeEqualsOneShot() {
+        let bytes = Data((0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) })
+        var hasher = SHA256(), offset = 0
+        for size in [1, 63, 64, 65, 0, 128, 7] + Array(repeating: 100, count: 10) where offset < bytes.count {
+            let end = Swift.min(bytes.count, offset + size)
+            hasher.update(bytes[offset..<end]); offset = end
+        }
+        XCTAssertEqual(hasher.finalize(), SHA256.hex(bytes))
+    }
+
     func testIDXParsingValidatesHeaderAndSize() throws {
         let good = try IDXArray(Self.idx([2, 2, 3], Array(0..<12)), file: "x")
         XCTAssertEqual(good.dimensions, [2, 2, 3])
@@ -45,7 +55,8 @@ final class FileFormatTests: XCTestCase {
     }
 
     func testBuiltinDatasetLookupListsEveryPlaceLooked() throws {
-        XCTAssertThrowsError(try BuiltinImageDataset.mnist.locate(train: true, root: directory.path, searchDirectories: ["/nonexistent"])) { error in
+        XCTAssertThrowsError(try BuiltinImageDataset.mnist.locate(train: true, root: directory.path,
+                                                                        locations: DataLocations(searchDirectories: ["/nonexistent"], cache: directory.appendingPathComponent("cache").path))) { error in
             let text = "\(error)"
             XCTAssertTrue(text.contains(directory.appendingPathComponent("MNIST/raw/train-images-idx3-ubyte.gz").path), text)
             XCTAssertTrue(text.contains("/nonexistent/mnist/train-images-idx3-ubyte"), text)
@@ -55,7 +66,7 @@ final class FileFormatTests: XCTestCase {
         try FileManager.default.createDirectory(at: raw, withIntermediateDirectories: true)
         try Data(Self.idx([2, 2, 2], Array(repeating: 255, count: 8))).write(to: raw.appendingPathComponent("t10k-images-idx3-ubyte"))
         try Data(Self.idx([2], [3, 7])).write(to: raw.appendingPathComponent("t10k-labels-idx1-ubyte"))
-        let data = try BuiltinImageDataset.mnist.load(train: false, root: directory.path, searchDirectories: [])
+        let data = try BuiltinImageDataset.mnist.load(train: false, root: directory.path, locations: DataLocations(searchDirectories: [], cache: directory.path))
         XCTAssertEqual(data.count, 2); XCTAssertEqual(data.sampleShape, [1, 2, 2]); XCTAssertEqual(data.labels, [3, 7])
         XCTAssertEqual(data.batch([1]).toFloatArray(), [1, 1, 1, 1])
     }
@@ -63,7 +74,7 @@ final class FileFormatTests: XCTestCase {
     func testSharedMNISTLoadsWhenAvailable() throws {
         try Repository.requireData("mnist/t10k-images-idx3-ubyte.gz")
         let root = Repository.dataRoot
-        let test = try BuiltinImageDataset.mnist.load(train: false, root: nil, searchDirectories: [root])
+        let test = try BuiltinImageDataset.mnist.load(train: false, root: nil, locations: DataLocations(searchDirectories: [root], cache: "/nonexistent"))
         XCTAssertEqual(test.count, 10000)
         XCTAssertEqual(test.sampleShape, [1, 28, 28])
         XCTAssertEqual(Dictionary(grouping: test.labels!, by: { $0 }).mapValues(\.count)[0], 980)

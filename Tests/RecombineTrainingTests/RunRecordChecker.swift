@@ -98,10 +98,12 @@ struct RunRecordChecker {
                                                                                         baseDirectory: directory.path)
         guard let spec = outcome.spec else { return .failed("method.json does not load: " + outcome.issues.map(\.description).joined(separator: "; ")) }
         guard let datasetSpec = spec.orderedDatasets.first(where: { $0.name == scored }) else { return .failed("method.json has no dataset \(scored)") }
-        let factory = DatasetFactory(baseDirectory: directory.path, searchDirectories: dataDirectories)
+        // Records are checked against data already here: no cache, so nothing is ever downloaded.
+        let locations = DataLocations(searchDirectories: dataDirectories, cache: FileManager.default.temporaryDirectory.appendingPathComponent("recombine-record-check-no-cache").path)
+        let factory = DatasetFactory(baseDirectory: directory.path, locations: locations)
         if let kind = BuiltinImageDataset(rawValue: datasetSpec.dataset) {
             // Looked up first, so a missing dataset is told apart from a wrong record (and never downloaded).
-            do { _ = try kind.locate(train: datasetSpec.options["train"]?.bool ?? true, root: nil, searchDirectories: dataDirectories) }
+            do { _ = try kind.locate(train: datasetSpec.options["train"]?.bool ?? true, root: nil, locations: locations) }
             catch { return .dataMissing("\(datasetSpec.dataset) not found in \(dataDirectories.joined(separator: ", ")) (RECOMBINE_DATA)") }
         }
         let data = try factory.load(datasetSpec, seed: 0)

@@ -1,6 +1,8 @@
 #ifndef RECOMBINE_CKERNELS_H
 #define RECOMBINE_CKERNELS_H
 #include <stddef.h>
+// Named here too, so that builds whose module cache predates the header rebuild the module.
+#include "sha256_blocks.h"
 
 /// The largest padded centre count of the transposed (few-feature) path of the Hamerly pass.
 #define RECOMBINE_KMEANS_TRANSPOSED_MAX_K 64

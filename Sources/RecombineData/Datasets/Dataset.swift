@@ -8,11 +8,14 @@ public protocol Dataset: AnyObject {
     var sampleShape: [Int] { get }
     /// Ground-truth labels, nil for unlabelled data (evaluation is then skipped).
     var labels: [Int]? { get }
+    /// What each label number stands for (`labelNames[k]` for label k) when the file held text labels.
+    var labelNames: [String]? { get }
     /// Writes sample `index` as floats into `destination` (`sampleShape` elements).
     func writeSample(_ index: Int, to destination: UnsafeMutablePointer<Float>)
 }
 
 extension Dataset {
+    public var labelNames: [String]? { nil }
     /// Elements per sample.
     public var sampleSize: Int { sampleShape.reduce(1, *) }
     /// Whether samples are images [C, H, W] (so image transforms apply).
@@ -79,13 +82,18 @@ public final class FeatureDataset: Dataset, @unchecked Sendable {
     public let features: [Float]
     public let dimension: Int
     public let labels: [Int]?
+    public let labelNames: [String]?
+    /// The column statistics the features were standardised with, nil when they were not.
+    public let standardization: ColumnStandardization?
     public var count: Int { features.count / Swift.max(dimension, 1) }
     public var sampleShape: [Int] { [dimension] }
 
-    public init(name: String, features: [Float], dimension: Int, labels: [Int]?) {
+    public init(name: String, features: [Float], dimension: Int, labels: [Int]?, labelNames: [String]? = nil,
+                standardization: ColumnStandardization? = nil) {
         precondition(dimension > 0 && features.count % dimension == 0, "features do not fill rows of \(dimension)")
         precondition(labels == nil || labels!.count == features.count / dimension, "labels do not match the samples")
-        self.name = name; self.features = features; self.dimension = dimension; self.labels = labels
+        self.name = name; self.features = features; self.dimension = dimension; self.labels = labels; self.labelNames = labelNames
+        self.standardization = standardization
     }
 
     public func writeSample(_ index: Int, to destination: UnsafeMutablePointer<Float>) {
@@ -107,5 +115,6 @@ public final class SubsetDataset: Dataset {
     public var name: String { base.name }
     public var sampleShape: [Int] { base.sampleShape }
     public var labels: [Int]? { base.labels.map { Array($0[offset..<(offset + count)]) } }
+    public var labelNames: [String]? { base.labelNames }
     public func writeSample(_ index: Int, to destination: UnsafeMutablePointer<Float>) { base.writeSample(offset + index, to: destination) }
 }

@@ -2,42 +2,65 @@ import Foundation
 
 /// Feature matrices from CSV and NumPy .npy files.
 public enum FeatureFiles {
-    /// A CSV of numeric rows. `labelColumn` (index or header name) is taken out as labels;
-    /// `header` nil detects a non-numeric first row. Empty lines are skipped.
-    public static func csv(path: String, delimiter: Character = ",", header: Bool? = nil, labelColumn: String? = nil,
+    /// A CSV file (RFC 4180, see `CSVReader`) of numeric columns, one sample per row. `header` nil
+    /// detects a header: a first row with a non-numeric field outside the label column, or any
+    /// label column given by name. `labelColumn` is taken out as labels, which may be text
+    /// (`TextLabels`: the mapping is kept in `labelNames`); `labelsPath` (one integer per line, or
+    /// .npy) replaces them. Errors name file:line:column.
+    public static func csv(path: String, delimiter: Character = ",", header: Bool? = nil, labelColumn: CSVColumn? = nil,
                            labelsPath: String? = nil, name: String) throws -> FeatureDataset {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw DataError("\(path): cannot read the file") }
-        var rows = text.split(whereSeparator: \.isNewline).map { $0.split(separator: delimiter, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
-        rows.removeAll { $0.count == 1 && $0[0].isEmpty }
-        guard let first = rows.first else { throw DataError("\(path): the file has no rows") }
-        let hasHeader = header ?? first.contains { Double($0) == nil }
-        let names = hasHeader ? first : (0..<first.count).map(String.init)
-        if hasHeader { rows.removeFirst() }
-        var labelIndex: Int? = nil
-        if let labelColumn {
-            labelIndex = Int(labelColumn) ?? names.firstIndex(of: labelColumn)
-            guard let i = labelIndex, i >= 0, i < names.count else {
-                throw DataError("\(path): no label column '\(labelColumn)' (columns: \(names.joined(separator: ", ")))")
-            }
-        }
-        var features: [Float] = [], labels: [Int] = []
-        let width = names.count - (labelIndex == nil ? 0 : 1)
-        for (r, row) in rows.enumerated() {
-            guard row.count == names.count else { throw DataError("\(path):\(r + 1 + (hasHeader ? 1 : 0)): \(row.count) fields, expected \(names.count)") }
-            for (c, field) in row.enumerated() {
-                if c == labelIndex {
-                    guard let l = Int(field) ?? Double(field).map({ Int($0) }) else { throw DataError("\(path):\(r + 1 + (hasHeader ? 1 : 0)): label '\(field)' is not an integer") }
-                    labels.append(l)
-                } else {
-                    guard let v = Float(field) else { throw DataError("\(path):\(r + 1 + (hasHeader ? 1 : 0)): '\(field)' in column \(names[c]) is not a number") }
-                    features.append(v)
+        let reader = try CSVReader(path: path, delimiter: delimiter)
+        var names: [String] = [], labelIndex: Int? = nil
+        var features: [Float] = [], labelTexts: [String] = [], rows = 0
+        func location(_ record: CSVRecord, _ field: Int) -> String { "\(path):\(record.positions[field].line):\(record.positions[field].column)" }
+        try reader.forEachRecord { record in
+            if names.isEmpty {
+                let fields = record.fields
+                let hasHeader: Bool
+                switch (header, labelColumn) {
+                case (let explicit?, _): hasHeader = explicit
+                case (nil, .name?): hasHeader = true
+                case (nil, .index(let skipped)?): hasHeader = fields.indices.contains { $0 != skipped && Float(fields[$0]) == nil }
+                case (nil, nil): hasHeader = fields.contains { Float($0) == nil }
                 }
+                names = hasHeader ? fields : fields.indices.map(String.init)
+                switch labelColumn {
+                case .index(let i)?: labelIndex = i
+                case .name(let n)?:
+                    guard hasHeader else { throw DataError("\(path): the label column is given by name ('\(n)'), but the file has no header row; give its index") }
+                    labelIndex = fields.firstIndex(of: n)
+                case nil: break
+                }
+                if let labelColumn, labelIndex.map({ !names.indices.contains($0) }) ?? true {
+                    throw DataError("\(path): no label column \(labelColumn) (columns: \(names.joined(separator: ", ")))")
+                }
+                guard names.count > (labelIndex == nil ? 0 : 1) else { throw DataError("\(path):\(record.line): no feature column besides the label column") }
+                if hasHeader { return }
             }
+            guard record.fields.count == names.count else {
+                throw DataError("\(path):\(record.line): \(record.fields.count) fields, expected \(names.count) as in the first row")
+            }
+            for (c, field) in record.fields.enumerated() {
+                if c == labelIndex {
+                    guard !field.isEmpty else { throw DataError("\(location(record, c)): empty label") }
+                    labelTexts.append(field)
+                    continue
+                }
+                guard let value = Float(field), value.isFinite else {
+                    let problem = field.isEmpty ? "empty field (missing values are not supported)" : Float(field) == nil ? "'\(field)' is not a number" : "'\(field)' is not a finite number"
+                    throw DataError("\(location(record, c)): \(problem) in column '\(names[c])'")
+                }
+                features.append(value)
+            }
+            rows += 1
         }
-        guard !rows.isEmpty, width > 0 else { throw DataError("\(path): no numeric data") }
-        var finalLabels: [Int]? = labelIndex == nil ? nil : labels
-        if let labelsPath { finalLabels = try labelFile(labelsPath, expected: rows.count) }
-        return FeatureDataset(name: name, features: features, dimension: width, labels: finalLabels)
+        guard rows > 0 else { throw DataError("\(path): no data rows") }
+        let labels = labelIndex == nil ? nil : TextLabels(labelTexts)
+        let width = names.count - (labelIndex == nil ? 0 : 1)
+        if let labelsPath {
+            return FeatureDataset(name: name, features: features, dimension: width, labels: try labelFile(labelsPath, expected: rows))
+        }
+        return FeatureDataset(name: name, features: features, dimension: width, labels: labels?.values, labelNames: labels?.names)
     }
 
     static func labelFile(_ path: String, expected: Int) throws -> [Int] {

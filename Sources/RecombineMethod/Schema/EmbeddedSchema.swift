@@ -507,6 +507,16 @@ enum EmbeddedSchema {
       "description": "Last sample index used (inclusive); omit for the last sample.",
       "type": "integer",
       "minimum": 0
+    },
+    "feature_standardize": {
+      "description": "Standardise each feature column to mean 0 and standard deviation 1, with the mean and population standard deviation over all rows of the file (as scikit-learn's StandardScaler; before index_of_first/last_sample_to_use). A constant column becomes 0.",
+      "type": "boolean",
+      "default": false
+    },
+    "builtin_dataset_download": {
+      "description": "When the files are found neither in root, --data-root, RECOMBINE_DATA nor the user cache, download them into the cache (${XDG_CACHE_HOME:-~/.cache}/recombine/datasets/<mnist|fashion-mnist|usps>/). A download is kept only when its decompressed content has the published SHA-256 of the original IDX file. RECOMBINE_MIRROR names a mirror tried first; USPS has no public mirror (README, \"Datasets\": Scripts/usps-to-idx).",
+      "type": "boolean",
+      "default": true
     }
   }
 }
@@ -516,7 +526,7 @@ enum EmbeddedSchema {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "dataset.json",
   "title": "Dataset",
-  "description": "A dataset entry, chosen by `dataset`: where the data comes from, how it is batched and augmented, and which phases run on it. Keys root/train/download are those of torchvision.",
+  "description": "A dataset entry, chosen by `dataset`: where the data comes from, how it is batched and augmented, and which phases run on it. Keys root/train/download are those of torchvision; the built-in datasets need no root (they are looked up in --data-root, RECOMBINE_DATA and the user cache, and downloaded into the cache).",
   "type": "object",
   "oneOf": [
     {
@@ -602,9 +612,8 @@ enum EmbeddedSchema {
           "$ref": "common.json#/$defs/dataset_index_of_last_sample_to_use"
         },
         "root": {
-          "description": "Directory of the MNIST IDX files (flat, or torchvision's <root>/MNIST/raw/ layout); relative to the method file. If missing, the directory named by RECOMBINE_DATA or --data-root is searched.",
-          "type": "string",
-          "default": "data"
+          "description": "Directory of the MNIST IDX files (flat, or torchvision's <root>/MNIST/raw/ layout), relative to the method file; searched first. Omit it to look in --data-root, then RECOMBINE_DATA (each holding mnist/), then the user cache ${XDG_CACHE_HOME:-~/.cache}/recombine/datasets/mnist/.",
+          "type": "string"
         },
         "train": {
           "description": "The training split (true) or the test split (false).",
@@ -612,9 +621,7 @@ enum EmbeddedSchema {
           "default": true
         },
         "download": {
-          "description": "Download the files from the public mirrors if absent (checked against SHA-256).",
-          "type": "boolean",
-          "default": false
+          "$ref": "common.json#/$defs/builtin_dataset_download"
         }
       },
       "description": "MNIST handwritten digits, 28×28 gray, 60000 train / 10000 test, 10 classes."
@@ -676,9 +683,8 @@ enum EmbeddedSchema {
           "$ref": "common.json#/$defs/dataset_index_of_last_sample_to_use"
         },
         "root": {
-          "description": "Directory of the FashionMNIST IDX files (flat, or torchvision's <root>/FashionMNIST/raw/ layout); relative to the method file. If missing, the directory named by RECOMBINE_DATA or --data-root is searched.",
-          "type": "string",
-          "default": "data"
+          "description": "Directory of the FashionMNIST IDX files (flat, or torchvision's <root>/FashionMNIST/raw/ layout), relative to the method file; searched first. Omit it to look in --data-root, then RECOMBINE_DATA (each holding fashion-mnist/), then the user cache ${XDG_CACHE_HOME:-~/.cache}/recombine/datasets/fashion-mnist/.",
+          "type": "string"
         },
         "train": {
           "description": "The training split (true) or the test split (false).",
@@ -686,9 +692,7 @@ enum EmbeddedSchema {
           "default": true
         },
         "download": {
-          "description": "Download the files from the public mirrors if absent (checked against SHA-256).",
-          "type": "boolean",
-          "default": false
+          "$ref": "common.json#/$defs/builtin_dataset_download"
         }
       },
       "description": "Fashion-MNIST articles, 28×28 gray, 60000 train / 10000 test, 10 classes."
@@ -750,9 +754,8 @@ enum EmbeddedSchema {
           "$ref": "common.json#/$defs/dataset_index_of_last_sample_to_use"
         },
         "root": {
-          "description": "Directory of the USPS IDX files (flat, or torchvision's <root>/USPS/raw/ layout); relative to the method file. If missing, the directory named by RECOMBINE_DATA or --data-root is searched.",
-          "type": "string",
-          "default": "data"
+          "description": "Directory of the USPS IDX files (flat, or torchvision's <root>/USPS/raw/ layout), relative to the method file; searched first. Omit it to look in --data-root, then RECOMBINE_DATA (each holding usps/), then the user cache ${XDG_CACHE_HOME:-~/.cache}/recombine/datasets/usps/.",
+          "type": "string"
         },
         "train": {
           "description": "The training split (true) or the test split (false).",
@@ -760,9 +763,7 @@ enum EmbeddedSchema {
           "default": true
         },
         "download": {
-          "description": "Download the files from the public mirrors if absent (checked against SHA-256).",
-          "type": "boolean",
-          "default": false
+          "$ref": "common.json#/$defs/builtin_dataset_download"
         }
       },
       "description": "USPS handwritten digits, 16×16 gray, 7291 train / 2007 test, 10 classes."
@@ -905,7 +906,7 @@ enum EmbeddedSchema {
           "minLength": 1
         },
         "label_column": {
-          "description": "Column holding the labels (index from 0, or header name); omit for unlabelled data.",
+          "description": "Column holding the labels (index from 0, or header name); omit for unlabelled data. Integer labels are used as they are; any other text labels are numbered 0, 1, … in sorted order of the distinct texts (the mapping is kept with the data).",
           "anyOf": [
             {
               "description": "Index.",
@@ -925,13 +926,16 @@ enum EmbeddedSchema {
           "minLength": 1
         },
         "delimiter": {
-          "description": "Field separator.",
+          "description": "Field separator: one ASCII character other than a quote or a line break.",
           "type": "string",
           "default": ",",
           "minLength": 1
         },
+        "standardize": {
+          "$ref": "common.json#/$defs/feature_standardize"
+        },
         "header": {
-          "description": "Whether the first row is a header; auto detects non-numeric fields.",
+          "description": "Whether the first row is a header; auto: it is when the label column is given by name or a field outside the label column is not a number.",
           "default": "auto",
           "anyOf": [
             {
@@ -948,7 +952,7 @@ enum EmbeddedSchema {
           ]
         }
       },
-      "description": "A numeric feature matrix, one sample per row."
+      "description": "Numeric feature columns, one sample per row (RFC 4180: quoted fields may hold delimiters, line breaks and quotes written twice; LF or CRLF line ends; empty lines skipped). Errors name file:line:column."
     },
     "NPY": {
       "type": "object",
@@ -1016,6 +1020,9 @@ enum EmbeddedSchema {
           "description": "A .npy array of N integer labels.",
           "type": "string",
           "minLength": 1
+        },
+        "standardize": {
+          "$ref": "common.json#/$defs/feature_standardize"
         }
       },
       "description": "A NumPy .npy feature array [N, …] (float32, float64 or uint8; C order)."

@@ -6,8 +6,10 @@ import RecombineMethod
 /// chains of the main batch and of each batch augmentation.
 struct DatasetFactory {
     let baseDirectory: String
-    /// Directories searched for built-in datasets after `root` (--data-root, RECOMBINE_DATA).
-    let searchDirectories: [String]
+    /// Where built-in datasets are looked for after `root`, and where downloads go.
+    let locations: DataLocations
+    /// Hears each download as it starts.
+    var log: (String) -> Void = { _ in }
 
     func resolve(_ path: String) -> String {
         path.hasPrefix("/") ? path : URL(fileURLWithPath: baseDirectory).appendingPathComponent(path).standardizedFileURL.path
@@ -17,6 +19,11 @@ struct DatasetFactory {
     final class FileLog { var paths: [String] = [] }
     let files = FileLog()
 
+    /// `data` with standardised columns when the entry's `standardize` (or its default) says so.
+    func standardizedIfAsked(_ data: FeatureDataset, _ options: JSONObject) throws -> FeatureDataset {
+        try options["standardize"]?.bool ?? ColumnStandardization.appliedByDefault ? data.standardized() : data
+    }
+
     func load(_ spec: DatasetSpec, seed: UInt64) throws -> Dataset {
         let o = spec.options
         var data: Dataset
@@ -25,13 +32,8 @@ struct DatasetFactory {
             let kind = BuiltinImageDataset(rawValue: spec.dataset)!
             let root = o["root"]?.string.map(resolve)
             let train = o["train"]?.bool ?? true
-            let located: (images: String, labels: String)
-            do { located = try kind.locate(train: train, root: root, searchDirectories: searchDirectories) }
-            catch where o["download"]?.bool == true {
-                let target = ((root ?? resolve("data")) as NSString).appendingPathComponent("\(kind.rawValue)/raw")
-                let paths = try Downloader.fetch(kind, train: train, into: target)
-                located = (paths[0], paths[1])
-            }
+            let located = try kind.obtain(train: train, root: root, locations: locations,
+                                          download: o["download"]?.bool ?? BuiltinImageDataset.downloadsByDefault, log: log)
             files.paths += [located.images, located.labels]
             data = try ImageDataset(name: spec.name, imagesFile: located.images, labelsFile: located.labels)
         case "IDX":
@@ -43,13 +45,13 @@ struct DatasetFactory {
         case "CSV":
             let path = resolve(o["path"]?.string ?? "")
             let header: Bool? = o["header"]?.bool
-            let labelColumn = o["label_column"].flatMap { $0.string ?? $0.integer.map(String.init) }
-            data = try FeatureFiles.csv(path: path, delimiter: o["delimiter"]?.string?.first ?? ",", header: header, labelColumn: labelColumn,
-                                        labelsPath: o["labels_path"]?.string.map(resolve), name: spec.name)
+            let labelColumn = o["label_column"].flatMap { v in v.integer.map(CSVColumn.index) ?? v.string.map(CSVColumn.name) }
+            data = try standardizedIfAsked(FeatureFiles.csv(path: path, delimiter: o["delimiter"]?.string?.first ?? ",", header: header, labelColumn: labelColumn,
+                                                            labelsPath: o["labels_path"]?.string.map(resolve), name: spec.name), o)
             files.paths.append(path)
         case "NPY":
             let path = resolve(o["path"]?.string ?? "")
-            data = try FeatureFiles.npyDataset(path: path, labelsPath: o["labels_path"]?.string.map(resolve), name: spec.name)
+            data = try standardizedIfAsked(FeatureFiles.npyDataset(path: path, labelsPath: o["labels_path"]?.string.map(resolve), name: spec.name), o)
             files.paths.append(path)
         case "GaussianMixture":
             let s = UInt64(o["seed"]?.integer ?? 0)

@@ -114,7 +114,9 @@ public final class MethodRunner {
         }
         var mappings: MappingSet? = nil
         var centroids: Tensor? = nil
-        let factory = DatasetFactory(baseDirectory: spec.baseDirectory, searchDirectories: configuration.dataDirectories)
+        let factory = DatasetFactory(baseDirectory: spec.baseDirectory,
+                                     locations: DataLocations(searchDirectories: configuration.dataDirectories, cache: configuration.dataCache),
+                                     log: { [log] in log.line($0) })
         for (index, datasetSpec) in spec.orderedDatasets.enumerated() {
             if let resumeDataset, index < resumeDataset { continue }
             let resumingDataset = resumeDataset == index

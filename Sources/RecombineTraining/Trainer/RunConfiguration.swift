@@ -1,4 +1,5 @@
 import Foundation
+import RecombineData
 
 /// How a method is run (from the command line).
 public struct RunConfiguration: Sendable {
@@ -11,6 +12,8 @@ public struct RunConfiguration: Sendable {
     public var dataDirectories: [String] = []
     /// The method file's `--set /pointer=value` overrides as given (already applied to the spec), for provenance.
     public var overrides: [String] = []
+    /// Searched after `dataDirectories`; built-in datasets found nowhere are downloaded into it.
+    public var dataCache: String = DataLocations.userCache()
     /// The run directory; nil means runs/<timestamp>_<method>/ under the working directory.
     public var outputDirectory: String?
     public var quiet = false
