@@ -87,7 +87,10 @@ enum MethodExecution {
         if let final = result.final, let acc = final.acc, let nmi = final.nmi, let ari = final.ari {
             print(String(format: "%@: ACC %.4f, NMI %.4f, ARI %.4f on %@ (%.1f s) — %@/result.json", spec.name, acc, nmi, ari, final.dataset, result.wallSeconds, result.runDirectory))
         } else {
-            print("\(spec.name): finished in \(String(format: "%.1f", result.wallSeconds)) s — \(result.runDirectory)/result.json")
+            let clusters = result.clusterSummaries.last.map { summary in
+                " — clusters of sizes \(summary.sizes)" + (summary.silhouette.map { String(format: ", silhouette %.4f", $0) } ?? "")
+            } ?? ""
+            print("\(spec.name): finished in \(String(format: "%.1f", result.wallSeconds)) s\(clusters) — \(result.runDirectory)/result.json")
         }
     }
 

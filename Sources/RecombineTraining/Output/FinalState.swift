@@ -16,11 +16,18 @@ enum FinalState {
     /// Images kept per cluster for the nearest-images grid.
     static let imagesPerCluster = 8
 
+    /// The cluster of every sample at the end of a dataset, with the features they were assigned from.
+    struct Assignments {
+        let predictions: [Int]
+        /// The feature extractor's output for every sample [N, D] (nil for strategies without one).
+        let features: Tensor?
+    }
+
     /// Writes the file and returns the predicted cluster of every sample, or nil when the strategy
     /// cannot assign at the end of this dataset (a centroid strategy whose centroids only a later
     /// dataset's phases initialise): then the file holds the weights, labels and features only.
     @discardableResult
-    static func write(directory: String, method: MethodSpec, dataset: DatasetContext, mappings: MappingSet, strategy: ClusterAssignment) throws -> [Int]? {
+    static func write(directory: String, method: MethodSpec, dataset: DatasetContext, mappings: MappingSet, strategy: ClusterAssignment) throws -> Assignments? {
         let data = dataset.data, k = dataset.spec.numClusters
         mappings.train(false)
         defer { mappings.train(true) }
@@ -73,7 +80,7 @@ enum FinalState {
             }
         }
         try Safetensors.write(tensors, metadata: metadata, to: (directory as NSString).appendingPathComponent(fileName))
-        return predictions
+        return Assignments(predictions: predictions, features: features)
     }
 
     /// For each cluster, up to `imagesPerCluster` samples assigned to it with the highest score.

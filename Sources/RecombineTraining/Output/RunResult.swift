@@ -65,6 +65,8 @@ public struct RunResult: Sendable {
     public var evaluations: [EvaluationRecord] = []
     /// Each finished labelled dataset scored at the end of training.
     public var endOfTraining: [EndOfTrainingRecord] = []
+    /// Cluster sizes and silhouette score of every dataset scored at its end (labelled or not).
+    public var clusterSummaries: [ClusterSummary] = []
     public var wallSeconds: Double = 0 {
         // The running segment's kept work reaches as far as the result does.
         didSet { if let last = provenance.segments?.indices.last { provenance.segments![last].endSeconds = wallSeconds } }
@@ -93,6 +95,7 @@ public struct RunResult: Sendable {
             var record = end.json; record["source"] = "end_of_training"; out["final"] = record
         }
         if !endOfTraining.isEmpty { out["end_of_training"] = endOfTraining.map(\.json) }
+        if !clusterSummaries.isEmpty { out["clusters"] = clusterSummaries.map(\.json) }
         return out
     }
 

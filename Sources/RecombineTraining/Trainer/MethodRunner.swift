@@ -179,14 +179,18 @@ public final class MethodRunner {
                 try phase.run(resumingFrom: resumingPhase ? resume : nil)
                 result.evaluations += phase.evaluations
             }
-            let predictions = try FinalState.write(directory: result.runDirectory, method: spec, dataset: context, mappings: mappings!, strategy: strategy)
+            let assignments = try FinalState.write(directory: result.runDirectory, method: spec, dataset: context, mappings: mappings!, strategy: strategy)
+            let predictions = assignments?.predictions
             if predictions == nil {
                 log.line("No cluster assignments at the end of dataset \"\(datasetSpec.name)\": the strategy's centroids are initialised only in phases "
                          + "[\(spec.strategy.useCentroidsDuringPhases.map { "\"\($0)\"" }.joined(separator: ", "))], none of which ran on it")
             }
-            if let predictions {
-                try PredictionsFile.write(directory: result.runDirectory, predictions: predictions, data: data)
+            if let assignments {
+                try PredictionsFile.write(directory: result.runDirectory, predictions: assignments.predictions, data: data)
                 result.predictionsDataset = datasetSpec.name
+                let summary = ClusterSummary(dataset: datasetSpec.name, assignments: assignments, numClusters: datasetSpec.numClusters, seed: seeds[2])
+                result.clusterSummaries.append(summary)
+                log.line("Clusters at the end of dataset \"\(datasetSpec.name)\": sizes \(summary.sizes)" + (summary.silhouette.map { String(format: ", silhouette %.4f", $0) } ?? ""))
             }
             if let labels = data.labels, let predictions {
                 // The state training ended in, scored like an evaluation (the last scheduled evaluation may lie
