@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import RecombineData
 import RecombineMethod
+import RecombineTraining
 
 /// `recombine validate PATH...`: every problem of every file, nothing trained.
 struct Validate: ParsableCommand {
@@ -23,11 +25,14 @@ struct Validate: ParsableCommand {
         for file in files {
             let outcome = loader.load(path: file, overrides: parsedOverrides)
             for ignored in outcome.spec?.ignoredSettings ?? [] { printError("\(file): warning: \(ignored)") }
-            if outcome.isValid { print("\(file): valid") }
+            // Data files that exist are read and checked against the mappings, as a run would.
+            let problems = outcome.issues.map(\.description)
+                + (outcome.isValid ? DataFileChecks.issues(outcome.spec!, locations: DataLocations(dataRoot: nil)) : [])
+            if problems.isEmpty { print("\(file): valid") }
             else {
                 failed = true
-                for issue in outcome.issues { print(issue.description) }
-                print("\(file): \(outcome.issues.count) problem\(outcome.issues.count == 1 ? "" : "s")")
+                for problem in problems { print(problem) }
+                print("\(file): \(problems.count) problem\(problems.count == 1 ? "" : "s")")
             }
         }
         if failed { throw ExitStatus.failure }

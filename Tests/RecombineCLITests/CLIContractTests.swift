@@ -88,4 +88,23 @@ final class CLIContractTests: XCTestCase {
         XCTAssertEqual(outcome.status, 0, outcome.errors)
         XCTAssertTrue(outcome.errors.contains("warning: /training_device: training_device 'cuda_if_available' has no effect"), outcome.errors)
     }
+
+    /// validate reads data files that exist and checks the mappings against their shape, as a run would.
+    func testValidateChecksAnExistingCSVAgainstTheMappings() throws {
+        let folder = try TemporaryDirectory(); defer { folder.remove() }
+        var csv = "a,b,c,label\n"
+        for i in 0..<30 { csv += "\(i % 3),\(i),1,\(i % 3)\n" }
+        try csv.write(to: folder.appending("three.csv"), atomically: true, encoding: .utf8)
+        let method = try String(contentsOf: Repository.configurations.appendingPathComponent("dec_gaussians.json"), encoding: .utf8)
+        let json = try JSONSerialization.jsonObject(with: Data(method.utf8)) as! [String: Any]
+        var edited = json
+        edited["datasets"] = [["dataset": "CSV", "path": "three.csv", "label_column": "label", "batch_size": 10, "num_clusters": 3]]
+        edited.removeValue(forKey: "$schema")
+        try JSONSerialization.data(withJSONObject: edited).write(to: folder.appending("m.json"))
+        let outcome = try recombine(["validate", folder.appending("m.json").path])
+        XCTAssertEqual(outcome.status, 1, outcome.output + outcome.errors)
+        XCTAssertTrue(outcome.output.contains("Linear(in_features: 2) expects 2 input features, got 3") && outcome.output.contains("three.csv have shape [3]"), outcome.output)
+        try FileManager.default.removeItem(at: folder.appending("three.csv"))
+        XCTAssertEqual(try recombine(["validate", folder.appending("m.json").path]).status, 0, "a missing data file is the run's to report")
+    }
 }
