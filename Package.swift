@@ -11,6 +11,7 @@
 //   RecombineReport      run reports: SVG plots, report.html, multi-run summaries
 //   RecombineCLI         the `recombine` command
 //   SourceRevisionPlugin build tool: the git revision a binary is built from, for run provenance
+//   EmbedSchemaPlugin    build tool: Schema/**/*.json compiled into RecombineMethod (EmbedSchemaTool)
 import PackageDescription
 
 let package = Package(
@@ -56,7 +57,9 @@ let package = Package(
         ]),
         .target(name: "RecombineMethod", dependencies: [
             "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "CJSONC",
-        ]),
+        ], plugins: ["EmbedSchemaPlugin"]),
+        .executableTarget(name: "EmbedSchemaTool"),
+        .plugin(name: "EmbedSchemaPlugin", capability: .buildTool(), dependencies: ["EmbedSchemaTool"]),
         .target(name: "RecombineTraining", dependencies: [
             "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "RecombineMethod",
         ], plugins: ["SourceRevisionPlugin"]),
