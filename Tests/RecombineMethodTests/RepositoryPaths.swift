@@ -20,17 +20,4 @@ enum RepositoryPaths {
         return files
     }
 
-    /// Runs a command and returns its standard output (nil when it cannot run or fails).
-    static func run(_ executable: String, _ arguments: [String]) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? String(data: data, encoding: .utf8) : nil
-    }
 }
