@@ -44,6 +44,25 @@ final class PlotTests: XCTestCase {
         XCTAssertLessThan(flat.domain.0, 3); XCTAssertGreaterThan(flat.domain.1, 3)
     }
 
+    /// Iterations have no halves: a short schedule (4 iterations) gets whole-number ticks only.
+    func testIntegerTicksForIterations() {
+        let s = LinearScale(covering: [1, 4], range: (0, 100))
+        XCTAssertTrue(s.ticks(6).contains { $0 != $0.rounded() }, "without the option a short axis gets fractional ticks")
+        let ticks = s.ticks(6, integers: true)
+        XCTAssertFalse(ticks.isEmpty)
+        XCTAssertTrue(ticks.allSatisfy { $0 == $0.rounded() }, "\(ticks)")
+        XCTAssertEqual(s.label(2, ticks: ticks), "2")
+    }
+
+    /// Scores are drawn on a fixed [0, 1] axis, so runs and reports compare at a glance.
+    func testScoreChartsHaveAFixedUnitAxis() {
+        var chart = LineChart(title: "scores", xLabel: "iteration", yLabel: "score", series: [.init(name: "ACC", points: [(1, 0.52), (2, 0.55)])])
+        chart.yDomain = (0, 1)
+        chart.integerX = true
+        let svg = chart.svg
+        for label in [">0.0<", ">1.0<"] { XCTAssertTrue(svg.contains(label), "the axis must run from 0 to 1: \(label) missing") }
+    }
+
     /// The PNG's header names its size and its compressed data inflates to unfiltered rows of the pixels.
     func testPNGEncodesThePixels() throws {
         let pixels: [Float] = [0, 0.5, 1, 0.25, 1, 0, 0.5, 0.75, 0.1, 0.2, 0.3, 0.4]  // 1 × 3 × 4

@@ -24,7 +24,9 @@ public enum ComparisonReport {
                 for r in run.evaluationRecords { if let v = (r[metric] as? NSNumber)?.doubleValue { step += 1; points.append((step, v)) } }
                 return LineChart.Series(name: (run.directory as NSString).lastPathComponent, points: points)
             }
-            let chart = LineChart(title: "\(metric.uppercased()) at each evaluation", xLabel: "evaluation", yLabel: metric.uppercased(), series: series)
+            var chart = LineChart(title: "\(metric.uppercased()) at each evaluation", xLabel: "evaluation", yLabel: metric.uppercased(), series: series)
+            chart.yDomain = (0, 1)
+            chart.integerX = true
             let file = "comparison_\(metric).svg"
             try AtomicFile.write(Data(chart.svg.utf8), to: (outputDirectory as NSString).appendingPathComponent(file))
             html.add("<figure>\(chart.svg)<figcaption>\(metric.uppercased()) of each run at its evaluations, in order. <a href=\"\(file)\">SVG</a></figcaption></figure>")

@@ -45,8 +45,9 @@ public enum RunPlots {
                 points[name, default: []].append(((r["iteration"] as? NSNumber)?.doubleValue ?? 0, (r["loss"] as? NSNumber)?.doubleValue ?? .nan))
             }
             let parts = k.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-            let chart = LineChart(title: "Losses — phase \"\(parts[1])\" on \(parts[0])", xLabel: "iteration in phase", yLabel: "running mean loss",
+            var chart = LineChart(title: "Losses — phase \"\(parts[1])\" on \(parts[0])", xLabel: "iteration in phase", yLabel: "running mean loss",
                                   series: seriesOrder.map { LineChart.Series(name: $0, points: points[$0]!) })
+            chart.integerX = true
             return Plot(file: "losses_\(slug(parts[0]))_\(slug(parts[1])).svg", caption: "Loss of each pattern term in phase \"\(parts[1])\" (dataset \(parts[0])).", svg: chart.svg)
         }
     }
@@ -61,7 +62,8 @@ public enum RunPlots {
             current.append((i, (r["inertia"] as? NSNumber)?.doubleValue ?? .nan))
         }
         series.append(.init(name: series.isEmpty ? "k-means" : "k-means \(series.count + 1)", points: current))
-        let chart = LineChart(title: "k-means loss (inertia) per Lloyd iteration", xLabel: "Lloyd iteration", yLabel: "inertia", series: series)
+        var chart = LineChart(title: "k-means loss (inertia) per Lloyd iteration", xLabel: "Lloyd iteration", yLabel: "inertia", series: series)
+        chart.integerX = true
         return Plot(file: "kmeans_inertia.svg", caption: "Sum of squared distances to the nearest centre at each Lloyd iteration of the best restart (the last point: final centres).", svg: chart.svg)
     }
 
@@ -83,6 +85,8 @@ public enum RunPlots {
         }
         var chart = LineChart(title: "Clustering performance over training", xLabel: "iteration (phases end to end)", yLabel: "score",
                               series: ["ACC", "NMI", "ARI"].map { LineChart.Series(name: $0, points: series[$0]!) })
+        chart.yDomain = (0, 1)
+        chart.integerX = true
         chart.markers = markers.count > 1 ? markers.map { (x: $0.0, label: $0.1) } : []
         return Plot(file: "metrics.svg", caption: "ACC, NMI and ARI at each evaluation.", svg: chart.svg)
     }

@@ -10,6 +10,10 @@ public struct LineChart {
     public var series: [Series]
     public var markers: [(x: Double, label: String)] = []
     public var width = 760.0, height = 360.0
+    /// A fixed y axis (scores: [0, 1]) instead of one fitted to the values.
+    public var yDomain: (Double, Double)? = nil
+    /// Whether x counts iterations or epochs: whole-number ticks only.
+    public var integerX = false
 
     public init(title: String, xLabel: String, yLabel: String, series: [Series]) {
         self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.series = series
@@ -18,7 +22,7 @@ public struct LineChart {
     public var svg: String {
         var svg = SVG(width: width, height: height)
         let all = series.flatMap(\.points).filter { $0.0.isFinite && $0.1.isFinite }
-        let frame = PlotFrame(svg: svg, xValues: all.map(\.0) + markers.map(\.x), yValues: all.map(\.1))
+        let frame = PlotFrame(svg: svg, xValues: all.map(\.0) + markers.map(\.x), yValues: all.map(\.1), yDomain: yDomain, integerX: integerX)
         frame.draw(on: &svg, title: title, xLabel: xLabel, yLabel: yLabel)
         for m in markers {
             svg.line(frame.x(m.x), frame.top, frame.x(m.x), height - frame.bottom, stroke: "#999", dash: "4 3")

@@ -4,14 +4,20 @@ import Foundation
 struct PlotFrame {
     let left = 64.0, right = 190.0, top = 36.0, bottom = 48.0
     let x: LinearScale, y: LinearScale
+    /// Whether the x axis counts (iterations, epochs): whole-number ticks only.
+    let integerX: Bool
 
-    init(svg: SVG, xValues: [Double], yValues: [Double], includeZeroY: Bool = false) {
+    /// `yDomain` fixes the y axis (scores in [0, 1]) instead of fitting it to the values.
+    init(svg: SVG, xValues: [Double], yValues: [Double], includeZeroY: Bool = false, yDomain: (Double, Double)? = nil, integerX: Bool = false) {
         x = LinearScale(covering: xValues, range: (left, svg.width - right))
-        y = LinearScale(covering: yValues, range: (svg.height - bottom, top), includeZero: includeZeroY)
+        let yRange = (svg.height - bottom, top)
+        if let yDomain { y = LinearScale(domain: yDomain, range: yRange) }
+        else { y = LinearScale(covering: yValues, range: yRange, includeZero: includeZeroY) }
+        self.integerX = integerX
     }
 
     func draw(on svg: inout SVG, title: String, xLabel: String, yLabel: String) {
-        let xTicks = x.ticks(6), yTicks = y.ticks(5)
+        let xTicks = x.ticks(6, integers: integerX), yTicks = y.ticks(5)
         for t in yTicks {
             svg.line(left, y(t), svg.width - right, y(t), stroke: "#e5e5e5")
             svg.text(y.label(t, ticks: yTicks), x: left - 6, y: y(t) + 4, size: 11, anchor: "end")

@@ -31,9 +31,11 @@ public struct LinearScale {
         return (r <= 1 ? 1 : r <= 2 ? 2 : r <= 5 ? 5 : 10) * magnitude
     }
 
-    /// About `count` tick values inside the domain.
-    public func ticks(_ count: Int = 5) -> [Double] {
-        let step = Self.step(domain.0, domain.1, count: count)
+    /// About `count` tick values inside the domain; with `integers`, whole numbers only (for
+    /// iterations, epochs and counts, which have no halves).
+    public func ticks(_ count: Int = 5, integers: Bool = false) -> [Double] {
+        let nice = Self.step(domain.0, domain.1, count: count)
+        let step = integers ? Swift.max(1, nice.rounded(.up)) : nice
         var out: [Double] = []
         var v = (domain.0 / step).rounded(.up) * step
         while v <= domain.1 + step * 1e-9 { out.append(Swift.abs(v) < step * 1e-9 ? 0 : v); v += step }
