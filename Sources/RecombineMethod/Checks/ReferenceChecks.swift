@@ -199,10 +199,10 @@ struct ReferenceChecks {
                 }
             }
             if pattern.options["loss_optimizer_group_name"] == nil, pattern.enabled, !phase.optimizers.isEmpty, !groups.contains("default"),
-               pattern.id != "training_feature_extractor_by_using_adversarial_interpolation" {
+               pattern.kind != .adversarialInterpolation {
                 report(p, "this pattern's loss goes to optimizer group 'default' (no 'loss_optimizer_group_name'), but no optimizer of phase '\(phase.name)' is in that group; groups: \(groups.sorted().map { "'\($0)'" }.joined(separator: ", "))")
             }
-            if pattern.id == "facilitating_training_of_feature_extractor_by_using_layer_wise_pretraining" { checkLayerWisePairs(pattern, at: p) }
+            if pattern.kind == .layerWisePretraining { checkLayerWisePairs(pattern, at: p) }
         }
     }
 

@@ -116,9 +116,8 @@ struct ShapeChecks {
             for (i, pattern) in phase.patterns.enumerated() where pattern.enabled {
                 let at = phase.pointer.appending("design_patterns").appending(i)
                 let o = pattern.options
-                switch pattern.id {
-                case "training_feature_extractor_through_reconstruction_of_samples", "training_feature_extractor_by_using_adversarial_interpolation",
-                     "facilitating_training_of_feature_extractor_by_using_layer_wise_pretraining":
+                switch pattern.kind {
+                case .reconstruction?, .adversarialInterpolation?, .layerWisePretraining?:
                     guard let encoder = o["encoder_name"]?.string, let decoder = o["decoder_name"]?.string,
                           let code = output(of: encoder, given: sample, context: "") else { continue }
                     guard let reconstruction = output(of: decoder, given: code, context: "(input: the output \(code) of '\(encoder)')") else { continue }
@@ -132,7 +131,7 @@ struct ShapeChecks {
                             issues.append(PointerIssue(pointer: at.appending(key), message: "\(key == "critic_name" ? "critic" : "discriminator") '\(critic)' must output one value per sample ([B, 1]), got \(out)"))
                         }
                     }
-                case "training_feature_extractor_through_denoising_layer_wise_reconstruction":
+                case .denoisingLayerWiseReconstruction?:
                     guard let encoder = o["encoder_name"]?.string, let decoder = o["decoder_name"]?.string,
                           let code = output(of: encoder, given: sample, context: ""),
                           output(of: decoder, given: code, context: "(input: the output \(code) of '\(encoder)')") != nil else { continue }
@@ -146,7 +145,7 @@ struct ShapeChecks {
                                                        message: "decoder '\(decoder)' layer '\(decoderLayer)' outputs \(reconstruction) but must reconstruct \(encoderLayer == "input" ? "the samples of dataset '\(datasetName)'" : "encoder '\(encoder)' layer '\(encoderLayer)'"), shape \(target)"))
                         }
                     }
-                case "learning_feature_representations_by_using_contrastive_learning_and_data_augmentation":
+                case .instanceContrastive?:
                     guard let head = o["contrastive_learning_head_name"]?.string, let out = output(of: head, given: sample, context: "(input: samples \(sample))") else { continue }
                     if out.count != 2 {
                         issues.append(PointerIssue(pointer: at.appending("contrastive_learning_head_name"), message: "contrastive head '\(head)' must output vectors [B, D], got \(out)"))

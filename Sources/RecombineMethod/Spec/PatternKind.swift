@@ -30,6 +30,17 @@ public enum PatternKind: String, CaseIterable, Sendable {
         }
     }
 
+    /// Other spellings method files use for an id (the reference framework's singular "assignment").
+    public static let aliases: [String: PatternKind] = [
+        "encouraging_cluster_formation_by_reinforcing_current_assignment_of_samples_to_clusters": .reinforcement,
+    ]
+
+    /// The kind a method file's `pattern` names (its id or an alias), nil for an unknown id.
+    public init?(id: String) {
+        guard let kind = PatternKind(rawValue: id) ?? Self.aliases[id] else { return nil }
+        self = kind
+    }
+
     /// The short label of a pattern id; unknown ids are shown with spaces for underscores.
     public static func shortLabel(of id: String) -> String {
         PatternKind(rawValue: id)?.shortLabel ?? id.replacingOccurrences(of: "_", with: " ")

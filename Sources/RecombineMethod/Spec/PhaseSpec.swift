@@ -104,14 +104,12 @@ public struct PatternSpec: Sendable {
     public let options: JSONObject
     public let pointer: JSONPointer
 
-    public static let aliases = [
-        "encouraging_cluster_formation_by_reinforcing_current_assignment_of_samples_to_clusters":
-            "encouraging_cluster_formation_by_reinforcing_current_assignments_of_samples_to_clusters",
-    ]
+    /// The pattern's kind; nil when the id is unknown (the schema reports it).
+    public var kind: PatternKind? { PatternKind(rawValue: id) }
 
     init(_ r: SpecReader) {
         let raw = r.string("pattern", default: "")
-        id = Self.aliases[raw] ?? raw
+        id = PatternKind(id: raw)?.rawValue ?? raw
         enabled = r.bool("enabled", default: true)
         lossReportInterval = r.int("loss_report_interval").flatMap { $0 >= 1 ? $0 : nil }
         options = r.arguments(excluding: ["pattern", "enabled", "loss_report_interval"])
@@ -144,11 +142,7 @@ public struct MismatchSpec: Sendable {
         self.companionPatternsGiven = companionPatternsGiven; self.pairwise = pairwise; self.pointer = pointer
     }
 
-    public static let defaultCompanionPatterns = [
-        "learning_cluster_structure_in_intermediate_layers_by_using_unsupervised_companion_objectives",
-        "training_feature_extractor_through_reconstruction_of_samples",
-        "training_feature_extractor_through_denoising_layer_wise_reconstruction",
-    ]
+    public static let defaultCompanionPatterns = [PatternKind.companionObjectives, .reconstruction, .denoisingLayerWiseReconstruction].map(\.rawValue)
 }
 
 /// A training phase.

@@ -117,33 +117,35 @@ final class PhaseRunner {
     func buildPatterns() throws {
         mismatchMeter = try makeMismatchMeter()
         for spec in phase.patterns where spec.enabled {
-            switch spec.id {
-            case "training_feature_extractor_through_reconstruction_of_samples":
+            // Exhaustive over the ontology's patterns: a new PatternKind case does not compile until it is built here.
+            guard let kind = spec.kind else {
+                throw TrainingError("\(spec.pointer): design pattern '\(spec.id)' is not one of the ontology's patterns")
+            }
+            switch kind {
+            case .reconstruction:
                 patterns.append(try ReconstructionPattern(spec: spec, mappings: mappings))
-            case "encouraging_cluster_formation_by_minimizing_divergence_between_current_and_target_cluster_assignment_distribution":
+            case .targetDivergence:
                 patterns.append(DivergencePattern(spec: spec, strategy: strategy, referenceNumerics: method.referenceNumerics, seed: Self.seed(dataset.seed, for: spec.pointer),
                     softAssignmentsOfAll: { [unowned self] in try self.softAssignmentsOfAllSamples(classifierName: spec.options["classifier_name"]?.string) },
                     sweep: { [unowned self] body in try self.sweepAllSamples(body) }))
-            case "learning_feature_representations_by_using_contrastive_learning_and_data_augmentation":
+            case .instanceContrastive:
                 patterns.append(try InstanceContrastivePattern(spec: spec, mappings: mappings, referenceNumerics: method.referenceNumerics))
-            case "learning_invariance_to_transformations_by_using_assignment_statistics_vectors_and_data_augmentation":
+            case .clusterContrastive:
                 patterns.append(ClusterContrastivePattern(spec: spec, strategy: strategy, referenceNumerics: method.referenceNumerics))
-            case "preventing_cluster_degeneracy_by_maximizing_entropy_of_soft_assignments":
+            case .entropy:
                 patterns.append(EntropyPattern(spec: spec, strategy: strategy))
-            case "encouraging_cluster_formation_by_reinforcing_current_assignments_of_samples_to_clusters":
+            case .reinforcement:
                 patterns.append(ReinforcementPattern(spec: spec, strategy: strategy, mappings: mappings))
-            case "encouraging_cluster_formation_by_maximizing_cauchy_schwarz_divergence_between_cluster_densities":
+            case .cauchySchwarzDivergence:
                 patterns.append(try CauchySchwarzDivergencePattern(spec: spec, strategy: strategy, mappings: mappings))
-            case "learning_cluster_structure_in_intermediate_layers_by_using_unsupervised_companion_objectives":
+            case .companionObjectives:
                 patterns.append(try CompanionObjectivesPattern(spec: spec, strategy: strategy, mappings: mappings))
-            case "training_feature_extractor_through_denoising_layer_wise_reconstruction":
+            case .denoisingLayerWiseReconstruction:
                 patterns.append(try DenoisingLayerWiseReconstructionPattern(spec: spec, mappings: mappings))
-            case "training_feature_extractor_by_using_adversarial_interpolation":
+            case .adversarialInterpolation:
                 patterns.append(try AdversarialInterpolationPattern(spec: spec, mappings: mappings, generator: generator.split()))
-            case "facilitating_training_of_feature_extractor_by_using_layer_wise_pretraining":
+            case .layerWisePretraining:
                 patterns.append(try LayerWisePretrainingPattern(spec: spec, mappings: mappings, scale: configuration.scaled, generator: generator.split()) { [log] in log.line($0) })
-            default:
-                throw TrainingError("\(spec.pointer): design pattern '\(spec.id)' is valid, but this build of recombine cannot train it yet (see Docs/status.md)")
             }
         }
     }
