@@ -11,7 +11,7 @@
 //   RecombineReport      run reports: SVG plots, report.html, multi-run summaries
 //   RecombineCLI         the `recombine` command
 //   SourceRevisionPlugin build tool: the git revision a binary is built from, for run provenance
-//   EmbedSchemaPlugin    build tool: Schema/**/*.json compiled into RecombineMethod (EmbedSchemaTool)
+//   EmbedSchemaPlugin    build tool: Schema/**/*.json compiled into RecombineMethod
 import PackageDescription
 
 let package = Package(
@@ -58,8 +58,7 @@ let package = Package(
         .target(name: "RecombineMethod", dependencies: [
             "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "CJSONC",
         ], plugins: ["EmbedSchemaPlugin"]),
-        .executableTarget(name: "EmbedSchemaTool"),
-        .plugin(name: "EmbedSchemaPlugin", capability: .buildTool(), dependencies: ["EmbedSchemaTool"]),
+        .plugin(name: "EmbedSchemaPlugin", capability: .buildTool()),
         .target(name: "RecombineTraining", dependencies: [
             "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "RecombineMethod",
         ], plugins: ["SourceRevisionPlugin"]),
