@@ -19,6 +19,24 @@ final class DefaultFillerTests: XCTestCase {
         }
     }
 
+    /// A run's method.json (defaults filled in) passes every check again, as `--resume` and `predict`
+    /// need: depict_usps's filled objective-function-mismatch defaults used to fail the semantic checks.
+    func testFilledMethodsPassEveryCheckAgain() throws {
+        let loader = MethodLoader(store: try SchemaStore(directory: RepositoryPaths.schema))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("filled-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for file in RepositoryPaths.methodFiles() {
+            let original = loader.load(path: file.path)
+            let spec = try XCTUnwrap(original.spec, file.lastPathComponent)
+            XCTAssertEqual(original.issues.map(\.description), [], file.lastPathComponent)
+            let filled = folder.appendingPathComponent(file.lastPathComponent)
+            try XCTUnwrap(spec.withDefaults).serialized(indent: 2).write(to: filled, atomically: true, encoding: .utf8)
+            let again = loader.load(path: filled.path, baseDirectory: file.deletingLastPathComponent().path)
+            XCTAssertEqual(again.issues.map(\.description), [], "\(file.lastPathComponent) with its defaults filled in")
+        }
+    }
+
     /// Defaults come from the branch the value matches: an SGD optimizer gets SGD's, not Adam's.
     func testDefaultsFollowTheMatchingBranch() throws {
         let filler = DefaultFiller(validator: SchemaValidator(store: try SchemaStore(directory: RepositoryPaths.schema)))

@@ -195,7 +195,8 @@ public struct PhaseSpec: Sendable {
                                     atEvaluation: m.bool("at_evaluation", default: false),
                                     evaluationBatches: m.int("evaluation_batches").flatMap { $0 >= 1 ? $0 : nil },
                                     companionPatterns: m.strings("companion_patterns") ?? MismatchSpec.defaultCompanionPatterns,
-                                    companionPatternsGiven: m.strings("companion_patterns") != nil,
+                                    // A list equal to the default (as in a run's method.json, defaults filled in) is the default.
+                                    companionPatternsGiven: m.strings("companion_patterns").map { $0 != MismatchSpec.defaultCompanionPatterns } ?? false,
                                     pairwise: m.bool("pairwise", default: false), pointer: m.pointer)
         } else {
             mismatch = nil
