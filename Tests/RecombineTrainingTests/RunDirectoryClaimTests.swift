@@ -1,5 +1,6 @@
 import Foundation
 import RecombineMethod
+import RecombineTestSupport
 @testable import RecombineTraining
 import XCTest
 
@@ -7,6 +8,13 @@ import XCTest
 final class RunDirectoryClaimTests: XCTestCase {
     var directories: [URL] = []
     override func tearDown() { for d in directories { try? FileManager.default.removeItem(at: d) } }
+
+    /// A fresh folder under the temporary directory, removed in tearDown.
+    func folder() throws -> String {
+        let folder = try TemporaryDirectory("recombine-claim")
+        directories.append(folder.url)
+        return folder.path
+    }
 
     func run(_ text: String, into output: String, seed: UInt64 = 1, replace: Bool = false) throws -> RunResult {
         let spec = try loadMethodText(text, directories: &directories)
@@ -30,7 +38,7 @@ final class RunDirectoryClaimTests: XCTestCase {
     }
 
     func testASecondMethodIntoAFinishedRunIsRefusedAndTouchesNothing() throws {
-        let output = try TemporaryFolder.make(&directories) + "/run"
+        let output = try folder() + "/run"
         _ = try run(TrainerTests.decMethod(), into: output)
         let before = try snapshot(output)
         let other = TrainerTests.decMethod().replacingOccurrences(of: #""name": "tiny_dec""#, with: #""name": "other""#)
@@ -41,7 +49,7 @@ final class RunDirectoryClaimTests: XCTestCase {
     }
 
     func testTheSameFinishedRunIsSkippedAndForceReplacesIt() throws {
-        let output = try TemporaryFolder.make(&directories) + "/run"
+        let output = try folder() + "/run"
         _ = try run(TrainerTests.decMethod(), into: output)
         let before = try snapshot(output)
         XCTAssertThrowsError(try run(TrainerTests.decMethod(), into: output)) { XCTAssertTrue($0 is RunDirectoryClaim.AlreadyFinished, "\($0)") }
@@ -53,7 +61,7 @@ final class RunDirectoryClaimTests: XCTestCase {
     }
 
     func testAFolderOfOtherFilesIsRefusedEvenWithForce() throws {
-        let output = try TemporaryFolder.make(&directories)
+        let output = try folder()
         try "mine".write(toFile: output + "/notes.txt", atomically: true, encoding: .utf8)
         for replace in [false, true] {
             XCTAssertThrowsError(try run(TrainerTests.decMethod(), into: output, replace: replace)) { XCTAssertTrue("\($0)".contains("holds no recombine run (notes.txt)"), "\($0)") }
@@ -62,7 +70,7 @@ final class RunDirectoryClaimTests: XCTestCase {
     }
 
     func testDefaultRunDirectoriesNeverCollide() throws {
-        let parent = try TemporaryFolder.make(&directories)
+        let parent = try folder()
         let previous = FileManager.default.currentDirectoryPath
         FileManager.default.changeCurrentDirectoryPath(parent)
         defer { FileManager.default.changeCurrentDirectoryPath(previous) }
@@ -71,12 +79,3 @@ final class RunDirectoryClaimTests: XCTestCase {
     }
 }
 
-/// A fresh temporary folder, recorded for tearDown to remove.
-enum TemporaryFolder {
-    static func make(_ directories: inout [URL]) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("recombine-claim-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        directories.append(url)
-        return url.path
-    }
-}
