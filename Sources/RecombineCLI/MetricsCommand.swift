@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RecombineClustering
+import RecombineData
 
 /// `recombine metrics --truth FILE --pred FILE`: clustering metrics of two label files.
 struct Metrics: ParsableCommand {
@@ -12,25 +13,25 @@ struct Metrics: ParsableCommand {
     @Option(help: "NMI/AMI normalisation: arithmetic (default), geometric, min or max.") var average: String = "arithmetic"
     @Flag(help: "Print JSON.") var json = false
 
-    /// The integer labels of a file: one per line, or the named column of a CSV file with a header.
+    /// The integer labels of a file: one per line, or the named column of a CSV file with a header
+    /// (read by the project's RFC 4180 reader, so quoting, CRLF and a byte-order mark are handled).
     static func labels(_ path: String, column: String) throws -> [Int] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ValidationError("cannot read \(path)") }
-        var lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.enumerated().filter { !$0.element.isEmpty }
-        var index: Int? = nil
-        if let first = lines.first, first.element.contains(",") || Int(first.element) == nil {
-            let header = first.element.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard let position = header.firstIndex(of: column) else {
-                throw ValidationError("\(path): the header (\(header.joined(separator: ", "))) has no '\(column)' column")
+        var records: [CSVRecord] = []
+        do { try CSVReader(path: path, delimiter: ",").forEachRecord { records.append($0) } }
+        catch { throw ValidationError("\(error)") }
+        var index = 0
+        if let header = records.first, header.fields.count > 1 || Int(header.fields.first ?? "") == nil {
+            guard let position = header.fields.firstIndex(of: column) else {
+                throw ValidationError("\(path): the header (\(header.fields.joined(separator: ", "))) has no '\(column)' column")
             }
             index = position
-            lines.removeFirst()
+            records.removeFirst()
         }
-        let values = try lines.map { number, line -> Int in
-            let field = index.map { i -> String in
-                let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-                return i < fields.count ? fields[i].trimmingCharacters(in: .whitespaces) : ""
-            } ?? line
-            guard let v = Int(field) else { throw ValidationError("\(path):\(number + 1): '\(field)' is not an integer label") }
+        let values = try records.map { record -> Int in
+            guard index < record.fields.count, let v = Int(record.fields[index]) else {
+                let field = index < record.fields.count ? record.fields[index] : ""
+                throw ValidationError("\(path):\(record.line): '\(field)' is not an integer label")
+            }
             return v
         }
         guard !values.isEmpty else { throw ValidationError("\(path) holds no labels") }
