@@ -8,7 +8,7 @@
 //   RecombineClustering  evaluation metrics, k-means, PCA
 //   RecombineMethod      JSON (json-c), schema validation, semantic checks, method compiler
 //   RecombineTraining    design patterns, cluster-assignment strategies, the phased trainer, run outputs
-//   RecombineReport      run reports: SVG plots, report.html, multi-run summaries
+//   RecombineReport      run reports from run directories: SVG plots, report.html, multi-run summaries
 //   RecombineCLI         the `recombine` command
 //   SourceRevisionPlugin build tool: the git revision a binary is built from, for run provenance
 //   EmbedSchemaPlugin    build tool: Schema/**/*.json compiled into RecombineMethod
@@ -43,20 +43,14 @@ let package = Package(
             "CBLASLAPACKE",
             .product(name: "RealModule", package: "swift-numerics"),
         ]),
-        .target(name: "RecombineNN", dependencies: [
-            "RecombineTensor", "CBLASLAPACKE",
-            .product(name: "RealModule", package: "swift-numerics"),
-        ]),
-        .target(name: "RecombineData", dependencies: [
-            "RecombineTensor", "CZlib", "CKernels",
-            .product(name: "RealModule", package: "swift-numerics"),
-        ]),
+        .target(name: "RecombineNN", dependencies: ["RecombineTensor", "CBLASLAPACKE"]),
+        .target(name: "RecombineData", dependencies: ["RecombineTensor", "CZlib", "CKernels"]),
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "RecombineClustering", dependencies: [
             "RecombineTensor", "CBLASLAPACKE", "CKernels",
         ]),
         .target(name: "RecombineMethod", dependencies: [
-            "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "CJSONC",
+            "RecombineTensor", "RecombineNN", "RecombineData", "CJSONC",
         ], plugins: ["EmbedSchemaPlugin"]),
         .plugin(name: "EmbedSchemaPlugin", capability: .buildTool()),
         .target(name: "RecombineTraining", dependencies: [
@@ -64,7 +58,7 @@ let package = Package(
         ], plugins: ["SourceRevisionPlugin"]),
         .plugin(name: "SourceRevisionPlugin", capability: .buildTool()),
         .target(name: "RecombineReport", dependencies: [
-            "RecombineTensor", "RecombineNN", "RecombineClustering", "RecombineMethod", "RecombineTraining", "CZlib",
+            "RecombineTensor", "RecombineNN", "RecombineClustering", "RecombineMethod", "CZlib",
         ]),
         .executableTarget(name: "RecombineCLI", dependencies: [
             "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "RecombineMethod", "RecombineTraining", "RecombineReport",

@@ -62,8 +62,11 @@ public struct MethodLoader: Sendable {
             ($0.position.line, $0.position.column) < ($1.position.line, $1.position.column)
         }
         guard all.isEmpty else { return Outcome(file: path, spec: nil, issues: all) }
-        var complete = spec
-        complete.withDefaults = DefaultFiller(validator: validator).fill(effective.root)
+        // What runs is read from the method with every schema default filled in, so an option's
+        // default is stated once, in the schema, and the run's method.json shows every number used.
+        let filled = DefaultFiller(validator: validator).fill(effective.root)
+        var complete = MethodSpec(document: JSONDocument(file: effective.file, root: filled, sourceMap: effective.sourceMap), baseDirectory: base)
+        complete.withDefaults = filled
         return Outcome(file: path, spec: complete, issues: [])
     }
 

@@ -40,7 +40,11 @@ extension ReferenceDefectTests {
         let mappings = try MappingSet(specs: method.mappings, generator: &g)
         let strategy = try ClusterAssignment(spec: method.strategy, mappings: mappings, numClusters: 3, seed: 0, referenceNumerics: false)
         strategy.centroids = centroids
-        return (ReinforcementPattern(spec: method.phases[0].patterns[0], strategy: strategy, mappings: mappings), mappings)
+        let dataset = try DatasetContext(spec: method.datasets[0], data: SyntheticDatasets.threeGaussians(seed: 1), seed: 9)
+        let context = PatternContext(mappings: mappings, strategy: strategy, sweep: DatasetSweep(dataset: dataset, mappings: mappings, strategy: strategy),
+                                     log: RunLog(timestamps: false, quiet: true, logPath: nil, metricsPath: nil), scaled: { $0 },
+                                     generator: RandomGenerator(seed: 8), datasetSeed: 9)
+        return (try ReinforcementPattern(spec: method.phases[0].patterns[0], context: context), mappings)
     }
 
     static func p8Method(_ options: String, mappings: String, strategy: String) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import RecombineMethod
+import RecombineTestSupport
 import RecombineTraining
 import XCTest
 
@@ -171,5 +172,35 @@ extension ReferenceDefectTests {
         XCTAssertEqual(with.map(\.iteration), without.map(\.iteration), file: file, line: line)
         XCTAssertEqual(with.map(\.acc), without.map(\.acc), file: file, line: line)
         XCTAssertEqual(with.map(\.nmi), without.map(\.nmi), file: file, line: line)
+    }
+}
+
+extension ReferenceDefectTests {
+    /// The first logged divergence loss of Configurations/dec_gaussians.json with the given numerics and DEC weight.
+    func firstDivergenceLoss(numerics: String, weight: Double) throws -> Double {
+        let repository = URL(fileURLWithPath: TrainerTests.schemaDirectory).deletingLastPathComponent()
+        var method = try String(contentsOf: repository.appendingPathComponent("Configurations/dec_gaussians.json"), encoding: .utf8)
+        method = method.replacingOccurrences(of: #""numerics": "papers""#, with: #""numerics": "\#(numerics)""#)
+            .replacingOccurrences(of: #""target_distribution_recalculation_interval": 10,"#,
+                                  with: #""target_distribution_recalculation_interval": 10, "loss_weight": \#(weight),"#)
+            .replacingOccurrences(of: #""loss_report_interval": 5"#, with: #""loss_report_interval": 1"#)
+        let result = try runMethodText(method, directories: &directories)
+        let lines = try String(contentsOfFile: result.runDirectory + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+        for line in lines {
+            let record = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            if record["term"] as? String == "divergence_loss", record["phase"] as? String == "clustering" {
+                return try XCTUnwrap(record["loss"] as? Double)
+            }
+        }
+        throw TrainingError("no divergence loss was logged")
+    }
+
+    func testDivergenceWeightIsAppliedWithPaperNumericsAndIgnoredWithReferenceNumerics() throws {   // B5
+        // Iteration 1 of the clustering phase starts from the same pretrained weights, so only the weight differs.
+        let papers = try firstDivergenceLoss(numerics: "papers", weight: 1), halfPapers = try firstDivergenceLoss(numerics: "papers", weight: 0.5)
+        assertClose(halfPapers, papers / 2, tolerance: 1e-9)
+        let reference = try firstDivergenceLoss(numerics: "reference", weight: 1), halfReference = try firstDivergenceLoss(numerics: "reference", weight: 0.5)
+        assertClose(halfReference, reference, tolerance: 1e-12)
+        XCTAssertGreaterThan(papers, 0)
     }
 }

@@ -172,8 +172,8 @@ public enum ClusteringMetrics {
         return Double((0..<c.cols).reduce(0) { total, k in total + (0..<c.rows).map { c.counts[$0 * c.cols + k] }.max()! }) / Double(c.total)
     }
 
-    /// Fraction of samples whose hard cluster changed between two evaluations (spec §8.2:
-    /// 1 − unchanged/N, on raw cluster indices).
+    /// Fraction of samples whose hard cluster changed between two evaluations
+    /// (1 − unchanged/N, on raw cluster indices).
     public static func reassignmentRatio(previous: [Int], current: [Int]) -> Double {
         precondition(previous.count == current.count, "assignments differ in length")
         guard !current.isEmpty else { return 0 }

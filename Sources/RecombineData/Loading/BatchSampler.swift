@@ -1,4 +1,4 @@
-/// The order in which a training loop visits samples (spec §7): batches of `batchSize` with the
+/// The order in which a training loop visits samples: batches of `batchSize` with the
 /// incomplete last batch dropped, a fresh permutation every epoch when shuffling. The main batch and
 /// all augmented views of an iteration use the same indices.
 public struct BatchSampler: Sendable {

@@ -1,4 +1,4 @@
-/// Cross-reference checks the schema cannot express (spec §13 B2, B12, B19, B21): every name a
+/// Cross-reference checks the schema cannot express (B2, B12, B19, B21 in Docs/reference-differences.md): every name a
 /// method file uses resolves, names are unique, `prior_mapping_name` chains end, and every phase
 /// can end.
 struct ReferenceChecks {

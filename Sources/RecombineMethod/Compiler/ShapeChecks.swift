@@ -1,7 +1,7 @@
 import RecombineNN
 import RecombineTensor
 
-/// Static shape checks before training (spec §13 B20): every mapping's layers chain from the shape
+/// Static shape checks before training (B20 in Docs/reference-differences.md): every mapping's layers chain from the shape
 /// its input has, decoders reproduce the sample shape where reconstruction needs it, classifiers
 /// give one column per cluster, heads take the feature dimension. Errors name the mapping, the
 /// layer and both shapes.

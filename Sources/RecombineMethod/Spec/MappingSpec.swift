@@ -1,4 +1,4 @@
-/// The role of a trainable mapping (spec §3.6).
+/// The role of a trainable mapping.
 public enum MappingKind: String, Sendable, CaseIterable {
     case featureExtractor = "feature_extractor"
     case featureSpaceClassifier = "feature_space_classifier"

@@ -1,4 +1,4 @@
-/// When a phase ends (spec §4.4). Absent criteria are nil.
+/// When a phase ends. Absent criteria are nil.
 public struct ExitCriteria: Sendable {
     public struct ThresholdAfterIterations: Sendable { public let value: Double; public let iterations: Int }
     public var iterations: Int?
@@ -117,7 +117,7 @@ public struct PatternSpec: Sendable {
     }
 }
 
-/// Where and how a phase measures the objective-function mismatch (OFM, methods.md §3).
+/// Where and how a phase measures the objective-function mismatch (OFM).
 public struct MismatchSpec: Sendable {
     /// The mapping whose parameters the gradients are taken with respect to.
     public let featureExtractorName: String

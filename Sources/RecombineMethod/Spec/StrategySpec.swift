@@ -6,7 +6,7 @@ public struct StrategySpec: Sendable {
         case centroidSimilarity = "feature_representation_centroid_similarity"
     }
 
-    /// Inverse temperature of the Gaussian similarity: fixed, or annealed stepwise (spec §6.3).
+    /// Inverse temperature of the Gaussian similarity: fixed, or annealed stepwise.
     public enum InverseTemperature: Sendable {
         case fixed(Double)
         case annealed(initial: Double, final: Double, iterationsPerValue: Int)

@@ -2,15 +2,22 @@
 /// `method.json` of a run states every number it was trained with. Follows `$ref`, `allOf`, the
 /// `oneOf`/`anyOf` branch the value satisfies, `if`/`then`/`else`, object properties and array items.
 /// A default that would make its object invalid (a property excluded by the chosen variant) is left out.
+/// Where the papers' and the reference framework's numbers differ, a property states both with the
+/// annotation `"x-default-by-numerics": {"papers": …, "reference": …}`, chosen by the method's `numerics`.
 public struct DefaultFiller: Sendable {
     let validator: SchemaValidator
+    /// The method's `numerics` (or its schema default), which picks `x-default-by-numerics` values.
+    var numerics: String?
 
     public init(validator: SchemaValidator) { self.validator = validator }
 
     /// `value` with defaults filled in against the schema file `schemaPath`.
     public func fill(_ value: JSONValue, against schemaPath: String = "method.json") -> JSONValue {
         guard let root = validator.store.node(schemaPath) else { return value }
-        return fill(value, root, depth: 0)
+        var filler = self
+        let numericsSchema = root.value["properties"]?["numerics"].map { SchemaNode(file: root.file, value: $0) }
+        filler.numerics = value["numerics"]?.string ?? numericsSchema.flatMap(defaultValue)?.string
+        return filler.fill(value, root, depth: 0)
     }
 
     func satisfies(_ value: JSONValue, _ node: SchemaNode) -> Bool {
@@ -60,11 +67,13 @@ public struct DefaultFiller: Sendable {
         }
     }
 
-    /// A property's `default`, looked up through `$ref`s.
+    /// A property's `default` (or its `x-default-by-numerics` value for the method's numerics), looked up
+    /// through `$ref`s.
     func defaultValue(_ node: SchemaNode) -> JSONValue? {
         var current = node
         for _ in 0..<16 {
             if let d = current.value["default"] { return d }
+            if let numerics, let d = current.value["x-default-by-numerics"]?[numerics] { return d }
             guard let reference = current.value["$ref"]?.string, let next = validator.store.resolve(reference, from: current.file) else { return nil }
             current = next
         }

@@ -56,6 +56,13 @@ open class Optimizer {
         }
     }
 
+    /// One update of every parameter from `gradients` (parameters without a gradient stay as they are).
+    public func step(_ gradients: Gradients) {
+        for p in parameters { p.grad = gradients[p] }
+        step()
+        zeroGrad()
+    }
+
     /// Clears the gradients of every parameter.
     public func zeroGrad() { for p in parameters { p.grad = nil } }
 

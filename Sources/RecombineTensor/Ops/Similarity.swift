@@ -17,7 +17,7 @@ extension Tensor {
 
     /// D[i, j] = ‖x_i − x_j‖² for the rows of `x` [n, d], unclamped, with tk-uco's TensorFlow `pdist`
     /// gradient 4(X ⊙ rowsum(Ḡ) − Ḡ X) instead of the exact one. That rule is exact only for a
-    /// symmetric upstream gradient Ḡ, which the Cauchy–Schwarz terms do not give (methods.md §1.5);
+    /// symmetric upstream gradient Ḡ, which the Cauchy–Schwarz terms do not give;
     /// offered to replicate the published runs, never the default.
     public static func pairwiseSquaredDistancesTensorFlowGradient(_ x: Tensor) -> Tensor {
         precondition(x.rank == 2, "pairwiseSquaredDistancesTensorFlowGradient: expected [n, d], got \(x.shape)")

@@ -1,9 +1,21 @@
 import Foundation
 import RecombineTensor
 
-/// The DDC loss terms (methods.md §1.2–§1.3), as functions of the soft assignments A [N, K] and the
+/// The DDC loss terms, as functions of the soft assignments A [N, K] and the
 /// hidden representation h [N, D] so they can be checked in isolation.
 enum CauchySchwarz {
+    /// The kernel and Cauchy–Schwarz settings DDC and UCO share.
+    struct KernelOptions: Decodable {
+        /// The Gaussian kernel's bandwidth relative to the median pairwise distance.
+        let relSigma: Double
+        /// `exact` or `tensorflow` (see `gaussianKernel`).
+        let pdistGradient: String
+        let numeratorEpsilon: Double
+        let denominatorEpsilon: Double
+
+        var tensorflowGradient: Bool { pdistGradient == "tensorflow" }
+    }
+
     /// Median of all entries (midpoint of the two middle values for an even count), without gradient.
     static func median(_ t: Tensor) -> Double {
         let v = t.to(.float64).toDoubleArray().sorted()
@@ -13,7 +25,7 @@ enum CauchySchwarz {
 
     /// K_ij = exp(−D_ij / (2σ²)), D the squared pairwise distances of the rows of `h` and
     /// σ² = relSigma · median(D) over all N² entries (treated as a constant). `tensorflowGradient`
-    /// gives D tk-uco's inexact pdist gradient (methods.md §1.5).
+    /// gives D tk-uco's inexact pdist gradient.
     static func gaussianKernel(_ h: Tensor, relSigma: Double, tensorflowGradient: Bool = false) -> Tensor {
         let d = tensorflowGradient ? Tensor.pairwiseSquaredDistancesTensorFlowGradient(h) : Tensor.pairwiseSquaredDistances(h, h)
         return gaussianKernel(distances: d, relSigma: relSigma)

@@ -4,7 +4,7 @@ import RecombineTensor
 /// NT-Xent over two sets of n vectors a, b (rows): for each i, rows [cos(a_i, b_·)/τ, cos(a_i, a_j≠i)/τ]
 /// and [cos(b_i, a_·)/τ, cos(b_i, b_j≠i)/τ] with target i, averaged cross-entropy over the 2n rows.
 /// With `reusedRows` the second block starts with cos(a_i, b_·) instead, as the reference framework
-/// computed it (spec P3, B18).
+/// computed it (B18 in Docs/reference-differences.md).
 func contrastiveLoss(_ a: Tensor, _ b: Tensor, temperature: Double, reusedRows: Bool) -> Tensor {
     let n = a.shape[0]
     let an = a.normalized(axis: 1), bn = b.normalized(axis: 1)
@@ -18,71 +18,77 @@ func contrastiveLoss(_ a: Tensor, _ b: Tensor, temperature: Double, reusedRows: 
     return (first + second) / 2
 }
 
+/// The two augmented views a contrastive pattern compares, and its NT-Xent settings.
+struct ContrastiveOptions: Decodable {
+    let batchAugmentationName1: String
+    let batchAugmentationName2: String
+    let temperatureParameter: Double
+    /// `symmetric` or `reference` (see `contrastiveLoss`).
+    let similarityRows: String
+    let classifierName: String?
+
+    var augmentationNames: [String] { [batchAugmentationName1, batchAugmentationName2] }
+    var reusedRows: Bool { similarityRows == "reference" }
+
+    /// The two views of this step.
+    func views(_ step: StepInput, pointer: JSONPointer) throws -> (Tensor, Tensor) {
+        guard let a = step.views[batchAugmentationName1], let b = step.views[batchAugmentationName2] else {
+            throw TrainingError("\(pointer): the augmented views '\(batchAugmentationName1)' and '\(batchAugmentationName2)' are missing")
+        }
+        return (a, b)
+    }
+}
+
 /// P3: instance-level contrastive learning on a head's outputs for two augmented views.
-final class InstanceContrastivePattern: DesignPattern {
+final class InstanceContrastivePattern: RoutedPattern {
+    static let kind = PatternKind.instanceContrastive
+
+    struct HeadOption: Decodable { let contrastiveLearningHeadName: String }
+
     let spec: PatternSpec
+    let routing: LossRouting
+    let options: ContrastiveOptions
     let head: Mapping
-    let temperature: Double
-    var augmentationNames: [String] { [spec.options["batch_augmentation_name_1"]?.string, spec.options["batch_augmentation_name_2"]?.string].compactMap { $0 } }
+    var augmentationNames: [String] { options.augmentationNames }
 
-    let reusedRows: Bool
-
-    init(spec: PatternSpec, mappings: MappingSet, referenceNumerics: Bool) throws {
+    init(spec: PatternSpec, context: PatternContext) throws {
         self.spec = spec
-        reusedRows = (spec.options["similarity_rows"]?.string ?? (referenceNumerics ? "reference" : "symmetric")) == "reference"
-        guard let h = spec.options["contrastive_learning_head_name"]?.string.flatMap({ mappings[$0] }) else { throw TrainingError("\(spec.pointer): contrastive head not found") }
-        head = h
-        temperature = spec.options["temperature_parameter"]?.number ?? 0.5
+        routing = try spec.decodeOptions()
+        options = try spec.decodeOptions()
+        head = try context.mapping(try spec.decodeOptions(HeadOption.self).contrastiveLearningHeadName, option: "contrastive_learning_head_name", of: spec.pointer)
     }
 
     func losses(_ step: StepInput) throws -> [PatternLoss] {
-        guard augmentationNames.count == 2, let xa = step.views[augmentationNames[0]], let xb = step.views[augmentationNames[1]] else {
-            throw TrainingError("\(spec.pointer): the two augmented views are missing")
-        }
+        let (xa, xb) = try options.views(step, pointer: spec.pointer)
         let a = head(xa).flattened(startDim: 1), b = head(xb).flattened(startDim: 1)
-        return [PatternLoss(name: "contrastive_loss", group: group, value: contrastiveLoss(a, b, temperature: temperature, reusedRows: reusedRows) * weight)]
+        let loss = contrastiveLoss(a, b, temperature: options.temperatureParameter, reusedRows: options.reusedRows)
+        return [PatternLoss(name: "contrastive_loss", group: group, value: loss * weight)]
     }
 }
 
 /// P4: cluster-level contrastive learning (Contrastive Clustering) on the K columns of the
 /// assignment matrices of two views.
-final class ClusterContrastivePattern: DesignPattern {
+final class ClusterContrastivePattern: RoutedPattern {
+    static let kind = PatternKind.clusterContrastive
+
     let spec: PatternSpec
+    let routing: LossRouting
+    let options: ContrastiveOptions
     let strategy: ClusterAssignment
-    let temperature: Double
-    var augmentationNames: [String] { [spec.options["batch_augmentation_name_1"]?.string, spec.options["batch_augmentation_name_2"]?.string].compactMap { $0 } }
+    var augmentationNames: [String] { options.augmentationNames }
 
-    let reusedRows: Bool
-
-    init(spec: PatternSpec, strategy: ClusterAssignment, referenceNumerics: Bool) {
-        self.spec = spec; self.strategy = strategy
-        reusedRows = (spec.options["similarity_rows"]?.string ?? (referenceNumerics ? "reference" : "symmetric")) == "reference"
-        temperature = spec.options["temperature_parameter"]?.number ?? 1
+    init(spec: PatternSpec, context: PatternContext) throws {
+        self.spec = spec
+        routing = try spec.decodeOptions()
+        options = try spec.decodeOptions()
+        strategy = context.strategy
     }
 
     func losses(_ step: StepInput) throws -> [PatternLoss] {
-        guard augmentationNames.count == 2, let xa = step.views[augmentationNames[0]], let xb = step.views[augmentationNames[1]] else {
-            throw TrainingError("\(spec.pointer): the two augmented views are missing")
-        }
-        let qa = try strategy.assignments(xa, logits: false, classifierName: options["classifier_name"]?.string), qb = try strategy.assignments(xb, logits: false, classifierName: options["classifier_name"]?.string)
-        let loss = contrastiveLoss(qa.T, qb.T, temperature: temperature, reusedRows: reusedRows)
+        let (xa, xb) = try options.views(step, pointer: spec.pointer)
+        let qa = try strategy.assignments(xa, logits: false, classifierName: options.classifierName)
+        let qb = try strategy.assignments(xb, logits: false, classifierName: options.classifierName)
+        let loss = contrastiveLoss(qa.T, qb.T, temperature: options.temperatureParameter, reusedRows: options.reusedRows)
         return [PatternLoss(name: "contrastive_loss", group: group, value: loss * weight)]
     }
 }
-
-/// P5: L = w · (ln K − H(p̄)), p̄_k = Σ_i q_ik / Σ|q|, which pushes the batch's cluster sizes apart from collapse.
-final class EntropyPattern: DesignPattern {
-    let spec: PatternSpec
-    let strategy: ClusterAssignment
-    init(spec: PatternSpec, strategy: ClusterAssignment) { self.spec = spec; self.strategy = strategy }
-
-    func losses(_ step: StepInput) throws -> [PatternLoss] {
-        let q = try strategy.assignments(input(step), logits: false, classifierName: options["classifier_name"]?.string)
-        let p = q.sum(axis: 0) / q.abs().sum()
-        let k = Double(q.shape[1])
-        let loss = (p * p.clamped(min: 1e-8).log()).sum() + Foundation.log(k)
-        return [PatternLoss(name: "entropy_loss", group: group, value: loss * weight)]
-    }
-}
-
-import Foundation

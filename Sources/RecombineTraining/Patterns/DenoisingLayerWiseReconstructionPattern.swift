@@ -1,12 +1,28 @@
 import RecombineMethod
 import RecombineTensor
 
-/// DEPICT's reconstruction (methods.md §5): the decoder is fed from the noisy pathway (the encoder in
+/// DEPICT's reconstruction: the decoder is fed from the noisy pathway (the encoder in
 /// training mode: dropout active) and each named decoder output ẑ^l is compared with the matching
 /// activation z^l of the clean pathway (the same encoder in evaluation mode: dropout off), or with the
 /// input itself: L = w · Σ_l c_l · mean((z^l − ẑ^l)²). The official code lets gradients flow through
 /// the clean targets; `clean_target_gradient: false` detaches them.
-final class DenoisingLayerWiseReconstructionPattern: DesignPattern {
+final class DenoisingLayerWiseReconstructionPattern: RoutedPattern {
+    static let kind = PatternKind.denoisingLayerWiseReconstruction
+
+    struct LayerPair: Decodable {
+        /// An encoder layer, or `input` for the encoder's input.
+        let encoderLayerName: String
+        let decoderLayerName: String
+        let weight: Double
+    }
+
+    struct Options: Decodable {
+        let encoderName: String
+        let decoderName: String
+        let layerPairs: [LayerPair]
+        let cleanTargetGradient: Bool
+    }
+
     /// One reconstructed activation: an encoder layer's output (nil: the encoder's input) and the
     /// decoder layer whose output reconstructs it.
     struct Pair {
@@ -18,33 +34,29 @@ final class DenoisingLayerWiseReconstructionPattern: DesignPattern {
     static let inputName = "input"
 
     let spec: PatternSpec
+    let routing: LossRouting
     let encoder: Mapping, decoder: Mapping
     let pairs: [Pair]
     let cleanTargetGradient: Bool
 
-    init(spec: PatternSpec, mappings: MappingSet) throws {
+    init(spec: PatternSpec, context: PatternContext) throws {
         self.spec = spec
-        let o = spec.options
-        guard let e = o["encoder_name"]?.string.flatMap({ mappings[$0] }), let d = o["decoder_name"]?.string.flatMap({ mappings[$0] }) else {
-            throw TrainingError("\(spec.pointer): encoder or decoder not found")
-        }
+        routing = try spec.decodeOptions()
+        let options = try spec.decodeOptions(Options.self)
+        let e = try context.mapping(options.encoderName, option: "encoder_name", of: spec.pointer)
+        let d = try context.mapping(options.decoderName, option: "decoder_name", of: spec.pointer)
         encoder = e; decoder = d
-        var pairs: [Pair] = []
-        for (i, item) in (o["layer_pairs"]?.array ?? []).enumerated() {
+        pairs = try options.layerPairs.enumerated().map { i, item in
             let pointer = "\(spec.pointer)/layer_pairs/\(i)"
-            let encoderLayer = item["encoder_layer_name"]?.string ?? Self.inputName
-            let decoderLayer = item["decoder_layer_name"]?.string ?? ""
-            if encoderLayer != Self.inputName && e.layersByName[encoderLayer] == nil {
-                throw TrainingError("\(pointer)/encoder_layer_name: mapping '\(e.name)' has no layer named '\(encoderLayer)' (use \"input\" for the encoder's input)")
+            if item.encoderLayerName != Self.inputName && e.layersByName[item.encoderLayerName] == nil {
+                throw TrainingError("\(pointer)/encoder_layer_name: mapping '\(e.name)' has no layer named '\(item.encoderLayerName)' (use \"input\" for the encoder's input)")
             }
-            if d.layersByName[decoderLayer] == nil {
-                throw TrainingError("\(pointer)/decoder_layer_name: mapping '\(d.name)' has no layer named '\(decoderLayer)'")
+            if d.layersByName[item.decoderLayerName] == nil {
+                throw TrainingError("\(pointer)/decoder_layer_name: mapping '\(d.name)' has no layer named '\(item.decoderLayerName)'")
             }
-            pairs.append(Pair(encoderLayer: encoderLayer == Self.inputName ? nil : encoderLayer, decoderLayer: decoderLayer,
-                              weight: item["weight"]?.number ?? 1))
+            return Pair(encoderLayer: item.encoderLayerName == Self.inputName ? nil : item.encoderLayerName, decoderLayer: item.decoderLayerName, weight: item.weight)
         }
-        self.pairs = pairs
-        cleanTargetGradient = o["clean_target_gradient"]?.bool ?? true
+        cleanTargetGradient = options.cleanTargetGradient
     }
 
     func losses(_ step: StepInput) throws -> [PatternLoss] {

@@ -20,8 +20,13 @@ struct StepInput {
     let epoch: Int
 }
 
-/// A design pattern instance in a phase: it names the inputs it needs and computes its losses.
+/// A design pattern instance in a phase: built from its spec (options already carrying the schema's
+/// defaults) and the phase's context, it names the inputs it needs and computes its losses.
+/// A new pattern is one type conforming to this, listed in `PatternCatalogue`.
 protocol DesignPattern: AnyObject {
+    /// The ontology id this type implements.
+    static var kind: PatternKind { get }
+    init(spec: PatternSpec, context: PatternContext) throws
     var spec: PatternSpec { get }
     /// Batch augmentations this pattern reads.
     var augmentationNames: [String] { get }
@@ -33,17 +38,23 @@ protocol DesignPattern: AnyObject {
 }
 
 extension DesignPattern {
-    var options: JSONObject { spec.options }
-    var weight: Double { options["loss_weight"]?.number ?? 1 }
-    var group: String { options["loss_optimizer_group_name"]?.string ?? "default" }
-    var augmentationNames: [String] { [options["batch_augmentation_name"]?.string].compactMap { $0 } }
-
     /// Stateless patterns save nothing.
     func save(into archive: CheckpointArchive, prefix: String) {}
     func restore(from archive: CheckpointArchive, prefix: String) throws {}
+}
 
-    /// The batch a single-input pattern uses: its augmentation, or the main batch.
+/// A pattern with one loss weight and optimizer group, reading the plain batch or one augmentation.
+protocol RoutedPattern: DesignPattern {
+    var routing: LossRouting { get }
+}
+
+extension RoutedPattern {
+    var weight: Double { routing.lossWeight }
+    var group: String { routing.lossOptimizerGroupName }
+    var augmentationNames: [String] { [routing.batchAugmentationName].compactMap { $0 } }
+
+    /// The batch this pattern uses: its augmentation, or the main batch.
     func input(_ step: StepInput) -> Tensor {
-        options["batch_augmentation_name"]?.string.flatMap { step.views[$0] } ?? step.batch
+        routing.batchAugmentationName.flatMap { step.views[$0] } ?? step.batch
     }
 }

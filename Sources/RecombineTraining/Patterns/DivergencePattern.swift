@@ -12,44 +12,48 @@ import RecombineTensor
 /// Targets are looked up by sample index, so shuffled datasets work too (the reference refused them).
 /// Optionally (DEPICT) a linear layer of the classifier is first set to the unit-normalised k-means
 /// centroids of its inputs over the dataset, with zero bias.
-final class DivergencePattern: DesignPattern {
+final class DivergencePattern: RoutedPattern {
+    static let kind = PatternKind.targetDivergence
+
+    struct Options: Decodable {
+        let classifierName: String?
+        let targetDistributionRecalculationInterval: Int
+        /// `iteration` or `epoch`.
+        let targetDistributionRecalculationIntervalUnit: String
+        /// `squared_over_frequency` (DEC) or `over_square_root_of_frequency` (DEPICT).
+        let targetDistributionRule: String
+        let initializeClassifierLayerFromKmeans: String?
+        let initializationKmeansRestarts: Int
+        /// Whether `loss_weight` multiplies the loss (the reference framework ignored it, B5 in Docs/reference-differences.md).
+        let applyLossWeight: Bool
+    }
+
     let spec: PatternSpec
+    let routing: LossRouting
+    let options: Options
     let strategy: ClusterAssignment
-    let interval: Int
-    /// Whether `interval` counts epochs (recompute at the start of every interval-th epoch) or iterations.
-    let intervalInEpochs: Bool
-    let recompute: () throws -> Tensor
+    let sweep: DatasetSweep
+    /// Whether the interval counts epochs (recompute at the start of every interval-th epoch) or iterations.
+    var intervalInEpochs: Bool { options.targetDistributionRecalculationIntervalUnit == "epoch" }
+    /// DEPICT's paper rule q/√f instead of DEC's q²/f.
+    var squareRootRule: Bool { options.targetDistributionRule == "over_square_root_of_frequency" }
+    /// The seed of the k-means that initialises the classifier layer.
+    let initializationSeed: UInt64
     var target: Tensor?
     /// The epoch whose start last recomputed the target (epoch unit).
     var targetEpoch = 0
-
-    let referenceNumerics: Bool
-    /// DEPICT's paper rule q/√f instead of DEC's q²/f.
-    let squareRootRule: Bool
-    /// The classifier layer to initialise from k-means centroids, with the sweep giving its inputs.
-    let initialization: (layer: String, restarts: Int, seed: UInt64)?
-    /// Applies a function to every sample of the dataset in evaluation mode, without gradients.
-    let sweep: ((Tensor) throws -> Tensor) throws -> Tensor
     var classifierInitialized = false
 
-    init(spec: PatternSpec, strategy: ClusterAssignment, referenceNumerics: Bool, seed: UInt64,
-         softAssignmentsOfAll: @escaping () throws -> Tensor, sweep: @escaping ((Tensor) throws -> Tensor) throws -> Tensor) {
-        self.spec = spec; self.strategy = strategy; self.referenceNumerics = referenceNumerics
-        interval = spec.options["target_distribution_recalculation_interval"]?.integer ?? 1
-        intervalInEpochs = spec.options["target_distribution_recalculation_interval_unit"]?.string == "epoch"
-        squareRootRule = spec.options["target_distribution_rule"]?.string == "over_square_root_of_frequency"
-        recompute = softAssignmentsOfAll
-        if let layer = spec.options["initialize_classifier_layer_from_kmeans"]?.string {
-            initialization = (layer, spec.options["initialization_kmeans_restarts"]?.integer ?? 20, seed)
-        } else {
-            initialization = nil
-        }
-        self.sweep = sweep
+    init(spec: PatternSpec, context: PatternContext) throws {
+        self.spec = spec
+        routing = try spec.decodeOptions()
+        options = try spec.decodeOptions()
+        strategy = context.strategy
+        sweep = context.sweep
+        initializationSeed = context.seed(for: spec.pointer)
     }
 
-    /// The reference framework ignored `loss_weight` here (spec B5); `apply_loss_weight: false` (the
-    /// default with reference numerics) reproduces that.
-    var effectiveWeight: Double { (spec.options["apply_loss_weight"]?.bool ?? !referenceNumerics) ? weight : 1 }
+    var effectiveWeight: Double { options.applyLossWeight ? weight : 1 }
 
     /// Whether P is recomputed at this step: every `interval`-th iteration, or at the first step of
     /// epochs 1, 1 + interval, 1 + 2·interval, … (once per epoch).
@@ -71,19 +75,18 @@ final class DivergencePattern: DesignPattern {
     /// Sets the layer's weight rows to the unit-normalised k-means centroids of its inputs (DEPICT's
     /// softmax clustering layer θ_k = μ_k/‖μ_k‖, b = 0).
     func initializeClassifier() throws {
-        guard let (layerName, restarts, seed) = initialization else { return }
-        let named = options["classifier_name"]?.string
-        guard let classifier = named.flatMap({ strategy.mappings[$0] }) ?? strategy.classifiers.first, let layer = classifier.layersByName[layerName],
+        guard let layerName = options.initializeClassifierLayerFromKmeans else { return }
+        guard let classifier = options.classifierName.flatMap({ strategy.mappings[$0] }) ?? strategy.classifiers.first, let layer = classifier.layersByName[layerName],
               let weight = layer.namedParameters().first(where: { $0.name == "weight" })?.tensor, weight.rank == 2 else {
             throw TrainingError("\(spec.pointer)/initialize_classifier_layer_from_kmeans: the classifier has no linear layer '\(layerName)'")
         }
         let assignment = strategy
-        let features = try sweep { x in classifier.inputOfLayer(layerName, assignment.classifierInput(classifier, x))! }
+        let features = try sweep.apply { x in classifier.inputOfLayer(layerName, assignment.classifierInput(classifier, x))! }
         let k = weight.shape[0]
         guard features.rank == 2, features.shape[1] == weight.shape[1] else {
             throw TrainingError("\(spec.pointer)/initialize_classifier_layer_from_kmeans: layer '\(layerName)' has weight \(weight.shape) but its inputs are \(features.shape)")
         }
-        let fit = try KMeans(k: k, nInit: restarts, seed: seed).fit(features)
+        let fit = try KMeans(k: k, nInit: options.initializationKmeansRestarts, seed: initializationSeed).fit(features)
         let centers = Tensor(fit.centers, shape: [k, weight.shape[1]]).to(weight.dtype)
         weight.assign(centers / centers.norm(p: 2, axes: [1], keepDims: true).clamped(min: 1e-12))
         if let bias = layer.namedParameters().first(where: { $0.name == "bias" })?.tensor {
@@ -96,14 +99,14 @@ final class DivergencePattern: DesignPattern {
             try initializeClassifier()
             classifierInitialized = true
         }
-        if target == nil || Self.recalculationDue(epoch: step.epoch, iteration: step.phaseIteration, interval: interval,
+        if target == nil || Self.recalculationDue(epoch: step.epoch, iteration: step.phaseIteration, interval: options.targetDistributionRecalculationInterval,
                                                   inEpochs: intervalInEpochs, lastEpoch: targetEpoch) {
-            let q = try recompute()
+            let q = try sweep.softAssignments(classifierName: options.classifierName)
             target = withoutGradients { squareRootRule ? Self.squareRootTargetDistribution(q) : Self.targetDistribution(q) }
             targetEpoch = step.epoch
         }
         guard let target else { throw TrainingError("\(spec.pointer): no target distribution") }
-        let logits = try strategy.assignments(input(step), logits: true, classifierName: options["classifier_name"]?.string)
+        let logits = try strategy.assignments(input(step), logits: true, classifierName: options.classifierName)
         let p = target.indexSelect(axis: 0, indices: step.indices)
         let loss = klDivergence(logProbabilities: logits.logSoftmax(axis: 1), targets: p, reduction: .batchMean)
         return [PatternLoss(name: "divergence_loss", group: group, value: loss * effectiveWeight)]

@@ -6,35 +6,53 @@ import RecombineTensor
 /// for their iteration budgets; at stage s the input passes, without gradients, through dropout and the
 /// encoder layers of the earlier stages, and the current pair reconstructs it from the dropout-corrupted
 /// code: L = w · Σ(u − dec(dropout(enc(u))))² / B. After the last stage the pattern contributes no loss.
-final class LayerWisePretrainingPattern: DesignPattern {
+final class LayerWisePretrainingPattern: RoutedPattern {
+    static let kind = PatternKind.layerWisePretraining
+
+    struct LayerPair: Decodable {
+        let encoderLayerNames: [String]
+        let decoderLayerNames: [String]
+        let trainForIterations: Int
+    }
+
+    struct Options: Decodable {
+        let encoderName: String
+        let decoderName: String
+        let dropoutRate: Double
+        let encoderDecoderLayerPairs: [LayerPair]
+    }
+
     let spec: PatternSpec
+    let routing: LossRouting
     struct Stage { let encoder: [Module]; let decoder: [Module]; let iterations: Int; let names: ([String], [String]) }
     let stages: [Stage]
     let dropoutRate: Double
     var generator: RandomGenerator
     var announcedStage = -1
-    let announce: (String) -> Void
+    let log: RunLog
 
-    init(spec: PatternSpec, mappings: MappingSet, scale: (Int) -> Int, generator: RandomGenerator, announce: @escaping (String) -> Void) throws {
+    init(spec: PatternSpec, context: PatternContext) throws {
         self.spec = spec
-        let o = spec.options
-        guard let encoder = o["encoder_name"]?.string.flatMap({ mappings[$0] }), let decoder = o["decoder_name"]?.string.flatMap({ mappings[$0] }) else {
-            throw TrainingError("\(spec.pointer): encoder or decoder not found")
-        }
+        routing = try spec.decodeOptions()
+        let options = try spec.decodeOptions(Options.self)
+        let encoder = try context.mapping(options.encoderName, option: "encoder_name", of: spec.pointer)
+        let decoder = try context.mapping(options.decoderName, option: "decoder_name", of: spec.pointer)
         func layers(_ mapping: Mapping, _ names: [String]) throws -> [Module] {
             try names.map { name in
                 guard let layer = mapping.layersByName[name] else { throw TrainingError("\(spec.pointer): no layer named '\(name)' in mapping '\(mapping.name)'") }
                 return layer
             }
         }
-        stages = try (o["encoder_decoder_layer_pairs"]?.array ?? []).map { pair in
-            let e = pair["encoder_layer_names"]?.array?.compactMap(\.string) ?? [], d = pair["decoder_layer_names"]?.array?.compactMap(\.string) ?? []
-            return Stage(encoder: try layers(encoder, e), decoder: try layers(decoder, d), iterations: scale(pair["train_for_iterations"]?.integer ?? 1), names: (e, d))
+        stages = try options.encoderDecoderLayerPairs.map { pair in
+            Stage(encoder: try layers(encoder, pair.encoderLayerNames), decoder: try layers(decoder, pair.decoderLayerNames),
+                  iterations: context.scaled(pair.trainForIterations), names: (pair.encoderLayerNames, pair.decoderLayerNames))
         }
-        dropoutRate = o["dropout_rate"]?.number ?? 0
-        self.generator = generator
-        self.announce = announce
+        dropoutRate = options.dropoutRate
+        generator = context.splitGenerator()
+        log = context.log
     }
+
+    func announce(_ line: String) { log.line(line) }
 
     func stage(at phaseIteration: Int) -> Int? {
         var remaining = phaseIteration - 1

@@ -3,18 +3,27 @@ import RecombineTensor
 
 /// P1: x̂ = decoder(encoder(x)); L = w · Σ(x − x̂)²/B (`mean_across_samples`), the mean over
 /// elements, or the plain sum.
-final class ReconstructionPattern: DesignPattern {
+final class ReconstructionPattern: RoutedPattern {
+    static let kind = PatternKind.reconstruction
+
+    struct Options: Decodable {
+        let encoderName: String
+        let decoderName: String
+        let lossReductionMethod: String
+    }
+
     let spec: PatternSpec
+    let routing: LossRouting
     let encoder: Mapping, decoder: Mapping
     let reduction: String
 
-    init(spec: PatternSpec, mappings: MappingSet) throws {
+    init(spec: PatternSpec, context: PatternContext) throws {
         self.spec = spec
-        guard let e = spec.options["encoder_name"]?.string.flatMap({ mappings[$0] }), let d = spec.options["decoder_name"]?.string.flatMap({ mappings[$0] }) else {
-            throw TrainingError("\(spec.pointer): encoder or decoder not found")
-        }
-        encoder = e; decoder = d
-        reduction = spec.options["loss_reduction_method"]?.string ?? "mean_across_samples"
+        routing = try spec.decodeOptions()
+        let options = try spec.decodeOptions(Options.self)
+        encoder = try context.mapping(options.encoderName, option: "encoder_name", of: spec.pointer)
+        decoder = try context.mapping(options.decoderName, option: "decoder_name", of: spec.pointer)
+        reduction = options.lossReductionMethod
     }
 
     func losses(_ step: StepInput) throws -> [PatternLoss] {

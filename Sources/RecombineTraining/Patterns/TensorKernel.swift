@@ -1,6 +1,6 @@
 import RecombineTensor
 
-/// tk-uco's structure-exploiting tensor kernel (methods.md §2.4–§2.5): for samples X_a of any rank,
+/// tk-uco's structure-exploiting tensor kernel: for samples X_a of any rank,
 /// the squared chordal (projection) distances between the row spaces of their mode-m unfoldings,
 /// summed over the modes, D_ab = Σ_m max(2(d_m − t^m_ab), 0) with t^m_ab = ‖B_a B_bᵀ‖²_F, where the
 /// rows of B_a [d_m, P] span X_a's mode-m row space with (regularised) orthonormal rows, so that

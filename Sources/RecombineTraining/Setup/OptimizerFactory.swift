@@ -2,31 +2,66 @@ import RecombineMethod
 import RecombineNN
 import RecombineTensor
 
-/// torch.optim optimizers and lr_scheduler schedules from their method-file form.
+/// torch.optim optimizers and lr_scheduler schedules from their method-file form (every argument
+/// present: the schema states torch's defaults, and the loader fills them in).
 enum OptimizerFactory {
+    struct SGDArguments: Decodable { let lr, momentum, dampening, weightDecay: Double; let nesterov: Bool }
+    struct AdamArguments: Decodable { let lr: Double; let betas: [Double]; let eps, weightDecay: Double; let amsgrad: Bool }
+    struct RMSpropArguments: Decodable { let lr, alpha, eps, weightDecay, momentum: Double; let centered: Bool }
+    struct AdagradArguments: Decodable { let lr, lrDecay, weightDecay, initialAccumulatorValue, eps: Double }
+
     static func make(_ spec: OptimizerSpec, parameters: [Tensor]) throws -> Optimizer {
-        let a = spec.arguments
-        func d(_ key: String, _ fallback: Double) -> Double { a[key]?.number ?? fallback }
-        let betas = a["betas"]?.array?.compactMap(\.number)
-        let groups = [ParameterGroup(parameters: parameters, learningRate: d("lr", spec.type == "SGD" ? 0.001 : spec.type == "RMSprop" || spec.type == "Adagrad" ? 0.01 : 0.001))]
+        func arguments<A: Decodable>(_ type: A.Type) throws -> A { try spec.arguments.decode(A.self, at: spec.pointer, what: "optimizer '\(spec.type)'") }
+        func groups(_ lr: Double) -> [ParameterGroup] { [ParameterGroup(parameters: parameters, learningRate: lr)] }
+        func betas(_ a: AdamArguments) throws -> (Double, Double) {
+            guard a.betas.count == 2 else { throw TrainingError("\(spec.pointer)/betas: expected two numbers, found \(a.betas.count)") }
+            return (a.betas[0], a.betas[1])
+        }
         switch spec.type {
-        case "SGD": return SGD(groups: groups, momentum: d("momentum", 0), dampening: d("dampening", 0), weightDecay: d("weight_decay", 0), nesterov: a["nesterov"]?.bool ?? false)
-        case "Adam": return Adam(groups: groups, betas: (betas?.first ?? 0.9, betas?.last ?? 0.999), eps: d("eps", 1e-8), weightDecay: d("weight_decay", 0), amsgrad: a["amsgrad"]?.bool ?? false)
-        case "AdamW": return AdamW(groups: groups, betas: (betas?.first ?? 0.9, betas?.last ?? 0.999), eps: d("eps", 1e-8), weightDecay: d("weight_decay", 0.01), amsgrad: a["amsgrad"]?.bool ?? false)
-        case "RMSprop": return RMSprop(groups: groups, alpha: d("alpha", 0.99), eps: d("eps", 1e-8), weightDecay: d("weight_decay", 0), momentum: d("momentum", 0), centered: a["centered"]?.bool ?? false)
-        case "Adagrad": return Adagrad(groups: groups, learningRateDecay: d("lr_decay", 0), weightDecay: d("weight_decay", 0), initialAccumulatorValue: d("initial_accumulator_value", 0), eps: d("eps", 1e-10))
+        case "SGD":
+            let a = try arguments(SGDArguments.self)
+            return SGD(groups: groups(a.lr), momentum: a.momentum, dampening: a.dampening, weightDecay: a.weightDecay, nesterov: a.nesterov)
+        case "Adam":
+            let a = try arguments(AdamArguments.self)
+            return Adam(groups: groups(a.lr), betas: try betas(a), eps: a.eps, weightDecay: a.weightDecay, amsgrad: a.amsgrad)
+        case "AdamW":
+            let a = try arguments(AdamArguments.self)
+            return AdamW(groups: groups(a.lr), betas: try betas(a), eps: a.eps, weightDecay: a.weightDecay, amsgrad: a.amsgrad)
+        case "RMSprop":
+            let a = try arguments(RMSpropArguments.self)
+            return RMSprop(groups: groups(a.lr), alpha: a.alpha, eps: a.eps, weightDecay: a.weightDecay, momentum: a.momentum, centered: a.centered)
+        case "Adagrad":
+            let a = try arguments(AdagradArguments.self)
+            return Adagrad(groups: groups(a.lr), learningRateDecay: a.lrDecay, weightDecay: a.weightDecay, initialAccumulatorValue: a.initialAccumulatorValue, eps: a.eps)
         default: throw TrainingError("\(spec.pointer): unknown optimizer '\(spec.type)'")
         }
     }
 
+    struct StepArguments: Decodable { let stepSize: Int; let gamma: Double }
+    struct MultiStepArguments: Decodable { let milestones: [Int]; let gamma: Double }
+    struct ExponentialArguments: Decodable { let gamma: Double }
+    struct CosineAnnealingArguments: Decodable {
+        let tMax: Int, etaMin: Double
+        enum CodingKeys: String, CodingKey { case tMax = "TMax", etaMin }
+    }
+    struct LinearArguments: Decodable { let startFactor, endFactor: Double; let totalIters: Int }
+
     static func schedule(_ spec: SchedulerSpec) throws -> LearningRateScheduler.Schedule {
-        let a = spec.arguments
+        func arguments<A: Decodable>(_ type: A.Type) throws -> A { try spec.arguments.decode(A.self, at: spec.pointer, what: "scheduler '\(spec.type)'") }
         switch spec.type {
-        case "StepLR": return .step(stepSize: a["step_size"]?.integer ?? 1, gamma: a["gamma"]?.number ?? 0.1)
-        case "MultiStepLR": return .multiStep(milestones: a["milestones"]?.array?.compactMap(\.integer) ?? [], gamma: a["gamma"]?.number ?? 0.1)
-        case "ExponentialLR": return .exponential(gamma: a["gamma"]?.number ?? 1)
-        case "CosineAnnealingLR": return .cosineAnnealing(tMax: a["T_max"]?.integer ?? 1, etaMin: a["eta_min"]?.number ?? 0)
-        case "LinearLR": return .linear(startFactor: a["start_factor"]?.number ?? 1.0 / 3, endFactor: a["end_factor"]?.number ?? 1, totalIterations: a["total_iters"]?.integer ?? 5)
+        case "StepLR":
+            let a = try arguments(StepArguments.self)
+            return .step(stepSize: a.stepSize, gamma: a.gamma)
+        case "MultiStepLR":
+            let a = try arguments(MultiStepArguments.self)
+            return .multiStep(milestones: a.milestones, gamma: a.gamma)
+        case "ExponentialLR": return .exponential(gamma: try arguments(ExponentialArguments.self).gamma)
+        case "CosineAnnealingLR":
+            let a = try arguments(CosineAnnealingArguments.self)
+            return .cosineAnnealing(tMax: a.tMax, etaMin: a.etaMin)
+        case "LinearLR":
+            let a = try arguments(LinearArguments.self)
+            return .linear(startFactor: a.startFactor, endFactor: a.endFactor, totalIterations: a.totalIters)
         default: throw TrainingError("\(spec.pointer): unknown scheduler '\(spec.type)'")
         }
     }

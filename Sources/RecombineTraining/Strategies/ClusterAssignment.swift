@@ -5,7 +5,7 @@ import RecombineMethod
 import RecombineNN
 import RecombineTensor
 
-/// The method's cluster-assignment strategy (spec §10–§11): soft assignments (and logits) for a
+/// The method's cluster-assignment strategy: soft assignments (and logits) for a
 /// batch, and the feature-space centroids of the centroid strategies.
 final class ClusterAssignment {
     let spec: StrategySpec
@@ -16,15 +16,16 @@ final class ClusterAssignment {
     /// The current phase's iteration (for the annealed Gaussian inverse temperature).
     var phaseIteration = 1
     var iterationsScale = 1.0
-    /// Exponent p of the Student-t kernel 1/(1 + ‖z − μ‖^p): 2 as DEC, 4 as the reference framework.
-    let studentTPower: Double
-    /// The reference framework's logits for Student-t: the raw kernel values (spec B17).
+    /// Exponent p of the Student-t kernel 1/(1 + ‖z − μ‖^p): 2 as DEC, 4 as the reference framework
+    /// (the schema's default follows the method's numerics).
+    let studentTPower: Double?
+    /// The reference framework's logits for Student-t: the raw kernel values (B17 in Docs/reference-differences.md).
     let kernelAsLogits: Bool
     var seed: UInt64
 
     init(spec: StrategySpec, mappings: MappingSet, numClusters: Int, seed: UInt64, referenceNumerics: Bool) throws {
         self.spec = spec; self.mappings = mappings; self.numClusters = numClusters; self.seed = seed
-        studentTPower = spec.options["student_t_distance_power"]?.number ?? (referenceNumerics ? 4 : 2)
+        studentTPower = spec.options["student_t_distance_power"]?.number
         kernelAsLogits = referenceNumerics
         if spec.kind != .classifier && featureExtractor == nil { throw TrainingError("the \(spec.kind.rawValue) strategy needs a feature extractor") }
     }
@@ -42,7 +43,7 @@ final class ClusterAssignment {
     /// Metrics of each classifier at the evaluations so far (for the highest_* criteria).
     var classifierHistory: [String: [(acc: Double, nmi: Double, ari: Double)]] = [:]
 
-    /// The classifiers the strategy combines (spec §11.1): the first declared, the named one, the best
+    /// The classifiers the strategy combines: the first declared, the named one, the best
     /// by the last or average ACC/NMI/ARI of the evaluations so far, or all of them averaged.
     var classifiers: [Mapping] {
         let all = mappings.mappings.filter { $0.spec.kind.isClassifier }
@@ -65,7 +66,7 @@ final class ClusterAssignment {
         }
     }
 
-    /// A pattern's own classifier (its `classifier_name`) instead of the strategy (spec §6; B7 fixed).
+    /// A pattern's own classifier (its `classifier_name`) instead of the strategy (B7 fixed, Docs/reference-differences.md).
     func assignments(_ x: Tensor, logits: Bool, classifierName: String?) throws -> Tensor {
         guard let name = classifierName else { return try assignments(x, logits: logits) }
         guard let classifier = mappings[name] else { throw TrainingError("no classifier mapping named '\(name)'") }
@@ -117,11 +118,14 @@ final class ClusterAssignment {
                 let scores = d * -inverseTemperature
                 return logits ? scores : scores.softmax(axis: 1)
             }
-            let kernel = 1.0 / (1.0 + (studentTPower == 2 ? d : d.pow(studentTPower / 2)))
+            guard let power = studentTPower else {
+                throw TrainingError("\(spec.pointer)/student_t_distance_power: the Student-t kernel has no exponent (the schema's default is filled in when a method is loaded)")
+            }
+            let kernel = 1.0 / (1.0 + (power == 2 ? d : d.pow(power / 2)))
             let q = kernel / kernel.sum(axis: 1, keepDims: true)
             if !logits { return q }
             // The papers' logits are log q, so log_softmax recovers q exactly; the reference framework
-            // handed the raw kernel to log_softmax (spec B17).
+            // handed the raw kernel to log_softmax (B17 in Docs/reference-differences.md).
             return kernelAsLogits ? kernel : q.clamped(min: 1e-30).log()
         case .classicalClusteringAfterPhase:
             let z = withoutGradients { features(x) }
@@ -135,7 +139,7 @@ final class ClusterAssignment {
         pipeline.sweep(data, seed: seed) { features($0) }
     }
 
-    /// Initialises the centroids by the configured strategy (spec §10.1).
+    /// Initialises the centroids by the configured strategy.
     func initializeCentroids(_ data: Dataset, pipeline: TransformPipeline, baseDirectory: String, generator g: inout RandomGenerator) throws -> String {
         let k = numClusters
         switch spec.centroidInitializationStrategy ?? "classical_clustering" {

@@ -5,7 +5,7 @@ import RecombineMethod
 import RecombineNN
 import RecombineTensor
 
-/// Runs a checked method: datasets in order, phases in order (spec §4), writing the run directory
+/// Runs a checked method: datasets in order, phases in order, writing the run directory
 /// (run.json, method.json, log, metrics.jsonl, checkpoints, weights, result.json). With
 /// `configuration.resume` it continues the run directory's checkpoint instead of starting afresh.
 public final class MethodRunner {
@@ -242,8 +242,8 @@ final class DatasetContext {
     }
 
     /// The named batch augmentations of samples `indices`, and only those (the reference loaded every
-    /// augmentation each iteration, spec B29). Each view has its own random stream, so identically
-    /// configured views differ (spec B34); a stream depends on the dataset seed, the view's position
+    /// augmentation each iteration, B29 in Docs/reference-differences.md). Each view has its own random stream, so identically
+    /// configured views differ (B34 in Docs/reference-differences.md); a stream depends on the dataset seed, the view's position
     /// in `names` (a phase passes its views sorted by name), the epoch and the batch.
     func views(_ names: [String], indices: [Int], epoch: Int, batchIndex: Int) -> [String: Tensor] {
         var views: [String: Tensor] = [:]

@@ -1,7 +1,7 @@
 import RecombineMethod
 import RecombineTensor
 
-/// The objective-function mismatch (OFM) of tk-uco (methods.md §3): the cosine between the
+/// The objective-function mismatch (OFM) of tk-uco: the cosine between the
 /// unit-normalised gradients of the cluster loss and of the companion loss with respect to one
 /// feature extractor's parameters only. +1 means the companion objective pulls the feature extractor
 /// the same way as the clustering objective; negative values mean they conflict. The weights λ·w of

@@ -2,7 +2,7 @@ import Foundation
 import RecombineMethod
 import RecombineTensor
 
-/// Objective-function mismatch measurements of a phase (methods.md §3): on the training batch every
+/// Objective-function mismatch measurements of a phase: on the training batch every
 /// `iteration_interval` iterations, and at evaluations as the mean over full batches of the dataset.
 extension PhaseRunner {
     func makeMismatchMeter() throws -> MismatchMeter? {

@@ -5,7 +5,7 @@ import RecombineMethod
 import RecombineNN
 import RecombineTensor
 
-/// One phase of a method on one dataset (spec §4.3–§4.4, §5): builds optimizers and patterns, runs
+/// One phase of a method on one dataset: builds optimizers and patterns, runs
 /// iterations until an exit criterion fires, evaluates and saves as configured.
 final class PhaseRunner {
     let method: MethodSpec
@@ -114,62 +114,18 @@ final class PhaseRunner {
         }
     }
 
+    /// Passes over the whole dataset in evaluation mode.
+    var sweep: DatasetSweep { DatasetSweep(dataset: dataset, mappings: mappings, strategy: strategy) }
+
     func buildPatterns() throws {
         mismatchMeter = try makeMismatchMeter()
+        let context = PatternContext(mappings: mappings, strategy: strategy, sweep: sweep, log: log, scaled: configuration.scaled,
+                                     generator: generator, datasetSeed: dataset.seed)
         for spec in phase.patterns where spec.enabled {
-            // Exhaustive over the ontology's patterns: a new PatternKind case does not compile until it is built here.
-            guard let kind = spec.kind else {
-                throw TrainingError("\(spec.pointer): design pattern '\(spec.id)' is not one of the ontology's patterns")
-            }
-            switch kind {
-            case .reconstruction:
-                patterns.append(try ReconstructionPattern(spec: spec, mappings: mappings))
-            case .targetDivergence:
-                patterns.append(DivergencePattern(spec: spec, strategy: strategy, referenceNumerics: method.referenceNumerics, seed: Self.seed(dataset.seed, for: spec.pointer),
-                    softAssignmentsOfAll: { [unowned self] in try self.softAssignmentsOfAllSamples(classifierName: spec.options["classifier_name"]?.string) },
-                    sweep: { [unowned self] body in try self.sweepAllSamples(body) }))
-            case .instanceContrastive:
-                patterns.append(try InstanceContrastivePattern(spec: spec, mappings: mappings, referenceNumerics: method.referenceNumerics))
-            case .clusterContrastive:
-                patterns.append(ClusterContrastivePattern(spec: spec, strategy: strategy, referenceNumerics: method.referenceNumerics))
-            case .entropy:
-                patterns.append(EntropyPattern(spec: spec, strategy: strategy))
-            case .reinforcement:
-                patterns.append(ReinforcementPattern(spec: spec, strategy: strategy, mappings: mappings))
-            case .cauchySchwarzDivergence:
-                patterns.append(try CauchySchwarzDivergencePattern(spec: spec, strategy: strategy, mappings: mappings))
-            case .companionObjectives:
-                patterns.append(try CompanionObjectivesPattern(spec: spec, strategy: strategy, mappings: mappings))
-            case .denoisingLayerWiseReconstruction:
-                patterns.append(try DenoisingLayerWiseReconstructionPattern(spec: spec, mappings: mappings))
-            case .adversarialInterpolation:
-                patterns.append(try AdversarialInterpolationPattern(spec: spec, mappings: mappings, generator: generator.split()))
-            case .layerWisePretraining:
-                patterns.append(try LayerWisePretrainingPattern(spec: spec, mappings: mappings, scale: configuration.scaled, generator: generator.split()) { [log] in log.line($0) })
-            }
+            patterns.append(try PatternCatalogue.make(spec, context: context))
         }
-    }
-
-    /// A seed for a pattern's own random choices that does not draw from the run's streams (FNV-1a of
-    /// its pointer mixed with the dataset seed), so adding such a pattern leaves other streams alone.
-    static func seed(_ base: UInt64, for pointer: JSONPointer) -> UInt64 {
-        var hash: UInt64 = 0xcbf29ce484222325
-        for byte in pointer.description.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
-        return hash ^ base
-    }
-
-    /// `body` applied to every sample in dataset order (evaluation mode, no gradients, in chunks).
-    func sweepAllSamples(_ body: (Tensor) throws -> Tensor) throws -> Tensor {
-        mappings.train(false)
-        defer { mappings.train(true) }
-        return try withoutGradients { try dataset.main.sweep(dataset.data, seed: dataset.seed, body) }
-    }
-
-    /// Soft assignments of every sample in dataset order (evaluation mode, no gradients, in chunks).
-    func softAssignmentsOfAllSamples(classifierName: String? = nil) throws -> Tensor {
-        mappings.train(false)
-        defer { mappings.train(true) }
-        return try dataset.main.sweep(dataset.data, seed: dataset.seed) { try strategy.assignments($0, logits: false, classifierName: classifierName) }
+        // Patterns split their random streams from the phase's generator, which goes on from there.
+        generator = context.generator
     }
 
     // MARK: Training loop
@@ -217,7 +173,7 @@ final class PhaseRunner {
                             _ = try strategy.initializeCentroids(dataset.data, pipeline: dataset.main, baseDirectory: method.baseDirectory, generator: &generator)
                         } else {
                             // μ_k = Σ_i q_ik z_i / Σ_i q_ik over the whole dataset.
-                            let q = try softAssignmentsOfAllSamples()
+                            let q = try sweep.softAssignments()
                             let z = strategy.allFeatures(dataset.data, pipeline: dataset.main)
                             strategy.centroids = withoutGradients { q.matmul(z, transposeSelf: true) / q.sum(axis: 0).reshaped([q.shape[1], 1]).clamped(min: 1e-12) }
                         }
@@ -254,7 +210,7 @@ final class PhaseRunner {
         }
     }
 
-    /// The exit criteria in the reference's order (spec §4.4); the NMI threshold works (spec B6).
+    /// The exit criteria in the reference's order; the NMI threshold works (B6 in Docs/reference-differences.md).
     func exitCheck(epoch: Int, phaseIteration: Int, epochs: Int?, iterations: Int?) -> String? {
         let c = phase.exitCriteria
         if let epochs, epoch > epochs { return "max epochs reached" }
@@ -280,7 +236,7 @@ final class PhaseRunner {
         }
     }
 
-    /// Optimizers active at this iteration (spec §5.3).
+    /// Optimizers active at this iteration.
     func activeOptimizers(_ phaseIteration: Int) -> [(spec: OptimizerSpec, optimizer: Optimizer)] {
         let cycle = phase.optimizerCycle
         let length = cycle.reduce(0) { $0 + $1.iterations }
@@ -322,36 +278,25 @@ final class PhaseRunner {
         }
         ForwardCache.active = nil
         measureMismatch(terms, epoch: epoch, phaseIteration: phaseIteration)
-        // Every group's gradients are computed before any group steps (spec §5.2, B35).
+        // Every group's gradients are computed before any group steps (B35 in Docs/reference-differences.md).
         let active = activeOptimizers(phaseIteration)
-        var stepsToTake: [(Optimizer, [ObjectIdentifier: Tensor])] = []
         let groups = groupOrder.filter { g in active.contains { $0.spec.groupName == g } }
+        var steps: [(optimizer: Optimizer, gradients: Gradients)] = []
         for (index, group) in groups.enumerated() {
-            let members = active.filter { $0.spec.groupName == group }.map(\.optimizer)
             guard let total = totals[group], total.requiresGrad else { continue }
-            for o in active { o.optimizer.zeroGrad() }
-            total.backward(retainGraph: index < groups.count - 1)
-            for o in members {
-                var gradients: [ObjectIdentifier: Tensor] = [:]
-                for p in o.parameters {
-                    guard let g = p.grad else { continue }
-                    guard g.allFinite else {
-                        let losses = shown.map { String(format: "%@ %.6g", $0.0, $0.1) }.joined(separator: ", ")
-                        throw TrainingError("method '\(method.name)', phase '\(phase.name)', iteration \(phaseIteration): the gradient of '\(parameterNames[ObjectIdentifier(p)] ?? "a parameter")' from optimizer group '\(group)' became non-finite (NaN or Inf) while every loss was finite (\(losses)); training stopped")
-                    }
-                    gradients[ObjectIdentifier(p)] = g
-                }
-                stepsToTake.append((o, gradients))
+            let members = active.filter { $0.spec.groupName == group }.map(\.optimizer)
+            let gradients = total.gradients(withRespectTo: members.flatMap(\.parameters), retainGraph: index < groups.count - 1)
+            for p in members.flatMap(\.parameters) {
+                guard let g = gradients[p], !g.allFinite else { continue }
+                let losses = shown.map { String(format: "%@ %.6g", $0.0, $0.1) }.joined(separator: ", ")
+                throw TrainingError("method '\(method.name)', phase '\(phase.name)', iteration \(phaseIteration): the gradient of '\(parameterNames[ObjectIdentifier(p)] ?? "a parameter")' from optimizer group '\(group)' became non-finite (NaN or Inf) while every loss was finite (\(losses)); training stopped")
             }
+            steps += members.map { ($0, gradients) }
         }
-        for o in active { o.optimizer.zeroGrad() }
-        for (optimizer, gradients) in stepsToTake {
-            for p in optimizer.parameters { p.grad = gradients[ObjectIdentifier(p)] }
-            optimizer.step()
-            optimizer.zeroGrad()
-        }
+        for step in steps { step.optimizer.step(step.gradients) }
         // Parameters no active optimizer owns (e.g. a critic outside its cycle) would otherwise keep
         // accumulating gradients from other groups' backward passes.
+        for o in active { o.optimizer.zeroGrad() }
         for mapping in mappings.mappings { mapping.zeroGrad() }
         for (s, scheduler) in schedulers where s.intervalUnit == "iteration" { scheduler.step() }
         progress.update(iteration: phaseIteration, losses: shown, patterns: shownPatterns)
@@ -363,7 +308,7 @@ final class PhaseRunner {
     }
 
     /// Running mean of each loss over the last `loss_report_interval` iterations, including the
-    /// current one (the reference skipped it, spec B9).
+    /// current one (the reference skipped it, B9 in Docs/reference-differences.md).
     func report(pattern: DesignPattern, loss: PatternLoss, value: Double, epoch: Int, epochIteration: Int, phaseIteration: Int) {
         guard let interval = pattern.spec.lossReportInterval else { return }
         let key = "\(pattern.spec.pointer)/\(loss.name)"
@@ -397,7 +342,7 @@ final class PhaseRunner {
                             "restart": fit.bestRun])
             }
         } else {
-            predictions = try softAssignmentsOfAllSamples().argmax(axis: 1)
+            predictions = try sweep.softAssignments().argmax(axis: 1)
         }
         if let previous = lastAssignments { lastRatio = ClusteringMetrics.reassignmentRatio(previous: previous, current: predictions) }
         lastAssignments = predictions
@@ -407,7 +352,7 @@ final class PhaseRunner {
             let classifiers = mappings.mappings.filter { $0.spec.kind.isClassifier }
             if classifiers.count > 1 {
                 for classifier in classifiers {
-                    let own = try softAssignmentsOfAllSamples(classifierName: classifier.name).argmax(axis: 1)
+                    let own = try sweep.softAssignments(classifierName: classifier.name).argmax(axis: 1)
                     let a = ClusteringMetrics.accuracy(truth: labels, prediction: own), n = ClusteringMetrics.nmi(truth: labels, prediction: own), r = ClusteringMetrics.ari(truth: labels, prediction: own)
                     strategy.classifierHistory[classifier.name, default: []].append((a, n, r))
                     log.line(String(format: "Performance on epoch %d, iteration %d of classifier \"%@\": ACC %.3f, NMI %.3f, ARI %.3f", epoch, epochIteration, classifier.name, a, n, r))

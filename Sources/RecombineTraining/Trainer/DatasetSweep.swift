@@ -1,0 +1,25 @@
+import RecombineMethod
+import RecombineTensor
+
+/// Passes over a whole dataset in dataset order, in evaluation mode and without gradients: the
+/// full-dataset computations of patterns (targets, initialisations) and of the trainer (evaluations,
+/// centroid recalculation).
+struct DatasetSweep {
+    let dataset: DatasetContext
+    let mappings: MappingSet
+    let strategy: ClusterAssignment
+
+    /// `body` applied to every sample, in chunks.
+    func apply(_ body: (Tensor) throws -> Tensor) throws -> Tensor {
+        mappings.train(false)
+        defer { mappings.train(true) }
+        return try withoutGradients { try dataset.main.sweep(dataset.data, seed: dataset.seed, body) }
+    }
+
+    /// Soft assignments of every sample (of the named classifier, or as the strategy combines them).
+    func softAssignments(classifierName: String? = nil) throws -> Tensor {
+        mappings.train(false)
+        defer { mappings.train(true) }
+        return try dataset.main.sweep(dataset.data, seed: dataset.seed) { try strategy.assignments($0, logits: false, classifierName: classifierName) }
+    }
+}
