@@ -12,6 +12,7 @@ public enum PatternKind: String, CaseIterable, Sendable {
     case cauchySchwarzDivergence = "encouraging_cluster_formation_by_maximizing_cauchy_schwarz_divergence_between_cluster_densities"
     case entropy = "preventing_cluster_degeneracy_by_maximizing_entropy_of_soft_assignments"
     case companionObjectives = "learning_cluster_structure_in_intermediate_layers_by_using_unsupervised_companion_objectives"
+    case mutualInformation = "encouraging_cluster_formation_by_maximizing_mutual_information_between_assignments_of_paired_views"
 
     /// A few words for displays.
     public var shortLabel: String {
@@ -27,6 +28,7 @@ public enum PatternKind: String, CaseIterable, Sendable {
         case .cauchySchwarzDivergence: return "DDC"
         case .entropy: return "entropy"
         case .companionObjectives: return "UCO"
+        case .mutualInformation: return "IIC"
         }
     }
 

@@ -16,6 +16,7 @@ enum PatternCatalogue {
         case .cauchySchwarzDivergence: return CauchySchwarzDivergencePattern.self
         case .entropy: return EntropyPattern.self
         case .companionObjectives: return CompanionObjectivesPattern.self
+        case .mutualInformation: return MutualInformationPattern.self
         }
     }
 
