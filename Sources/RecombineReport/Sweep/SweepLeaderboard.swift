@@ -92,7 +92,7 @@ public enum SweepLeaderboard {
         }
         func cell(_ text: String) -> String { text.isEmpty ? "–" : "`" + text.replacingOccurrences(of: "|", with: "\\|") + "`" }
         var out = "# Leaderboard of \(title)\n\n"
-        out += "\(rows.count) method\(rows.count == 1 ? "" : "s") and grid point\(rows.count == 1 ? "" : "s"), \(rows.map(\.runs).reduce(0, +)) runs. "
+        out += "\(rows.count) combination\(rows.count == 1 ? "" : "s") of method and grid point, \(rows.map(\.runs).reduce(0, +)) runs. "
         out += "Mean ± sample standard deviation (n − 1) over the completed runs (seeds); best ACC first within each method.\n\n"
         out += "| method | grid point | runs (completed) | ACC | NMI | ARI | wall time (s) |\n|---|---|---|---|---|---|---|\n"
         for r in rows {
