@@ -43,7 +43,7 @@ final class SweepCLITests: XCTestCase {
         process.environment = env
         let id = UUID().uuidString
         let started = Started(process: process, outputFile: folder.appending("out-\(id)"), errorFile: folder.appending("err-\(id)"))
-        for file in [started.outputFile, started.errorFile] { FileManager.default.createFile(atPath: file.path, contents: nil) }
+        for file in [started.outputFile, started.errorFile] { _ = FileManager.default.createFile(atPath: file.path, contents: nil) }
         process.standardOutput = try FileHandle(forWritingTo: started.outputFile)
         process.standardError = try FileHandle(forWritingTo: started.errorFile)
         try process.run()
