@@ -23,7 +23,12 @@ public final class RunDirectoryLock {
 
     /// Takes the lock of `directory` (created if missing) without waiting.
     public init(directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw TrainingError("--output \(directory) is a file, not a folder")
+        }
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        catch { throw TrainingError("cannot create the run folder \(directory): is a part of its path a file, or not writable?") }
         path = (directory as NSString).appendingPathComponent(Self.fileName)
         // A holder removes the file when it releases; a lock taken on a file removed meanwhile guards
         // nothing, so take it again on the file that is there now.
