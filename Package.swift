@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "RecombineMethodTests", dependencies: ["RecombineMethod", "RecombineData", "RecombineTestSupport"]),
         .testTarget(name: "RecombineTrainingTests", dependencies: ["RecombineTraining", "RecombineMethod", "RecombineTensor", "RecombineNN", "RecombineTestSupport"]),
         // The command's contract (exit statuses, messages), run as a user runs it.
-        .testTarget(name: "RecombineCLITests", dependencies: ["RecombineCLI", "RecombineTestSupport"]),
+        .testTarget(name: "RecombineCLITests", dependencies: ["RecombineCLI", "RecombineTraining", "RecombineTestSupport"]),
         .testTarget(name: "RecombineReportTests", dependencies: ["RecombineReport", "RecombineTraining", "RecombineMethod", "RecombineTensor", "CZlib", "RecombineTestSupport"]),
     ],
     swiftLanguageModes: [.v5]

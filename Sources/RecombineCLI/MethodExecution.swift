@@ -6,8 +6,8 @@ import RecombineReport
 import RecombineTensor
 import RecombineTraining
 
-/// Runs one validated method with the command line's settings (once, or `--runs N` times with seeds
-/// S, S+1, ...), builds each run's report, and continues interrupted runs.
+/// Runs the jobs of `recombine run` (method files × grid points × seeds) with the command line's
+/// settings, builds each run's report, and continues interrupted runs.
 enum MethodExecution {
     static func configuration(_ options: RunOptions, output: String?) -> RunConfiguration {
         var configuration = RunConfiguration()
@@ -40,41 +40,89 @@ enum MethodExecution {
         configuration.stopAfterSteps = options.stopAfter
     }
 
-    /// Runs `spec`; `output` is its run directory (or the parent of its `--runs`), nil for the default.
-    static func execute(_ spec: MethodSpec, file: String, options: RunOptions, output: String?) throws {
-        let base = configuration(options, output: output)
-        guard options.runs > 1 else {
-            try runOnce(spec, configuration: base, options: options)
-            return
-        }
-        let firstSeed = options.seed ?? spec.seed ?? 0
-        let parent = try base.outputDirectory ?? RunConfiguration.newDefaultRunDirectory(method: spec.name, suffix: "_\(options.runs)runs")
-        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-        var outcomes: [RunOutcome] = []
-        var firstError: Error? = nil
-        for i in 0..<options.runs {
-            var c = base
-            c.seed = firstSeed &+ UInt64(i)
-            c.outputDirectory = (parent as NSString).appendingPathComponent("seed-\(c.seed!)")
-            do { try runOnce(spec, configuration: c, options: options) }
-            catch let stop as RunStopped { throw stop }
-            catch {
-                printError("Run \(i + 1) of \(options.runs) (seed \(c.seed!)) failed: \(error)")
-                firstError = firstError ?? error
+    /// Runs the jobs of a plan (or of one shard of it) in order: each method file loaded once per grid
+    /// point with `--set` and the point applied, each job in its own directory under `--output`. A job
+    /// another process holds is skipped; within a sweep a finished job is skipped and an unfinished one
+    /// resumed. Returns how many jobs or method files failed; a signal stops the whole plan.
+    static func run(_ jobs: [SweepPlan.Job], of plan: SweepPlan, loader: MethodLoader, overrides: [(JSONPointer, JSONValue)],
+                    options: RunOptions, sweep: Bool) throws -> Int {
+        var failures = 0
+        var loaded: (key: String, outcome: MethodLoader.Outcome)? = nil
+        var reportedInvalid = Set<String>()
+        var defaultParents: [String: String] = [:]
+        var failedGroup: String? = nil
+        for (n, job) in jobs.enumerated() {
+            if RunInterruption.requested { throw ExitCode(130) }
+            let group = job.file + "\n" + job.seedsDirectory
+            if let failed = failedGroup, failed != group {
+                // Every seed of a method is tried; a failure stops the plan at the next method unless --resume_on_error.
+                if !options.resumeOnError { break }
+                failedGroup = nil
             }
-            if let outcome = try? RunOutcome(directory: c.outputDirectory!) { outcomes.append(outcome) }
-            try RunSummary.write(outcomes, to: parent)
+            let key = job.file + "\n" + job.gridAssignments.joined(separator: "\n")
+            if loaded?.key != key { loaded = (key, loader.load(path: job.file, overrides: overrides + job.gridPoint.map { ($0.pointer, $0.value) })) }
+            guard let spec = loaded!.outcome.spec else {
+                if reportedInvalid.insert(key).inserted {
+                    for issue in loaded!.outcome.issues { printError(issue.description) }
+                    let point = job.gridPoint.isEmpty ? "" : " with --grid \(job.gridAssignments.joined(separator: " "))"
+                    printError("Cannot process method file \"\(job.file)\"\(point): \(loaded!.outcome.issues.count) problem\(loaded!.outcome.issues.count == 1 ? "" : "s") (nothing was trained)")
+                    failures += 1
+                    failedGroup = group
+                }
+                continue
+            }
+            var output = options.output.map { job.directory.isEmpty ? $0 : ($0 as NSString).appendingPathComponent(job.directory) }
+            if output == nil && options.runs > 1 {
+                // --runs without --output: one new default folder per method for its seeds.
+                let parent = try defaultParents[group] ?? RunConfiguration.newDefaultRunDirectory(method: spec.name, suffix: "_\(options.runs)runs")
+                defaultParents[group] = parent
+                output = (parent as NSString).appendingPathComponent((job.directory as NSString).lastPathComponent)
+            }
+            var configuration = configuration(options, output: output)
+            configuration.seed = job.seed
+            configuration.overrides += job.gridAssignments
+            configuration.gridPoint = job.gridAssignments
+            configuration.continueUnfinished = sweep
+            // In a sweep every line about a job starts with its place: "[3/8] job 5 of 24 dec/lr=0.1/seed-1".
+            let label = sweep ? "[\(n + 1)/\(jobs.count)] job \(job.position) of \(plan.jobs.count) \(job.directory)" : spec.name
+            do { try runOnce(spec, configuration: configuration, options: options, label: label) }
+            catch let stop as RunStopped {
+                printError(stop.description)
+                if stop.bySignal { throw ExitCode(130) }
+            } catch let busy as RunDirectoryLock.Busy {
+                if sweep { print("\(label): \(busy)") }
+                else { printError("Method \"\(spec.name)\" not run: \(busy)"); failures += 1; failedGroup = group }
+            } catch {
+                printError(options.runs > 1 ? "Method \"\(spec.name)\" failed (seed \(job.seed)): \(error)" : "Method \"\(spec.name)\" failed: \(error)")
+                failures += 1
+                failedGroup = group
+            }
+            if options.runs > 1, let output {
+                try summarize(seedsOf: job, in: plan, parent: (output as NSString).deletingLastPathComponent, name: spec.name,
+                              show: !sweep && (n + 1 == jobs.count || jobs[n + 1].file + "\n" + jobs[n + 1].seedsDirectory != group))
+            }
         }
-        print("\(spec.name): \(options.runs) runs — \(parent)/summary.md")
-        print(RunSummary.markdown(outcomes).split(separator: "\n").dropFirst(2).prefix(3).joined(separator: "\n"))
-        if let firstError { throw firstError }
+        return failures
     }
 
-    static func runOnce(_ spec: MethodSpec, configuration: RunConfiguration, options: RunOptions) throws {
+    /// summary.md/.csv of `--runs` beside the seeds of `job`'s method and grid point, from every seed's
+    /// result.json on disk (so shards that share the folder all write the whole picture); `show` prints it.
+    static func summarize(seedsOf job: SweepPlan.Job, in plan: SweepPlan, parent: String, name: String, show: Bool) throws {
+        let seeds = plan.jobs.filter { $0.file == job.file && $0.seedsDirectory == job.seedsDirectory }
+        let outcomes = seeds.compactMap { try? RunOutcome(directory: (parent as NSString).appendingPathComponent("seed-\($0.seed)")) }
+        try RunSummary.write(outcomes, to: parent)
+        guard show else { return }
+        print("\(name): \(seeds.count) runs — \(parent)/summary.md")
+        print(RunSummary.markdown(outcomes).split(separator: "\n").dropFirst(2).prefix(3).joined(separator: "\n"))
+    }
+
+    /// Runs one job; `label` starts the lines it prints (default: the method's name).
+    static func runOnce(_ spec: MethodSpec, configuration: RunConfiguration, options: RunOptions, label: String? = nil) throws {
+        let label = label ?? spec.name
         let runner: MethodRunner
         do { runner = try MethodRunner(spec: spec, configuration: configuration) }
         catch let finished as RunDirectoryClaim.AlreadyFinished {
-            print("\(spec.name): \(finished)")
+            print("\(label): \(finished)")
             return
         }
         let result: RunResult
@@ -85,12 +133,12 @@ enum MethodExecution {
         }
         if !options.noReport { buildReport(result.runDirectory, quiet: options.quiet, tsnePoints: options.tsnePoints) }
         if let final = result.final, let acc = final.acc, let nmi = final.nmi, let ari = final.ari {
-            print(String(format: "%@: ACC %.4f, NMI %.4f, ARI %.4f on %@ (%.1f s) — %@/result.json", spec.name, acc, nmi, ari, final.dataset, result.wallSeconds, result.runDirectory))
+            print(String(format: "%@: ACC %.4f, NMI %.4f, ARI %.4f on %@ (%.1f s) — %@/result.json", label, acc, nmi, ari, final.dataset, result.wallSeconds, result.runDirectory))
         } else {
             let clusters = result.clusterSummaries.last.map { summary in
                 " — clusters of sizes \(summary.sizes)" + (summary.silhouette.map { String(format: ", silhouette %.4f", $0) } ?? "")
             } ?? ""
-            print("\(spec.name): finished in \(String(format: "%.1f", result.wallSeconds)) s\(clusters) — \(result.runDirectory)/result.json")
+            print("\(label): finished in \(String(format: "%.1f", result.wallSeconds)) s\(clusters) — \(result.runDirectory)/result.json")
         }
     }
 

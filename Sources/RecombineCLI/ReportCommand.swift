@@ -6,9 +6,9 @@ import RecombineReport
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build report.html and plots of run directories; with several, also comparison.html.",
-        discussion: "Each run directory gets report.html and plots/*.svg. With two or more run directories, comparison.html (final metrics side by side and overlaid curves) is written to --output (default: the current directory).")
+        discussion: "Each run directory gets report.html and plots/*.svg. With two or more run directories, comparison.html (final metrics side by side and overlaid curves) is written to --output (default: the current directory). A sweep folder (runs in folders below it, no run of its own) gets leaderboard.md and leaderboard.csv instead: one row per method and grid point, mean ± std over seeds.")
 
-    @Argument(help: "Run directories.")
+    @Argument(help: "Run directories, or sweep folders.")
     var runDirectories: [String]
 
     @Option(help: ArgumentHelp("Directory for comparison.html when several runs are given.", valueName: "dir"))
@@ -24,6 +24,12 @@ struct Report: ParsableCommand {
 
     func run() throws {
         var failed = false
+        let sweeps = runDirectories.filter(SweepLeaderboard.isSweep)
+        for directory in sweeps {
+            do { print(try SweepLeaderboard.write(directory: directory)) }
+            catch { printError("\(directory): \(error)"); failed = true }
+        }
+        let runDirectories = runDirectories.filter { !sweeps.contains($0) }
         for directory in runDirectories {
             do { print(try RunReport.build(directory: directory, tsnePoints: tsnePoints)) }
             catch { printError("\(directory): \(error)"); failed = true }

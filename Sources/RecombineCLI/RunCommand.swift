@@ -30,13 +30,13 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("data-root"), help: ArgumentHelp("Directory searched for datasets first (then RECOMBINE_DATA, then the user cache ~/.cache/recombine/datasets).", valueName: "dir"))
     var dataRoot: String?
 
-    @Option(help: ArgumentHelp("Run directory (default: runs/<timestamp>_<method>/); with several method files, one subdirectory per file inside it.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Run directory (default: runs/<timestamp>_<method>/); with several method files, one subdirectory per method inside it (named after the method).", valueName: "dir"))
     var output: String?
 
     @Flag(help: "Replace a run in the --output folder instead of refusing to write into it.")
     var force = false
 
-    @Option(help: "Threads for BLAS and the engine's loops (default: OPENBLAS_NUM_THREADS or all cores).")
+    @Option(help: "Threads for BLAS and the engine's loops (default: OPENBLAS_NUM_THREADS, else SLURM_CPUS_PER_TASK, else the CPUs this process may run on).")
     var threads: Int?
 
     @Flag(help: "No progress output.")
@@ -75,7 +75,13 @@ struct RunOptions: ParsableArguments {
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Validate, compile and train methods; report ACC, NMI and ARI.",
-        discussion: "Directories are searched (not recursively) for *.json files, run in name order. Exit status 0 when every method succeeded, 1 otherwise.")
+        discussion: """
+        Directories are searched (not recursively) for *.json files, run in name order. Exit status 0 when every method succeeded, 1 otherwise.
+
+        Sweeps: the jobs are method files × grid points (every combination of the --grid values) × seeds (--runs), in that order. With --grid or \
+        --shard each job has its own folder --output/<method>/<grid point>/seed-<S>; a finished job is skipped, an interrupted one resumed from \
+        its checkpoint, and a job that another process runs (lock file) is left to it, so shards started at once into one folder run every job once.
+        """)
 
     @Argument(help: "Method files or directories of method files.")
     var paths: [String] = []
@@ -83,12 +89,28 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("Continue an interrupted run from its last checkpoint, with the settings it was started with.", valueName: "run-dir"))
     var resume: String?
 
+    @Option(help: ArgumentHelp("Sweep a value of the method files: /json/pointer=value1,value2,... (repeatable; values are JSON, or else strings).", valueName: "pointer=values"))
+    var grid: [String] = []
+
+    @Option(help: ArgumentHelp("Run only the jobs whose position ≡ i (mod n); auto: from a Slurm job array (SLURM_ARRAY_TASK_ID − SLURM_ARRAY_TASK_MIN of SLURM_ARRAY_TASK_COUNT) or RECOMBINE_SHARD=i/n.", valueName: "i/n|auto"))
+    var shard: String?
+
     @OptionGroup var options: RunOptions
 
     func validate() throws {
         if resume == nil && paths.isEmpty { throw ValidationError("give method files or directories, or --resume RUN_DIR") }
         if resume != nil && !paths.isEmpty { throw ValidationError("--resume continues one run directory; do not also give method files") }
         if resume != nil && options.runs > 1 { throw ValidationError("--resume continues one run; --runs cannot be combined with it") }
+        if resume != nil && (!grid.isEmpty || shard != nil) { throw ValidationError("--resume continues one run; --grid and --shard cannot be combined with it") }
+        if (!grid.isEmpty || shard != nil) && options.output == nil {
+            throw ValidationError("--grid and --shard need --output DIR, the sweep's folder (shards of one sweep share it)")
+        }
+        for text in grid {
+            do { _ = try GridAxis(parsing: text) } catch { throw ValidationError("\(error)") }
+        }
+        if let shard, shard != "auto" {
+            do { _ = try Shard(parsing: shard) } catch { throw ValidationError("\(error)") }
+        }
     }
 
     func run() throws {
@@ -97,6 +119,10 @@ struct Run: ParsableCommand {
             try MethodExecution.resume(directory: resume, options: options)
             return
         }
+        let axes = try grid.map { try GridAxis(parsing: $0) }
+        let selected: Shard?
+        do { selected = try shard.map { try Shard(parsing: $0) } }
+        catch { printError("\(error)"); throw ExitStatus.failure }
         Threads.set(options.threads ?? Threads.count)
         let loader = MethodLoader(store: try loadSchemaStore())
         let overrides = try options.overrides.parsed()
@@ -104,28 +130,11 @@ struct Run: ParsableCommand {
         for path in missing { printError("Method configuration file \"\(path)\" not found") }
         if files.isEmpty && missing.isEmpty { printError("no *.json method files found in \(paths.joined(separator: ", "))") }
         var failures = missing.count + (files.isEmpty && missing.isEmpty ? 1 : 0)
-        for file in files {
-            let outcome = loader.load(path: file, overrides: overrides)
-            guard let spec = outcome.spec else {
-                for issue in outcome.issues { printError(issue.description) }
-                printError("Cannot process method file \"\(file)\": \(outcome.issues.count) problem\(outcome.issues.count == 1 ? "" : "s") (nothing was trained)")
-                failures += 1
-                if !options.resumeOnError { break }
-                continue
-            }
-            do {
-                // Several methods with one --output: each gets its own subdirectory, named after its file.
-                let output = files.count > 1 ? options.output.map { ($0 as NSString).appendingPathComponent(((file as NSString).lastPathComponent as NSString).deletingPathExtension) } : options.output
-                try MethodExecution.execute(spec, file: file, options: options, output: output)
-            } catch let stop as RunStopped {
-                printError(stop.description)
-                if stop.bySignal { throw ExitCode(130) }
-            } catch {
-                printError("Method \"\(spec.name)\" failed: \(error)")
-                failures += 1
-                if !options.resumeOnError { break }
-            }
-        }
+        let sweep = !axes.isEmpty || selected != nil
+        let plan = SweepPlan(files: files, seed: options.seed, runs: options.runs, axes: axes, sweep: sweep)
+        let jobs = plan.jobs.filter { selected?.contains($0.position) ?? true }
+        if let selected { print("Shard \(selected): \(jobs.count) of \(plan.jobs.count) jobs") }
+        failures += try MethodExecution.run(jobs, of: plan, loader: loader, overrides: overrides, options: options, sweep: sweep)
         if failures > 0 { throw ExitStatus.failure }
     }
 }

@@ -34,10 +34,30 @@ public enum Threads {
         blas_thread_init()
     }
 
-    /// `OPENBLAS_NUM_THREADS` if set, otherwise the number of cores.
-    public static func fromEnvironment() -> Int {
-        if let v = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"], let n = Int(v), n > 0 { return n }
-        return ProcessInfo.processInfo.activeProcessorCount
+    /// The default thread count: `OPENBLAS_NUM_THREADS` if set, else `SLURM_CPUS_PER_TASK` (what a
+    /// Slurm job was given), else the CPUs this process may run on (its affinity mask, which `taskset`,
+    /// cgroups' cpusets and batch systems narrow), not every core of the machine.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
+        for name in ["OPENBLAS_NUM_THREADS", "SLURM_CPUS_PER_TASK"] {
+            if let v = environment[name], let n = Int(v.trimmingCharacters(in: .whitespaces)), n > 0 { return n }
+        }
+        return affinityCount() ?? ProcessInfo.processInfo.activeProcessorCount
+    }
+
+    /// CPUs in this process's affinity mask (`sched_getaffinity`, looked up at run time because Swift's
+    /// Glibc module hides the GNU extension); nil where it is unavailable.
+    public static func affinityCount() -> Int? {
+        #if os(Linux)
+        typealias GetAffinity = @convention(c) (pid_t, Int, UnsafeMutableRawPointer) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sched_getaffinity") else { return nil }
+        let getAffinity = unsafeBitCast(symbol, to: GetAffinity.self)
+        var mask = [UInt64](repeating: 0, count: 64)  // 4096 CPUs
+        let status = mask.withUnsafeMutableBytes { getAffinity(0, $0.count, $0.baseAddress!) }
+        let count = mask.reduce(0) { $0 + $1.nonzeroBitCount }
+        return status == 0 && count > 0 ? count : nil
+        #else
+        return nil
+        #endif
     }
 
     /// The BLAS core OpenBLAS picked for this CPU (e.g. "Haswell"), for provenance.

@@ -17,6 +17,8 @@ public struct RunProvenance: Codable, Sendable, Equatable {
     public var iterationsScale: Double
     /// Each `--set /pointer=value` as given, in order (empty when there were none).
     public var overrides: [String]
+    /// The sweep grid point (`--grid`) of the run as `/pointer=value`, also among `overrides` (nil outside a grid).
+    public var gridPoint: [String]?
     /// SHA-256 of the method file as given (before overrides and defaults).
     public var methodFileSHA256: String?
     /// How often the run was resumed (nil when it never was).
@@ -26,7 +28,7 @@ public struct RunProvenance: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case recombineVersion = "recombine_version", gitRevision = "git_revision", threads, blasCore = "blas_core", cpu
-        case iterationsScale = "iterations_scale", overrides, methodFileSHA256 = "method_file_sha256", resumed, segments
+        case iterationsScale = "iterations_scale", overrides, gridPoint = "grid_point", methodFileSHA256 = "method_file_sha256", resumed, segments
     }
 }
 
@@ -36,6 +38,7 @@ extension RunProvenance {
         recombineVersion = RecombineTraining.recombineVersion; gitRevision = SourceRevision.current
         threads = Threads.count; blasCore = Threads.blasCore; cpu = CPUModel.summary
         iterationsScale = configuration.iterationsScale; overrides = configuration.overrides
+        gridPoint = configuration.gridPoint.isEmpty ? nil : configuration.gridPoint
         self.methodFileSHA256 = methodFileSHA256
     }
 

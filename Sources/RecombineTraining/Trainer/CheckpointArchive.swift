@@ -113,12 +113,13 @@ final class CheckpointArchive {
     }
 }
 
-/// Requests to stop a run cleanly: SIGINT/SIGTERM (the current step finishes, a checkpoint is
-/// written) and `--stop-after`. A second signal ends the process at once.
+/// Requests to stop a run cleanly: SIGINT/SIGTERM/SIGUSR1 (the current step finishes, a checkpoint is
+/// written; SIGUSR1 is what Slurm's `--signal=USR1@seconds` sends before a time limit) and
+/// `--stop-after`. A second signal ends the process at once.
 public enum RunInterruption {
     nonisolated(unsafe) static var signalled: sig_atomic_t = 0
 
-    /// Installs the SIGINT/SIGTERM handlers (idempotent).
+    /// Installs the SIGINT/SIGTERM/SIGUSR1 handlers (idempotent).
     public static func installHandlers() {
         let handler: @convention(c) (Int32) -> Void = { signal in
             if RunInterruption.signalled != 0 { _exit(128 + signal) }
@@ -126,10 +127,11 @@ public enum RunInterruption {
         }
         Glibc.signal(SIGINT, handler)
         Glibc.signal(SIGTERM, handler)
+        Glibc.signal(SIGUSR1, handler)
     }
 
     /// Whether a signal asked the run to stop.
-    static var requested: Bool { signalled != 0 }
+    public static var requested: Bool { signalled != 0 }
 
     /// The signal that stopped the run (0 when none).
     public static var signalNumber: Int32 { signalled }

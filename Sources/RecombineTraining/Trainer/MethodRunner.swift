@@ -18,19 +18,29 @@ public final class MethodRunner {
     /// The checkpoint to continue from (nil for a fresh run, or a resumed run killed before its first one).
     let resumeArchive: CheckpointArchive?
     let policy: CheckpointPolicy
+    /// Held while this runner exists: no other process runs in its directory meanwhile.
+    let lock: RunDirectoryLock
 
     public init(spec: MethodSpec, configuration: RunConfiguration) throws {
+        var configuration = configuration
         self.spec = spec
-        self.configuration = configuration
         seed = configuration.seed ?? spec.seed ?? 0
         generator = RandomGenerator(seed: seed)
-        policy = CheckpointPolicy(configuration: configuration)
         let directory = try configuration.outputDirectory ?? RunConfiguration.newDefaultRunDirectory(method: spec.name)
         let methodText = (spec.withDefaults ?? spec.document.root).serialized(indent: 2)
-        if !configuration.resume {
+        // Whether the folder is free, finished or resumable is decided under the lock, so two processes
+        // never both decide to run it.
+        lock = try RunDirectoryLock(directory: directory)
+        if configuration.resume {
+            if RunResult.status(inDirectory: directory) == .completed { throw RunDirectoryClaim.AlreadyFinished(directory: directory) }
+        } else {
             let identity = RunDirectoryClaim.Identity(method: methodText, seed: seed, iterationsScale: configuration.iterationsScale, threads: Threads.count)
-            try RunDirectoryClaim.claim(directory, for: identity, replace: configuration.replaceExisting)
+            let decision = try RunDirectoryClaim.claim(directory, for: identity, replace: configuration.replaceExisting,
+                                                       continueUnfinished: configuration.continueUnfinished)
+            configuration.resume = decision == .resume
         }
+        self.configuration = configuration
+        policy = CheckpointPolicy(configuration: configuration)
         resumeArchive = configuration.resume ? try CheckpointArchive.read(directory: directory) : nil
         let offsets = resumeArchive.flatMap { $0.values["log_offsets"] as? [String: NSNumber] }
         let truncate: (UInt64?, UInt64?) = configuration.resume ? (offsets?["log"]?.uint64Value ?? 0, offsets?["metrics"]?.uint64Value ?? 0) : (nil, nil)

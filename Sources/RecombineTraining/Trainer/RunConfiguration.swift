@@ -31,6 +31,11 @@ public struct RunConfiguration: Sendable {
     public var resume = false
     /// Empty an output folder that holds another recombine run instead of refusing it (`--force`).
     public var replaceExisting = false
+    /// A job of a sweep: the same run found unfinished in `outputDirectory` is resumed from its
+    /// checkpoint, or started again when it has none, instead of being refused.
+    public var continueUnfinished = false
+    /// The sweep's grid point as `/pointer=value` (also among `overrides`), for provenance and the leaderboard.
+    public var gridPoint: [String] = []
 
     public init() {}
 
