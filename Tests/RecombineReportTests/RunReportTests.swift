@@ -56,13 +56,13 @@ final class RunReportTests: XCTestCase {
         try RunReport.build(directory: fiveD, tsnePoints: 100)
         let plot = fiveD + "/plots/tsne.svg"
         let first = try String(contentsOfFile: plot, encoding: .utf8)
-        XCTAssertTrue(first.contains("<!-- recombine t-SNE of 100 samples -->"))
+        XCTAssertTrue(first.contains("<!-- recombine two-panel t-SNE of 100 samples -->"))
         try RunReport.build(directory: fiveD, tsnePoints: 0)
         XCTAssertTrue(try String(contentsOfFile: fiveD + "/report.html", encoding: .utf8).contains("t-SNE of the features"), "--tsne-points 0 dropped the t-SNE")
         try RunReport.build(directory: fiveD, tsnePoints: 100)
         XCTAssertEqual(try String(contentsOfFile: plot, encoding: .utf8), first, "the same t-SNE is reused")
         try RunReport.build(directory: fiveD, tsnePoints: 50)
-        XCTAssertTrue(try String(contentsOfFile: plot, encoding: .utf8).contains("<!-- recombine t-SNE of 50 samples -->"), "another size is computed")
+        XCTAssertTrue(try String(contentsOfFile: plot, encoding: .utf8).contains("<!-- recombine two-panel t-SNE of 50 samples -->"), "another size is computed")
     }
 
     func testReportHasEveryPlotAndIsWellFormed() throws {

@@ -97,28 +97,31 @@ public enum RunPlots {
         public let plot: Plot
     }
 
-    /// The marker a t-SNE SVG carries so a later report can tell how many samples it shows.
-    static func tsneMarker(_ samples: Int) -> String { "<!-- recombine t-SNE of \(samples) samples -->" }
+    /// The marker a t-SNE SVG carries so a later report can tell how many samples it shows (older
+    /// one-panel plots carry another marker and are computed again).
+    static func tsneMarker(_ samples: Int) -> String { "<!-- recombine two-panel t-SNE of \(samples) samples -->" }
 
     static func embeddingPlots(_ run: RunArtifacts, tsnePoints: Int, existingTSNE: ExistingTSNE? = nil) -> [Plot] {
         guard let tensors = run.final?.tensors, let features = tensors["analysis/features"], features.rank == 2, features.shape[0] >= 4,
-              let sample = run.integers("analysis/sample_indices"), let predictions = run.integers("analysis/predictions") else { return [] }
-        let colors = sample.map { predictions[$0] }
-        let shapes = run.integers("analysis/labels").map { labels in sample.map { labels[$0] } }
+              let sample = run.integers("analysis/sample_indices"), let predictions = run.integers("analysis/predictions"),
+              sample.count == features.shape[0], sample.allSatisfy(predictions.indices.contains) else { return [] }
+        let clusters = sample.map { predictions[$0] }
+        let labels = run.integers("analysis/labels").flatMap { labels in sample.allSatisfy(labels.indices.contains) ? sample.map { labels[$0] } : nil }
+        let colouring = labels == nil ? " Coloured by predicted cluster." : " Left: coloured by predicted cluster (each cluster in the colour of the true label it is matched with); right: coloured by true label."
         var plots: [Plot] = []
         let centroids = tensors["strategy/centroids"] ?? tensors["kmeans/centroids"]
         if features.shape[1] == 2 {
-            var plot = ScatterPlot(title: "Features and centroids", points: pairs(features), colors: colors, shapes: shapes)
+            var plot = ScatterPlot(title: "Features and centroids", points: pairs(features), clusters: clusters, labels: labels)
             if let c = centroids, c.shape.count == 2, c.shape[1] == 2 { plot.centres = pairs(c) }
             plot.xLabel = "feature 1"; plot.yLabel = "feature 2"
-            plots.append(Plot(file: "features_2d.svg", caption: "The 2-D features (colour: cluster, shape: true label) with the centroids.", svg: plot.svg))
+            plots.append(Plot(file: "features_2d.svg", caption: "The 2-D features with the centroids (crosses)." + colouring, svg: plot.svg))
         }
         if features.shape[1] > 2, let pca = try? PCA(data: features, components: 2) {
-            var plot = ScatterPlot(title: "PCA of the features", points: pairs(pca.transform(features)), colors: colors, shapes: shapes)
+            var plot = ScatterPlot(title: "PCA of the features", points: pairs(pca.transform(features)), clusters: clusters, labels: labels)
             if let c = centroids, c.shape.count == 2, c.shape[1] == features.shape[1] { plot.centres = pairs(pca.transform(c.to(features.dtype))) }
             plot.xLabel = String(format: "PC 1 (%.0f%% variance)", pca.explainedVarianceRatio[0] * 100)
             plot.yLabel = String(format: "PC 2 (%.0f%% variance)", pca.explainedVarianceRatio[1] * 100)
-            plots.append(Plot(file: "pca.svg", caption: "First two principal components of the features of \(sample.count) samples.", svg: plot.svg))
+            plots.append(Plot(file: "pca.svg", caption: "First two principal components of the features of \(sample.count) samples." + colouring, svg: plot.svg))
         }
         let m = Swift.min(tsnePoints, features.shape[0])
         if let existingTSNE, tsnePoints == 0 || existingTSNE.samples == m {
@@ -126,9 +129,9 @@ public enum RunPlots {
         } else if features.shape[1] > 2, tsnePoints >= 4 {
             let subset = features.slice(axis: 0, start: 0, end: m)
             if let (embedding, kl) = try? TSNE(perplexity: Swift.min(30, Double(m - 1) / 3)).embed(subset) {
-                let plot = ScatterPlot(title: String(format: "t-SNE of the features (KL %.3f)", kl), points: pairs(embedding), colors: Array(colors.prefix(m)),
-                                       shapes: shapes.map { Array($0.prefix(m)) })
-                plots.append(Plot(file: "tsne.svg", caption: Self.tsneCaption(m), svg: plot.svg + Self.tsneMarker(m) + "\n"))
+                let plot = ScatterPlot(title: String(format: "t-SNE of the features (KL %.3f)", kl), points: pairs(embedding), clusters: Array(clusters.prefix(m)),
+                                       labels: labels.map { Array($0.prefix(m)) })
+                plots.append(Plot(file: "tsne.svg", caption: Self.tsneCaption(m) + colouring, svg: plot.svg + Self.tsneMarker(m) + "\n"))
             }
         }
         return plots

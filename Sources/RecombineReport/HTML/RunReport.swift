@@ -31,7 +31,7 @@ public enum RunReport {
         guard let svg = try? String(contentsOfFile: path, encoding: .utf8),
               let plotDate = (try? fm.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
               let finalDate = (try? fm.attributesOfItem(atPath: final))?[.modificationDate] as? Date, plotDate >= finalDate,
-              let range = svg.range(of: #"<!-- recombine t-SNE of (\d+) samples -->"#, options: .regularExpression) else { return nil }
+              let range = svg.range(of: #"<!-- recombine two-panel t-SNE of (\d+) samples -->"#, options: .regularExpression) else { return nil }
         guard let samples = Int(svg[range].filter(\.isNumber)) else { return nil }
         return RunPlots.ExistingTSNE(samples: samples, plot: RunPlots.Plot(file: "tsne.svg", caption: RunPlots.tsneCaption(samples), svg: svg))
     }
