@@ -71,23 +71,14 @@ public enum RunPlots {
     static func metricsPlot(_ run: RunArtifacts) -> Plot? {
         let records = run.evaluationRecords.filter { $0["acc"] != nil }
         guard !records.isEmpty else { return nil }
-        var offset = 0.0, currentKey = "", phaseMax = 0.0
-        var markers: [(Double, String)] = []
-        var series: [String: [(Double, Double)]] = ["ACC": [], "NMI": [], "ARI": []]
-        for r in records {
-            let k = key(r), it = (r["iteration"] as? NSNumber)?.doubleValue ?? 0
-            if k != currentKey {
-                offset += phaseMax; phaseMax = 0; currentKey = k
-                markers.append((offset, r["phase"] as? String ?? ""))
-            }
-            phaseMax = Swift.max(phaseMax, it)
-            for m in ["acc", "nmi", "ari"] { series[m.uppercased()]!.append((offset + it, (r[m] as? NSNumber)?.doubleValue ?? .nan)) }
-        }
+        let axis = IterationAxis(run.iterationRecords)
         var chart = LineChart(title: "Clustering performance over training", xLabel: "iteration (phases end to end)", yLabel: "score",
-                              series: ["ACC", "NMI", "ARI"].map { LineChart.Series(name: $0, points: series[$0]!) })
+                              series: ["acc", "nmi", "ari"].map { m in
+                                  LineChart.Series(name: m.uppercased(), points: records.map { (axis.x($0), ($0[m] as? NSNumber)?.doubleValue ?? .nan) })
+                              })
         chart.yDomain = (0, 1)
         chart.integerX = true
-        chart.markers = markers.count > 1 ? markers.map { (x: $0.0, label: $0.1) } : []
+        chart.markers = axis.phaseStarts.count > 1 ? axis.phaseStarts.map { (x: $0.x, label: $0.phase) } : []
         return Plot(file: "metrics.svg", caption: "ACC, NMI and ARI at each evaluation.", svg: chart.svg)
     }
 
