@@ -24,16 +24,18 @@ public enum RunPlots {
 
     static func slug(_ s: String) -> String { String(s.map { $0.isLetter || $0.isNumber ? $0 : "_" }) }
 
-    /// One chart per dataset and phase: each pattern's loss terms over the phase's iterations.
+    /// One chart per dataset and phase: each pattern's loss terms over the phase's iterations. A phase
+    /// with `loss_curve` records (a scaled schedule) is drawn from them, else from its `loss` records.
     static func lossPlots(_ run: RunArtifacts) -> [Plot] {
-        var order: [String] = [], groups: [String: [[String: Any]]] = [:]
-        for r in run.lossRecords {
+        var order: [String] = [], groups: [String: [[String: Any]]] = [:], curves: [String: [[String: Any]]] = [:]
+        for r in run.iterationRecords where r["kind"] as? String != "evaluation" {
             let k = key(r)
-            if groups[k] == nil { order.append(k) }
-            groups[k, default: []].append(r)
+            if groups[k] == nil { order.append(k); groups[k] = [] }
+            if r["kind"] as? String == "loss_curve" { curves[k, default: []].append(r) } else { groups[k]!.append(r) }
         }
         return order.map { k in
-            let records = groups[k]!
+            let scaled = curves[k] != nil
+            let records = curves[k] ?? groups[k]!
             var seriesOrder: [String] = [], points: [String: [(Double, Double)]] = [:]
             var termsPerPattern: [String: Set<String>] = [:]
             for r in records { termsPerPattern[r["pattern"] as? String ?? "?", default: []].insert(r["term"] as? String ?? "loss") }
@@ -48,7 +50,8 @@ public enum RunPlots {
             var chart = LineChart(title: "Losses — phase \"\(parts[1])\" on \(parts[0])", xLabel: "iteration in phase", yLabel: "running mean loss",
                                   series: seriesOrder.map { LineChart.Series(name: $0, points: points[$0]!) })
             chart.integerX = true
-            return Plot(file: "losses_\(slug(parts[0]))_\(slug(parts[1])).svg", caption: "Loss of each pattern term in phase \"\(parts[1])\" (dataset \(parts[0])).", svg: chart.svg)
+            let interval = scaled ? " Running means over the loss report interval scaled like the run's budgets (--iterations-scale)." : ""
+            return Plot(file: "losses_\(slug(parts[0]))_\(slug(parts[1])).svg", caption: "Loss of each pattern term in phase \"\(parts[1])\" (dataset \(parts[0]))." + interval, svg: chart.svg)
         }
     }
 
