@@ -112,4 +112,32 @@ final class RunReportTests: XCTestCase {
         let full = try run(features: 2, name: "full")
         XCTAssertFalse(try String(contentsOfFile: full + "/metrics.jsonl", encoding: .utf8).contains("loss_curve"))
     }
+
+    func modified(_ path: String) throws -> Date { try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date) }
+
+    /// A finished run's report is kept as it is (no t-SNE computed again, nothing rewritten) until the
+    /// run's files change or a report of an older layout is found.
+    func testUpToDateReportIsReusedWithoutRecomputingTheTSNE() throws {
+        let directory = try run(features: 5, name: "reuse")
+        try RunReport.build(directory: directory, tsnePoints: 60)
+        let page = directory + "/report.html", tsne = directory + "/plots/tsne.svg"
+        let before = (try modified(page), try modified(tsne))
+        Thread.sleep(forTimeInterval: 0.05)
+        let kept = try RunReport.update(directory: directory, tsnePoints: nil)
+        XCTAssertTrue(kept.reused)
+        XCTAssertEqual(try modified(page), before.0, "report.html was rewritten")
+        XCTAssertEqual(try modified(tsne), before.1, "the t-SNE was computed again")
+        // New metrics make the report stale; it is rebuilt, the t-SNE of the same final state kept.
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(5)], ofItemAtPath: directory + "/metrics.jsonl")
+        let rebuilt = try RunReport.update(directory: directory, tsnePoints: nil)
+        XCTAssertFalse(rebuilt.reused)
+        XCTAssertTrue(try String(contentsOfFile: tsne, encoding: .utf8).contains("two-panel t-SNE of 60 samples"), "a rebuild with the default size keeps the existing t-SNE")
+        XCTAssertEqual(try modified(tsne), before.1, "the existing t-SNE is reused, not recomputed")
+        // A report written by an older layout (no generator tag) is rebuilt.
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: directory + "/metrics.jsonl")
+        XCTAssertTrue(RunReport.isCurrent(directory: directory))
+        let old = try String(contentsOfFile: page, encoding: .utf8).replacingOccurrences(of: RunReport.generatorTag, with: "")
+        try old.write(toFile: page, atomically: true, encoding: .utf8)
+        XCTAssertFalse(RunReport.isCurrent(directory: directory))
+    }
 }
