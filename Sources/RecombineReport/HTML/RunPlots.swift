@@ -119,7 +119,7 @@ public enum RunPlots {
         }
         let m = Swift.min(tsnePoints, features.shape[0])
         if let existingTSNE, tsnePoints == 0 || existingTSNE.samples == m {
-            plots.append(existingTSNE.plot)
+            plots.append(Plot(file: existingTSNE.plot.file, caption: Self.tsneCaption(existingTSNE.samples) + colouring, svg: existingTSNE.plot.svg))
         } else if features.shape[1] > 2, tsnePoints >= 4 {
             let subset = features.slice(axis: 0, start: 0, end: m)
             if let (embedding, kl) = try? TSNE(perplexity: Swift.min(30, Double(m - 1) / 3)).embed(subset) {
