@@ -84,7 +84,7 @@ public struct ScatterPlot {
             let frame = PlotFrame(left: x0 + Self.left, top: plotTop, right: x0 + Self.left + panelSize, bottom: plotBottom, xValues: xs, yValues: ys)
             frame.draw(on: &svg, xLabel: xLabel, yLabel: yLabel)
             svg.fittedText(panel.subtitle, x: (frame.left + frame.right) / 2, y: plotTop - 8, size: 12, maxWidth: panelSize, anchor: "middle", fill: "#444")
-            for (i, point) in points.enumerated() where point.0.isFinite && point.1.isFinite {
+            for (i, point) in points.prefix(clusters.count).enumerated() where point.0.isFinite && point.1.isFinite {
                 svg.raw("<circle cx=\"\(SVG.n(frame.x(point.0)))\" cy=\"\(SVG.n(frame.y(point.1)))\" r=\"\(SVG.n(radius))\" fill=\"\(panel.colour(i))\" fill-opacity=\"0.75\"/>")
             }
             if panel.kind == "cluster" {
