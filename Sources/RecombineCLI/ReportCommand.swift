@@ -6,7 +6,7 @@ import RecombineReport
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build report.html and plots of run directories; with several, also comparison.html.",
-        discussion: "Each run directory gets report.html and plots/*.svg. With two or more run directories, comparison.html (final metrics side by side and overlaid curves) is written to --output (default: the current directory). A sweep folder (runs in folders below it, no run of its own) gets leaderboard.md and leaderboard.csv instead: one row per method and grid point, mean ± std over seeds.")
+        discussion: "Each run directory gets report.html and plots/*.svg; a report newer than the run's files is kept as it is unless --tsne-points is given. With two or more run directories, comparison.html (final metrics side by side and overlaid curves) is written to --output (default: the current directory). A sweep folder (runs in folders below it, no run of its own) gets leaderboard.md and leaderboard.csv instead: one row per method and grid point, mean ± std over seeds.")
 
     @Argument(help: "Run directories, or sweep folders.")
     var runDirectories: [String]
@@ -14,12 +14,12 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("Directory for comparison.html when several runs are given.", valueName: "dir"))
     var output: String = "."
 
-    @Option(name: .customLong("tsne-points"), help: ArgumentHelp("Points in the t-SNE plot (exact t-SNE, quadratic cost; 0 computes none and keeps an existing one).", valueName: "N"))
-    var tsnePoints: Int = RunReport.defaultTSNEPoints
+    @Option(name: .customLong("tsne-points"), help: ArgumentHelp("Points in the t-SNE plot (exact t-SNE, quadratic cost; 0 computes none and keeps an existing one; default \(RunReport.defaultTSNEPoints)). Given, it rebuilds reports that are up to date.", valueName: "N"))
+    var tsnePoints: Int?
 
     func validate() throws {
         if runDirectories.isEmpty { throw ValidationError("give at least one run directory") }
-        if tsnePoints < 0 { throw ValidationError("--tsne-points must not be negative") }
+        if let tsnePoints, tsnePoints < 0 { throw ValidationError("--tsne-points must not be negative") }
     }
 
     func run() throws {
@@ -31,7 +31,10 @@ struct Report: ParsableCommand {
         }
         let runDirectories = runDirectories.filter { !sweeps.contains($0) }
         for directory in runDirectories {
-            do { print(try RunReport.build(directory: directory, tsnePoints: tsnePoints)) }
+            do {
+                let report = try RunReport.update(directory: directory, tsnePoints: tsnePoints)
+                print(report.reused ? "\(report.path) (up to date, kept)" : report.path)
+            }
             catch { printError("\(directory): \(error)"); failed = true }
         }
         if runDirectories.count > 1 {

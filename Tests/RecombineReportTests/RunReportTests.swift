@@ -15,7 +15,7 @@ final class RunReportTests: XCTestCase {
 
     static let schemaDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Schema").path
 
-    func method(features: Int) -> String {
+    func method(features: Int, clusteringIterations: Int = 20, lossInterval: Int = 5) -> String {
         """
         {"name": "tiny", "seed": 2,
          "mappings": [
@@ -25,8 +25,8 @@ final class RunReportTests: XCTestCase {
            {"name": "pretraining", "order": 1, "exit_criteria": {"epochs": 1},
             "design_patterns": [{"pattern": "training_feature_extractor_through_reconstruction_of_samples", "encoder_name": "encoder", "decoder_name": "decoder", "loss_report_interval": 5}],
             "optimizers": [{"type": "Adam", "lr": 0.01, "trained_mapping_names": ["encoder", "decoder"]}]},
-           {"name": "clustering", "order": 2, "exit_criteria": {"iterations": 20}, "performance_evaluation_interval": 5,
-            "design_patterns": [{"pattern": "encouraging_cluster_formation_by_minimizing_divergence_between_current_and_target_cluster_assignment_distribution", "loss_report_interval": 5, "target_distribution_recalculation_interval": 5}],
+           {"name": "clustering", "order": 2, "exit_criteria": {"iterations": \(clusteringIterations)}, "performance_evaluation_interval": 5,
+            "design_patterns": [{"pattern": "encouraging_cluster_formation_by_minimizing_divergence_between_current_and_target_cluster_assignment_distribution", "loss_report_interval": \(lossInterval), "target_distribution_recalculation_interval": 5}],
             "optimizers": [{"type": "SGD", "lr": 0.01, "momentum": 0.9, "trained_mapping_names": ["encoder"], "optimizes_centroids": true}]}],
          "cluster_assignment_strategy": {"type": "feature_representation_centroid_similarity", "similarity_measure": "student_t",
             "use_centroids_during_phases": ["clustering"], "centroid_initialization_strategy": "classical_clustering"},
@@ -34,15 +34,16 @@ final class RunReportTests: XCTestCase {
         """
     }
 
-    func run(features: Int, name: String) throws -> String {
+    func run(features: Int, name: String, iterationsScale: Double = 1, clusteringIterations: Int = 20, lossInterval: Int = 5) throws -> String {
         let directory = root.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent("method.json").path
-        try method(features: features).write(toFile: file, atomically: true, encoding: .utf8)
+        try method(features: features, clusteringIterations: clusteringIterations, lossInterval: lossInterval).write(toFile: file, atomically: true, encoding: .utf8)
         let outcome = MethodLoader(store: try SchemaStore(directory: Self.schemaDirectory)).load(path: file)
         let spec = try XCTUnwrap(outcome.spec, outcome.issues.map(\.description).joined(separator: "\n"))
         var configuration = RunConfiguration()
         configuration.quiet = true
+        configuration.iterationsScale = iterationsScale
         configuration.outputDirectory = directory.appendingPathComponent("run").path
         return try MethodRunner(spec: spec, configuration: configuration).run().runDirectory
     }
@@ -56,13 +57,13 @@ final class RunReportTests: XCTestCase {
         try RunReport.build(directory: fiveD, tsnePoints: 100)
         let plot = fiveD + "/plots/tsne.svg"
         let first = try String(contentsOfFile: plot, encoding: .utf8)
-        XCTAssertTrue(first.contains("<!-- recombine t-SNE of 100 samples -->"))
+        XCTAssertTrue(first.contains("<!-- recombine two-panel t-SNE of 100 samples -->"))
         try RunReport.build(directory: fiveD, tsnePoints: 0)
         XCTAssertTrue(try String(contentsOfFile: fiveD + "/report.html", encoding: .utf8).contains("t-SNE of the features"), "--tsne-points 0 dropped the t-SNE")
         try RunReport.build(directory: fiveD, tsnePoints: 100)
         XCTAssertEqual(try String(contentsOfFile: plot, encoding: .utf8), first, "the same t-SNE is reused")
         try RunReport.build(directory: fiveD, tsnePoints: 50)
-        XCTAssertTrue(try String(contentsOfFile: plot, encoding: .utf8).contains("<!-- recombine t-SNE of 50 samples -->"), "another size is computed")
+        XCTAssertTrue(try String(contentsOfFile: plot, encoding: .utf8).contains("<!-- recombine two-panel t-SNE of 50 samples -->"), "another size is computed")
     }
 
     func testReportHasEveryPlotAndIsWellFormed() throws {
@@ -91,5 +92,52 @@ final class RunReportTests: XCTestCase {
         let text = try String(contentsOfFile: comparison, encoding: .utf8)
         XCTAssertTrue(text.contains("a/run/report.html") && text.contains("b/run/report.html"), text)
         XCTAssertEqual(text.components(separatedBy: "<svg ").count - 1, 3)
+    }
+
+    /// At a 1 % schedule a phase of 1 000 iterations runs 10, fewer than its loss report interval (300):
+    /// no `loss` record at all. Its curve comes from `loss_curve` records at the scaled interval (3).
+    func testLossCurveOfAReducedScheduleHasSeveralPoints() throws {
+        let directory = try run(features: 2, name: "scaled", iterationsScale: 0.01, clusteringIterations: 1000, lossInterval: 300)
+        let records = try String(contentsOfFile: directory + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+            .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }.filter { $0["phase"] as? String == "clustering" }
+        XCTAssertTrue(records.filter { $0["kind"] as? String == "loss" }.isEmpty, "the unscaled interval is never reached")
+        let curve = records.filter { $0["kind"] as? String == "loss_curve" }
+        XCTAssertEqual(curve.compactMap { ($0["iteration"] as? NSNumber)?.intValue }, [3, 6, 9])
+        XCTAssertEqual(curve.compactMap { ($0["iterations_averaged"] as? NSNumber)?.intValue }, [3, 3, 3])
+        try RunReport.build(directory: directory, tsnePoints: 0)
+        let svg = try String(contentsOfFile: directory + "/plots/losses_GaussianMixture_clustering.svg", encoding: .utf8)
+        let polyline = try XCTUnwrap(svg.components(separatedBy: "<polyline points=\"").dropFirst().first?.prefix { $0 != "\"" })
+        XCTAssertGreaterThanOrEqual(polyline.split(separator: " ").count, 2)
+        // The full schedule writes no loss_curve records.
+        let full = try run(features: 2, name: "full")
+        XCTAssertFalse(try String(contentsOfFile: full + "/metrics.jsonl", encoding: .utf8).contains("loss_curve"))
+    }
+
+    func modified(_ path: String) throws -> Date { try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date) }
+
+    /// A finished run's report is kept as it is (no t-SNE computed again, nothing rewritten) until the
+    /// run's files change or a report of an older layout is found.
+    func testUpToDateReportIsReusedWithoutRecomputingTheTSNE() throws {
+        let directory = try run(features: 5, name: "reuse")
+        try RunReport.build(directory: directory, tsnePoints: 60)
+        let page = directory + "/report.html", tsne = directory + "/plots/tsne.svg"
+        let before = (try modified(page), try modified(tsne))
+        Thread.sleep(forTimeInterval: 0.05)
+        let kept = try RunReport.update(directory: directory, tsnePoints: nil)
+        XCTAssertTrue(kept.reused)
+        XCTAssertEqual(try modified(page), before.0, "report.html was rewritten")
+        XCTAssertEqual(try modified(tsne), before.1, "the t-SNE was computed again")
+        // New metrics make the report stale; it is rebuilt, the t-SNE of the same final state kept.
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(5)], ofItemAtPath: directory + "/metrics.jsonl")
+        let rebuilt = try RunReport.update(directory: directory, tsnePoints: nil)
+        XCTAssertFalse(rebuilt.reused)
+        XCTAssertTrue(try String(contentsOfFile: tsne, encoding: .utf8).contains("two-panel t-SNE of 60 samples"), "a rebuild with the default size keeps the existing t-SNE")
+        XCTAssertEqual(try modified(tsne), before.1, "the existing t-SNE is reused, not recomputed")
+        // A report written by an older layout (no generator tag) is rebuilt.
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: directory + "/metrics.jsonl")
+        XCTAssertTrue(RunReport.isCurrent(directory: directory))
+        let old = try String(contentsOfFile: page, encoding: .utf8).replacingOccurrences(of: RunReport.generatorTag, with: "")
+        try old.write(toFile: page, atomically: true, encoding: .utf8)
+        XCTAssertFalse(RunReport.isCurrent(directory: directory))
     }
 }

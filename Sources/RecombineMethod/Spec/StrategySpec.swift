@@ -1,4 +1,4 @@
-/// How samples are assigned to clusters (spec §2.4, §10–§11).
+/// How samples are assigned to clusters.
 public struct StrategySpec: Sendable {
     public enum Kind: String, Sendable {
         case classifier

@@ -10,36 +10,47 @@ public struct RunArtifacts {
     public let outcome: RunOutcome
     public let result: [String: Any]
     public let methodText: String?
+    /// Running-mean losses logged every `loss_report_interval` iterations.
     public let lossRecords: [[String: Any]]
+    /// Running-mean losses over the interval scaled like the run's budgets (`loss_curve` records,
+    /// written only by runs with `--iterations-scale` below 1; see `PhaseRunner.report`).
+    public let lossCurveRecords: [[String: Any]]
     public let evaluationRecords: [[String: Any]]
     /// k-means inertia per Lloyd iteration (classical clustering after a phase).
     public let kmeansRecords: [[String: Any]]
+    /// Loss, loss-curve and evaluation records in file order (what places phases on one iteration axis).
+    public let iterationRecords: [[String: Any]]
     public let final: (tensors: [String: Tensor], metadata: [String: String])?
     public var notes: [String] = []
 
-    public init(directory: String) throws {
+    /// `readFinal: false` skips `final.safetensors` (a comparison needs only the records).
+    public init(directory: String, readFinal: Bool = true) throws {
         self.directory = directory
         outcome = try RunOutcome(directory: directory)
         let resultData = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent("result.json")) ?? Data()
         result = (try? JSONSerialization.jsonObject(with: resultData) as? [String: Any]) ?? [:]
         methodText = (try? String(contentsOfFile: (directory as NSString).appendingPathComponent("method.json"), encoding: .utf8))
-        var losses: [[String: Any]] = [], evaluations: [[String: Any]] = [], kmeans: [[String: Any]] = []
+        var losses: [[String: Any]] = [], curves: [[String: Any]] = [], evaluations: [[String: Any]] = [], kmeans: [[String: Any]] = []
+        var iterations: [[String: Any]] = []
         var skipped = 0
         if let text = try? String(contentsOfFile: (directory as NSString).appendingPathComponent("metrics.jsonl"), encoding: .utf8) {
             for line in text.split(separator: "\n") {
                 guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { skipped += 1; continue }
                 switch o["kind"] as? String {
-                case "loss": losses.append(o)
-                case "evaluation": evaluations.append(o)
+                case "loss": losses.append(o); iterations.append(o)
+                case "loss_curve": curves.append(o); iterations.append(o)
+                case "evaluation": evaluations.append(o); iterations.append(o)
                 case "kmeans": kmeans.append(o)
                 default: break
                 }
             }
         } else { notes.append("metrics.jsonl is missing: no curves") }
         if skipped > 0 { notes.append("\(skipped) unreadable line\(skipped == 1 ? "" : "s") of metrics.jsonl skipped") }
-        lossRecords = losses; evaluationRecords = evaluations; kmeansRecords = kmeans
+        lossRecords = losses; lossCurveRecords = curves; evaluationRecords = evaluations; kmeansRecords = kmeans; iterationRecords = iterations
         let finalPath = (directory as NSString).appendingPathComponent("final.safetensors")
-        if FileManager.default.fileExists(atPath: finalPath) {
+        if !readFinal {
+            final = nil
+        } else if FileManager.default.fileExists(atPath: finalPath) {
             do { final = try Safetensors.read(finalPath) }
             catch { final = nil; notes.append("final.safetensors unreadable (\(error)): no embedding, confusion or image plots") }
         } else {

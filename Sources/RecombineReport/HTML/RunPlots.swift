@@ -24,16 +24,18 @@ public enum RunPlots {
 
     static func slug(_ s: String) -> String { String(s.map { $0.isLetter || $0.isNumber ? $0 : "_" }) }
 
-    /// One chart per dataset and phase: each pattern's loss terms over the phase's iterations.
+    /// One chart per dataset and phase: each pattern's loss terms over the phase's iterations. A phase
+    /// with `loss_curve` records (a scaled schedule) is drawn from them, else from its `loss` records.
     static func lossPlots(_ run: RunArtifacts) -> [Plot] {
-        var order: [String] = [], groups: [String: [[String: Any]]] = [:]
-        for r in run.lossRecords {
+        var order: [String] = [], groups: [String: [[String: Any]]] = [:], curves: [String: [[String: Any]]] = [:]
+        for r in run.iterationRecords where r["kind"] as? String != "evaluation" {
             let k = key(r)
-            if groups[k] == nil { order.append(k) }
-            groups[k, default: []].append(r)
+            if groups[k] == nil { order.append(k); groups[k] = [] }
+            if r["kind"] as? String == "loss_curve" { curves[k, default: []].append(r) } else { groups[k]!.append(r) }
         }
         return order.map { k in
-            let records = groups[k]!
+            let scaled = curves[k] != nil
+            let records = curves[k] ?? groups[k]!
             var seriesOrder: [String] = [], points: [String: [(Double, Double)]] = [:]
             var termsPerPattern: [String: Set<String>] = [:]
             for r in records { termsPerPattern[r["pattern"] as? String ?? "?", default: []].insert(r["term"] as? String ?? "loss") }
@@ -48,7 +50,8 @@ public enum RunPlots {
             var chart = LineChart(title: "Losses — phase \"\(parts[1])\" on \(parts[0])", xLabel: "iteration in phase", yLabel: "running mean loss",
                                   series: seriesOrder.map { LineChart.Series(name: $0, points: points[$0]!) })
             chart.integerX = true
-            return Plot(file: "losses_\(slug(parts[0]))_\(slug(parts[1])).svg", caption: "Loss of each pattern term in phase \"\(parts[1])\" (dataset \(parts[0])).", svg: chart.svg)
+            let interval = scaled ? " Running means over the loss report interval scaled like the run's budgets (--iterations-scale)." : ""
+            return Plot(file: "losses_\(slug(parts[0]))_\(slug(parts[1])).svg", caption: "Loss of each pattern term in phase \"\(parts[1])\" (dataset \(parts[0]))." + interval, svg: chart.svg)
         }
     }
 
@@ -71,23 +74,14 @@ public enum RunPlots {
     static func metricsPlot(_ run: RunArtifacts) -> Plot? {
         let records = run.evaluationRecords.filter { $0["acc"] != nil }
         guard !records.isEmpty else { return nil }
-        var offset = 0.0, currentKey = "", phaseMax = 0.0
-        var markers: [(Double, String)] = []
-        var series: [String: [(Double, Double)]] = ["ACC": [], "NMI": [], "ARI": []]
-        for r in records {
-            let k = key(r), it = (r["iteration"] as? NSNumber)?.doubleValue ?? 0
-            if k != currentKey {
-                offset += phaseMax; phaseMax = 0; currentKey = k
-                markers.append((offset, r["phase"] as? String ?? ""))
-            }
-            phaseMax = Swift.max(phaseMax, it)
-            for m in ["acc", "nmi", "ari"] { series[m.uppercased()]!.append((offset + it, (r[m] as? NSNumber)?.doubleValue ?? .nan)) }
-        }
+        let axis = IterationAxis(run.iterationRecords)
         var chart = LineChart(title: "Clustering performance over training", xLabel: "iteration (phases end to end)", yLabel: "score",
-                              series: ["ACC", "NMI", "ARI"].map { LineChart.Series(name: $0, points: series[$0]!) })
+                              series: ["acc", "nmi", "ari"].map { m in
+                                  LineChart.Series(name: m.uppercased(), points: records.map { (axis.x($0), ($0[m] as? NSNumber)?.doubleValue ?? .nan) })
+                              })
         chart.yDomain = (0, 1)
         chart.integerX = true
-        chart.markers = markers.count > 1 ? markers.map { (x: $0.0, label: $0.1) } : []
+        chart.markers = axis.phaseStarts.count > 1 ? axis.phaseStarts.map { (x: $0.x, label: $0.phase) } : []
         return Plot(file: "metrics.svg", caption: "ACC, NMI and ARI at each evaluation.", svg: chart.svg)
     }
 
@@ -97,38 +91,41 @@ public enum RunPlots {
         public let plot: Plot
     }
 
-    /// The marker a t-SNE SVG carries so a later report can tell how many samples it shows.
-    static func tsneMarker(_ samples: Int) -> String { "<!-- recombine t-SNE of \(samples) samples -->" }
+    /// The marker a t-SNE SVG carries so a later report can tell how many samples it shows (older
+    /// one-panel plots carry another marker and are computed again).
+    static func tsneMarker(_ samples: Int) -> String { "<!-- recombine two-panel t-SNE of \(samples) samples -->" }
 
     static func embeddingPlots(_ run: RunArtifacts, tsnePoints: Int, existingTSNE: ExistingTSNE? = nil) -> [Plot] {
         guard let tensors = run.final?.tensors, let features = tensors["analysis/features"], features.rank == 2, features.shape[0] >= 4,
-              let sample = run.integers("analysis/sample_indices"), let predictions = run.integers("analysis/predictions") else { return [] }
-        let colors = sample.map { predictions[$0] }
-        let shapes = run.integers("analysis/labels").map { labels in sample.map { labels[$0] } }
+              let sample = run.integers("analysis/sample_indices"), let predictions = run.integers("analysis/predictions"),
+              sample.count == features.shape[0], sample.allSatisfy(predictions.indices.contains) else { return [] }
+        let clusters = sample.map { predictions[$0] }
+        let labels = run.integers("analysis/labels").flatMap { labels in sample.allSatisfy(labels.indices.contains) ? sample.map { labels[$0] } : nil }
+        let colouring = labels == nil ? " Coloured by predicted cluster." : " Left: coloured by predicted cluster (each cluster in the colour of the true label it is matched with); right: coloured by true label."
         var plots: [Plot] = []
         let centroids = tensors["strategy/centroids"] ?? tensors["kmeans/centroids"]
         if features.shape[1] == 2 {
-            var plot = ScatterPlot(title: "Features and centroids", points: pairs(features), colors: colors, shapes: shapes)
+            var plot = ScatterPlot(title: "Features and centroids", points: pairs(features), clusters: clusters, labels: labels)
             if let c = centroids, c.shape.count == 2, c.shape[1] == 2 { plot.centres = pairs(c) }
             plot.xLabel = "feature 1"; plot.yLabel = "feature 2"
-            plots.append(Plot(file: "features_2d.svg", caption: "The 2-D features (colour: cluster, shape: true label) with the centroids.", svg: plot.svg))
+            plots.append(Plot(file: "features_2d.svg", caption: "The 2-D features with the centroids (crosses)." + colouring, svg: plot.svg))
         }
         if features.shape[1] > 2, let pca = try? PCA(data: features, components: 2) {
-            var plot = ScatterPlot(title: "PCA of the features", points: pairs(pca.transform(features)), colors: colors, shapes: shapes)
+            var plot = ScatterPlot(title: "PCA of the features", points: pairs(pca.transform(features)), clusters: clusters, labels: labels)
             if let c = centroids, c.shape.count == 2, c.shape[1] == features.shape[1] { plot.centres = pairs(pca.transform(c.to(features.dtype))) }
             plot.xLabel = String(format: "PC 1 (%.0f%% variance)", pca.explainedVarianceRatio[0] * 100)
             plot.yLabel = String(format: "PC 2 (%.0f%% variance)", pca.explainedVarianceRatio[1] * 100)
-            plots.append(Plot(file: "pca.svg", caption: "First two principal components of the features of \(sample.count) samples.", svg: plot.svg))
+            plots.append(Plot(file: "pca.svg", caption: "First two principal components of the features of \(sample.count) samples." + colouring, svg: plot.svg))
         }
         let m = Swift.min(tsnePoints, features.shape[0])
         if let existingTSNE, tsnePoints == 0 || existingTSNE.samples == m {
-            plots.append(existingTSNE.plot)
+            plots.append(Plot(file: existingTSNE.plot.file, caption: Self.tsneCaption(existingTSNE.samples) + colouring, svg: existingTSNE.plot.svg))
         } else if features.shape[1] > 2, tsnePoints >= 4 {
             let subset = features.slice(axis: 0, start: 0, end: m)
             if let (embedding, kl) = try? TSNE(perplexity: Swift.min(30, Double(m - 1) / 3)).embed(subset) {
-                let plot = ScatterPlot(title: String(format: "t-SNE of the features (KL %.3f)", kl), points: pairs(embedding), colors: Array(colors.prefix(m)),
-                                       shapes: shapes.map { Array($0.prefix(m)) })
-                plots.append(Plot(file: "tsne.svg", caption: Self.tsneCaption(m), svg: plot.svg + Self.tsneMarker(m) + "\n"))
+                let plot = ScatterPlot(title: String(format: "t-SNE of the features (KL %.3f)", kl), points: pairs(embedding), clusters: Array(clusters.prefix(m)),
+                                       labels: labels.map { Array($0.prefix(m)) })
+                plots.append(Plot(file: "tsne.svg", caption: Self.tsneCaption(m) + colouring, svg: plot.svg + Self.tsneMarker(m) + "\n"))
             }
         }
         return plots

@@ -17,10 +17,41 @@ public enum RunReport {
         let plots = RunPlots.make(run, tsnePoints: tsnePoints, existingTSNE: existingTSNE(in: directory))
         let plotDirectory = (directory as NSString).appendingPathComponent("plots")
         try FileManager.default.createDirectory(atPath: plotDirectory, withIntermediateDirectories: true)
-        for p in plots { try AtomicFile.write(Data(p.svg.utf8), to: (plotDirectory as NSString).appendingPathComponent(p.file)) }
+        for p in plots {
+            // An unchanged plot (a reused t-SNE) is left alone, so its date still says when it was computed.
+            let file = (plotDirectory as NSString).appendingPathComponent(p.file), data = Data(p.svg.utf8)
+            if FileManager.default.contents(atPath: file) != data { try AtomicFile.write(data, to: file) }
+        }
         let path = (directory as NSString).appendingPathComponent("report.html")
         try AtomicFile.write(Data(page(run, plots: plots).utf8), to: path)
         return path
+    }
+
+    /// The version of the report's layout, written into report.html: a report of another version is
+    /// built again by `update` even when it is newer than the run's files.
+    static let formatVersion = 2
+    static var generatorTag: String { "<meta name=\"generator\" content=\"recombine report \(formatVersion)\">" }
+
+    /// The run's files a report is built from.
+    static let inputs = ["result.json", "metrics.jsonl", "final.safetensors", "method.json"]
+
+    /// Whether `directory/report.html` is of this version and newer than every file it was built from.
+    public static func isCurrent(directory: String) -> Bool {
+        let fm = FileManager.default
+        func modified(_ name: String) -> Date? { (try? fm.attributesOfItem(atPath: (directory as NSString).appendingPathComponent(name)))?[.modificationDate] as? Date }
+        guard let page = modified("report.html"),
+              let handle = FileHandle(forReadingAtPath: (directory as NSString).appendingPathComponent("report.html")) else { return false }
+        defer { try? handle.close() }
+        let head = String(decoding: (try? handle.read(upToCount: 1024)) ?? Data(), as: UTF8.self)
+        return head.contains(generatorTag) && inputs.allSatisfy { modified($0).map { $0 <= page } ?? true }
+    }
+
+    /// `build`, unless no t-SNE size is asked for and the run already has a current report (see
+    /// `isCurrent`), which is then kept as it is: `recombine report A B` reuses finished runs' reports.
+    /// Without a size, a rebuild keeps a t-SNE of the same final state whatever its size.
+    public static func update(directory: String, tsnePoints: Int?) throws -> (path: String, reused: Bool) {
+        if tsnePoints == nil, isCurrent(directory: directory) { return ((directory as NSString).appendingPathComponent("report.html"), true) }
+        return (try build(directory: directory, tsnePoints: tsnePoints ?? existingTSNE(in: directory)?.samples ?? defaultTSNEPoints), false)
     }
 
     /// `plots/tsne.svg` when it is newer than the run's final state and says how many samples it shows.
@@ -31,7 +62,7 @@ public enum RunReport {
         guard let svg = try? String(contentsOfFile: path, encoding: .utf8),
               let plotDate = (try? fm.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
               let finalDate = (try? fm.attributesOfItem(atPath: final))?[.modificationDate] as? Date, plotDate >= finalDate,
-              let range = svg.range(of: #"<!-- recombine t-SNE of (\d+) samples -->"#, options: .regularExpression) else { return nil }
+              let range = svg.range(of: #"<!-- recombine two-panel t-SNE of (\d+) samples -->"#, options: .regularExpression) else { return nil }
         guard let samples = Int(svg[range].filter(\.isNumber)) else { return nil }
         return RunPlots.ExistingTSNE(samples: samples, plot: RunPlots.Plot(file: "tsne.svg", caption: RunPlots.tsneCaption(samples), svg: svg))
     }
@@ -96,7 +127,7 @@ struct HTMLPage {
     var document: String {
         """
         <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><title>\(SVG.escape(title))</title>
+        <html lang="en"><head><meta charset="utf-8">\(RunReport.generatorTag)<title>\(SVG.escape(title))</title>
         <style>
         body{font-family:Helvetica,Arial,sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
         h1{margin-bottom:4px} .meta{color:#555} .warn{color:#b00} .note{color:#886600}

@@ -14,15 +14,23 @@ public struct Heatmap {
     public var svg: String {
         let rows = values.count, cols = values.first?.count ?? 0
         let cell = Swift.max(18.0, Swift.min(44.0, 520.0 / Double(Swift.max(rows, cols, 1))))
-        let left = 80.0, top = 70.0
-        var svg = SVG(width: left + Double(cols) * cell + 30, height: top + Double(rows) * cell + 30)
+        let left = 80.0, gridWidth = Double(cols) * cell
+        // Wide enough for the title and the column title (up to a chart's width), then fitted.
+        let wanted = Swift.max(TextMetrics.width(title, size: 14, bold: true) + 24, TextMetrics.width(columnTitle, size: 12) + 16)
+        let width = Swift.max(left + gridWidth + 30, Swift.min(760, wanted))
+        let titleBlock = PlotFrame.titleBlock(title, width: width)
+        let top = 6 + titleBlock.height + 44
+        var svg = SVG(width: width, height: top + Double(rows) * cell + 30)
         let peak = Swift.max(values.flatMap { $0 }.max() ?? 1, 1e-12)
-        svg.text(title, x: svg.width / 2, y: 20, size: 14, anchor: "middle", weight: "bold")
-        svg.text(columnTitle, x: left + Double(cols) * cell / 2, y: 40, size: 12, anchor: "middle")
-        svg.text(rowTitle, x: 16, y: top + Double(rows) * cell / 2, size: 12, anchor: "middle", rotate: -90)
-        for (j, label) in columnLabels.enumerated() { svg.text(label, x: left + (Double(j) + 0.5) * cell, y: top - 6, size: 11, anchor: "middle") }
+        PlotFrame.drawTitle(titleBlock, text: title, on: &svg, centre: width / 2, top: 6)
+        // Centred over the columns when it fits there, else from the left edge.
+        let centre = left + gridWidth / 2, room = 2 * Swift.min(centre, width - centre) - 8
+        if TextMetrics.width(columnTitle, size: 12) <= room { svg.text(columnTitle, x: centre, y: top - 24, size: 12, anchor: "middle") }
+        else { svg.fittedText(columnTitle, x: 8, y: top - 24, size: 12, maxWidth: width - 16) }
+        svg.fittedText(rowTitle, x: 16, y: top + Double(rows) * cell / 2, size: 12, maxWidth: Double(rows) * cell + 40, anchor: "middle", rotate: -90)
+        for (j, label) in columnLabels.enumerated() { svg.fittedText(label, x: left + (Double(j) + 0.5) * cell, y: top - 6, size: 11, maxWidth: cell - 2, anchor: "middle") }
         for (i, row) in values.enumerated() {
-            svg.text(i < rowLabels.count ? rowLabels[i] : "", x: left - 6, y: top + (Double(i) + 0.6) * cell, size: 11, anchor: "end")
+            svg.fittedText(i < rowLabels.count ? rowLabels[i] : "", x: left - 6, y: top + (Double(i) + 0.6) * cell, size: 11, maxWidth: left - 32, anchor: "end")
             for (j, v) in row.enumerated() {
                 let t = v / peak
                 let shade = Int((1 - t) * 235 + 20 * (1 - t))

@@ -13,13 +13,16 @@ public struct ImageGrid {
     }
 
     public var svg: String {
-        let w = Double(imageWidth) * scale, h = Double(imageHeight) * scale, gap = 4.0, left = 80.0, top = 36.0
+        let w = Double(imageWidth) * scale, h = Double(imageHeight) * scale, gap = 4.0, left = 80.0
         let columns = rows.map(\.images.count).max() ?? 0
-        var svg = SVG(width: left + Double(columns) * (w + gap) + 10, height: top + Double(rows.count) * (h + gap) + 10)
-        svg.text(title, x: svg.width / 2, y: 22, size: 14, anchor: "middle", weight: "bold")
+        let width = Swift.max(left + Double(columns) * (w + gap) + 10, Swift.min(760, TextMetrics.width(title, size: 14, bold: true) + 24))
+        let titleBlock = PlotFrame.titleBlock(title, width: width)
+        let top = 6 + titleBlock.height + 10
+        var svg = SVG(width: width, height: top + Double(rows.count) * (h + gap) + 10)
+        PlotFrame.drawTitle(titleBlock, text: title, on: &svg, centre: width / 2, top: 6)
         for (r, row) in rows.enumerated() {
             let y = top + Double(r) * (h + gap)
-            svg.text(row.label, x: left - 8, y: y + h / 2 + 4, size: 11, anchor: "end")
+            svg.fittedText(row.label, x: left - 8, y: y + h / 2 + 4, size: 11, maxWidth: left - 14, anchor: "end")
             for (c, image) in row.images.enumerated() {
                 let png = PNG.encode(image, channels: channels, height: imageHeight, width: imageWidth)
                 svg.image(pngBase64: png.base64EncodedString(), x: left + Double(c) * (w + gap), y: y, width: w, height: h)

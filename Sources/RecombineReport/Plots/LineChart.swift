@@ -21,12 +21,17 @@ public struct LineChart {
 
     public var svg: String {
         var svg = SVG(width: width, height: height)
+        let titleBlock = PlotFrame.titleBlock(title, width: width)
+        let plotTop = PlotFrame.drawTitle(titleBlock, text: title, on: &svg, centre: width / 2, top: 8) + 14
         let all = series.flatMap(\.points).filter { $0.0.isFinite && $0.1.isFinite }
-        let frame = PlotFrame(svg: svg, xValues: all.map(\.0) + markers.map(\.x), yValues: all.map(\.1), yDomain: yDomain, integerX: integerX)
-        frame.draw(on: &svg, title: title, xLabel: xLabel, yLabel: yLabel)
+        let frame = PlotFrame(left: 64, top: plotTop, right: width - 190, bottom: height - 48, xValues: all.map(\.0) + markers.map(\.x), yValues: all.map(\.1),
+                              yDomain: yDomain, integerX: integerX)
+        frame.draw(on: &svg, xLabel: xLabel, yLabel: yLabel)
+        let markerXs = markers.map { frame.x($0.x) }.sorted()
         for m in markers {
-            svg.line(frame.x(m.x), frame.top, frame.x(m.x), height - frame.bottom, stroke: "#999", dash: "4 3")
-            svg.text(PlotFrame.shorten(m.label, to: 18), x: frame.x(m.x) + 3, y: frame.top + 10, size: 10, fill: "#666")
+            let mx = frame.x(m.x), next = markerXs.first { $0 > mx } ?? frame.right
+            svg.line(mx, frame.top, mx, frame.bottom, stroke: "#999", dash: "4 3")
+            svg.fittedText(m.label, x: mx + 3, y: frame.top + 10, size: 10, maxWidth: Swift.max(12, next - mx - 6), fill: "#666")
         }
         if all.isEmpty { svg.text("no data", x: width / 2 - 40, y: height / 2, size: 13, fill: "#888") }
         for (i, s) in series.enumerated() {

@@ -42,6 +42,28 @@ public struct SVG {
         body.append("<text \(attributes)>\(Self.escape(s))</text>")
     }
 
+    /// Lines of text at `y` (the first line's baseline), one `tspan` per line; `tooltip` (the full
+    /// text of shortened text) becomes the element's `title`.
+    public mutating func textBlock(_ block: TextMetrics.Block, x: Double, y: Double, anchor: String = "middle", weight: String? = nil, rotate: Double? = nil,
+                                   fill: String = "#222", tooltip: String? = nil) {
+        var attributes = "x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" font-size=\"\(Self.n(block.size))\" text-anchor=\"\(anchor)\" fill=\"\(fill)\""
+        if let weight { attributes += " font-weight=\"\(weight)\"" }
+        if let rotate { attributes += " transform=\"rotate(\(Self.n(rotate)) \(Self.n(x)) \(Self.n(y)))\"" }
+        let hint = (block.shortened ? tooltip : nil).map { "<title>\(Self.escape($0))</title>" } ?? ""
+        if block.lines.count == 1 { body.append("<text \(attributes)>\(hint)\(Self.escape(block.lines[0]))</text>"); return }
+        let spans = block.lines.enumerated().map { i, line in
+            "<tspan x=\"\(Self.n(x))\" dy=\"\(i == 0 ? "0" : Self.n(block.lineHeight))\">\(Self.escape(line))</tspan>"
+        }
+        body.append("<text \(attributes)>\(hint)\(spans.joined())</text>")
+    }
+
+    /// Text cut with an ellipsis to `maxWidth`, the full text as its tooltip when cut.
+    public mutating func fittedText(_ s: String, x: Double, y: Double, size: Double, maxWidth: Double, anchor: String = "start", weight: String? = nil,
+                                    rotate: Double? = nil, fill: String = "#222") {
+        let shown = TextMetrics.truncate(s, size: size, maxWidth: maxWidth, bold: weight == "bold")
+        textBlock(TextMetrics.Block(lines: [shown], size: size, shortened: shown != s), x: x, y: y, anchor: anchor, weight: weight, rotate: rotate, fill: fill, tooltip: s)
+    }
+
     public mutating func image(pngBase64: String, x: Double, y: Double, width w: Double, height h: Double) {
         body.append("<image x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" width=\"\(Self.n(w))\" height=\"\(Self.n(h))\" style=\"image-rendering:pixelated\" href=\"data:image/png;base64,\(pngBase64)\"/>")
     }

@@ -50,30 +50,3 @@ public struct LinearScale {
         return String(format: "%.\(decimals)f", v)
     }
 }
-
-/// Category colours (matplotlib's tab10, then tab20's lighter shades) and marker shapes.
-public enum Palette {
-    public static let colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
-                                "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5"]
-    public static func color(_ i: Int) -> String { colors[((i % colors.count) + colors.count) % colors.count] }
-
-    /// Marker outlines for category `i` (circle, square, triangles, diamond, plus, cross, star, ...), centred at (x, y).
-    public static func marker(_ i: Int, x: Double, y: Double, r: Double, fill: String) -> String {
-        let n = SVG.n
-        func polygon(_ pts: [(Double, Double)]) -> String {
-            "<polygon points=\"" + pts.map { "\(n(x + $0.0 * r)),\(n(y + $0.1 * r))" }.joined(separator: " ") + "\" fill=\"\(fill)\"/>"
-        }
-        switch ((i % 10) + 10) % 10 {
-        case 0: return "<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(n(r))\" fill=\"\(fill)\"/>"
-        case 1: return polygon([(-0.85, -0.85), (0.85, -0.85), (0.85, 0.85), (-0.85, 0.85)])
-        case 2: return polygon([(0, -1.1), (1, 0.8), (-1, 0.8)])
-        case 3: return polygon([(0, 1.1), (1, -0.8), (-1, -0.8)])
-        case 4: return polygon([(0, -1.2), (1, 0), (0, 1.2), (-1, 0)])
-        case 5: return polygon([(-0.35, -1), (0.35, -1), (0.35, -0.35), (1, -0.35), (1, 0.35), (0.35, 0.35), (0.35, 1), (-0.35, 1), (-0.35, 0.35), (-1, 0.35), (-1, -0.35), (-0.35, -0.35)])
-        case 6: return polygon([(-1, -0.6), (-0.6, -1), (0, -0.4), (0.6, -1), (1, -0.6), (0.4, 0), (1, 0.6), (0.6, 1), (0, 0.4), (-0.6, 1), (-1, 0.6), (-0.4, 0)])
-        case 7: return polygon((0..<10).map { k in let a = Double(k) * .pi / 5 - .pi / 2, rr = k % 2 == 0 ? 1.2 : 0.5; return (rr * Foundation.cos(a), rr * Foundation.sin(a)) })
-        case 8: return polygon((0..<5).map { k in let a = Double(k) * 2 * .pi / 5 - .pi / 2; return (Foundation.cos(a), Foundation.sin(a)) })
-        default: return polygon((0..<6).map { k in let a = Double(k) * .pi / 3; return (Foundation.cos(a), Foundation.sin(a)) })
-        }
-    }
-}

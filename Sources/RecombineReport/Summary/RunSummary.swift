@@ -5,6 +5,8 @@ import RecombineNN
 public struct RunOutcome: Sendable {
     public let directory: String
     public let method: String
+    /// The dataset the final scores are on (`final.dataset`, else `predictions_dataset`; empty when unknown).
+    public let dataset: String
     public let seed: String
     public let status: String
     public let acc: Double?, nmi: Double?, ari: Double?
@@ -20,6 +22,7 @@ public struct RunOutcome: Sendable {
         seed = (o["seed"] as? NSNumber)?.stringValue ?? "?"
         status = o["status"] as? String ?? "completed"
         let final = o["final"] as? [String: Any]
+        dataset = final?["dataset"] as? String ?? o["predictions_dataset"] as? String ?? ""
         acc = (final?["acc"] as? NSNumber)?.doubleValue
         nmi = (final?["nmi"] as? NSNumber)?.doubleValue
         ari = (final?["ari"] as? NSNumber)?.doubleValue
@@ -36,11 +39,13 @@ public func meanAndStandardDeviation(_ values: [Double]) -> (mean: Double, std: 
     return (mean, variance.squareRoot())
 }
 
-/// `summary.md` and `summary.csv` over several runs of a method: one row per run and the mean ± sample
-/// standard deviation of ACC, NMI, ARI and wall time over the completed runs.
+/// `summary.md`, `summary.csv` (tidy: one row per run, nothing else) and `summary_aggregates.csv`
+/// (per method and dataset: the mean ± sample standard deviation of ACC, NMI, ARI and wall time over the
+/// completed runs).
 public enum RunSummary {
     public static func write(_ runs: [RunOutcome], to directory: String) throws {
         try AtomicFile.write(Data(csv(runs).utf8), to: (directory as NSString).appendingPathComponent("summary.csv"))
+        try AtomicFile.write(Data(aggregatesCSV(runs).utf8), to: (directory as NSString).appendingPathComponent("summary_aggregates.csv"))
         try AtomicFile.write(Data(markdown(runs).utf8), to: (directory as NSString).appendingPathComponent("summary.md"))
     }
 
@@ -52,15 +57,32 @@ public enum RunSummary {
                 ("ari", meanAndStandardDeviation(done.compactMap(\.ari))), ("wall_seconds", meanAndStandardDeviation(done.map(\.wallSeconds)))]
     }
 
+    /// One row per run: the run directory's name, method, dataset, seed, status, scores and wall time.
     public static func csv(_ runs: [RunOutcome]) -> String {
-        var lines = ["run,method,seed,status,acc,nmi,ari,wall_seconds"]
+        var lines = ["run,method,dataset,seed,status,acc,nmi,ari,wall_seconds"]
         for r in runs {
-            lines.append([(r.directory as NSString).lastPathComponent, r.method, r.seed, r.status, format(r.acc), format(r.nmi), format(r.ari),
+            lines.append([(r.directory as NSString).lastPathComponent, r.method, r.dataset, r.seed, r.status, format(r.acc), format(r.nmi), format(r.ari),
                           String(format: "%.1f", r.wallSeconds)].map(csvField).joined(separator: ","))
         }
-        let stats = statistics(runs)
-        lines.append((["mean", "", "", ""] + stats.map { format($0.value?.mean) }).joined(separator: ","))
-        lines.append((["std", "", "", ""] + stats.map { format($0.value?.std) }).joined(separator: ","))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One row per method and dataset (in order of first appearance): run counts, then the mean and
+    /// sample standard deviation of each score and the wall time over the completed runs.
+    public static func aggregatesCSV(_ runs: [RunOutcome]) -> String {
+        var order: [String] = [], groups: [String: [RunOutcome]] = [:]
+        for r in runs {
+            let key = r.method + "\u{0}" + r.dataset
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(r)
+        }
+        var lines = ["method,dataset,runs,completed," + ["acc", "nmi", "ari", "wall_seconds"].map { "\($0)_mean,\($0)_std" }.joined(separator: ",")]
+        for key in order {
+            let group = groups[key]!
+            let stats = statistics(group).flatMap { [format($0.value?.mean), format($0.value?.std)] }
+            lines.append(([group[0].method, group[0].dataset].map(csvField) + [String(group.count), String(group.filter { $0.status == "completed" }.count)] + stats)
+                .joined(separator: ","))
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -78,9 +100,9 @@ public enum RunSummary {
             return String(format: "%.\(digits)f ± %.\(digits)f", v.mean, v.std)
         }
         out += "| ACC | NMI | ARI | wall time (s) |\n|---|---|---|---|\n| \(pm(0)) | \(pm(1)) | \(pm(2)) | \(pm(3, 1)) |\n\n"
-        out += "| run | seed | status | ACC | NMI | ARI | wall time (s) |\n|---|---|---|---|---|---|---|\n"
+        out += "| run | dataset | seed | status | ACC | NMI | ARI | wall time (s) |\n|---|---|---|---|---|---|---|---|\n"
         for r in runs {
-            out += "| \((r.directory as NSString).lastPathComponent) | \(r.seed) | \(r.status) | \(format(r.acc)) | \(format(r.nmi)) | \(format(r.ari)) | \(String(format: "%.1f", r.wallSeconds)) |\n"
+            out += "| \((r.directory as NSString).lastPathComponent) | \(r.dataset) | \(r.seed) | \(r.status) | \(format(r.acc)) | \(format(r.nmi)) | \(format(r.ari)) | \(String(format: "%.1f", r.wallSeconds)) |\n"
         }
         return out
     }

@@ -64,6 +64,7 @@ extension PhaseRunner {
             // Doubles as bit patterns: JSON text may round the last bit, and a resumed run must match exactly.
             "last_metrics": [lastACC, lastNMI, lastARI, lastRatio].map { String($0.bitPattern) },
             "running_losses": runningLosses.mapValues { [String($0.sum.bitPattern), String($0.count)] },
+            "curve_losses": curveLosses.mapValues { [String($0.sum.bitPattern), String($0.count)] },
             "evaluations": evaluations.map(\.json),
             "scheduler_steps": schedulers.map { $0.1.stepCount },
         ] as [String: Any]
@@ -87,6 +88,11 @@ extension PhaseRunner {
         for (key, pair) in (v["running_losses"] as? [String: [String]]) ?? [:] {
             guard pair.count == 2, let bits = UInt64(pair[0]), let count = Int(pair[1]) else { throw archive.missing("phase/running_losses") }
             runningLosses[key] = (Double(bitPattern: bits), count)
+        }
+        // Absent from checkpoints written before loss_curve records existed.
+        for (key, pair) in (v["curve_losses"] as? [String: [String]]) ?? [:] {
+            guard pair.count == 2, let bits = UInt64(pair[0]), let count = Int(pair[1]) else { throw archive.missing("phase/curve_losses") }
+            curveLosses[key] = (Double(bitPattern: bits), count)
         }
         evaluations = ((v["evaluations"] as? [[String: Any]]) ?? []).compactMap(EvaluationRecord.init(json:))
         lastAssignments = archive.tensors["phase/last_assignments"].map { $0.toDoubleArray().map { Int($0) } }

@@ -29,6 +29,8 @@ final class PhaseRunner {
     /// Measures the objective-function mismatch when the phase asks for it.
     var mismatchMeter: MismatchMeter?
     var runningLosses: [String: (sum: Double, count: Int)] = [:]
+    /// Running sums for `loss_curve` records (see `report`), by the same keys.
+    var curveLosses: [String: (sum: Double, count: Int)] = [:]
     /// Each loss term's value at the last step where it was finite (for fault messages).
     var lastFiniteLosses: [String: (value: Double, iteration: Int)] = [:]
     /// Parameter names (`mapping.layer.weight`, `centroids`) for fault messages.
@@ -308,7 +310,7 @@ final class PhaseRunner {
     }
 
     /// Running mean of each loss over the last `loss_report_interval` iterations, including the
-    /// current one (the reference skipped it, B9 in Docs/reference-differences.md).
+    /// current one (the reference skipped it, B9 in Docs/reference-differences.md), to the log and as `loss` records.
     func report(pattern: DesignPattern, loss: PatternLoss, value: Double, epoch: Int, epochIteration: Int, phaseIteration: Int) {
         guard let interval = pattern.spec.lossReportInterval else { return }
         let key = "\(pattern.spec.pointer)/\(loss.name)"
@@ -322,6 +324,19 @@ final class PhaseRunner {
             running = (0, 0)
         }
         runningLosses[key] = running
+        // A scaled schedule (--iterations-scale < 1) shortens phases but not the report interval, so a
+        // phase could end with one point or none: its loss curve is also recorded at the interval
+        // scaled like the budgets (as many points as the full schedule has), as `loss_curve` records.
+        let curveInterval = configuration.scaled(interval)
+        guard curveInterval < interval else { return }
+        var curve = curveLosses[key] ?? (0, 0)
+        curve.sum += value; curve.count += 1
+        if phaseIteration % curveInterval == 0 {
+            log.record(["kind": "loss_curve", "phase": phase.name, "dataset": dataset.spec.name, "epoch": epoch, "iteration": phaseIteration,
+                        "pattern": pattern.spec.id, "term": loss.name, "loss": curve.sum / Double(curve.count), "iterations_averaged": curve.count])
+            curve = (0, 0)
+        }
+        curveLosses[key] = curve
     }
 
     // MARK: Evaluation and saving
