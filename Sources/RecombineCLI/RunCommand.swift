@@ -83,9 +83,17 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("Continue an interrupted run from its last checkpoint, with the settings it was started with.", valueName: "run-dir"))
     var resume: String?
 
+    @Option(name: .customLong("base-directory"), help: ArgumentHelp("Directory the method files' relative paths (data files, centroid and weight files) resolve against (default: each file's own directory).", valueName: "dir"))
+    var baseDirectory: String?
+
     @OptionGroup var options: RunOptions
 
     func validate() throws {
+        if resume != nil && baseDirectory != nil { throw ValidationError("--resume uses the base directory the run was started with; do not also give --base-directory") }
+        var isDirectory: ObjCBool = false
+        if let baseDirectory, !(FileManager.default.fileExists(atPath: baseDirectory, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            throw ValidationError("--base-directory \(baseDirectory) is not a directory")
+        }
         if resume == nil && paths.isEmpty { throw ValidationError("give method files or directories, or --resume RUN_DIR") }
         if resume != nil && !paths.isEmpty { throw ValidationError("--resume continues one run directory; do not also give method files") }
         if resume != nil && options.runs > 1 { throw ValidationError("--resume continues one run; --runs cannot be combined with it") }
@@ -103,9 +111,10 @@ struct Run: ParsableCommand {
         let (files, missing) = MethodLoader.methodFiles(for: paths)
         for path in missing { printError("Method configuration file \"\(path)\" not found") }
         if files.isEmpty && missing.isEmpty { printError("no *.json method files found in \(paths.joined(separator: ", "))") }
+        let base = baseDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         var failures = missing.count + (files.isEmpty && missing.isEmpty ? 1 : 0)
         for file in files {
-            let outcome = loader.load(path: file, overrides: overrides)
+            let outcome = loader.load(path: file, overrides: overrides, baseDirectory: base)
             guard let spec = outcome.spec else {
                 for issue in outcome.issues { printError(issue.description) }
                 printError("Cannot process method file \"\(file)\": \(outcome.issues.count) problem\(outcome.issues.count == 1 ? "" : "s") (nothing was trained)")
