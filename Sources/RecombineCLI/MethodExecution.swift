@@ -44,7 +44,7 @@ enum MethodExecution {
     /// point with `--set` and the point applied, each job in its own directory under `--output`. A job
     /// another process holds is skipped; within a sweep a finished job is skipped and an unfinished one
     /// resumed. Returns how many jobs or method files failed; a signal stops the whole plan.
-    static func run(_ jobs: [SweepPlan.Job], of plan: SweepPlan, loader: MethodLoader, overrides: [(JSONPointer, JSONValue)],
+    static func run(_ jobs: [SweepPlan.Job], of plan: SweepPlan, loader: MethodLoader, overrides: [(JSONPointer, JSONValue)], baseDirectory: String? = nil,
                     options: RunOptions, sweep: Bool) throws -> Int {
         var failures = 0
         var loaded: (key: String, outcome: MethodLoader.Outcome)? = nil
@@ -60,7 +60,7 @@ enum MethodExecution {
                 failedGroup = nil
             }
             let key = job.file + "\n" + job.gridAssignments.joined(separator: "\n")
-            if loaded?.key != key { loaded = (key, loader.load(path: job.file, overrides: overrides + job.gridPoint.map { ($0.pointer, $0.value) })) }
+            if loaded?.key != key { loaded = (key, loader.load(path: job.file, overrides: overrides + job.gridPoint.map { ($0.pointer, $0.value) }, baseDirectory: baseDirectory)) }
             guard let spec = loaded!.outcome.spec else {
                 if reportedInvalid.insert(key).inserted {
                     for issue in loaded!.outcome.issues { printError(issue.description) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RecombineClustering
+import RecombineData
 import RecombineMethod
 import RecombineNN
 import RecombineTensor
@@ -27,6 +28,9 @@ struct Predict: ParsableCommand {
     @Flag(help: "Also write each cluster's probability.")
     var soft = false
 
+    @Option(help: ArgumentHelp("Also write the feature extractor's output for every sample as a float32 NumPy array [N, D].", valueName: "file.npy"))
+    var features: String?
+
     @Option(help: "Threads for BLAS and the engine's loops.")
     var threads: Int?
 
@@ -51,6 +55,10 @@ struct Predict: ParsableCommand {
                 csv += "\(i),\(c)"
                 if soft { csv += (0..<k).map { String(format: ",%.6g", values[i * k + $0]) }.joined() }
                 csv += "\n"
+            }
+            if let features {
+                let z = try predictor.features(dataset)
+                try AtomicFile.write(try NPYWriter.float32(z.to(.float32).toFloatArray(), shape: z.shape), to: features)
             }
             if let out { try AtomicFile.write(Data(csv.utf8), to: out) } else { print(csv, terminator: "") }
             if let truth = dataset.labels {

@@ -95,9 +95,17 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("Run only the jobs whose position ≡ i (mod n); auto: from a Slurm job array (SLURM_ARRAY_TASK_ID − SLURM_ARRAY_TASK_MIN of SLURM_ARRAY_TASK_COUNT) or RECOMBINE_SHARD=i/n.", valueName: "i/n|auto"))
     var shard: String?
 
+    @Option(name: .customLong("base-directory"), help: ArgumentHelp("Directory the method files' relative paths (data files, centroid and weight files) resolve against (default: each file's own directory).", valueName: "dir"))
+    var baseDirectory: String?
+
     @OptionGroup var options: RunOptions
 
     func validate() throws {
+        if resume != nil && baseDirectory != nil { throw ValidationError("--resume uses the base directory the run was started with; do not also give --base-directory") }
+        var isDirectory: ObjCBool = false
+        if let baseDirectory, !(FileManager.default.fileExists(atPath: baseDirectory, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            throw ValidationError("--base-directory \(baseDirectory) is not a directory")
+        }
         if resume == nil && paths.isEmpty { throw ValidationError("give method files or directories, or --resume RUN_DIR") }
         if resume != nil && !paths.isEmpty { throw ValidationError("--resume continues one run directory; do not also give method files") }
         if resume != nil && options.runs > 1 { throw ValidationError("--resume continues one run; --runs cannot be combined with it") }
@@ -129,12 +137,13 @@ struct Run: ParsableCommand {
         let (files, missing) = MethodLoader.methodFiles(for: paths)
         for path in missing { printError("Method configuration file \"\(path)\" not found") }
         if files.isEmpty && missing.isEmpty { printError("no *.json method files found in \(paths.joined(separator: ", "))") }
+        let base = baseDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         var failures = missing.count + (files.isEmpty && missing.isEmpty ? 1 : 0)
         let sweep = !axes.isEmpty || selected != nil
         let plan = SweepPlan(files: files, seed: options.seed, runs: options.runs, axes: axes, sweep: sweep)
         let jobs = plan.jobs.filter { selected?.contains($0.position) ?? true }
         if let selected { print("Shard \(selected): \(jobs.count) of \(plan.jobs.count) jobs") }
-        failures += try MethodExecution.run(jobs, of: plan, loader: loader, overrides: overrides, options: options, sweep: sweep)
+        failures += try MethodExecution.run(jobs, of: plan, loader: loader, overrides: overrides, baseDirectory: base, options: options, sweep: sweep)
         if failures > 0 { throw ExitStatus.failure }
     }
 }

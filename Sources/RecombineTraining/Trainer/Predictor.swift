@@ -62,14 +62,29 @@ public struct Predictor {
         return try ImageDataset(name: (path as NSString).lastPathComponent, imagesFile: path, labelsFile: labels)
     }
 
-    /// Soft assignments [N, K] (one-hot for k-means after a phase) of every sample of `data`.
-    public func softAssignments(_ data: Dataset) throws -> Tensor {
+    /// The feature extractor's output [N, D] (flattened after the sample axis) for every sample of
+    /// `data`, after the run's main transforms: what the strategy clusters.
+    public func features(_ data: Dataset) throws -> Tensor {
+        try checkShape(data)
+        guard strategy.featureExtractor != nil else {
+            throw TrainingError("the run's method has no feature extractor mapping, so it has no features to write")
+        }
+        return strategy.allFeatures(data, pipeline: pipeline)
+    }
+
+    /// Refuses data whose samples differ from the run's or cannot take its transforms.
+    func checkShape(_ data: Dataset) throws {
         if !sampleShape.isEmpty && data.sampleShape != sampleShape {
             throw TrainingError("\(data.name): samples have shape \(data.sampleShape), but the run was trained on samples of shape \(sampleShape)")
         }
         if pipeline.unsupportedTransformIndex(forSampleShape: data.sampleShape) != nil {
             throw TrainingError("\(data.name): samples of shape \(data.sampleShape) cannot take the run's transforms (image transforms need [C, H, W])")
         }
+    }
+
+    /// Soft assignments [N, K] (one-hot for k-means after a phase) of every sample of `data`.
+    public func softAssignments(_ data: Dataset) throws -> Tensor {
+        try checkShape(data)
         if let centers = kmeansCentroids {
             let z = strategy.allFeatures(data, pipeline: pipeline)
             let labels = Tensor.pairwiseSquaredDistances(z, centers).argmin(axis: 1)

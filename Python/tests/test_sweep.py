@@ -1,0 +1,30 @@
+"""sweep_leaderboard: one row per run folder, read from result.json."""
+
+from __future__ import annotations
+
+import pytest
+
+import recombine
+from conftest import CONFIGURATIONS
+
+
+def test_leaderboard_has_a_row_per_run(tmp_path):
+    sweep = tmp_path / "sweep"
+    recombine.run(CONFIGURATIONS / "kmeans_gaussians.json", seed=1, output=sweep / "kmeans" / "seed-1", report=False)
+    recombine.run(CONFIGURATIONS / "dec_gaussians.json", seed=2, iterations_scale=0.3, output=sweep / "dec" / "seed-2", report=False)
+    (sweep / "notes").mkdir()
+    frame = recombine.sweep_leaderboard(sweep)
+    assert list(frame.columns) == ["run", "method", "seed", "status", "dataset", "acc", "nmi", "ari", "wall_seconds"]
+    assert sorted(frame["run"]) == ["dec/seed-2", "kmeans/seed-1"]
+    assert list(frame["acc"]) == sorted(frame["acc"], reverse=True)
+    row = frame.set_index("run").loc["dec/seed-2"]
+    result = recombine.Run.from_dir(sweep / "dec" / "seed-2").result
+    assert (row["method"], row["seed"], row["status"]) == ("dec_gaussians", 2, "completed")
+    assert row["acc"] == result["end_of_training"][-1]["acc"] and row["wall_seconds"] == result["wall_seconds"]
+    rows = recombine.sweep_leaderboard(sweep, as_frame=False)
+    assert [r["run"] for r in rows] == list(frame["run"])
+
+
+def test_leaderboard_of_a_missing_folder_is_an_error(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        recombine.sweep_leaderboard(tmp_path / "none")
