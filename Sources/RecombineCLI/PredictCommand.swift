@@ -26,6 +26,9 @@ struct Predict: ParsableCommand {
     @Option(help: ArgumentHelp("Output CSV (default: standard output).", valueName: "file"))
     var out: String?
 
+    @Flag(help: "Leave out images of a folder that cannot be read (damaged, empty, unsupported), with a warning, instead of stopping.")
+    var skipUnreadable = false
+
     @Flag(help: "Also write each cluster's probability.")
     var soft = false
 
@@ -43,7 +46,7 @@ struct Predict: ParsableCommand {
                 throw ExitStatus.failure
             }
             let predictor = try Predictor(runDirectory: runDirectory, spec: spec)
-            let dataset = try Predictor.loadData(data, labels: labels, sampleShape: predictor.sampleShape)
+            let dataset = try Predictor.loadData(data, labels: labels, sampleShape: predictor.sampleShape, skipUnreadable: skipUnreadable) { printError($0) }
             let files = (dataset as? ImageFolderDataset)?.files
             let q = try predictor.softAssignments(dataset)
             let clusters = q.argmax(axis: 1)

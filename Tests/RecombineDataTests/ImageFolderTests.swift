@@ -92,6 +92,7 @@ final class ImageFolderTests: XCTestCase {
             mode = 'L' if image.mode in ('L', 'LA', '1') else 'RGB'
             back = np.asarray(Image.open(folder + '/' + name).convert(mode))
             out[name] = {'channels': 1 if mode == 'L' else 3, 'pixels': [int(v) for v in back.ravel()]}
+        Image.fromarray(rng.integers(0, 256, (7, 9, 4), dtype=np.uint8), 'CMYK').save(folder + '/cmyk.jpeg')
         out['rgb_as_gray'] = [int(v) for v in np.asarray(Image.open(folder + '/rgb.png').convert('L')).ravel()]
         print(json.dumps(out))
         """, arguments: [folder.path])
@@ -99,6 +100,9 @@ final class ImageFolderTests: XCTestCase {
         let gray = try XCTUnwrap(cases.removeValue(forKey: "rgb_as_gray") as? [Int])
         XCTAssertEqual(try ImageFile.decode(folder.appending("rgb.png").path).planar(channels: 1).map(Int.init), gray, "RGB to gray as PIL's convert(\"L\")")
         XCTAssertEqual(cases.count, 8)
+        XCTAssertThrowsError(try ImageFile.decode(folder.appending("cmyk.jpeg").path)) { error in
+            XCTAssertTrue("\(error)".contains("cmyk.jpeg: cannot decode the JPEG image (libjpeg: CMYK JPEG files are not supported"), "\(error)")
+        }
         for (name, value) in cases.sorted(by: { $0.key < $1.key }) {
             let reference = try XCTUnwrap(value as? [String: Any])
             let image = try ImageFile.decode(folder.appending(name).path)
@@ -181,6 +185,34 @@ final class ImageFolderTests: XCTestCase {
         XCTAssertThrowsError(try ImageFolderDataset(name: "d", path: allBad.path, skipUnreadable: true)) { error in
             XCTAssertTrue("\(error)".contains("none of its 1 image files could be read"), "\(error)")
         }
+    }
+
+    /// Seeded bit flips, overwritten runs and truncations of a PNG and a JPEG: each decodes or is an
+    /// error naming the file — never a crash, whatever libpng and libjpeg meet.
+    func testRandomlyDamagedFilesDecodeOrFailNamingTheFile() throws {
+        let source = try TemporaryDirectory(); defer { source.remove() }
+        try Self.writeDigits(1, to: source.appending("png").path, flat: true)
+        try Self.writeDigits(1, to: source.appending("jpeg").path, format: "jpeg", flat: true)
+        var g = RandomGenerator(seed: 24)
+        var failures = 0
+        for original in [try Data(contentsOf: source.appending("png/0000.png")), try Data(contentsOf: source.appending("jpeg/0000.jpg"))] {
+            for trial in 0..<150 {
+                var bytes = [UInt8](original)
+                switch trial % 3 {
+                case 0: for _ in 0..<(1 + Int(g.next() % 4)) { bytes[8 + Int(g.next() % UInt64(bytes.count - 8))] ^= UInt8(1 << (g.next() % 8)) }
+                case 1:
+                    let start = 4 + Int(g.next() % UInt64(bytes.count - 20))
+                    for i in start..<(start + 16) { bytes[i] = UInt8(truncatingIfNeeded: g.next()) }
+                default: bytes = Array(bytes.prefix(4 + Int(g.next() % UInt64(bytes.count - 4))))
+                }
+                let name = "damaged-\(trial)"
+                do { _ = try ImageFile.decode(Data(bytes), file: name) } catch let error as DataError {
+                    failures += 1
+                    XCTAssertTrue(error.message.hasPrefix(name + ": "), error.message)
+                }
+            }
+        }
+        XCTAssertGreaterThan(failures, 100, "most damage is detected")
     }
 
     func testLayoutsAndOrderFollowTorchvisionAndMistakesAreNamed() throws {

@@ -26,6 +26,6 @@ void recombine_image_free(recombine_image *image);
 
 /// The largest pixel count (width × height) the decoders accept: larger files are refused rather than
 /// allocated.
-#define RECOMBINE_IMAGE_MAX_PIXELS (1L << 28)
+#define RECOMBINE_IMAGE_MAX_PIXELS (1L << 26)
 
 #endif
