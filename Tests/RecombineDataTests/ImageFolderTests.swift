@@ -244,6 +244,11 @@ final class ImageFolderTests: XCTestCase {
         XCTAssertThrowsError(try ImageFolderDataset(name: "d", path: folder.path)) { error in
             XCTAssertTrue("\(error)".contains("class folder 'empty' holds no PNG or JPEG images"), "\(error)")
         }
+        try fm.removeItem(at: folder.appending("empty"))
+        try fm.createSymbolicLink(atPath: folder.appending("b/deeper/loop").path, withDestinationPath: "..")
+        XCTAssertThrowsError(try ImageFolderDataset(name: "d", path: folder.path)) { error in
+            XCTAssertTrue("\(error)".contains("b/deeper/loop: leads to a folder already read"), "\(error)")
+        }
         XCTAssertThrowsError(try ImageFolderDataset(name: "d", path: folder.appending("missing").path)) { error in
             XCTAssertTrue("\(error)".contains("missing: no such folder"), "\(error)")
         }

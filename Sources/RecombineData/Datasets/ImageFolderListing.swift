@@ -34,8 +34,9 @@ public struct ImageFolderListing: Sendable {
             throw DataError("\(root): holds both class folders (\(folders.prefix(3).joined(separator: ", "))) and image files (\(images.prefix(3).joined(separator: ", "))); put every image into a class folder, or use a folder of images only")
         }
         var files: [String] = [], labels: [Int] = []
+        var visited: Set<String> = []
         for (label, folder) in folders.enumerated() {
-            let classFiles = try Self.imagesBelow(root, folder)
+            let classFiles = try Self.imagesBelow(root, folder, visited: &visited)
             guard !classFiles.isEmpty else { throw DataError("\((root as NSString).appendingPathComponent(folder)): class folder '\(folder)' holds no PNG or JPEG images") }
             files += classFiles
             labels += Array(repeating: label, count: classFiles.count)
@@ -73,12 +74,17 @@ public struct ImageFolderListing: Sendable {
         }
     }
 
-    /// Image files at any depth below `root/folder`, as paths relative to `root`, sorted.
-    static func imagesBelow(_ root: String, _ folder: String) throws -> [String] {
+    /// Image files at any depth below `root/folder`, as paths relative to `root`, sorted. Links to folders
+    /// are followed; one that leads to a folder already read (a loop) is an error.
+    static func imagesBelow(_ root: String, _ folder: String, visited: inout Set<String>) throws -> [String] {
+        let path = (root as NSString).appendingPathComponent(folder)
+        guard visited.insert(URL(fileURLWithPath: path).resolvingSymlinksInPath().path).inserted else {
+            throw DataError("\(path): leads to a folder already read (a loop of folder links)")
+        }
         var found: [String] = []
-        for entry in try visibleEntries((root as NSString).appendingPathComponent(folder)) {
+        for entry in try visibleEntries(path) {
             let relative = (folder as NSString).appendingPathComponent(entry)
-            if isDirectory((root as NSString).appendingPathComponent(relative)) { found += try imagesBelow(root, relative) }
+            if isDirectory((root as NSString).appendingPathComponent(relative)) { found += try imagesBelow(root, relative, visited: &visited) }
             else if isImageName(entry) { found.append(relative) }
         }
         return found

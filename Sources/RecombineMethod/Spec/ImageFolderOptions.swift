@@ -8,9 +8,8 @@ public struct ImageFolderOptions: Sendable {
     public let channels: Int?
     public let skipUnreadable: Bool
 
-    /// The options of `d`; nil when it is not an ImageFolder entry.
-    public init?(_ d: DatasetSpec) {
-        guard d.dataset == "ImageFolder" else { return nil }
+    /// The ImageFolder options of the entry `d`.
+    public init(_ d: DatasetSpec) {
         let o = d.options
         path = o["path"]?.string ?? ""
         imageSize = o["image_size"]?.array.map { $0.compactMap(\.integer) }.flatMap { $0.count == 2 ? $0 : nil }

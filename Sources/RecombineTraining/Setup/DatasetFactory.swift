@@ -54,7 +54,7 @@ struct DatasetFactory {
             data = try standardizedIfAsked(FeatureFiles.npyDataset(path: path, labelsPath: o["labels_path"]?.string.map(resolve), name: spec.name), o)
             files.paths.append(path)
         case "ImageFolder":
-            let options = ImageFolderOptions(spec)!
+            let options = ImageFolderOptions(spec)
             let path = resolve(options.path)
             data = try ImageFolderDataset(name: spec.name, path: path, imageSize: options.imageSize.map { ($0[0], $0[1]) },
                                           channels: options.channels, skipUnreadable: options.skipUnreadable, warn: log)
