@@ -4,7 +4,7 @@
 // Module layers (lower layers never import higher ones):
 //   RecombineTensor      tensor engine and reverse-mode autodiff (OpenBLAS, LAPACKE)
 //   RecombineNN          layers, initialisers, optimizers, schedules, safetensors
-//   RecombineData        datasets, IDX/gzip, transforms and batch augmentations
+//   RecombineData        datasets, IDX/gzip, PNG/JPEG image folders, transforms and batch augmentations
 //   RecombineClustering  evaluation metrics, k-means, PCA
 //   RecombineMethod      JSON (json-c), schema validation, semantic checks, method compiler
 //   RecombineTraining    design patterns, cluster-assignment strategies, the phased trainer, run outputs
@@ -38,13 +38,17 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .systemLibrary(name: "CJSONC", pkgConfig: "json-c", providers: [.apt(["libjson-c-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        // PNG/JPEG decoding with libpng's and libjpeg's setjmp error handling kept in C.
+        .target(name: "CImageDecoding", dependencies: ["CPNG", "CJPEG"]),
 
         .target(name: "RecombineTensor", dependencies: [
             "CBLASLAPACKE",
             .product(name: "RealModule", package: "swift-numerics"),
         ]),
         .target(name: "RecombineNN", dependencies: ["RecombineTensor", "CBLASLAPACKE"]),
-        .target(name: "RecombineData", dependencies: ["RecombineTensor", "CZlib", "CKernels"]),
+        .target(name: "RecombineData", dependencies: ["RecombineTensor", "CZlib", "CKernels", "CImageDecoding"]),
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "RecombineClustering", dependencies: [
             "RecombineTensor", "CBLASLAPACKE", "CKernels",

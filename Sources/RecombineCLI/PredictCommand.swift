@@ -4,19 +4,20 @@ import RecombineClustering
 import RecombineData
 import RecombineMethod
 import RecombineNN
+import RecombineReport
 import RecombineTensor
 import RecombineTraining
 
 /// `recombine predict RUN_DIR DATA`: cluster assignments of new data with a finished run's model.
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Assign new data (IDX, CSV or NPY) to clusters with a finished run's mappings, preprocessing and strategy.",
-        discussion: "Writes CSV: sample index and cluster, plus one probability column per cluster with --soft. Data is read by extension: .csv, .npy, otherwise IDX (gzip or not).")
+        abstract: "Assign new data (IDX, CSV, NPY or a folder of PNG/JPEG images) to clusters with a finished run's mappings, preprocessing and strategy.",
+        discussion: "Writes CSV: sample index and cluster, plus one probability column per cluster with --soft. Data is read by extension: .csv, .npy, otherwise IDX (gzip or not); a folder is read as images (class folders give labels), resized to the run's image size, with a file column (the path in the folder).")
 
     @Argument(help: "A finished run directory (with final.safetensors).")
     var runDirectory: String
 
-    @Argument(help: "The data file.")
+    @Argument(help: "The data file, or a folder of images.")
     var data: String
 
     @Option(help: ArgumentHelp("Labels for the data (IDX labels file, or the CSV/NPY labels file): ACC/NMI/ARI are printed.", valueName: "file"))
@@ -24,6 +25,9 @@ struct Predict: ParsableCommand {
 
     @Option(help: ArgumentHelp("Output CSV (default: standard output).", valueName: "file"))
     var out: String?
+
+    @Flag(help: "Leave out images of a folder that cannot be read (damaged, empty, unsupported), with a warning, instead of stopping.")
+    var skipUnreadable = false
 
     @Flag(help: "Also write each cluster's probability.")
     var soft = false
@@ -45,14 +49,15 @@ struct Predict: ParsableCommand {
                 throw ExitStatus.failure
             }
             let predictor = try Predictor(runDirectory: runDirectory, spec: spec)
-            let dataset = try Predictor.loadData(data, labels: labels)
+            let dataset = try Predictor.loadData(data, labels: labels, sampleShape: predictor.sampleShape, skipUnreadable: skipUnreadable) { printError($0) }
+            let files = (dataset as? ImageFolderDataset)?.files
             let q = try predictor.softAssignments(dataset)
             let clusters = q.argmax(axis: 1)
             let k = q.shape[1]
             let values = q.to(.float64).toDoubleArray()
-            var csv = "index,cluster" + (soft ? (0..<k).map { ",p\($0)" }.joined() : "") + "\n"
+            var csv = "index," + (files == nil ? "" : "file,") + "cluster" + (soft ? (0..<k).map { ",p\($0)" }.joined() : "") + "\n"
             for (i, c) in clusters.enumerated() {
-                csv += "\(i),\(c)"
+                csv += "\(i)," + (files.map { RunSummary.csvField($0[i]) + "," } ?? "") + "\(c)"
                 if soft { csv += (0..<k).map { String(format: ",%.6g", values[i * k + $0]) }.joined() }
                 csv += "\n"
             }

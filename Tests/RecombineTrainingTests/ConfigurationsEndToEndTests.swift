@@ -22,6 +22,9 @@ final class ConfigurationsEndToEndTests: XCTestCase {
         let directory = repository.appendingPathComponent("Configurations")
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }.sorted()
         XCTAssertGreaterThanOrEqual(files.count, 7)
+        let digits = try TemporaryDirectory(); defer { digits.remove() }
+        try runProcess(["python3", Repository.scripts.appendingPathComponent("idx-to-image-folder").path, "--data-root", data,
+                        "--count", String(Self.sliceEnd + 1), "--output", digits.path])
         for file in files {
             let path = directory.appendingPathComponent(file).path
             let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
@@ -29,6 +32,10 @@ final class ConfigurationsEndToEndTests: XCTestCase {
             var overrides: [(JSONPointer, JSONValue)] = []
             for (i, d) in datasets.enumerated() where Self.imageDatasets.contains(d["dataset"] as? String ?? "") {
                 overrides.append((JSONPointer(["datasets", String(i), "index_of_last_sample_to_use"]), .int(Self.sliceEnd)))
+            }
+            for (i, d) in datasets.enumerated() where d["dataset"] as? String == "ImageFolder" {
+                // The folder users write with Scripts/idx-to-image-folder, of as many digits as the slices.
+                overrides.append((JSONPointer(["datasets", String(i), "path"]), .string(digits.path)))
             }
             let outcome = loader.load(path: path, overrides: overrides)
             let spec = try XCTUnwrap(outcome.spec, "\(file): " + outcome.issues.map(\.description).joined(separator: "\n"))

@@ -9,6 +9,7 @@ public enum SampleShapes {
             if d.options["preset"] != nil { return [2] }
             return d.options["means"]?.array?.first?.array.map { [$0.count] }
         case "Blobs": return [d.options["n_features"]?.integer ?? 2]
+        case "ImageFolder": return ImageFolderOptions(d).statedShape   // else known once the first image is read
         default: return nil   // IDX, CSV, NPY: known once the files are read
         }
     }

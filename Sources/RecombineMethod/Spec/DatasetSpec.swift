@@ -19,7 +19,7 @@ public struct BatchAugmentationSpec: Sendable {
 /// A dataset entry: which data, how it is batched, and which phases run on it.
 public struct DatasetSpec: Sendable {
     public let name: String
-    /// The dataset type (`MNIST`, `FashionMNIST`, `USPS`, `IDX`, `CSV`, `NPY`, `GaussianMixture`, `Blobs`).
+    /// The dataset type (`MNIST`, `FashionMNIST`, `USPS`, `IDX`, `CSV`, `NPY`, `ImageFolder`, `GaussianMixture`, `Blobs`).
     public let dataset: String
     public let order: Double
     public let enabled: Bool

@@ -86,7 +86,8 @@ public enum RunSummary {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func csvField(_ s: String) -> String {
+    /// `s` as one RFC 4180 field: quoted when it holds a comma, quote or line break.
+    public static func csvField(_ s: String) -> String {
         s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 

@@ -76,6 +76,9 @@ public struct RunResult: Sendable {
     public var dataFiles: [String: String] = [:]
     /// The dataset whose predictions `predictions.csv` holds (the last one that had predictions).
     public var predictionsDataset: String?
+    /// What each label number stands for, per dataset whose labels are names (image class folders,
+    /// text labels): `label_names[dataset][k]` is label k.
+    public var labelNames: [String: [String]] = [:]
     public var status: RunStatus = .running
     /// Why the run failed or stopped.
     public var reason: String?
@@ -89,6 +92,7 @@ public struct RunResult: Sendable {
                                   "provenance": provenanceObject, "data_files_sha256": dataFiles, "status": status.rawValue]
         if let reason { out["reason"] = reason }
         if let predictionsDataset { out["predictions_dataset"] = predictionsDataset }
+        if !labelNames.isEmpty { out["label_names"] = labelNames }
         if let final { out["final"] = final.json }
         else if let end = endOfTraining.last {
             // No scheduled evaluation: the end-of-training scores are the result.

@@ -2,7 +2,7 @@ import Foundation
 import RecombineData
 import RecombineMethod
 
-/// What `validate` checks of the data files a method names (CSV, NPY, IDX) when they exist: that they
+/// What `validate` checks of the data files a method names (CSV, NPY, IDX, image folders) when they exist: that they
 /// read, and the shape checks a run makes once it loads them. Missing files are no problem here (a run
 /// reports them); built-in datasets are never downloaded for this.
 public enum DataFileChecks {
@@ -28,7 +28,7 @@ public enum DataFileChecks {
     static func mainFile(of dataset: DatasetSpec, factory: DatasetFactory) -> String? {
         let o = dataset.options
         switch dataset.dataset {
-        case "CSV", "NPY": return o["path"]?.string.map(factory.resolve)
+        case "CSV", "NPY", "ImageFolder": return o["path"]?.string.map(factory.resolve)
         case "IDX": return o["images_file"]?.string.map { (factory.resolve(o["root"]?.string ?? ".") as NSString).appendingPathComponent($0) }
         default: return nil
         }

@@ -53,6 +53,12 @@ struct DatasetFactory {
             let path = resolve(o["path"]?.string ?? "")
             data = try standardizedIfAsked(FeatureFiles.npyDataset(path: path, labelsPath: o["labels_path"]?.string.map(resolve), name: spec.name), o)
             files.paths.append(path)
+        case "ImageFolder":
+            let options = ImageFolderOptions(spec)
+            let path = resolve(options.path)
+            data = try ImageFolderDataset(name: spec.name, path: path, imageSize: options.imageSize.map { ($0[0], $0[1]) },
+                                          channels: options.channels, skipUnreadable: options.skipUnreadable, warn: log)
+            files.paths.append(path)
         case "GaussianMixture":
             let s = UInt64(o["seed"]?.integer ?? 0)
             if o["preset"]?.string == "three_gaussians" { data = SyntheticDatasets.threeGaussians(seed: s) }
@@ -69,7 +75,7 @@ struct DatasetFactory {
                                            centers: centers, centerCount: o["centers"]?.integer ?? 3, std: o["cluster_std"]?.number ?? 1,
                                            box: (box.first ?? -10, box.last ?? 10), seed: UInt64(o["seed"]?.integer ?? 0))
         default:
-            throw TrainingError("dataset type '\(spec.dataset)' of dataset '\(spec.name)' is not available in this build (supported: MNIST, FashionMNIST, USPS, IDX, CSV, NPY, GaussianMixture, Blobs)")
+            throw TrainingError("dataset type '\(spec.dataset)' of dataset '\(spec.name)' is not available in this build (supported: MNIST, FashionMNIST, USPS, IDX, CSV, NPY, ImageFolder, GaussianMixture, Blobs)")
         }
         if spec.firstSampleIndex != nil || spec.lastSampleIndex != nil {
             data = try SubsetDataset(data, first: spec.firstSampleIndex ?? 0, last: spec.lastSampleIndex ?? data.count - 1)

@@ -143,6 +143,7 @@ public final class MethodRunner {
             // Seeds of the data order, the strategy and the transforms, drawn in this order.
             let seeds = resumingDataset ? try resume!.seeds("dataset_seeds", in: position) : [generator.next(), generator.next(), generator.next()]
             let data = try factory.load(datasetSpec, seed: seeds[0])
+            if let names = data.labelNames { result.labelNames[datasetSpec.name] = names }
             for path in factory.files.paths where result.dataFiles[DataFileHashes.name(ofFile: path)] == nil {
                 result.dataFiles[DataFileHashes.name(ofFile: path)] = DataFileHashes.sha256(path)
             }

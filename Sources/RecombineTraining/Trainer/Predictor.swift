@@ -53,10 +53,20 @@ public struct Predictor {
         pipeline = try TransformFactory.pipeline(dataset.transforms ?? [])
     }
 
-    /// Reads new data by file type: `.csv`, `.npy`, otherwise an IDX image file (gzip or not).
-    public static func loadData(_ path: String, labels: String? = nil) throws -> Dataset {
+    /// Reads new data by file type: a folder of PNG/JPEG images (`ImageFolderDataset`, labelled when it
+    /// holds class folders; resized to and converted to `sampleShape` [C, H, W] when given), `.csv`,
+    /// `.npy`, otherwise an IDX image file (gzip or not). `skipUnreadable` leaves a folder's unreadable
+    /// images out, telling `warn`.
+    public static func loadData(_ path: String, labels: String? = nil, sampleShape: [Int] = [], skipUnreadable: Bool = false,
+                                warn: (String) -> Void = { _ in }) throws -> Dataset {
         let lower = path.lowercased()
         guard FileManager.default.fileExists(atPath: path) else { throw TrainingError("\(path): no such file") }
+        if ImageFolderListing.isDirectory(path) {
+            if labels != nil { throw TrainingError("\(path): an image folder's labels are its class folders; --labels does not apply") }
+            let image = sampleShape.count == 3
+            return try ImageFolderDataset(name: (path as NSString).lastPathComponent, path: path, imageSize: image ? (sampleShape[1], sampleShape[2]) : nil,
+                                          channels: image ? sampleShape[0] : nil, skipUnreadable: skipUnreadable, warn: warn)
+        }
         if lower.hasSuffix(".csv") { return try FeatureFiles.csv(path: path, labelsPath: labels, name: (path as NSString).lastPathComponent) }
         if lower.hasSuffix(".npy") { return try FeatureFiles.npyDataset(path: path, labelsPath: labels, name: (path as NSString).lastPathComponent) }
         return try ImageDataset(name: (path as NSString).lastPathComponent, imagesFile: path, labelsFile: labels)

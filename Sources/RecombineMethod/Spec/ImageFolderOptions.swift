@@ -1,0 +1,25 @@
+/// The options of an `ImageFolder` dataset entry (Schema/dataset.json), with the schema's defaults.
+public struct ImageFolderOptions: Sendable {
+    /// The folder, as written (relative to the method file's folder).
+    public let path: String
+    /// [height, width] every image is resized to; nil: the first image's size.
+    public let imageSize: [Int]?
+    /// 1 or 3; nil: the first image's channels.
+    public let channels: Int?
+    public let skipUnreadable: Bool
+
+    /// The ImageFolder options of the entry `d`.
+    public init(_ d: DatasetSpec) {
+        let o = d.options
+        path = o["path"]?.string ?? ""
+        imageSize = o["image_size"]?.array.map { $0.compactMap(\.integer) }.flatMap { $0.count == 2 ? $0 : nil }
+        channels = o["channels"]?.integer
+        skipUnreadable = o["skip_unreadable"]?.bool ?? false
+    }
+
+    /// The sample shape [C, H, W] when the method file states both size and channels.
+    public var statedShape: [Int]? {
+        guard let imageSize, let channels else { return nil }
+        return [channels] + imageSize
+    }
+}
