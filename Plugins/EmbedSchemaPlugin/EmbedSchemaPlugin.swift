@@ -32,9 +32,14 @@ struct EmbedSchemaPlugin: BuildToolPlugin {
             grep -q '"method.json":' "$next" || { echo "EmbedSchemaPlugin: $schema has no method.json" >&2; exit 1; }
             if cmp -s "$next" "$out/EmbeddedSchema.swift"; then rm "$next"; else mv "$next" "$out/EmbeddedSchema.swift"; fi
             """######
-        return [.prebuildCommand(displayName: "Embedding the JSON Schema files into \(target.name)",
-                                 executable: URL(fileURLWithPath: "/bin/sh"),
-                                 arguments: ["-c", script, "sh", context.package.directoryURL.appendingPathComponent("Schema").path, output.path],
-                                 outputFilesDirectory: output)]
+        return [
+            .prebuildCommand(
+                displayName: "Embedding the JSON Schema files into \(target.name)",
+                executable: URL(fileURLWithPath: "/bin/sh"),
+                arguments: [
+                    "-c", script, "sh", context.package.directoryURL.appendingPathComponent("Schema").path, output.path,
+                ],
+                outputFilesDirectory: output)
+        ]
     }
 }

@@ -21,9 +21,12 @@ struct SourceRevisionPlugin: BuildToolPlugin {
             printf '// Generated at build time by SourceRevisionPlugin; do not edit.\nlet buildSourceRevision = "%s"\n' "$revision" > "$out/.next"
             if cmp -s "$out/.next" "$out/BuildSourceRevision.swift"; then rm "$out/.next"; else mv "$out/.next" "$out/BuildSourceRevision.swift"; fi
             """#
-        return [.prebuildCommand(displayName: "Recording the source revision of \(target.name)",
-                                 executable: URL(fileURLWithPath: "/bin/sh"),
-                                 arguments: ["-c", script, "sh", context.package.directoryURL.path, output.path],
-                                 outputFilesDirectory: output)]
+        return [
+            .prebuildCommand(
+                displayName: "Recording the source revision of \(target.name)",
+                executable: URL(fileURLWithPath: "/bin/sh"),
+                arguments: ["-c", script, "sh", context.package.directoryURL.path, output.path],
+                outputFilesDirectory: output)
+        ]
     }
 }

@@ -45,12 +45,23 @@ enum BenchmarkCases {
     static func convAE() -> BenchmarkCase {
         var g = RandomGenerator(seed: 0)
         func block(_ i: Int, _ o: Int) -> [Module] {
-            [Conv2d(inChannels: i, outChannels: o, kernelSize: (3, 3), padding: (1, 1), generator: &g), BatchNorm2d(numFeatures: o), Sigmoid()]
+            [
+                Conv2d(inChannels: i, outChannels: o, kernelSize: (3, 3), padding: (1, 1), generator: &g),
+                BatchNorm2d(numFeatures: o), Sigmoid(),
+            ]
         }
-        let model = Sequential(block(1, 64) + block(64, 64)
-            + [Conv2d(inChannels: 64, outChannels: 64, kernelSize: (2, 2), stride: (2, 2), generator: &g), BatchNorm2d(numFeatures: 64), Sigmoid(),
-               ConvTranspose2d(inChannels: 64, outChannels: 64, kernelSize: (2, 2), stride: (2, 2), generator: &g), BatchNorm2d(numFeatures: 64), Sigmoid()]
-            + block(64, 64) + [Conv2d(inChannels: 64, outChannels: 1, kernelSize: (3, 3), padding: (1, 1), generator: &g), Sigmoid()])
+        let model = Sequential(
+            block(1, 64) + block(64, 64)
+                + [
+                    Conv2d(inChannels: 64, outChannels: 64, kernelSize: (2, 2), stride: (2, 2), generator: &g),
+                    BatchNorm2d(numFeatures: 64), Sigmoid(),
+                    ConvTranspose2d(inChannels: 64, outChannels: 64, kernelSize: (2, 2), stride: (2, 2), generator: &g),
+                    BatchNorm2d(numFeatures: 64), Sigmoid(),
+                ]
+                + block(64, 64) + [
+                    Conv2d(inChannels: 64, outChannels: 1, kernelSize: (3, 3), padding: (1, 1), generator: &g),
+                    Sigmoid(),
+                ])
         let optimizer = SGD(parameters: model.parameters, learningRate: 0.1, momentum: 0.9)
         let x = Tensor.uniform([256, 1, 28, 28], generator: &g)
         // Multiply-adds per image: 3×3 convs at 28² (1→64, 64→64, 64→64, 64→1), 2×2 stride-2 at 14² both ways.
@@ -66,7 +77,10 @@ enum BenchmarkCases {
     static func contrastive() -> BenchmarkCase {
         var g = RandomGenerator(seed: 0)
         let encoder = decAutoencoder(&g, layers: 4)
-        let head = Sequential([Linear(inFeatures: 10, outFeatures: 512, generator: &g), ReLU(), Linear(inFeatures: 512, outFeatures: 128, generator: &g)])
+        let head = Sequential([
+            Linear(inFeatures: 10, outFeatures: 512, generator: &g), ReLU(),
+            Linear(inFeatures: 512, outFeatures: 128, generator: &g),
+        ])
         let optimizer = SGD(parameters: encoder.parameters + head.parameters, learningRate: 0.1, momentum: 0.9)
         let v1 = Tensor.uniform([256, 784], generator: &g), v2 = Tensor.uniform([256, 784], generator: &g)
         let dims = [(784, 500), (500, 500), (500, 2000), (2000, 10), (10, 512), (512, 128)]

@@ -7,7 +7,9 @@ struct EngineBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engine",
         abstract: "Time training steps of typical deep-clustering networks, interleaved with PyTorch's.",
-        discussion: "Median over the timed steps after warm-up. PyTorch runs in a persistent python3 process with the same thread count when `import torch` works.")
+        discussion:
+            "Median over the timed steps after warm-up. PyTorch runs in a persistent python3 process with the same thread count when `import torch` works."
+    )
 
     @Option(help: "Threads for OpenBLAS, the engine and PyTorch (default: OPENBLAS_NUM_THREADS or all cores).")
     var threads: Int?
@@ -29,7 +31,9 @@ struct EngineBenchmark: ParsableCommand {
         let threadCount = Threads.count
         let peak = measureSGEMMPeak()
         let torch = noTorch ? nil : TorchWorker(threads: threadCount)
-        if torch == nil && !noTorch { FileHandle.standardError.write(Data("python3 cannot import torch: reporting our times only\n".utf8)) }
+        if torch == nil && !noTorch {
+            FileHandle.standardError.write(Data("python3 cannot import torch: reporting our times only\n".utf8))
+        }
         var rows: [[String: Any]] = []
         for name in cases {
             let benchmark: BenchmarkCase
@@ -48,11 +52,15 @@ struct EngineBenchmark: ParsableCommand {
             for _ in 0..<warmup { benchmark.step() }
             for round in 0..<rounds {
                 for _ in 0..<perRound { ours.append(milliseconds(benchmark.step)) }
-                if let torch, let t = torch.run(caseName: name, steps: perRound, warmup: round == 0 ? warmup : 0) { theirs += t }
+                if let torch, let t = torch.run(caseName: name, steps: perRound, warmup: round == 0 ? warmup : 0) {
+                    theirs += t
+                }
             }
             let oursMs = median(ours), torchMs = theirs.isEmpty ? nil : median(theirs)
-            var row: [String: Any] = ["case": name, "threads": threadCount, "ours_ms": oursMs, "gflops": benchmark.flops / oursMs / 1e6,
-                                      "sgemm_peak_gflops": peak]
+            var row: [String: Any] = [
+                "case": name, "threads": threadCount, "ours_ms": oursMs, "gflops": benchmark.flops / oursMs / 1e6,
+                "sgemm_peak_gflops": peak,
+            ]
             if let torchMs { row["torch_ms"] = torchMs; row["ratio"] = oursMs / torchMs }
             rows.append(row)
             if !json { printRow(row) }
@@ -61,13 +69,19 @@ struct EngineBenchmark: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else if let torch {
-            print("PyTorch: \(torch.version); BLAS: \(Threads.blasCore); sgemm peak \(String(format: "%.1f", peak)) GFLOP/s")
+            print(
+                "PyTorch: \(torch.version); BLAS: \(Threads.blasCore); sgemm peak \(String(format: "%.1f", peak)) GFLOP/s"
+            )
         }
     }
 
     func printRow(_ row: [String: Any]) {
-        func f(_ key: String, _ format: String) -> String { (row[key] as? Double).map { String(format: format, $0) } ?? "-" }
+        func f(_ key: String, _ format: String) -> String {
+            (row[key] as? Double).map { String(format: format, $0) } ?? "-"
+        }
         let name = (row["case"] as? String ?? "").padding(toLength: 18, withPad: " ", startingAt: 0)
-        print("\(name) threads \(row["threads"] ?? "")  ours \(f("ours_ms", "%8.2f")) ms  torch \(f("torch_ms", "%8.2f")) ms  ratio \(f("ratio", "%5.2f"))  \(f("gflops", "%6.1f")) GFLOP/s (\(String(format: "%.0f", 100 * ((row["gflops"] as? Double ?? 0) / (row["sgemm_peak_gflops"] as? Double ?? 1))))% of sgemm peak)")
+        print(
+            "\(name) threads \(row["threads"] ?? "")  ours \(f("ours_ms", "%8.2f")) ms  torch \(f("torch_ms", "%8.2f")) ms  ratio \(f("ratio", "%5.2f"))  \(f("gflops", "%6.1f")) GFLOP/s (\(String(format: "%.0f", 100 * ((row["gflops"] as? Double ?? 0) / (row["sgemm_peak_gflops"] as? Double ?? 1))))% of sgemm peak)"
+        )
     }
 }

@@ -9,7 +9,9 @@ func measureSGEMMPeak(size n: Int = 1024, repeats: Int = 10) -> Double {
     var best = Double.infinity
     for _ in 0..<repeats {
         let t0 = DispatchTime.now().uptimeNanoseconds
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1, a, Int32(n), b, Int32(n), 0, &c, Int32(n))
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1, a, Int32(n), b, Int32(n), 0, &c,
+            Int32(n))
         best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
     }
     return 2 * Double(n * n * n) / best / 1e9

@@ -5,7 +5,9 @@ import RecombineMethod
 /// `recombine describe FILE`: what a method file compiles to.
 struct Describe: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show the compiled method: mappings with shapes and parameter counts, strategy, phases with patterns and optimizer groups.")
+        abstract:
+            "Show the compiled method: mappings with shapes and parameter counts, strategy, phases with patterns and optimizer groups."
+    )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, dot, json }
 

@@ -11,8 +11,11 @@ import RecombineTraining
 /// `recombine predict RUN_DIR DATA`: cluster assignments of new data with a finished run's model.
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Assign new data (IDX, CSV, NPY or a folder of PNG/JPEG images) to clusters with a finished run's mappings, preprocessing and strategy.",
-        discussion: "Writes CSV: sample index and cluster, plus one probability column per cluster with --soft. Data is read by extension: .csv, .npy, otherwise IDX (gzip or not); a folder is read as images (class folders give labels), resized to the run's image size, with a file column (the path in the folder).")
+        abstract:
+            "Assign new data (IDX, CSV, NPY or a folder of PNG/JPEG images) to clusters with a finished run's mappings, preprocessing and strategy.",
+        discussion:
+            "Writes CSV: sample index and cluster, plus one probability column per cluster with --soft. Data is read by extension: .csv, .npy, otherwise IDX (gzip or not); a folder is read as images (class folders give labels), resized to the run's image size, with a file column (the path in the folder)."
+    )
 
     @Argument(help: "A finished run directory (with final.safetensors).")
     var runDirectory: String
@@ -20,19 +23,28 @@ struct Predict: ParsableCommand {
     @Argument(help: "The data file, or a folder of images.")
     var data: String
 
-    @Option(help: ArgumentHelp("Labels for the data (IDX labels file, or the CSV/NPY labels file): ACC/NMI/ARI are printed.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Labels for the data (IDX labels file, or the CSV/NPY labels file): ACC/NMI/ARI are printed.",
+            valueName: "file"))
     var labels: String?
 
     @Option(help: ArgumentHelp("Output CSV (default: standard output).", valueName: "file"))
     var out: String?
 
-    @Flag(help: "Leave out images of a folder that cannot be read (damaged, empty, unsupported), with a warning, instead of stopping.")
+    @Flag(
+        help:
+            "Leave out images of a folder that cannot be read (damaged, empty, unsupported), with a warning, instead of stopping."
+    )
     var skipUnreadable = false
 
     @Flag(help: "Also write each cluster's probability.")
     var soft = false
 
-    @Option(help: ArgumentHelp("Also write the feature extractor's output for every sample as a float32 NumPy array [N, D].", valueName: "file.npy"))
+    @Option(
+        help: ArgumentHelp(
+            "Also write the feature extractor's output for every sample as a float32 NumPy array [N, D].",
+            valueName: "file.npy"))
     var features: String?
 
     @Option(help: "Threads for BLAS and the engine's loops.")
@@ -43,19 +55,25 @@ struct Predict: ParsableCommand {
         do {
             let record = try RunRecord.read(directory: runDirectory)
             let loader = MethodLoader(store: try loadSchemaStore())
-            let outcome = loader.load(path: (runDirectory as NSString).appendingPathComponent("method.json"), baseDirectory: record.baseDirectory)
+            let outcome = loader.load(
+                path: (runDirectory as NSString).appendingPathComponent("method.json"),
+                baseDirectory: record.baseDirectory)
             guard let spec = outcome.spec else {
                 for issue in outcome.issues { printError(issue.description) }
                 throw ExitStatus.failure
             }
             let predictor = try Predictor(runDirectory: runDirectory, spec: spec)
-            let dataset = try Predictor.loadData(data, labels: labels, sampleShape: predictor.sampleShape, skipUnreadable: skipUnreadable) { printError($0) }
+            let dataset = try Predictor.loadData(
+                data, labels: labels, sampleShape: predictor.sampleShape, skipUnreadable: skipUnreadable
+            ) { printError($0) }
             let files = (dataset as? ImageFolderDataset)?.files
             let q = try predictor.softAssignments(dataset)
             let clusters = q.argmax(axis: 1)
             let k = q.shape[1]
             let values = q.to(.float64).toDoubleArray()
-            var csv = "index," + (files == nil ? "" : "file,") + "cluster" + (soft ? (0..<k).map { ",p\($0)" }.joined() : "") + "\n"
+            var csv =
+                "index," + (files == nil ? "" : "file,") + "cluster" + (soft ? (0..<k).map { ",p\($0)" }.joined() : "")
+                + "\n"
             for (i, c) in clusters.enumerated() {
                 csv += "\(i)," + (files.map { RunSummary.csvField($0[i]) + "," } ?? "") + "\(c)"
                 if soft { csv += (0..<k).map { String(format: ",%.6g", values[i * k + $0]) }.joined() }
@@ -67,14 +85,14 @@ struct Predict: ParsableCommand {
             }
             if let out { try AtomicFile.write(Data(csv.utf8), to: out) } else { print(csv, terminator: "") }
             if let truth = dataset.labels {
-                let acc = ClusteringMetrics.accuracy(truth: truth, prediction: clusters), nmi = ClusteringMetrics.nmi(truth: truth, prediction: clusters)
+                let acc = ClusteringMetrics.accuracy(truth: truth, prediction: clusters),
+                    nmi = ClusteringMetrics.nmi(truth: truth, prediction: clusters)
                 let ari = ClusteringMetrics.ari(truth: truth, prediction: clusters)
                 printError(String(format: "%d samples: ACC %.4f, NMI %.4f, ARI %.4f", clusters.count, acc, nmi, ari))
             } else if let out {
                 printError("\(clusters.count) samples assigned — \(out)")
             }
-        } catch let error as ExitCode { throw error }
-        catch {
+        } catch let error as ExitCode { throw error } catch {
             printError("\(error)")
             throw ExitStatus.failure
         }

@@ -11,11 +11,14 @@ struct Recombine: ParsableCommand {
         commandName: "recombine",
         abstract: "Deep-learning clustering from JSON method files.",
         discussion: """
-        Method files describe mappings (networks), a cluster-assignment strategy, training phases that \
-        apply design patterns, and datasets. `recombine FILE...` is `recombine run FILE...`.
-        """,
+            Method files describe mappings (networks), a cluster-assignment strategy, training phases that \
+            apply design patterns, and datasets. `recombine FILE...` is `recombine run FILE...`.
+            """,
         version: "recombine \(recombineVersion) (revision \(SourceRevision.current))",
-        subcommands: [Run.self, Validate.self, Describe.self, Patterns.self, Metrics.self, KMeansCommand.self, Report.self, Predict.self],
+        subcommands: [
+            Run.self, Validate.self, Describe.self, Patterns.self, Metrics.self, KMeansCommand.self, Report.self,
+            Predict.self,
+        ],
         defaultSubcommand: Run.self)
 
     /// Runs the command with recombine's exit statuses: usage errors exit with 2 (not EX_USAGE, 64).

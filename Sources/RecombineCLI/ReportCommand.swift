@@ -6,7 +6,9 @@ import RecombineReport
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build report.html and plots of run directories; with several, also comparison.html.",
-        discussion: "Each run directory gets report.html and plots/*.svg; a report newer than the run's files is kept as it is unless --tsne-points is given. With two or more run directories, comparison.html (final metrics side by side and overlaid curves) is written to --output (default: the current directory). A sweep folder (runs in folders below it, no run of its own) gets leaderboard.md and leaderboard.csv instead: one row per method and grid point, mean ± std over seeds.")
+        discussion:
+            "Each run directory gets report.html and plots/*.svg; a report newer than the run's files is kept as it is unless --tsne-points is given. With two or more run directories, comparison.html (final metrics side by side and overlaid curves) is written to --output (default: the current directory). A sweep folder (runs in folders below it, no run of its own) gets leaderboard.md and leaderboard.csv instead: one row per method and grid point, mean ± std over seeds."
+    )
 
     @Argument(help: "Run directories, or sweep folders.")
     var runDirectories: [String]
@@ -14,7 +16,11 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("Directory for comparison.html when several runs are given.", valueName: "dir"))
     var output: String = "."
 
-    @Option(name: .customLong("tsne-points"), help: ArgumentHelp("Points in the t-SNE plot (exact t-SNE, quadratic cost; 0 computes none and keeps an existing one; default \(RunReport.defaultTSNEPoints)). Given, it rebuilds reports that are up to date.", valueName: "N"))
+    @Option(
+        name: .customLong("tsne-points"),
+        help: ArgumentHelp(
+            "Points in the t-SNE plot (exact t-SNE, quadratic cost; 0 computes none and keeps an existing one; default \(RunReport.defaultTSNEPoints)). Given, it rebuilds reports that are up to date.",
+            valueName: "N"))
     var tsnePoints: Int?
 
     func validate() throws {
@@ -26,20 +32,21 @@ struct Report: ParsableCommand {
         var failed = false
         let sweeps = runDirectories.filter(SweepLeaderboard.isSweep)
         for directory in sweeps {
-            do { print(try SweepLeaderboard.write(directory: directory)) }
-            catch { printError("\(directory): \(error)"); failed = true }
+            do { print(try SweepLeaderboard.write(directory: directory)) } catch {
+                printError("\(directory): \(error)"); failed = true
+            }
         }
         let runDirectories = runDirectories.filter { !sweeps.contains($0) }
         for directory in runDirectories {
             do {
                 let report = try RunReport.update(directory: directory, tsnePoints: tsnePoints)
                 print(report.reused ? "\(report.path) (up to date, kept)" : report.path)
-            }
-            catch { printError("\(directory): \(error)"); failed = true }
+            } catch { printError("\(directory): \(error)"); failed = true }
         }
         if runDirectories.count > 1 {
-            do { print(try ComparisonReport.build(directories: runDirectories, outputDirectory: output)) }
-            catch { printError("comparison: \(error)"); failed = true }
+            do { print(try ComparisonReport.build(directories: runDirectories, outputDirectory: output)) } catch {
+                printError("comparison: \(error)"); failed = true
+            }
         }
         if failed { throw ExitStatus.failure }
     }

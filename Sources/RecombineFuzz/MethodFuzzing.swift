@@ -35,18 +35,23 @@ struct MethodMutator {
         let current = value(root, at: target)
         let replacement: JSONValue?
         switch generator.next(below: 11) {
-        case 0: replacement = value(root, at: paths[generator.next(below: paths.count)])   // swap in another value
-        case 1: replacement = nil                                                            // delete
+        case 0: replacement = value(root, at: paths[generator.next(below: paths.count)])  // swap in another value
+        case 1: replacement = nil  // delete
         case 2: replacement = .int(0)
         case 3: replacement = .int(-1)
-        case 4: replacement = .int([Int64(1) << 31, Int64(1) << 40, 1_000_000_000, Int64.max][generator.next(below: 4)])
+        case 4:
+            replacement = .int([Int64(1) << 31, Int64(1) << 40, 1_000_000_000, Int64.max][generator.next(below: 4)])
         case 5: replacement = .double([0.5, 1e-300, 1e300, -2.5][generator.next(below: 4)])
         case 6: replacement = .string(["NaN", "Infinity", "-inf", "", "1e999", "\u{0}"][generator.next(below: 6)])
         case 7: replacement = .null
         case 8: replacement = .array([])
         case 9: replacement = .object(JSONObject())
         default:
-            if case .array(let items)? = current, let first = items.first { replacement = .array(items + [first]) } else { replacement = .bool(true) }
+            if case .array(let items)? = current, let first = items.first {
+                replacement = .array(items + [first])
+            } else {
+                replacement = .bool(true)
+            }
         }
         root = setting(root, at: target, to: replacement)
         return root.serialized(indent: 0)
@@ -84,8 +89,11 @@ struct MethodMutator {
             return .object(o)
         case .array(var a):
             guard let i = Int(first), i < a.count else { return root }
-            if rest.tokens.isEmpty { if let new { a[i] = new } else { a.remove(at: i) } }
-            else { a[i] = setting(a[i], at: rest, to: new) }
+            if rest.tokens.isEmpty {
+                if let new { a[i] = new } else { a.remove(at: i) }
+            } else {
+                a[i] = setting(a[i], at: rest, to: new)
+            }
             return .array(a)
         default: return root
         }
@@ -95,7 +103,7 @@ struct MethodMutator {
 /// A seeded xorshift generator (libFuzzer hands the mutator a seed).
 struct MutationRandom {
     var state: UInt64
-    init(seed: UInt64) { state = seed == 0 ? 0x9E3779B97F4A7C15 : seed }
+    init(seed: UInt64) { state = seed == 0 ? 0x9E37_79B9_7F4A_7C15 : seed }
     mutating func next(below n: Int) -> Int {
         state ^= state << 13; state ^= state >> 7; state ^= state << 17
         return Int(state % UInt64(Swift.max(n, 1)))

@@ -17,7 +17,8 @@ public struct MethodLoader: Sendable {
 
     /// Loads `path`, applying `overrides` (JSON pointer → value, e.g. from `--set`) before validation.
     /// Relative paths in the file resolve against `baseDirectory` (default: the file's directory).
-    public func load(path: String, overrides: [(JSONPointer, JSONValue)] = [], baseDirectory: String? = nil) -> Outcome {
+    public func load(path: String, overrides: [(JSONPointer, JSONValue)] = [], baseDirectory: String? = nil) -> Outcome
+    {
         load(path: path, overrides: overrides, baseDirectory: baseDirectory) { try JSONParser.parse(contentsOf: path) }
     }
 
@@ -26,21 +27,35 @@ public struct MethodLoader: Sendable {
         load(path: file, overrides: [], baseDirectory: baseDirectory) { try JSONParser.parse(text: text, file: file) }
     }
 
-    func load(path: String, overrides: [(JSONPointer, JSONValue)], baseDirectory: String?, parse: () throws -> JSONDocument) -> Outcome {
+    func load(
+        path: String, overrides: [(JSONPointer, JSONValue)], baseDirectory: String?, parse: () throws -> JSONDocument
+    ) -> Outcome {
         let document: JSONDocument
-        do { document = try parse() }
-        catch let error as JSONSyntaxError {
-            return Outcome(file: path, spec: nil, issues: [ValidationIssue(file: error.file, position: error.position, pointer: JSONPointer(), message: error.message)])
+        do { document = try parse() } catch let error as JSONSyntaxError {
+            return Outcome(
+                file: path, spec: nil,
+                issues: [
+                    ValidationIssue(
+                        file: error.file, position: error.position, pointer: JSONPointer(), message: error.message)
+                ])
         } catch {
-            return Outcome(file: path, spec: nil, issues: [ValidationIssue(file: path, position: .init(line: 1, column: 1), pointer: JSONPointer(), message: "\(error)")])
+            return Outcome(
+                file: path, spec: nil,
+                issues: [
+                    ValidationIssue(
+                        file: path, position: .init(line: 1, column: 1), pointer: JSONPointer(), message: "\(error)")
+                ])
         }
         var root = document.root
         var overrideIssues: [ValidationIssue] = []
         for (pointer, value) in overrides {
-            if let updated = Self.setting(root, at: pointer, to: value) { root = updated }
-            else {
-                overrideIssues.append(ValidationIssue(file: path, position: .init(line: 1, column: 1), pointer: pointer,
-                                                      message: "--set: the parent of \(pointer) does not exist in the method file"))
+            if let updated = Self.setting(root, at: pointer, to: value) {
+                root = updated
+            } else {
+                overrideIssues.append(
+                    ValidationIssue(
+                        file: path, position: .init(line: 1, column: 1), pointer: pointer,
+                        message: "--set: the parent of \(pointer) does not exist in the method file"))
             }
         }
         let effective = JSONDocument(file: document.file, root: root, sourceMap: document.sourceMap)
@@ -50,14 +65,18 @@ public struct MethodLoader: Sendable {
         // Cross-references are checked even when the schema found problems, so one run reports
         // everything; findings inside parts the schema already rejected would only repeat them.
         let rejected = schemaIssues.map(\.pointer)
-        let references = effective.locate(ReferenceChecks(method: spec).issues.filter { issue in
-            !rejected.contains { issue.pointer.tokens.starts(with: $0.tokens) }
-        })
+        let references = effective.locate(
+            ReferenceChecks(method: spec).issues.filter { issue in
+                !rejected.contains { issue.pointer.tokens.starts(with: $0.tokens) }
+            })
         // Shapes: the mappings are built (seeded) and their layers' shape rules chained per dataset —
         // only for files the schema accepts, so no layer is ever built from values it rejected.
-        let shapes = !schemaIssues.isEmpty ? [] : MethodCompiler.check(spec).filter { issue in
-            !rejected.contains { issue.pointer.tokens.starts(with: $0.tokens) }
-        }
+        let shapes =
+            !schemaIssues.isEmpty
+            ? []
+            : MethodCompiler.check(spec).filter { issue in
+                !rejected.contains { issue.pointer.tokens.starts(with: $0.tokens) }
+            }
         let all = (overrideIssues + schemaIssues + references + shapes).sorted {
             ($0.position.line, $0.position.column) < ($1.position.line, $1.position.column)
         }
@@ -65,7 +84,9 @@ public struct MethodLoader: Sendable {
         // What runs is read from the method with every schema default filled in, so an option's
         // default is stated once, in the schema, and the run's method.json shows every number used.
         let filled = DefaultFiller(validator: validator).fill(effective.root)
-        var complete = MethodSpec(document: JSONDocument(file: effective.file, root: filled, sourceMap: effective.sourceMap), baseDirectory: base)
+        var complete = MethodSpec(
+            document: JSONDocument(file: effective.file, root: filled, sourceMap: effective.sourceMap),
+            baseDirectory: base)
         complete.withDefaults = filled
         return Outcome(file: path, spec: complete, issues: [])
     }
@@ -100,9 +121,12 @@ public struct MethodLoader: Sendable {
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else { missing.append(path); continue }
             if isDirectory.boolValue {
-                let names = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+                let names = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".json") }
+                    .sorted()
                 files += names.map { (path as NSString).appendingPathComponent($0) }
-            } else { files.append(path) }
+            } else {
+                files.append(path)
+            }
         }
         return (files, missing)
     }
@@ -118,7 +142,11 @@ public struct MethodLoader: Sendable {
         guard components.count > first + 1 else { return path }
         let parent = path.hasPrefix("/") ? "/" : "."
         let wanted = components[first].lowercased()
-        guard let match = ((try? fm.contentsOfDirectory(atPath: parent)) ?? []).sorted().first(where: { $0.lowercased() == wanted }) else { return path }
+        guard
+            let match = ((try? fm.contentsOfDirectory(atPath: parent)) ?? []).sorted().first(where: {
+                $0.lowercased() == wanted
+            })
+        else { return path }
         components[first] = match
         let candidate = components.joined(separator: "/")
         return fm.fileExists(atPath: candidate) ? candidate : path
@@ -126,7 +154,9 @@ public struct MethodLoader: Sendable {
 
     /// Parses a `--set` argument `/json/pointer=value` (the value as JSON, else as a string).
     public static func parseOverride(_ text: String) -> (JSONPointer, JSONValue)? {
-        guard let eq = text.firstIndex(of: "="), let pointer = JSONPointer(parsing: String(text[..<eq])), !pointer.tokens.isEmpty else { return nil }
+        guard let eq = text.firstIndex(of: "="), let pointer = JSONPointer(parsing: String(text[..<eq])),
+            !pointer.tokens.isEmpty
+        else { return nil }
         let raw = String(text[text.index(after: eq)...])
         let value = (try? JSONParser.parse(text: raw, file: "--set").root) ?? .string(raw)
         return (pointer, value)

@@ -14,9 +14,12 @@ public struct MethodSummary: Sendable {
         self.spec = spec
         let dataset = spec.orderedDatasets.first { $0.enabled && SampleShapes.of($0) != nil }
         if let dataset, let shape = SampleShapes.of(dataset) {
-            shapes = MethodCompiler.outputShapes(spec, sampleShape: shape, numClusters: dataset.numClusters, batch: dataset.batchSize)
+            shapes = MethodCompiler.outputShapes(
+                spec, sampleShape: shape, numClusters: dataset.numClusters, batch: dataset.batchSize)
             shapeDataset = dataset.name
-        } else { shapes = [:]; shapeDataset = nil }
+        } else {
+            shapes = [:]; shapeDataset = nil
+        }
         parameterCounts = MethodCompiler.parameterCounts(spec)
         memory = MethodCompiler.memoryEstimate(spec)
     }
@@ -34,10 +37,13 @@ public struct MethodSummary: Sendable {
     }
 
     func patternLine(_ pattern: PatternSpec) -> String {
-        let refs = pattern.options.members.filter { $0.key.hasSuffix("_name") || $0.key.hasSuffix("_name_1") || $0.key.hasSuffix("_name_2") }
-            .map { "\($0.key)=\($0.value.string ?? $0.value.compactText())" }
+        let refs = pattern.options.members.filter {
+            $0.key.hasSuffix("_name") || $0.key.hasSuffix("_name_1") || $0.key.hasSuffix("_name_2")
+        }
+        .map { "\($0.key)=\($0.value.string ?? $0.value.compactText())" }
         let group = pattern.options["loss_optimizer_group_name"]?.string ?? "default"
-        return "\(pattern.id)\(pattern.enabled ? "" : " (disabled)") → group '\(group)'\(refs.isEmpty ? "" : " [\(refs.joined(separator: ", "))]")"
+        return
+            "\(pattern.id)\(pattern.enabled ? "" : " (disabled)") → group '\(group)'\(refs.isEmpty ? "" : " [\(refs.joined(separator: ", "))]")"
     }
 
     public func text() -> String {
@@ -45,37 +51,51 @@ public struct MethodSummary: Sendable {
         if let d = spec.description { lines.append("  \(d)") }
         lines.append("Mappings" + (shapeDataset.map { " (shapes for a batch of dataset '\($0)')" } ?? "") + ":")
         for m in spec.mappings {
-            lines.append("  \(m.name) (\(m.kind.rawValue))\(m.priorMappingName.map { " after \($0)" } ?? ""): \(m.layers.count) layers\(shapeText(m.name))")
+            lines.append(
+                "  \(m.name) (\(m.kind.rawValue))\(m.priorMappingName.map { " after \($0)" } ?? ""): \(m.layers.count) layers\(shapeText(m.name))"
+            )
             for layer in m.layers {
                 let args = layer.arguments.members.map { "\($0.key)=\($0.value.compactText())" }.joined(separator: ", ")
                 lines.append("    \(layer.name.map { "\($0): " } ?? "")\(layer.type)(\(args))")
             }
         }
         let s = spec.strategy
-        lines.append("Cluster assignment: \(s.kind.rawValue)"
-                     + (s.similarityMeasure.map { ", similarity \($0)" } ?? "")
-                     + (s.centroidInitializationStrategy.map { ", centroids initialised by \($0)" } ?? ""))
+        lines.append(
+            "Cluster assignment: \(s.kind.rawValue)"
+                + (s.similarityMeasure.map { ", similarity \($0)" } ?? "")
+                + (s.centroidInitializationStrategy.map { ", centroids initialised by \($0)" } ?? ""))
         lines.append("Phases:")
         for p in spec.orderedPhases {
             var budget: [String] = []
             if let i = p.exitCriteria.iterations { budget.append("\(i) iterations") }
             if let e = p.exitCriteria.epochs { budget.append("\(e) epochs") }
-            lines.append("  \(p.order.rounded() == p.order ? String(Int(p.order)) : "\(p.order)"). \(p.name)\(p.enabled ? "" : " (disabled)"): \(budget.joined(separator: ", "))"
-                         + (p.performanceEvaluationInterval.map { ", evaluate every \($0)" } ?? ""))
+            lines.append(
+                "  \(p.order.rounded() == p.order ? String(Int(p.order)) : "\(p.order)"). \(p.name)\(p.enabled ? "" : " (disabled)"): \(budget.joined(separator: ", "))"
+                    + (p.performanceEvaluationInterval.map { ", evaluate every \($0)" } ?? ""))
             for pattern in p.patterns { lines.append("    pattern \(patternLine(pattern))") }
             if let m = p.mismatch {
-                let when = [m.interval.map { "every \($0) iterations" }, m.atEvaluation ? "at evaluations (\(m.evaluationBatches.map { "\($0) batches" } ?? "all full batches"))" : nil].compactMap { $0 }
-                lines.append("    objective-function mismatch on '\(m.featureExtractorName)' \(when.joined(separator: " and "))\(m.pairwise ? ", pairwise" : "")")
+                let when = [
+                    m.interval.map { "every \($0) iterations" },
+                    m.atEvaluation
+                        ? "at evaluations (\(m.evaluationBatches.map { "\($0) batches" } ?? "all full batches"))" : nil,
+                ].compactMap { $0 }
+                lines.append(
+                    "    objective-function mismatch on '\(m.featureExtractorName)' \(when.joined(separator: " and "))\(m.pairwise ? ", pairwise" : "")"
+                )
             }
             for o in p.optimizers {
                 let args = o.arguments.members.map { "\($0.key)=\($0.value.compactText())" }.joined(separator: ", ")
-                lines.append("    optimizer \(o.name ?? o.type) [group '\(o.groupName)']: \(o.type)(\(args)) on \(o.trainedMappingNames.joined(separator: ", "))\(o.optimizesCentroids ? " + centroids" : "")")
+                lines.append(
+                    "    optimizer \(o.name ?? o.type) [group '\(o.groupName)']: \(o.type)(\(args)) on \(o.trainedMappingNames.joined(separator: ", "))\(o.optimizesCentroids ? " + centroids" : "")"
+                )
             }
         }
         lines.append("Datasets:")
         for d in spec.orderedDatasets {
-            lines.append("  \(d.name): \(d.dataset), batch \(d.batchSize), \(d.numClusters) clusters, phases \(d.phases?.joined(separator: ", ") ?? "all")"
-                         + (d.batchAugmentations.isEmpty ? "" : ", augmentations \(d.batchAugmentations.map(\.name).joined(separator: ", "))"))
+            lines.append(
+                "  \(d.name): \(d.dataset), batch \(d.batchSize), \(d.numClusters) clusters, phases \(d.phases?.joined(separator: ", ") ?? "all")"
+                    + (d.batchAugmentations.isEmpty
+                        ? "" : ", augmentations \(d.batchAugmentations.map(\.name).joined(separator: ", "))"))
         }
         lines.append(memoryText)
         return lines.joined(separator: "\n")
@@ -84,15 +104,21 @@ public struct MethodSummary: Sendable {
     public func dot() -> String {
         var lines = ["digraph \"\(spec.name)\" {", "  rankdir=LR;", "  node [shape=box, fontname=Helvetica];"]
         for m in spec.mappings {
-            lines.append("  \"\(m.name)\" [label=\"\(m.name)\\n\(m.kind.rawValue)\\n\(m.layers.count) layers, \(parameterCounts[m.name] ?? 0) parameters\(shapes[m.name].map { "\\n→ \($0)" } ?? "")\"];")
+            lines.append(
+                "  \"\(m.name)\" [label=\"\(m.name)\\n\(m.kind.rawValue)\\n\(m.layers.count) layers, \(parameterCounts[m.name] ?? 0) parameters\(shapes[m.name].map { "\\n→ \($0)" } ?? "")\"];"
+            )
             if let prior = m.priorMappingName { lines.append("  \"\(prior)\" -> \"\(m.name)\" [label=\"prior\"];") }
         }
         for p in spec.phases {
             for (i, pattern) in p.patterns.enumerated() {
                 let node = "\(p.name)#\(i)"
-                lines.append("  \"\(node)\" [shape=ellipse, label=\"\(p.name)\\n\(pattern.id.split(separator: "_").prefix(4).joined(separator: " "))…\"];")
+                lines.append(
+                    "  \"\(node)\" [shape=ellipse, label=\"\(p.name)\\n\(pattern.id.split(separator: "_").prefix(4).joined(separator: " "))…\"];"
+                )
                 for member in pattern.options.members {
-                    if let name = member.value.string, spec.mapping(named: name) != nil { lines.append("  \"\(name)\" -> \"\(node)\" [label=\"\(member.key)\"];") }
+                    if let name = member.value.string, spec.mapping(named: name) != nil {
+                        lines.append("  \"\(name)\" -> \"\(node)\" [label=\"\(member.key)\"];")
+                    }
                 }
             }
         }
@@ -101,23 +127,55 @@ public struct MethodSummary: Sendable {
     }
 
     public func json() -> JSONValue {
-        .object(JSONObject([
-            ("name", .string(spec.name)),
-            ("estimated_peak_memory_bytes", .double(memory.peakBytes)),
-            ("mappings", .array(spec.mappings.map { m in .object(JSONObject([
-                ("name", .string(m.name)), ("type", .string(m.kind.rawValue)),
-                ("parameters", .int(Int64(parameterCounts[m.name] ?? 0))),
-                ("output_shape", shapes[m.name].map { .array($0.map { .int(Int64($0)) }) } ?? .null),
-                ("prior_mapping_name", m.priorMappingName.map(JSONValue.string) ?? .null),
-                ("layers", .array(m.layers.map { l in .object(JSONObject([("type", .string(l.type)), ("name", l.name.map(JSONValue.string) ?? .null), ("arguments", .object(l.arguments))])) })),
-            ])) })),
-            ("cluster_assignment_strategy", .object(spec.strategy.options)),
-            ("phases", .array(spec.orderedPhases.map { p in .object(JSONObject([
-                ("name", .string(p.name)),
-                ("patterns", .array(p.patterns.map { .string(patternLine($0)) })),
-                ("optimizer_groups", .array(Array(Set(p.optimizers.map(\.groupName))).sorted().map(JSONValue.string))),
-            ])) })),
-            ("datasets", .array(spec.orderedDatasets.map { .string($0.name) })),
-        ]))
+        .object(
+            JSONObject([
+                ("name", .string(spec.name)),
+                ("estimated_peak_memory_bytes", .double(memory.peakBytes)),
+                (
+                    "mappings",
+                    .array(
+                        spec.mappings.map { m in
+                            .object(
+                                JSONObject([
+                                    ("name", .string(m.name)), ("type", .string(m.kind.rawValue)),
+                                    ("parameters", .int(Int64(parameterCounts[m.name] ?? 0))),
+                                    (
+                                        "output_shape",
+                                        shapes[m.name].map { .array($0.map { .int(Int64($0)) }) } ?? .null
+                                    ),
+                                    ("prior_mapping_name", m.priorMappingName.map(JSONValue.string) ?? .null),
+                                    (
+                                        "layers",
+                                        .array(
+                                            m.layers.map { l in
+                                                .object(
+                                                    JSONObject([
+                                                        ("type", .string(l.type)),
+                                                        ("name", l.name.map(JSONValue.string) ?? .null),
+                                                        ("arguments", .object(l.arguments)),
+                                                    ]))
+                                            })
+                                    ),
+                                ]))
+                        })
+                ),
+                ("cluster_assignment_strategy", .object(spec.strategy.options)),
+                (
+                    "phases",
+                    .array(
+                        spec.orderedPhases.map { p in
+                            .object(
+                                JSONObject([
+                                    ("name", .string(p.name)),
+                                    ("patterns", .array(p.patterns.map { .string(patternLine($0)) })),
+                                    (
+                                        "optimizer_groups",
+                                        .array(Array(Set(p.optimizers.map(\.groupName))).sorted().map(JSONValue.string))
+                                    ),
+                                ]))
+                        })
+                ),
+                ("datasets", .array(spec.orderedDatasets.map { .string($0.name) })),
+            ]))
     }
 }

@@ -9,7 +9,9 @@ final class CLIContractTests: XCTestCase {
     /// The built `recombine` beside this test bundle.
     static var binary: URL {
         var directory = Bundle(for: CLIContractTests.self).bundleURL
-        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("recombine").path), directory.path != "/" {
+        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("recombine").path),
+            directory.path != "/"
+        {
             directory.deleteLastPathComponent()
         }
         return directory.appendingPathComponent("recombine")
@@ -23,9 +25,12 @@ final class CLIContractTests: XCTestCase {
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output; process.standardError = errors
         try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile(), err = errors.fileHandleForReading.readDataToEndOfFile()
+        let out = output.fileHandleForReading.readDataToEndOfFile(),
+            err = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, output: String(decoding: out, as: UTF8.self), errors: String(decoding: err, as: UTF8.self))
+        return Outcome(
+            status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
+            errors: String(decoding: err, as: UTF8.self))
     }
 
     func testVersionNamesTheRevision() throws {
@@ -37,7 +42,9 @@ final class CLIContractTests: XCTestCase {
     func testMetricsOfEmptyFilesIsAnError() throws {
         let folder = try TemporaryDirectory(); defer { folder.remove() }
         for name in ["t", "p"] { FileManager.default.createFile(atPath: folder.appending(name).path, contents: Data()) }
-        let outcome = try recombine(["metrics", "--truth", folder.appending("t").path, "--pred", folder.appending("p").path])
+        let outcome = try recombine([
+            "metrics", "--truth", folder.appending("t").path, "--pred", folder.appending("p").path,
+        ])
         XCTAssertEqual(outcome.status, 2)
         XCTAssertTrue(outcome.errors.contains("holds no labels"), outcome.errors)
         XCTAssertFalse(outcome.output.contains("1.0000"), outcome.output)
@@ -48,30 +55,42 @@ final class CLIContractTests: XCTestCase {
         let folder = try TemporaryDirectory(); defer { folder.remove() }
         let run = folder.appending("run").path
         let configurations = Repository.configurations.path
-        let first = try recombine(["run", configurations + "/dec_gaussians.json", "--quiet", "--no-report", "--output", run])
+        let first = try recombine([
+            "run", configurations + "/dec_gaussians.json", "--quiet", "--no-report", "--output", run,
+        ])
         XCTAssertEqual(first.status, 0, first.errors)
-        let again = try recombine(["run", configurations + "/dec_gaussians.json", "--quiet", "--no-report", "--output", run])
+        let again = try recombine([
+            "run", configurations + "/dec_gaussians.json", "--quiet", "--no-report", "--output", run,
+        ])
         XCTAssertEqual(again.status, 0, again.errors)
         XCTAssertTrue(again.output.contains("already holds this run, finished; skipping it"), again.output)
-        let other = try recombine(["run", configurations + "/kmeans_gaussians.json", "--quiet", "--no-report", "--output", run])
+        let other = try recombine([
+            "run", configurations + "/kmeans_gaussians.json", "--quiet", "--no-report", "--output", run,
+        ])
         XCTAssertEqual(other.status, 1)
         XCTAssertTrue(other.errors.contains("holds another run"), other.errors)
-        let metrics = try recombine(["metrics", "--truth", run + "/predictions.csv", "--pred", run + "/predictions.csv"])
+        let metrics = try recombine([
+            "metrics", "--truth", run + "/predictions.csv", "--pred", run + "/predictions.csv",
+        ])
         XCTAssertEqual(metrics.status, 0, metrics.errors)
         XCTAssertTrue(metrics.output.hasPrefix("ACC 1.0000"), metrics.output)
     }
 
     func testUnknownOptionIsAUsageError() throws {
-        let outcome = try recombine(["run", Repository.configurations.path + "/dec_gaussians.json", "--iteration-scale", "0.1"])
+        let outcome = try recombine([
+            "run", Repository.configurations.path + "/dec_gaussians.json", "--iteration-scale", "0.1",
+        ])
         XCTAssertEqual(outcome.status, 2)
         XCTAssertTrue(outcome.errors.contains("Did you mean '--iterations-scale'?"), outcome.errors)
     }
 
     /// `configurations/...` (the README's spelling) finds `Configurations/...` without a second tree entry.
     func testLowerCaseConfigurationsPrefixFindsTheFolder() throws {
-        XCTAssertFalse(FileManager.default.fileExists(atPath: Repository.root.appendingPathComponent("configurations").path)
-                       && (try? FileManager.default.destinationOfSymbolicLink(atPath: Repository.root.appendingPathComponent("configurations").path)) != nil,
-                       "no configurations link beside Configurations")
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: Repository.root.appendingPathComponent("configurations").path)
+                && (try? FileManager.default.destinationOfSymbolicLink(
+                    atPath: Repository.root.appendingPathComponent("configurations").path)) != nil,
+            "no configurations link beside Configurations")
         let outcome = try recombine(["validate", "configurations/dec_gaussians.json"], in: Repository.root.path)
         XCTAssertEqual(outcome.status, 0, outcome.errors)
         XCTAssertTrue(outcome.output.contains("Configurations/dec_gaussians.json: valid"), outcome.output)
@@ -80,13 +99,18 @@ final class CLIContractTests: XCTestCase {
     /// Settings accepted for compatibility but without effect are named, never silently ignored.
     func testTrainingDeviceIsReportedAsWithoutEffect() throws {
         let folder = try TemporaryDirectory(); defer { folder.remove() }
-        var text = try String(contentsOf: Repository.configurations.appendingPathComponent("dec_gaussians.json"), encoding: .utf8)
-        text = text.replacingOccurrences(of: #""name": "dec_gaussians","#, with: #""name": "dec_gaussians", "training_device": "cuda_if_available","#)
+        var text = try String(
+            contentsOf: Repository.configurations.appendingPathComponent("dec_gaussians.json"), encoding: .utf8)
+        text = text.replacingOccurrences(
+            of: #""name": "dec_gaussians","#, with: #""name": "dec_gaussians", "training_device": "cuda_if_available","#
+        )
         XCTAssertTrue(text.contains("training_device"))
         try text.write(to: folder.appending("m.json"), atomically: true, encoding: .utf8)
         let outcome = try recombine(["validate", folder.appending("m.json").path])
         XCTAssertEqual(outcome.status, 0, outcome.errors)
-        XCTAssertTrue(outcome.errors.contains("warning: /training_device: training_device 'cuda_if_available' has no effect"), outcome.errors)
+        XCTAssertTrue(
+            outcome.errors.contains("warning: /training_device: training_device 'cuda_if_available' has no effect"),
+            outcome.errors)
     }
 
     /// validate reads data files that exist and checks the mappings against their shape, as a run would.
@@ -95,16 +119,23 @@ final class CLIContractTests: XCTestCase {
         var csv = "a,b,c,label\n"
         for i in 0..<30 { csv += "\(i % 3),\(i),1,\(i % 3)\n" }
         try csv.write(to: folder.appending("three.csv"), atomically: true, encoding: .utf8)
-        let method = try String(contentsOf: Repository.configurations.appendingPathComponent("dec_gaussians.json"), encoding: .utf8)
+        let method = try String(
+            contentsOf: Repository.configurations.appendingPathComponent("dec_gaussians.json"), encoding: .utf8)
         let json = try JSONSerialization.jsonObject(with: Data(method.utf8)) as! [String: Any]
         var edited = json
-        edited["datasets"] = [["dataset": "CSV", "path": "three.csv", "label_column": "label", "batch_size": 10, "num_clusters": 3]]
+        edited["datasets"] = [
+            ["dataset": "CSV", "path": "three.csv", "label_column": "label", "batch_size": 10, "num_clusters": 3]
+        ]
         edited.removeValue(forKey: "$schema")
         try JSONSerialization.data(withJSONObject: edited).write(to: folder.appending("m.json"))
         let outcome = try recombine(["validate", folder.appending("m.json").path])
         XCTAssertEqual(outcome.status, 1, outcome.output + outcome.errors)
-        XCTAssertTrue(outcome.output.contains("Linear(in_features: 2) expects 2 input features, got 3") && outcome.output.contains("three.csv have shape [3]"), outcome.output)
+        XCTAssertTrue(
+            outcome.output.contains("Linear(in_features: 2) expects 2 input features, got 3")
+                && outcome.output.contains("three.csv have shape [3]"), outcome.output)
         try FileManager.default.removeItem(at: folder.appending("three.csv"))
-        XCTAssertEqual(try recombine(["validate", folder.appending("m.json").path]).status, 0, "a missing data file is the run's to report")
+        XCTAssertEqual(
+            try recombine(["validate", folder.appending("m.json").path]).status, 0,
+            "a missing data file is the run's to report")
     }
 }

@@ -8,9 +8,14 @@ extension CLIContractTests {
     func testReportKeepsAnUpToDateReport() throws {
         let folder = try TemporaryDirectory(); defer { folder.remove() }
         let run = folder.appending("run").path
-        let trained = try recombine(["run", Repository.configurations.path + "/dec_gaussians.json", "--quiet", "--output", run])
+        let trained = try recombine([
+            "run", Repository.configurations.path + "/dec_gaussians.json", "--quiet", "--output", run,
+        ])
         XCTAssertEqual(trained.status, 0, trained.errors)
-        func modified() throws -> Date { try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: run + "/report.html")[.modificationDate] as? Date) }
+        func modified() throws -> Date {
+            try XCTUnwrap(
+                try FileManager.default.attributesOfItem(atPath: run + "/report.html")[.modificationDate] as? Date)
+        }
         let built = try modified()
         let again = try recombine(["report", run, run, "--output", folder.appending("cmp").path])
         XCTAssertEqual(again.status, 0, again.errors)

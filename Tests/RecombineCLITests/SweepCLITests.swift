@@ -14,9 +14,16 @@ final class SweepCLITests: XCTestCase {
     /// Seconds-long jobs on one thread.
     static let quick = ["--quiet", "--no-report", "--iterations-scale", "0.1", "--threads", "1"]
     /// The sweep of these tests: 2 batch sizes × 2 seeds of dec_gaussians (seed 3 in the file).
-    var sweep: [String] { ["run", Self.method, "--grid", "/datasets/0/batch_size=64,128", "--runs", "2", "--output", folder.appending("sweep").path] }
+    var sweep: [String] {
+        [
+            "run", Self.method, "--grid", "/datasets/0/batch_size=64,128", "--runs", "2", "--output",
+            folder.appending("sweep").path,
+        ]
+    }
     var jobDirectories: [String] {
-        ["batch_size=64/seed-3", "batch_size=64/seed-4", "batch_size=128/seed-3", "batch_size=128/seed-4"].map { folder.appending("sweep/dec_gaussians/" + $0).path }
+        ["batch_size=64/seed-3", "batch_size=64/seed-4", "batch_size=128/seed-3", "batch_size=128/seed-4"].map {
+            folder.appending("sweep/dec_gaussians/" + $0).path
+        }
     }
 
     struct Outcome { let status: Int32; let output: String; let errors: String }
@@ -34,36 +41,50 @@ final class SweepCLITests: XCTestCase {
 
     /// Starts the built binary with `arguments`; the environment is this process's without any Slurm or
     /// shard variables and without `removing`, plus `environment`.
-    func start(_ arguments: [String], environment: [String: String] = [:], removing: [String] = [], launcher: [String] = []) throws -> Started {
+    func start(
+        _ arguments: [String], environment: [String: String] = [:], removing: [String] = [], launcher: [String] = []
+    ) throws -> Started {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: launcher.first ?? CLIContractTests.binary.path)
-        process.arguments = (launcher.isEmpty ? [] : Array(launcher.dropFirst()) + [CLIContractTests.binary.path]) + arguments
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SLURM_") && $0.key != "RECOMBINE_SHARD" && !removing.contains($0.key) }
+        process.arguments =
+            (launcher.isEmpty ? [] : Array(launcher.dropFirst()) + [CLIContractTests.binary.path]) + arguments
+        var env = ProcessInfo.processInfo.environment.filter {
+            !$0.key.hasPrefix("SLURM_") && $0.key != "RECOMBINE_SHARD" && !removing.contains($0.key)
+        }
         env.merge(environment) { $1 }
         process.environment = env
         let id = UUID().uuidString
-        let started = Started(process: process, outputFile: folder.appending("out-\(id)"), errorFile: folder.appending("err-\(id)"))
-        for file in [started.outputFile, started.errorFile] { _ = FileManager.default.createFile(atPath: file.path, contents: nil) }
+        let started = Started(
+            process: process, outputFile: folder.appending("out-\(id)"), errorFile: folder.appending("err-\(id)"))
+        for file in [started.outputFile, started.errorFile] {
+            _ = FileManager.default.createFile(atPath: file.path, contents: nil)
+        }
         process.standardOutput = try FileHandle(forWritingTo: started.outputFile)
         process.standardError = try FileHandle(forWritingTo: started.errorFile)
         try process.run()
         return started
     }
 
-    func recombine(_ arguments: [String], environment: [String: String] = [:], removing: [String] = [], launcher: [String] = []) throws -> Outcome {
+    func recombine(
+        _ arguments: [String], environment: [String: String] = [:], removing: [String] = [], launcher: [String] = []
+    ) throws -> Outcome {
         try start(arguments, environment: environment, removing: removing, launcher: launcher).finish()
     }
 
     func text(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
     func occurrences(of needle: String, in text: String) -> Int { text.components(separatedBy: needle).count - 1 }
     func status(_ job: String) -> String? {
-        let object = FileManager.default.contents(atPath: job + "/result.json").flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+        let object = FileManager.default.contents(atPath: job + "/result.json").flatMap {
+            try? JSONSerialization.jsonObject(with: $0) as? [String: Any]
+        }
         return object?["status"] as? String
     }
 
     func testShardsStartedTogetherRunEveryJobOnceAndASecondSubmissionSkipsThemAll() throws {
         // Two shards and an overlapping whole submission, all at once into one folder.
-        let processes = try [["--shard", "0/2"], ["--shard", "1/2"], ["--shard", "0/1"]].map { try start(sweep + $0 + Self.quick) }
+        let processes = try [["--shard", "0/2"], ["--shard", "1/2"], ["--shard", "0/1"]].map {
+            try start(sweep + $0 + Self.quick)
+        }
         let outcomes = processes.map { $0.finish() }
         for outcome in outcomes { XCTAssertEqual(outcome.status, 0, outcome.errors) }
         XCTAssertTrue(outcomes[0].output.hasPrefix("Shard 0/2: 2 of 4 jobs"), outcomes[0].output)
@@ -72,29 +93,40 @@ final class SweepCLITests: XCTestCase {
         XCTAssertEqual(ran.count, 4, "each of the 4 jobs runs in exactly one process:\n\(output)")
         for job in jobDirectories {
             XCTAssertEqual(status(job), "completed", job)
-            XCTAssertEqual(occurrences(of: "Started processing method", in: text(job + "/log.txt")), 1, "\(job) was started more than once")
-            XCTAssertFalse(FileManager.default.fileExists(atPath: job + "/" + RunDirectoryLock.fileName), "the lock of \(job) is left behind")
+            XCTAssertEqual(
+                occurrences(of: "Started processing method", in: text(job + "/log.txt")), 1,
+                "\(job) was started more than once")
+            XCTAssertFalse(
+                FileManager.default.fileExists(atPath: job + "/" + RunDirectoryLock.fileName),
+                "the lock of \(job) is left behind")
         }
         let result = text(jobDirectories[2] + "/result.json")
         XCTAssertTrue(result.contains(#""grid_point" : ["#) && result.contains("/datasets/0/batch_size=128"), result)
 
         let again = try recombine(sweep + ["--shard", "auto"] + Self.quick, environment: ["RECOMBINE_SHARD": "0/1"])
         XCTAssertEqual(again.status, 0, again.errors)
-        XCTAssertEqual(occurrences(of: "already holds this run, finished; skipping it", in: again.output), 4, again.output)
-        for job in jobDirectories { XCTAssertEqual(occurrences(of: "Started processing method", in: text(job + "/log.txt")), 1) }
+        XCTAssertEqual(
+            occurrences(of: "already holds this run, finished; skipping it", in: again.output), 4, again.output)
+        for job in jobDirectories {
+            XCTAssertEqual(occurrences(of: "Started processing method", in: text(job + "/log.txt")), 1)
+        }
 
         let report = try recombine(["report", folder.appending("sweep").path])
         XCTAssertEqual(report.status, 0, report.errors)
         let rows = text(folder.appending("sweep/leaderboard.csv").path).split(separator: "\n")
         XCTAssertEqual(rows.count, 3, "a header and one row per grid point: \(rows)")
-        XCTAssertTrue(rows.dropFirst().allSatisfy { $0.hasPrefix("dec_gaussians,/datasets/0/batch_size=") && $0.contains(",2,2,") }, "\(rows)")
+        XCTAssertTrue(
+            rows.dropFirst().allSatisfy {
+                $0.hasPrefix("dec_gaussians,/datasets/0/batch_size=") && $0.contains(",2,2,")
+            }, "\(rows)")
         XCTAssertTrue(text(folder.appending("sweep/leaderboard.md").path).contains(" ± "))
     }
 
     func testAJobThatAnotherProcessHoldsIsLeftToIt() throws {
         let job = folder.appending("sweep/dec_gaussians/seed-3").path
         let lock = try RunDirectoryLock(directory: job)
-        let sweep = try recombine(["run", Self.method, "--shard", "0/1", "--output", folder.appending("sweep").path] + Self.quick)
+        let sweep = try recombine(
+            ["run", Self.method, "--shard", "0/1", "--output", folder.appending("sweep").path] + Self.quick)
         XCTAssertEqual(sweep.status, 0, sweep.errors)
         XCTAssertTrue(sweep.output.contains("is being run by another process (pid \(getpid())"), sweep.output)
         XCTAssertNil(status(job), "the held job was run")
@@ -102,17 +134,23 @@ final class SweepCLITests: XCTestCase {
         XCTAssertEqual(single.status, 1, "a single run into a held folder fails")
         XCTAssertTrue(single.errors.contains("is being run by another process"), single.errors)
         lock.release()
-        let after = try recombine(["run", Self.method, "--shard", "0/1", "--output", folder.appending("sweep").path] + Self.quick)
+        let after = try recombine(
+            ["run", Self.method, "--shard", "0/1", "--output", folder.appending("sweep").path] + Self.quick)
         XCTAssertEqual(after.status, 0, after.errors)
         XCTAssertEqual(status(job), "completed")
     }
 
     func testSIGUSR1WritesACheckpointAndTheNextSubmissionResumesIt() throws {
-        let arguments = ["run", Self.method, "--shard", "0/1", "--output", folder.appending("sweep").path, "--quiet", "--no-report", "--iterations-scale", "20", "--threads", "1"]
+        let arguments = [
+            "run", Self.method, "--shard", "0/1", "--output", folder.appending("sweep").path, "--quiet", "--no-report",
+            "--iterations-scale", "20", "--threads", "1",
+        ]
         let job = folder.appending("sweep/dec_gaussians/seed-3").path
         let running = try start(arguments)
         let deadline = Date().addingTimeInterval(60)
-        while !text(job + "/log.txt").contains("Running loss") && running.process.isRunning && Date() < deadline { usleep(50_000) }
+        while !text(job + "/log.txt").contains("Running loss") && running.process.isRunning && Date() < deadline {
+            usleep(50_000)
+        }
         XCTAssertTrue(running.process.isRunning, "the run ended before it could be signalled")
         kill(running.process.processIdentifier, SIGUSR1)
         let stopped = running.finish()
@@ -135,8 +173,14 @@ final class SweepCLITests: XCTestCase {
             (["--shard", "half"] + output, [:], 2, "got 'half'"),
             (["--grid", "/datasets/0/batch_size"] + output, [:], 2, "got '/datasets/0/batch_size'"),
             (["--grid", "/datasets/0/batch_size=64"], [:], 2, "need --output"),
-            (["--shard", "auto"] + output, ["RECOMBINE_SHARD": "1-2"], 1, "RECOMBINE_SHARD expects i/n (shard i of n, 0 ≤ i < n); got '1-2'"),
-            (["--shard", "auto"] + output, ["SLURM_ARRAY_TASK_ID": "x", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "2"], 1, "got 'x'"),
+            (
+                ["--shard", "auto"] + output, ["RECOMBINE_SHARD": "1-2"], 1,
+                "RECOMBINE_SHARD expects i/n (shard i of n, 0 ≤ i < n); got '1-2'"
+            ),
+            (
+                ["--shard", "auto"] + output,
+                ["SLURM_ARRAY_TASK_ID": "x", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "2"], 1, "got 'x'"
+            ),
             (["--shard", "auto"] + output, [:], 1, "neither a Slurm job array"),
         ]
         for c in cases {
@@ -144,24 +188,32 @@ final class SweepCLITests: XCTestCase {
             XCTAssertEqual(outcome.status, c.status, "\(c.arguments) \(c.environment): \(outcome.errors)")
             XCTAssertTrue(outcome.errors.contains(c.message), "\(c.arguments): \(outcome.errors)")
         }
-        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appending("sweep").path), "a refused sweep wrote nothing")
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: folder.appending("sweep").path), "a refused sweep wrote nothing")
     }
 
     func testThreadsDefaultToSlurmCPUsPerTaskThenTheAffinityMask() throws {
         func threads(_ run: String) throws -> Int? {
-            let data = try XCTUnwrap(FileManager.default.contents(atPath: folder.appending(run + "/run.json").path), "\(run)/run.json")
+            let data = try XCTUnwrap(
+                FileManager.default.contents(atPath: folder.appending(run + "/run.json").path), "\(run)/run.json")
             return (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["threads"] as? Int
         }
         let arguments = ["run", Self.method, "--quiet", "--no-report", "--iterations-scale", "0.1", "--output"]
-        let slurm = try recombine(arguments + [folder.appending("slurm").path], environment: ["SLURM_CPUS_PER_TASK": "1"], removing: ["OPENBLAS_NUM_THREADS"])
+        let slurm = try recombine(
+            arguments + [folder.appending("slurm").path], environment: ["SLURM_CPUS_PER_TASK": "1"],
+            removing: ["OPENBLAS_NUM_THREADS"])
         XCTAssertEqual(slurm.status, 0, slurm.errors)
         XCTAssertEqual(try threads("slurm"), 1)
-        let both = try recombine(arguments + [folder.appending("both").path], environment: ["SLURM_CPUS_PER_TASK": "1", "OPENBLAS_NUM_THREADS": "2"])
+        let both = try recombine(
+            arguments + [folder.appending("both").path],
+            environment: ["SLURM_CPUS_PER_TASK": "1", "OPENBLAS_NUM_THREADS": "2"])
         XCTAssertEqual(both.status, 0, both.errors)
         XCTAssertEqual(try threads("both"), 2, "OPENBLAS_NUM_THREADS comes first")
         let taskset = "/usr/bin/taskset"
         try requirePrerequisite(FileManager.default.isExecutableFile(atPath: taskset), "taskset (util-linux)")
-        let pinned = try recombine(arguments + [folder.appending("pinned").path], removing: ["OPENBLAS_NUM_THREADS"], launcher: [taskset, "-c", "0"])
+        let pinned = try recombine(
+            arguments + [folder.appending("pinned").path], removing: ["OPENBLAS_NUM_THREADS"],
+            launcher: [taskset, "-c", "0"])
         XCTAssertEqual(pinned.status, 0, pinned.errors)
         XCTAssertEqual(try threads("pinned"), 1, "one CPU in the affinity mask, one thread")
     }

@@ -33,11 +33,11 @@ final class MetricsTests: XCTestCase {
             var truth = (0..<n).map { _ in g.nextInt(below: kt) }
             var prediction = (0..<n).map { _ in g.nextInt(below: kp) }
             switch i % 10 {
-            case 0: prediction = Array(repeating: 3, count: n)                          // one cluster
-            case 1: prediction = Array(0..<n)                                            // all singletons
+            case 0: prediction = Array(repeating: 3, count: n)  // one cluster
+            case 1: prediction = Array(0..<n)  // all singletons
             case 2: truth = Array(repeating: 0, count: n); prediction = Array(repeating: 9, count: n)
-            case 3: prediction = truth.map { $0 * 2 + 1 }                               // perfect, relabelled
-            case 4: prediction = truth.map { $0 == 0 ? 0 : 20 }                         // gaps in the labels (empty clusters)
+            case 3: prediction = truth.map { $0 * 2 + 1 }  // perfect, relabelled
+            case 4: prediction = truth.map { $0 == 0 ? 0 : 20 }  // gaps in the labels (empty clusters)
             default: break
             }
             cases.append((truth, prediction))
@@ -46,36 +46,48 @@ final class MetricsTests: XCTestCase {
         try JSONSerialization.data(withJSONObject: cases.map { ["t": $0.truth, "p": $0.prediction] }).write(to: input)
         defer { try? FileManager.default.removeItem(at: input) }
         let script = """
-        import json, sys, numpy as np
-        from sklearn import metrics
-        from scipy.optimize import linear_sum_assignment
-        out = []
-        for c in json.load(open(sys.argv[1])):
-            t, p = np.array(c['t']), np.array(c['p'])
-            cm = metrics.cluster.contingency_matrix(t, p)
-            r, k = linear_sum_assignment(-cm)
-            row = [cm[r, k].sum() / len(t), metrics.adjusted_rand_score(t, p)]
-            for m in ['arithmetic', 'geometric', 'min', 'max']:
-                row += [metrics.normalized_mutual_info_score(t, p, average_method=m), metrics.adjusted_mutual_info_score(t, p, average_method=m)]
-            out.append([float(x) for x in row])
-        print(json.dumps(out))
-        """
+            import json, sys, numpy as np
+            from sklearn import metrics
+            from scipy.optimize import linear_sum_assignment
+            out = []
+            for c in json.load(open(sys.argv[1])):
+                t, p = np.array(c['t']), np.array(c['p'])
+                cm = metrics.cluster.contingency_matrix(t, p)
+                r, k = linear_sum_assignment(-cm)
+                row = [cm[r, k].sum() / len(t), metrics.adjusted_rand_score(t, p)]
+                for m in ['arithmetic', 'geometric', 'min', 'max']:
+                    row += [metrics.normalized_mutual_info_score(t, p, average_method=m), metrics.adjusted_mutual_info_score(t, p, average_method=m)]
+                out.append([float(x) for x in row])
+            print(json.dumps(out))
+            """
         let output = try PythonOracle.run(script, arguments: [input.path])
         guard let expected = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[Double]] else {
             return XCTFail("the scikit-learn script failed")
         }
         for (c, e) in zip(cases, expected) {
-            var ours = [ClusteringMetrics.accuracy(truth: c.truth, prediction: c.prediction), ClusteringMetrics.ari(truth: c.truth, prediction: c.prediction)]
+            var ours = [
+                ClusteringMetrics.accuracy(truth: c.truth, prediction: c.prediction),
+                ClusteringMetrics.ari(truth: c.truth, prediction: c.prediction),
+            ]
             for m in AverageMethod.allCases {
-                ours += [ClusteringMetrics.nmi(truth: c.truth, prediction: c.prediction, average: m), ClusteringMetrics.ami(truth: c.truth, prediction: c.prediction, average: m)]
+                ours += [
+                    ClusteringMetrics.nmi(truth: c.truth, prediction: c.prediction, average: m),
+                    ClusteringMetrics.ami(truth: c.truth, prediction: c.prediction, average: m),
+                ]
             }
             // AMI is (MI − EMI)/(mean(H) − EMI): when both differences are at rounding level (e.g. min-AMI of
             // all-singleton clusterings, where MI = min H ≈ EMI), scikit-learn's value is 0/0 noise from
             // scipy's gammaln rounding; those entries are compared only for being finite.
             let noisy = Self.amiIsIllConditioned(c.truth, c.prediction)
-            for (index, (name, (a, b))) in zip(["ACC", "ARI", "NMI-a", "AMI-a", "NMI-g", "AMI-g", "NMI-min", "AMI-min", "NMI-max", "AMI-max"], zip(ours, e)).enumerated() {
+            for (index, (name, (a, b))) in zip(
+                ["ACC", "ARI", "NMI-a", "AMI-a", "NMI-g", "AMI-g", "NMI-min", "AMI-min", "NMI-max", "AMI-max"],
+                zip(ours, e)
+            ).enumerated() {
                 if name.hasPrefix("AMI"), noisy[(index - 3) / 2] { XCTAssertTrue(a.isFinite); continue }
-                XCTAssertEqual(a, b, accuracy: 1e-10, "\(name) for n=\(c.truth.count), truth \(Set(c.truth).count) classes, prediction \(Set(c.prediction).count) clusters")
+                XCTAssertEqual(
+                    a, b, accuracy: 1e-10,
+                    "\(name) for n=\(c.truth.count), truth \(Set(c.truth).count) classes, prediction \(Set(c.prediction).count) clusters"
+                )
             }
         }
     }
@@ -84,13 +96,19 @@ final class MetricsTests: XCTestCase {
 extension MetricsTests {
     /// Per average method: whether normalizer − EMI is at rounding level.
     static func amiIsIllConditioned(_ truth: [Int], _ prediction: [Int]) -> [Bool] {
-        let t = Dictionary(grouping: truth, by: { $0 }).values.map(\.count), p = Dictionary(grouping: prediction, by: { $0 }).values.map(\.count)
+        let t = Dictionary(grouping: truth, by: { $0 }).values.map(\.count),
+            p = Dictionary(grouping: prediction, by: { $0 }).values.map(\.count)
         let n = Double(truth.count)
         func h(_ c: [Int]) -> Double { -c.reduce(0.0) { $0 + Double($1) / n * Foundation.log(Double($1) / n) } }
         let mi = ClusteringMetrics.nmi(truth: truth, prediction: prediction, average: .min) * Swift.min(h(t), h(p))
         return AverageMethod.allCases.map { m in
             let normalizer: Double
-            switch m { case .arithmetic: normalizer = (h(t) + h(p)) / 2; case .geometric: normalizer = (h(t) * h(p)).squareRoot(); case .min: normalizer = Swift.min(h(t), h(p)); case .max: normalizer = Swift.max(h(t), h(p)) }
+            switch m {
+            case .arithmetic: normalizer = (h(t) + h(p)) / 2;
+            case .geometric: normalizer = (h(t) * h(p)).squareRoot();
+            case .min: normalizer = Swift.min(h(t), h(p));
+            case .max: normalizer = Swift.max(h(t), h(p))
+            }
             return Swift.abs(normalizer - mi) < 1e-9 && t.count > 1 && p.count > 1 && p.count == truth.count
         }
     }

@@ -19,7 +19,8 @@ final class FeatureFileTests: XCTestCase {
     func testCSVWithHeaderAndLabelColumn() throws {
         let path = try file("x.csv", "a,b,label\n1,2,0\n3.5,-1,1\n\n")
         let data = try FeatureFiles.csv(path: path, labelColumn: "label", name: "x")
-        XCTAssertEqual(data.features, [1, 2, 3.5, -1]); XCTAssertEqual(data.labels, [0, 1]); XCTAssertEqual(data.sampleShape, [2])
+        XCTAssertEqual(data.features, [1, 2, 3.5, -1]); XCTAssertEqual(data.labels, [0, 1]);
+        XCTAssertEqual(data.sampleShape, [2])
         XCTAssertNil(data.labelNames)
         XCTAssertEqual(try FeatureFiles.csv(path: path, labelColumn: 2, name: "x").labels, [0, 1])
     }
@@ -27,17 +28,20 @@ final class FeatureFileTests: XCTestCase {
     func testCSVQuotedFieldsHoldDelimitersQuotesAndLineBreaks() throws {
         // A byte-order mark, CRLF line ends, quoted headers and values with commas, a doubled quote,
         // a line break inside a quoted label, spaces around fields.
-        let path = try file("quoted.csv", "\u{FEFF}\"width, cm\",\"height\",species\r\n"
-            + "\"1.5\", 2 ,\"Iris \"\"setosa\"\", wild\"\r\n"
-            + "3,\"-4e1\",\"Iris versicolor,\r\ncultivated\"\r\n"
-            + " \"5\" ,6,\"Iris \"\"setosa\"\", wild\"\r\n")
+        let path = try file(
+            "quoted.csv",
+            "\u{FEFF}\"width, cm\",\"height\",species\r\n"
+                + "\"1.5\", 2 ,\"Iris \"\"setosa\"\", wild\"\r\n"
+                + "3,\"-4e1\",\"Iris versicolor,\r\ncultivated\"\r\n"
+                + " \"5\" ,6,\"Iris \"\"setosa\"\", wild\"\r\n")
         let data = try FeatureFiles.csv(path: path, labelColumn: "species", name: "iris")
         XCTAssertEqual(data.features, [1.5, 2, 3, -40, 5, 6])
         XCTAssertEqual(data.labelNames, ["Iris \"setosa\", wild", "Iris versicolor,\r\ncultivated"])
         XCTAssertEqual(data.labels, [0, 1, 0])
         // The header is found although its first name is quoted and holds the delimiter.
         XCTAssertThrowsError(try FeatureFiles.csv(path: path, labelColumn: "width", name: "iris")) { error in
-            XCTAssertTrue("\(error)".contains("no label column 'width' (columns: width, cm, height, species)"), "\(error)")
+            XCTAssertTrue(
+                "\(error)".contains("no label column 'width' (columns: width, cm, height, species)"), "\(error)")
         }
         let semicolons = try file("semicolons.csv", "a;b\n\"1,5\";2\n")
         XCTAssertThrowsError(try FeatureFiles.csv(path: semicolons, delimiter: ";", name: "x")) { error in
@@ -54,7 +58,8 @@ final class FeatureFileTests: XCTestCase {
         // By index, without a header: the text label column does not make the first row a header.
         let bare = try file("bare.csv", "4,dog\n0.2,bird\n")
         let byIndex = try FeatureFiles.csv(path: bare, labelColumn: 1, name: "bare")
-        XCTAssertEqual(byIndex.count, 2); XCTAssertEqual(byIndex.labels, [1, 0]); XCTAssertEqual(byIndex.labelNames, ["bird", "dog"])
+        XCTAssertEqual(byIndex.count, 2); XCTAssertEqual(byIndex.labels, [1, 0]);
+        XCTAssertEqual(byIndex.labelNames, ["bird", "dog"])
         // The mapping stays visible through an index range.
         XCTAssertEqual(try SubsetDataset(data, first: 1, last: 2).labelNames, ["bird", "cat", "dog"])
         XCTAssertEqual(TextLabels(["3", "1", "2.0"]), TextLabels(["3", "1", "2.0"]))
@@ -63,22 +68,31 @@ final class FeatureFileTests: XCTestCase {
     }
 
     func testCSVErrorsNameFileLineAndColumn() throws {
-        func message(_ text: String, header: Bool? = nil, labelColumn: CSVColumn? = nil, delimiter: Character = ",") throws -> String {
+        func message(_ text: String, header: Bool? = nil, labelColumn: CSVColumn? = nil, delimiter: Character = ",")
+            throws -> String
+        {
             let path = try file("bad.csv", text)
-            do { _ = try FeatureFiles.csv(path: path, delimiter: delimiter, header: header, labelColumn: labelColumn, name: "bad") } catch { return "\(error)" }
+            do {
+                _ = try FeatureFiles.csv(
+                    path: path, delimiter: delimiter, header: header, labelColumn: labelColumn, name: "bad")
+            } catch { return "\(error)" }
             XCTFail("no error for \(text.debugDescription)"); return ""
         }
         let path = directory.appending("bad.csv").path
         XCTAssertEqual(try message("a,b\n1,2\n3, abc\n"), "\(path):3:4: 'abc' is not a number in column 'b'")
         XCTAssertEqual(try message("1,2\n3,x\n", header: false), "\(path):2:3: 'x' is not a number in column '1'")
-        XCTAssertEqual(try message("a,b\n1,\n"), "\(path):2:3: empty field (missing values are not supported) in column 'b'")
+        XCTAssertEqual(
+            try message("a,b\n1,\n"), "\(path):2:3: empty field (missing values are not supported) in column 'b'")
         XCTAssertEqual(try message("a,b\n1,nan\n"), "\(path):2:3: 'nan' is not a finite number in column 'b'")
         XCTAssertEqual(try message("a,b\n1,2\n\n3\n"), "\(path):4: 1 fields, expected 2 as in the first row")
         XCTAssertEqual(try message("a,b\n1,\"2\n3,4\n"), "\(path):2:3: the quoted field that starts here is not closed")
-        XCTAssertEqual(try message("a,b\n1,\"2\"x\n"), "\(path):2:6: unexpected text after a closing quote (a quote inside a quoted field is written \"\")")
+        XCTAssertEqual(
+            try message("a,b\n1,\"2\"x\n"),
+            "\(path):2:6: unexpected text after a closing quote (a quote inside a quoted field is written \"\")")
         XCTAssertEqual(try message("a,label\n1,\n", labelColumn: "label"), "\(path):2:3: empty label")
-        XCTAssertEqual(try message("1,2\n", header: false, labelColumn: "label"),
-                       "\(path): the label column is given by name ('label'), but the file has no header row; give its index")
+        XCTAssertEqual(
+            try message("1,2\n", header: false, labelColumn: "label"),
+            "\(path): the label column is given by name ('label'), but the file has no header row; give its index")
         XCTAssertEqual(try message("1,2\n", labelColumn: 5), "\(path): no label column 5 (columns: 0, 1)")
         XCTAssertEqual(try message("a,b\n"), "\(path): no data rows")
         XCTAssertTrue(try message("a,b\n", delimiter: "\"").contains("the delimiter '\"' is not usable"))
@@ -92,9 +106,13 @@ final class FeatureFileTests: XCTestCase {
         XCTAssertEqual(s.mean, [2, 30, 5])
         assertClose(s.std, [(2.0 / 3).squareRoot(), (1400.0 / 3).squareRoot(), 0], tolerance: 1e-12)
         let z = (2.0 / 3).squareRoot()
-        assertClose(data.features.map(Double.init), [-1 / z, -20 / s.std[1], 0, 0, -10 / s.std[1], 0, 1 / z, 30 / s.std[1], 0], tolerance: 1e-6)
+        assertClose(
+            data.features.map(Double.init), [-1 / z, -20 / s.std[1], 0, 0, -10 / s.std[1], 0, 1 / z, 30 / s.std[1], 0],
+            tolerance: 1e-6)
         XCTAssertEqual(data.labels, [0, 1, 0]); XCTAssertEqual(data.labelNames, ["x", "y"])
-        XCTAssertThrowsError(try FeatureDataset(name: "nan", features: [1, .nan], dimension: 2, labels: nil).standardized()) { error in
+        XCTAssertThrowsError(
+            try FeatureDataset(name: "nan", features: [1, .nan], dimension: 2, labels: nil).standardized()
+        ) { error in
             XCTAssertEqual("\(error)", "nan: sample 0, feature 1 is nan; standardize needs finite values")
         }
     }
@@ -102,8 +120,11 @@ final class FeatureFileTests: XCTestCase {
     func testNPYWrittenByNumpy() throws {
         let file = directory.appending("x.npy"), labels = directory.appending("y.npy")
         try PythonOracle.require(["numpy"])
-        try PythonOracle.run("import numpy as np; np.save('\(file.path)', np.arange(12, dtype=np.float32).reshape(3, 2, 2)); np.save('\(labels.path)', np.array([2, 0, 1]))")
+        try PythonOracle.run(
+            "import numpy as np; np.save('\(file.path)', np.arange(12, dtype=np.float32).reshape(3, 2, 2)); np.save('\(labels.path)', np.array([2, 0, 1]))"
+        )
         let data = try FeatureFiles.npyDataset(path: file.path, labelsPath: labels.path, name: "x")
-        XCTAssertEqual(data.count, 3); XCTAssertEqual(data.dimension, 4); XCTAssertEqual(data.features.last, 11); XCTAssertEqual(data.labels, [2, 0, 1])
+        XCTAssertEqual(data.count, 3); XCTAssertEqual(data.dimension, 4); XCTAssertEqual(data.features.last, 11);
+        XCTAssertEqual(data.labels, [2, 0, 1])
     }
 }

@@ -12,16 +12,23 @@ final class ImageFolderTests: XCTestCase {
     /// Writes the first `count` MNIST test digits into `folder` (class folders unless `flat`).
     static func writeDigits(_ count: Int, to folder: String, format: String = "png", flat: Bool = false) throws {
         try Repository.requireData(imagesFile)
-        try runProcess(["python3", Repository.scripts.appendingPathComponent("idx-to-image-folder").path, "--data-root", Repository.dataRoot,
-                        "--count", String(count), "--format", format, "--output", folder] + (flat ? ["--flat"] : []))
+        try runProcess(
+            [
+                "python3", Repository.scripts.appendingPathComponent("idx-to-image-folder").path, "--data-root",
+                Repository.dataRoot,
+                "--count", String(count), "--format", format, "--output", folder,
+            ] + (flat ? ["--flat"] : []))
     }
 
     static func idxDigits() throws -> ImageDataset {
-        try ImageDataset(name: "idx", imagesFile: Repository.requireData(imagesFile), labelsFile: Repository.requireData(labelsFile))
+        try ImageDataset(
+            name: "idx", imagesFile: Repository.requireData(imagesFile), labelsFile: Repository.requireData(labelsFile))
     }
 
     /// The MNIST index a file written by the script stands for (its name).
-    static func index(of file: String) -> Int { Int(((file as NSString).lastPathComponent as NSString).deletingPathExtension)! }
+    static func index(of file: String) -> Int {
+        Int(((file as NSString).lastPathComponent as NSString).deletingPathExtension)!
+    }
 
     func testPNGFolderHoldsTheIDXDigitsExactlyWithLabelsFromFolderNames() throws {
         let folder = try TemporaryDirectory(); defer { folder.remove() }
@@ -54,15 +61,18 @@ final class ImageFolderTests: XCTestCase {
         let ours = data.batch(Array(0..<60)).toFloatArray()
         let original = idx.batch(data.files.map(Self.index)).toFloatArray()
         let differences = zip(ours, original).map { abs($0 - $1) }
-        XCTAssertLessThan(differences.reduce(0, +) / Float(differences.count), 3 / 255, "mean difference from the IDX digits")
+        XCTAssertLessThan(
+            differences.reduce(0, +) / Float(differences.count), 3 / 255, "mean difference from the IDX digits")
         // The first 60 digits hold no 8: labels number the folders present, so folder "9" is label 8 (as torchvision).
         XCTAssertEqual(data.labelNames, ["0", "1", "2", "3", "4", "5", "6", "7", "9"])
-        XCTAssertEqual(data.labels?.map { data.labelNames![$0] }, data.files.map { String(idx.labels![Self.index(of: $0)]) })
-        let pillow = try PythonOracle.run("""
-        import json, sys, numpy as np
-        from PIL import Image
-        print(json.dumps([int(v) for f in sys.argv[2:] for v in np.asarray(Image.open(sys.argv[1] + '/' + f).convert('L')).ravel()]))
-        """, arguments: [folder.path] + data.files)
+        XCTAssertEqual(
+            data.labels?.map { data.labelNames![$0] }, data.files.map { String(idx.labels![Self.index(of: $0)]) })
+        let pillow = try PythonOracle.run(
+            """
+            import json, sys, numpy as np
+            from PIL import Image
+            print(json.dumps([int(v) for f in sys.argv[2:] for v in np.asarray(Image.open(sys.argv[1] + '/' + f).convert('L')).ravel()]))
+            """, arguments: [folder.path] + data.files)
         let theirs = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(pillow.utf8)) as? [Int])
         let worst = zip(ours, theirs).map { abs($0 * 255 - Float($1)) }.max() ?? .infinity
         XCTAssertLessThanOrEqual(worst, 1.01, "largest difference from Pillow's decoding, in levels of 255")
@@ -72,36 +82,41 @@ final class ImageFolderTests: XCTestCase {
     func testColourModesDecodeAsPillowConvertsThem() throws {
         try PythonOracle.require(["PIL", "numpy"])
         let folder = try TemporaryDirectory(); defer { folder.remove() }
-        let expected = try PythonOracle.run("""
-        import json, sys, numpy as np
-        from PIL import Image
-        folder = sys.argv[1]; rng = np.random.default_rng(5)
-        rgb = Image.fromarray(rng.integers(0, 256, (7, 9, 3), dtype=np.uint8), 'RGB')
-        gray = Image.fromarray(rng.integers(0, 256, (7, 9), dtype=np.uint8), 'L')
-        images = {
-          'gray.png': gray, 'rgb.png': rgb,
-          'rgba.png': Image.fromarray(rng.integers(0, 256, (7, 9, 4), dtype=np.uint8), 'RGBA'),
-          'gray_alpha.png': Image.fromarray(rng.integers(0, 256, (7, 9, 2), dtype=np.uint8), 'LA'),
-          'palette.png': rgb.quantize(16),
-          'bilevel.png': gray.convert('1'),
-          'gray.jpg': gray, 'rgb.jpg': rgb,
-        }
-        out = {}
-        for name, image in images.items():
-            image.save(folder + '/' + name, **({'quality': 90} if name.endswith('.jpg') else {}))
-            mode = 'L' if image.mode in ('L', 'LA', '1') else 'RGB'
-            back = np.asarray(Image.open(folder + '/' + name).convert(mode))
-            out[name] = {'channels': 1 if mode == 'L' else 3, 'pixels': [int(v) for v in back.ravel()]}
-        Image.fromarray(rng.integers(0, 256, (7, 9, 4), dtype=np.uint8), 'CMYK').save(folder + '/cmyk.jpeg')
-        out['rgb_as_gray'] = [int(v) for v in np.asarray(Image.open(folder + '/rgb.png').convert('L')).ravel()]
-        print(json.dumps(out))
-        """, arguments: [folder.path])
+        let expected = try PythonOracle.run(
+            """
+            import json, sys, numpy as np
+            from PIL import Image
+            folder = sys.argv[1]; rng = np.random.default_rng(5)
+            rgb = Image.fromarray(rng.integers(0, 256, (7, 9, 3), dtype=np.uint8), 'RGB')
+            gray = Image.fromarray(rng.integers(0, 256, (7, 9), dtype=np.uint8), 'L')
+            images = {
+              'gray.png': gray, 'rgb.png': rgb,
+              'rgba.png': Image.fromarray(rng.integers(0, 256, (7, 9, 4), dtype=np.uint8), 'RGBA'),
+              'gray_alpha.png': Image.fromarray(rng.integers(0, 256, (7, 9, 2), dtype=np.uint8), 'LA'),
+              'palette.png': rgb.quantize(16),
+              'bilevel.png': gray.convert('1'),
+              'gray.jpg': gray, 'rgb.jpg': rgb,
+            }
+            out = {}
+            for name, image in images.items():
+                image.save(folder + '/' + name, **({'quality': 90} if name.endswith('.jpg') else {}))
+                mode = 'L' if image.mode in ('L', 'LA', '1') else 'RGB'
+                back = np.asarray(Image.open(folder + '/' + name).convert(mode))
+                out[name] = {'channels': 1 if mode == 'L' else 3, 'pixels': [int(v) for v in back.ravel()]}
+            Image.fromarray(rng.integers(0, 256, (7, 9, 4), dtype=np.uint8), 'CMYK').save(folder + '/cmyk.jpeg')
+            out['rgb_as_gray'] = [int(v) for v in np.asarray(Image.open(folder + '/rgb.png').convert('L')).ravel()]
+            print(json.dumps(out))
+            """, arguments: [folder.path])
         var cases = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(expected.utf8)) as? [String: Any])
         let gray = try XCTUnwrap(cases.removeValue(forKey: "rgb_as_gray") as? [Int])
-        XCTAssertEqual(try ImageFile.decode(folder.appending("rgb.png").path).planar(channels: 1).map(Int.init), gray, "RGB to gray as PIL's convert(\"L\")")
+        XCTAssertEqual(
+            try ImageFile.decode(folder.appending("rgb.png").path).planar(channels: 1).map(Int.init), gray,
+            "RGB to gray as PIL's convert(\"L\")")
         XCTAssertEqual(cases.count, 8)
         XCTAssertThrowsError(try ImageFile.decode(folder.appending("cmyk.jpeg").path)) { error in
-            XCTAssertTrue("\(error)".contains("cmyk.jpeg: cannot decode the JPEG image (libjpeg: CMYK JPEG files are not supported"), "\(error)")
+            XCTAssertTrue(
+                "\(error)".contains(
+                    "cmyk.jpeg: cannot decode the JPEG image (libjpeg: CMYK JPEG files are not supported"), "\(error)")
         }
         for (name, value) in cases.sorted(by: { $0.key < $1.key }) {
             let reference = try XCTUnwrap(value as? [String: Any])
@@ -116,11 +131,12 @@ final class ImageFolderTests: XCTestCase {
     func testSixteenBitPNGIsScaledToEightBits() throws {
         try PythonOracle.require(["PIL", "numpy"])
         let folder = try TemporaryDirectory(); defer { folder.remove() }
-        try PythonOracle.run("""
-        import sys, numpy as np
-        from PIL import Image
-        Image.fromarray(np.array([[0, 257, 65535, 32768]], dtype=np.uint16)).save(sys.argv[1] + '/deep.png')
-        """, arguments: [folder.path])
+        try PythonOracle.run(
+            """
+            import sys, numpy as np
+            from PIL import Image
+            Image.fromarray(np.array([[0, 257, 65535, 32768]], dtype=np.uint16)).save(sys.argv[1] + '/deep.png')
+            """, arguments: [folder.path])
         let image = try ImageFile.decode(folder.appending("deep.png").path)
         XCTAssertEqual(image.channels, 1)
         XCTAssertEqual(image.pixels, [0, 1, 255, 128])
@@ -139,7 +155,8 @@ final class ImageFolderTests: XCTestCase {
             let ours = rgb.batch([i]).toFloatArray()
             for c in 0..<3 {
                 let worst = zip(ours[(c * 280)..<((c + 1) * 280)], resized).map { abs($0 - $1) }.max() ?? .infinity
-                XCTAssertLessThanOrEqual(worst, 0.5 / 255 + 1e-6, "sample \(i), channel \(c): the bilinear resize, rounded to bytes")
+                XCTAssertLessThanOrEqual(
+                    worst, 0.5 / 255 + 1e-6, "sample \(i), channel \(c): the bilinear resize, rounded to bytes")
             }
         }
     }
@@ -149,9 +166,10 @@ final class ImageFolderTests: XCTestCase {
         let source = try TemporaryDirectory(); defer { source.remove() }
         try Self.writeDigits(3, to: source.path, flat: true)
         try Self.writeDigits(1, to: source.appending("jpeg").path, format: "jpeg", flat: true)
-        let png = try Data(contentsOf: source.appending("0000.png")), jpeg = try Data(contentsOf: source.appending("jpeg/0000.jpg"))
+        let png = try Data(contentsOf: source.appending("0000.png")),
+            jpeg = try Data(contentsOf: source.appending("jpeg/0000.jpg"))
         var corrupt = png
-        corrupt[corrupt.count - 30] ^= 0xFF   // inside IDAT: the chunk's CRC no longer matches
+        corrupt[corrupt.count - 30] ^= 0xFF  // inside IDAT: the chunk's CRC no longer matches
         let damaged: [(String, Data, String)] = [
             ("empty.png", Data(), "empty"),
             ("truncated.png", png.prefix(png.count / 2), "libpng"),
@@ -174,7 +192,9 @@ final class ImageFolderTests: XCTestCase {
                 XCTAssertTrue(message.contains(reason), message)
             }
             var warnings: [String] = []
-            let kept = try ImageFolderDataset(name: "d", path: folder.path, skipUnreadable: true) { warnings.append($0) }
+            let kept = try ImageFolderDataset(name: "d", path: folder.path, skipUnreadable: true) {
+                warnings.append($0)
+            }
             XCTAssertEqual(kept.files, ["a_good.png"], name)
             XCTAssertEqual(kept.skipped.count, 1, name)
             XCTAssertEqual(warnings.count, 1, name)
@@ -195,11 +215,17 @@ final class ImageFolderTests: XCTestCase {
         try Self.writeDigits(1, to: source.appending("jpeg").path, format: "jpeg", flat: true)
         var g = RandomGenerator(seed: 24)
         var failures = 0
-        for original in [try Data(contentsOf: source.appending("png/0000.png")), try Data(contentsOf: source.appending("jpeg/0000.jpg"))] {
+        for original in [
+            try Data(contentsOf: source.appending("png/0000.png")),
+            try Data(contentsOf: source.appending("jpeg/0000.jpg")),
+        ] {
             for trial in 0..<150 {
                 var bytes = [UInt8](original)
                 switch trial % 3 {
-                case 0: for _ in 0..<(1 + Int(g.next() % 4)) { bytes[8 + Int(g.next() % UInt64(bytes.count - 8))] ^= UInt8(1 << (g.next() % 8)) }
+                case 0:
+                    for _ in 0..<(1 + Int(g.next() % 4)) {
+                        bytes[8 + Int(g.next() % UInt64(bytes.count - 8))] ^= UInt8(1 << (g.next() % 8))
+                    }
                 case 1:
                     let start = 4 + Int(g.next() % UInt64(bytes.count - 20))
                     for i in start..<(start + 16) { bytes[i] = UInt8(truncatingIfNeeded: g.next()) }
@@ -232,7 +258,8 @@ final class ImageFolderTests: XCTestCase {
         XCTAssertEqual(data.labelNames, ["B", "a", "b"])
         XCTAssertEqual(data.files, ["B/x.JPG", "a/z.PNG", "b/10.png", "b/9.png", "b/deeper/1.png"])
         XCTAssertEqual(data.labels, [0, 1, 2, 2, 2])
-        XCTAssertEqual(try ImageFolderListing(root: folder.path).sha256(), try ImageFolderListing(root: folder.path).sha256())
+        XCTAssertEqual(
+            try ImageFolderListing(root: folder.path).sha256(), try ImageFolderListing(root: folder.path).sha256())
 
         try png.write(to: folder.appending("stray.png"))
         XCTAssertThrowsError(try ImageFolderDataset(name: "d", path: folder.path)) { error in
@@ -255,7 +282,8 @@ final class ImageFolderTests: XCTestCase {
         XCTAssertThrowsError(try ImageFolderDataset(name: "d", path: folder.appending("README.txt").path)) { error in
             XCTAssertTrue("\(error)".contains("not a folder"), "\(error)")
         }
-        XCTAssertThrowsError(try ImageFolderDataset(name: "d", path: folder.appending("b").path, channels: 2)) { error in
+        XCTAssertThrowsError(try ImageFolderDataset(name: "d", path: folder.appending("b").path, channels: 2)) {
+            error in
             XCTAssertTrue("\(error)".contains("channels must be 1 or 3"), "\(error)")
         }
     }

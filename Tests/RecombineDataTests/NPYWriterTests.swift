@@ -32,7 +32,10 @@ final class NPYWriterTests: XCTestCase {
         let folder = try TemporaryDirectory(); defer { folder.remove() }
         let path = folder.appending("z.npy").path
         try NPYWriter.float32([1.5, -2, 0, 3.25, 1e-3, 7], shape: [2, 3]).write(to: URL(fileURLWithPath: path))
-        let text = try PythonOracle.run("import sys, numpy as np; a = np.load(sys.argv[1]); print(a.dtype, a.shape, a.tolist())", arguments: [path])
-        XCTAssertEqual(text.trimmingCharacters(in: .whitespacesAndNewlines), "float32 (2, 3) [[1.5, -2.0, 0.0], [3.25, 0.0010000000474974513, 7.0]]")
+        let text = try PythonOracle.run(
+            "import sys, numpy as np; a = np.load(sys.argv[1]); print(a.dtype, a.shape, a.tolist())", arguments: [path])
+        XCTAssertEqual(
+            text.trimmingCharacters(in: .whitespacesAndNewlines),
+            "float32 (2, 3) [[1.5, -2.0, 0.0], [3.25, 0.0010000000474974513, 7.0]]")
     }
 }

@@ -7,7 +7,7 @@ final class PipelineBatchTests: XCTestCase {
     /// 2 500 feature vectors of 3 values each (value = 3·row + column).
     let vectors = FeatureDataset(name: "ramp", features: (0..<7500).map { Float($0) }, dimension: 3, labels: nil)
 
-    func testSweepIsChunkedInOrderAndRecordsNoGraph() {   // spec B26
+    func testSweepIsChunkedInOrderAndRecordsNoGraph() {  // spec B26
         let weight = Tensor([1, 2, 3] as [Float], shape: [3]).requiringGrad()
         var chunks: [Int] = [], recording: [Bool] = []
         let out = TransformPipeline([]).sweep(vectors, seed: 1, chunkSize: 1024) { x in
@@ -30,11 +30,20 @@ final class PipelineBatchTests: XCTestCase {
         let batch = normalize.batch(vectors, [4, 0], seed: 1, epoch: 1, batchIndex: 0)
         XCTAssertEqual(batch.shape, [2, 3])
         XCTAssertEqual(batch.toDoubleArray(), [12, 13, 14, 0, 1, 2].map { ($0 - 0.5) / 2 })
-        XCTAssertNil(TransformPipeline([RandomApply([GaussianNoise(std: 0.1)], p: 0.5)]).unsupportedTransformIndex(forSampleShape: [3]))
-        XCTAssertEqual(TransformPipeline([ToTensor(), RandomRotation(degrees: (-5, 5))]).unsupportedTransformIndex(forSampleShape: [3]), 1)
-        XCTAssertEqual(TransformPipeline([Normalize(mean: [0.1, 0.2, 0.3], std: [1, 1, 1])]).unsupportedTransformIndex(forSampleShape: [3]), 0,
-                       "per-channel statistics need channels")
-        XCTAssertEqual(TransformPipeline([GaussianNoise()]).unsupportedTransformIndex(forSampleShape: [2, 3]), 0, "nothing but ToTensor for other ranks")
-        XCTAssertNil(TransformPipeline([RandomRotation(degrees: (-5, 5))]).unsupportedTransformIndex(forSampleShape: [1, 2, 3]))
+        XCTAssertNil(
+            TransformPipeline([RandomApply([GaussianNoise(std: 0.1)], p: 0.5)]).unsupportedTransformIndex(
+                forSampleShape: [3]))
+        XCTAssertEqual(
+            TransformPipeline([ToTensor(), RandomRotation(degrees: (-5, 5))]).unsupportedTransformIndex(
+                forSampleShape: [3]), 1)
+        XCTAssertEqual(
+            TransformPipeline([Normalize(mean: [0.1, 0.2, 0.3], std: [1, 1, 1])]).unsupportedTransformIndex(
+                forSampleShape: [3]), 0,
+            "per-channel statistics need channels")
+        XCTAssertEqual(
+            TransformPipeline([GaussianNoise()]).unsupportedTransformIndex(forSampleShape: [2, 3]), 0,
+            "nothing but ToTensor for other ranks")
+        XCTAssertNil(
+            TransformPipeline([RandomRotation(degrees: (-5, 5))]).unsupportedTransformIndex(forSampleShape: [1, 2, 3]))
     }
 }

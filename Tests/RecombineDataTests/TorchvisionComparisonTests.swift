@@ -12,7 +12,8 @@ final class TorchvisionComparisonTests: XCTestCase {
         let (c, h, w) = (2, 11, 13)
         let pixels = (0..<(c * h * w)).map { _ in Float(g.nextDouble()) }
         let image = FloatImage(channels: c, height: h, width: w, pixels: pixels)
-        let start = [(0.0, 0.0), (12.0, 0.0), (12.0, 10.0), (0.0, 10.0)], end = [(1.0, 2.0), (11.0, 0.0), (12.0, 9.0), (2.0, 10.0)]
+        let start = [(0.0, 0.0), (12.0, 0.0), (12.0, 10.0), (0.0, 10.0)],
+            end = [(1.0, 2.0), (11.0, 0.0), (12.0, 9.0), (2.0, 10.0)]
         var unused = RandomGenerator(seed: 0)
         let ours: [String: FloatImage] = [
             "resize_up": Resize(size: (17, 20)).apply(image, &unused),
@@ -20,28 +21,30 @@ final class TorchvisionComparisonTests: XCTestCase {
             "center_crop": CenterCrop(size: (6, 9)).apply(image, &unused),
             "normalize": Normalize(mean: [0.5, 0.25], std: [0.2, 0.4]).apply(image, &unused),
             "affine_nearest": RandomAffine.affine(image, angle: 17, translate: (2, -1), scale: 1.2, shear: (8, -5)),
-            "affine_bilinear": RandomAffine.affine(image, angle: -30, translate: (1, 1), scale: 0.9, shear: (0, 0), bilinear: true),
+            "affine_bilinear": RandomAffine.affine(
+                image, angle: -30, translate: (1, 1), scale: 0.9, shear: (0, 0), bilinear: true),
             "perspective": RandomPerspective.perspective(image, from: start, to: end),
         ]
         let input = FileManager.default.temporaryDirectory.appendingPathComponent("tv-\(UUID().uuidString).json")
-        try JSONSerialization.data(withJSONObject: ["shape": [c, h, w], "pixels": pixels.map(Double.init)]).write(to: input)
+        try JSONSerialization.data(withJSONObject: ["shape": [c, h, w], "pixels": pixels.map(Double.init)]).write(
+            to: input)
         defer { try? FileManager.default.removeItem(at: input) }
         let script = """
-        import json, sys, torch
-        import torchvision.transforms.functional as F
-        from torchvision.transforms import InterpolationMode as I
-        d = json.load(open(sys.argv[1])); x = torch.tensor(d['pixels'], dtype=torch.float32).view(*d['shape'])
-        out = {
-          'resize_up': F.resize(x, [17, 20], interpolation=I.BILINEAR, antialias=False),
-          'resize_down': F.resize(x, [7, 9], interpolation=I.BILINEAR, antialias=False),
-          'center_crop': F.center_crop(x, [6, 9]),
-          'normalize': F.normalize(x, [0.5, 0.25], [0.2, 0.4]),
-          'affine_nearest': F.affine(x, angle=17.0, translate=[2, -1], scale=1.2, shear=[8.0, -5.0], interpolation=I.NEAREST),
-          'affine_bilinear': F.affine(x, angle=-30.0, translate=[1, 1], scale=0.9, shear=[0.0, 0.0], interpolation=I.BILINEAR),
-          'perspective': F.perspective(x, [[0, 0], [12, 0], [12, 10], [0, 10]], [[1, 2], [11, 0], [12, 9], [2, 10]], interpolation=I.BILINEAR),
-        }
-        print(json.dumps({k: {'shape': list(v.shape), 'pixels': v.flatten().tolist()} for k, v in out.items()}))
-        """
+            import json, sys, torch
+            import torchvision.transforms.functional as F
+            from torchvision.transforms import InterpolationMode as I
+            d = json.load(open(sys.argv[1])); x = torch.tensor(d['pixels'], dtype=torch.float32).view(*d['shape'])
+            out = {
+              'resize_up': F.resize(x, [17, 20], interpolation=I.BILINEAR, antialias=False),
+              'resize_down': F.resize(x, [7, 9], interpolation=I.BILINEAR, antialias=False),
+              'center_crop': F.center_crop(x, [6, 9]),
+              'normalize': F.normalize(x, [0.5, 0.25], [0.2, 0.4]),
+              'affine_nearest': F.affine(x, angle=17.0, translate=[2, -1], scale=1.2, shear=[8.0, -5.0], interpolation=I.NEAREST),
+              'affine_bilinear': F.affine(x, angle=-30.0, translate=[1, 1], scale=0.9, shear=[0.0, 0.0], interpolation=I.BILINEAR),
+              'perspective': F.perspective(x, [[0, 0], [12, 0], [12, 10], [0, 10]], [[1, 2], [11, 0], [12, 9], [2, 10]], interpolation=I.BILINEAR),
+            }
+            print(json.dumps({k: {'shape': list(v.shape), 'pixels': v.flatten().tolist()} for k, v in out.items()}))
+            """
         let output = try PythonOracle.run(script, arguments: [input.path])
         guard let theirs = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: [String: Any]] else {
             return XCTFail("the torchvision script failed")

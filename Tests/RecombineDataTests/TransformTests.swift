@@ -17,11 +17,15 @@ final class TransformTests: XCTestCase {
 
     func testResizedCropAndPipelineShapes() {
         var g = RandomGenerator(seed: 2)
-        let pipeline = TransformPipeline([RandomResizedCrop(size: (3, 3), scale: (0.5, 1)), RandomAffine(degrees: (-20, 20)), ToTensor(), Pad(padding: (1, 2))])
+        let pipeline = TransformPipeline([
+            RandomResizedCrop(size: (3, 3), scale: (0.5, 1)), RandomAffine(degrees: (-20, 20)), ToTensor(),
+            Pad(padding: (1, 2)),
+        ])
         XCTAssertEqual(pipeline.outputShape([1, 4, 5]), [1, 5, 7])
         XCTAssertEqual(pipeline.apply(ramp, &g).shape, [1, 5, 7])
         // A crop covering the whole image resized to its own size is the identity.
-        XCTAssertEqual(RandomResizedCrop(size: (4, 5), scale: (1, 1), ratio: (1.25, 1.25)).apply(ramp, &g).pixels, ramp.pixels)
+        XCTAssertEqual(
+            RandomResizedCrop(size: (4, 5), scale: (1, 1), ratio: (1.25, 1.25)).apply(ramp, &g).pixels, ramp.pixels)
     }
 
     func testPerspectiveWithZeroDistortionIsIdentity() {
@@ -31,8 +35,11 @@ final class TransformTests: XCTestCase {
     }
 
     func testBatchesAreReproducibleAndIndependentOfThreads() {
-        let data = ImageDataset(name: "t", pixels: (0..<(8 * 16)).map { UInt8($0 % 256) }, sampleShape: [1, 4, 4], labels: nil)
-        let pipeline = TransformPipeline([RandomAffine(degrees: (-30, 30), translate: (0.2, 0.2)), ColorJitter(brightness: (0.5, 1.5))])
+        let data = ImageDataset(
+            name: "t", pixels: (0..<(8 * 16)).map { UInt8($0 % 256) }, sampleShape: [1, 4, 4], labels: nil)
+        let pipeline = TransformPipeline([
+            RandomAffine(degrees: (-30, 30), translate: (0.2, 0.2)), ColorJitter(brightness: (0.5, 1.5)),
+        ])
         let a = pipeline.batch(data, [0, 3, 5, 7], seed: 9, epoch: 1, batchIndex: 2).toFloatArray()
         Threads.set(1)
         let b = pipeline.batch(data, [0, 3, 5, 7], seed: 9, epoch: 1, batchIndex: 2).toFloatArray()

@@ -1,6 +1,7 @@
 import Foundation
-@testable import RecombineMethod
 import XCTest
+
+@testable import RecombineMethod
 
 final class DefaultFillerTests: XCTestCase {
     /// Every shipped and reference method, with its defaults filled in, is still valid, states more than
@@ -14,7 +15,8 @@ final class DefaultFillerTests: XCTestCase {
             let document = try JSONParser.parse(contentsOf: file.path)
             let filled = filler.fill(document.root)
             XCTAssertTrue(validator.isValid(filled, against: "method.json"), file.lastPathComponent)
-            XCTAssertGreaterThan(filled.serialized(indent: 0).count, document.root.serialized(indent: 0).count, file.lastPathComponent)
+            XCTAssertGreaterThan(
+                filled.serialized(indent: 0).count, document.root.serialized(indent: 0).count, file.lastPathComponent)
             XCTAssertEqual(filler.fill(filled), filled, file.lastPathComponent)
         }
     }
@@ -39,8 +41,14 @@ final class DefaultFillerTests: XCTestCase {
 
     /// Defaults come from the branch the value matches: an SGD optimizer gets SGD's, not Adam's.
     func testDefaultsFollowTheMatchingBranch() throws {
-        let filler = DefaultFiller(validator: SchemaValidator(store: try SchemaStore(directory: RepositoryPaths.schema)))
-        let sgd = filler.fill(.object(JSONObject([("type", .string("SGD")), ("lr", JSONValue.double(0.1)), ("trained_mapping_names", .array([.string("e")]))])), against: "optimizer.json")
+        let filler = DefaultFiller(
+            validator: SchemaValidator(store: try SchemaStore(directory: RepositoryPaths.schema)))
+        let sgd = filler.fill(
+            .object(
+                JSONObject([
+                    ("type", .string("SGD")), ("lr", JSONValue.double(0.1)),
+                    ("trained_mapping_names", .array([.string("e")])),
+                ])), against: "optimizer.json")
         XCTAssertEqual(sgd["nesterov"], JSONValue.bool(false))
         XCTAssertNil(sgd["betas"])
         XCTAssertEqual(sgd["lr"]?.number, 0.1)

@@ -1,9 +1,11 @@
-@testable import RecombineMethod
 import XCTest
+
+@testable import RecombineMethod
 
 final class JSONParserTests: XCTestCase {
     func testValuesKeepMemberOrderAndNumberKinds() throws {
-        let doc = try JSONParser.parse(text: #"{"b": 1, "a": [1.5, true, null, "x\n\u00e9"], "c": {"d": -3}}"#, file: "t.json")
+        let doc = try JSONParser.parse(
+            text: #"{"b": 1, "a": [1.5, true, null, "x\n\u00e9"], "c": {"d": -3}}"#, file: "t.json")
         XCTAssertEqual(doc.root.object?.keys, ["b", "a", "c"])
         XCTAssertEqual(doc.root["b"], .int(1))
         XCTAssertEqual(doc.root["a"]?.array, [.double(1.5), .bool(true), .null, .string("x\né")])

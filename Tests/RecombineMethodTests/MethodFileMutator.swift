@@ -1,5 +1,6 @@
-@testable import RecombineMethod
 import RecombineTensor
+
+@testable import RecombineMethod
 
 /// Generates broken variants of a method file, the kinds of mistakes people make by hand: removed
 /// keys, wrong types, misspelt names and enum values, extra keys, non-positive counts and
@@ -7,7 +8,9 @@ import RecombineTensor
 struct MethodFileMutator {
     var generator: RandomGenerator
 
-    enum Kind: CaseIterable { case removeKey, wrongType, misspellString, extraKey, misspellKey, negativeNumber, zeroNumber, fractionalInteger }
+    enum Kind: CaseIterable {
+        case removeKey, wrongType, misspellString, extraKey, misspellKey, negativeNumber, zeroNumber, fractionalInteger
+    }
 
     /// Every pointer in `value` with the value there.
     static func nodes(_ value: JSONValue, _ at: JSONPointer = JSONPointer()) -> [(JSONPointer, JSONValue)] {
@@ -31,8 +34,11 @@ struct MethodFileMutator {
             return .object(o)
         case .array(var a):
             guard let i = Int(first), i < a.count else { return root }
-            if rest.tokens.isEmpty { if let v = f(a[i]) { a[i] = v } else { a.remove(at: i) } }
-            else { a[i] = replacing(a[i], at: rest, f) }
+            if rest.tokens.isEmpty {
+                if let v = f(a[i]) { a[i] = v } else { a.remove(at: i) }
+            } else {
+                a[i] = replacing(a[i], at: rest, f)
+            }
             return .array(a)
         default: return root
         }
@@ -67,7 +73,9 @@ struct MethodFileMutator {
             guard let (p, _) = pick({ p, _ in isMember(p) }) else { return nil }
             return (Self.replacing(root, at: p) { _ in nil }, "remove \(p)")
         case .wrongType:
-            guard let (p, v) = pick({ p, v in !p.tokens.isEmpty && v.object == nil && v.array == nil }) else { return nil }
+            guard let (p, v) = pick({ p, v in !p.tokens.isEmpty && v.object == nil && v.array == nil }) else {
+                return nil
+            }
             let replacement: JSONValue = v.string != nil ? .int(7) : .string(v.compactText())
             return (Self.replacing(root, at: p) { _ in replacement }, "retype \(p)")
         case .misspellString:
@@ -76,17 +84,21 @@ struct MethodFileMutator {
             return (Self.replacing(root, at: p) { _ in .string(wrong) }, "misspell value \(p) as \(wrong)")
         case .extraKey:
             guard let (p, _) = pick({ _, v in v.object != nil }) else { return nil }
-            return (Self.replacing(root, at: p) { v in
-                var o = v.object!; o["extra_setting"] = .int(1); return .object(o)
-            }, "extra key at \(p)")
+            return (
+                Self.replacing(root, at: p) { v in
+                    var o = v.object!; o["extra_setting"] = .int(1); return .object(o)
+                }, "extra key at \(p)"
+            )
         case .misspellKey:
             guard let (p, _) = pick({ p, _ in isMember(p) }) else { return nil }
             let key = p.last!, wrong = misspell(key)
-            return (Self.replacing(root, at: p.parent!) { v in
-                var o = JSONObject()
-                for m in v.object!.members { o[m.key == key ? wrong : m.key] = m.value }
-                return .object(o)
-            }, "rename \(p) to \(wrong)")
+            return (
+                Self.replacing(root, at: p.parent!) { v in
+                    var o = JSONObject()
+                    for m in v.object!.members { o[m.key == key ? wrong : m.key] = m.value }
+                    return .object(o)
+                }, "rename \(p) to \(wrong)"
+            )
         case .negativeNumber, .zeroNumber:
             guard let (p, v) = pick({ _, v in v.number != nil }) else { return nil }
             let replacement: JSONValue = kind == .zeroNumber ? .int(0) : .double(-Swift.abs(v.number!) - 1)

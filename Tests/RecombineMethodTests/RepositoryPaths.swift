@@ -2,7 +2,8 @@ import Foundation
 
 /// Paths inside the repository checkout the tests run from.
 enum RepositoryPaths {
-    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static var schema: String { root.appendingPathComponent("Schema").path }
     static var configurations: URL { root.appendingPathComponent("Configurations") }
     static var scripts: URL { root.appendingPathComponent("Scripts") }

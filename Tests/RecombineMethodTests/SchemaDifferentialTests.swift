@@ -1,7 +1,8 @@
-@testable import RecombineMethod
 import RecombineTensor
 import RecombineTestSupport
 import XCTest
+
+@testable import RecombineMethod
 
 /// Our validator against Python's `jsonschema` (Draft202012Validator) over the shipped method files
 /// and hundreds of mutations of them: the accept/reject verdicts must agree on every file.
@@ -11,12 +12,13 @@ final class SchemaDifferentialTests: XCTestCase {
         let validator = SchemaValidator(store: try SchemaStore(directory: RepositoryPaths.schema))
         let originals = RepositoryPaths.methodFiles()
         XCTAssertGreaterThanOrEqual(originals.count, 2, "no method files found")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recombine-differential-\(getpid())")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "recombine-differential-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
 
         var cases: [(file: URL, label: String, ours: Bool)] = []
-        var mutator = MethodFileMutator(generator: RandomGenerator(seed: 20261122))
+        var mutator = MethodFileMutator(generator: RandomGenerator(seed: 20_261_122))
         let perFile = max(40, 360 / max(originals.count, 1))
         for original in originals {
             let document = try JSONParser.parse(contentsOf: original.path)
@@ -42,7 +44,9 @@ final class SchemaDifferentialTests: XCTestCase {
         var outputs = [Result<String, Error>?](repeating: nil, count: 2)
         let lock = NSLock()
         DispatchQueue.concurrentPerform(iterations: 2) { i in
-            let output = Result { try runProcess(["python3", script, RepositoryPaths.schema] + halves[i].map(\.file.path)) }
+            let output = Result {
+                try runProcess(["python3", script, RepositoryPaths.schema] + halves[i].map(\.file.path))
+            }
             lock.lock(); outputs[i] = output; lock.unlock()
         }
         var verdicts: [String: Bool] = [:]
@@ -56,8 +60,13 @@ final class SchemaDifferentialTests: XCTestCase {
         }
         var disagreements: [String] = []
         for c in cases {
-            guard let theirs = verdicts[c.file.path] else { disagreements.append("no verdict for \(c.label)"); continue }
-            if theirs != c.ours { disagreements.append("\(c.label): ours \(c.ours ? "valid" : "invalid"), jsonschema \(theirs ? "valid" : "invalid")") }
+            guard let theirs = verdicts[c.file.path] else {
+                disagreements.append("no verdict for \(c.label)"); continue
+            }
+            if theirs != c.ours {
+                disagreements.append(
+                    "\(c.label): ours \(c.ours ? "valid" : "invalid"), jsonschema \(theirs ? "valid" : "invalid")")
+            }
         }
         XCTAssertEqual(disagreements, [], "\(disagreements.count) of \(cases.count) verdicts differ")
         let rejected = cases.filter { !$0.ours }.count

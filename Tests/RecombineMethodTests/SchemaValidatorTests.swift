@@ -1,6 +1,7 @@
-@testable import RecombineMethod
 import RecombineTestSupport
 import XCTest
+
+@testable import RecombineMethod
 
 /// The validator's keywords and messages, on a small schema set written for the test.
 final class SchemaValidatorTests: XCTestCase {
@@ -48,16 +49,20 @@ final class SchemaValidatorTests: XCTestCase {
     }
 
     func testValidDocumentHasNoIssues() throws {
-        XCTAssertEqual(try issues(#"{"name": "x", "size": 3.0, "rate": 0.5, "mode": "nearest", "pair": [1, "a"], "tags": ["a", "b"], "criteria": {"iterations": 5}, "items": [{"type": "Linear", "in_features": 3, "out_features": 2}, {"type": "nn.ReLU"}], "strategy": {"type": "similarity", "measure": "t"}, "either": {"b": 1}, "notBoth": {"x": 1}}"#), [])
+        XCTAssertEqual(
+            try issues(
+                #"{"name": "x", "size": 3.0, "rate": 0.5, "mode": "nearest", "pair": [1, "a"], "tags": ["a", "b"], "criteria": {"iterations": 5}, "items": [{"type": "Linear", "in_features": 3, "out_features": 2}, {"type": "nn.ReLU"}], "strategy": {"type": "similarity", "measure": "t"}, "either": {"b": 1}, "notBoth": {"x": 1}}"#
+            ), [])
     }
 
     func testEveryProblemIsReportedWithPointerExpectedAndFound() throws {
-        let found = try issues("""
-        {"name": "", "size": 2.5, "rate": 0, "mode": "bilinar", "pair": [1, 2, 3], "tags": ["a", "a"],
-         "criteria": {}, "forbidden": 1, "extra": true,
-         "items": [{"type": "Linear", "in_feature": 784, "out_features": "10"}, {"type": "Relu"}],
-         "strategy": {"type": "similarity"}, "either": {}, "notBoth": {"x": 1, "y": 2}}
-        """)
+        let found = try issues(
+            """
+            {"name": "", "size": 2.5, "rate": 0, "mode": "bilinar", "pair": [1, 2, 3], "tags": ["a", "a"],
+             "criteria": {}, "forbidden": 1, "extra": true,
+             "items": [{"type": "Linear", "in_feature": 784, "out_features": "10"}, {"type": "Relu"}],
+             "strategy": {"type": "similarity"}, "either": {}, "notBoth": {"x": 1, "y": 2}}
+            """)
         let expected = [
             "m.json:1:10: /name: expected a non-empty string",
             "m.json:1:22: /size: expected an integer, found a number 2.5",
@@ -81,21 +86,31 @@ final class SchemaValidatorTests: XCTestCase {
     }
 
     func testDiscriminatedOneOfReportsOnlyTheNamedBranch() throws {
-        let found = try issues(#"{"name": "x", "items": [{"type": "Linear", "in_features": 0, "out_features": 2, "bias": 1}]}"#)
-        XCTAssertEqual(found, ["m.json:1:59: /items/0/in_features: expected a value ≥ 1, found 0",
-                               "m.json:1:89: /items/0/bias: expected a boolean, found an integer 1"])
-        XCTAssertEqual(try issues(#"{"name": "x", "items": [{"in_features": 1}]}"#),
-                       ["m.json:1:25: /items/0: missing required property 'type' (one of [\"Linear\", \"ReLU\", \"nn.ReLU\"])"])
+        let found = try issues(
+            #"{"name": "x", "items": [{"type": "Linear", "in_features": 0, "out_features": 2, "bias": 1}]}"#)
+        XCTAssertEqual(
+            found,
+            [
+                "m.json:1:59: /items/0/in_features: expected a value ≥ 1, found 0",
+                "m.json:1:89: /items/0/bias: expected a boolean, found an integer 1",
+            ])
+        XCTAssertEqual(
+            try issues(#"{"name": "x", "items": [{"in_features": 1}]}"#),
+            ["m.json:1:25: /items/0: missing required property 'type' (one of [\"Linear\", \"ReLU\", \"nn.ReLU\"])"])
     }
 
     func testMissingRequiredAndWrongRootType() throws {
         XCTAssertEqual(try issues("[]"), ["m.json:1:1: /: expected an object, found an array"])
-        XCTAssertEqual(try issues("{}"), ["m.json:1:1: /: missing required property 'name'", "m.json:1:1: /: missing required property 'items'"])
+        XCTAssertEqual(
+            try issues("{}"),
+            ["m.json:1:1: /: missing required property 'name'", "m.json:1:1: /: missing required property 'items'"])
     }
 
     func testSuggestions() {
         XCTAssertEqual(Suggestions.editDistance("kitten", "sitting"), 3)
-        XCTAssertEqual(Suggestions.closest(to: "temperature_paramter", among: ["temperature_parameter", "loss_weight"]), "temperature_parameter")
+        XCTAssertEqual(
+            Suggestions.closest(to: "temperature_paramter", among: ["temperature_parameter", "loss_weight"]),
+            "temperature_parameter")
         XCTAssertNil(Suggestions.closest(to: "zzz", among: ["encoder_name", "decoder_name"]))
     }
 }
@@ -104,7 +119,8 @@ final class SchemaValidatorTests: XCTestCase {
 final class MethodCheckTests: XCTestCase {
     func loadBroken(_ edit: (inout JSONObject) -> Void) throws -> [String] {
         let path = RepositoryPaths.shared.appendingPathComponent("reference-configs/dec_cc_hybrid_mnist.json").path
-        try requirePrerequisite(FileManager.default.fileExists(atPath: path), "the reference configurations (../shared/reference-configs)")
+        try requirePrerequisite(
+            FileManager.default.fileExists(atPath: path), "the reference configurations (../shared/reference-configs)")
         var root = try JSONParser.parse(contentsOf: path).root.object!
         edit(&root)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID().uuidString).json")
@@ -116,8 +132,11 @@ final class MethodCheckTests: XCTestCase {
 
     static func set(_ root: inout JSONObject, _ pointer: String, _ value: JSONValue?) {
         let p = JSONPointer(parsing: pointer)!
-        if let value { root = MethodLoader.setting(.object(root), at: p, to: value)!.object! }
-        else { root = MethodFileMutator.replacing(.object(root), at: p) { _ in nil }.object! }
+        if let value {
+            root = MethodLoader.setting(.object(root), at: p, to: value)!.object!
+        } else {
+            root = MethodFileMutator.replacing(.object(root), at: p) { _ in nil }.object!
+        }
     }
 
     func testReferenceMethodIsValid() throws {
@@ -125,38 +144,70 @@ final class MethodCheckTests: XCTestCase {
     }
 
     /// B20: layer shapes are checked before training, naming the mapping, the layer and both shapes.
-    func testLayerShapeMismatchesAreFoundBeforeTraining() throws {   // B20
-        XCTAssertEqual(try loadBroken { Self.set(&$0, "/mappings/0/layers/1/in_features", .int(748)) },
-                       ["/mappings/0/layers/1: mapping 'encoder', layer 'enc_linear_2' (#1, Linear) for dataset 'MNIST-Train': Linear(in_features: 748) expects 748 input features, got 784 (input shape [2, 784])"])
-        XCTAssertEqual(try loadBroken { Self.set(&$0, "/mappings/1/layers/6/out_features", .int(748)) },
-                       ["/mappings/1/layers/7: mapping 'decoder', layer 'dec_unflatten_8' (#7, Unflatten) (input: the output [2, 10] of 'encoder'): Unflatten(dim: 1, unflattened_size: [1, 28, 28]) needs axis 1 of size 784, got 748 (input shape [2, 748])"])
+    func testLayerShapeMismatchesAreFoundBeforeTraining() throws {  // B20
+        XCTAssertEqual(
+            try loadBroken { Self.set(&$0, "/mappings/0/layers/1/in_features", .int(748)) },
+            [
+                "/mappings/0/layers/1: mapping 'encoder', layer 'enc_linear_2' (#1, Linear) for dataset 'MNIST-Train': Linear(in_features: 748) expects 748 input features, got 784 (input shape [2, 784])"
+            ])
+        XCTAssertEqual(
+            try loadBroken { Self.set(&$0, "/mappings/1/layers/6/out_features", .int(748)) },
+            [
+                "/mappings/1/layers/7: mapping 'decoder', layer 'dec_unflatten_8' (#7, Unflatten) (input: the output [2, 10] of 'encoder'): Unflatten(dim: 1, unflattened_size: [1, 28, 28]) needs axis 1 of size 784, got 748 (input shape [2, 748])"
+            ])
     }
 
     /// B21: names (patterns, batch augmentations, mappings, phases) are checked up front, with a suggestion,
     /// and names that must be unique are.
-    func testUnknownNamesAreReportedUpFront() throws {   // B21
-        for (pointer, wrong) in [("/phases/0/optimizers/0/trained_mappings/0", "encodr"), ("/datasets/0/phases/0", "pretrain")] {
+    func testUnknownNamesAreReportedUpFront() throws {  // B21
+        for (pointer, wrong) in [
+            ("/phases/0/optimizers/0/trained_mappings/0", "encodr"), ("/datasets/0/phases/0", "pretrain"),
+        ] {
             let messages = try loadBroken { Self.set(&$0, pointer, .string(wrong)) }
             XCTAssertEqual(messages.count, 1, "\(messages)")
-            XCTAssertTrue(messages.first?.hasPrefix(pointer + ": ") == true && messages.first?.contains("'\(wrong)'") == true, "\(messages)")
+            XCTAssertTrue(
+                messages.first?.hasPrefix(pointer + ": ") == true && messages.first?.contains("'\(wrong)'") == true,
+                "\(messages)")
         }
-        XCTAssertEqual(try loadBroken { Self.set(&$0, "/phases/1/design_patterns/1/pattern", .string("learning_invariance_to_transformation_by_using_assignment_statistics_vectors_and_data_augmentation")) },
-                       ["/phases/1/design_patterns/1/pattern: unknown pattern 'learning_invariance_to_transformation_by_using_assignment_statistics_vectors_and_data_augmentation'. Did you mean 'learning_invariance_to_transformations_by_using_assignment_statistics_vectors_and_data_augmentation'?"])
-        XCTAssertEqual(try loadBroken { Self.set(&$0, "/phases/1/design_patterns/0/batch_augmentation_name_2", .string("batch_augmentation_3")) },
-                       ["/phases/1/design_patterns/0/batch_augmentation_name_2: unknown batch augmentation 'batch_augmentation_3'. Did you mean 'batch_augmentation_1'? Known batch augmentations: 'batch_augmentation_1', 'batch_augmentation_2'."])
+        XCTAssertEqual(
+            try loadBroken {
+                Self.set(
+                    &$0, "/phases/1/design_patterns/1/pattern",
+                    .string(
+                        "learning_invariance_to_transformation_by_using_assignment_statistics_vectors_and_data_augmentation"
+                    ))
+            },
+            [
+                "/phases/1/design_patterns/1/pattern: unknown pattern 'learning_invariance_to_transformation_by_using_assignment_statistics_vectors_and_data_augmentation'. Did you mean 'learning_invariance_to_transformations_by_using_assignment_statistics_vectors_and_data_augmentation'?"
+            ])
+        XCTAssertEqual(
+            try loadBroken {
+                Self.set(&$0, "/phases/1/design_patterns/0/batch_augmentation_name_2", .string("batch_augmentation_3"))
+            },
+            [
+                "/phases/1/design_patterns/0/batch_augmentation_name_2: unknown batch augmentation 'batch_augmentation_3'. Did you mean 'batch_augmentation_1'? Known batch augmentations: 'batch_augmentation_1', 'batch_augmentation_2'."
+            ])
         // Two optimizers of a phase with one name: schedulers and optimizer cycles could not tell them apart.
-        let twoNamedAlike = try JSONParser.parse(text: """
-            [{"name": "sgd", "type": "SGD", "lr": 0.001, "trained_mappings": ["encoder"]},
-             {"name": "sgd", "type": "SGD", "lr": 0.001, "trained_mappings": ["decoder"]}]
-            """, file: "optimizers.json").root
-        XCTAssertEqual(try loadBroken { Self.set(&$0, "/phases/0/optimizers", twoNamedAlike) },
-                       ["/phases/0/optimizers/1/name: duplicate optimizer name 'sgd' in phase 'pretraining'"])
+        let twoNamedAlike = try JSONParser.parse(
+            text: """
+                [{"name": "sgd", "type": "SGD", "lr": 0.001, "trained_mappings": ["encoder"]},
+                 {"name": "sgd", "type": "SGD", "lr": 0.001, "trained_mappings": ["decoder"]}]
+                """, file: "optimizers.json"
+        ).root
+        XCTAssertEqual(
+            try loadBroken { Self.set(&$0, "/phases/0/optimizers", twoNamedAlike) },
+            ["/phases/0/optimizers/1/name: duplicate optimizer name 'sgd' in phase 'pretraining'"])
     }
 
     func testMissingPropertiesAndEarlyEvaluationsAreReportedUpFront() throws {
-        XCTAssertEqual(try loadBroken { Self.set(&$0, "/phases/0/exit_criteria", nil) }, ["/phases/0: missing required property 'exit_criteria'"])
+        XCTAssertEqual(
+            try loadBroken { Self.set(&$0, "/phases/0/exit_criteria", nil) },
+            ["/phases/0: missing required property 'exit_criteria'"])
         // An evaluation before any phase with centroids would fail at run time; it is found up front.
-        XCTAssertEqual(try loadBroken { Self.set(&$0, "/phases/0/performance_evaluation_interval", .int(100)) },
-                       ["/phases/0/performance_evaluation_interval: phase 'pretraining' evaluates cluster assignments, but the centroid strategy has no centroids yet: list it (or an earlier phase) in use_centroids_during_phases, or evaluate in a later phase"])
+        XCTAssertEqual(
+            try loadBroken { Self.set(&$0, "/phases/0/performance_evaluation_interval", .int(100)) },
+            [
+                "/phases/0/performance_evaluation_interval: phase 'pretraining' evaluates cluster assignments, but the centroid strategy has no centroids yet: list it (or an earlier phase) in use_centroids_during_phases, or evaluate in a later phase"
+            ])
     }
 }

@@ -16,7 +16,8 @@ final class InitTests: XCTestCase {
         XCTAssertTrue(Init.fans([64, 32, 3, 3]) == (288, 576))
         XCTAssertTrue(Init.fans([10, 784]) == (784, 10))
         XCTAssertEqual(Init.gain(nonlinearity: "relu"), 1.4142135623730951, accuracy: 1e-15)
-        XCTAssertEqual(Init.gain(nonlinearity: "leaky_relu", parameter: 5.0.squareRoot()), 0.5773502691896257, accuracy: 1e-15)
+        XCTAssertEqual(
+            Init.gain(nonlinearity: "leaky_relu", parameter: 5.0.squareRoot()), 0.5773502691896257, accuracy: 1e-15)
         XCTAssertEqual(Init.gain(nonlinearity: "tanh"), 1.6666666666666667, accuracy: 1e-15)
     }
 
@@ -42,7 +43,8 @@ final class InitTests: XCTestCase {
         XCTAssertEqual(s.variance, 0.1727732590864931, accuracy: 0.1727732590864931 * 0.03)
         let linear = Linear(inFeatures: 500, outFeatures: 400, generator: &g)
         s = stats(linear.weight)
-        let linearBound = 0.04472135954999579, linearVariance = 0.0006666666666666665   // kaiming_uniform(a=√5): 1/√fan_in
+        // kaiming_uniform(a=√5): 1/√fan_in
+        let linearBound = 0.04472135954999579, linearVariance = 0.0006666666666666665
         XCTAssertEqual(s.max, linearBound, accuracy: 1e-3)
         XCTAssertEqual(s.variance, linearVariance, accuracy: linearVariance * 0.03)
     }

@@ -16,30 +16,45 @@ final class OptimizerTests: XCTestCase {
 
     // Expected values: python3 Scripts/oracles/optimizers.py
     func testSGDWithMomentumDampeningAndWeightDecay() {
-        assertClose(run { SGD(parameters: $0, learningRate: 0.1, momentum: 0.9, dampening: 0.1, weightDecay: 0.01) },
-                    [0.5377358064950001, -1.02692021299, 1.91717103408, 0.050752057297499965], tolerance: 1e-12)
-        assertClose(run { SGD(parameters: $0, learningRate: 0.1, momentum: 0.9, nesterov: true) },
-                    [0.56311, -1.07762, 1.9158300000000001, -0.078], tolerance: 1e-12)
+        assertClose(
+            run { SGD(parameters: $0, learningRate: 0.1, momentum: 0.9, dampening: 0.1, weightDecay: 0.01) },
+            [0.5377358064950001, -1.02692021299, 1.91717103408, 0.050752057297499965], tolerance: 1e-12)
+        assertClose(
+            run { SGD(parameters: $0, learningRate: 0.1, momentum: 0.9, nesterov: true) },
+            [0.56311, -1.07762, 1.9158300000000001, -0.078], tolerance: 1e-12)
     }
 
     // Expected values: python3 Scripts/oracles/optimizers.py
     func testAdamAMSGradWithWeightDecayAndAdamW() {
-        assertClose(run { Adam(parameters: $0, learningRate: 0.01, weightDecay: 0.1, amsgrad: true) },
-                    [0.49536325941464154, -0.9924286564217549, 1.9730478188966403, 0.22486991329536588], tolerance: 1e-12)
-        assertClose(run { AdamW(groups: [ParameterGroup(parameters: $0, learningRate: 0.01)], weightDecay: 0.1) },
-                    [0.4964709978437737, -0.9958727715970122, 1.9744407532164867, 0.23447098320266238], tolerance: 1e-12)
+        assertClose(
+            run { Adam(parameters: $0, learningRate: 0.01, weightDecay: 0.1, amsgrad: true) },
+            [0.49536325941464154, -0.9924286564217549, 1.9730478188966403, 0.22486991329536588], tolerance: 1e-12)
+        assertClose(
+            run { AdamW(groups: [ParameterGroup(parameters: $0, learningRate: 0.01)], weightDecay: 0.1) },
+            [0.4964709978437737, -0.9958727715970122, 1.9744407532164867, 0.23447098320266238], tolerance: 1e-12)
     }
 
     // Expected values: python3 Scripts/oracles/optimizers.py
     func testRMSpropCenteredWithMomentumAndAdagrad() {
-        assertClose(run { RMSprop(groups: [ParameterGroup(parameters: $0, learningRate: 0.01)], weightDecay: 0.1, momentum: 0.5, centered: true) },
-                    [0.4218019976780602, -0.9566155449768101, 1.7548396945356002, -0.10531580098734165], tolerance: 1e-12)
-        assertClose(run { Adagrad(groups: [ParameterGroup(parameters: $0, learningRate: 0.1)], learningRateDecay: 0.1, weightDecay: 0.1, initialAccumulatorValue: 0.5) },
-                    [0.5037677697005697, -1.0044594138397975, 1.913756674724723, 0.1510905891782618], tolerance: 1e-12)
+        assertClose(
+            run {
+                RMSprop(
+                    groups: [ParameterGroup(parameters: $0, learningRate: 0.01)], weightDecay: 0.1, momentum: 0.5,
+                    centered: true)
+            },
+            [0.4218019976780602, -0.9566155449768101, 1.7548396945356002, -0.10531580098734165], tolerance: 1e-12)
+        assertClose(
+            run {
+                Adagrad(
+                    groups: [ParameterGroup(parameters: $0, learningRate: 0.1)], learningRateDecay: 0.1,
+                    weightDecay: 0.1, initialAccumulatorValue: 0.5)
+            },
+            [0.5037677697005697, -1.0044594138397975, 1.913756674724723, 0.1510905891782618], tolerance: 1e-12)
     }
 
     func testParametersWithoutGradientsAreSkippedAndStateRoundTrips() {
-        let a = Tensor([1, 2] as [Double], shape: [2]).requiringGrad(), b = Tensor([3] as [Double], shape: [1]).requiringGrad()
+        let a = Tensor([1, 2] as [Double], shape: [2]).requiringGrad(),
+            b = Tensor([3] as [Double], shape: [1]).requiringGrad()
         let adam = Adam(parameters: [a, b], learningRate: 0.1)
         a.grad = Tensor([1, 1] as [Double], shape: [2])
         adam.step()
@@ -60,12 +75,23 @@ final class OptimizerTests: XCTestCase {
             for _ in 0..<7 { out.append(optimizer.learningRate); scheduler.step() }
             return out
         }
-        assertClose(rates(.step(stepSize: 2, gamma: 0.5)), [0.5, 0.5, 0.25, 0.25, 0.125, 0.125, 0.0625], tolerance: 1e-12)
-        assertClose(rates(.multiStep(milestones: [1, 4], gamma: 0.1)), [0.5, 0.05, 0.05, 0.05, 0.005000000000000001, 0.005000000000000001, 0.005000000000000001], tolerance: 1e-12)
-        assertClose(rates(.exponential(gamma: 0.9)), [0.5, 0.45, 0.405, 0.36450000000000005, 0.32805000000000006, 0.2952450000000001, 0.2657205000000001], tolerance: 1e-12)
-        assertClose(rates(.cosineAnnealing(tMax: 5, etaMin: 0.01)),
-                    [0.5, 0.45320916362186214, 0.33070916362186215, 0.1792908363781379, 0.0567908363781379, 0.01,
-                     0.05679083637813787], tolerance: 1e-12)
-        assertClose(rates(.linear(startFactor: 0.25, endFactor: 1, totalIterations: 4)), [0.125, 0.21875, 0.3125, 0.40625, 0.5, 0.5, 0.5], tolerance: 1e-12)
+        assertClose(
+            rates(.step(stepSize: 2, gamma: 0.5)), [0.5, 0.5, 0.25, 0.25, 0.125, 0.125, 0.0625], tolerance: 1e-12)
+        assertClose(
+            rates(.multiStep(milestones: [1, 4], gamma: 0.1)),
+            [0.5, 0.05, 0.05, 0.05, 0.005000000000000001, 0.005000000000000001, 0.005000000000000001], tolerance: 1e-12)
+        assertClose(
+            rates(.exponential(gamma: 0.9)),
+            [0.5, 0.45, 0.405, 0.36450000000000005, 0.32805000000000006, 0.2952450000000001, 0.2657205000000001],
+            tolerance: 1e-12)
+        assertClose(
+            rates(.cosineAnnealing(tMax: 5, etaMin: 0.01)),
+            [
+                0.5, 0.45320916362186214, 0.33070916362186215, 0.1792908363781379, 0.0567908363781379, 0.01,
+                0.05679083637813787,
+            ], tolerance: 1e-12)
+        assertClose(
+            rates(.linear(startFactor: 0.25, endFactor: 1, totalIterations: 4)),
+            [0.125, 0.21875, 0.3125, 0.40625, 0.5, 0.5, 0.5], tolerance: 1e-12)
     }
 }

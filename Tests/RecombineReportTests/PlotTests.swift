@@ -1,10 +1,12 @@
 import CZlib
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
-@testable import RecombineReport
 import XCTest
+
+@testable import RecombineReport
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// Whether `text` parses as XML (every plot must be a well-formed SVG document).
 func isWellFormedXML(_ text: String) -> Bool {
@@ -13,19 +15,32 @@ func isWellFormedXML(_ text: String) -> Bool {
 
 final class PlotTests: XCTestCase {
     func testChartsAreWellFormedSVGWithTheirContent() {
-        var chart = LineChart(title: "Loss <&> \"quoted\"", xLabel: "iteration", yLabel: "loss",
-                              series: [.init(name: "reconstruction", points: [(1, 3), (2, 2), (3, 1.5)]), .init(name: "kl", points: [(1, 0.5), (3, .nan)])])
+        var chart = LineChart(
+            title: "Loss <&> \"quoted\"", xLabel: "iteration", yLabel: "loss",
+            series: [
+                .init(name: "reconstruction", points: [(1, 3), (2, 2), (3, 1.5)]),
+                .init(name: "kl", points: [(1, 0.5), (3, .nan)]),
+            ])
         chart.markers = [(2, "phase 2")]
         let line = chart.svg
         XCTAssertTrue(isWellFormedXML(line))
-        XCTAssertTrue(line.contains("Loss &lt;&amp;&gt; &quot;quoted&quot;") && line.contains("<polyline") && line.contains("reconstruction"))
-        let scatter = ScatterPlot(title: "PCA", points: [(0, 0), (1, 1), (2, 0.5)], clusters: [0, 1, 1], labels: [0, 2, 9]).svg
+        XCTAssertTrue(
+            line.contains("Loss &lt;&amp;&gt; &quot;quoted&quot;") && line.contains("<polyline")
+                && line.contains("reconstruction"))
+        let scatter = ScatterPlot(
+            title: "PCA", points: [(0, 0), (1, 1), (2, 0.5)], clusters: [0, 1, 1], labels: [0, 2, 9]
+        ).svg
         XCTAssertTrue(isWellFormedXML(scatter))
         XCTAssertTrue(scatter.contains("label 9") && scatter.contains("cluster 1"))
-        let heat = Heatmap(title: "Confusion", rowLabels: ["0", "1"], columnLabels: ["c1", "c0"], values: [[5, 1], [0, 7]]).svg
+        let heat = Heatmap(
+            title: "Confusion", rowLabels: ["0", "1"], columnLabels: ["c1", "c0"], values: [[5, 1], [0, 7]]
+        ).svg
         XCTAssertTrue(isWellFormedXML(heat))
         XCTAssertTrue(heat.contains(">7</text>"))
-        let grid = ImageGrid(title: "Nearest", rows: [("cluster 0", [[Float](repeating: 0.5, count: 16)])], channels: 1, height: 4, width: 4).svg
+        let grid = ImageGrid(
+            title: "Nearest", rows: [("cluster 0", [[Float](repeating: 0.5, count: 16)])], channels: 1, height: 4,
+            width: 4
+        ).svg
         XCTAssertTrue(isWellFormedXML(grid))
         XCTAssertTrue(grid.contains("data:image/png;base64,"))
         XCTAssertTrue(isWellFormedXML(LineChart(title: "empty", xLabel: "", yLabel: "", series: []).svg))
@@ -47,7 +62,8 @@ final class PlotTests: XCTestCase {
     /// Iterations have no halves: a short schedule (4 iterations) gets whole-number ticks only.
     func testIntegerTicksForIterations() {
         let s = LinearScale(covering: [1, 4], range: (0, 100))
-        XCTAssertTrue(s.ticks(6).contains { $0 != $0.rounded() }, "without the option a short axis gets fractional ticks")
+        XCTAssertTrue(
+            s.ticks(6).contains { $0 != $0.rounded() }, "without the option a short axis gets fractional ticks")
         let ticks = s.ticks(6, integers: true)
         XCTAssertFalse(ticks.isEmpty)
         XCTAssertTrue(ticks.allSatisfy { $0 == $0.rounded() }, "\(ticks)")
@@ -56,11 +72,15 @@ final class PlotTests: XCTestCase {
 
     /// Scores are drawn on a fixed [0, 1] axis, so runs and reports compare at a glance.
     func testScoreChartsHaveAFixedUnitAxis() {
-        var chart = LineChart(title: "scores", xLabel: "iteration", yLabel: "score", series: [.init(name: "ACC", points: [(1, 0.52), (2, 0.55)])])
+        var chart = LineChart(
+            title: "scores", xLabel: "iteration", yLabel: "score",
+            series: [.init(name: "ACC", points: [(1, 0.52), (2, 0.55)])])
         chart.yDomain = (0, 1)
         chart.integerX = true
         let svg = chart.svg
-        for label in [">0.0<", ">1.0<"] { XCTAssertTrue(svg.contains(label), "the axis must run from 0 to 1: \(label) missing") }
+        for label in [">0.0<", ">1.0<"] {
+            XCTAssertTrue(svg.contains(label), "the axis must run from 0 to 1: \(label) missing")
+        }
     }
 
     /// The PNG's header names its size and its compressed data inflates to unfiltered rows of the pixels.
@@ -79,7 +99,8 @@ final class PlotTests: XCTestCase {
         var rawLength = uLong(raw.count)
         XCTAssertEqual(uncompress(&raw, &rawLength, compressed, uLong(compressed.count)), Z_OK)
         XCTAssertEqual(raw, [0, 0, 128, 255, 64, 0, 255, 0, 128, 191, 0, 26, 51, 77, 102])
-        let crc = UInt32(truncatingIfNeeded: crc32(0, Array(png[(idatStart + 4)..<(idatStart + 8 + length)]), uInt(length + 4)))
+        let crc = UInt32(
+            truncatingIfNeeded: crc32(0, Array(png[(idatStart + 4)..<(idatStart + 8 + length)]), uInt(length + 4)))
         XCTAssertEqual(UInt32(u32(idatStart + 8 + length)), crc)
     }
 
@@ -95,7 +116,9 @@ final class PlotTests: XCTestCase {
         XCTAssertFalse(two.contains("<polygon"), "no marker shapes")
         XCTAssertEqual(two.components(separatedBy: "fill-opacity=\"0.75\"").count - 1, 24, "every point in both panels")
         // Cluster (c + 1) % 3 is matched to label c, so both panels colour each point alike.
-        let fills = two.components(separatedBy: "fill-opacity=\"0.75\"").dropLast().map { $0.components(separatedBy: "fill=\"").last!.prefix(7) }
+        let fills = two.components(separatedBy: "fill-opacity=\"0.75\"").dropLast().map {
+            $0.components(separatedBy: "fill=\"").last!.prefix(7)
+        }
         XCTAssertEqual(Array(fills.prefix(12)), Array(fills.suffix(12)))
         XCTAssertEqual(Set(fills).count, 3)
         let one = ScatterPlot(title: "t-SNE", points: points, clusters: clusters).svg
@@ -111,7 +134,10 @@ final class PlotTests: XCTestCase {
         XCTAssertEqual(Set(many).count, 60)
         XCTAssertTrue(many.allSatisfy { $0.count == 7 && $0.hasPrefix("#") }, "\(many)")
         let n = 200
-        let svg = ScatterPlot(title: "many", points: (0..<n).map { (Double($0), Double($0 * 7 % 13)) }, clusters: Array(0..<n), labels: (0..<n).map { $0 / 2 }).svg
+        let svg = ScatterPlot(
+            title: "many", points: (0..<n).map { (Double($0), Double($0 * 7 % 13)) }, clusters: Array(0..<n),
+            labels: (0..<n).map { $0 / 2 }
+        ).svg
         XCTAssertTrue(isWellFormedXML(svg))
         XCTAssertTrue(svg.contains(" more</text>"), "an overlong legend is cut with a count")
         assertTextInsideViewBox(svg)
@@ -122,19 +148,27 @@ final class PlotTests: XCTestCase {
     func testLongNamesStayInsideTheViewBox() {
         let long = String(repeating: "encouraging_cluster_formation_", count: 4)  // 120 characters
         XCTAssertEqual(long.count, 120)
-        let spaced = "Losses — phase \"" + long + "\" on MNIST with a long dataset name and more words than fit on one line"
-        var line = LineChart(title: spaced, xLabel: long, yLabel: long, series: [.init(name: long, points: [(1, 1), (2, 0.5)]), .init(name: "b", points: [(1, 2)])])
+        let spaced =
+            "Losses — phase \"" + long + "\" on MNIST with a long dataset name and more words than fit on one line"
+        var line = LineChart(
+            title: spaced, xLabel: long, yLabel: long,
+            series: [.init(name: long, points: [(1, 1), (2, 0.5)]), .init(name: "b", points: [(1, 2)])])
         line.markers = [(1, long), (1.5, long)]
-        let scatter = ScatterPlot(title: long, points: [(0, 0), (1, 1), (2, 3)], clusters: [0, 1, 2], labels: [0, 1, 1])
-        var heat = Heatmap(title: long, rowLabels: [long, "1"], columnLabels: [long, "c1"], values: [[1, 2], [3, 4]])
+        let scatter = ScatterPlot(
+            title: long, points: [(0, 0), (1, 1), (2, 3)], clusters: [0, 1, 2], labels: [0, 1, 1])
+        var heat = Heatmap(
+            title: long, rowLabels: [long, "1"], columnLabels: [long, "c1"], values: [[1, 2], [3, 4]])
         heat.rowTitle = long; heat.columnTitle = long
-        let grid = ImageGrid(title: long, rows: [(long, [[Float](repeating: 0.5, count: 16)])], channels: 1, height: 4, width: 4)
+        let grid = ImageGrid(
+            title: long, rows: [(long, [[Float](repeating: 0.5, count: 16)])], channels: 1, height: 4, width: 4)
         for svg in [line.svg, scatter.svg, heat.svg, grid.svg] {
             XCTAssertTrue(isWellFormedXML(svg))
             assertTextInsideViewBox(svg)
         }
-        XCTAssertTrue(line.svg.contains("<title>" + long + "</title>"), "a shortened text keeps its full text as a tooltip")
-        XCTAssertGreaterThan(TextMetrics.width(long, size: 14, bold: true), 760, "the name is too long for one line of a chart")
+        XCTAssertTrue(
+            line.svg.contains("<title>" + long + "</title>"), "a shortened text keeps its full text as a tooltip")
+        XCTAssertGreaterThan(
+            TextMetrics.width(long, size: 14, bold: true), 760, "the name is too long for one line of a chart")
     }
 
     func testTextFittingShrinksThenWrapsThenShortens() {
@@ -146,7 +180,8 @@ final class PlotTests: XCTestCase {
         let cut = TextMetrics.fit(String(repeating: "x", count: 500), size: 14, minSize: 11, maxWidth: 80, maxLines: 2)
         XCTAssertEqual(cut.lines.count, 2)
         XCTAssertTrue(cut.shortened && cut.lines[1].hasSuffix("…"))
-        XCTAssertTrue(TextMetrics.fit("x", size: 14, minSize: 11, maxWidth: -5).lines.count <= 3, "no room at all still ends")
+        XCTAssertTrue(
+            TextMetrics.fit("x", size: 14, minSize: 11, maxWidth: -5).lines.count <= 3, "no room at all still ends")
     }
 }
 
@@ -157,7 +192,10 @@ func assertTextInsideViewBox(_ svg: String, file: StaticString = #filePath, line
     XCTAssertFalse(boxes.texts.isEmpty, "no text found", file: file, line: line)
     for t in boxes.texts {
         let inside = t.minX >= -0.5 && t.minY >= -0.5 && t.maxX <= boxes.width + 0.5 && t.maxY <= boxes.height + 0.5
-        XCTAssertTrue(inside, "\"\(t.text)\" spans x \(t.minX)…\(t.maxX), y \(t.minY)…\(t.maxY) in a \(boxes.width)×\(boxes.height) SVG", file: file, line: line)
+        XCTAssertTrue(
+            inside,
+            "\"\(t.text)\" spans x \(t.minX)…\(t.maxX), y \(t.minY)…\(t.maxY) in a \(boxes.width)×\(boxes.height) SVG",
+            file: file, line: line)
     }
 }
 
@@ -174,7 +212,10 @@ final class TextBoxes: NSObject, XMLParserDelegate {
         _ = parser.parse()
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         switch name {
         case "svg": width = Double(attributes["width"] ?? "") ?? 0; height = Double(attributes["height"] ?? "") ?? 0
         case "text": element = attributes; buffer = ""; lineY = Double(attributes["y"] ?? "") ?? 0
@@ -205,9 +246,11 @@ final class TextBoxes: NSObject, XMLParserDelegate {
         let start = anchor == "middle" ? -w / 2 : anchor == "end" ? -w : 0
         // Along the text: [start, start + w]; across: ascent 0.8 em above the baseline, descent 0.25 em below.
         if element["transform"]?.hasPrefix("rotate(-90") == true {
-            texts.append(Box(text: buffer, minX: x - 0.8 * size, maxX: x + 0.25 * size, minY: y - start - w, maxY: y - start))
+            texts.append(
+                Box(text: buffer, minX: x - 0.8 * size, maxX: x + 0.25 * size, minY: y - start - w, maxY: y - start))
         } else {
-            texts.append(Box(text: buffer, minX: x + start, maxX: x + start + w, minY: y - 0.8 * size, maxY: y + 0.25 * size))
+            texts.append(
+                Box(text: buffer, minX: x + start, maxX: x + start + w, minY: y - 0.8 * size, maxY: y + 0.25 * size))
         }
     }
 }

@@ -1,17 +1,23 @@
 import Foundation
-@testable import RecombineReport
 import RecombineTestSupport
 import XCTest
+
+@testable import RecombineReport
 
 /// The leaderboard of a sweep folder: one row per method and grid point, statistics over seeds.
 final class SweepLeaderboardTests: XCTestCase {
     /// A result.json of method `method` at grid point `point` in `<root>/<path>`.
-    func result(_ root: TemporaryDirectory, _ path: String, method: String, point: [String], status: String = "completed", acc: Double, wall: Double) throws {
+    func result(
+        _ root: TemporaryDirectory, _ path: String, method: String, point: [String], status: String = "completed",
+        acc: Double, wall: Double
+    ) throws {
         let directory = root.appending(path)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let object: [String: Any] = ["method": method, "seed": 1, "status": status, "wall_seconds": wall,
-                                     "final": ["acc": acc, "nmi": acc / 2, "ari": acc / 4],
-                                     "provenance": ["grid_point": point, "overrides": ["/other=1"] + point]]
+        let object: [String: Any] = [
+            "method": method, "seed": 1, "status": status, "wall_seconds": wall,
+            "final": ["acc": acc, "nmi": acc / 2, "ari": acc / 4],
+            "provenance": ["grid_point": point, "overrides": ["/other=1"] + point],
+        ]
         try JSONSerialization.data(withJSONObject: object).write(to: directory.appendingPathComponent("result.json"))
     }
 
@@ -40,12 +46,16 @@ final class SweepLeaderboardTests: XCTestCase {
         let csv = try String(contentsOf: root.appending("leaderboard.csv"), encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(csv.count, 4)
         XCTAssertEqual(csv[2], "dec,/lr=0.1,3,2,0.7000,0.1414,0.3500,0.0707,0.1750,0.0354,12.0,2.8")
-        XCTAssertTrue(try String(contentsOf: root.appending("leaderboard.md"), encoding: .utf8).contains("| dec | `/lr=0.1` | 3 (2) | 0.7000 ± 0.1414 |"))
+        XCTAssertTrue(
+            try String(contentsOf: root.appending("leaderboard.md"), encoding: .utf8).contains(
+                "| dec | `/lr=0.1` | 3 (2) | 0.7000 ± 0.1414 |"))
     }
 
     func testAFolderWithoutRunsIsNoSweepAndGetsNoLeaderboard() throws {
         let root = try TemporaryDirectory(); defer { root.remove() }
         XCTAssertFalse(SweepLeaderboard.isSweep(root.path))
-        XCTAssertThrowsError(try SweepLeaderboard.write(directory: root.path)) { XCTAssertTrue("\($0)".contains("no result.json"), "\($0)") }
+        XCTAssertThrowsError(try SweepLeaderboard.write(directory: root.path)) {
+            XCTAssertTrue("\($0)".contains("no result.json"), "\($0)")
+        }
     }
 }

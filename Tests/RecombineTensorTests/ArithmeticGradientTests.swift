@@ -3,7 +3,9 @@ import RecombineTestSupport
 import XCTest
 
 final class ArithmeticGradientTests: XCTestCase {
-    let shapes: [([Int], [Int])] = [([3, 4], [3, 4]), ([3, 4], [4]), ([3, 1], [1, 4]), ([2, 3, 4], [3, 1]), ([2, 1, 4], [3, 1]), ([3, 4], [])]
+    let shapes: [([Int], [Int])] = [
+        ([3, 4], [3, 4]), ([3, 4], [4]), ([3, 1], [1, 4]), ([2, 3, 4], [3, 1]), ([2, 1, 4], [3, 1]), ([3, 4], []),
+    ]
 
     func testBroadcastingBinaryOps() {
         for (i, (sa, sb)) in shapes.enumerated() {
@@ -45,12 +47,18 @@ final class ArithmeticGradientTests: XCTestCase {
         assertClose(x.pow(3.0), shape: [5], [-8.0, -0.125, 0.0, 0.125, 27.0], tolerance: 1e-12)
         assertClose(x.pow(2.0), shape: [5], [4.0, 0.25, 0.0, 0.25, 9.0], tolerance: 1e-12)
         assertClose(x.pow(0.0), shape: [5], [1.0, 1.0, 1.0, 1.0, 1.0], tolerance: 1e-12)
-        assertClose(x.pow(-1.0), shape: [5], [-0.5, -2.0, .infinity, 2.0, 0.3333333333333333], tolerance: 1e-12, allowingNonFinite: true)
-        assertClose(x.pow(0.5), shape: [5], [.nan, .nan, 0.0, 0.7071067811865476, 1.7320508075688772], tolerance: 1e-12, allowingNonFinite: true)
+        assertClose(
+            x.pow(-1.0), shape: [5], [-0.5, -2.0, .infinity, 2.0, 0.3333333333333333], tolerance: 1e-12,
+            allowingNonFinite: true)
+        assertClose(
+            x.pow(0.5), shape: [5], [.nan, .nan, 0.0, 0.7071067811865476, 1.7320508075688772], tolerance: 1e-12,
+            allowingNonFinite: true)
         let cubed = x.clone().requiringGrad()
         cubed.pow(3).sum().backward()
         assertClose(try XCTUnwrap(cubed.grad), shape: [5], [12.0, 0.75, 0.0, 0.75, 27.0], tolerance: 1e-12)
-        assertClose(x.pow(Tensor([3, -2, 0, 0, 0.5] as [Double], shape: [5])), shape: [5], [-8.0, 4.0, 1.0, 1.0, 1.7320508075688772], tolerance: 1e-12)
+        assertClose(
+            x.pow(Tensor([3, -2, 0, 0, 0.5] as [Double], shape: [5])), shape: [5],
+            [-8.0, 4.0, 1.0, 1.0, 1.7320508075688772], tolerance: 1e-12)
         assertGradients([randomDouble([3, 4], seed: 3)]) { $0[0].pow(3) + $0[0].pow(-2) * 0.01 }
     }
 
@@ -77,7 +85,9 @@ final class ArithmeticGradientTests: XCTestCase {
 
     func testSharedSubexpressionGradient() {
         let x = randomDouble([5], seed: 3)
-        assertGradients([x]) { let y = $0[0].exp(); return y * y + y }
+        assertGradients([x]) {
+            let y = $0[0].exp(); return y * y + y
+        }
     }
 
     func testNoGradientScopeRecordsNothing() {

@@ -1,15 +1,23 @@
-@testable import RecombineTensor
 import XCTest
 
+@testable import RecombineTensor
+
 final class BLASKernelSelectionTests: XCTestCase {
-    let avx512: Set<Substring> = ["sse3", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"]
+    let avx512: Set<Substring> = [
+        "sse3", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd",
+    ]
 
     func testFallbackKernelsAreUpgradedToWhatTheCPUSupports() {
         XCTAssertEqual(BLASKernelSelection.preferredKernel(current: "Prescott", cpuFlags: avx512), "SkylakeX")
-        XCTAssertEqual(BLASKernelSelection.preferredKernel(current: "Prescott", cpuFlags: ["sse3", "avx", "avx2", "fma"]), "Haswell")
-        XCTAssertEqual(BLASKernelSelection.preferredKernel(current: "Nehalem", cpuFlags: ["sse3", "avx"]), "Sandybridge")
+        XCTAssertEqual(
+            BLASKernelSelection.preferredKernel(current: "Prescott", cpuFlags: ["sse3", "avx", "avx2", "fma"]),
+            "Haswell")
+        XCTAssertEqual(
+            BLASKernelSelection.preferredKernel(current: "Nehalem", cpuFlags: ["sse3", "avx"]), "Sandybridge")
         // AVX-512 without the BW/DQ/VL extensions the SkylakeX kernels use: Haswell's.
-        XCTAssertEqual(BLASKernelSelection.preferredKernel(current: "Prescott", cpuFlags: ["avx", "avx2", "fma", "avx512f"]), "Haswell")
+        XCTAssertEqual(
+            BLASKernelSelection.preferredKernel(current: "Prescott", cpuFlags: ["avx", "avx2", "fma", "avx512f"]),
+            "Haswell")
     }
 
     func testAnEqualOrBetterChoiceIsKept() {
@@ -23,10 +31,10 @@ final class BLASKernelSelectionTests: XCTestCase {
 
     func testReadsThisMachinesFlagsAndKernel() {
         #if os(Linux) && arch(x86_64)
-        XCTAssertTrue(BLASKernelSelection.cpuFlags().contains("sse2"), "x86-64 always has SSE2")
-        // The name OpenBLAS reports is one the ranking knows, or the selection could never apply.
-        let kernel = BLASKernelSelection.currentKernel
-        XCTAssertNotNil(BLASKernelSelection.rank[kernel.lowercased()], "unranked OpenBLAS kernel '\(kernel)'")
+            XCTAssertTrue(BLASKernelSelection.cpuFlags().contains("sse2"), "x86-64 always has SSE2")
+            // The name OpenBLAS reports is one the ranking knows, or the selection could never apply.
+            let kernel = BLASKernelSelection.currentKernel
+            XCTAssertNotNil(BLASKernelSelection.rank[kernel.lowercased()], "unranked OpenBLAS kernel '\(kernel)'")
         #endif
     }
 }

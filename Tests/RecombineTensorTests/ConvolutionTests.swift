@@ -4,40 +4,64 @@ import XCTest
 
 final class ConvolutionTests: XCTestCase {
     /// Direct definition of conv2d, for comparison.
-    func naiveConv2d(_ x: Tensor, _ w: Tensor, _ b: Tensor?, stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int), groups: Int) -> [Double] {
+    func naiveConv2d(
+        _ x: Tensor, _ w: Tensor, _ b: Tensor?, stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int),
+        groups: Int
+    ) -> [Double] {
         let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let (o, cg, kh, kw) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
         let ho = (h + 2 * padding.0 - dilation.0 * (kh - 1) - 1) / stride.0 + 1
         let wo = (wd + 2 * padding.1 - dilation.1 * (kw - 1) - 1) / stride.1 + 1
         let xv = x.toDoubleArray(), wv = w.toDoubleArray(), bv = b?.toDoubleArray()
         var out = [Double](repeating: 0, count: n * o * ho * wo)
-        for i in 0..<n { for oc in 0..<o {
-            let g = oc / (o / groups)
-            for oy in 0..<ho { for ox in 0..<wo {
-                var s = bv?[oc] ?? 0
-                for ic in 0..<cg { for ky in 0..<kh { for kx in 0..<kw {
-                    let iy = oy * stride.0 - padding.0 + ky * dilation.0, ix = ox * stride.1 - padding.1 + kx * dilation.1
-                    if iy >= 0 && iy < h && ix >= 0 && ix < wd {
-                        s += xv[((i * c + g * cg + ic) * h + iy) * wd + ix] * wv[((oc * cg + ic) * kh + ky) * kw + kx]
+        for i in 0..<n {
+            for oc in 0..<o {
+                let g = oc / (o / groups)
+                for oy in 0..<ho {
+                    for ox in 0..<wo {
+                        var s = bv?[oc] ?? 0
+                        for ic in 0..<cg {
+                            for ky in 0..<kh {
+                                for kx in 0..<kw {
+                                    let iy = oy * stride.0 - padding.0 + ky * dilation.0,
+                                        ix = ox * stride.1 - padding.1 + kx * dilation.1
+                                    if iy >= 0 && iy < h && ix >= 0 && ix < wd {
+                                        s +=
+                                            xv[((i * c + g * cg + ic) * h + iy) * wd + ix]
+                                            * wv[((oc * cg + ic) * kh + ky) * kw + kx]
+                                    }
+                                }
+                            }
+                        }
+                        out[((i * o + oc) * ho + oy) * wo + ox] = s
                     }
-                } } }
-                out[((i * o + oc) * ho + oy) * wo + ox] = s
-            } }
-        } }
+                }
+            }
+        }
         return out
     }
 
     func testConv2dMatchesDefinitionAcrossStridePaddingDilationGroups() {
-        for (stride, padding, dilation, groups) in [((1, 1), (0, 0), (1, 1), 1), ((2, 1), (1, 2), (1, 1), 2), ((1, 2), (2, 1), (2, 1), 1), ((2, 2), (1, 1), (1, 2), 4)] {
-            let x = randomDouble([2, 4, 7, 6], seed: 1), w = randomDouble([4, 4 / groups, 3, 2], seed: 2), b = randomDouble([4], seed: 3)
+        for (stride, padding, dilation, groups) in [
+            ((1, 1), (0, 0), (1, 1), 1), ((2, 1), (1, 2), (1, 1), 2), ((1, 2), (2, 1), (2, 1), 1),
+            ((2, 2), (1, 1), (1, 2), 4),
+        ] {
+            let x = randomDouble([2, 4, 7, 6], seed: 1), w = randomDouble([4, 4 / groups, 3, 2], seed: 2),
+                b = randomDouble([4], seed: 3)
             let y = x.conv2d(weight: w, bias: b, stride: stride, padding: padding, dilation: dilation, groups: groups)
-            assertClose(y.toDoubleArray(), naiveConv2d(x, w, b, stride: stride, padding: padding, dilation: dilation, groups: groups), tolerance: 1e-12)
+            assertClose(
+                y.toDoubleArray(),
+                naiveConv2d(x, w, b, stride: stride, padding: padding, dilation: dilation, groups: groups),
+                tolerance: 1e-12)
         }
     }
 
     func testConv2dGradients() {
-        assertGradients([randomDouble([2, 2, 5, 4], seed: 4), randomDouble([4, 1, 3, 3], seed: 5), randomDouble([4], seed: 6)]) { xs in
-            xs[0].conv2d(weight: xs[1], bias: xs[2], stride: (2, 1), padding: (1, 1), dilation: (1, 2), groups: 2).squared().sum()
+        assertGradients([
+            randomDouble([2, 2, 5, 4], seed: 4), randomDouble([4, 1, 3, 3], seed: 5), randomDouble([4], seed: 6),
+        ]) { xs in
+            xs[0].conv2d(weight: xs[1], bias: xs[2], stride: (2, 1), padding: (1, 1), dilation: (1, 2), groups: 2)
+                .squared().sum()
         }
         assertGradients([randomDouble([1, 3, 4, 4], seed: 7), randomDouble([2, 3, 2, 2], seed: 8)]) { xs in
             xs[0].conv2d(weight: xs[1], stride: (1, 1), padding: (0, 0)).sigmoid().sum()
@@ -49,7 +73,8 @@ final class ConvolutionTests: XCTestCase {
     /// the sum of the images' gradients. (The small inputs above fit in one chunk per worker.)
     func testWeightGradientSumsOverIm2colChunks() {
         var g = RandomGenerator(seed: 22)
-        let x = Tensor.normal([3, 16, 172, 172], generator: &g), w = Tensor.normal([4, 16, 3, 3], std: 0.1, generator: &g)
+        let x = Tensor.normal([3, 16, 172, 172], generator: &g),
+            w = Tensor.normal([4, 16, 3, 3], std: 0.1, generator: &g)
         func weightGradient(_ images: Tensor) -> [Double] {
             let weight = w.clone().requiringGrad()
             images.conv2d(weight: weight, padding: (1, 1)).sum().backward()
@@ -57,24 +82,29 @@ final class ConvolutionTests: XCTestCase {
         }
         let batch = weightGradient(x)
         var summed = [Double](repeating: 0, count: batch.count)
-        for n in 0..<3 { for (i, v) in weightGradient(x.indexSelect(axis: 0, indices: [n])).enumerated() { summed[i] += v } }
+        for n in 0..<3 {
+            for (i, v) in weightGradient(x.indexSelect(axis: 0, indices: [n])).enumerated() { summed[i] += v }
+        }
         assertClose(batch, summed, tolerance: 1e-4)
     }
 
     func testConv1dGradientsAndShape() {
-        let y = randomDouble([2, 3, 10], seed: 9).conv1d(weight: randomDouble([4, 3, 3], seed: 10), stride: 2, padding: 1, dilation: 2)
+        let y = randomDouble([2, 3, 10], seed: 9).conv1d(
+            weight: randomDouble([4, 3, 3], seed: 10), stride: 2, padding: 1, dilation: 2)
         XCTAssertEqual(y.shape, [2, 4, 4])
-        assertGradients([randomDouble([2, 2, 9], seed: 11), randomDouble([2, 1, 3], seed: 12), randomDouble([2], seed: 13)]) { xs in
+        assertGradients([
+            randomDouble([2, 2, 9], seed: 11), randomDouble([2, 1, 3], seed: 12), randomDouble([2], seed: 13),
+        ]) { xs in
             xs[0].conv1d(weight: xs[1], bias: xs[2], stride: 2, padding: 1, groups: 2).pow(3).sum()
         }
     }
 
     func testConvTransposeIsTheAdjointOfConv() {
         // <convT(x), y> = <x, conv(y)> for the same weight and geometry.
-        let w = randomDouble([4, 3, 3, 3], seed: 14)   // conv: 3→4 viewed as weight [4, 3, k, k]; convT: 4→3
+        let w = randomDouble([4, 3, 3, 3], seed: 14)  // conv: 3→4 viewed as weight [4, 3, k, k]; convT: 4→3
         let x = randomDouble([2, 4, 4, 5], seed: 15)
         let t = x.convTranspose2d(weight: w, stride: (2, 2), padding: (1, 1), outputPadding: (1, 0))
-        XCTAssertEqual(t.shape, [2, 3, 8, 9])   // (4−1)·2 − 2 + 2 + 1 + 1 = 8; (5−1)·2 − 2 + 2 + 0 + 1 = 9
+        XCTAssertEqual(t.shape, [2, 3, 8, 9])  // (4−1)·2 − 2 + 2 + 1 + 1 = 8; (5−1)·2 − 2 + 2 + 0 + 1 = 9
         let y = randomDouble(t.shape, seed: 16)
         let lhs = (t * y).sum().item
         let rhs = (x * y.conv2d(weight: w, stride: (2, 2), padding: (1, 1))).sum().item
@@ -82,8 +112,13 @@ final class ConvolutionTests: XCTestCase {
     }
 
     func testConvTransposeGradientsWithGroupsAndBias() {
-        assertGradients([randomDouble([2, 4, 3, 3], seed: 17), randomDouble([4, 1, 2, 3], seed: 18), randomDouble([2], seed: 19)]) { xs in
-            xs[0].convTranspose2d(weight: xs[1], bias: xs[2], stride: (2, 1), padding: (0, 1), outputPadding: (1, 0), dilation: (1, 1), groups: 2).squared().sum()
+        assertGradients([
+            randomDouble([2, 4, 3, 3], seed: 17), randomDouble([4, 1, 2, 3], seed: 18), randomDouble([2], seed: 19),
+        ]) { xs in
+            xs[0].convTranspose2d(
+                weight: xs[1], bias: xs[2], stride: (2, 1), padding: (0, 1), outputPadding: (1, 0), dilation: (1, 1),
+                groups: 2
+            ).squared().sum()
         }
         assertGradients([randomDouble([1, 2, 3, 3], seed: 20), randomDouble([2, 2, 3, 3], seed: 21)]) { xs in
             xs[0].convTranspose2d(weight: xs[1], stride: (1, 1), padding: (0, 0), dilation: (2, 2)).tanh().sum()
@@ -92,17 +127,29 @@ final class ConvolutionTests: XCTestCase {
 
     // Expected values: python3 Scripts/oracles/convolution.py
     func testConvTranspose2dForwardMatchesTorch() {
-        let x = Tensor((0..<8).map { Double($0) / 4 }, shape: [1, 2, 2, 2]), w = Tensor((0..<8).map { Double($0) / 8 }, shape: [2, 1, 2, 2])
-        assertClose(x.convTranspose2d(weight: w, stride: (2, 2)), shape: [1, 1, 4, 4],
-                    [0.5, 0.625, 0.625, 0.8125, 0.75, 0.875, 1.0, 1.1875, 0.75, 1.0, 0.875, 1.1875, 1.25, 1.5, 1.5, 1.8125], tolerance: 1e-12)
+        let x = Tensor((0..<8).map { Double($0) / 4 }, shape: [1, 2, 2, 2]),
+            w = Tensor((0..<8).map { Double($0) / 8 }, shape: [2, 1, 2, 2])
+        assertClose(
+            x.convTranspose2d(weight: w, stride: (2, 2)), shape: [1, 1, 4, 4],
+            [0.5, 0.625, 0.625, 0.8125, 0.75, 0.875, 1.0, 1.1875, 0.75, 1.0, 0.875, 1.1875, 1.25, 1.5, 1.5, 1.8125],
+            tolerance: 1e-12)
         // Overlapping windows, padding, output padding, dilation, groups and a bias.
         let x2 = Tensor((0..<12).map { Double($0 % 5 - 2) / 4 }, shape: [1, 2, 2, 3])
-        let w2 = Tensor((0..<12).map { Double($0 % 7 - 3) / 8 }, shape: [2, 1, 2, 3]), b2 = Tensor([0.5, -0.25] as [Double], shape: [2])
-        assertClose(x2.convTranspose2d(weight: w2, bias: b2, stride: (2, 1), padding: (0, 1), outputPadding: (1, 0), dilation: (1, 2), groups: 2),
-                    shape: [1, 2, 5, 5],
-                    [0.59375, 0.625, 0.5625, 0.5625, 0.53125, 0.5, 0.4375, 0.46875, 0.375, 0.4375, 0.3125, 0.625, 0.375, 0.59375,
-                     0.4375, 0.5, 0.53125, 0.5625, 0.5, 0.625, 0.5, 0.5, 0.5, 0.5, 0.5, -0.25, -0.0625, -0.25, -0.28125, -0.25,
-                     -0.25, -0.28125, -0.25, -0.28125, -0.25, -0.4375, -0.53125, -0.0625, -0.28125, -0.125, -0.1875, -0.21875,
-                     -0.25, -0.1875, -0.3125, -0.25, -0.25, -0.25, -0.25, -0.25], tolerance: 1e-12)
+        let w2 = Tensor((0..<12).map { Double($0 % 7 - 3) / 8 }, shape: [2, 1, 2, 3]),
+            b2 = Tensor([0.5, -0.25] as [Double], shape: [2])
+        assertClose(
+            x2.convTranspose2d(
+                weight: w2, bias: b2, stride: (2, 1), padding: (0, 1), outputPadding: (1, 0), dilation: (1, 2),
+                groups: 2),
+            shape: [1, 2, 5, 5],
+            [
+                0.59375, 0.625, 0.5625, 0.5625, 0.53125, 0.5, 0.4375, 0.46875, 0.375, 0.4375, 0.3125, 0.625, 0.375,
+                0.59375,
+                0.4375, 0.5, 0.53125, 0.5625, 0.5, 0.625, 0.5, 0.5, 0.5, 0.5, 0.5, -0.25, -0.0625, -0.25, -0.28125,
+                -0.25,
+                -0.25, -0.28125, -0.25, -0.28125, -0.25, -0.4375, -0.53125, -0.0625, -0.28125, -0.125, -0.1875,
+                -0.21875,
+                -0.25, -0.1875, -0.3125, -0.25, -0.25, -0.25, -0.25, -0.25,
+            ], tolerance: 1e-12)
     }
 }

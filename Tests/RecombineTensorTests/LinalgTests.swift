@@ -4,7 +4,9 @@ import XCTest
 
 final class LinalgTests: XCTestCase {
     /// A symmetric positive definite matrix M Mᵀ + n·I built from M, so gradients flow to M.
-    func spd(_ m: Tensor) -> Tensor { m.matmul(m, transposeOther: true) + Tensor.eye(m.shape[0], dtype: .float64) * Double(m.shape[0]) }
+    func spd(_ m: Tensor) -> Tensor {
+        m.matmul(m, transposeOther: true) + Tensor.eye(m.shape[0], dtype: .float64) * Double(m.shape[0])
+    }
 
     func testEigenDecompositionReconstructsAndOrdersValues() throws {
         let a = spd(randomDouble([5, 5], seed: 1))
@@ -20,7 +22,8 @@ final class LinalgTests: XCTestCase {
             let a = xs[0] + xs[0].T
             let (values, vectors) = try! a.symmetricEigen()
             // Sign-invariant use of the eigenvectors: squared entries.
-            return values.pow(3).sum() + (vectors.squared() * Tensor.arange(0, 16, dtype: .float64).reshaped([4, 4])).sum()
+            return values.pow(3).sum()
+                + (vectors.squared() * Tensor.arange(0, 16, dtype: .float64).reshaped([4, 4])).sum()
         }
         assertGradients([randomDouble([2, 3, 3], seed: 3)]) { xs in
             let a = xs[0] + xs[0].transposed(1, 2)
@@ -37,7 +40,8 @@ final class LinalgTests: XCTestCase {
         assertGradients([randomDouble([4, 4], seed: 5)], tolerance: 1e-5) { xs in
             let a = base + (xs[0] + xs[0].T) * 1e-3
             let top = try! a.symmetricEigen().vectors.slice(axis: 1, start: 2)
-            return (top.matmul(top, transposeOther: true) * Tensor.arange(0, 16, dtype: .float64).reshaped([4, 4])).sum()
+            return (top.matmul(top, transposeOther: true) * Tensor.arange(0, 16, dtype: .float64).reshaped([4, 4]))
+                .sum()
         }
         let a = base.requiringGrad()
         let (values, vectors) = try! a.symmetricEigen()
@@ -58,11 +62,18 @@ final class LinalgTests: XCTestCase {
 
     func testInverseSolveAndTheirGradients() throws {
         let a = spd(randomDouble([3, 3], seed: 8)), b = randomDouble([3, 2], seed: 9)
-        assertClose(try a.inverse().matmul(a).toDoubleArray(), Tensor.eye(3, dtype: .float64).toDoubleArray(), tolerance: 1e-12)
+        assertClose(
+            try a.inverse().matmul(a).toDoubleArray(), Tensor.eye(3, dtype: .float64).toDoubleArray(), tolerance: 1e-12)
         assertClose(a.matmul(try a.spdSolve(b)).toDoubleArray(), b.toDoubleArray(), tolerance: 1e-12)
-        assertGradients([randomDouble([3, 3], seed: 10)]) { xs in (try! (xs[0] + Tensor.eye(3, dtype: .float64) * 3).inverse()).squared().sum() }
-        assertGradients([randomDouble([3, 3], seed: 11), randomDouble([3, 2], seed: 12)]) { xs in (try! self.spd(xs[0]).spdSolve(xs[1])).squared().sum() }
-        assertGradients([randomDouble([2, 3, 3], seed: 13)]) { xs in (try! (xs[0] + Tensor.eye(3, dtype: .float64) * 4).inverse()).sum() }
+        assertGradients([randomDouble([3, 3], seed: 10)]) { xs in
+            (try! (xs[0] + Tensor.eye(3, dtype: .float64) * 3).inverse()).squared().sum()
+        }
+        assertGradients([randomDouble([3, 3], seed: 11), randomDouble([3, 2], seed: 12)]) { xs in
+            (try! self.spd(xs[0]).spdSolve(xs[1])).squared().sum()
+        }
+        assertGradients([randomDouble([2, 3, 3], seed: 13)]) { xs in
+            (try! (xs[0] + Tensor.eye(3, dtype: .float64) * 4).inverse()).sum()
+        }
         XCTAssertThrowsError(try Tensor.zeros([2, 2], dtype: .float64).inverse())
     }
 

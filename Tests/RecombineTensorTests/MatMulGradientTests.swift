@@ -14,7 +14,8 @@ final class MatMulGradientTests: XCTestCase {
     }
 
     func testBatchedAndBroadcastBatch() {
-        let a = randomDouble([2, 3, 4], seed: 33), b = randomDouble([2, 4, 5], seed: 34), w = randomDouble([4, 5], seed: 35)
+        let a = randomDouble([2, 3, 4], seed: 33), b = randomDouble([2, 4, 5], seed: 34),
+            w = randomDouble([4, 5], seed: 35)
         assertGradients([a, b]) { $0[0].matmul($0[1]) }
         assertGradients([a, w]) { $0[0].matmul($0[1]) }
         let at = randomDouble([2, 4, 3], seed: 41), bt = randomDouble([2, 5, 4], seed: 42)

@@ -4,9 +4,11 @@ import XCTest
 final class RandomTests: XCTestCase {
     func testSameSeedSameDraws() {
         var a = RandomGenerator(seed: 42), b = RandomGenerator(seed: 42)
-        XCTAssertEqual(Tensor.normal([100], generator: &a).toFloatArray(), Tensor.normal([100], generator: &b).toFloatArray())
+        XCTAssertEqual(
+            Tensor.normal([100], generator: &a).toFloatArray(), Tensor.normal([100], generator: &b).toFloatArray())
         var c = RandomGenerator(seed: 43)
-        XCTAssertNotEqual(Tensor.uniform([10], generator: &a).toFloatArray(), Tensor.uniform([10], generator: &c).toFloatArray())
+        XCTAssertNotEqual(
+            Tensor.uniform([10], generator: &a).toFloatArray(), Tensor.uniform([10], generator: &c).toFloatArray())
     }
 
     func testMomentsOfDraws() {

@@ -49,8 +49,12 @@ final class ReductionGradientTests: XCTestCase {
         let s = x.softmax(axis: 1).sum(axis: 1).toDoubleArray()
         assertClose(s, [Double](repeating: 1, count: s.count), tolerance: 1e-12)
         let big = Tensor([1000.0, 1001, 1002], shape: [1, 3])
-        assertClose(big.logSoftmax(), shape: [1, 3], [-2.4076059644443806, -1.4076059644443804, -0.4076059644443804], tolerance: 1e-12)
-        assertClose(big.softmax(), shape: [1, 3], [0.09003057317038045, 0.2447284710547976, 0.6652409557748218], tolerance: 1e-12)
+        assertClose(
+            big.logSoftmax(), shape: [1, 3], [-2.4076059644443806, -1.4076059644443804, -0.4076059644443804],
+            tolerance: 1e-12)
+        assertClose(
+            big.softmax(), shape: [1, 3], [0.09003057317038045, 0.2447284710547976, 0.6652409557748218],
+            tolerance: 1e-12)
         assertClose(big.logSumExp(axis: 1), shape: [1], [1002.4076059644444], tolerance: 1e-12)
     }
 

@@ -9,16 +9,20 @@ final class ShapeOpsTests: XCTestCase {
         XCTAssertEqual(y.shape, [4, 2, 3])
         // y[k, i, j] = x[i, j, k]
         XCTAssertEqual(y[flat: 1 * 6 + 1 * 3 + 2], x[flat: 1 * 12 + 2 * 4 + 1])
-        assertGradients([randomDouble([2, 3, 4], seed: 1)]) { $0[0].permuted([1, 2, 0]).squared().sum() * 0.5 + $0[0].permuted([2, 1, 0]).sum(axis: 0).pow(3).sum() }
+        assertGradients([randomDouble([2, 3, 4], seed: 1)]) {
+            $0[0].permuted([1, 2, 0]).squared().sum() * 0.5 + $0[0].permuted([2, 1, 0]).sum(axis: 0).pow(3).sum()
+        }
     }
 
     func testBlockedMatrixTransposeMatchesDefinition() {
         let x = randomDouble([70, 37], seed: 2)
         let t = x.T
         XCTAssertEqual(t.shape, [37, 70])
-        for r in stride(from: 0, to: 70, by: 7) { for c in stride(from: 0, to: 37, by: 5) {
-            XCTAssertEqual(t[flat: c * 70 + r], x[flat: r * 37 + c])
-        } }
+        for r in stride(from: 0, to: 70, by: 7) {
+            for c in stride(from: 0, to: 37, by: 5) {
+                XCTAssertEqual(t[flat: c * 70 + r], x[flat: r * 37 + c])
+            }
+        }
         assertGradients([randomDouble([5, 3], seed: 3)]) { ($0[0].T.matmul($0[0])).sum() }
     }
 
@@ -27,24 +31,36 @@ final class ShapeOpsTests: XCTestCase {
         XCTAssertEqual(x.slice(axis: 0, start: -7, end: -1, step: 2).toDoubleArray(), [3, 5, 7])
         XCTAssertEqual(x[rows: 2..<4].toDoubleArray(), [2, 3])
         XCTAssertEqual(x.slice(axis: 0, start: 8, end: 3).shape, [0])
-        assertGradients([randomDouble([4, 6, 2], seed: 4)]) { $0[0].slice(axis: 1, start: 1, end: 6, step: 2).squared().sum() }
+        assertGradients([randomDouble([4, 6, 2], seed: 4)]) {
+            $0[0].slice(axis: 1, start: 1, end: 6, step: 2).squared().sum()
+        }
     }
 
     func testIndexSelectAccumulatesRepeatedIndices() {
         let x = randomDouble([5, 3], seed: 5).requiringGrad()
         x.indexSelect(axis: 0, indices: [4, 1, 4, -1]).sum().backward()
         XCTAssertEqual(x.grad!.toDoubleArray(), [0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 3, 3, 3])
-        assertGradients([randomDouble([3, 5, 2], seed: 6)]) { $0[0].indexSelect(axis: 1, indices: [0, 4, 4, 2]).pow(3).sum() }
+        assertGradients([randomDouble([3, 5, 2], seed: 6)]) {
+            $0[0].indexSelect(axis: 1, indices: [0, 4, 4, 2]).pow(3).sum()
+        }
     }
 
     // Expected values: python3 Scripts/oracles/shape_ops.py
     func testGatherMatchesTorchSemantics() {
         let x = Tensor([1, 2, 3, 4, 5, 6] as [Double], shape: [2, 3])
-        assertClose(x.gather(axis: 1, indices: [2, 0, 1, 1], indexShape: [2, 2]), shape: [2, 2], [3.0, 1.0, 5.0, 5.0], tolerance: 0)
+        assertClose(
+            x.gather(axis: 1, indices: [2, 0, 1, 1], indexShape: [2, 2]), shape: [2, 2], [3.0, 1.0, 5.0, 5.0],
+            tolerance: 0)
         let tall = Tensor([1, 2, 3, 4, 5, 6] as [Double], shape: [3, 2])
-        assertClose(tall.gather(axis: 0, indices: [2, 0, 0, 0], indexShape: [2, 2]), shape: [2, 2], [5.0, 2.0, 1.0, 2.0], tolerance: 0)
-        assertGradients([randomDouble([2, 3], seed: 7)]) { $0[0].gather(axis: 1, indices: [2, 0, 1, 1], indexShape: [2, 2]).squared().sum() }
-        assertGradients([randomDouble([3, 2], seed: 8)]) { $0[0].gather(axis: 0, indices: [2, 0, 0, 0], indexShape: [2, 2]).exp().sum() }
+        assertClose(
+            tall.gather(axis: 0, indices: [2, 0, 0, 0], indexShape: [2, 2]), shape: [2, 2], [5.0, 2.0, 1.0, 2.0],
+            tolerance: 0)
+        assertGradients([randomDouble([2, 3], seed: 7)]) {
+            $0[0].gather(axis: 1, indices: [2, 0, 1, 1], indexShape: [2, 2]).squared().sum()
+        }
+        assertGradients([randomDouble([3, 2], seed: 8)]) {
+            $0[0].gather(axis: 0, indices: [2, 0, 0, 0], indexShape: [2, 2]).exp().sum()
+        }
     }
 
     func testConcatenateStackSplit() {
@@ -69,7 +85,9 @@ final class ShapeOpsTests: XCTestCase {
         XCTAssertEqual(Tensor.where(c, a, b).toDoubleArray(), [1, -1, 3, 4, -1, 6])
         // No NaN leaks from the unselected branch.
         let inf = Tensor([Double.infinity], shape: [1])
-        XCTAssertEqual(Tensor.where(Tensor([0] as [Double], shape: [1]), inf, Tensor([2] as [Double], shape: [1])).toDoubleArray(), [2])
+        XCTAssertEqual(
+            Tensor.where(Tensor([0] as [Double], shape: [1]), inf, Tensor([2] as [Double], shape: [1])).toDoubleArray(),
+            [2])
         assertGradients([randomDouble([2, 3], seed: 13), randomDouble([3], seed: 14)]) { xs in
             Tensor.where(c, xs[0], xs[1]).squared().sum()
         }
@@ -83,19 +101,26 @@ final class ShapeOpsTests: XCTestCase {
         let a = randomDouble([4, 3], seed: 15), b = randomDouble([5, 3], seed: 16)
         let d = Tensor.pairwiseSquaredDistances(a, b)
         let av = a.toDoubleArray(), bv = b.toDoubleArray()
-        for i in 0..<4 { for j in 0..<5 {
-            let direct = (0..<3).reduce(0.0) { $0 + (av[i * 3 + $1] - bv[j * 3 + $1]) * (av[i * 3 + $1] - bv[j * 3 + $1]) }
-            XCTAssertEqual(d[flat: i * 5 + j], direct, accuracy: 1e-12)
-        } }
+        for i in 0..<4 {
+            for j in 0..<5 {
+                let direct = (0..<3).reduce(0.0) {
+                    $0 + (av[i * 3 + $1] - bv[j * 3 + $1]) * (av[i * 3 + $1] - bv[j * 3 + $1])
+                }
+                XCTAssertEqual(d[flat: i * 5 + j], direct, accuracy: 1e-12)
+            }
+        }
         XCTAssertTrue(Tensor.pairwiseSquaredDistances(a, a).toDoubleArray().allSatisfy { $0 >= 0 })
         assertGradients([a, b]) { xs in Tensor.pairwiseSquaredDistances(xs[0], xs[1]).sqrt().sum() }
     }
 
     // Expected values: python3 Scripts/oracles/shape_ops.py
     func testCosineSimilarityMatchesTorch() {
-        let a = Tensor([1, 2, 0, 0, 3, -1] as [Double], shape: [3, 2]), b = Tensor([1, 1, -2, 0.5] as [Double], shape: [2, 2])
-        assertClose(Tensor.cosineSimilarityMatrix(a, b), shape: [3, 2],
-                    [0.9486832980505137, -0.21693045781865616, 0.0, 0.0, 0.44721359549995787, -0.9970544855015815], tolerance: 1e-12)
+        let a = Tensor([1, 2, 0, 0, 3, -1] as [Double], shape: [3, 2]),
+            b = Tensor([1, 1, -2, 0.5] as [Double], shape: [2, 2])
+        assertClose(
+            Tensor.cosineSimilarityMatrix(a, b), shape: [3, 2],
+            [0.9486832980505137, -0.21693045781865616, 0.0, 0.0, 0.44721359549995787, -0.9970544855015815],
+            tolerance: 1e-12)
         assertGradients([randomDouble([3, 4], seed: 17), randomDouble([2, 4], seed: 18)]) { xs in
             Tensor.cosineSimilarityMatrix(xs[0], xs[1]).exp().sum()
         }
@@ -113,11 +138,16 @@ final class FinitenessTests: XCTestCase {
                     for position in Set([0, n / 2, n - 1]) {
                         var values = (0..<n).map { Double($0) * 1e30 }
                         values[position] = bad
-                        XCTAssertFalse(Tensor(doubles: values, shape: [n], dtype: dtype).allFinite, "\(dtype) n=\(n) \(bad) at \(position)")
+                        XCTAssertFalse(
+                            Tensor(doubles: values, shape: [n], dtype: dtype).allFinite,
+                            "\(dtype) n=\(n) \(bad) at \(position)")
                     }
                 }
             }
         }
-        XCTAssertTrue(Tensor(doubles: [Double.greatestFiniteMagnitude, -Double.greatestFiniteMagnitude], shape: [2], dtype: .float64).allFinite)
+        XCTAssertTrue(
+            Tensor(
+                doubles: [Double.greatestFiniteMagnitude, -Double.greatestFiniteMagnitude], shape: [2], dtype: .float64
+            ).allFinite)
     }
 }

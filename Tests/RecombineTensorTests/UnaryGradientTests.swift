@@ -39,14 +39,30 @@ final class UnaryGradientTests: XCTestCase {
         assertClose(x.leakyReLU(), shape: [5], [-0.02, -0.005, 0.0, 0.5, 30.0], tolerance: 1e-12)
         assertClose(x.leakyReLU(negativeSlope: 0.2), shape: [5], [-0.4, -0.1, 0.0, 0.5, 30.0], tolerance: 1e-12)
         assertClose(x.elu(), shape: [5], [-0.8646647167633873, -0.3934693402873666, 0.0, 0.5, 30.0], tolerance: 1e-12)
-        assertClose(x.elu(alpha: 1.3), shape: [5], [-1.1240641317924036, -0.5115101423735766, 0.0, 0.5, 30.0], tolerance: 1e-12)
-        assertClose(x.celu(alpha: 0.7), shape: [5], [-0.6597971665126678, -0.3573208383101328, 0.0, 0.5, 30.0], tolerance: 1e-12)
-        assertClose(x.selu(), shape: [5], [-1.5201664685956948, -0.6917581878028713, 0.0, 0.5253504936777402, 31.521029620664414], tolerance: 1e-12)
-        assertClose(x.gelu(), shape: [5], [-0.04550026389635842, -0.15426876936299344, 0.0, 0.34573123063700656, 30.0], tolerance: 1e-12)
-        assertClose(x.sigmoid(), shape: [5], [0.11920292202211755, 0.3775406687981454, 0.5, 0.6224593312018546, 0.9999999999999065], tolerance: 1e-12)
-        assertClose(x.tanh(), shape: [5], [-0.9640275800758169, -0.46211715726000974, 0.0, 0.46211715726000974, 1.0], tolerance: 1e-12)
-        assertClose(x.softplus(), shape: [5], [0.1269280110429725, 0.4740769841801067, 0.6931471805599453, 0.9740769841801067, 30.0], tolerance: 1e-12)
-        assertClose(x.softplus(beta: 2, threshold: 20), shape: [5], [0.009074963958904869, 0.15663084375911143, 0.34657359027997264, 0.6566308437591114, 30.0], tolerance: 1e-12)
+        assertClose(
+            x.elu(alpha: 1.3), shape: [5], [-1.1240641317924036, -0.5115101423735766, 0.0, 0.5, 30.0], tolerance: 1e-12)
+        assertClose(
+            x.celu(alpha: 0.7), shape: [5], [-0.6597971665126678, -0.3573208383101328, 0.0, 0.5, 30.0], tolerance: 1e-12
+        )
+        assertClose(
+            x.selu(), shape: [5],
+            [-1.5201664685956948, -0.6917581878028713, 0.0, 0.5253504936777402, 31.521029620664414], tolerance: 1e-12)
+        assertClose(
+            x.gelu(), shape: [5], [-0.04550026389635842, -0.15426876936299344, 0.0, 0.34573123063700656, 30.0],
+            tolerance: 1e-12)
+        assertClose(
+            x.sigmoid(), shape: [5],
+            [0.11920292202211755, 0.3775406687981454, 0.5, 0.6224593312018546, 0.9999999999999065], tolerance: 1e-12)
+        assertClose(
+            x.tanh(), shape: [5], [-0.9640275800758169, -0.46211715726000974, 0.0, 0.46211715726000974, 1.0],
+            tolerance: 1e-12)
+        assertClose(
+            x.softplus(), shape: [5],
+            [0.1269280110429725, 0.4740769841801067, 0.6931471805599453, 0.9740769841801067, 30.0], tolerance: 1e-12)
+        assertClose(
+            x.softplus(beta: 2, threshold: 20), shape: [5],
+            [0.009074963958904869, 0.15663084375911143, 0.34657359027997264, 0.6566308437591114, 30.0], tolerance: 1e-12
+        )
         assertClose(x.hardtanh(), shape: [5], [-1.0, -0.5, 0.0, 0.5, 1.0], tolerance: 1e-12)
         assertClose(x.hardtanh(min: -0.25, max: 0.75), shape: [5], [-0.25, -0.25, 0.0, 0.5, 0.75], tolerance: 1e-12)
     }

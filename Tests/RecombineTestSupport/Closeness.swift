@@ -6,8 +6,10 @@ import XCTest
 /// NaN or ±infinity on either side is a disagreement unless `allowingNonFinite` is set, in which case
 /// the two sides must be non-finite at the same positions and in the same way (both NaN, or the same
 /// infinity). Lengths must match.
-public func closenessFailure(_ actual: [Double], _ expected: [Double], tolerance: Double,
-                             allowingNonFinite: Bool = false) -> String? {
+public func closenessFailure(
+    _ actual: [Double], _ expected: [Double], tolerance: Double,
+    allowingNonFinite: Bool = false
+) -> String? {
     guard actual.count == expected.count else {
         return "lengths differ: \(actual.count) values, \(expected.count) expected"
     }
@@ -26,9 +28,11 @@ public func closenessFailure(_ actual: [Double], _ expected: [Double], tolerance
 }
 
 /// Asserts that `actual` is close to `expected` element by element (see `closenessFailure`).
-public func assertClose(_ actual: [Double], _ expected: [Double], tolerance: Double = 1e-6,
-                        allowingNonFinite: Bool = false, _ message: @autoclosure () -> String = "",
-                        file: StaticString = #filePath, line: UInt = #line) {
+public func assertClose(
+    _ actual: [Double], _ expected: [Double], tolerance: Double = 1e-6,
+    allowingNonFinite: Bool = false, _ message: @autoclosure () -> String = "",
+    file: StaticString = #filePath, line: UInt = #line
+) {
     if let failure = closenessFailure(actual, expected, tolerance: tolerance, allowingNonFinite: allowingNonFinite) {
         let context = message()
         XCTFail(context.isEmpty ? failure : "\(context): \(failure)", file: file, line: line)
@@ -36,11 +40,14 @@ public func assertClose(_ actual: [Double], _ expected: [Double], tolerance: Dou
 }
 
 /// Asserts that one number is close to another (see `closenessFailure`).
-public func assertClose(_ actual: Double, _ expected: Double, tolerance: Double = 1e-6,
-                        allowingNonFinite: Bool = false, _ message: @autoclosure () -> String = "",
-                        file: StaticString = #filePath, line: UInt = #line) {
-    assertClose([actual], [expected], tolerance: tolerance, allowingNonFinite: allowingNonFinite, message(),
-                file: file, line: line)
+public func assertClose(
+    _ actual: Double, _ expected: Double, tolerance: Double = 1e-6,
+    allowingNonFinite: Bool = false, _ message: @autoclosure () -> String = "",
+    file: StaticString = #filePath, line: UInt = #line
+) {
+    assertClose(
+        [actual], [expected], tolerance: tolerance, allowingNonFinite: allowingNonFinite, message(),
+        file: file, line: line)
 }
 
 /// The largest absolute element-wise difference; NaN when any difference is NaN (unlike `max()`, which

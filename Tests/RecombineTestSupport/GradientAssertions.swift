@@ -15,8 +15,10 @@ public func gradientCheckFailure(error: Double, tolerance: Double) -> String? {
 }
 
 /// Asserts that autodiff agrees with central finite differences (float64 inputs).
-public func assertGradients(_ inputs: [Tensor], tolerance: Double = 1e-6, file: StaticString = #filePath,
-                            line: UInt = #line, _ f: @escaping ([Tensor]) -> Tensor) {
+public func assertGradients(
+    _ inputs: [Tensor], tolerance: Double = 1e-6, file: StaticString = #filePath,
+    line: UInt = #line, _ f: @escaping ([Tensor]) -> Tensor
+) {
     let error = GradientCheck.maxRelativeError(inputs, f)
     if let failure = gradientCheckFailure(error: error, tolerance: tolerance) {
         XCTFail(failure, file: file, line: line)

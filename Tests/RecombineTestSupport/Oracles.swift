@@ -14,8 +14,10 @@ public struct MissingPrerequisite: Error, CustomStringConvertible {
 
 /// Skips the test when `available` is false — or, under `CI=true`, fails it: CI installs every oracle
 /// and provides every dataset, so a missing one there means the comparison would silently not happen.
-public func requirePrerequisite(_ available: Bool, _ what: String,
-                                environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+public func requirePrerequisite(
+    _ available: Bool, _ what: String,
+    environment: [String: String] = ProcessInfo.processInfo.environment
+) throws {
     guard !available else { return }
     if runsInCI(environment) { throw MissingPrerequisite(what: what) }
     throw XCTSkip("\(what) is not available")
@@ -24,11 +26,14 @@ public func requirePrerequisite(_ available: Bool, _ what: String,
 /// Python 3 as a source of reference values (NumPy, SciPy, scikit-learn, jsonschema, safetensors, PyTorch).
 public enum PythonOracle {
     /// Fails the test under CI (skips elsewhere) when any of `modules` cannot be imported.
-    public static func require(_ modules: [String],
-                               environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    public static func require(
+        _ modules: [String],
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws {
         let imported = (try? run("import " + modules.joined(separator: ", "))) != nil
-        try requirePrerequisite(imported, "the Python oracle (\(modules.joined(separator: ", ")))",
-                                environment: environment)
+        try requirePrerequisite(
+            imported, "the Python oracle (\(modules.joined(separator: ", ")))",
+            environment: environment)
     }
 
     /// Runs `python3 -c script arguments…` and returns its standard output; throws with its standard
@@ -71,8 +76,9 @@ public func runProcess(_ arguments: [String], input: Data? = nil) throws -> Stri
     process.waitUntilExit()
     let errorData = (try? Data(contentsOf: errorFile)) ?? Data()
     guard process.terminationStatus == 0 else {
-        throw CommandFailure(command: arguments, status: process.terminationStatus,
-                             standardError: String(decoding: errorData, as: UTF8.self))
+        throw CommandFailure(
+            command: arguments, status: process.terminationStatus,
+            standardError: String(decoding: errorData, as: UTF8.self))
     }
     return String(decoding: outputData, as: UTF8.self)
 }

@@ -23,7 +23,8 @@ final class ClosenessTests: XCTestCase {
     }
 
     func testExpectedNonFiniteValuesMustMatchInKind() {
-        XCTAssertNil(closenessFailure([.nan, .infinity, 1], [.nan, .infinity, 1], tolerance: 1e-6, allowingNonFinite: true))
+        XCTAssertNil(
+            closenessFailure([.nan, .infinity, 1], [.nan, .infinity, 1], tolerance: 1e-6, allowingNonFinite: true))
         XCTAssertNotNil(closenessFailure([.infinity], [-.infinity], tolerance: 1e-6, allowingNonFinite: true))
         XCTAssertNotNil(closenessFailure([.nan], [.infinity], tolerance: 1e-6, allowingNonFinite: true))
         XCTAssertNotNil(closenessFailure([.nan], [1], tolerance: 1e-6, allowingNonFinite: true))
@@ -32,9 +33,12 @@ final class ClosenessTests: XCTestCase {
     func testTensorsMustMatchInShapeAndEveryValue() {
         let t = Tensor([1, 2, 3, 4] as [Double], shape: [2, 2])
         XCTAssertNil(tensorClosenessFailure(t, shape: [2, 2], [1, 2, 3, 4], tolerance: 1e-12))
-        XCTAssertNotNil(tensorClosenessFailure(t, shape: [4], [1, 2, 3, 4], tolerance: 1e-12), "same values, other shape")
-        XCTAssertNotNil(tensorClosenessFailure(t, shape: [2, 2], [1, 2, 3, 4.5], tolerance: 1e-12), "the last value differs")
-        XCTAssertNotNil(tensorClosenessFailure(t, shape: [2, 2], [1, 2, 3], tolerance: 1e-12), "a prefix is not enough")
+        XCTAssertNotNil(
+            tensorClosenessFailure(t, shape: [4], [1, 2, 3, 4], tolerance: 1e-12), "same values, other shape")
+        XCTAssertNotNil(
+            tensorClosenessFailure(t, shape: [2, 2], [1, 2, 3, 4.5], tolerance: 1e-12), "the last value differs")
+        XCTAssertNotNil(
+            tensorClosenessFailure(t, shape: [2, 2], [1, 2, 3], tolerance: 1e-12), "a prefix is not enough")
     }
 
     func testMaximumDifferenceKeepsNaN() {

@@ -4,7 +4,8 @@ import XCTest
 /// A missing oracle or dataset skips a test on a developer's machine and fails it under CI=true.
 final class OracleRequirementTests: XCTestCase {
     func testMissingOracleFailsUnderCI() {
-        XCTAssertThrowsError(try PythonOracle.require(["recombine_no_such_module"], environment: ["CI": "true"])) { error in
+        XCTAssertThrowsError(try PythonOracle.require(["recombine_no_such_module"], environment: ["CI": "true"])) {
+            error in
             XCTAssertTrue(error is MissingPrerequisite, "under CI the error must fail the test, got \(type(of: error))")
         }
     }

@@ -2,8 +2,9 @@ import Foundation
 import RecombineMethod
 import RecombineNN
 import RecombineTensor
-@testable import RecombineTraining
 import XCTest
+
+@testable import RecombineTraining
 
 /// Stopping a run with a checkpoint and resuming it ends exactly like an uninterrupted run.
 final class CheckpointTests: XCTestCase {
@@ -13,24 +14,35 @@ final class CheckpointTests: XCTestCase {
     /// DEC with a dropout layer in the encoder (its random stream must be restored), trainable
     /// centroids (optimizer state over a centroid tensor), a target recomputed every 10 steps, epoch
     /// and iteration schedules, and evaluations.
-    static let method = TrainerTests.decMethod().replacingOccurrences(of: """
-        {"type": "Linear", "in_features": 2, "out_features": 16}, {"type": "ReLU"}, {"type": "Linear", "in_features": 16, "out_features": 2}]},
-           {"name": "decoder"
-        """, with: """
-        {"type": "Linear", "in_features": 2, "out_features": 16}, {"type": "ReLU"}, {"type": "Dropout", "p": 0.1}, {"type": "Linear", "in_features": 16, "out_features": 2}]},
-           {"name": "decoder"
-        """)
-        .replacingOccurrences(of: #""exit_criteria": {"epochs": 2},"#, with: #""exit_criteria": {"epochs": 2}, "optimizer_learning_rate_schedulers": [{"type": "StepLR", "optimizer_name": "ae", "step_size": 1, "gamma": 0.5}],"#)
-        .replacingOccurrences(of: #"{"type": "Adam", "lr": 0.01,"#, with: #"{"name": "ae", "type": "Adam", "lr": 0.01,"#)
+    static let method = TrainerTests.decMethod().replacingOccurrences(
+        of: """
+            {"type": "Linear", "in_features": 2, "out_features": 16}, {"type": "ReLU"}, {"type": "Linear", "in_features": 16, "out_features": 2}]},
+               {"name": "decoder"
+            """,
+        with: """
+            {"type": "Linear", "in_features": 2, "out_features": 16}, {"type": "ReLU"}, {"type": "Dropout", "p": 0.1}, {"type": "Linear", "in_features": 16, "out_features": 2}]},
+               {"name": "decoder"
+            """
+    )
+    .replacingOccurrences(
+        of: #""exit_criteria": {"epochs": 2},"#,
+        with:
+            #""exit_criteria": {"epochs": 2}, "optimizer_learning_rate_schedulers": [{"type": "StepLR", "optimizer_name": "ae", "step_size": 1, "gamma": 0.5}],"#
+    )
+    .replacingOccurrences(of: #"{"type": "Adam", "lr": 0.01,"#, with: #"{"name": "ae", "type": "Adam", "lr": 0.01,"#)
 
     func load(_ path: String, base: String? = nil) throws -> MethodSpec {
-        let outcome = MethodLoader(store: try SchemaStore(directory: TrainerTests.schemaDirectory)).load(path: path, baseDirectory: base)
-        guard let spec = outcome.spec else { throw TrainingError(outcome.issues.map(\.description).joined(separator: "\n")) }
+        let outcome = MethodLoader(store: try SchemaStore(directory: TrainerTests.schemaDirectory)).load(
+            path: path, baseDirectory: base)
+        guard let spec = outcome.spec else {
+            throw TrainingError(outcome.issues.map(\.description).joined(separator: "\n"))
+        }
         return spec
     }
 
     func freshDirectory() throws -> URL {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("recombine-checkpoint-\(UUID().uuidString)")
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "recombine-checkpoint-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
         directories.append(d)
         return d
@@ -46,12 +58,15 @@ final class CheckpointTests: XCTestCase {
     /// metrics.jsonl without the elapsed times (which differ between runs).
     func metrics(_ directory: String) throws -> [String] {
         try String(contentsOfFile: directory + "/metrics.jsonl", encoding: .utf8).split(separator: "\n").map {
-            String($0).replacingOccurrences(of: #""elapsed_seconds":[0-9.e-]+,?"#, with: "", options: .regularExpression)
+            String($0).replacingOccurrences(
+                of: #""elapsed_seconds":[0-9.e-]+,?"#, with: "", options: .regularExpression)
         }
     }
 
     func testStoppedAndResumedRunEndsLikeAnUninterruptedOne() throws {
-        XCTAssertTrue(Self.method.contains("Dropout") && Self.method.contains("StepLR"), "the method text was not modified as intended")
+        XCTAssertTrue(
+            Self.method.contains("Dropout") && Self.method.contains("StepLR"),
+            "the method text was not modified as intended")
         let d = try freshDirectory()
         let file = d.appendingPathComponent("method.json").path
         try Self.method.write(toFile: file, atomically: true, encoding: .utf8)
@@ -65,13 +80,20 @@ final class CheckpointTests: XCTestCase {
         // between two target recalculations.
         for (i, stop) in [20, 50, 37].enumerated() {
             let runSpec = i == 0 ? spec : try load(parts + "/method.json", base: d.path)
-            XCTAssertThrowsError(try MethodRunner(spec: runSpec, configuration: configuration(parts, stopAfter: stop, resume: i > 0)).run()) { error in
+            XCTAssertThrowsError(
+                try MethodRunner(spec: runSpec, configuration: configuration(parts, stopAfter: stop, resume: i > 0))
+                    .run()
+            ) { error in
                 XCTAssertTrue(error is RunStopped, "\(error)")
             }
-            let result = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: parts + "/result.json"))) as! [String: Any]
+            let result =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: parts + "/result.json")))
+                as! [String: Any]
             XCTAssertEqual(result["status"] as? String, "stopped")
         }
-        let resumed = try MethodRunner(spec: try load(parts + "/method.json", base: d.path), configuration: configuration(parts, resume: true)).run()
+        let resumed = try MethodRunner(
+            spec: try load(parts + "/method.json", base: d.path), configuration: configuration(parts, resume: true)
+        ).run()
         XCTAssertEqual(resumed.status, .completed)
         XCTAssertEqual(resumed.evaluations.count, whole.evaluations.count)
         for (a, b) in zip(resumed.evaluations, whole.evaluations) {
@@ -79,8 +101,9 @@ final class CheckpointTests: XCTestCase {
             XCTAssertEqual(a.acc, b.acc); XCTAssertEqual(a.nmi, b.nmi); XCTAssertEqual(a.ari, b.ari)
         }
         XCTAssertEqual(try metrics(parts), try metrics(d.path + "/whole"))
-        XCTAssertEqual(try String(contentsOfFile: parts + "/predictions.csv", encoding: .utf8),
-                       try String(contentsOfFile: d.path + "/whole/predictions.csv", encoding: .utf8))
+        XCTAssertEqual(
+            try String(contentsOfFile: parts + "/predictions.csv", encoding: .utf8),
+            try String(contentsOfFile: d.path + "/whole/predictions.csv", encoding: .utf8))
         // Four processes, each a segment: its binary, and the span of the run's time whose work it kept.
         XCTAssertNil(whole.provenance.segments)
         XCTAssertEqual(resumed.provenance.resumed, 3)
@@ -88,16 +111,26 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(segments.count, 4)
         XCTAssertEqual(segments.map(\.gitRevision), Array(repeating: SourceRevision.current, count: 4))
         XCTAssertNil(segments[0].resumedAt)
-        XCTAssertEqual(segments.dropFirst().compactMap(\.resumedAt?.phase), ["pretraining", "pretraining", "clustering"])
+        XCTAssertEqual(
+            segments.dropFirst().compactMap(\.resumedAt?.phase), ["pretraining", "pretraining", "clustering"])
         XCTAssertEqual(segments[0].startSeconds, 0)
-        for (earlier, later) in zip(segments, segments.dropFirst()) { XCTAssertEqual(earlier.endSeconds, later.startSeconds) }
+        for (earlier, later) in zip(segments, segments.dropFirst()) {
+            XCTAssertEqual(earlier.endSeconds, later.startSeconds)
+        }
         XCTAssertEqual(segments.last?.endSeconds, resumed.wallSeconds)
-        let stored = try JSONDecoder().decode([String: RunProvenance].self, from: JSONSerialization.data(withJSONObject: [
-            "p": (JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: parts + "/result.json"))) as! [String: Any])["provenance"]!]))
+        let stored = try JSONDecoder().decode(
+            [String: RunProvenance].self,
+            from: JSONSerialization.data(withJSONObject: [
+                "p":
+                    (JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: parts + "/result.json")))
+                    as! [String: Any])["provenance"]!
+            ]))
         XCTAssertEqual(stored["p"]?.segments?.count, 4, "result.json holds the segments")
         // Elapsed times continue across the three resumptions instead of starting again at zero.
         let elapsed = try String(contentsOfFile: parts + "/metrics.jsonl", encoding: .utf8).split(separator: "\n").map {
-            try XCTUnwrap((try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["elapsed_seconds"] as? Double)
+            try XCTUnwrap(
+                (try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["elapsed_seconds"] as? Double
+            )
         }
         XCTAssertEqual(elapsed, elapsed.sorted(), "elapsed_seconds went back after a resume")
         let weights = try Safetensors.read(parts + "/weights/tiny_dec_encoder.safetensors").tensors
@@ -121,7 +154,9 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(record.seed, 5)
         var c = record.configuration
         c.outputDirectory = killed; c.resume = true; c.quiet = true
-        let again = try MethodRunner(spec: try load(killed + "/method.json", base: record.baseDirectory), configuration: c).run()
+        let again = try MethodRunner(
+            spec: try load(killed + "/method.json", base: record.baseDirectory), configuration: c
+        ).run()
         XCTAssertNotNil(whole.final?.acc, "the uninterrupted run must be scored")
         XCTAssertEqual(again.final?.acc, whole.final?.acc)
         XCTAssertEqual(try metrics(killed), try metrics(d.path + "/whole"))
@@ -149,11 +184,16 @@ final class InterruptionTests: XCTestCase {
         }
         RunInterruption.signalled = 0
         let run = directories.last!.appendingPathComponent("run").path
-        let result = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/result.json"))) as! [String: Any]
+        let result =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/result.json")))
+            as! [String: Any]
         XCTAssertEqual(result["status"] as? String, "interrupted")
         XCTAssertTrue(FileManager.default.fileExists(atPath: run + "/checkpoint.safetensors"))
         let record = try RunRecord.read(directory: run)
-        let spec = try XCTUnwrap(MethodLoader(store: try SchemaStore(directory: TrainerTests.schemaDirectory)).load(path: run + "/method.json", baseDirectory: record.baseDirectory).spec)
+        let spec = try XCTUnwrap(
+            MethodLoader(store: try SchemaStore(directory: TrainerTests.schemaDirectory)).load(
+                path: run + "/method.json", baseDirectory: record.baseDirectory
+            ).spec)
         var c = record.configuration
         c.outputDirectory = run; c.resume = true; c.quiet = true
         XCTAssertEqual(try MethodRunner(spec: spec, configuration: c).run().status, .completed)

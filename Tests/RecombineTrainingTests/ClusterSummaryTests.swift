@@ -1,8 +1,9 @@
 import Foundation
 import RecombineNN
 import RecombineTestSupport
-@testable import RecombineTraining
 import XCTest
+
+@testable import RecombineTraining
 
 /// Unlabelled data is judged by its cluster sizes and the silhouette score of its features.
 final class ClusterSummaryTests: XCTestCase {
@@ -17,28 +18,35 @@ final class ClusterSummaryTests: XCTestCase {
         for i in 0..<240 { csv += "\(Double(i % 3) * 6 + g.nextDouble()),\(Double(i % 3) * -4 + g.nextDouble())\n" }
         let file = folder.appending("points.csv")
         try csv.write(to: file, atomically: true, encoding: .utf8)
-        let method = TrainerTests.decMethod().replacingOccurrences(of: #""dataset": "GaussianMixture", "preset": "three_gaussians", "seed": 1,"#,
-                                                                   with: #""dataset": "CSV", "path": "\#(file.path)","#)
+        let method = TrainerTests.decMethod().replacingOccurrences(
+            of: #""dataset": "GaussianMixture", "preset": "three_gaussians", "seed": 1,"#,
+            with: #""dataset": "CSV", "path": "\#(file.path)","#)
         XCTAssertTrue(method.contains("points.csv"))
         let result = try runMethodText(method, directories: &directories)
         let summary = try XCTUnwrap(result.clusterSummaries.last)
         XCTAssertEqual(summary.sizes.reduce(0, +), 240)
         XCTAssertEqual(summary.sizes.count, 3)
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: result.runDirectory + "/result.json"))) as! [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: result.runDirectory + "/result.json"))) as! [String: Any]
         let clusters = try XCTUnwrap((json["clusters"] as? [[String: Any]])?.last)
         XCTAssertEqual(clusters["sizes"] as? [Int], summary.sizes)
         // final.safetensors keeps the features of every sample here (fewer than its sample limit).
         let (tensors, _) = try Safetensors.read(result.runDirectory + "/final.safetensors")
-        let features = try XCTUnwrap(tensors["analysis/features"]), predictions = try XCTUnwrap(tensors["analysis/predictions"])
+        let features = try XCTUnwrap(tensors["analysis/features"]),
+            predictions = try XCTUnwrap(tensors["analysis/predictions"])
         XCTAssertEqual(features.shape[0], 240)
         let input = folder.appending("f.json")
-        try JSONSerialization.data(withJSONObject: ["x": features.toDoubleArray(), "d": features.shape[1], "labels": predictions.toDoubleArray().map(Int.init)]).write(to: input)
-        let output = try PythonOracle.run("""
-        import json, sys, numpy as np
-        from sklearn.metrics import silhouette_score
-        d = json.load(open(sys.argv[1])); x = np.array(d['x'], dtype=np.float32).reshape(-1, d['d'])
-        print(repr(silhouette_score(x.astype(np.float64), d['labels'])))
-        """, arguments: [input.path])
+        try JSONSerialization.data(withJSONObject: [
+            "x": features.toDoubleArray(), "d": features.shape[1], "labels": predictions.toDoubleArray().map(Int.init),
+        ]).write(to: input)
+        let output = try PythonOracle.run(
+            """
+            import json, sys, numpy as np
+            from sklearn.metrics import silhouette_score
+            d = json.load(open(sys.argv[1])); x = np.array(d['x'], dtype=np.float32).reshape(-1, d['d'])
+            print(repr(silhouette_score(x.astype(np.float64), d['labels'])))
+            """, arguments: [input.path])
         let theirs = try XCTUnwrap(Double(output.trimmingCharacters(in: .whitespacesAndNewlines)), output)
         assertClose(try XCTUnwrap(summary.silhouette), theirs, tolerance: 1e-6)
     }

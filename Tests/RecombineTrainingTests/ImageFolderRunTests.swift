@@ -1,8 +1,9 @@
 import Foundation
 import RecombineData
-@testable import RecombineTraining
 import RecombineTestSupport
 import XCTest
+
+@testable import RecombineTraining
 
 /// Configurations/ae_kmeans_image_folder.json trained on MNIST digits written as PNGs, and on the
 /// same digits in the same order as IDX files: the runs agree to the last prediction.
@@ -32,28 +33,42 @@ final class ImageFolderRunTests: XCTestCase {
     func testPNGFolderRunEqualsTheIDXRunOfTheSameDigits() throws {
         let folder = try TemporaryDirectory(); defer { folder.remove() }
         let images = folder.appending("images").path
-        try runProcess(["python3", Repository.scripts.appendingPathComponent("idx-to-image-folder").path, "--data-root", Repository.dataRoot,
-                        "--count", "300", "--output", images])
-        let idx = try ImageDataset(name: "idx", imagesFile: Repository.requireData("mnist/t10k-images-idx3-ubyte.gz"),
-                                   labelsFile: Repository.requireData("mnist/t10k-labels-idx1-ubyte.gz"))
+        try runProcess([
+            "python3", Repository.scripts.appendingPathComponent("idx-to-image-folder").path, "--data-root",
+            Repository.dataRoot,
+            "--count", "300", "--output", images,
+        ])
+        let idx = try ImageDataset(
+            name: "idx", imagesFile: Repository.requireData("mnist/t10k-images-idx3-ubyte.gz"),
+            labelsFile: Repository.requireData("mnist/t10k-labels-idx1-ubyte.gz"))
         // The digits in the folder's order (class folders, then file names): written as IDX files.
         let folderData = try ImageFolderDataset(name: "folder", path: images)
         let order = folderData.files.map { Int(($0 as NSString).lastPathComponent.prefix(4))! }
-        try Self.writeIDX(order.flatMap { idx.pixels[($0 * 784)..<(($0 + 1) * 784)] }, dimensions: [300, 28, 28], to: folder.appending("images.idx"))
+        try Self.writeIDX(
+            order.flatMap { idx.pixels[($0 * 784)..<(($0 + 1) * 784)] }, dimensions: [300, 28, 28],
+            to: folder.appending("images.idx"))
         try Self.writeIDX(order.map { UInt8(idx.labels![$0]) }, dimensions: [300], to: folder.appending("labels.idx"))
 
-        let fromFolder = try runMethodText(try Self.configuration(dataset: ["path": images]), seed: 2, scale: 0.05, directories: &directories)
-        let idxEntry: [String: Any] = ["dataset": "IDX", "root": folder.path, "images_file": "images.idx", "labels_file": "labels.idx"]
-        let fromIDX = try runMethodText(try Self.configuration(dataset: idxEntry, removing: ["path", "image_size", "channels"]),
-                                        seed: 2, scale: 0.05, directories: &directories)
+        let fromFolder = try runMethodText(
+            try Self.configuration(dataset: ["path": images]), seed: 2, scale: 0.05, directories: &directories)
+        let idxEntry: [String: Any] = [
+            "dataset": "IDX", "root": folder.path, "images_file": "images.idx", "labels_file": "labels.idx",
+        ]
+        let fromIDX = try runMethodText(
+            try Self.configuration(dataset: idxEntry, removing: ["path", "image_size", "channels"]),
+            seed: 2, scale: 0.05, directories: &directories)
         XCTAssertEqual(fromFolder.status, .completed)
         XCTAssertEqual(fromIDX.status, .completed)
         let acc = try XCTUnwrap(fromFolder.endOfTraining.last?.acc)
         XCTAssertGreaterThan(acc, 0.2)
         XCTAssertEqual(acc, try XCTUnwrap(fromIDX.endOfTraining.last?.acc))
-        XCTAssertEqual(try String(contentsOfFile: fromFolder.runDirectory + "/predictions.csv"),
-                       try String(contentsOfFile: fromIDX.runDirectory + "/predictions.csv"))
-        let stored = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fromFolder.runDirectory + "/result.json"))) as? [String: Any])
+        XCTAssertEqual(
+            try String(contentsOfFile: fromFolder.runDirectory + "/predictions.csv"),
+            try String(contentsOfFile: fromIDX.runDirectory + "/predictions.csv"))
+        let stored = try XCTUnwrap(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: fromFolder.runDirectory + "/result.json")))
+                as? [String: Any])
         XCTAssertEqual((stored["label_names"] as? [String: [String]])?["MNIST-Test-Images"], (0..<10).map(String.init))
         let hashes = try XCTUnwrap(stored["data_files_sha256"] as? [String: String])
         XCTAssertEqual(hashes[DataFileHashes.name(ofFile: images)], try ImageFolderListing(root: images).sha256())

@@ -13,12 +13,15 @@ func loadMethodText(_ text: String, directories: inout [URL]) throws -> MethodSp
     let file = directory.appendingPathComponent("method.json")
     try text.write(to: file, atomically: true, encoding: .utf8)
     let outcome = MethodLoader(store: try SchemaStore(directory: TrainerTests.schemaDirectory)).load(path: file.path)
-    guard let spec = outcome.spec else { throw TrainingError(outcome.issues.map(\.description).joined(separator: "\n")) }
+    guard let spec = outcome.spec else {
+        throw TrainingError(outcome.issues.map(\.description).joined(separator: "\n"))
+    }
     return spec
 }
 
 /// Loads a method text (see `loadMethodText`) and trains it quietly into `run/` beside the file.
-func runMethodText(_ text: String, seed: UInt64? = nil, scale: Double = 1, directories: inout [URL]) throws -> RunResult {
+func runMethodText(_ text: String, seed: UInt64? = nil, scale: Double = 1, directories: inout [URL]) throws -> RunResult
+{
     let spec = try loadMethodText(text, directories: &directories)
     var configuration = RunConfiguration()
     configuration.seed = seed

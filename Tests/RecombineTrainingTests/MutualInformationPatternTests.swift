@@ -2,8 +2,9 @@ import Foundation
 import RecombineMethod
 import RecombineTensor
 import RecombineTestSupport
-@testable import RecombineTraining
 import XCTest
+
+@testable import RecombineTraining
 
 /// IIC's mutual-information loss against a PyTorch transcription of the paper's formula, its
 /// gradients against finite differences, and the pattern training end to end.
@@ -14,24 +15,32 @@ final class MutualInformationPatternTests: XCTestCase {
     func testLossMatchesTorchTranscriptionOfIIC() throws {
         try PythonOracle.require(["torch"])
         let script = """
-        import sys, torch
-        qa = torch.tensor([float(v) for v in sys.argv[1].split(',')], dtype=torch.float64).view(4, 3)
-        qb = torch.tensor([float(v) for v in sys.argv[2].split(',')], dtype=torch.float64).view(4, 3)
-        lamb, eps = float(sys.argv[3]), float(sys.argv[4])
-        p = (qa.unsqueeze(2) * qb.unsqueeze(1)).sum(dim=0)
-        p = (p + p.t()) / 2
-        p = p / p.sum()
-        pi = p.sum(dim=1).view(3, 1).expand(3, 3).clone()
-        pj = p.sum(dim=0).view(1, 3).expand(3, 3).clone()
-        p = p.clone(); p[p < eps] = eps; pi[pi < eps] = eps; pj[pj < eps] = eps
-        print(repr((-(p * (torch.log(p) - lamb * torch.log(pj) - lamb * torch.log(pi)))).sum().item()))
-        """
+            import sys, torch
+            qa = torch.tensor([float(v) for v in sys.argv[1].split(',')], dtype=torch.float64).view(4, 3)
+            qb = torch.tensor([float(v) for v in sys.argv[2].split(',')], dtype=torch.float64).view(4, 3)
+            lamb, eps = float(sys.argv[3]), float(sys.argv[4])
+            p = (qa.unsqueeze(2) * qb.unsqueeze(1)).sum(dim=0)
+            p = (p + p.t()) / 2
+            p = p / p.sum()
+            pi = p.sum(dim=1).view(3, 1).expand(3, 3).clone()
+            pj = p.sum(dim=0).view(1, 3).expand(3, 3).clone()
+            p = p.clone(); p[p < eps] = eps; pi[pi < eps] = eps; pj[pj < eps] = eps
+            print(repr((-(p * (torch.log(p) - lamb * torch.log(pj) - lamb * torch.log(pi)))).sum().item()))
+            """
         for (lambda, epsilon) in [(1.0, 2.220446049250313e-16), (1.5, 0.06)] {
-            let expected = try XCTUnwrap(Double(try PythonOracle.run(script, arguments: [
-                Self.qa.map { "\($0)" }.joined(separator: ","), Self.qb.map { "\($0)" }.joined(separator: ","), "\(lambda)", "\(epsilon)",
-            ]).trimmingCharacters(in: .whitespacesAndNewlines)))
-            let loss = MutualInformationPattern.loss(Tensor(Self.qa, shape: [4, 3]), Tensor(Self.qb, shape: [4, 3]),
-                                                     entropyCoefficient: lambda, epsilon: epsilon).item
+            let expected = try XCTUnwrap(
+                Double(
+                    try PythonOracle.run(
+                        script,
+                        arguments: [
+                            Self.qa.map { "\($0)" }.joined(separator: ","),
+                            Self.qb.map { "\($0)" }.joined(separator: ","), "\(lambda)", "\(epsilon)",
+                        ]
+                    ).trimmingCharacters(in: .whitespacesAndNewlines)))
+            let loss = MutualInformationPattern.loss(
+                Tensor(Self.qa, shape: [4, 3]), Tensor(Self.qb, shape: [4, 3]),
+                entropyCoefficient: lambda, epsilon: epsilon
+            ).item
             assertClose(loss, expected, tolerance: 1e-12)
         }
     }
@@ -39,12 +48,16 @@ final class MutualInformationPatternTests: XCTestCase {
     func testLossIsMinusTheMutualInformationOfIdenticalOneHotViews() {
         // Two views assigning each of K equally many samples to its own cluster: I = ln K.
         let oneHot = Tensor([1, 0, 0, 0, 1, 0, 0, 0, 1] as [Double], shape: [3, 3])
-        assertClose(MutualInformationPattern.loss(oneHot, oneHot, entropyCoefficient: 1, epsilon: 1e-12).item, -Foundation.log(3), tolerance: 1e-9)
+        assertClose(
+            MutualInformationPattern.loss(oneHot, oneHot, entropyCoefficient: 1, epsilon: 1e-12).item,
+            -Foundation.log(3), tolerance: 1e-9)
     }
 
     func testGradientsMatchFiniteDifferences() {
         let qa = Tensor(Self.qa, shape: [4, 3]), qb = Tensor(Self.qb, shape: [4, 3])
-        assertGradients([qa, qb], tolerance: 1e-6) { MutualInformationPattern.loss($0[0], $0[1], entropyCoefficient: 1.3, epsilon: 1e-12) }
+        assertGradients([qa, qb], tolerance: 1e-6) {
+            MutualInformationPattern.loss($0[0], $0[1], entropyCoefficient: 1.3, epsilon: 1e-12)
+        }
     }
 
     /// Configurations/iic_blobs.json, at its full schedule (seconds), separates its three blobs.

@@ -1,8 +1,9 @@
 import Foundation
 import RecombineData
 import RecombineMethod
-@testable import RecombineTraining
 import XCTest
+
+@testable import RecombineTraining
 
 /// A user's own CSV, named in a method file: quoted fields, text labels and `standardize`.
 final class OwnDataTests: XCTestCase {
@@ -10,7 +11,8 @@ final class OwnDataTests: XCTestCase {
     override func tearDown() { for d in directories { try? FileManager.default.removeItem(at: d) } }
 
     func testQuotedCSVWithTextLabelsIsStandardizedAndScored() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("recombine-own-data-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "recombine-own-data-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         directories.append(folder)
         // Three blobs; the second column is in units a thousand times larger than the first.
@@ -24,9 +26,12 @@ final class OwnDataTests: XCTestCase {
         try csv.write(toFile: path, atomically: true, encoding: .utf8)
         let method = TrainerTests.decMethod().replacingOccurrences(
             of: #"{"dataset": "GaussianMixture", "preset": "three_gaussians", "seed": 1, "batch_size": 100,"#,
-            with: #"{"dataset": "CSV", "path": "\#(path)", "label_column": "species", "standardize": true, "batch_size": 30,"#)
+            with:
+                #"{"dataset": "CSV", "path": "\#(path)", "label_column": "species", "standardize": true, "batch_size": 30,"#
+        )
         let spec = try loadMethodText(method, directories: &directories)
-        let factory = DatasetFactory(baseDirectory: spec.baseDirectory, locations: DataLocations(searchDirectories: [], cache: folder.path))
+        let factory = DatasetFactory(
+            baseDirectory: spec.baseDirectory, locations: DataLocations(searchDirectories: [], cache: folder.path))
         let data = try XCTUnwrap(try factory.load(spec.datasets[0], seed: 0) as? FeatureDataset)
         XCTAssertEqual(data.labelNames, ["Blob \"c\"", "blob a", "blob b, large"])
         XCTAssertEqual(Array(data.labels!.prefix(3)), [0, 1, 2])

@@ -2,8 +2,9 @@ import Foundation
 import RecombineMethod
 import RecombineNN
 import RecombineTensor
-@testable import RecombineTraining
 import XCTest
+
+@testable import RecombineTraining
 
 /// The patterns of recombine's papers on tiny data (issue 6): UCO with the tensor kernel, the
 /// objective-function mismatch, and DEPICT (denoising layer-wise reconstruction, the q/√f target,
@@ -42,12 +43,15 @@ final class PaperPatternTests: XCTestCase {
     }
 
     func losses(_ records: [[String: Any]], term: String) -> [Double] {
-        records.filter { $0["kind"] as? String == "loss" && $0["term"] as? String == term }.compactMap { ($0["loss"] as? NSNumber)?.doubleValue }
+        records.filter { $0["kind"] as? String == "loss" && $0["term"] as? String == term }.compactMap {
+            ($0["loss"] as? NSNumber)?.doubleValue
+        }
     }
 
     func testUCOWithTheTensorKernelTrainsOnBothPaths() throws {
         for path in ["cholesky", "eigen"] {
-            let result = try runMethodText(Self.ddcUCOMethod(orthogonalisation: path, mismatch: ""), directories: &directories)
+            let result = try runMethodText(
+                Self.ddcUCOMethod(orthogonalisation: path, mismatch: ""), directories: &directories)
             let all = try records(result)
             let uco = losses(all, term: "uco_1"), separation = losses(all, term: "cluster_separation_loss")
             XCTAssertEqual(uco.count, 6, path)
@@ -61,7 +65,8 @@ final class PaperPatternTests: XCTestCase {
     /// The mismatch is logged on training batches and at evaluations (with pairwise cosines), lies in
     /// [−1, 1], and measuring at evaluations leaves the run unchanged.
     func testObjectiveFunctionMismatchIsLoggedWithoutChangingTheRun() throws {
-        let measured = #""objective_function_mismatch": {"feature_extractor_name": "net", "iteration_interval": 20, "at_evaluation": true, "pairwise": true},"#
+        let measured =
+            #""objective_function_mismatch": {"feature_extractor_name": "net", "iteration_interval": 20, "at_evaluation": true, "pairwise": true},"#
         let batchOnly = #""objective_function_mismatch": {"feature_extractor_name": "net", "iteration_interval": 20},"#
         let withRun = try runMethodText(Self.ddcUCOMethod(mismatch: measured), directories: &directories)
         let withoutRun = try runMethodText(Self.ddcUCOMethod(mismatch: batchOnly), directories: &directories)
@@ -78,7 +83,9 @@ final class PaperPatternTests: XCTestCase {
             XCTAssertEqual(Set(pairs.keys).count, 6, "four terms give six pairs: \(pairs.keys)")
         }
         func evaluations(_ r: [[String: Any]]) -> [Double] {
-            r.filter { $0["kind"] as? String == "evaluation" }.flatMap { [($0["acc"] as? NSNumber)?.doubleValue ?? -1, ($0["ari"] as? NSNumber)?.doubleValue ?? -1] }
+            r.filter { $0["kind"] as? String == "evaluation" }.flatMap {
+                [($0["acc"] as? NSNumber)?.doubleValue ?? -1, ($0["ari"] as? NSNumber)?.doubleValue ?? -1]
+            }
         }
         XCTAssertEqual(evaluations(with), evaluations(without))
         XCTAssertEqual(losses(with, term: "uco_1"), losses(without, term: "uco_1"))
@@ -95,11 +102,16 @@ final class PaperPatternTests: XCTestCase {
         // outside the feature extractor must not count.
         let w = Tensor([0.5, -1, 2] as [Double]).requiringGrad(), other = Tensor([1.0] as [Double]).requiringGrad()
         let a = Tensor([1, 2, 0] as [Double]), b = Tensor([0, 2, 2] as [Double])
-        let spec = MismatchSpec(featureExtractorName: "w", interval: 1, atEvaluation: false, evaluationBatches: nil,
-                                companionPatterns: ["companion"], companionPatternsGiven: true, pairwise: true, pointer: JSONPointer())
-        let meter = MismatchMeter(spec: spec, parameters: [w]) { w.grad = nil; other.grad = nil }
-        let terms = [MismatchMeter.Term(pattern: "cluster", name: "c", value: (a * w).sum() + (other * 100).sum()),
-                     MismatchMeter.Term(pattern: "companion", name: "o", value: (b * w).sum() - (other * 100).sum())]
+        let spec = MismatchSpec(
+            featureExtractorName: "w", interval: 1, atEvaluation: false, evaluationBatches: nil,
+            companionPatterns: ["companion"], companionPatternsGiven: true, pairwise: true, pointer: JSONPointer())
+        let meter = MismatchMeter(spec: spec, parameters: [w]) {
+            w.grad = nil; other.grad = nil
+        }
+        let terms = [
+            MismatchMeter.Term(pattern: "cluster", name: "c", value: (a * w).sum() + (other * 100).sum()),
+            MismatchMeter.Term(pattern: "companion", name: "o", value: (b * w).sum() - (other * 100).sum()),
+        ]
         let m = meter.measure(terms)
         XCTAssertEqual(try XCTUnwrap(m.cosine), 4 / (5.0.squareRoot() * 8.0.squareRoot()), accuracy: 1e-12)
         XCTAssertEqual(m.pairs.map { $0.0 }, ["c|o"])
@@ -108,10 +120,15 @@ final class PaperPatternTests: XCTestCase {
     }
 
     func testMismatchNeedsBothLossesAndAMeasurementPoint() throws {
-        let noCompanion = Self.ddcUCOMethod(mismatch: #""objective_function_mismatch": {"feature_extractor_name": "nett", "companion_patterns": ["training_feature_extractor_through_reconstruction_of_samples"]},"#)
+        let noCompanion = Self.ddcUCOMethod(
+            mismatch:
+                #""objective_function_mismatch": {"feature_extractor_name": "nett", "companion_patterns": ["training_feature_extractor_through_reconstruction_of_samples"]},"#
+        )
         XCTAssertThrowsError(try runMethodText(noCompanion, directories: &directories)) { error in
             let text = "\(error)"
-            XCTAssertTrue(text.contains("/phases/0/objective_function_mismatch/feature_extractor_name") && text.contains("Did you mean 'net'"), text)
+            XCTAssertTrue(
+                text.contains("/phases/0/objective_function_mismatch/feature_extractor_name")
+                    && text.contains("Did you mean 'net'"), text)
             XCTAssertTrue(text.contains("never measured"), text)
             XCTAssertTrue(text.contains("companion_patterns/0") && text.contains("has no enabled design pattern"), text)
             XCTAssertTrue(text.contains("needs both a companion loss and a cluster loss"), text)
@@ -125,13 +142,17 @@ final class PaperPatternTests: XCTestCase {
             let w = zip(row, f).map { $0 / $1.squareRoot() }
             return w.map { $0 / w.reduce(0, +) }
         }.flatMap { $0 }
-        for (o, e) in zip(DivergencePattern.squareRootTargetDistribution(q).toDoubleArray(), expected) { XCTAssertEqual(o, e, accuracy: 1e-12) }
+        for (o, e) in zip(DivergencePattern.squareRootTargetDistribution(q).toDoubleArray(), expected) {
+            XCTAssertEqual(o, e, accuracy: 1e-12)
+        }
     }
 
     /// DEPICT in miniature: dropout encoder (noisy and clean pathways), the decoder reconstructing the
     /// input and the first hidden layer, a softmax clustering layer initialised from k-means centroids
     /// and trained on the q/√f target of the clean pathway.
-    static func depictMethod(secondPair: String = #"{"encoder_layer_name": "h1", "decoder_layer_name": "d1", "weight": 0.1}"#) -> String {
+    static func depictMethod(
+        secondPair: String = #"{"encoder_layer_name": "h1", "decoder_layer_name": "d1", "weight": 0.1}"#
+    ) -> String {
         """
         {"name": "tiny_depict", "seed": 4,
          "mappings": [
@@ -165,8 +186,11 @@ final class PaperPatternTests: XCTestCase {
     func testDEPICTTrains() throws {
         let result = try runMethodText(Self.depictMethod(), directories: &directories)
         let all = try records(result)
-        let reconstruction = all.filter { $0["kind"] as? String == "loss" && $0["term"] as? String == "layer_wise_reconstruction_loss" && $0["phase"] as? String == "pretraining" }
-            .compactMap { ($0["loss"] as? NSNumber)?.doubleValue }
+        let reconstruction = all.filter {
+            $0["kind"] as? String == "loss" && $0["term"] as? String == "layer_wise_reconstruction_loss"
+                && $0["phase"] as? String == "pretraining"
+        }
+        .compactMap { ($0["loss"] as? NSNumber)?.doubleValue }
         XCTAssertGreaterThan(reconstruction.count, 3)
         XCTAssertLessThan(reconstruction.last!, reconstruction.first! * 0.8, "\(reconstruction)")
         let divergence = losses(all, term: "divergence_loss")
@@ -178,10 +202,13 @@ final class PaperPatternTests: XCTestCase {
     /// The centroid initialisation gives unit-norm rows and a zero bias (checked after one step with a
     /// negligible learning rate).
     func testClassifierLayerIsInitialisedFromUnitCentroids() throws {
-        let text = Self.depictMethod().replacingOccurrences(of: #""lr": 0.003, "trained_mapping_names": ["encoder", "decoder", "clustering"]"#,
-                                                            with: #""lr": 1e-12, "trained_mapping_names": ["encoder", "decoder", "clustering"]"#)
-        let result = try runMethodText(text.replacingOccurrences(of: #""exit_criteria": {"epochs": 6}"#, with: #""exit_criteria": {"iterations": 1}"#),
-                                       directories: &directories)
+        let text = Self.depictMethod().replacingOccurrences(
+            of: #""lr": 0.003, "trained_mapping_names": ["encoder", "decoder", "clustering"]"#,
+            with: #""lr": 1e-12, "trained_mapping_names": ["encoder", "decoder", "clustering"]"#)
+        let result = try runMethodText(
+            text.replacingOccurrences(
+                of: #""exit_criteria": {"epochs": 6}"#, with: #""exit_criteria": {"iterations": 1}"#),
+            directories: &directories)
         let weights = try Safetensors.read(result.runDirectory + "/final.safetensors").tensors
         let rows = try XCTUnwrap(weights["mapping/clustering/net.0.weight"]).toDoubleArray()
         for r in 0..<3 {
@@ -194,10 +221,13 @@ final class PaperPatternTests: XCTestCase {
     }
 
     func testLayerPairShapesAreCheckedBeforeTraining() throws {
-        let bad = Self.depictMethod(secondPair: #"{"encoder_layer_name": "h1", "decoder_layer_name": "out", "weight": 0.1}"#)
+        let bad = Self.depictMethod(
+            secondPair: #"{"encoder_layer_name": "h1", "decoder_layer_name": "out", "weight": 0.1}"#)
         XCTAssertThrowsError(try runMethodText(bad, directories: &directories)) { error in
             let text = "\(error)"
-            XCTAssertTrue(text.contains("/phases/0/design_patterns/0/layer_pairs/1") && text.contains("layer 'out' outputs [2, 2]") && text.contains("layer 'h1'"), text)
+            XCTAssertTrue(
+                text.contains("/phases/0/design_patterns/0/layer_pairs/1")
+                    && text.contains("layer 'out' outputs [2, 2]") && text.contains("layer 'h1'"), text)
         }
     }
 }

@@ -2,8 +2,9 @@ import Foundation
 import RecombineClustering
 import RecombineData
 import RecombineMethod
-@testable import RecombineTraining
 import XCTest
+
+@testable import RecombineTraining
 
 /// `predictions.csv` of a run directory: every sample's cluster and label, at its position in the
 /// dataset's files, scoring as result.json says.
@@ -13,7 +14,8 @@ final class PredictionsFileTests: XCTestCase {
 
     func testPredictionsFileListsEverySampleWithItsClusterAndLabel() throws {
         let result = try runMethodText(TrainerTests.decMethod(), directories: &directories)
-        let rows = try PredictionsFile.rows(Data(contentsOf: URL(fileURLWithPath: result.runDirectory + "/predictions.csv")))
+        let rows = try PredictionsFile.rows(
+            Data(contentsOf: URL(fileURLWithPath: result.runDirectory + "/predictions.csv")))
         let truth = try XCTUnwrap(SyntheticDatasets.threeGaussians(seed: 1).labels)
         XCTAssertEqual(rows.map(\.index), Array(truth.indices))
         XCTAssertEqual(rows.map(\.label), truth.map { $0 })
@@ -25,12 +27,18 @@ final class PredictionsFileTests: XCTestCase {
     }
 
     func testASampleRangeKeepsEachSamplesPositionInTheFiles() throws {
-        let method = TrainerTests.decMethod().replacingOccurrences(of: #""seed": 1, "batch_size": 100,"#,
-                                                                   with: #""seed": 1, "index_of_first_sample_to_use": 1000, "index_of_last_sample_to_use": 1999, "batch_size": 100,"#)
+        let method = TrainerTests.decMethod().replacingOccurrences(
+            of: #""seed": 1, "batch_size": 100,"#,
+            with:
+                #""seed": 1, "index_of_first_sample_to_use": 1000, "index_of_last_sample_to_use": 1999, "batch_size": 100,"#
+        )
         XCTAssertNotEqual(method, TrainerTests.decMethod(), "the method text was not modified as intended")
         let result = try runMethodText(method, directories: &directories)
-        let rows = try PredictionsFile.rows(Data(contentsOf: URL(fileURLWithPath: result.runDirectory + "/predictions.csv")))
-        XCTAssertTrue(rows.map(\.index) == Array(1000..<2000), "indices \(rows.first?.index ?? -1)…\(rows.last?.index ?? -1), expected 1000…1999")
+        let rows = try PredictionsFile.rows(
+            Data(contentsOf: URL(fileURLWithPath: result.runDirectory + "/predictions.csv")))
+        XCTAssertTrue(
+            rows.map(\.index) == Array(1000..<2000),
+            "indices \(rows.first?.index ?? -1)…\(rows.last?.index ?? -1), expected 1000…1999")
         let truth = try XCTUnwrap(SyntheticDatasets.threeGaussians(seed: 1).labels)
         XCTAssertEqual(rows.map(\.label), truth[1000..<2000].map { $0 })
     }

@@ -3,8 +3,9 @@ import RecombineData
 import RecombineMethod
 import RecombineNN
 import RecombineTensor
-@testable import RecombineTraining
 import XCTest
+
+@testable import RecombineTraining
 
 final class PredictorTests: XCTestCase {
     var directories: [URL] = []
@@ -21,7 +22,10 @@ final class PredictorTests: XCTestCase {
         let file = directories.last!.appendingPathComponent("points.csv").path
         try csv.write(toFile: file, atomically: true, encoding: .utf8)
         let record = try RunRecord.read(directory: result.runDirectory)
-        let spec = try XCTUnwrap(MethodLoader(store: try SchemaStore(directory: TrainerTests.schemaDirectory)).load(path: result.runDirectory + "/method.json", baseDirectory: record.baseDirectory).spec)
+        let spec = try XCTUnwrap(
+            MethodLoader(store: try SchemaStore(directory: TrainerTests.schemaDirectory)).load(
+                path: result.runDirectory + "/method.json", baseDirectory: record.baseDirectory
+            ).spec)
         let predictor = try Predictor(runDirectory: result.runDirectory, spec: spec)
         let features = try FeatureFiles.csv(path: file, labelColumn: "label", name: "points")
         let q = try predictor.softAssignments(features)

@@ -1,5 +1,6 @@
-@testable import RecombineTraining
 import XCTest
+
+@testable import RecombineTraining
 
 /// The live progress line: never wider than the terminal, unique loss labels, no "-0.0000".
 final class ProgressLineTests: XCTestCase {
@@ -17,9 +18,11 @@ final class ProgressLineTests: XCTestCase {
     }
 
     func testRepeatedLossNamesArePrefixedByTheirPattern() {
-        XCTAssertEqual(ProgressLine.uniqueLabels(names: ["contrastive_loss", "contrastive_loss", "entropy_loss"],
-                                                 patterns: ["instance contrastive", "cluster contrastive", "entropy"]),
-                       ["instance contrastive contrastive_loss", "cluster contrastive contrastive_loss", "entropy_loss"])
+        XCTAssertEqual(
+            ProgressLine.uniqueLabels(
+                names: ["contrastive_loss", "contrastive_loss", "entropy_loss"],
+                patterns: ["instance contrastive", "cluster contrastive", "entropy"]),
+            ["instance contrastive contrastive_loss", "cluster contrastive contrastive_loss", "entropy_loss"])
     }
 
     func testValuesHaveFourSignificantDigitsAndNoNegativeZero() {

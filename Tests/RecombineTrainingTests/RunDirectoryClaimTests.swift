@@ -1,8 +1,9 @@
 import Foundation
 import RecombineMethod
 import RecombineTestSupport
-@testable import RecombineTraining
 import XCTest
+
+@testable import RecombineTraining
 
 /// A run never writes into a folder that holds another run.
 final class RunDirectoryClaimTests: XCTestCase {
@@ -32,7 +33,9 @@ final class RunDirectoryClaimTests: XCTestCase {
         for case let name as String in FileManager.default.enumerator(atPath: directory)! {
             let path = directory + "/" + name
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue { files[name] = try Data(contentsOf: URL(fileURLWithPath: path)) }
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[name] = try Data(contentsOf: URL(fileURLWithPath: path))
+            }
         }
         return files
     }
@@ -43,8 +46,12 @@ final class RunDirectoryClaimTests: XCTestCase {
         let before = try snapshot(output)
         let other = TrainerTests.decMethod().replacingOccurrences(of: #""name": "tiny_dec""#, with: #""name": "other""#)
         XCTAssertNotEqual(other, TrainerTests.decMethod())
-        XCTAssertThrowsError(try run(other, into: output)) { XCTAssertTrue("\($0)".contains("holds another run (another method"), "\($0)") }
-        XCTAssertThrowsError(try run(TrainerTests.decMethod(), into: output, seed: 2)) { XCTAssertTrue("\($0)".contains("seed 1, not 2"), "\($0)") }
+        XCTAssertThrowsError(try run(other, into: output)) {
+            XCTAssertTrue("\($0)".contains("holds another run (another method"), "\($0)")
+        }
+        XCTAssertThrowsError(try run(TrainerTests.decMethod(), into: output, seed: 2)) {
+            XCTAssertTrue("\($0)".contains("seed 1, not 2"), "\($0)")
+        }
         XCTAssertEqual(try snapshot(output), before, "a refused run changed the folder")
     }
 
@@ -52,19 +59,24 @@ final class RunDirectoryClaimTests: XCTestCase {
         let output = try folder() + "/run"
         _ = try run(TrainerTests.decMethod(), into: output)
         let before = try snapshot(output)
-        XCTAssertThrowsError(try run(TrainerTests.decMethod(), into: output)) { XCTAssertTrue($0 is RunDirectoryClaim.AlreadyFinished, "\($0)") }
+        XCTAssertThrowsError(try run(TrainerTests.decMethod(), into: output)) {
+            XCTAssertTrue($0 is RunDirectoryClaim.AlreadyFinished, "\($0)")
+        }
         XCTAssertEqual(try snapshot(output), before)
         try "stale".write(toFile: output + "/report.html", atomically: true, encoding: .utf8)
         let replaced = try run(TrainerTests.decMethod(), into: output, seed: 2, replace: true)
         XCTAssertEqual(replaced.seed, 2)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: output + "/report.html"), "--force leaves nothing of the old run")
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: output + "/report.html"), "--force leaves nothing of the old run")
     }
 
     func testAFolderOfOtherFilesIsRefusedEvenWithForce() throws {
         let output = try folder()
         try "mine".write(toFile: output + "/notes.txt", atomically: true, encoding: .utf8)
         for replace in [false, true] {
-            XCTAssertThrowsError(try run(TrainerTests.decMethod(), into: output, replace: replace)) { XCTAssertTrue("\($0)".contains("holds no recombine run (notes.txt)"), "\($0)") }
+            XCTAssertThrowsError(try run(TrainerTests.decMethod(), into: output, replace: replace)) {
+                XCTAssertTrue("\($0)".contains("holds no recombine run (notes.txt)"), "\($0)")
+            }
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: output), ["notes.txt"])
     }
@@ -78,4 +90,3 @@ final class RunDirectoryClaimTests: XCTestCase {
         XCTAssertEqual(Set(names).count, 5, "\(names)")
     }
 }
-

@@ -1,8 +1,9 @@
 import Foundation
 import RecombineData
 import RecombineMethod
-@testable import RecombineTraining
 import XCTest
+
+@testable import RecombineTraining
 
 /// result.json's provenance and run.json say how a run was made and name no path of the machine.
 final class RunProvenanceTests: XCTestCase {
@@ -18,7 +19,8 @@ final class RunProvenanceTests: XCTestCase {
     }
 
     func testResultAndRunFilesNameNoPathOfTheMachine() throws {
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("recombine-points-\(UUID().uuidString)")
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "recombine-points-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         directories.append(data)
         var csv = "x,y,label\n"
@@ -26,9 +28,11 @@ final class RunProvenanceTests: XCTestCase {
         let points = data.appendingPathComponent("points.csv")
         try csv.write(to: points, atomically: true, encoding: .utf8)
         let file = data.appendingPathComponent("method.json")
-        try DamagedTrainingInputTests.csvMethod(points.path, batch: 20).write(to: file, atomically: true, encoding: .utf8)
+        try DamagedTrainingInputTests.csvMethod(points.path, batch: 20).write(
+            to: file, atomically: true, encoding: .utf8)
         let override = "/phases/1/exit_criteria/iterations=10"
-        let outcome = MethodLoader(store: try SchemaStore(directory: TrainerTests.schemaDirectory)).load(path: file.path, overrides: [try XCTUnwrap(MethodLoader.parseOverride(override))])
+        let outcome = MethodLoader(store: try SchemaStore(directory: TrainerTests.schemaDirectory)).load(
+            path: file.path, overrides: [try XCTUnwrap(MethodLoader.parseOverride(override))])
         let spec = try XCTUnwrap(outcome.spec, outcome.issues.map(\.description).joined(separator: "\n"))
         var configuration = RunConfiguration()
         configuration.quiet = true; configuration.overrides = [override]
@@ -39,18 +43,22 @@ final class RunProvenanceTests: XCTestCase {
         XCTAssertEqual(result.provenance.methodFileSHA256, try SHA256.hex(ofFile: file.path))
         XCTAssertEqual(result.dataFiles, ["\(data.lastPathComponent)/points.csv": try SHA256.hex(ofFile: points.path)])
         for name in ["result.json", "run.json"] {
-            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: result.runDirectory + "/" + name)))
+            let json = try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: result.runDirectory + "/" + name)))
             let absolute = Self.strings(in: json).filter { $0.hasPrefix("/") && $0 != override }
             XCTAssertEqual(absolute, [], "\(name) names paths of the machine")
         }
         let record = try RunRecord.read(directory: result.runDirectory)
-        XCTAssertEqual(record.baseDirectory, URL(fileURLWithPath: spec.baseDirectory).resolvingSymlinksInPath().path,
-                       "run.json's relative base directory leads back to the method file's folder")
+        XCTAssertEqual(
+            record.baseDirectory, URL(fileURLWithPath: spec.baseDirectory).resolvingSymlinksInPath().path,
+            "run.json's relative base directory leads back to the method file's folder")
     }
 
     func testRelativeBaseDirectoriesLeadBackFromTheRunDirectory() {
-        for (base, run, stored) in [("/a/b/Configurations", "/a/b/runs/x", "../../Configurations"), ("/a/b", "/a/b/run", ".."),
-                                    ("/a/b", "/a/b", "."), ("/a/b/c", "/a/b", "c")] {
+        for (base, run, stored) in [
+            ("/a/b/Configurations", "/a/b/runs/x", "../../Configurations"), ("/a/b", "/a/b/run", ".."),
+            ("/a/b", "/a/b", "."), ("/a/b/c", "/a/b", "c"),
+        ] {
             XCTAssertEqual(RunRecord.relativePath(of: base, from: run), stored)
             XCTAssertEqual(RunRecord.resolve(stored, from: run), base)
         }

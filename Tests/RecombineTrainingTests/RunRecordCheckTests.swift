@@ -1,26 +1,31 @@
 import Foundation
 import RecombineMethod
-@testable import RecombineTraining
 import XCTest
+
+@testable import RecombineTraining
 
 /// The records of Docs/results/runs reproduce the scores they report, and the check notices a record
 /// whose predictions were changed.
 final class RunRecordCheckTests: XCTestCase {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let records = repository.appendingPathComponent("Docs/results/runs")
     static var dataDirectory: String {
-        ProcessInfo.processInfo.environment["RECOMBINE_DATA"] ?? repository.deletingLastPathComponent().appendingPathComponent("shared/datasets").path
+        ProcessInfo.processInfo.environment["RECOMBINE_DATA"]
+            ?? repository.deletingLastPathComponent().appendingPathComponent("shared/datasets").path
     }
     static var underCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
-    static let checker = RunRecordChecker(schemaDirectory: TrainerTests.schemaDirectory, dataDirectories: [dataDirectory])
+    static let checker = RunRecordChecker(
+        schemaDirectory: TrainerTests.schemaDirectory, dataDirectories: [dataDirectory])
 
     var directories: [URL] = []
     override func tearDown() { for d in directories { try? FileManager.default.removeItem(at: d) } }
 
     func testEveryRecordReproducesItsScoresFromItsPredictions() throws {
         let report = Self.checker.check(recordsUnder: Self.records)
-        print("RunRecordCheck: \(report.count) record(s) under Docs/results/runs: \(report.passed.count) reproduce their scores, "
-              + "\(report.failed.count) do not, \(report.dataMissing.count) lack their dataset here")
+        print(
+            "RunRecordCheck: \(report.count) record(s) under Docs/results/runs: \(report.passed.count) reproduce their scores, "
+                + "\(report.failed.count) do not, \(report.dataMissing.count) lack their dataset here")
         for failure in report.failures(underCI: Self.underCI) { XCTFail(failure) }
         if !report.dataMissing.isEmpty && report.failed.isEmpty && !Self.underCI {
             throw XCTSkip("datasets missing (set RECOMBINE_DATA): " + report.dataMissing.joined(separator: "; "))
@@ -89,7 +94,10 @@ final class RunRecordCheckTests: XCTestCase {
         let records = try freshDirectory()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.repository.appendingPathComponent("Scripts/make-record").path, run, "--records", records.path]
+        process.arguments = [
+            "python3", Self.repository.appendingPathComponent("Scripts/make-record").path, run, "--records",
+            records.path,
+        ]
         let errors = Pipe()
         process.standardOutput = FileHandle.nullDevice
         process.standardError = errors
@@ -101,6 +109,7 @@ final class RunRecordCheckTests: XCTestCase {
     }
 
     func write(_ rows: [[String]], to path: String) throws {
-        try (rows.map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try (rows.map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n").write(
+            toFile: path, atomically: true, encoding: .utf8)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import RecombineClustering
 import RecombineData
 import RecombineMethod
+
 @testable import RecombineTraining
 
 /// Checks the records of finished runs (`Docs/results/runs/<configuration>/seed-<n>/`, written by
@@ -27,7 +28,9 @@ struct RunRecordChecker {
 
         /// What fails the check: every wrong record, and under CI (where the datasets must be present)
         /// every record whose dataset is missing too.
-        func failures(underCI: Bool) -> [String] { failed + (underCI ? dataMissing.map { "\($0) (CI must have the datasets)" } : []) }
+        func failures(underCI: Bool) -> [String] {
+            failed + (underCI ? dataMissing.map { "\($0) (CI must have the datasets)" } : [])
+        }
     }
 
     enum Verdict: Equatable {
@@ -53,7 +56,9 @@ struct RunRecordChecker {
 
         enum CodingKeys: String, CodingKey {
             case method, status, final, provenance
-            case endOfTraining = "end_of_training", predictionsDataset = "predictions_dataset", dataFiles = "data_files_sha256"
+            case endOfTraining = "end_of_training"
+            case predictionsDataset = "predictions_dataset"
+            case dataFiles = "data_files_sha256"
         }
     }
 
@@ -67,7 +72,9 @@ struct RunRecordChecker {
     func check(recordsUnder root: URL) -> Report {
         var report = Report()
         for directory in Self.recordDirectories(under: root) {
-            let name = directory.path.hasPrefix(root.path) ? String(directory.path.dropFirst(root.path.count + 1)) : directory.path
+            let name =
+                directory.path.hasPrefix(root.path)
+                ? String(directory.path.dropFirst(root.path.count + 1)) : directory.path
             switch check(record: directory) {
             case .passed: report.passed.append(name)
             case .failed(let reason): report.failed.append("\(name): \(reason)")
@@ -78,58 +85,86 @@ struct RunRecordChecker {
     }
 
     func check(record directory: URL) -> Verdict {
-        do { return try verdict(directory) }
-        catch { return .failed("\(error)") }
+        do { return try verdict(directory) } catch { return .failed("\(error)") }
     }
 
     private func verdict(_ directory: URL) throws -> Verdict {
-        let result = try JSONDecoder().decode(RecordedResult.self, from: Data(contentsOf: directory.appendingPathComponent("result.json")))
+        let result = try JSONDecoder().decode(
+            RecordedResult.self, from: Data(contentsOf: directory.appendingPathComponent("result.json")))
         guard result.status == "completed" else { return .failed("status is \(result.status), not completed") }
         guard let scored = result.final?.dataset else { return .failed("result.json has no final result") }
         guard result.predictionsDataset == scored else {
-            return .failed("predictions.csv holds dataset \(result.predictionsDataset ?? "none"), but result.json scores \(scored)")
+            return .failed(
+                "predictions.csv holds dataset \(result.predictionsDataset ?? "none"), but result.json scores \(scored)"
+            )
         }
         guard let recorded = result.endOfTraining?.last(where: { $0.dataset == scored }) else {
             return .failed("result.json has no end-of-training scores of \(scored)")
         }
         let rows = try PredictionsFile.rows(Gzip.readFile(directory.appendingPathComponent("predictions.csv.gz").path))
 
-        let outcome = MethodLoader(store: try SchemaStore(directory: schemaDirectory)).load(path: directory.appendingPathComponent("method.json").path,
-                                                                                        baseDirectory: directory.path)
-        guard let spec = outcome.spec else { return .failed("method.json does not load: " + outcome.issues.map(\.description).joined(separator: "; ")) }
-        guard let datasetSpec = spec.orderedDatasets.first(where: { $0.name == scored }) else { return .failed("method.json has no dataset \(scored)") }
+        let outcome = MethodLoader(store: try SchemaStore(directory: schemaDirectory)).load(
+            path: directory.appendingPathComponent("method.json").path,
+            baseDirectory: directory.path)
+        guard let spec = outcome.spec else {
+            return .failed("method.json does not load: " + outcome.issues.map(\.description).joined(separator: "; "))
+        }
+        guard let datasetSpec = spec.orderedDatasets.first(where: { $0.name == scored }) else {
+            return .failed("method.json has no dataset \(scored)")
+        }
         // Records are checked against data already here: no cache, so nothing is ever downloaded.
-        let locations = DataLocations(searchDirectories: dataDirectories, cache: FileManager.default.temporaryDirectory.appendingPathComponent("recombine-record-check-no-cache").path)
+        let locations = DataLocations(
+            searchDirectories: dataDirectories,
+            cache: FileManager.default.temporaryDirectory.appendingPathComponent("recombine-record-check-no-cache").path
+        )
         let factory = DatasetFactory(baseDirectory: directory.path, locations: locations)
         if let kind = BuiltinImageDataset(rawValue: datasetSpec.dataset) {
             // Looked up first, so a missing dataset is told apart from a wrong record (and never downloaded).
-            do { _ = try kind.locate(train: datasetSpec.options["train"]?.bool ?? true, root: nil, locations: locations) }
-            catch { return .dataMissing("\(datasetSpec.dataset) not found in \(dataDirectories.joined(separator: ", ")) (RECOMBINE_DATA)") }
+            do {
+                _ = try kind.locate(train: datasetSpec.options["train"]?.bool ?? true, root: nil, locations: locations)
+            } catch {
+                return .dataMissing(
+                    "\(datasetSpec.dataset) not found in \(dataDirectories.joined(separator: ", ")) (RECOMBINE_DATA)")
+            }
         }
         let data = try factory.load(datasetSpec, seed: 0)
         for path in factory.files.paths {
             let name = DataFileHashes.name(ofFile: path)
-            guard let expected = result.dataFiles?[name] else { return .failed("result.json names no data file \(name)") }
+            guard let expected = result.dataFiles?[name] else {
+                return .failed("result.json names no data file \(name)")
+            }
             let actual = try SHA256.hex(ofFile: path)
-            guard actual == expected else { return .failed("\(name) here has SHA-256 \(actual), the run read \(expected)") }
+            guard actual == expected else {
+                return .failed("\(name) here has SHA-256 \(actual), the run read \(expected)")
+            }
         }
         guard let labels = data.labels else { return .failed("dataset \(scored) has no labels: nothing to score") }
         let firstIndex = (data as? SubsetDataset)?.offset ?? 0
-        guard rows.count == labels.count else { return .failed("predictions.csv has \(rows.count) rows, dataset \(scored) has \(labels.count) samples") }
+        guard rows.count == labels.count else {
+            return .failed("predictions.csv has \(rows.count) rows, dataset \(scored) has \(labels.count) samples")
+        }
         for (i, row) in rows.enumerated() {
-            guard row.index == firstIndex + i else { return .failed("predictions.csv row \(i + 1) has index \(row.index), expected \(firstIndex + i)") }
+            guard row.index == firstIndex + i else {
+                return .failed("predictions.csv row \(i + 1) has index \(row.index), expected \(firstIndex + i)")
+            }
             guard let label = row.label else { return .failed("predictions.csv has no label column") }
-            guard label == labels[i] else { return .failed("predictions.csv gives sample \(row.index) label \(label), the dataset has \(labels[i])") }
+            guard label == labels[i] else {
+                return .failed("predictions.csv gives sample \(row.index) label \(label), the dataset has \(labels[i])")
+            }
         }
         let clusters = rows.map(\.cluster)
-        let recomputed = [("ACC", ClusteringMetrics.accuracy(truth: labels, prediction: clusters), recorded.acc),
-                          ("NMI", ClusteringMetrics.nmi(truth: labels, prediction: clusters), recorded.nmi),
-                          ("ARI", ClusteringMetrics.ari(truth: labels, prediction: clusters), recorded.ari)]
+        let recomputed = [
+            ("ACC", ClusteringMetrics.accuracy(truth: labels, prediction: clusters), recorded.acc),
+            ("NMI", ClusteringMetrics.nmi(truth: labels, prediction: clusters), recorded.nmi),
+            ("ARI", ClusteringMetrics.ari(truth: labels, prediction: clusters), recorded.ari),
+        ]
         let differences = recomputed.filter { !Self.agree($0.1, $0.2) }
             .map { "\($0.0) recomputed \($0.1), result.json has \($0.2.map { String($0) } ?? "none")" }
         if !differences.isEmpty { return .failed(differences.joined(separator: "; ")) }
         if let final = result.final, final.source == "end_of_training",
-           !(Self.agree(final.acc ?? .nan, recorded.acc) && Self.agree(final.nmi ?? .nan, recorded.nmi) && Self.agree(final.ari ?? .nan, recorded.ari)) {
+            !(Self.agree(final.acc ?? .nan, recorded.acc) && Self.agree(final.nmi ?? .nan, recorded.nmi)
+                && Self.agree(final.ari ?? .nan, recorded.ari))
+        {
             return .failed("result.json's final scores differ from its end-of-training scores they were taken from")
         }
         return .passed

@@ -1,8 +1,9 @@
 import Foundation
 import RecombineMethod
 import RecombineTestSupport
-@testable import RecombineTraining
 import XCTest
+
+@testable import RecombineTraining
 
 /// The jobs of a sweep: their order, folders and the shards that split them.
 final class SweepPlanTests: XCTestCase {
@@ -16,14 +17,20 @@ final class SweepPlanTests: XCTestCase {
 
     func testJobsRunFilesThenGridPointsThenSeedsInFoldersNamedAfterThem() throws {
         let folder = try TemporaryDirectory(); defer { folder.remove() }
-        let axes = [try GridAxis(parsing: "/phases/0/optimizers/0/lr=0.01,0.001"), try GridAxis(parsing: "/datasets/0/batch_size=64,128")]
+        let axes = [
+            try GridAxis(parsing: "/phases/0/optimizers/0/lr=0.01,0.001"),
+            try GridAxis(parsing: "/datasets/0/batch_size=64,128"),
+        ]
         let plan = SweepPlan(files: try methodFiles(folder), seed: nil, runs: 2, axes: axes, sweep: true)
         XCTAssertEqual(plan.jobs.count, 2 * 4 * 2)
         XCTAssertEqual(plan.jobs.map(\.position), Array(0..<16))
-        XCTAssertEqual(plan.jobs.prefix(5).map(\.directory), [
-            "alpha/lr=0.01,batch_size=64/seed-7", "alpha/lr=0.01,batch_size=64/seed-8",
-            "alpha/lr=0.01,batch_size=128/seed-7", "alpha/lr=0.01,batch_size=128/seed-8",
-            "alpha/lr=0.001,batch_size=64/seed-7"])
+        XCTAssertEqual(
+            plan.jobs.prefix(5).map(\.directory),
+            [
+                "alpha/lr=0.01,batch_size=64/seed-7", "alpha/lr=0.01,batch_size=64/seed-8",
+                "alpha/lr=0.01,batch_size=128/seed-7", "alpha/lr=0.01,batch_size=128/seed-8",
+                "alpha/lr=0.001,batch_size=64/seed-7",
+            ])
         XCTAssertEqual(plan.jobs[8].directory, "beta/lr=0.01,batch_size=64/seed-0", "a file without a seed starts at 0")
         XCTAssertEqual(plan.jobs[2].gridAssignments, ["/phases/0/optimizers/0/lr=0.01", "/datasets/0/batch_size=128"])
         XCTAssertEqual(plan.jobs[2].seedsDirectory, "alpha/lr=0.01,batch_size=128")
@@ -35,9 +42,14 @@ final class SweepPlanTests: XCTestCase {
     func testWithoutGridOrShardLevelsThatCannotVaryAreLeftOut() throws {
         let folder = try TemporaryDirectory(); defer { folder.remove() }
         let files = try methodFiles(folder)
-        XCTAssertEqual(SweepPlan(files: [files[0]], seed: nil, runs: 1, axes: [], sweep: false).jobs.map(\.directory), [""])
-        XCTAssertEqual(SweepPlan(files: [files[0]], seed: nil, runs: 2, axes: [], sweep: false).jobs.map(\.directory), ["seed-7", "seed-8"])
-        XCTAssertEqual(SweepPlan(files: files, seed: nil, runs: 1, axes: [], sweep: false).jobs.map(\.directory), ["alpha", "beta"])
+        XCTAssertEqual(
+            SweepPlan(files: [files[0]], seed: nil, runs: 1, axes: [], sweep: false).jobs.map(\.directory), [""])
+        XCTAssertEqual(
+            SweepPlan(files: [files[0]], seed: nil, runs: 2, axes: [], sweep: false).jobs.map(\.directory),
+            ["seed-7", "seed-8"])
+        XCTAssertEqual(
+            SweepPlan(files: files, seed: nil, runs: 1, axes: [], sweep: false).jobs.map(\.directory),
+            ["alpha", "beta"])
     }
 
     func testGridPointNamesStayUniqueWhenValuesLookAlikeOrAreLong() throws {
@@ -50,7 +62,9 @@ final class SweepPlanTests: XCTestCase {
         let longName = SweepPlan.gridPointNames(SweepPlan.cartesianProduct([long]))[0]
         XCTAssertLessThanOrEqual(longName.count, SweepPlan.maximumNameLength)
         let sameLeaf = [try GridAxis(parsing: "/phases/0/lr=1"), try GridAxis(parsing: "/phases/1/lr=2")]
-        XCTAssertEqual(SweepPlan.gridPointNames(SweepPlan.cartesianProduct(sameLeaf)), ["0.lr=1,1.lr=2"], "equal leaves are told apart by their parents")
+        XCTAssertEqual(
+            SweepPlan.gridPointNames(SweepPlan.cartesianProduct(sameLeaf)), ["0.lr=1,1.lr=2"],
+            "equal leaves are told apart by their parents")
     }
 
     func testMethodsOfTheSameNameGetDistinctFolders() throws {
@@ -74,7 +88,10 @@ final class SweepPlanTests: XCTestCase {
     }
 
     func testShardAutoReadsASlurmArrayThenRecombineShard() throws {
-        let slurm = ["SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_MIN": "5", "SLURM_ARRAY_TASK_COUNT": "4", "RECOMBINE_SHARD": "0/9"]
+        let slurm = [
+            "SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_MIN": "5", "SLURM_ARRAY_TASK_COUNT": "4",
+            "RECOMBINE_SHARD": "0/9",
+        ]
         XCTAssertEqual(try Shard(parsing: "auto", environment: slurm), Shard(index: 2, count: 4))
         XCTAssertEqual(try Shard(parsing: "auto", environment: ["RECOMBINE_SHARD": "3/5"]), Shard(index: 3, count: 5))
         XCTAssertEqual(try Shard(parsing: "1/2", environment: slurm), Shard(index: 1, count: 2))
@@ -82,12 +99,19 @@ final class SweepPlanTests: XCTestCase {
 
     func testMalformedShardsAreRefusedNamingTheValue() {
         let cases: [(String, [String: String], String)] = [
-            ("2/2", [:], "'2/2'"), ("a/b", [:], "'a/b'"), ("1", [:], "'1'"), ("0/0", [:], "'0/0'"), ("-1/3", [:], "'-1/3'"),
+            ("2/2", [:], "'2/2'"), ("a/b", [:], "'a/b'"), ("1", [:], "'1'"), ("0/0", [:], "'0/0'"),
+            ("-1/3", [:], "'-1/3'"),
             ("auto", [:], "neither a Slurm job array"),
             ("auto", ["RECOMBINE_SHARD": "x"], "RECOMBINE_SHARD expects i/n"),
             ("auto", ["SLURM_ARRAY_TASK_ID": "3"], "SLURM_ARRAY_TASK_MIN is not"),
-            ("auto", ["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "x"], "got 'x'"),
-            ("auto", ["SLURM_ARRAY_TASK_ID": "9", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "4"], "shard 9/4"),
+            (
+                "auto", ["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "x"],
+                "got 'x'"
+            ),
+            (
+                "auto", ["SLURM_ARRAY_TASK_ID": "9", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "4"],
+                "shard 9/4"
+            ),
         ]
         for (text, environment, expected) in cases {
             XCTAssertThrowsError(try Shard(parsing: text, environment: environment), text) { error in
@@ -104,9 +128,13 @@ final class SweepPlanTests: XCTestCase {
     }
 
     func testMalformedGridsAreRefusedNamingTheText() {
-        for (text, expected) in [("lr=1,2", "got 'lr=1,2'"), ("/lr", "got '/lr'"), ("/lr=", "has no values"), ("/lr=1,1", "twice"),
-                                 ("/lr=1,,2", "empty value"), ("/seed=1,2", "--seed S and --runs N")] {
-            XCTAssertThrowsError(try GridAxis(parsing: text), text) { XCTAssertTrue("\($0)".contains(expected), "\(text): \($0)") }
+        for (text, expected) in [
+            ("lr=1,2", "got 'lr=1,2'"), ("/lr", "got '/lr'"), ("/lr=", "has no values"), ("/lr=1,1", "twice"),
+            ("/lr=1,,2", "empty value"), ("/seed=1,2", "--seed S and --runs N"),
+        ] {
+            XCTAssertThrowsError(try GridAxis(parsing: text), text) {
+                XCTAssertTrue("\($0)".contains(expected), "\(text): \($0)")
+            }
         }
     }
 
@@ -119,7 +147,9 @@ final class SweepPlanTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("pid \(getpid())"), "\(error)")
         }
         first.release()
-        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/" + RunDirectoryLock.fileName), "the lock file is removed on release")
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: directory + "/" + RunDirectoryLock.fileName),
+            "the lock file is removed on release")
         let second = try RunDirectoryLock(directory: directory)
         second.release()
     }

@@ -1,8 +1,9 @@
 import Foundation
 import RecombineTensor
-@testable import RecombineTraining
 import RecombineTestSupport
 import XCTest
+
+@testable import RecombineTraining
 
 /// The tensor kernel's chordal distances (methods.md §2.4–§2.5): both orthogonalisation paths against
 /// a NumPy transcription of the TensorFlow algorithm (eigh, V = xᵀU diag(1/√(λ+ε)), 2(D − ‖V_aᵀV_b‖²)),
@@ -29,21 +30,21 @@ final class TensorKernelTests: XCTestCase {
         for shape in [[5, 3, 4, 5], [4, 6, 2, 2]] {
             let x = batch(seed: 7, shape: shape)
             let script = """
-            import json, sys, numpy as np
-            x = np.array(json.loads(sys.argv[1])).reshape(json.loads(sys.argv[2]))
-            n, total = x.shape[0], 0
-            for m in range(1, x.ndim):
-                others = [a for a in range(1, x.ndim) if a != m]
-                u = np.transpose(x, [0, m] + others).reshape(n, x.shape[m], -1)
-                D = u.shape[1]
-                V = []
-                for a in range(n):
-                    lam, U = np.linalg.eigh(u[a] @ u[a].T)
-                    V.append(u[a].T @ U @ np.diag(1 / np.sqrt(np.maximum(lam, 0) + 1e-6)))
-                t = np.array([[np.sum((V[a].T @ V[b]) ** 2) for b in range(n)] for a in range(n)])
-                total = total + np.maximum(2 * (D - t), 0)
-            print(json.dumps(total.ravel().tolist()))
-            """
+                import json, sys, numpy as np
+                x = np.array(json.loads(sys.argv[1])).reshape(json.loads(sys.argv[2]))
+                n, total = x.shape[0], 0
+                for m in range(1, x.ndim):
+                    others = [a for a in range(1, x.ndim) if a != m]
+                    u = np.transpose(x, [0, m] + others).reshape(n, x.shape[m], -1)
+                    D = u.shape[1]
+                    V = []
+                    for a in range(n):
+                        lam, U = np.linalg.eigh(u[a] @ u[a].T)
+                        V.append(u[a].T @ U @ np.diag(1 / np.sqrt(np.maximum(lam, 0) + 1e-6)))
+                    t = np.array([[np.sum((V[a].T @ V[b]) ** 2) for b in range(n)] for a in range(n)])
+                    total = total + np.maximum(2 * (D - t), 0)
+                print(json.dumps(total.ravel().tolist()))
+                """
             let output = try PythonOracle.run(script, arguments: ["\(x.toDoubleArray())", "\(shape)"])
             let expected = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [Double])
             for path in [TensorKernel.Orthogonalisation.cholesky, .eigen] {
@@ -52,7 +53,9 @@ final class TensorKernelTests: XCTestCase {
                 // NumPy computes the rank-deficient mode through eigh, which leaves an O(ε) residue from the
                 // near-null eigenvectors on the diagonal (4.00001 instead of 2(D − P) = 4); ours is the constant.
                 let tolerance = shape[1] > shape[2] * shape[3] ? 2e-5 : 1e-6
-                for (o, e) in zip(ours, expected) { XCTAssertEqual(o, e, accuracy: tolerance * Swift.max(1, Swift.abs(e)), "\(shape) \(path)") }
+                for (o, e) in zip(ours, expected) {
+                    XCTAssertEqual(o, e, accuracy: tolerance * Swift.max(1, Swift.abs(e)), "\(shape) \(path)")
+                }
             }
         }
     }
@@ -101,7 +104,8 @@ final class TensorKernelTests: XCTestCase {
     /// leaves them unchanged.
     func testDistancesDependOnlyOnRowSpaces() throws {
         let x = batch(seed: 13, shape: [3, 3, 4, 5])
-        let scaled = Tensor.concatenate([x.slice(axis: 0, start: 0, end: 1) * 7.5, x.slice(axis: 0, start: 1)], axis: 0)
+        let scaled = Tensor.concatenate(
+            [x.slice(axis: 0, start: 0, end: 1) * 7.5, x.slice(axis: 0, start: 1)], axis: 0)
         let kernel = TensorKernel()
         let a = try kernel.distances(x).toDoubleArray(), b = try kernel.distances(scaled).toDoubleArray()
         for (u, v) in zip(a, b) { XCTAssertEqual(u, v, accuracy: 1e-5) }
@@ -126,12 +130,15 @@ final class TensorKernelTests: XCTestCase {
         let different = gradients(upper)
         let gap = maxAbsoluteDifference(different.exact, different.tensorflow)
         XCTAssertGreaterThan(gap, 1e-2)
-        XCTAssertEqual(Tensor.pairwiseSquaredDistancesTensorFlowGradient(x).toDoubleArray(),
-                       Tensor.pairwiseSquaredDistances(x, x).toDoubleArray().map { $0 }, accuracy: 1e-12)
+        XCTAssertEqual(
+            Tensor.pairwiseSquaredDistancesTensorFlowGradient(x).toDoubleArray(),
+            Tensor.pairwiseSquaredDistances(x, x).toDoubleArray().map { $0 }, accuracy: 1e-12)
     }
 }
 
-private func XCTAssertEqual(_ a: [Double], _ b: [Double], accuracy: Double, file: StaticString = #filePath, line: UInt = #line) {
+private func XCTAssertEqual(
+    _ a: [Double], _ b: [Double], accuracy: Double, file: StaticString = #filePath, line: UInt = #line
+) {
     XCTAssertEqual(a.count, b.count, file: file, line: line)
     for (u, v) in zip(a, b) { XCTAssertEqual(u, v, accuracy: accuracy, file: file, line: line) }
 }

@@ -9,7 +9,8 @@ import XCTest
 final class TrainerTests: XCTestCase {
     override func tearDown() { for d in directories { try? FileManager.default.removeItem(at: d) } }
 
-    static let schemaDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Schema").path
+    static let schemaDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Schema").path
 
     /// An autoencoder on the three-Gaussian teaching set, pretrained by reconstruction, then DEC's KL
     /// target with Student-t centroids initialised by k-means.
@@ -47,9 +48,12 @@ final class TrainerTests: XCTestCase {
         let final = try XCTUnwrap(result.final)
         XCTAssertGreaterThan(final.acc!, 0.9, "ACC \(final.acc!)")
         XCTAssertEqual(result.evaluations.count, 2)
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: result.runDirectory + "/result.json"))) as! [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: result.runDirectory + "/result.json"))) as! [String: Any]
         for key in ["method", "seed", "final", "evaluations", "wall_seconds"] { XCTAssertNotNil(json[key], key) }
-        XCTAssertTrue(FileManager.default.fileExists(atPath: result.runDirectory + "/weights/tiny_dec_encoder.safetensors"))
+        XCTAssertTrue(
+            FileManager.default.fileExists(atPath: result.runDirectory + "/weights/tiny_dec_encoder.safetensors"))
         let metrics = try String(contentsOfFile: result.runDirectory + "/metrics.jsonl", encoding: .utf8)
         XCTAssertTrue(metrics.contains("\"kind\":\"loss\"") && metrics.contains("\"kind\":\"evaluation\""))
         XCTAssertTrue(metrics.contains("\"learning_rates\":{\"optimizer_0\":"), "loss records carry the learning rates")
@@ -57,7 +61,8 @@ final class TrainerTests: XCTestCase {
         // Recorded when this test binary was built, from this checkout: its HEAD (tests build first).
         let revision = try XCTUnwrap(provenance["git_revision"] as? String)
         if let head = SourceRevisionHead.current() {
-            XCTAssertTrue(revision == head || revision == head + "+modified", "\(revision) is not the checkout's \(head)")
+            XCTAssertTrue(
+                revision == head || revision == head + "+modified", "\(revision) is not the checkout's \(head)")
         } else {
             XCTAssertEqual(revision, "unknown")
         }
@@ -72,7 +77,9 @@ final class TrainerTests: XCTestCase {
         let method = Self.decMethod().replacingOccurrences(of: #""performance_evaluation_interval": 20,"#, with: "")
         let result = try run(method)
         XCTAssertTrue(result.evaluations.isEmpty)
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: result.runDirectory + "/result.json"))) as! [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: result.runDirectory + "/result.json"))) as! [String: Any]
         let final = try XCTUnwrap(json["final"] as? [String: Any])
         XCTAssertEqual(final["source"] as? String, "end_of_training")
         XCTAssertGreaterThan((final["acc"] as? Double) ?? 0, 0.9)
@@ -80,9 +87,11 @@ final class TrainerTests: XCTestCase {
         XCTAssertTrue(log.contains("Performance at the end of training on dataset \"GaussianMixture\": ACC"), log)
     }
 
-    func testSameSeedGivesTheSameNumbersAndScaleShortensRuns() throws {   // B24
-        let a = try run(Self.decMethod(power: 4), seed: 11, name: "a"), b = try run(Self.decMethod(power: 4), seed: 11, name: "b")
-        let finalA = try XCTUnwrap(a.final, "the run must be scored"), finalB = try XCTUnwrap(b.final, "the run must be scored")
+    func testSameSeedGivesTheSameNumbersAndScaleShortensRuns() throws {  // B24
+        let a = try run(Self.decMethod(power: 4), seed: 11, name: "a"),
+            b = try run(Self.decMethod(power: 4), seed: 11, name: "b")
+        let finalA = try XCTUnwrap(a.final, "the run must be scored"),
+            finalB = try XCTUnwrap(b.final, "the run must be scored")
         XCTAssertEqual([finalA.acc, finalA.nmi, finalA.ari], [finalB.acc, finalB.nmi, finalB.ari])
         XCTAssertNotNil(finalA.acc)
         XCTAssertEqual(a.evaluations.map(\.nmi), b.evaluations.map(\.nmi))
@@ -96,16 +105,22 @@ final class TrainerTests: XCTestCase {
             let text = "\(error)"
             // Whether the exploded weights give NaN or ±Inf first depends on the CPU's kernels.
             XCTAssertTrue(["became NaN", "became +Inf", "became -Inf"].contains { text.contains($0) }, text)
-            for part in ["method 'tiny_dec'", "phase 'pretraining'", "iteration 2:", "reconstruction_loss", "last finite value", "at iteration 1"] {
+            for part in [
+                "method 'tiny_dec'", "phase 'pretraining'", "iteration 2:", "reconstruction_loss", "last finite value",
+                "at iteration 1",
+            ] {
                 XCTAssertTrue(text.contains(part), "'\(part)' missing from: \(text)")
             }
         }
         // The run directory stays valid and says why it stopped.
         let run = directories.last!.appendingPathComponent("run").path
-        let result = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/result.json"))) as! [String: Any]
+        let result =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/result.json")))
+            as! [String: Any]
         XCTAssertEqual(result["status"] as? String, "failed")
         XCTAssertTrue((result["reason"] as? String ?? "").contains("reconstruction_loss"))
-        XCTAssertNotNil(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/method.json"))))
+        XCTAssertNotNil(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/method.json"))))
     }
 }
 
@@ -117,28 +132,29 @@ final class PretrainingPatternTests: XCTestCase {
     func run(_ text: String) throws -> RunResult { try runMethodText(text, directories: &directories) }
 
     static let autoencoder = """
-      {"name": "encoder", "type": "feature_extractor", "layers": [
-         {"name": "e1", "type": "Linear", "in_features": 2, "out_features": 8}, {"name": "e2", "type": "ReLU"}, {"name": "e3", "type": "Linear", "in_features": 8, "out_features": 2}]},
-      {"name": "decoder", "type": "design_pattern_specific", "layers": [
-         {"name": "d1", "type": "Linear", "in_features": 2, "out_features": 8}, {"name": "d2", "type": "ReLU"}, {"name": "d3", "type": "Linear", "in_features": 8, "out_features": 2}]}
-    """
+          {"name": "encoder", "type": "feature_extractor", "layers": [
+             {"name": "e1", "type": "Linear", "in_features": 2, "out_features": 8}, {"name": "e2", "type": "ReLU"}, {"name": "e3", "type": "Linear", "in_features": 8, "out_features": 2}]},
+          {"name": "decoder", "type": "design_pattern_specific", "layers": [
+             {"name": "d1", "type": "Linear", "in_features": 2, "out_features": 8}, {"name": "d2", "type": "ReLU"}, {"name": "d3", "type": "Linear", "in_features": 8, "out_features": 2}]}
+        """
     static let tail = """
-      "cluster_assignment_strategy": {"type": "classical_clustering_in_feature_space_after_phase", "classical_clustering_in_feature_space_after_phase": "pretraining",
-                                      "classical_clustering_in_feature_space_after_phase_num_restarts": 2},
-      "datasets": [{"dataset": "GaussianMixture", "preset": "three_gaussians", "batch_size": 64, "num_clusters": 3, "shuffle": true}]}
-    """
+          "cluster_assignment_strategy": {"type": "classical_clustering_in_feature_space_after_phase", "classical_clustering_in_feature_space_after_phase": "pretraining",
+                                          "classical_clustering_in_feature_space_after_phase_num_restarts": 2},
+          "datasets": [{"dataset": "GaussianMixture", "preset": "three_gaussians", "batch_size": 64, "num_clusters": 3, "shuffle": true}]}
+        """
 
     func testLayerWisePretrainingRunsItsStagesThenClassicalClustering() throws {
-        let result = try run("""
-        {"name": "layer_wise", "mappings": [\(Self.autoencoder)],
-         "phases": [{"name": "pretraining", "order": 1, "exit_criteria": {"iterations": 60},
-           "design_patterns": [{"pattern": "facilitating_training_of_feature_extractor_by_using_layer_wise_pretraining", "encoder_name": "encoder", "decoder_name": "decoder",
-              "dropout_rate": 0.1, "encoder_decoder_layer_pairs": [
-                 {"encoder_layer_names": ["e1", "e2"], "decoder_layer_names": ["d3"], "train_for_iterations": 30},
-                 {"encoder_layer_names": ["e3"], "decoder_layer_names": ["d1", "d2"], "train_for_iterations": 20}]}],
-           "optimizers": [{"type": "Adam", "lr": 0.01, "trained_mapping_names": ["encoder", "decoder"]}]}],
-         \(Self.tail)
-        """)
+        let result = try run(
+            """
+            {"name": "layer_wise", "mappings": [\(Self.autoencoder)],
+             "phases": [{"name": "pretraining", "order": 1, "exit_criteria": {"iterations": 60},
+               "design_patterns": [{"pattern": "facilitating_training_of_feature_extractor_by_using_layer_wise_pretraining", "encoder_name": "encoder", "decoder_name": "decoder",
+                  "dropout_rate": 0.1, "encoder_decoder_layer_pairs": [
+                     {"encoder_layer_names": ["e1", "e2"], "decoder_layer_names": ["d3"], "train_for_iterations": 30},
+                     {"encoder_layer_names": ["e3"], "decoder_layer_names": ["d1", "d2"], "train_for_iterations": 20}]}],
+               "optimizers": [{"type": "Adam", "lr": 0.01, "trained_mapping_names": ["encoder", "decoder"]}]}],
+             \(Self.tail)
+            """)
         let final = try XCTUnwrap(result.final)
         XCTAssertEqual(final.phase, "pretraining")
         XCTAssertGreaterThan(final.acc!, 0.6)
@@ -151,19 +167,20 @@ final class PretrainingPatternTests: XCTestCase {
     /// Configurations/layer_wise_pretraining.json): the first dataset ends without assignments
     /// instead of failing the run after all its training.
     func testDatasetEndingBeforeItsCentroidsExistIsNotScored() throws {
-        let result = try run("""
-        {"name": "pretrain_then_evaluate", "mappings": [\(Self.autoencoder)],
-         "phases": [{"name": "pretraining", "order": 1, "exit_criteria": {"iterations": 20},
-           "design_patterns": [{"pattern": "training_feature_extractor_through_reconstruction_of_samples", "encoder_name": "encoder", "decoder_name": "decoder"}],
-           "optimizers": [{"type": "Adam", "lr": 0.01, "trained_mapping_names": ["encoder", "decoder"]}]},
-           {"name": "evaluation", "order": 2, "exit_criteria": {"iterations": 1}, "performance_evaluation_interval": 1}],
-         "cluster_assignment_strategy": {"type": "feature_representation_centroid_similarity", "similarity_measure": "student_t",
-            "use_centroids_during_phases": ["evaluation"], "centroid_initialization_strategy": "classical_clustering",
-            "centroid_recalculation_strategy": "fixed_centroids"},
-         "datasets": [{"name": "train", "dataset": "GaussianMixture", "preset": "three_gaussians", "batch_size": 64, "num_clusters": 3, "phases": ["pretraining"]},
-                      {"name": "test", "dataset": "GaussianMixture", "preset": "three_gaussians", "seed": 2, "batch_size": 64, "num_clusters": 3,
-                       "phases": ["evaluation"], "reinitialize_mappings": false}]}
-        """)
+        let result = try run(
+            """
+            {"name": "pretrain_then_evaluate", "mappings": [\(Self.autoencoder)],
+             "phases": [{"name": "pretraining", "order": 1, "exit_criteria": {"iterations": 20},
+               "design_patterns": [{"pattern": "training_feature_extractor_through_reconstruction_of_samples", "encoder_name": "encoder", "decoder_name": "decoder"}],
+               "optimizers": [{"type": "Adam", "lr": 0.01, "trained_mapping_names": ["encoder", "decoder"]}]},
+               {"name": "evaluation", "order": 2, "exit_criteria": {"iterations": 1}, "performance_evaluation_interval": 1}],
+             "cluster_assignment_strategy": {"type": "feature_representation_centroid_similarity", "similarity_measure": "student_t",
+                "use_centroids_during_phases": ["evaluation"], "centroid_initialization_strategy": "classical_clustering",
+                "centroid_recalculation_strategy": "fixed_centroids"},
+             "datasets": [{"name": "train", "dataset": "GaussianMixture", "preset": "three_gaussians", "batch_size": 64, "num_clusters": 3, "phases": ["pretraining"]},
+                          {"name": "test", "dataset": "GaussianMixture", "preset": "three_gaussians", "seed": 2, "batch_size": 64, "num_clusters": 3,
+                           "phases": ["evaluation"], "reinitialize_mappings": false}]}
+            """)
         XCTAssertEqual(result.status, .completed)
         let final = try XCTUnwrap(result.final)
         XCTAssertEqual(final.dataset, "test")
@@ -171,7 +188,10 @@ final class PretrainingPatternTests: XCTestCase {
         XCTAssertEqual(result.endOfTraining.map(\.dataset), ["test"])
         XCTAssertEqual(result.predictionsDataset, "test", "predictions.csv holds the dataset that has predictions")
         let log = try String(contentsOfFile: result.runDirectory + "/log.txt", encoding: .utf8)
-        XCTAssertTrue(log.contains(#"No cluster assignments at the end of dataset "train": the strategy's centroids are initialised only in phases ["evaluation"]"#), log)
+        XCTAssertTrue(
+            log.contains(
+                #"No cluster assignments at the end of dataset "train": the strategy's centroids are initialised only in phases ["evaluation"]"#
+            ), log)
         let (tensors, metadata) = try Safetensors.read(result.runDirectory + "/final.safetensors")
         XCTAssertEqual(metadata["dataset"], "test")
         XCTAssertNotNil(tensors["analysis/predictions"])
@@ -182,37 +202,56 @@ final class PretrainingPatternTests: XCTestCase {
     /// in group "autoencoder" (encoder and decoder): a group whose learning rate is ~0 leaves exactly its own
     /// mappings where they started, and each group's step is the same whatever the other group's loss
     /// weight — no gradient of one group's loss reaches the other group's step.
-    func testAdversarialInterpolationTrainsCriticAndAutoencoderInSeparateGroups() throws {   // B35
-        for variant in [("critic", #""critic_name": "critic", "critic_loss_optimizer_group_name": "adversary""#),
-                        ("discriminator", #""discriminator_name": "critic", "discriminator_loss_optimizer_group_name": "adversary""#)] {
+    func testAdversarialInterpolationTrainsCriticAndAutoencoderInSeparateGroups() throws {  // B35
+        for variant in [
+            ("critic", #""critic_name": "critic", "critic_loss_optimizer_group_name": "adversary""#),
+            (
+                "discriminator",
+                #""discriminator_name": "critic", "discriminator_loss_optimizer_group_name": "adversary""#
+            ),
+        ] {
             let lastLayer = variant.0 == "critic" ? "" : #", {"type": "Sigmoid"}"#
-            func train(optimizer: String = "SGD", autoencoderRate: Double = 0.01, criticRate: Double = 0.01,
-                       autoencoderWeight: Double = 1, criticWeight: Double = 1, iterations: Int = 1) throws -> RunResult {
-                try run("""
-                {"name": "acai", "seed": 3, "mappings": [\(Self.autoencoder),
-                   {"name": "critic", "type": "design_pattern_specific", "layers": [{"type": "Linear", "in_features": 2, "out_features": 8}, {"type": "ReLU"}, {"type": "Linear", "in_features": 8, "out_features": 1}\(lastLayer)]}],
-                 "phases": [{"name": "pretraining", "order": 1, "exit_criteria": {"iterations": \(iterations)},
-                   "design_patterns": [{"pattern": "training_feature_extractor_through_reconstruction_of_samples", "encoder_name": "encoder", "decoder_name": "decoder", "loss_optimizer_group_name": "autoencoder"},
-                      {"pattern": "training_feature_extractor_by_using_adversarial_interpolation", "encoder_name": "encoder", "decoder_name": "decoder",
-                       "autoencoder_loss_optimizer_group_name": "autoencoder", \(variant.1), "loss_report_interval": 10,
-                       "autoencoder_loss_weight": \(autoencoderWeight), "\(variant.0)_loss_weight": \(criticWeight)}],
-                   "optimizers": [{"type": "\(optimizer)", "lr": \(autoencoderRate), "trained_mapping_names": ["encoder", "decoder"], "group_name": "autoencoder"},
-                                  {"type": "\(optimizer)", "lr": \(criticRate), "trained_mapping_names": ["critic"], "group_name": "adversary"}],
-                   "save_mapping_parameters": [\(["encoder", "decoder", "critic"].map { #"{"mapping_name": "\#($0)", "saving_interval": 1, "path_to_file_or_dir": "weights/\#($0)/", "keep_old_files": false}"# }.joined(separator: ", "))]}],
-                 \(Self.tail)
-                """)
+            func train(
+                optimizer: String = "SGD", autoencoderRate: Double = 0.01, criticRate: Double = 0.01,
+                autoencoderWeight: Double = 1, criticWeight: Double = 1, iterations: Int = 1
+            ) throws -> RunResult {
+                try run(
+                    """
+                    {"name": "acai", "seed": 3, "mappings": [\(Self.autoencoder),
+                       {"name": "critic", "type": "design_pattern_specific", "layers": [{"type": "Linear", "in_features": 2, "out_features": 8}, {"type": "ReLU"}, {"type": "Linear", "in_features": 8, "out_features": 1}\(lastLayer)]}],
+                     "phases": [{"name": "pretraining", "order": 1, "exit_criteria": {"iterations": \(iterations)},
+                       "design_patterns": [{"pattern": "training_feature_extractor_through_reconstruction_of_samples", "encoder_name": "encoder", "decoder_name": "decoder", "loss_optimizer_group_name": "autoencoder"},
+                          {"pattern": "training_feature_extractor_by_using_adversarial_interpolation", "encoder_name": "encoder", "decoder_name": "decoder",
+                           "autoencoder_loss_optimizer_group_name": "autoencoder", \(variant.1), "loss_report_interval": 10,
+                           "autoencoder_loss_weight": \(autoencoderWeight), "\(variant.0)_loss_weight": \(criticWeight)}],
+                       "optimizers": [{"type": "\(optimizer)", "lr": \(autoencoderRate), "trained_mapping_names": ["encoder", "decoder"], "group_name": "autoencoder"},
+                                      {"type": "\(optimizer)", "lr": \(criticRate), "trained_mapping_names": ["critic"], "group_name": "adversary"}],
+                       "save_mapping_parameters": [\(["encoder", "decoder", "critic"].map { #"{"mapping_name": "\#($0)", "saving_interval": 1, "path_to_file_or_dir": "weights/\#($0)/", "keep_old_files": false}"# }.joined(separator: ", "))]}],
+                     \(Self.tail)
+                    """)
             }
             let untouched = try train(autoencoderRate: 1e-30, criticRate: 1e-30), both = try train()
             let criticOnly = try train(autoencoderRate: 1e-30), autoencoderOnly = try train(criticRate: 1e-30)
-            let lighterAutoencoderLoss = try train(autoencoderWeight: 0.25), lighterCriticLoss = try train(criticWeight: 0.25)
+            let lighterAutoencoderLoss = try train(autoencoderWeight: 0.25),
+                lighterCriticLoss = try train(criticWeight: 0.25)
             for mapping in ["encoder", "decoder"] {
-                XCTAssertEqual(try savedWeights(criticOnly, mapping), try savedWeights(untouched, mapping), "\(mapping) moved with the critic's group")
-                XCTAssertNotEqual(try savedWeights(both, mapping), try savedWeights(untouched, mapping), "\(mapping) did not move")
-                XCTAssertEqual(try savedWeights(lighterCriticLoss, mapping), try savedWeights(both, mapping), "the critic's loss reached the \(mapping)'s step")
+                XCTAssertEqual(
+                    try savedWeights(criticOnly, mapping), try savedWeights(untouched, mapping),
+                    "\(mapping) moved with the critic's group")
+                XCTAssertNotEqual(
+                    try savedWeights(both, mapping), try savedWeights(untouched, mapping), "\(mapping) did not move")
+                XCTAssertEqual(
+                    try savedWeights(lighterCriticLoss, mapping), try savedWeights(both, mapping),
+                    "the critic's loss reached the \(mapping)'s step")
             }
-            XCTAssertEqual(try savedWeights(autoencoderOnly, "critic"), try savedWeights(untouched, "critic"), "the critic moved with the autoencoder's group")
-            XCTAssertNotEqual(try savedWeights(both, "critic"), try savedWeights(untouched, "critic"), "the critic did not move")
-            XCTAssertEqual(try savedWeights(lighterAutoencoderLoss, "critic"), try savedWeights(both, "critic"), "the autoencoder's loss reached the critic's step")
+            XCTAssertEqual(
+                try savedWeights(autoencoderOnly, "critic"), try savedWeights(untouched, "critic"),
+                "the critic moved with the autoencoder's group")
+            XCTAssertNotEqual(
+                try savedWeights(both, "critic"), try savedWeights(untouched, "critic"), "the critic did not move")
+            XCTAssertEqual(
+                try savedWeights(lighterAutoencoderLoss, "critic"), try savedWeights(both, "critic"),
+                "the autoencoder's loss reached the critic's step")
             // Longer, both losses are reported and the run is scored.
             let trained = try train(optimizer: "Adam", autoencoderRate: 0.001, criticRate: 0.001, iterations: 30)
             XCTAssertNotNil(trained.final?.acc)
@@ -236,13 +275,16 @@ final class DamagedTrainingInputTests: XCTestCase {
 
     func assertRunFails(_ text: String, mentions parts: [String], file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertThrowsError(try runMethodText(text, directories: &directories), file: file, line: line) { error in
-            for part in parts { XCTAssertTrue("\(error)".contains(part), "'\(part)' missing from: \(error)", file: file, line: line) }
+            for part in parts {
+                XCTAssertTrue("\(error)".contains(part), "'\(part)' missing from: \(error)", file: file, line: line)
+            }
         }
     }
 
     static func csvMethod(_ path: String, batch: Int) -> String {
-        TrainerTests.decMethod().replacingOccurrences(of: #"{"dataset": "GaussianMixture", "preset": "three_gaussians", "seed": 1, "batch_size": 100,"#,
-                                                      with: #"{"dataset": "CSV", "path": "\#(path)", "label_column": "label", "batch_size": \#(batch),"#)
+        TrainerTests.decMethod().replacingOccurrences(
+            of: #"{"dataset": "GaussianMixture", "preset": "three_gaussians", "seed": 1, "batch_size": 100,"#,
+            with: #"{"dataset": "CSV", "path": "\#(path)", "label_column": "label", "batch_size": \#(batch),"#)
     }
 
     /// A CSV whose columns do not fit the first Linear stops before training with the dataset, the
@@ -253,7 +295,9 @@ final class DamagedTrainingInputTests: XCTestCase {
         for i in 0..<60 { csv += "\(Double(i % 3) * 5),\(Double(i) * 0.01),1,\(i % 3)\n" }
         let file = d.appendingPathComponent("three-columns.csv")
         try csv.write(to: file, atomically: true, encoding: .utf8)
-        assertRunFails(Self.csvMethod(file.path, batch: 20), mentions: ["three-columns.csv", "shape [3]", "mapping 'encoder'", "Linear(in_features: 2)", "got 3"])
+        assertRunFails(
+            Self.csvMethod(file.path, batch: 20),
+            mentions: ["three-columns.csv", "shape [3]", "mapping 'encoder'", "Linear(in_features: 2)", "got 3"])
     }
 
     func testLabelsOutsideNumClustersAndTooFewSamples() throws {
@@ -261,11 +305,18 @@ final class DamagedTrainingInputTests: XCTestCase {
         var csv = "x,y,label\n"
         for i in 0..<60 { csv += "\(Double(i % 3) * 5),\(Double(i) * 0.01),\(i % 3 + 1)\n" }
         try csv.write(to: d.appendingPathComponent("one-based.csv"), atomically: true, encoding: .utf8)
-        assertRunFails(Self.csvMethod(d.appendingPathComponent("one-based.csv").path, batch: 20), mentions: ["one-based.csv", "label 3", "outside 0…2", "counted from 1"])
-        assertRunFails(Self.csvMethod(d.appendingPathComponent("one-based.csv").path.replacingOccurrences(of: "one-based", with: "missing"), batch: 20), mentions: ["missing.csv"])
+        assertRunFails(
+            Self.csvMethod(d.appendingPathComponent("one-based.csv").path, batch: 20),
+            mentions: ["one-based.csv", "label 3", "outside 0…2", "counted from 1"])
+        assertRunFails(
+            Self.csvMethod(
+                d.appendingPathComponent("one-based.csv").path.replacingOccurrences(of: "one-based", with: "missing"),
+                batch: 20), mentions: ["missing.csv"])
         csv = "x,y,label\n1,2,0\n3,4,1\n"
         try csv.write(to: d.appendingPathComponent("tiny.csv"), atomically: true, encoding: .utf8)
-        assertRunFails(Self.csvMethod(d.appendingPathComponent("tiny.csv").path, batch: 20), mentions: ["2 samples", "batch_size 20"])
+        assertRunFails(
+            Self.csvMethod(d.appendingPathComponent("tiny.csv").path, batch: 20),
+            mentions: ["2 samples", "batch_size 20"])
     }
 
     func testWeightsFileWithWrongNamesOrShapes() throws {
@@ -273,15 +324,26 @@ final class DamagedTrainingInputTests: XCTestCase {
         let wrongNames = d.appendingPathComponent("wrong-names.safetensors").path
         try Safetensors.write([("encoder.weight", Tensor.zeros([16, 2]))], to: wrongNames)
         let wrongShapes = d.appendingPathComponent("wrong-shapes.safetensors").path
-        try Safetensors.write([("net.0.weight", Tensor.zeros([8, 2])), ("net.0.bias", Tensor.zeros([16])), ("net.2.weight", Tensor.zeros([2, 16])), ("net.2.bias", Tensor.zeros([2]))], to: wrongShapes)
+        try Safetensors.write(
+            [
+                ("net.0.weight", Tensor.zeros([8, 2])), ("net.0.bias", Tensor.zeros([16])),
+                ("net.2.weight", Tensor.zeros([2, 16])), ("net.2.bias", Tensor.zeros([2])),
+            ], to: wrongShapes)
         let garbage = d.appendingPathComponent("garbage.safetensors").path
         try Data("not a safetensors file".utf8).write(to: URL(fileURLWithPath: garbage))
         func method(_ path: String) -> String {
-            TrainerTests.decMethod().replacingOccurrences(of: #""exit_criteria": {"epochs": 2},"#,
-                                                          with: #""exit_criteria": {"epochs": 2}, "load_mapping_parameters": [{"mapping_name": "encoder", "path_to_file": "\#(path)"}],"#)
+            TrainerTests.decMethod().replacingOccurrences(
+                of: #""exit_criteria": {"epochs": 2},"#,
+                with:
+                    #""exit_criteria": {"epochs": 2}, "load_mapping_parameters": [{"mapping_name": "encoder", "path_to_file": "\#(path)"}],"#
+            )
         }
-        assertRunFails(method(wrongNames), mentions: ["wrong-names.safetensors", "missing: net.0.weight", "unexpected: encoder.weight"])
-        assertRunFails(method(wrongShapes), mentions: ["wrong-shapes.safetensors", "net.0.weight: file has shape [8, 2], the module [16, 2]"])
+        assertRunFails(
+            method(wrongNames),
+            mentions: ["wrong-names.safetensors", "missing: net.0.weight", "unexpected: encoder.weight"])
+        assertRunFails(
+            method(wrongShapes),
+            mentions: ["wrong-shapes.safetensors", "net.0.weight: file has shape [8, 2], the module [16, 2]"])
         assertRunFails(method(garbage), mentions: ["garbage.safetensors"])
     }
 }
@@ -291,7 +353,9 @@ enum SourceRevisionHead {
     static func current() -> String? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", URL(fileURLWithPath: #filePath).deletingLastPathComponent().path, "rev-parse", "HEAD"]
+        process.arguments = [
+            "git", "-C", URL(fileURLWithPath: #filePath).deletingLastPathComponent().path, "rev-parse", "HEAD",
+        ]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice

@@ -25,9 +25,12 @@ public struct TSNE: Sendable {
         precondition(data.rank == 2, "t-SNE expects [n, d], got \(data.shape)")
         let n = data.shape[0]
         guard n >= 4 else { throw ClusteringError("t-SNE needs at least 4 points, got \(n)") }
-        guard perplexity > 0, perplexity < Double(n) else { throw ClusteringError("t-SNE: perplexity \(perplexity) must be in (0, \(n))") }
+        guard perplexity > 0, perplexity < Double(n) else {
+            throw ClusteringError("t-SNE: perplexity \(perplexity) must be in (0, \(n))")
+        }
         let reduced = data.shape[1] > 50 ? try PCA(data: data, components: 50).transform(data) : data
-        let p = jointProbabilities(squaredDistances(reduced.to(.float64).toDoubleArray(), n: n, d: reduced.shape[1]), n: n)
+        let p = jointProbabilities(
+            squaredDistances(reduced.to(.float64).toDoubleArray(), n: n, d: reduced.shape[1]), n: n)
         var y = try initialEmbedding(data, n: n)
         let kl = optimize(p, &y, n: n)
         return (Tensor(doubles: y, shape: [n, 2], dtype: .float64), kl)
@@ -35,7 +38,9 @@ public struct TSNE: Sendable {
 
     func squaredDistances(_ x: [Double], n: Int, d: Int) -> [Double] {
         var gram = [Double](repeating: 0, count: n * n)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(d), 1, x, Int32(d), x, Int32(d), 0, &gram, Int32(n))
+        cblas_dgemm(
+            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(d), 1, x, Int32(d), x, Int32(d), 0,
+            &gram, Int32(n))
         let norms = (0..<n).map { gram[$0 * n + $0] }
         for i in 0..<n { for j in 0..<n { gram[i * n + j] = Swift.max(0, norms[i] + norms[j] - 2 * gram[i * n + j]) } }
         return gram
@@ -64,21 +69,29 @@ public struct TSNE: Sendable {
                         for j in 0..<n { row[j] /= sum }
                         let gap = entropy - target
                         if Swift.abs(gap) < 1e-5 { break }
-                        if gap > 0 { lo = beta; beta = hi.isFinite ? (beta + hi) / 2 : beta * 2 }
-                        else { hi = beta; beta = lo.isFinite ? (beta + lo) / 2 : beta / 2 }
+                        if gap > 0 {
+                            lo = beta; beta = hi.isFinite ? (beta + hi) / 2 : beta * 2
+                        } else {
+                            hi = beta; beta = lo.isFinite ? (beta + lo) / 2 : beta / 2
+                        }
                     }
                 }
             }
         }
         var p = [Double](repeating: 0, count: n * n)
-        for i in 0..<n { for j in 0..<n { p[i * n + j] = Swift.max((conditional[i * n + j] + conditional[j * n + i]) / Double(2 * n), 1e-12) } }
+        for i in 0..<n {
+            for j in 0..<n {
+                p[i * n + j] = Swift.max((conditional[i * n + j] + conditional[j * n + i]) / Double(2 * n), 1e-12)
+            }
+        }
         for i in 0..<n { p[i * n + i] = 0 }
         return p
     }
 
     func initialEmbedding(_ data: Tensor, n: Int) throws -> [Double] {
         let projected = try PCA(data: data, components: 2).transform(data).to(.float64).toDoubleArray()
-        var y = projected.count == 2 * n ? projected : projected + [Double](repeating: 0, count: 2 * n - projected.count)
+        var y =
+            projected.count == 2 * n ? projected : projected + [Double](repeating: 0, count: 2 * n - projected.count)
         let first = stride(from: 0, to: 2 * n, by: 2).map { y[$0] }
         let mean = first.reduce(0, +) / Double(n)
         let std = (first.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n)).squareRoot()
@@ -124,9 +137,11 @@ public struct TSNE: Sendable {
             if iteration == iterations - 1 {
                 let z = studentKernel(y, &kernel, n: n)
                 kl = 0
-                for i in 0..<n { for j in 0..<n where j != i && p[i * n + j] > 0 {
-                    kl += p[i * n + j] * Foundation.log(p[i * n + j] / Swift.max(kernel[i * n + j] / z, 1e-300))
-                } }
+                for i in 0..<n {
+                    for j in 0..<n where j != i && p[i * n + j] > 0 {
+                        kl += p[i * n + j] * Foundation.log(p[i * n + j] / Swift.max(kernel[i * n + j] / z, 1e-300))
+                    }
+                }
             }
         }
         return kl

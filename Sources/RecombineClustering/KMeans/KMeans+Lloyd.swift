@@ -4,13 +4,16 @@ import RecombineTensor
 
 extension KMeans {
     /// Lloyd iterations with a full assignment pass each time.
-    func lloyd(_ x: UnsafePointer<Float>, n: Int, d: Int, norms: [Float], centers initial: [Float], tolerance: Double, run: Int) -> Result {
+    func lloyd(
+        _ x: UnsafePointer<Float>, n: Int, d: Int, norms: [Float], centers initial: [Float], tolerance: Double, run: Int
+    ) -> Result {
         var centers = initial, labels = [Int](repeating: -1, count: n), previous = labels
         var iterations = 0, converged = false
         var history: [Double] = []
         for iteration in 1...Swift.max(maxIterations, 1) {
             iterations = iteration
-            var (sums, counts, inertia, distances) = assign(x, n: n, d: d, norms: norms, centers: centers, labels: &labels)
+            var (sums, counts, inertia, distances) = assign(
+                x, n: n, d: d, norms: norms, centers: centers, labels: &labels)
             history.append(inertia)
             _ = relocateEmptyClusters(x, d: d, labels: labels, distances: distances, sums: &sums, counts: &counts)
             let newCenters = means(sums: sums, counts: counts, keeping: centers, d: d)
@@ -23,14 +26,18 @@ extension KMeans {
         }
         // Labels and inertia consistent with the final centres.
         let final = assign(x, n: n, d: d, norms: norms, centers: centers, labels: &labels)
-        return Result(labels: labels, centers: centers, inertia: final.inertia, iterations: iterations, converged: converged, bestRun: run,
-                      inertiaHistory: history + [final.inertia])
+        return Result(
+            labels: labels, centers: centers, inertia: final.inertia, iterations: iterations, converged: converged,
+            bestRun: run,
+            inertiaHistory: history + [final.inertia])
     }
 
     /// Lloyd iterations whose assignment steps use Hamerly's bounds: the same labels, centres, iteration
     /// count and convergence decision as `lloyd`, with per-cluster sums updated only for rows that change
     /// label. Each iteration's inertia comes from the cluster sums (Σ‖x‖² − 2c·Σx + n‖c‖², in float64).
-    func lloydWithBounds(_ x: UnsafePointer<Float>, n: Int, d: Int, norms: [Float], centers initial: [Float], tolerance: Double, run: Int) -> Result {
+    func lloydWithBounds(
+        _ x: UnsafePointer<Float>, n: Int, d: Int, norms: [Float], centers initial: [Float], tolerance: Double, run: Int
+    ) -> Result {
         var centers = initial
         var labels = [Int](repeating: -1, count: n)
         var upper = [Double](repeating: .infinity, count: n), lower = [Double](repeating: 0, count: n)
@@ -58,28 +65,47 @@ extension KMeans {
                 for i in deltaSums[w].indices { deltaSums[w][i] = 0 }
                 for c in 0..<k { deltaCounts[w][c] = 0; deltaNorms[w][c] = 0 }
             }
-            labels.withUnsafeMutableBufferPointer { lab in centersT.withUnsafeBufferPointer { ct in upper.withUnsafeMutableBufferPointer { up in lower.withUnsafeMutableBufferPointer { low in
-                deltaSums.withUnsafeMutableBufferPointer { ds in deltaCounts.withUnsafeMutableBufferPointer { dc in deltaNorms.withUnsafeMutableBufferPointer { dn in
-                    changedPerWorker.withUnsafeMutableBufferPointer { ch in
-                        let pct: UnsafePointer<Float>? = transposed ? ct.baseAddress : nil
-                        let pl = lab.baseAddress!, pu = up.baseAddress!, plo = low.baseAddress!
-                        let ds = ds.baseAddress!, dc = dc.baseAddress!, dn = dn.baseAddress!, ch = ch.baseAddress!
-                        parallelWithSerialBLAS(n) { range, w in
-                            ch[w] = pl.withMemoryRebound(to: CLong.self, capacity: n) { labelsC in
-                                ds[w].withUnsafeMutableBufferPointer { s in dn[w].withUnsafeMutableBufferPointer { nn in
-                                    dc[w].withUnsafeMutableBufferPointer { c in
-                                        c.baseAddress!.withMemoryRebound(to: CLong.self, capacity: k) { countsC in
-                                            recombine_kmeans_hamerly_pass(x, range.lowerBound, range.upperBound, d, centers, k, pct, paddedK, norms, halfGaps, moved,
-                                                                          fastest, fastestMove, secondMove, labelsC, pu, plo,
-                                                                          s.baseAddress!, countsC, nn.baseAddress!)
+            labels.withUnsafeMutableBufferPointer { lab in
+                centersT.withUnsafeBufferPointer { ct in
+                    upper.withUnsafeMutableBufferPointer { up in
+                        lower.withUnsafeMutableBufferPointer { low in
+                            deltaSums.withUnsafeMutableBufferPointer { ds in
+                                deltaCounts.withUnsafeMutableBufferPointer { dc in
+                                    deltaNorms.withUnsafeMutableBufferPointer { dn in
+                                        changedPerWorker.withUnsafeMutableBufferPointer { ch in
+                                            let pct: UnsafePointer<Float>? = transposed ? ct.baseAddress : nil
+                                            let pl = lab.baseAddress!, pu = up.baseAddress!, plo = low.baseAddress!
+                                            let ds = ds.baseAddress!, dc = dc.baseAddress!, dn = dn.baseAddress!,
+                                                ch = ch.baseAddress!
+                                            parallelWithSerialBLAS(n) { range, w in
+                                                ch[w] = pl.withMemoryRebound(to: CLong.self, capacity: n) { labelsC in
+                                                    ds[w].withUnsafeMutableBufferPointer { s in
+                                                        dn[w].withUnsafeMutableBufferPointer { nn in
+                                                            dc[w].withUnsafeMutableBufferPointer { c in
+                                                                c.baseAddress!.withMemoryRebound(
+                                                                    to: CLong.self, capacity: k
+                                                                ) { countsC in
+                                                                    recombine_kmeans_hamerly_pass(
+                                                                        x, range.lowerBound, range.upperBound, d,
+                                                                        centers, k, pct, paddedK, norms, halfGaps,
+                                                                        moved,
+                                                                        fastest, fastestMove, secondMove, labelsC, pu,
+                                                                        plo,
+                                                                        s.baseAddress!, countsC, nn.baseAddress!)
+                                                                }
+                                                            }
+                                                        }
+                                                    }
+                                                }
+                                            }
                                         }
                                     }
-                                } }
+                                }
                             }
                         }
                     }
-                } } }
-            } } } }
+                }
+            }
             for w in 0..<workers {
                 for i in 0..<(k * d) { sums[i] += deltaSums[w][i] }
                 for c in 0..<k { counts[c] += deltaCounts[w][c]; normSums[c] += deltaNorms[w][c] }
@@ -90,8 +116,10 @@ extension KMeans {
             if counts.contains(0) {
                 // Rare: the relocation needs every row's distance to its centre, so take one full pass and
                 // restart the bounds from it.
-                var (fullSums, fullCounts, _, distances) = assign(x, n: n, d: d, norms: norms, centers: centers, labels: &labels)
-                let moves = relocateEmptyClusters(x, d: d, labels: labels, distances: distances, sums: &fullSums, counts: &fullCounts)
+                var (fullSums, fullCounts, _, distances) = assign(
+                    x, n: n, d: d, norms: norms, centers: centers, labels: &labels)
+                let moves = relocateEmptyClusters(
+                    x, d: d, labels: labels, distances: distances, sums: &fullSums, counts: &fullCounts)
                 for move in moves { labels[move.row] = move.cluster }
                 sums = fullSums; counts = fullCounts
                 normSums = [Double](repeating: 0, count: k)
@@ -112,8 +140,10 @@ extension KMeans {
         }
         var finalLabels = labels
         let final = assign(x, n: n, d: d, norms: norms, centers: centers, labels: &finalLabels)
-        return Result(labels: finalLabels, centers: centers, inertia: final.inertia, iterations: iterations, converged: converged, bestRun: run,
-                      inertiaHistory: history + [final.inertia])
+        return Result(
+            labels: finalLabels, centers: centers, inertia: final.inertia, iterations: iterations, converged: converged,
+            bestRun: run,
+            inertiaHistory: history + [final.inertia])
     }
 
     /// Feature counts up to which the transposed (across-centres) distance loop is used.
@@ -156,7 +186,9 @@ extension KMeans {
 
     /// Scikit-learn's relocation of empty clusters: each takes one of the rows farthest from their centres.
     /// Updates `sums` and `counts`; returns the (row, new cluster) pairs.
-    func relocateEmptyClusters(_ x: UnsafePointer<Float>, d: Int, labels: [Int], distances: [Float], sums: inout [Double], counts: inout [Int]) -> [(row: Int, cluster: Int)] {
+    func relocateEmptyClusters(
+        _ x: UnsafePointer<Float>, d: Int, labels: [Int], distances: [Float], sums: inout [Double], counts: inout [Int]
+    ) -> [(row: Int, cluster: Int)] {
         let empty = (0..<k).filter { counts[$0] == 0 }
         guard !empty.isEmpty else { return [] }
         let far = distances.indices.sorted { distances[$0] > distances[$1] }.prefix(empty.count)

@@ -19,7 +19,10 @@ public struct KMeans: Sendable {
     /// distance at every iteration.
     public var usesBounds: Bool = true
 
-    public init(k: Int, nInit: Int = 10, maxIterations: Int = 300, tolerance: Double = 1e-4, seed: UInt64 = 0, usesBounds: Bool = true) {
+    public init(
+        k: Int, nInit: Int = 10, maxIterations: Int = 300, tolerance: Double = 1e-4, seed: UInt64 = 0,
+        usesBounds: Bool = true
+    ) {
         precondition(k >= 1, "k-means needs k ≥ 1")
         self.k = k; self.nInit = nInit; self.maxIterations = maxIterations; self.tolerance = tolerance; self.seed = seed
         self.usesBounds = usesBounds
@@ -48,7 +51,9 @@ public struct KMeans: Sendable {
 
     public func fit(_ x: UnsafePointer<Float>, n: Int, d: Int) throws -> Result {
         guard n >= k else { throw ClusteringError("k-means: \(n) samples cannot form \(k) clusters") }
-        let norms = (0..<n).map { i -> Float in var s: Float = 0; for j in 0..<d { s += x[i * d + j] * x[i * d + j] }; return s }
+        let norms = (0..<n).map { i -> Float in
+            var s: Float = 0; for j in 0..<d { s += x[i * d + j] * x[i * d + j] }; return s
+        }
         // tol is relative to the mean per-feature variance (sklearn's _tolerance).
         var variance = 0.0
         for j in 0..<d {
@@ -62,7 +67,8 @@ public struct KMeans: Sendable {
         for run in 0..<Swift.max(nInit, 1) {
             var g = master.split()
             let initial = plusPlus(x, n: n, d: d, generator: &g)
-            let result = usesBounds
+            let result =
+                usesBounds
                 ? lloydWithBounds(x, n: n, d: d, norms: norms, centers: initial, tolerance: absoluteTolerance, run: run)
                 : lloyd(x, n: n, d: d, norms: norms, centers: initial, tolerance: absoluteTolerance, run: run)
             if best == nil || result.inertia < best!.inertia { best = result }
@@ -85,7 +91,9 @@ public struct KMeans: Sendable {
             let candidates = (0..<trials).map { _ -> Int in
                 let target = g.nextDouble() * potential
                 var lo = 0, hi = n - 1
-                while lo < hi { let mid = (lo + hi) / 2; if cumulative[mid] < target { lo = mid + 1 } else { hi = mid } }
+                while lo < hi {
+                    let mid = (lo + hi) / 2; if cumulative[mid] < target { lo = mid + 1 } else { hi = mid }
+                }
                 return lo
             }
             // The candidate lowering the potential most (the first on ties) is kept.
@@ -95,7 +103,8 @@ public struct KMeans: Sendable {
                 let totals = candidatePotentials(x, n: n, d: d, ids: group, closest: &closest, update: false)
                 for (j, total) in totals.enumerated() where total < lowest { lowest = total; chosen = start + j }
             }
-            potential = candidatePotentials(x, n: n, d: d, ids: [candidates[chosen]], closest: &closest, update: true)[0]
+            potential =
+                candidatePotentials(x, n: n, d: d, ids: [candidates[chosen]], closest: &closest, update: true)[0]
             for j in 0..<d { centers[c * d + j] = x[candidates[chosen] * d + j] }
         }
         return centers
@@ -103,7 +112,9 @@ public struct KMeans: Sendable {
 
     /// Σ_i min(closest[i], ‖x_i − c‖²) for each candidate row c in `ids` (at most 8); with `update` (one
     /// candidate), `closest` is lowered to those minima.
-    func candidatePotentials(_ x: UnsafePointer<Float>, n: Int, d: Int, ids: [Int], closest: inout [Double], update: Bool) -> [Double] {
+    func candidatePotentials(
+        _ x: UnsafePointer<Float>, n: Int, d: Int, ids: [Int], closest: inout [Double], update: Bool
+    ) -> [Double] {
         let t = ids.count
         var candidates = [Float](repeating: 0, count: t * d)
         for (j, id) in ids.enumerated() { for c in 0..<d { candidates[j * d + c] = x[id * d + c] } }
@@ -113,18 +124,29 @@ public struct KMeans: Sendable {
         if transposed { for j in 0..<t { for c in 0..<d { candidatesT[c * 8 + j] = candidates[j * d + c] } } }
         let workers = serialBLASWorkers(n)
         var totals = [Double](repeating: 0, count: workers * t)
-        closest.withUnsafeMutableBufferPointer { cl in totals.withUnsafeMutableBufferPointer { tot in candidatesT.withUnsafeBufferPointer { ct in
-            let pcl = cl.baseAddress!, pt = tot.baseAddress!, pct: UnsafePointer<Float>? = transposed ? ct.baseAddress : nil
-            parallelWithSerialBLAS(n) { range, w in
-                recombine_kmeans_candidate_potentials(x, range.lowerBound, range.upperBound, d, candidates, pct, t, pcl, update ? 1 : 0, pt + w * t)
+        closest.withUnsafeMutableBufferPointer { cl in
+            totals.withUnsafeMutableBufferPointer { tot in
+                candidatesT.withUnsafeBufferPointer { ct in
+                    let pcl = cl.baseAddress!, pt = tot.baseAddress!,
+                        pct: UnsafePointer<Float>? = transposed ? ct.baseAddress : nil
+                    parallelWithSerialBLAS(n) { range, w in
+                        recombine_kmeans_candidate_potentials(
+                            x, range.lowerBound, range.upperBound, d, candidates, pct, t, pcl, update ? 1 : 0,
+                            pt + w * t)
+                    }
+                }
             }
-        } } }
+        }
         return (0..<t).map { j in (0..<workers).reduce(0.0) { $0 + totals[$1 * t + j] } }
     }
 
     /// One pass: labels (nearest centre), per-label sums and counts, and the inertia.
-    func assign(_ x: UnsafePointer<Float>, n: Int, d: Int, norms: [Float], centers: [Float], labels: inout [Int]) -> (sums: [Double], counts: [Int], inertia: Double, distances: [Float]) {
-        let centerNorms = (0..<k).map { c -> Float in var s: Float = 0; for j in 0..<d { s += centers[c * d + j] * centers[c * d + j] }; return s }
+    func assign(_ x: UnsafePointer<Float>, n: Int, d: Int, norms: [Float], centers: [Float], labels: inout [Int]) -> (
+        sums: [Double], counts: [Int], inertia: Double, distances: [Float]
+    ) {
+        let centerNorms = (0..<k).map { c -> Float in
+            var s: Float = 0; for j in 0..<d { s += centers[c * d + j] * centers[c * d + j] }; return s
+        }
         let workers = serialBLASWorkers(n)
         var partialSums = [[Double]](repeating: [Double](repeating: 0, count: k * d), count: workers)
         var partialCounts = [[Int]](repeating: [Int](repeating: 0, count: k), count: workers)
@@ -134,63 +156,95 @@ public struct KMeans: Sendable {
         if k <= 32 {
             // Few clusters: the fused C kernel (AVX2/FMA when available) reads each row once.
             var labels64 = [Int](repeating: 0, count: n)
-            labels64.withUnsafeMutableBufferPointer { lab in distances.withUnsafeMutableBufferPointer { dist in
-                let pl = lab.baseAddress!, pd = dist.baseAddress!
-                partialSums.withUnsafeMutableBufferPointer { ps in partialCounts.withUnsafeMutableBufferPointer { pc in partialInertia.withUnsafeMutableBufferPointer { pi in
-                    let ps = ps.baseAddress!, pc = pc.baseAddress!, pi = pi.baseAddress!
-                    parallelWithSerialBLAS(n) { range, worker in
-                        var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
-                        let inertia = sums.withUnsafeMutableBufferPointer { s in counts.withUnsafeMutableBufferPointer { c in
-                            pl.withMemoryRebound(to: CLong.self, capacity: n) { labelsC in
-                                c.baseAddress!.withMemoryRebound(to: CLong.self, capacity: k) { countsC in
-                                    recombine_kmeans_assign(x, range.lowerBound, range.upperBound, d, centers, k, centerNorms, norms, labelsC, pd, s.baseAddress!, countsC)
+            labels64.withUnsafeMutableBufferPointer { lab in
+                distances.withUnsafeMutableBufferPointer { dist in
+                    let pl = lab.baseAddress!, pd = dist.baseAddress!
+                    partialSums.withUnsafeMutableBufferPointer { ps in
+                        partialCounts.withUnsafeMutableBufferPointer { pc in
+                            partialInertia.withUnsafeMutableBufferPointer { pi in
+                                let ps = ps.baseAddress!, pc = pc.baseAddress!, pi = pi.baseAddress!
+                                parallelWithSerialBLAS(n) { range, worker in
+                                    var sums = [Double](repeating: 0, count: k * d),
+                                        counts = [Int](repeating: 0, count: k)
+                                    let inertia = sums.withUnsafeMutableBufferPointer { s in
+                                        counts.withUnsafeMutableBufferPointer { c in
+                                            pl.withMemoryRebound(to: CLong.self, capacity: n) { labelsC in
+                                                c.baseAddress!.withMemoryRebound(to: CLong.self, capacity: k) {
+                                                    countsC in
+                                                    recombine_kmeans_assign(
+                                                        x, range.lowerBound, range.upperBound, d, centers, k,
+                                                        centerNorms, norms, labelsC, pd, s.baseAddress!, countsC)
+                                                }
+                                            }
+                                        }
+                                    }
+                                    ps[worker] = sums; pc[worker] = counts; pi[worker] = inertia
                                 }
                             }
-                        } }
-                        ps[worker] = sums; pc[worker] = counts; pi[worker] = inertia
-                    }
-                } } }
-            } }
-            labels = labels64
-            var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
-            for w in 0..<workers { for i in 0..<(k * d) { sums[i] += partialSums[w][i] }; for c in 0..<k { counts[c] += partialCounts[w][c] } }
-            return (sums, counts, partialInertia.reduce(0, +), distances)
-        }
-        labels.withUnsafeMutableBufferPointer { lab in distances.withUnsafeMutableBufferPointer { dist in
-            let pl = lab.baseAddress!, pd = dist.baseAddress!
-            partialSums.withUnsafeMutableBufferPointer { ps in partialCounts.withUnsafeMutableBufferPointer { pc in partialInertia.withUnsafeMutableBufferPointer { pi in
-                let ps = ps.baseAddress!, pc = pc.baseAddress!, pi = pi.baseAddress!
-                parallelWithSerialBLAS(n) { range, worker in
-                    var scores = [Float](repeating: 0, count: chunk * k)
-                    var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k), inertia = 0.0
-                    var oneHot = [Float](repeating: 0, count: chunk * k), chunkSums = [Float](repeating: 0, count: k * d)
-                    centers.withUnsafeBufferPointer { pcen in
-                        for start in stride(from: range.lowerBound, to: range.upperBound, by: chunk) {
-                            let rows = Swift.min(chunk, range.upperBound - start)
-                            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(k), Int32(d), -2, x + start * d, Int32(d),
-                                        pcen.baseAddress!, Int32(d), 0, &scores, Int32(k))
-                            for r in 0..<rows {
-                                let i = start + r
-                                var best = 0, bestScore = Float.infinity
-                                for c in 0..<k { let s = scores[r * k + c] + centerNorms[c]; if s < bestScore { bestScore = s; best = c } }
-                                pl[i] = best
-                                let dsq = Swift.max(bestScore + norms[i], 0)
-                                pd[i] = dsq; inertia += Double(dsq)
-                                counts[best] += 1
-                                for c in 0..<k { oneHot[r * k + c] = c == best ? 1 : 0 }
-                            }
-                            // Per-cluster sums of this chunk with one GEMM (one-hotᵀ · X), folded into float64 totals.
-                            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(d), Int32(rows), 1, oneHot, Int32(k),
-                                        x + start * d, Int32(d), 0, &chunkSums, Int32(d))
-                            for j in 0..<(k * d) { sums[j] += Double(chunkSums[j]) }
                         }
                     }
-                    ps[worker] = sums; pc[worker] = counts; pi[worker] = inertia
                 }
-            } } }
-        } }
+            }
+            labels = labels64
+            var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
+            for w in 0..<workers {
+                for i in 0..<(k * d) { sums[i] += partialSums[w][i] };
+                for c in 0..<k { counts[c] += partialCounts[w][c] }
+            }
+            return (sums, counts, partialInertia.reduce(0, +), distances)
+        }
+        labels.withUnsafeMutableBufferPointer { lab in
+            distances.withUnsafeMutableBufferPointer { dist in
+                let pl = lab.baseAddress!, pd = dist.baseAddress!
+                partialSums.withUnsafeMutableBufferPointer { ps in
+                    partialCounts.withUnsafeMutableBufferPointer { pc in
+                        partialInertia.withUnsafeMutableBufferPointer { pi in
+                            let ps = ps.baseAddress!, pc = pc.baseAddress!, pi = pi.baseAddress!
+                            parallelWithSerialBLAS(n) { range, worker in
+                                var scores = [Float](repeating: 0, count: chunk * k)
+                                var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k),
+                                    inertia = 0.0
+                                var oneHot = [Float](repeating: 0, count: chunk * k),
+                                    chunkSums = [Float](repeating: 0, count: k * d)
+                                centers.withUnsafeBufferPointer { pcen in
+                                    for start in stride(from: range.lowerBound, to: range.upperBound, by: chunk) {
+                                        let rows = Swift.min(chunk, range.upperBound - start)
+                                        cblas_sgemm(
+                                            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(k), Int32(d),
+                                            -2, x + start * d, Int32(d),
+                                            pcen.baseAddress!, Int32(d), 0, &scores, Int32(k))
+                                        for r in 0..<rows {
+                                            let i = start + r
+                                            var best = 0, bestScore = Float.infinity
+                                            for c in 0..<k {
+                                                let s = scores[r * k + c] + centerNorms[c];
+                                                if s < bestScore { bestScore = s; best = c }
+                                            }
+                                            pl[i] = best
+                                            let dsq = Swift.max(bestScore + norms[i], 0)
+                                            pd[i] = dsq; inertia += Double(dsq)
+                                            counts[best] += 1
+                                            for c in 0..<k { oneHot[r * k + c] = c == best ? 1 : 0 }
+                                        }
+                                        // Per-cluster sums of this chunk with one GEMM (one-hotᵀ · X), folded into float64 totals.
+                                        cblas_sgemm(
+                                            CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(d), Int32(rows), 1,
+                                            oneHot, Int32(k),
+                                            x + start * d, Int32(d), 0, &chunkSums, Int32(d))
+                                        for j in 0..<(k * d) { sums[j] += Double(chunkSums[j]) }
+                                    }
+                                }
+                                ps[worker] = sums; pc[worker] = counts; pi[worker] = inertia
+                            }
+                        }
+                    }
+                }
+            }
+        }
         var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
-        for w in 0..<workers { for i in 0..<(k * d) { sums[i] += partialSums[w][i] }; for c in 0..<k { counts[c] += partialCounts[w][c] } }
+        for w in 0..<workers {
+            for i in 0..<(k * d) { sums[i] += partialSums[w][i] }; for c in 0..<k { counts[c] += partialCounts[w][c] }
+        }
         return (sums, counts, partialInertia.reduce(0, +), distances)
     }
 }

@@ -24,16 +24,18 @@ public struct MetricReport: Sendable, Equatable, Codable {
 
 /// Contingency table of two labelings: rows = distinct true labels, columns = distinct predictions.
 public struct Contingency {
-    public let counts: [Int]        // row-major rows × cols
+    public let counts: [Int]  // row-major rows × cols
     public let rows: Int, cols: Int, total: Int
     public let rowSums: [Int], colSums: [Int]
 
     public init(truth: [Int], prediction: [Int]) {
-        precondition(truth.count == prediction.count, "labelings differ in length: \(truth.count) vs \(prediction.count)")
+        precondition(
+            truth.count == prediction.count, "labelings differ in length: \(truth.count) vs \(prediction.count)")
         let t = Dictionary(uniqueKeysWithValues: Set(truth).sorted().enumerated().map { ($1, $0) })
         let p = Dictionary(uniqueKeysWithValues: Set(prediction).sorted().enumerated().map { ($1, $0) })
         let nr = t.count, nc = p.count
-        var c = [Int](repeating: 0, count: nr * nc), rs = [Int](repeating: 0, count: nr), cs = [Int](repeating: 0, count: nc)
+        var c = [Int](repeating: 0, count: nr * nc), rs = [Int](repeating: 0, count: nr),
+            cs = [Int](repeating: 0, count: nc)
         for (a, b) in zip(truth, prediction) {
             let r = t[a]!, k = p[b]!
             c[r * nc + k] += 1; rs[r] += 1; cs[k] += 1
@@ -86,19 +88,22 @@ public enum ClusteringMetrics {
     static func entropy(_ counts: [Int], total: Int) -> Double {
         guard total > 0 else { return 1 }
         let n = Double(total), logN = Foundation.log(n)
-        return -pairwiseSum(ArraySlice(counts.filter { $0 > 0 }.map { (Double($0) / n) * (Foundation.log(Double($0)) - logN) }))
+        return -pairwiseSum(
+            ArraySlice(counts.filter { $0 > 0 }.map { (Double($0) / n) * (Foundation.log(Double($0)) - logN) }))
     }
 
     static func mutualInformation(_ c: Contingency) -> Double {
         if c.rows == 1 || c.cols == 1 { return 0 }
         let n = Double(c.total), logN = Foundation.log(n)
         var terms: [Double] = []
-        for r in 0..<c.rows { for k in 0..<c.cols where c.counts[r * c.cols + k] > 0 {
-            let nij = Double(c.counts[r * c.cols + k]), pij = nij / n
-            let logOuter = -Foundation.log(Double(c.rowSums[r] * c.colSums[k])) + logN + logN
-            let term = pij * (Foundation.log(nij) - logN) + pij * logOuter
-            terms.append(Swift.abs(term) < Double.ulpOfOne ? 0 : term)
-        } }
+        for r in 0..<c.rows {
+            for k in 0..<c.cols where c.counts[r * c.cols + k] > 0 {
+                let nij = Double(c.counts[r * c.cols + k]), pij = nij / n
+                let logOuter = -Foundation.log(Double(c.rowSums[r] * c.colSums[k])) + logN + logN
+                let term = pij * (Foundation.log(nij) - logN) + pij * logOuter
+                terms.append(Swift.abs(term) < Double.ulpOfOne ? 0 : term)
+            }
+        }
         return Swift.max(pairwiseSum(ArraySlice(terms)), 0)
     }
 
@@ -118,10 +123,12 @@ public enum ClusteringMetrics {
         let n = Double(c.total)
         let sumSquares = c.counts.reduce(0.0) { $0 + Double($1) * Double($1) }
         var cDotNk = 0.0, ctDotNc = 0.0
-        for r in 0..<c.rows { for k in 0..<c.cols {
-            let v = Double(c.counts[r * c.cols + k])
-            cDotNk += v * Double(c.colSums[k]); ctDotNc += v * Double(c.rowSums[r])
-        } }
+        for r in 0..<c.rows {
+            for k in 0..<c.cols {
+                let v = Double(c.counts[r * c.cols + k])
+                cDotNk += v * Double(c.colSums[k]); ctDotNc += v * Double(c.rowSums[r])
+            }
+        }
         let tp = sumSquares - n, fp = cDotNk - sumSquares, fn = ctDotNc - sumSquares
         let tn = n * n - fp - fn - sumSquares
         if fn == 0 && fp == 0 { return 1 }
@@ -136,18 +143,20 @@ public enum ClusteringMetrics {
         func lg(_ x: Double) -> Double { Foundation.lgamma(x) }
         let glnN = lg(nd + 1)
         var emi = 0.0
-        for i in a.indices { for j in b.indices {
-            let ai = Double(a[i]), bj = Double(b[j])
-            let start = Swift.max(1, a[i] - n + b[j]), end = Swift.min(a[i], b[j])
-            guard start <= end, maxCount > 0 else { continue }
-            let gln = lg(ai + 1) + lg(bj + 1) + lg(nd - ai + 1) + lg(nd - bj + 1) - glnN
-            for nij in start...end {
-                let x = Double(nij)
-                let term2 = Foundation.log(nd) + Foundation.log(x) - Foundation.log(ai) - Foundation.log(bj)
-                let g = gln - lg(x + 1) - lg(ai - x + 1) - lg(bj - x + 1) - lg(nd - ai - bj + x + 1)
-                emi += (x / nd) * term2 * Foundation.exp(g)
+        for i in a.indices {
+            for j in b.indices {
+                let ai = Double(a[i]), bj = Double(b[j])
+                let start = Swift.max(1, a[i] - n + b[j]), end = Swift.min(a[i], b[j])
+                guard start <= end, maxCount > 0 else { continue }
+                let gln = lg(ai + 1) + lg(bj + 1) + lg(nd - ai + 1) + lg(nd - bj + 1) - glnN
+                for nij in start...end {
+                    let x = Double(nij)
+                    let term2 = Foundation.log(nd) + Foundation.log(x) - Foundation.log(ai) - Foundation.log(bj)
+                    let g = gln - lg(x + 1) - lg(ai - x + 1) - lg(bj - x + 1) - lg(nd - ai - bj + x + 1)
+                    emi += (x / nd) * term2 * Foundation.exp(g)
+                }
             }
-        } }
+        }
         return emi
     }
 
@@ -159,7 +168,8 @@ public enum ClusteringMetrics {
         let mi = mutualInformation(c), emi = expectedMutualInformation(c)
         let normalizer = average.apply(entropy(c.rowSums, total: c.total), entropy(c.colSums, total: c.total))
         var denominator = normalizer - emi
-        denominator = denominator < 0 ? Swift.min(denominator, -Double.ulpOfOne) : Swift.max(denominator, Double.ulpOfOne)
+        denominator =
+            denominator < 0 ? Swift.min(denominator, -Double.ulpOfOne) : Swift.max(denominator, Double.ulpOfOne)
         var numerator = mi - emi
         numerator = numerator < 0 ? Swift.min(numerator, -Double.ulpOfOne) : Swift.max(numerator, Double.ulpOfOne)
         return numerator / denominator
@@ -169,7 +179,9 @@ public enum ClusteringMetrics {
     public static func purity(truth: [Int], prediction: [Int]) -> Double {
         let c = Contingency(truth: truth, prediction: prediction)
         guard c.total > 0 else { return 1 }
-        return Double((0..<c.cols).reduce(0) { total, k in total + (0..<c.rows).map { c.counts[$0 * c.cols + k] }.max()! }) / Double(c.total)
+        return Double(
+            (0..<c.cols).reduce(0) { total, k in total + (0..<c.rows).map { c.counts[$0 * c.cols + k] }.max()! })
+            / Double(c.total)
     }
 
     /// Fraction of samples whose hard cluster changed between two evaluations
@@ -182,8 +194,11 @@ public enum ClusteringMetrics {
 
     /// ACC, NMI, ARI, AMI and purity together.
     public static func evaluate(truth: [Int], prediction: [Int], average: AverageMethod = .arithmetic) -> MetricReport {
-        MetricReport(acc: accuracy(truth: truth, prediction: prediction), nmi: nmi(truth: truth, prediction: prediction, average: average),
-                     ari: ari(truth: truth, prediction: prediction), ami: ami(truth: truth, prediction: prediction, average: average),
-                     purity: purity(truth: truth, prediction: prediction), averageMethod: average.rawValue, samples: truth.count)
+        MetricReport(
+            acc: accuracy(truth: truth, prediction: prediction),
+            nmi: nmi(truth: truth, prediction: prediction, average: average),
+            ari: ari(truth: truth, prediction: prediction),
+            ami: ami(truth: truth, prediction: prediction, average: average),
+            purity: purity(truth: truth, prediction: prediction), averageMethod: average.rawValue, samples: truth.count)
     }
 }

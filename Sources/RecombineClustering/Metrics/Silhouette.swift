@@ -21,15 +21,19 @@ public enum Silhouette {
         var sizes = [Double](repeating: 0, count: k)
         for c in cluster { sizes[c] += 1 }
         let x = features.map(Double.init)
-        let norms = (0..<n).map { i in (0..<dimension).reduce(0.0) { $0 + x[i * dimension + $1] * x[i * dimension + $1] } }
+        let norms = (0..<n).map { i in
+            (0..<dimension).reduce(0.0) { $0 + x[i * dimension + $1] * x[i * dimension + $1] }
+        }
         var result = [Double](repeating: 0, count: n)
-        let block = Swift.max(1, Swift.min(n, (1 << 22) / n))   // rows per block: a Gram block of ≤ 32 MB
+        let block = Swift.max(1, Swift.min(n, (1 << 22) / n))  // rows per block: a Gram block of ≤ 32 MB
         var gram = [Double](repeating: 0, count: block * n)
         for start in stride(from: 0, to: n, by: block) {
             let rows = Swift.min(block, n - start)
             x.withUnsafeBufferPointer { p in
-                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(n), Int32(dimension), 1,
-                            p.baseAddress! + start * dimension, Int32(dimension), p.baseAddress!, Int32(dimension), 0, &gram, Int32(n))
+                cblas_dgemm(
+                    CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(n), Int32(dimension), 1,
+                    p.baseAddress! + start * dimension, Int32(dimension), p.baseAddress!, Int32(dimension), 0, &gram,
+                    Int32(n))
             }
             result.withUnsafeMutableBufferPointer { out in
                 gram.withUnsafeBufferPointer { g in
@@ -42,7 +46,7 @@ public enum Silhouette {
                                 sums[cluster[j]] += Swift.max(0, norms[i] + norms[j] - 2 * g[r * n + j]).squareRoot()
                             }
                             let own = cluster[i]
-                            guard sizes[own] > 1 else { continue }   // alone in its cluster: 0
+                            guard sizes[own] > 1 else { continue }  // alone in its cluster: 0
                             let a = sums[own] / (sizes[own] - 1)
                             var b = Double.infinity
                             for c in 0..<k where c != own { b = Swift.min(b, sums[c] / sizes[c]) }
@@ -59,7 +63,9 @@ public enum Silhouette {
     /// The mean silhouette over all samples (scikit-learn's `silhouette_score`), or — when
     /// `sampleSize` is given and smaller than N — over `sampleSize` samples drawn without replacement
     /// with `seed`, which bounds the quadratic cost on large data. nil where `samples` is nil.
-    public static func score(features: [Float], dimension: Int, labels: [Int], sampleSize: Int? = nil, seed: UInt64 = 0) -> Double? {
+    public static func score(features: [Float], dimension: Int, labels: [Int], sampleSize: Int? = nil, seed: UInt64 = 0)
+        -> Double?
+    {
         guard dimension > 0, features.count == labels.count * dimension else { return nil }
         var features = features, labels = labels
         if let sampleSize, sampleSize > 0, sampleSize < labels.count {

@@ -23,9 +23,15 @@ public struct PCA: Sendable {
         var centered = values
         for i in 0..<n { for j in 0..<d { centered[i * d + j] -= mean[j] } }
         var covariance = [Double](repeating: 0, count: d * d)
-        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(d), Int32(n), 1 / Double(n - 1), centered, Int32(d), centered, Int32(d), 0, &covariance, Int32(d))
+        cblas_dgemm(
+            CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(d), Int32(n), 1 / Double(n - 1), centered,
+            Int32(d), centered, Int32(d), 0, &covariance, Int32(d))
         var eigenvalues = [Double](repeating: 0, count: d)
-        guard LAPACKE_dsyevd(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "U")), Int32(d), &covariance, Int32(d), &eigenvalues) == 0 else {
+        guard
+            LAPACKE_dsyevd(
+                LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "U")), Int32(d), &covariance, Int32(d),
+                &eigenvalues) == 0
+        else {
             throw ClusteringError("PCA: the eigendecomposition did not converge")
         }
         let c = Swift.min(count, d), total = eigenvalues.reduce(0) { $0 + Swift.max($1, 0) }
@@ -50,7 +56,9 @@ public struct PCA: Sendable {
         var centered = data.toDoubleArray()
         for i in 0..<n { for j in 0..<d { centered[i * d + j] -= mean[j] } }
         var out = [Double](repeating: 0, count: n * c)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(c), Int32(d), 1, centered, Int32(d), components, Int32(d), 0, &out, Int32(c))
+        cblas_dgemm(
+            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(c), Int32(d), 1, centered, Int32(d), components,
+            Int32(d), 0, &out, Int32(c))
         return Tensor(doubles: out, shape: [n, c], dtype: data.dtype)
     }
 }

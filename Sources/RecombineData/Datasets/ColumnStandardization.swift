@@ -18,7 +18,9 @@ public struct ColumnStandardization: Sendable, Equatable {
         var sum = [Double](repeating: 0, count: dimension)
         for (i, v) in features.enumerated() {
             guard v.isFinite else {
-                throw DataError("\(name): sample \(i / dimension), feature \(i % dimension) is \(v); standardize needs finite values")
+                throw DataError(
+                    "\(name): sample \(i / dimension), feature \(i % dimension) is \(v); standardize needs finite values"
+                )
             }
             sum[i % dimension] += Double(v)
         }
@@ -46,7 +48,8 @@ extension FeatureDataset {
     /// This dataset with every feature column standardised; `standardization` keeps the statistics.
     public func standardized() throws -> FeatureDataset {
         let statistics = try ColumnStandardization(features: features, dimension: dimension, name: name)
-        return FeatureDataset(name: name, features: statistics.apply(features), dimension: dimension, labels: labels,
-                              labelNames: labelNames, standardization: statistics)
+        return FeatureDataset(
+            name: name, features: statistics.apply(features), dimension: dimension, labels: labels,
+            labelNames: labelNames, standardization: statistics)
     }
 }

@@ -16,16 +16,18 @@ public struct DataLocations: Sendable, Equatable {
 
     /// The standard order: `dataRoot` (--data-root), `RECOMBINE_DATA`, the user cache; empty values are dropped.
     public init(dataRoot: String?, environment: [String: String] = ProcessInfo.processInfo.environment) {
-        self.init(searchDirectories: [dataRoot, environment["RECOMBINE_DATA"]].compactMap { $0 }.filter { !$0.isEmpty },
-                  cache: Self.userCache(environment: environment))
+        self.init(
+            searchDirectories: [dataRoot, environment["RECOMBINE_DATA"]].compactMap { $0 }.filter { !$0.isEmpty },
+            cache: Self.userCache(environment: environment))
     }
 
     /// `$XDG_CACHE_HOME/recombine/datasets` when XDG_CACHE_HOME is an absolute path (the XDG Base
     /// Directory rule), else `$HOME/.cache/recombine/datasets`.
     public static func userCache(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         let base: String
-        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") { base = xdg }
-        else {
+        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
+            base = xdg
+        } else {
             let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
             base = (home as NSString).appendingPathComponent(".cache")
         }

@@ -41,7 +41,8 @@ public final class ImageDataset: Dataset, @unchecked Sendable {
     public var count: Int { pixels.count / Swift.max(sampleSize, 1) }
 
     public init(name: String, pixels: [UInt8], sampleShape: [Int], labels: [Int]?) {
-        precondition(labels == nil || labels!.count * sampleShape.reduce(1, *) == pixels.count, "labels do not match the images")
+        precondition(
+            labels == nil || labels!.count * sampleShape.reduce(1, *) == pixels.count, "labels do not match the images")
         self.name = name; self.pixels = pixels; self.sampleShape = sampleShape; self.labels = labels
     }
 
@@ -53,14 +54,19 @@ public final class ImageDataset: Dataset, @unchecked Sendable {
         case 3: shape = [1, images.dimensions[1], images.dimensions[2]]
         case 4: shape = Array(images.dimensions.dropFirst())
         case 2: shape = [1, 1, images.dimensions[1]]
-        default: throw DataError("\(imagesFile): expected images [N, H, W] in the IDX file, found dimensions \(images.dimensions)")
+        default:
+            throw DataError(
+                "\(imagesFile): expected images [N, H, W] in the IDX file, found dimensions \(images.dimensions)")
         }
         var labels: [Int]? = nil
         if let labelsFile {
             let l = try IDXArray.read(labelsFile)
-            guard l.dimensions.count == 1 else { throw DataError("\(labelsFile): expected a 1-D label array, found dimensions \(l.dimensions)") }
+            guard l.dimensions.count == 1 else {
+                throw DataError("\(labelsFile): expected a 1-D label array, found dimensions \(l.dimensions)")
+            }
             guard l.dimensions[0] == images.dimensions[0] else {
-                throw DataError("\(labelsFile): \(l.dimensions[0]) labels for \(images.dimensions[0]) images in \(imagesFile)")
+                throw DataError(
+                    "\(labelsFile): \(l.dimensions[0]) labels for \(images.dimensions[0]) images in \(imagesFile)")
             }
             labels = l.bytes.map(Int.init)
         }
@@ -88,16 +94,21 @@ public final class FeatureDataset: Dataset, @unchecked Sendable {
     public var count: Int { features.count / Swift.max(dimension, 1) }
     public var sampleShape: [Int] { [dimension] }
 
-    public init(name: String, features: [Float], dimension: Int, labels: [Int]?, labelNames: [String]? = nil,
-                standardization: ColumnStandardization? = nil) {
+    public init(
+        name: String, features: [Float], dimension: Int, labels: [Int]?, labelNames: [String]? = nil,
+        standardization: ColumnStandardization? = nil
+    ) {
         precondition(dimension > 0 && features.count % dimension == 0, "features do not fill rows of \(dimension)")
         precondition(labels == nil || labels!.count == features.count / dimension, "labels do not match the samples")
-        self.name = name; self.features = features; self.dimension = dimension; self.labels = labels; self.labelNames = labelNames
+        self.name = name; self.features = features; self.dimension = dimension; self.labels = labels;
+        self.labelNames = labelNames
         self.standardization = standardization
     }
 
     public func writeSample(_ index: Int, to destination: UnsafeMutablePointer<Float>) {
-        features.withUnsafeBufferPointer { p in destination.update(from: p.baseAddress! + index * dimension, count: dimension) }
+        features.withUnsafeBufferPointer { p in
+            destination.update(from: p.baseAddress! + index * dimension, count: dimension)
+        }
     }
 }
 
@@ -116,5 +127,7 @@ public final class SubsetDataset: Dataset {
     public var sampleShape: [Int] { base.sampleShape }
     public var labels: [Int]? { base.labels.map { Array($0[offset..<(offset + count)]) } }
     public var labelNames: [String]? { base.labelNames }
-    public func writeSample(_ index: Int, to destination: UnsafeMutablePointer<Float>) { base.writeSample(offset + index, to: destination) }
+    public func writeSample(_ index: Int, to destination: UnsafeMutablePointer<Float>) {
+        base.writeSample(offset + index, to: destination)
+    }
 }

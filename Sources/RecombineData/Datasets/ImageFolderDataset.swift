@@ -19,11 +19,17 @@ public final class ImageFolderDataset: Dataset, @unchecked Sendable {
     public var sampleShape: [Int] { images.sampleShape }
     public var labels: [Int]? { images.labels }
 
-    public init(name: String, path: String, imageSize: (height: Int, width: Int)? = nil, channels: Int? = nil,
-                skipUnreadable: Bool = false, warn: (String) -> Void = { _ in }) throws {
-        if let channels, channels != 1, channels != 3 { throw DataError("\(path): channels must be 1 or 3, found \(channels)") }
+    public init(
+        name: String, path: String, imageSize: (height: Int, width: Int)? = nil, channels: Int? = nil,
+        skipUnreadable: Bool = false, warn: (String) -> Void = { _ in }
+    ) throws {
+        if let channels, channels != 1, channels != 3 {
+            throw DataError("\(path): channels must be 1 or 3, found \(channels)")
+        }
         if let imageSize, imageSize.height < 1 || imageSize.width < 1 {
-            throw DataError("\(path): image_size must be two positive numbers [H, W], found [\(imageSize.height), \(imageSize.width)]")
+            throw DataError(
+                "\(path): image_size must be two positive numbers [H, W], found [\(imageSize.height), \(imageSize.width)]"
+            )
         }
         let listing = try ImageFolderListing(root: path)
         var pixels: [UInt8] = [], labels: [Int] = [], files: [String] = [], skipped: [String] = []
@@ -36,7 +42,10 @@ public final class ImageFolderDataset: Dataset, @unchecked Sendable {
                     throw DataError("\(full): .\(ext) images are not supported (ImageFolder reads PNG and JPEG)")
                 }
                 let image = try ImageFile.decode(full)
-                let target = shape ?? [channels ?? image.channels, imageSize?.height ?? image.height, imageSize?.width ?? image.width]
+                let target =
+                    shape ?? [
+                        channels ?? image.channels, imageSize?.height ?? image.height, imageSize?.width ?? image.width,
+                    ]
                 shape = target
                 pixels += Self.fitted(image, to: target)
             } catch let error as DataError {
@@ -48,10 +57,13 @@ public final class ImageFolderDataset: Dataset, @unchecked Sendable {
             files.append(file)
             if let l = listing.labels { labels.append(l[i]) }
         }
-        guard let shape else { throw DataError("\(path): none of its \(listing.files.count) image files could be read") }
+        guard let shape else {
+            throw DataError("\(path): none of its \(listing.files.count) image files could be read")
+        }
         self.name = name; self.root = path; self.files = files; self.skipped = skipped
         labelNames = listing.classNames
-        images = ImageDataset(name: name, pixels: pixels, sampleShape: shape, labels: listing.labels == nil ? nil : labels)
+        images = ImageDataset(
+            name: name, pixels: pixels, sampleShape: shape, labels: listing.labels == nil ? nil : labels)
     }
 
     /// `image` as planar bytes of `shape` [C, H, W]: channels converted, then resized bilinearly (the
@@ -59,9 +71,12 @@ public final class ImageFolderDataset: Dataset, @unchecked Sendable {
     static func fitted(_ image: DecodedImage, to shape: [Int]) -> [UInt8] {
         let planar = image.planar(channels: shape[0])
         if image.height == shape[1] && image.width == shape[2] { return planar }
-        let floats = FloatImage(channels: shape[0], height: image.height, width: image.width, pixels: planar.map { Float($0) })
+        let floats = FloatImage(
+            channels: shape[0], height: image.height, width: image.width, pixels: planar.map { Float($0) })
         return floats.resized(height: shape[1], width: shape[2]).pixels.map { UInt8(clamping: Int($0.rounded())) }
     }
 
-    public func writeSample(_ index: Int, to destination: UnsafeMutablePointer<Float>) { images.writeSample(index, to: destination) }
+    public func writeSample(_ index: Int, to destination: UnsafeMutablePointer<Float>) {
+        images.writeSample(index, to: destination)
+    }
 }

@@ -18,9 +18,13 @@ public struct ImageFolderListing: Sendable {
     public init(root: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) else {
-            throw DataError("\(root): no such folder (ImageFolder expects a folder of images, or of class folders of images)")
+            throw DataError(
+                "\(root): no such folder (ImageFolder expects a folder of images, or of class folders of images)")
         }
-        guard isDirectory.boolValue else { throw DataError("\(root): not a folder (ImageFolder expects a folder of images, or of class folders of images)") }
+        guard isDirectory.boolValue else {
+            throw DataError(
+                "\(root): not a folder (ImageFolder expects a folder of images, or of class folders of images)")
+        }
         let entries = try Self.visibleEntries(root)
         let folders = entries.filter { Self.isDirectory((root as NSString).appendingPathComponent($0)) }
         let images = entries.filter { !folders.contains($0) && Self.isImageName($0) }
@@ -31,13 +35,19 @@ public struct ImageFolderListing: Sendable {
             return
         }
         guard images.isEmpty else {
-            throw DataError("\(root): holds both class folders (\(folders.prefix(3).joined(separator: ", "))) and image files (\(images.prefix(3).joined(separator: ", "))); put every image into a class folder, or use a folder of images only")
+            throw DataError(
+                "\(root): holds both class folders (\(folders.prefix(3).joined(separator: ", "))) and image files (\(images.prefix(3).joined(separator: ", "))); put every image into a class folder, or use a folder of images only"
+            )
         }
         var files: [String] = [], labels: [Int] = []
         var visited: Set<String> = []
         for (label, folder) in folders.enumerated() {
             let classFiles = try Self.imagesBelow(root, folder, visited: &visited)
-            guard !classFiles.isEmpty else { throw DataError("\((root as NSString).appendingPathComponent(folder)): class folder '\(folder)' holds no PNG or JPEG images") }
+            guard !classFiles.isEmpty else {
+                throw DataError(
+                    "\((root as NSString).appendingPathComponent(folder)): class folder '\(folder)' holds no PNG or JPEG images"
+                )
+            }
             files += classFiles
             labels += Array(repeating: label, count: classFiles.count)
         }
@@ -68,7 +78,8 @@ public struct ImageFolderListing: Sendable {
 
     static func visibleEntries(_ folder: String) throws -> [String] {
         do {
-            return try FileManager.default.contentsOfDirectory(atPath: folder).filter { !$0.hasPrefix(".") }.sorted(by: precedes)
+            return try FileManager.default.contentsOfDirectory(atPath: folder).filter { !$0.hasPrefix(".") }.sorted(
+                by: precedes)
         } catch {
             throw DataError("\(folder): cannot list the folder (\(error.localizedDescription))")
         }
@@ -84,8 +95,11 @@ public struct ImageFolderListing: Sendable {
         var found: [String] = []
         for entry in try visibleEntries(path) {
             let relative = (folder as NSString).appendingPathComponent(entry)
-            if isDirectory((root as NSString).appendingPathComponent(relative)) { found += try imagesBelow(root, relative, visited: &visited) }
-            else if isImageName(entry) { found.append(relative) }
+            if isDirectory((root as NSString).appendingPathComponent(relative)) {
+                found += try imagesBelow(root, relative, visited: &visited)
+            } else if isImageName(entry) {
+                found.append(relative)
+            }
         }
         return found
     }

@@ -19,20 +19,31 @@ public enum SyntheticDatasets {
     }
 
     /// Components with the given means and standard deviations, `counts[k]` points each.
-    public static func gaussianMixture(counts: [Int], means: [[Double]], stds: [Double], seed: UInt64) throws -> FeatureDataset {
-        guard counts.count == means.count, stds.count == means.count, let d = means.first?.count, means.allSatisfy({ $0.count == d }) else {
-            throw DataError("GaussianMixture: num_samples_per_component, means and std must describe the same components of one dimension")
+    public static func gaussianMixture(counts: [Int], means: [[Double]], stds: [Double], seed: UInt64) throws
+        -> FeatureDataset
+    {
+        guard counts.count == means.count, stds.count == means.count, let d = means.first?.count,
+            means.allSatisfy({ $0.count == d })
+        else {
+            throw DataError(
+                "GaussianMixture: num_samples_per_component, means and std must describe the same components of one dimension"
+            )
         }
         var g = RandomGenerator(seed: seed)
         var features: [Float] = [], labels: [Int] = []
         for (k, n) in counts.enumerated() {
-            for _ in 0..<n { for j in 0..<d { features.append(Float(means[k][j] + stds[k] * g.nextNormal())) }; labels.append(k) }
+            for _ in 0..<n {
+                for j in 0..<d { features.append(Float(means[k][j] + stds[k] * g.nextNormal())) }; labels.append(k)
+            }
         }
         return FeatureDataset(name: "GaussianMixture", features: features, dimension: d, labels: labels)
     }
 
     /// scikit-learn make_blobs-like data: `samples` split evenly over the centres.
-    public static func blobs(samples: Int, features d: Int, centers: [[Double]]?, centerCount: Int, std: Double, box: (Double, Double), seed: UInt64) -> FeatureDataset {
+    public static func blobs(
+        samples: Int, features d: Int, centers: [[Double]]?, centerCount: Int, std: Double, box: (Double, Double),
+        seed: UInt64
+    ) -> FeatureDataset {
         var g = RandomGenerator(seed: seed)
         let c = centers ?? (0..<centerCount).map { _ in (0..<d).map { _ in box.0 + (box.1 - box.0) * g.nextDouble() } }
         var features: [Float] = [], labels: [Int] = []

@@ -1,5 +1,7 @@
 /// A CSV column named by its index (from 0) or by its header.
-public enum CSVColumn: Sendable, Equatable, CustomStringConvertible, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
+public enum CSVColumn: Sendable, Equatable, CustomStringConvertible, ExpressibleByStringLiteral,
+    ExpressibleByIntegerLiteral
+{
     case index(Int)
     case name(String)
 

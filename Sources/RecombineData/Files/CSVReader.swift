@@ -20,9 +20,13 @@ public struct CSVReader {
     /// Reads `path`; `delimiter` must be one ASCII character other than a quote or a line break.
     public init(path: String, delimiter: Character) throws {
         guard let ascii = delimiter.asciiValue, ![UInt8(ascii: "\""), 0x0A, 0x0D].contains(ascii) else {
-            throw DataError("\(path): the delimiter '\(delimiter)' is not usable; expected one ASCII character other than a quote or a line break")
+            throw DataError(
+                "\(path): the delimiter '\(delimiter)' is not usable; expected one ASCII character other than a quote or a line break"
+            )
         }
-        guard let data = FileManager.default.contents(atPath: path) else { throw DataError("\(path): cannot read the file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DataError("\(path): cannot read the file")
+        }
         bytes = Array(data)
         self.delimiter = ascii
         file = path
@@ -41,8 +45,11 @@ public struct CSVReader {
         func advance() {
             let byte = bytes[i]
             i += 1
-            if byte == lf || (byte == cr && (i == bytes.count || bytes[i] != lf)) { line += 1; column = 1 }
-            else if byte & 0xC0 != 0x80 && byte != cr { column += 1 }
+            if byte == lf || (byte == cr && (i == bytes.count || bytes[i] != lf)) {
+                line += 1; column = 1
+            } else if byte & 0xC0 != 0x80 && byte != cr {
+                column += 1
+            }
         }
         var record = CSVRecord(), quoted = false
         while true {
@@ -55,7 +62,8 @@ public struct CSVReader {
                 advance()
                 while true {
                     guard i < bytes.count else {
-                        throw DataError("\(file):\(opening.0):\(opening.1): the quoted field that starts here is not closed")
+                        throw DataError(
+                            "\(file):\(opening.0):\(opening.1): the quoted field that starts here is not closed")
                     }
                     if bytes[i] == quote {
                         advance()
@@ -65,7 +73,9 @@ public struct CSVReader {
                 }
                 while i < bytes.count && isBlank(bytes[i]) { advance() }
                 if i < bytes.count && !endsField(bytes[i]) {
-                    throw DataError("\(file):\(line):\(column): unexpected text after a closing quote (a quote inside a quoted field is written \"\")")
+                    throw DataError(
+                        "\(file):\(line):\(column): unexpected text after a closing quote (a quote inside a quoted field is written \"\")"
+                    )
                 }
             } else {
                 while i < bytes.count && !endsField(bytes[i]) { field.append(bytes[i]); advance() }

@@ -4,7 +4,9 @@ import Foundation
 /// gzip (and zlib) decompression through zlib, streamed in 1 MiB blocks.
 public enum Gzip {
     /// Whether `data` starts with the gzip magic bytes.
-    public static func isCompressed(_ data: Data) -> Bool { data.count >= 2 && data[data.startIndex] == 0x1f && data[data.startIndex + 1] == 0x8b }
+    public static func isCompressed(_ data: Data) -> Bool {
+        data.count >= 2 && data[data.startIndex] == 0x1f && data[data.startIndex + 1] == 0x8b
+    }
 
     /// The decompressed bytes; `file` names the source in errors (e.g. a truncated download).
     public static func decompress(_ data: Data, file: String) throws -> Data {
@@ -33,13 +35,17 @@ public enum Gzip {
                 }
             } while status != Z_STREAM_END && (stream.avail_in > 0 || stream.avail_out == 0)
         }
-        guard status == Z_STREAM_END else { throw DataError("\(file): truncated gzip data (the file ends before the compressed stream does)") }
+        guard status == Z_STREAM_END else {
+            throw DataError("\(file): truncated gzip data (the file ends before the compressed stream does)")
+        }
         return output
     }
 
     /// The file's bytes, decompressed when it is gzip.
     public static func readFile(_ path: String) throws -> Data {
-        guard let data = FileManager.default.contents(atPath: path) else { throw DataError("\(path): cannot read the file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DataError("\(path): cannot read the file")
+        }
         return isCompressed(data) ? try decompress(data, file: path) : data
     }
 }

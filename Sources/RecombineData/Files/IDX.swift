@@ -1,3 +1,5 @@
+import Foundation
+
 /// The IDX format of MNIST-style files: magic 0x0000 08 <rank>, big-endian dimension sizes, then
 /// unsigned bytes.
 public struct IDXArray: Sendable {
@@ -7,10 +9,20 @@ public struct IDXArray: Sendable {
     /// Parses IDX data of unsigned bytes (type 0x08), validating magic, rank and size.
     public init(_ data: [UInt8], file: String) throws {
         guard data.count >= 4 else { throw DataError("\(file): too short to be an IDX file (\(data.count) bytes)") }
-        guard data[0] == 0, data[1] == 0 else { throw DataError("\(file): not an IDX file (bad magic number \(data.prefix(4).map { String(format: "%02x", $0) }.joined()))") }
-        guard data[2] == 0x08 else { throw DataError("\(file): IDX element type 0x\(String(format: "%02x", data[2])) is not supported (expected 0x08, unsigned bytes)") }
+        guard data[0] == 0, data[1] == 0 else {
+            throw DataError(
+                "\(file): not an IDX file (bad magic number \(data.prefix(4).map { String(format: "%02x", $0) }.joined()))"
+            )
+        }
+        guard data[2] == 0x08 else {
+            throw DataError(
+                "\(file): IDX element type 0x\(String(format: "%02x", data[2])) is not supported (expected 0x08, unsigned bytes)"
+            )
+        }
         let rank = Int(data[3])
-        guard rank >= 1, data.count >= 4 + 4 * rank else { throw DataError("\(file): IDX header declares \(rank) dimensions but the file is too short") }
+        guard rank >= 1, data.count >= 4 + 4 * rank else {
+            throw DataError("\(file): IDX header declares \(rank) dimensions but the file is too short")
+        }
         var dims: [Int] = []
         for d in 0..<rank {
             let o = 4 + 4 * d
@@ -18,7 +30,9 @@ public struct IDXArray: Sendable {
         }
         let expected = dims.reduce(1, *), header = 4 + 4 * rank
         guard data.count - header == expected else {
-            throw DataError("\(file): IDX header declares \(dims.map(String.init).joined(separator: "×")) = \(expected) values, but the file holds \(data.count - header)")
+            throw DataError(
+                "\(file): IDX header declares \(dims.map(String.init).joined(separator: "×")) = \(expected) values, but the file holds \(data.count - header)"
+            )
         }
         dimensions = dims
         bytes = Array(data[header...])
@@ -29,5 +43,3 @@ public struct IDXArray: Sendable {
         try IDXArray(Array(try Gzip.readFile(path)), file: path)
     }
 }
-
-import Foundation

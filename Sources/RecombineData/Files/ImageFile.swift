@@ -11,18 +11,20 @@ public struct DecodedImage: Sendable {
     public func planar(channels wanted: Int) -> [UInt8] {
         let plane = width * height
         var out = [UInt8](repeating: 0, count: wanted * plane)
-        pixels.withUnsafeBufferPointer { src in out.withUnsafeMutableBufferPointer { dst in
-            for i in 0..<plane {
-                if channels == 1 {
-                    for c in 0..<wanted { dst[c * plane + i] = src[i] }
-                } else if wanted == 3 {
-                    for c in 0..<3 { dst[c * plane + i] = src[3 * i + c] }
-                } else {
-                    let r = UInt32(src[3 * i]), g = UInt32(src[3 * i + 1]), b = UInt32(src[3 * i + 2])
-                    dst[i] = UInt8((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16)
+        pixels.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for i in 0..<plane {
+                    if channels == 1 {
+                        for c in 0..<wanted { dst[c * plane + i] = src[i] }
+                    } else if wanted == 3 {
+                        for c in 0..<3 { dst[c * plane + i] = src[3 * i + c] }
+                    } else {
+                        let r = UInt32(src[3 * i]), g = UInt32(src[3 * i + 1]), b = UInt32(src[3 * i + 2])
+                        dst[i] = UInt8((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16)
+                    }
                 }
             }
-        } }
+        }
         return out
     }
 }
@@ -33,10 +35,14 @@ public enum ImageFile {
     /// File name extensions read as images.
     public static let readableExtensions: Set<String> = ["png", "jpg", "jpeg"]
     /// Extensions of image formats that are recognised but not read (an error, or skipped on request).
-    public static let unsupportedExtensions: Set<String> = ["bmp", "gif", "tif", "tiff", "webp", "ppm", "pgm", "pbm", "pnm", "heic", "heif", "avif", "jp2", "ico", "tga"]
+    public static let unsupportedExtensions: Set<String> = [
+        "bmp", "gif", "tif", "tiff", "webp", "ppm", "pgm", "pbm", "pnm", "heic", "heif", "avif", "jp2", "ico", "tga",
+    ]
 
     public static func decode(_ path: String) throws -> DecodedImage {
-        guard let data = FileManager.default.contents(atPath: path) else { throw DataError("\(path): cannot read the file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DataError("\(path): cannot read the file")
+        }
         return try decode(data, file: path)
     }
 
@@ -52,15 +58,20 @@ public enum ImageFile {
         }
         var image = recombine_image()
         let status = bytes.withUnsafeBufferPointer { p in
-            isPNG ? recombine_decode_png(p.baseAddress, p.count, &image) : recombine_decode_jpeg(p.baseAddress, p.count, &image)
+            isPNG
+                ? recombine_decode_png(p.baseAddress, p.count, &image)
+                : recombine_decode_jpeg(p.baseAddress, p.count, &image)
         }
         defer { recombine_image_free(&image) }
         guard status == 0, let pixels = image.pixels else {
             let reason = withUnsafeBytes(of: image.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            throw DataError("\(file): cannot decode the \(isPNG ? "PNG" : "JPEG") image (\(isPNG ? "libpng" : "libjpeg"): \(reason))")
+            throw DataError(
+                "\(file): cannot decode the \(isPNG ? "PNG" : "JPEG") image (\(isPNG ? "libpng" : "libjpeg"): \(reason))"
+            )
         }
         let (w, h, c) = (Int(image.width), Int(image.height), Int(image.channels))
         guard w > 0, h > 0 else { throw DataError("\(file): the image has no pixels (\(w)×\(h))") }
-        return DecodedImage(width: w, height: h, channels: c, pixels: Array(UnsafeBufferPointer(start: pixels, count: w * h * c)))
+        return DecodedImage(
+            width: w, height: h, channels: c, pixels: Array(UnsafeBufferPointer(start: pixels, count: w * h * c)))
     }
 }

@@ -8,7 +8,8 @@ public enum NPYWriter {
         guard !shape.isEmpty, shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) == values.count else {
             throw DataError(".npy: \(values.count) values do not fill an array of shape \(shape)")
         }
-        let dimensions = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+        let dimensions =
+            shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
         var header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(dimensions), }"
         // Magic (6) + version (2) + header length (2) + header, padded with spaces to a multiple of 64, ending in a newline.
         let unpadded = 10 + header.utf8.count + 1

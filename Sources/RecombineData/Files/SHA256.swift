@@ -3,7 +3,9 @@ import Foundation
 
 /// SHA-256 (FIPS 180-4), for checking downloads and recording the provenance of data files.
 public struct SHA256 {
-    private var state: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
+    private var state: [UInt32] = [
+        0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
+    ]
     private var buffer: [UInt8] = []
     private var length: UInt64 = 0
 
@@ -17,7 +19,9 @@ public struct SHA256 {
         if !buffer.isEmpty {
             let take = Swift.min(64 - buffer.count, bytes.count)
             buffer += bytes[0..<take]; offset = take
-            if buffer.count == 64 { buffer.withUnsafeBytes { compress($0.baseAddress!, blocks: 1) }; buffer.removeAll(keepingCapacity: true) }
+            if buffer.count == 64 {
+                buffer.withUnsafeBytes { compress($0.baseAddress!, blocks: 1) }; buffer.removeAll(keepingCapacity: true)
+            }
         }
         let blocks = (bytes.count - offset) / 64
         if blocks > 0 { compress(bytes.baseAddress! + offset, blocks: blocks); offset += 64 * blocks }
@@ -26,7 +30,9 @@ public struct SHA256 {
 
     /// Processes `blocks` consecutive 64-byte blocks (in C: see sha256_blocks.h).
     private mutating func compress(_ start: UnsafeRawPointer, blocks: Int) {
-        state.withUnsafeMutableBufferPointer { recombine_sha256_blocks($0.baseAddress!, start.assumingMemoryBound(to: UInt8.self), blocks) }
+        state.withUnsafeMutableBufferPointer {
+            recombine_sha256_blocks($0.baseAddress!, start.assumingMemoryBound(to: UInt8.self), blocks)
+        }
     }
 
     /// The digest as lowercase hex; ends the computation.

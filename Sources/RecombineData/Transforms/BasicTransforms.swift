@@ -47,7 +47,8 @@ public struct CenterCrop: ImageTransform {
     public init(size: (Int, Int)) { self.size = size }
     public func apply(_ image: FloatImage, _ g: inout RandomGenerator) -> FloatImage {
         // Python's round() (half to even), as torchvision.
-        let top = Int((Double(image.height - size.0) / 2).rounded(.toNearestOrEven)), left = Int((Double(image.width - size.1) / 2).rounded(.toNearestOrEven))
+        let top = Int((Double(image.height - size.0) / 2).rounded(.toNearestOrEven)),
+            left = Int((Double(image.width - size.1) / 2).rounded(.toNearestOrEven))
         return image.cropped(top: top, left: left, height: size.0, width: size.1)
     }
     public func outputShape(_ s: [Int]) -> [Int] { [s[0], size.0, size.1] }
@@ -58,7 +59,9 @@ public struct Pad: ImageTransform {
     public let padding: (Int, Int), fill: Float
     public init(padding: (Int, Int), fill: Double = 0) { self.padding = padding; self.fill = Float(fill) }
     public func apply(_ image: FloatImage, _ g: inout RandomGenerator) -> FloatImage {
-        image.cropped(top: -padding.0, left: -padding.1, height: image.height + 2 * padding.0, width: image.width + 2 * padding.1, fill: fill)
+        image.cropped(
+            top: -padding.0, left: -padding.1, height: image.height + 2 * padding.0, width: image.width + 2 * padding.1,
+            fill: fill)
     }
     public func outputShape(_ s: [Int]) -> [Int] { [s[0], s[1] + 2 * padding.0, s[2] + 2 * padding.1] }
 }
@@ -66,7 +69,9 @@ public struct Pad: ImageTransform {
 /// A random (height, width) window after optional padding.
 public struct RandomCrop: ImageTransform {
     public let size: (Int, Int), padding: (Int, Int), fill: Float
-    public init(size: (Int, Int), padding: (Int, Int) = (0, 0), fill: Double = 0) { self.size = size; self.padding = padding; self.fill = Float(fill) }
+    public init(size: (Int, Int), padding: (Int, Int) = (0, 0), fill: Double = 0) {
+        self.size = size; self.padding = padding; self.fill = Float(fill)
+    }
     public func apply(_ image: FloatImage, _ g: inout RandomGenerator) -> FloatImage {
         let padded = padding == (0, 0) ? image : Pad(padding: padding, fill: Double(fill)).apply(image, &g)
         let top = randomInt(&g, 0, padded.height - size.0), left = randomInt(&g, 0, padded.width - size.1)
@@ -82,7 +87,9 @@ public struct RandomHorizontalFlip: ImageTransform {
     public func apply(_ image: FloatImage, _ g: inout RandomGenerator) -> FloatImage {
         guard g.nextDouble() < p else { return image }
         var out = image
-        for c in 0..<image.channels { for y in 0..<image.height { for x in 0..<image.width { out[c, y, x] = image[c, y, image.width - 1 - x] } } }
+        for c in 0..<image.channels {
+            for y in 0..<image.height { for x in 0..<image.width { out[c, y, x] = image[c, y, image.width - 1 - x] } }
+        }
         return out
     }
 }
@@ -94,7 +101,9 @@ public struct RandomVerticalFlip: ImageTransform {
     public func apply(_ image: FloatImage, _ g: inout RandomGenerator) -> FloatImage {
         guard g.nextDouble() < p else { return image }
         var out = image
-        for c in 0..<image.channels { for y in 0..<image.height { for x in 0..<image.width { out[c, y, x] = image[c, image.height - 1 - y, x] } } }
+        for c in 0..<image.channels {
+            for y in 0..<image.height { for x in 0..<image.width { out[c, y, x] = image[c, image.height - 1 - y, x] } }
+        }
         return out
     }
 }
@@ -117,10 +126,14 @@ public struct Grayscale: ImageTransform {
     public init(outputChannels: Int = 1) { self.outputChannels = outputChannels }
     public func apply(_ image: FloatImage, _ g: inout RandomGenerator) -> FloatImage {
         var out = FloatImage(channels: outputChannels, height: image.height, width: image.width)
-        for y in 0..<image.height { for x in 0..<image.width {
-            let v = image.channels >= 3 ? 0.299 * image[0, y, x] + 0.587 * image[1, y, x] + 0.114 * image[2, y, x] : image[0, y, x]
-            for c in 0..<outputChannels { out[c, y, x] = v }
-        } }
+        for y in 0..<image.height {
+            for x in 0..<image.width {
+                let v =
+                    image.channels >= 3
+                    ? 0.299 * image[0, y, x] + 0.587 * image[1, y, x] + 0.114 * image[2, y, x] : image[0, y, x]
+                for c in 0..<outputChannels { out[c, y, x] = v }
+            }
+        }
         return out
     }
     public func outputShape(_ s: [Int]) -> [Int] { [outputChannels, s[1], s[2]] }
@@ -129,8 +142,12 @@ public struct Grayscale: ImageTransform {
 /// The listed transforms together, with probability p.
 public struct RandomApply: ImageTransform {
     public let pipeline: TransformPipeline, p: Double
-    public init(_ transforms: [ImageTransform], p: Double = 0.5) { pipeline = TransformPipeline(transforms); self.p = p }
-    public func apply(_ image: FloatImage, _ g: inout RandomGenerator) -> FloatImage { g.nextDouble() < p ? pipeline.apply(image, &g) : image }
+    public init(_ transforms: [ImageTransform], p: Double = 0.5) {
+        pipeline = TransformPipeline(transforms); self.p = p
+    }
+    public func apply(_ image: FloatImage, _ g: inout RandomGenerator) -> FloatImage {
+        g.nextDouble() < p ? pipeline.apply(image, &g) : image
+    }
     public func outputShape(_ s: [Int]) -> [Int] { pipeline.outputShape(s) }
     public var isElementwise: Bool { pipeline.transforms.allSatisfy(\.isElementwise) }
 }
@@ -148,18 +165,28 @@ public struct GaussianBlur: ImageTransform {
             return w.map { Float($0 / total) }
         }
         let wy = weights(kernel.0), wx = weights(kernel.1)
-        func reflect(_ i: Int, _ n: Int) -> Int { var i = i; if i < 0 { i = -i }; if i >= n { i = 2 * n - 2 - i }; return Swift.min(Swift.max(i, 0), n - 1) }
+        func reflect(_ i: Int, _ n: Int) -> Int {
+            var i = i; if i < 0 { i = -i }; if i >= n { i = 2 * n - 2 - i }; return Swift.min(Swift.max(i, 0), n - 1)
+        }
         var tmp = image, out = image
-        for c in 0..<image.channels { for y in 0..<image.height { for x in 0..<image.width {
-            var v: Float = 0
-            for k in 0..<kernel.1 { v += wx[k] * image[c, y, reflect(x + k - kernel.1 / 2, image.width)] }
-            tmp[c, y, x] = v
-        } } }
-        for c in 0..<image.channels { for y in 0..<image.height { for x in 0..<image.width {
-            var v: Float = 0
-            for k in 0..<kernel.0 { v += wy[k] * tmp[c, reflect(y + k - kernel.0 / 2, image.height), x] }
-            out[c, y, x] = v
-        } } }
+        for c in 0..<image.channels {
+            for y in 0..<image.height {
+                for x in 0..<image.width {
+                    var v: Float = 0
+                    for k in 0..<kernel.1 { v += wx[k] * image[c, y, reflect(x + k - kernel.1 / 2, image.width)] }
+                    tmp[c, y, x] = v
+                }
+            }
+        }
+        for c in 0..<image.channels {
+            for y in 0..<image.height {
+                for x in 0..<image.width {
+                    var v: Float = 0
+                    for k in 0..<kernel.0 { v += wy[k] * tmp[c, reflect(y + k - kernel.0 / 2, image.height), x] }
+                    out[c, y, x] = v
+                }
+            }
+        }
         return out
     }
 }
@@ -167,7 +194,9 @@ public struct GaussianBlur: ImageTransform {
 /// Erase a random rectangle (area fraction in `scale`, aspect in `ratio`) with probability p.
 public struct RandomErasing: ImageTransform {
     public let p: Double, scale: (Double, Double), ratio: (Double, Double), value: Float
-    public init(p: Double = 0.5, scale: (Double, Double) = (0.02, 0.33), ratio: (Double, Double) = (0.3, 3.3), value: Double = 0) {
+    public init(
+        p: Double = 0.5, scale: (Double, Double) = (0.02, 0.33), ratio: (Double, Double) = (0.3, 3.3), value: Double = 0
+    ) {
         self.p = p; self.scale = scale; self.ratio = ratio; self.value = Float(value)
     }
     public func apply(_ image: FloatImage, _ g: inout RandomGenerator) -> FloatImage {
@@ -180,7 +209,9 @@ public struct RandomErasing: ImageTransform {
             guard h < image.height, w < image.width, h > 0, w > 0 else { continue }
             let top = randomInt(&g, 0, image.height - h), left = randomInt(&g, 0, image.width - w)
             var out = image
-            for c in 0..<image.channels { for y in top..<(top + h) { for x in left..<(left + w) { out[c, y, x] = value } } }
+            for c in 0..<image.channels {
+                for y in top..<(top + h) { for x in left..<(left + w) { out[c, y, x] = value } }
+            }
             return out
         }
         return image

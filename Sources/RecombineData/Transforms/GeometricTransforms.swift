@@ -20,14 +20,18 @@ public struct RandomResizedCrop: ImageTransform {
         }
         let inRatio = Double(w) / Double(h)
         var cw = w, ch = h
-        if inRatio < Swift.min(ratio.0, ratio.1) { cw = w; ch = Int((Double(cw) / Swift.min(ratio.0, ratio.1)).rounded()) }
-        else if inRatio > Swift.max(ratio.0, ratio.1) { ch = h; cw = Int((Double(ch) * Swift.max(ratio.0, ratio.1)).rounded()) }
+        if inRatio < Swift.min(ratio.0, ratio.1) {
+            cw = w; ch = Int((Double(cw) / Swift.min(ratio.0, ratio.1)).rounded())
+        } else if inRatio > Swift.max(ratio.0, ratio.1) {
+            ch = h; cw = Int((Double(ch) * Swift.max(ratio.0, ratio.1)).rounded())
+        }
         return ((h - ch) / 2, (w - cw) / 2, ch, cw)
     }
 
     public func apply(_ image: FloatImage, _ g: inout RandomGenerator) -> FloatImage {
         let (top, left, ch, cw) = window(image.height, image.width, &g)
-        return image.resizedWindow(top: top, left: left, windowHeight: ch, windowWidth: cw, height: size.0, width: size.1)
+        return image.resizedWindow(
+            top: top, left: left, windowHeight: ch, windowWidth: cw, height: size.0, width: size.1)
     }
     public func outputShape(_ s: [Int]) -> [Int] { [s[0], size.0, size.1] }
 }
@@ -39,13 +43,18 @@ public struct RandomAffine: ImageTransform {
     public let degrees: (Double, Double), translate: (Double, Double)?, scale: (Double, Double)?
     public let shear: (Double, Double, Double, Double)?, fill: Float, bilinear: Bool
 
-    public init(degrees: (Double, Double), translate: (Double, Double)? = nil, scale: (Double, Double)? = nil,
-                shear: (Double, Double, Double, Double)? = nil, fill: Double = 0, bilinear: Bool = false) {
-        self.degrees = degrees; self.translate = translate; self.scale = scale; self.shear = shear; self.fill = Float(fill); self.bilinear = bilinear
+    public init(
+        degrees: (Double, Double), translate: (Double, Double)? = nil, scale: (Double, Double)? = nil,
+        shear: (Double, Double, Double, Double)? = nil, fill: Double = 0, bilinear: Bool = false
+    ) {
+        self.degrees = degrees; self.translate = translate; self.scale = scale; self.shear = shear;
+        self.fill = Float(fill); self.bilinear = bilinear
     }
 
     /// The 2×3 inverse matrix mapping output offsets from the centre to input offsets.
-    static func inverseMatrix(angle: Double, translate: (Double, Double), scale: Double, shear: (Double, Double)) -> [Double] {
+    static func inverseMatrix(angle: Double, translate: (Double, Double), scale: Double, shear: (Double, Double))
+        -> [Double]
+    {
         let rot = angle * .pi / 180, sx = shear.0 * .pi / 180, sy = shear.1 * .pi / 180
         let a = Foundation.cos(rot - sy) / Foundation.cos(sy)
         let b = -Foundation.cos(rot - sy) * Foundation.tan(sx) / Foundation.cos(sy) - Foundation.sin(rot)
@@ -60,9 +69,13 @@ public struct RandomAffine: ImageTransform {
 
     /// torchvision.transforms.functional.affine with fixed parameters (angle clockwise in degrees,
     /// translation in pixels, shear in degrees).
-    public static func affine(_ image: FloatImage, angle: Double, translate: (Double, Double), scale: Double, shear: (Double, Double),
-                              fill: Double = 0, bilinear: Bool = false) -> FloatImage {
-        warp(image, inverseMatrix(angle: angle, translate: translate, scale: scale, shear: shear), fill: Float(fill), bilinear: bilinear)
+    public static func affine(
+        _ image: FloatImage, angle: Double, translate: (Double, Double), scale: Double, shear: (Double, Double),
+        fill: Double = 0, bilinear: Bool = false
+    ) -> FloatImage {
+        warp(
+            image, inverseMatrix(angle: angle, translate: translate, scale: scale, shear: shear), fill: Float(fill),
+            bilinear: bilinear)
     }
 
     /// Applies a given inverse matrix (used by RandomAffine and RandomRotation): each output pixel
@@ -72,30 +85,37 @@ public struct RandomAffine: ImageTransform {
         let h = image.height, w = image.width, plane = h * w
         let cx = Double(w) / 2 - 0.5, cy = Double(h) / 2 - 0.5
         var out = FloatImage(channels: image.channels, height: h, width: w)
-        image.pixels.withUnsafeBufferPointer { src in out.pixels.withUnsafeMutableBufferPointer { dst in
-            let src = src.baseAddress!, dst = dst.baseAddress!
-            for y in 0..<h {
-                let v = Double(y) - cy
-                var sx = m[0] * -cx + m[1] * v + m[2] + cx, sy = m[3] * -cx + m[4] * v + m[5] + cy
-                for x in 0..<w {
-                    if bilinear {
-                        let x0 = Int(sx.rounded(.down)), y0 = Int(sy.rounded(.down))
-                        let tx = Float(sx - Double(x0)), ty = Float(sy - Double(y0))
-                        for c in 0..<image.channels {
-                            let base = src + c * plane
-                            @inline(__always) func at(_ yy: Int, _ xx: Int) -> Float { yy >= 0 && yy < h && xx >= 0 && xx < w ? base[yy * w + xx] : fill }
-                            let top = at(y0, x0) * (1 - tx) + at(y0, x0 + 1) * tx, bottom = at(y0 + 1, x0) * (1 - tx) + at(y0 + 1, x0 + 1) * tx
-                            dst[c * plane + y * w + x] = top * (1 - ty) + bottom * ty
+        image.pixels.withUnsafeBufferPointer { src in
+            out.pixels.withUnsafeMutableBufferPointer { dst in
+                let src = src.baseAddress!, dst = dst.baseAddress!
+                for y in 0..<h {
+                    let v = Double(y) - cy
+                    var sx = m[0] * -cx + m[1] * v + m[2] + cx, sy = m[3] * -cx + m[4] * v + m[5] + cy
+                    for x in 0..<w {
+                        if bilinear {
+                            let x0 = Int(sx.rounded(.down)), y0 = Int(sy.rounded(.down))
+                            let tx = Float(sx - Double(x0)), ty = Float(sy - Double(y0))
+                            for c in 0..<image.channels {
+                                let base = src + c * plane
+                                @inline(__always) func at(_ yy: Int, _ xx: Int) -> Float {
+                                    yy >= 0 && yy < h && xx >= 0 && xx < w ? base[yy * w + xx] : fill
+                                }
+                                let top = at(y0, x0) * (1 - tx) + at(y0, x0 + 1) * tx,
+                                    bottom = at(y0 + 1, x0) * (1 - tx) + at(y0 + 1, x0 + 1) * tx
+                                dst[c * plane + y * w + x] = top * (1 - ty) + bottom * ty
+                            }
+                        } else {
+                            let xi = Int(sx.rounded(.toNearestOrEven)), yi = Int(sy.rounded(.toNearestOrEven))
+                            let inside = yi >= 0 && yi < h && xi >= 0 && xi < w
+                            for c in 0..<image.channels {
+                                dst[c * plane + y * w + x] = inside ? src[c * plane + yi * w + xi] : fill
+                            }
                         }
-                    } else {
-                        let xi = Int(sx.rounded(.toNearestOrEven)), yi = Int(sy.rounded(.toNearestOrEven))
-                        let inside = yi >= 0 && yi < h && xi >= 0 && xi < w
-                        for c in 0..<image.channels { dst[c * plane + y * w + x] = inside ? src[c * plane + yi * w + xi] : fill }
+                        sx += m[0]; sy += m[3]
                     }
-                    sx += m[0]; sy += m[3]
                 }
             }
-        } }
+        }
         return out
     }
 
@@ -108,19 +128,27 @@ public struct RandomAffine: ImageTransform {
         }
         let s = scale.map { uniform(&g, $0.0, $0.1) } ?? 1
         var sh = (0.0, 0.0)
-        if let shear { sh.0 = uniform(&g, shear.0, shear.1); if shear.2 != 0 || shear.3 != 0 { sh.1 = uniform(&g, shear.2, shear.3) } }
-        return Self.warp(image, Self.inverseMatrix(angle: angle, translate: t, scale: s, shear: sh), fill: fill, bilinear: bilinear)
+        if let shear {
+            sh.0 = uniform(&g, shear.0, shear.1);
+            if shear.2 != 0 || shear.3 != 0 { sh.1 = uniform(&g, shear.2, shear.3) }
+        }
+        return Self.warp(
+            image, Self.inverseMatrix(angle: angle, translate: t, scale: s, shear: sh), fill: fill, bilinear: bilinear)
     }
 }
 
 /// A random rotation about the centre (torchvision RandomRotation, nearest by default).
 public struct RandomRotation: ImageTransform {
     public let degrees: (Double, Double), fill: Float, bilinear: Bool
-    public init(degrees: (Double, Double), fill: Double = 0, bilinear: Bool = false) { self.degrees = degrees; self.fill = Float(fill); self.bilinear = bilinear }
+    public init(degrees: (Double, Double), fill: Double = 0, bilinear: Bool = false) {
+        self.degrees = degrees; self.fill = Float(fill); self.bilinear = bilinear
+    }
     public func apply(_ image: FloatImage, _ g: inout RandomGenerator) -> FloatImage {
         // torchvision rotates counter-clockwise for positive angles: the inverse map uses −angle.
         let angle = uniform(&g, degrees.0, degrees.1)
-        return RandomAffine.warp(image, RandomAffine.inverseMatrix(angle: -angle, translate: (0, 0), scale: 1, shear: (0, 0)), fill: fill, bilinear: bilinear)
+        return RandomAffine.warp(
+            image, RandomAffine.inverseMatrix(angle: -angle, translate: (0, 0), scale: 1, shear: (0, 0)), fill: fill,
+            bilinear: bilinear)
     }
 }
 
@@ -141,7 +169,9 @@ public struct RandomPerspective: ImageTransform {
             a[2 * i + 1] = [0, 0, 0, x, y, 1, -v * x, -v * y, v]
         }
         for col in 0..<8 {
-            guard let pivot = (col..<8).max(by: { Swift.abs(a[$0][col]) < Swift.abs(a[$1][col]) }), Swift.abs(a[pivot][col]) > 1e-12 else { return nil }
+            guard let pivot = (col..<8).max(by: { Swift.abs(a[$0][col]) < Swift.abs(a[$1][col]) }),
+                Swift.abs(a[pivot][col]) > 1e-12
+            else { return nil }
             a.swapAt(col, pivot)
             for r in 0..<8 where r != col {
                 let f = a[r][col] / a[col][col]
@@ -160,26 +190,38 @@ public struct RandomPerspective: ImageTransform {
         let bottomRight = (Double(randomInt(&g, w - dw - 1, w - 1)), Double(randomInt(&g, h - dh - 1, h - 1)))
         let bottomLeft = (Double(randomInt(&g, 0, dw)), Double(randomInt(&g, h - dh - 1, h - 1)))
         let start = [(0.0, 0.0), (Double(w - 1), 0.0), (Double(w - 1), Double(h - 1)), (0.0, Double(h - 1))]
-        return Self.perspective(image, from: start, to: [topLeft, topRight, bottomRight, bottomLeft], fill: Double(fill), bilinear: bilinear)
+        return Self.perspective(
+            image, from: start, to: [topLeft, topRight, bottomRight, bottomLeft], fill: Double(fill), bilinear: bilinear
+        )
     }
 
     /// torchvision.transforms.functional.perspective: the image point `start[i]` moves to `end[i]`
     /// (points as (x, y) pixel coordinates).
-    public static func perspective(_ image: FloatImage, from start: [(Double, Double)], to end: [(Double, Double)], fill: Double = 0, bilinear: Bool = true) -> FloatImage {
+    public static func perspective(
+        _ image: FloatImage, from start: [(Double, Double)], to end: [(Double, Double)], fill: Double = 0,
+        bilinear: Bool = true
+    ) -> FloatImage {
         guard let c = coefficients(from: start, to: end) else { return image }
-        return image.resampled(outHeight: image.height, outWidth: image.width, bilinear: bilinear, fill: Float(fill)) { y, x in
+        return image.resampled(outHeight: image.height, outWidth: image.width, bilinear: bilinear, fill: Float(fill)) {
+            y, x in
             // torchvision evaluates the map at pixel centres (x + 0.5) and samples with align_corners=False.
             let px = x + 0.5, py = y + 0.5
             let denominator = c[6] * px + c[7] * py + 1
-            return ((c[3] * px + c[4] * py + c[5]) / denominator - 0.5, (c[0] * px + c[1] * py + c[2]) / denominator - 0.5)
+            return (
+                (c[3] * px + c[4] * py + c[5]) / denominator - 0.5, (c[0] * px + c[1] * py + c[2]) / denominator - 0.5
+            )
         }
     }
 }
 
 /// Random brightness, contrast, saturation and hue changes in random order (torchvision ColorJitter).
 public struct ColorJitter: ImageTransform {
-    public let brightness: (Double, Double)?, contrast: (Double, Double)?, saturation: (Double, Double)?, hue: (Double, Double)?
-    public init(brightness: (Double, Double)? = nil, contrast: (Double, Double)? = nil, saturation: (Double, Double)? = nil, hue: (Double, Double)? = nil) {
+    public let brightness: (Double, Double)?, contrast: (Double, Double)?, saturation: (Double, Double)?,
+        hue: (Double, Double)?
+    public init(
+        brightness: (Double, Double)? = nil, contrast: (Double, Double)? = nil, saturation: (Double, Double)? = nil,
+        hue: (Double, Double)? = nil
+    ) {
         self.brightness = brightness; self.contrast = contrast; self.saturation = saturation; self.hue = hue
     }
 
@@ -191,7 +233,10 @@ public struct ColorJitter: ImageTransform {
     static func blend(_ a: FloatImage, _ b: FloatImage, _ ratio: Float) -> FloatImage {
         var out = a
         let plane = a.height * a.width
-        for i in out.pixels.indices { out.pixels[i] = Swift.min(1, Swift.max(0, ratio * a.pixels[i] + (1 - ratio) * b.pixels[b.channels == 1 ? i % plane : i])) }
+        for i in out.pixels.indices {
+            out.pixels[i] = Swift.min(
+                1, Swift.max(0, ratio * a.pixels[i] + (1 - ratio) * b.pixels[b.channels == 1 ? i % plane : i]))
+        }
         return out
     }
 
@@ -202,11 +247,16 @@ public struct ColorJitter: ImageTransform {
         var out = image
         for step in order {
             switch step {
-            case 0: if let b { out = Self.blend(out, FloatImage(channels: out.channels, height: out.height, width: out.width), Float(b)) }
+            case 0:
+                if let b {
+                    out = Self.blend(
+                        out, FloatImage(channels: out.channels, height: out.height, width: out.width), Float(b))
+                }
             case 1:
                 if let c {
                     let gray = Self.gray(out), mean = gray.pixels.reduce(0, +) / Float(gray.pixels.count)
-                    out = Self.blend(out, FloatImage(channels: 1, height: out.height, width: out.width, fill: mean), Float(c))
+                    out = Self.blend(
+                        out, FloatImage(channels: 1, height: out.height, width: out.width, fill: mean), Float(c))
                 }
             case 2: if let s, out.channels == 3 { out = Self.blend(out, Self.gray(out), Float(s)) }
             default: if let h, out.channels == 3 { out = Self.shiftHue(out, h) }
@@ -217,21 +267,31 @@ public struct ColorJitter: ImageTransform {
 
     static func shiftHue(_ image: FloatImage, _ shift: Double) -> FloatImage {
         var out = image
-        for y in 0..<image.height { for x in 0..<image.width {
-            let r = Double(image[0, y, x]), g = Double(image[1, y, x]), b = Double(image[2, y, x])
-            let maxC = Swift.max(r, g, b), minC = Swift.min(r, g, b), delta = maxC - minC
-            var hue = 0.0
-            if delta > 0 {
-                if maxC == r { hue = ((g - b) / delta).truncatingRemainder(dividingBy: 6) } else if maxC == g { hue = (b - r) / delta + 2 } else { hue = (r - g) / delta + 4 }
-                hue /= 6
+        for y in 0..<image.height {
+            for x in 0..<image.width {
+                let r = Double(image[0, y, x]), g = Double(image[1, y, x]), b = Double(image[2, y, x])
+                let maxC = Swift.max(r, g, b), minC = Swift.min(r, g, b), delta = maxC - minC
+                var hue = 0.0
+                if delta > 0 {
+                    if maxC == r {
+                        hue = ((g - b) / delta).truncatingRemainder(dividingBy: 6)
+                    } else if maxC == g {
+                        hue = (b - r) / delta + 2
+                    } else {
+                        hue = (r - g) / delta + 4
+                    }
+                    hue /= 6
+                }
+                hue = (hue + shift + 1).truncatingRemainder(dividingBy: 1)
+                let sat = maxC == 0 ? 0 : delta / maxC, value = maxC
+                let i = Int(hue * 6) % 6, f = hue * 6 - Double(Int(hue * 6))
+                let p = value * (1 - sat), q = value * (1 - f * sat), t = value * (1 - (1 - f) * sat)
+                let (rr, gg, bb): (Double, Double, Double) = [
+                    (value, t, p), (q, value, p), (p, value, t), (p, q, value), (t, p, value), (value, p, q),
+                ][i]
+                out[0, y, x] = Float(rr); out[1, y, x] = Float(gg); out[2, y, x] = Float(bb)
             }
-            hue = (hue + shift + 1).truncatingRemainder(dividingBy: 1)
-            let sat = maxC == 0 ? 0 : delta / maxC, value = maxC
-            let i = Int(hue * 6) % 6, f = hue * 6 - Double(Int(hue * 6))
-            let p = value * (1 - sat), q = value * (1 - f * sat), t = value * (1 - (1 - f) * sat)
-            let (rr, gg, bb): (Double, Double, Double) = [(value, t, p), (q, value, p), (p, value, t), (p, q, value), (t, p, value), (value, p, q)][i]
-            out[0, y, x] = Float(rr); out[1, y, x] = Float(gg); out[2, y, x] = Float(bb)
-        } }
+        }
         return out
     }
 }

@@ -39,7 +39,9 @@ public struct TransformPipeline: Sendable {
     /// Why samples of `shape` in dataset `dataset` cannot take the transform named `type`.
     public static func refusal(of type: String, dataset: String, sampleShape shape: [Int]) -> String {
         "transform '\(type)' needs images [C, H, W], but dataset '\(dataset)' holds samples of shape \(shape)"
-            + (shape.count == 1 ? "; feature vectors take only element-wise transforms (GaussianNoise, Normalize with one mean and std, RandomApply of those)" : "")
+            + (shape.count == 1
+                ? "; feature vectors take only element-wise transforms (GaussianNoise, Normalize with one mean and std, RandomApply of those)"
+                : "")
     }
 
     /// Transformed samples `indices` as a batch [B, C', H', W'] for images, [B, D] for feature vectors
@@ -49,7 +51,9 @@ public struct TransformPipeline: Sendable {
     public func batch(_ dataset: Dataset, _ indices: [Int], seed: UInt64, epoch: Int, batchIndex: Int) -> Tensor {
         guard !isIdentity else { return dataset.batch(indices) }
         let sampleShape = dataset.sampleShape
-        precondition(unsupportedTransformIndex(forSampleShape: sampleShape) == nil, "\(sampleShape)-shaped samples cannot take these transforms")
+        precondition(
+            unsupportedTransformIndex(forSampleShape: sampleShape) == nil,
+            "\(sampleShape)-shaped samples cannot take these transforms")
         let inShape = sampleShape.count == 3 ? sampleShape : [1, 1, sampleShape[0]]
         let outShape = sampleShape.count == 3 ? outputShape(inShape) : sampleShape
         let outSize = outShape.reduce(1, *), inSize = inShape.reduce(1, *)
@@ -59,10 +63,14 @@ public struct TransformPipeline: Sendable {
             var raw = [Float](repeating: 0, count: inSize)
             for i in r {
                 raw.withUnsafeMutableBufferPointer { dataset.writeSample(indices[i], to: $0.baseAddress!) }
-                var generator = RandomGenerator(seed: TransformPipeline.mix(seed, UInt64(epoch), UInt64(batchIndex), UInt64(i)))
-                let image = apply(FloatImage(channels: inShape[0], height: inShape[1], width: inShape[2], pixels: raw), &generator)
+                var generator = RandomGenerator(
+                    seed: TransformPipeline.mix(seed, UInt64(epoch), UInt64(batchIndex), UInt64(i)))
+                let image = apply(
+                    FloatImage(channels: inShape[0], height: inShape[1], width: inShape[2], pixels: raw), &generator)
                 precondition(image.pixels.count == outSize, "a transform produced \(image.shape), expected \(outShape)")
-                image.pixels.withUnsafeBufferPointer { (po + i * outSize).update(from: $0.baseAddress!, count: outSize) }
+                image.pixels.withUnsafeBufferPointer {
+                    (po + i * outSize).update(from: $0.baseAddress!, count: outSize)
+                }
             }
         }
         return out
@@ -70,7 +78,9 @@ public struct TransformPipeline: Sendable {
 
     /// `body` applied without gradients to every sample, in dataset order and chunks of `chunkSize`,
     /// the results joined along axis 0 (full-dataset sweeps: evaluation, DEC targets, k-means features).
-    public func sweep(_ dataset: Dataset, seed: UInt64, chunkSize: Int = 1024, _ body: (Tensor) throws -> Tensor) rethrows -> Tensor {
+    public func sweep(_ dataset: Dataset, seed: UInt64, chunkSize: Int = 1024, _ body: (Tensor) throws -> Tensor)
+        rethrows -> Tensor
+    {
         try withoutGradients {
             var parts: [Tensor] = []
             for chunk in BatchSampler.evaluationChunks(count: dataset.count, chunkSize: chunkSize) {
@@ -82,16 +92,20 @@ public struct TransformPipeline: Sendable {
 
     /// A well-mixed 64-bit seed from several counters (splitmix64 finaliser).
     static func mix(_ values: UInt64...) -> UInt64 {
-        values.reduce(0x9E3779B97F4A7C15) { h, v in
-            var z = h ^ (v &+ 0x9E3779B97F4A7C15 &+ (h << 6) &+ (h >> 2))
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        values.reduce(0x9E37_79B9_7F4A_7C15) { h, v in
+            var z = h ^ (v &+ 0x9E37_79B9_7F4A_7C15 &+ (h << 6) &+ (h >> 2))
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
     }
 }
 
 /// Uniform draw in [a, b).
-@inline(__always) func uniform(_ g: inout RandomGenerator, _ a: Double, _ b: Double) -> Double { a + (b - a) * g.nextDouble() }
+@inline(__always) func uniform(_ g: inout RandomGenerator, _ a: Double, _ b: Double) -> Double {
+    a + (b - a) * g.nextDouble()
+}
 /// Integer draw in [a, b] (inclusive), torch.randint(a, b + 1).
-@inline(__always) func randomInt(_ g: inout RandomGenerator, _ a: Int, _ b: Int) -> Int { b <= a ? a : a + g.nextInt(below: b - a + 1) }
+@inline(__always) func randomInt(_ g: inout RandomGenerator, _ a: Int, _ b: Int) -> Int {
+    b <= a ? a : a + g.nextInt(below: b - a + 1)
+}

@@ -12,7 +12,9 @@ struct ReferenceChecks {
         "feature_extractor_name", "clustering_head_name", "head_name", "mapping_name",
     ]
     /// Pattern options that name a batch augmentation.
-    static let augmentationReferenceKeys: Set<String> = ["batch_augmentation_name", "batch_augmentation_name_1", "batch_augmentation_name_2"]
+    static let augmentationReferenceKeys: Set<String> = [
+        "batch_augmentation_name", "batch_augmentation_name_1", "batch_augmentation_name_2",
+    ]
 
     init(method: MethodSpec) {
         self.method = method
@@ -23,10 +25,15 @@ struct ReferenceChecks {
         checkDatasets()
     }
 
-    mutating func report(_ pointer: JSONPointer, _ message: String) { issues.append(PointerIssue(pointer: pointer, message: message)) }
+    mutating func report(_ pointer: JSONPointer, _ message: String) {
+        issues.append(PointerIssue(pointer: pointer, message: message))
+    }
 
     mutating func unknownName(_ kind: String, _ name: String, among candidates: [String], at pointer: JSONPointer) {
-        let known = candidates.isEmpty ? " The method declares no \(kind)s." : " Known \(kind)s: \(candidates.map { "'\($0)'" }.joined(separator: ", "))."
+        let known =
+            candidates.isEmpty
+            ? " The method declares no \(kind)s."
+            : " Known \(kind)s: \(candidates.map { "'\($0)'" }.joined(separator: ", "))."
         report(pointer, "unknown \(kind) '\(name)'." + Suggestions.hint(for: name, among: candidates) + known)
     }
 
@@ -37,19 +44,28 @@ struct ReferenceChecks {
         func duplicates<T>(_ items: [T], _ name: (T) -> String, _ pointer: (T) -> JSONPointer, _ kind: String) {
             var first: [String: Int] = [:]
             for (i, item) in items.enumerated() {
-                if let j = first[name(item)] { report(pointer(item).appending("name"), "duplicate \(kind) name '\(name(item))' (also the name of \(kind) \(j)); names must be unique") }
-                else { first[name(item)] = i }
+                if let j = first[name(item)] {
+                    report(
+                        pointer(item).appending("name"),
+                        "duplicate \(kind) name '\(name(item))' (also the name of \(kind) \(j)); names must be unique")
+                } else {
+                    first[name(item)] = i
+                }
             }
         }
         duplicates(method.mappings, \.name, \.pointer, "mapping")
         duplicates(method.phases, \.name, \.pointer, "phase")
         duplicates(method.datasets, \.name, \.pointer, "dataset")
-        for dataset in method.datasets { duplicates(dataset.batchAugmentations, \.name, \.pointer, "batch augmentation") }
+        for dataset in method.datasets {
+            duplicates(dataset.batchAugmentations, \.name, \.pointer, "batch augmentation")
+        }
         for mapping in method.mappings {
             var seen = Set<String>()
-            for layer in mapping.layers { if let n = layer.name, !seen.insert(n).inserted {
-                report(layer.pointer.appending("name"), "duplicate layer name '\(n)' in mapping '\(mapping.name)'")
-            } }
+            for layer in mapping.layers {
+                if let n = layer.name, !seen.insert(n).inserted {
+                    report(layer.pointer.appending("name"), "duplicate layer name '\(n)' in mapping '\(mapping.name)'")
+                }
+            }
         }
     }
 
@@ -58,21 +74,30 @@ struct ReferenceChecks {
             let layerNames = mapping.layers.compactMap(\.name)
             for (i, entry) in mapping.layerInitialization.enumerated() {
                 for (j, name) in entry.layerNames.enumerated() where !layerNames.contains(name) {
-                    report(mapping.pointer.appending("layer_initialization").appending(i).appending("layer_names").appending(j),
-                           "no layer named '\(name)' in mapping '\(mapping.name)'." + Suggestions.hint(for: name, among: layerNames))
+                    report(
+                        mapping.pointer.appending("layer_initialization").appending(i).appending("layer_names")
+                            .appending(j),
+                        "no layer named '\(name)' in mapping '\(mapping.name)'."
+                            + Suggestions.hint(for: name, among: layerNames))
                 }
             }
             if let softmax = mapping.softmaxLayerName, !layerNames.contains(softmax) {
-                report(mapping.pointer.appending("softmax_layer_name"), "no layer named '\(softmax)' in mapping '\(mapping.name)'." + Suggestions.hint(for: softmax, among: layerNames))
+                report(
+                    mapping.pointer.appending("softmax_layer_name"),
+                    "no layer named '\(softmax)' in mapping '\(mapping.name)'."
+                        + Suggestions.hint(for: softmax, among: layerNames))
             }
             if let prior = mapping.priorMappingName {
                 if method.mapping(named: prior) == nil {
-                    unknownName("mapping", prior, among: mappingNames, at: mapping.pointer.appending("prior_mapping_name"))
+                    unknownName(
+                        "mapping", prior, among: mappingNames, at: mapping.pointer.appending("prior_mapping_name"))
                 } else {
                     var chain = [mapping.name], current = prior
                     while let next = method.mapping(named: current) {
                         if chain.contains(current) {
-                            report(mapping.pointer.appending("prior_mapping_name"), "prior_mapping_name forms a cycle: \((chain + [current]).joined(separator: " → "))")
+                            report(
+                                mapping.pointer.appending("prior_mapping_name"),
+                                "prior_mapping_name forms a cycle: \((chain + [current]).joined(separator: " → "))")
                             break
                         }
                         chain.append(current)
@@ -83,12 +108,24 @@ struct ReferenceChecks {
             }
             if let fe = mapping.associatedFeatureExtractorName {
                 if let target = method.mapping(named: fe) {
-                    if target.kind != .featureExtractor { report(mapping.pointer.appending("associated_feature_extractor_name"), "mapping '\(fe)' is a \(target.kind.rawValue), not a feature_extractor") }
-                } else { unknownName("mapping", fe, among: mappingNames, at: mapping.pointer.appending("associated_feature_extractor_name")) }
+                    if target.kind != .featureExtractor {
+                        report(
+                            mapping.pointer.appending("associated_feature_extractor_name"),
+                            "mapping '\(fe)' is a \(target.kind.rawValue), not a feature_extractor")
+                    }
+                } else {
+                    unknownName(
+                        "mapping", fe, among: mappingNames,
+                        at: mapping.pointer.appending("associated_feature_extractor_name"))
+                }
             }
             if mapping.kind == .featureSpaceClassifier && mapping.associatedFeatureExtractorName == nil
-                && !method.mappings.contains(where: { $0.kind == .featureExtractor }) {
-                report(mapping.pointer, "feature_space_classifier '\(mapping.name)' needs a feature extractor, but the method declares no mapping of type feature_extractor")
+                && !method.mappings.contains(where: { $0.kind == .featureExtractor })
+            {
+                report(
+                    mapping.pointer,
+                    "feature_space_classifier '\(mapping.name)' needs a feature extractor, but the method declares no mapping of type feature_extractor"
+                )
             }
         }
     }
@@ -99,7 +136,9 @@ struct ReferenceChecks {
             unknownName("phase", phase, among: phaseNames, at: at.appending("use_centroids_during_phases").appending(i))
         }
         if let phase = s.classicalClusteringAfterPhase, !phaseNames.contains(phase) {
-            let key = s.options["classical_clustering_in_feature_space_after_phase"] != nil ? "classical_clustering_in_feature_space_after_phase" : "classical_clustering_after_phase"
+            let key =
+                s.options["classical_clustering_in_feature_space_after_phase"] != nil
+                ? "classical_clustering_in_feature_space_after_phase" : "classical_clustering_after_phase"
             unknownName("phase", phase, among: phaseNames, at: at.appending(key))
         }
         if let fe = s.associatedFeatureExtractorName, method.mapping(named: fe) == nil {
@@ -107,14 +146,31 @@ struct ReferenceChecks {
         }
         let classifiers = method.mappings.filter { $0.kind.isClassifier }
         if s.kind == .classifier {
-            if classifiers.isEmpty { report(at.appending("type"), "the 'classifier' strategy needs a mapping of type feature_space_classifier or sample_space_classifier; the method declares none") }
+            if classifiers.isEmpty {
+                report(
+                    at.appending("type"),
+                    "the 'classifier' strategy needs a mapping of type feature_space_classifier or sample_space_classifier; the method declares none"
+                )
+            }
             if s.classifierSelectionCriterion == "name" {
-                if let n = s.classifierName { if !classifiers.contains(where: { $0.name == n }) { unknownName("classifier", n, among: classifiers.map(\.name), at: at.appending("classifier_name")) } }
-                else { report(at, "missing 'classifier_name' (required because 'classifier_selection_criterion' is \"name\")") }
+                if let n = s.classifierName {
+                    if !classifiers.contains(where: { $0.name == n }) {
+                        unknownName(
+                            "classifier", n, among: classifiers.map(\.name), at: at.appending("classifier_name"))
+                    }
+                } else {
+                    report(
+                        at, "missing 'classifier_name' (required because 'classifier_selection_criterion' is \"name\")")
+                }
             }
         }
-        if s.kind != .classifier && !method.mappings.contains(where: { $0.kind == .featureExtractor }) && s.associatedFeatureExtractorName == nil {
-            report(at.appending("type"), "the '\(s.kind.rawValue)' strategy works in a feature space, but the method declares no mapping of type feature_extractor")
+        if s.kind != .classifier && !method.mappings.contains(where: { $0.kind == .featureExtractor })
+            && s.associatedFeatureExtractorName == nil
+        {
+            report(
+                at.appending("type"),
+                "the '\(s.kind.rawValue)' strategy works in a feature space, but the method declares no mapping of type feature_extractor"
+            )
         }
     }
 
@@ -122,40 +178,72 @@ struct ReferenceChecks {
         let at = phase.pointer
         let criteria = phase.exitCriteria
         if !criteria.hasBudget && !criteria.needsEvaluations {
-            report(at.appending("exit_criteria"), "phase '\(phase.name)' has no exit criterion that can end it (give 'iterations' or 'epochs')")
+            report(
+                at.appending("exit_criteria"),
+                "phase '\(phase.name)' has no exit criterion that can end it (give 'iterations' or 'epochs')")
         } else if criteria.needsEvaluations && phase.performanceEvaluationInterval == nil {
-            report(at.appending("exit_criteria"), "phase '\(phase.name)' has performance-based exit criteria but no 'performance_evaluation_interval', so they can never fire")
+            report(
+                at.appending("exit_criteria"),
+                "phase '\(phase.name)' has performance-based exit criteria but no 'performance_evaluation_interval', so they can never fire"
+            )
         }
         // Centroid assignments need centroids: an evaluation before any phase that initialises them fails.
         if method.strategy.kind == .centroidSimilarity, phase.enabled, phase.performanceEvaluationInterval != nil,
-           !method.phases.contains(where: { $0.order <= phase.order && method.strategy.useCentroidsDuringPhases.contains($0.name) }) {
-            report(at.appending("performance_evaluation_interval"), "phase '\(phase.name)' evaluates cluster assignments, but the centroid strategy has no centroids yet: list it (or an earlier phase) in use_centroids_during_phases, or evaluate in a later phase")
+            !method.phases.contains(where: {
+                $0.order <= phase.order && method.strategy.useCentroidsDuringPhases.contains($0.name)
+            })
+        {
+            report(
+                at.appending("performance_evaluation_interval"),
+                "phase '\(phase.name)' evaluates cluster assignments, but the centroid strategy has no centroids yet: list it (or an earlier phase) in use_centroids_during_phases, or evaluate in a later phase"
+            )
         }
         for (i, load) in phase.loadParameters.enumerated() where method.mapping(named: load.mappingName) == nil {
-            unknownName("mapping", load.mappingName, among: mappingNames, at: at.appending("load_mapping_parameters").appending(i).appending("mapping_name"))
+            unknownName(
+                "mapping", load.mappingName, among: mappingNames,
+                at: at.appending("load_mapping_parameters").appending(i).appending("mapping_name"))
         }
         for (i, save) in phase.saveParameters.enumerated() {
             if let m = save.mappingName, method.mapping(named: m) == nil {
-                unknownName("mapping", m, among: mappingNames, at: at.appending("save_mapping_parameters").appending(i).appending("mapping_name"))
+                unknownName(
+                    "mapping", m, among: mappingNames,
+                    at: at.appending("save_mapping_parameters").appending(i).appending("mapping_name"))
             }
         }
         if let mismatch = phase.mismatch {
             let p = at.appending("objective_function_mismatch")
             if method.mapping(named: mismatch.featureExtractorName) == nil {
-                unknownName("mapping", mismatch.featureExtractorName, among: mappingNames, at: p.appending("feature_extractor_name"))
+                unknownName(
+                    "mapping", mismatch.featureExtractorName, among: mappingNames,
+                    at: p.appending("feature_extractor_name"))
             }
             if mismatch.interval == nil && !mismatch.atEvaluation {
-                report(p, "the objective-function mismatch is never measured: give iteration_interval, or at_evaluation: true")
+                report(
+                    p,
+                    "the objective-function mismatch is never measured: give iteration_interval, or at_evaluation: true"
+                )
             }
             let ids = phase.patterns.filter(\.enabled).map(\.id)
-            for (i, id) in mismatch.companionPatterns.enumerated() where mismatch.companionPatternsGiven && !ids.contains(id) {
-                report(p.appending("companion_patterns").appending(i), "phase '\(phase.name)' has no enabled design pattern '\(id)'." + Suggestions.hint(for: id, among: ids))
+            for (i, id) in mismatch.companionPatterns.enumerated()
+            where mismatch.companionPatternsGiven && !ids.contains(id) {
+                report(
+                    p.appending("companion_patterns").appending(i),
+                    "phase '\(phase.name)' has no enabled design pattern '\(id)'."
+                        + Suggestions.hint(for: id, among: ids))
             }
-            if !ids.contains(where: mismatch.companionPatterns.contains) || ids.allSatisfy(mismatch.companionPatterns.contains) {
-                report(p, "the mismatch needs both a companion loss and a cluster loss, but every enabled pattern of phase '\(phase.name)' is \(ids.contains(where: mismatch.companionPatterns.contains) ? "a companion" : "a cluster-loss pattern") (companion_patterns: \(mismatch.companionPatterns.joined(separator: ", ")))")
+            if !ids.contains(where: mismatch.companionPatterns.contains)
+                || ids.allSatisfy(mismatch.companionPatterns.contains)
+            {
+                report(
+                    p,
+                    "the mismatch needs both a companion loss and a cluster loss, but every enabled pattern of phase '\(phase.name)' is \(ids.contains(where: mismatch.companionPatterns.contains) ? "a companion" : "a cluster-loss pattern") (companion_patterns: \(mismatch.companionPatterns.joined(separator: ", ")))"
+                )
             }
             if mismatch.atEvaluation && phase.performanceEvaluationInterval == nil {
-                report(p.appending("at_evaluation"), "phase '\(phase.name)' has no performance_evaluation_interval, so there is no evaluation to measure the mismatch at")
+                report(
+                    p.appending("at_evaluation"),
+                    "phase '\(phase.name)' has no performance_evaluation_interval, so there is no evaluation to measure the mismatch at"
+                )
             }
         }
         var optimizerNames: [String] = []
@@ -163,25 +251,34 @@ struct ReferenceChecks {
         for (i, optimizer) in phase.optimizers.enumerated() {
             let p = at.appending("optimizers").appending(i)
             if let n = optimizer.name {
-                if optimizerNames.contains(n) { report(p.appending("name"), "duplicate optimizer name '\(n)' in phase '\(phase.name)'") }
+                if optimizerNames.contains(n) {
+                    report(p.appending("name"), "duplicate optimizer name '\(n)' in phase '\(phase.name)'")
+                }
                 optimizerNames.append(n)
             }
             groups.insert(optimizer.groupName)
             for (j, m) in optimizer.trainedMappingNames.enumerated() where method.mapping(named: m) == nil {
-                unknownName("mapping", m, among: mappingNames, at: p.appending(optimizer.trainedMappingsKey).appending(j))
+                unknownName(
+                    "mapping", m, among: mappingNames, at: p.appending(optimizer.trainedMappingsKey).appending(j))
             }
         }
         for (i, scheduler) in phase.schedulers.enumerated() where !optimizerNames.contains(scheduler.optimizerName) {
-            unknownName("optimizer", scheduler.optimizerName, among: optimizerNames, at: at.appending("optimizer_learning_rate_schedulers").appending(i).appending("optimizer_name"))
+            unknownName(
+                "optimizer", scheduler.optimizerName, among: optimizerNames,
+                at: at.appending("optimizer_learning_rate_schedulers").appending(i).appending("optimizer_name"))
         }
         for (i, step) in phase.optimizerCycle.enumerated() {
             for (j, n) in step.activeOptimizerNames.enumerated() where !optimizerNames.contains(n) {
-                unknownName("optimizer", n, among: optimizerNames, at: at.appending("optimizer_cycle").appending(i).appending("active_optimizer_names").appending(j))
+                unknownName(
+                    "optimizer", n, among: optimizerNames,
+                    at: at.appending("optimizer_cycle").appending(i).appending("active_optimizer_names").appending(j))
             }
         }
         let enabledPatterns = phase.patterns.filter(\.enabled)
         if !enabledPatterns.isEmpty && phase.optimizers.isEmpty {
-            report(at.appending("design_patterns"), "phase '\(phase.name)' has design patterns but no optimizers, so nothing would be trained")
+            report(
+                at.appending("design_patterns"),
+                "phase '\(phase.name)' has design patterns but no optimizers, so nothing would be trained")
         }
         let augmentations = augmentationNames(forPhase: phase.name)
         for (i, pattern) in phase.patterns.enumerated() {
@@ -191,16 +288,23 @@ struct ReferenceChecks {
                 if Self.mappingReferenceKeys.contains(key), method.mapping(named: name) == nil {
                     unknownName("mapping", name, among: mappingNames, at: p.appending(key))
                 }
-                if Self.augmentationReferenceKeys.contains(key), !augmentations.isEmpty || !datasetsRunning(phase.name).isEmpty, !augmentations.contains(name) {
+                if Self.augmentationReferenceKeys.contains(key),
+                    !augmentations.isEmpty || !datasetsRunning(phase.name).isEmpty, !augmentations.contains(name)
+                {
                     unknownName("batch augmentation", name, among: augmentations, at: p.appending(key))
                 }
                 if key.hasSuffix("optimizer_group_name"), !phase.optimizers.isEmpty, !groups.contains(name) {
                     unknownName("optimizer group", name, among: groups.sorted(), at: p.appending(key))
                 }
             }
-            if pattern.options["loss_optimizer_group_name"] == nil, pattern.enabled, !phase.optimizers.isEmpty, !groups.contains("default"),
-               pattern.kind != .adversarialInterpolation {
-                report(p, "this pattern's loss goes to optimizer group 'default' (no 'loss_optimizer_group_name'), but no optimizer of phase '\(phase.name)' is in that group; groups: \(groups.sorted().map { "'\($0)'" }.joined(separator: ", "))")
+            if pattern.options["loss_optimizer_group_name"] == nil, pattern.enabled, !phase.optimizers.isEmpty,
+                !groups.contains("default"),
+                pattern.kind != .adversarialInterpolation
+            {
+                report(
+                    p,
+                    "this pattern's loss goes to optimizer group 'default' (no 'loss_optimizer_group_name'), but no optimizer of phase '\(phase.name)' is in that group; groups: \(groups.sorted().map { "'\($0)'" }.joined(separator: ", "))"
+                )
             }
             if pattern.kind == .layerWisePretraining { checkLayerWisePairs(pattern, at: p) }
         }
@@ -214,8 +318,9 @@ struct ReferenceChecks {
                 guard let mapping else { continue }
                 let names = mapping.layers.compactMap(\.name)
                 for (j, n) in (pair[key]?.array?.compactMap(\.string) ?? []).enumerated() where !names.contains(n) {
-                    report(p.appending("encoder_decoder_layer_pairs").appending(i).appending(key).appending(j),
-                           "no layer named '\(n)' in mapping '\(mapping.name)'." + Suggestions.hint(for: n, among: names))
+                    report(
+                        p.appending("encoder_decoder_layer_pairs").appending(i).appending(key).appending(j),
+                        "no layer named '\(n)' in mapping '\(mapping.name)'." + Suggestions.hint(for: n, among: names))
                 }
             }
         }
@@ -233,13 +338,17 @@ struct ReferenceChecks {
     }
 
     mutating func checkDatasets() {
-        if !method.datasets.contains(where: \.enabled) { report(JSONPointer(["datasets"]), "every dataset is disabled; nothing would run") }
+        if !method.datasets.contains(where: \.enabled) {
+            report(JSONPointer(["datasets"]), "every dataset is disabled; nothing would run")
+        }
         for dataset in method.datasets {
             for (i, phase) in (dataset.phases ?? []).enumerated() where !phaseNames.contains(phase) {
                 unknownName("phase", phase, among: phaseNames, at: dataset.pointer.appending("phases").appending(i))
             }
             if let first = dataset.firstSampleIndex, let last = dataset.lastSampleIndex, last < first {
-                report(dataset.pointer.appending("index_of_last_sample_to_use"), "the last sample index (\(last)) is before the first (\(first))")
+                report(
+                    dataset.pointer.appending("index_of_last_sample_to_use"),
+                    "the last sample index (\(last)) is before the first (\(first))")
             }
         }
     }

@@ -27,15 +27,21 @@ struct Arguments {
     func checked(_ key: String, _ i: Int) throws -> Int {
         guard let least = Self.minimum[key] else { return i }
         if i < least {
-            throw CompileError(pointer.appending(key), "expected \(least == 1 ? "a positive integer" : "a non-negative integer"), found \(i)")
+            throw CompileError(
+                pointer.appending(key),
+                "expected \(least == 1 ? "a positive integer" : "a non-negative integer"), found \(i)")
         }
-        if i > Self.maximum { throw CompileError(pointer.appending(key), "expected at most \(Self.maximum), found \(i)") }
+        if i > Self.maximum {
+            throw CompileError(pointer.appending(key), "expected at most \(Self.maximum), found \(i)")
+        }
         return i
     }
 
     func int(_ key: String, _ fallback: Int? = nil) throws -> Int {
         if let v = object[key] {
-            guard let i = v.integer else { throw CompileError(pointer.appending(key), "expected an integer, found \(v.compactText())") }
+            guard let i = v.integer else {
+                throw CompileError(pointer.appending(key), "expected an integer, found \(v.compactText())")
+            }
             return try checked(key, i)
         }
         guard let fallback else { throw CompileError(pointer, "missing '\(key)'") }
@@ -44,7 +50,9 @@ struct Arguments {
 
     func double(_ key: String, _ fallback: Double? = nil) throws -> Double {
         if let v = object[key] {
-            guard let d = v.number else { throw CompileError(pointer.appending(key), "expected a number, found \(v.compactText())") }
+            guard let d = v.number else {
+                throw CompileError(pointer.appending(key), "expected a number, found \(v.compactText())")
+            }
             return d
         }
         guard let fallback else { throw CompileError(pointer, "missing '\(key)'") }
@@ -55,7 +63,9 @@ struct Arguments {
 
     func bool(_ key: String, _ fallback: Bool) throws -> Bool {
         guard let v = object[key] else { return fallback }
-        guard let b = v.bool else { throw CompileError(pointer.appending(key), "expected true or false, found \(v.compactText())") }
+        guard let b = v.bool else {
+            throw CompileError(pointer.appending(key), "expected true or false, found \(v.compactText())")
+        }
         return b
     }
 
@@ -68,8 +78,11 @@ struct Arguments {
             return fallback
         }
         if let i = v.integer { let c = try checked(key, i); return (c, c) }
-        if let a = v.array, a.count == 2, let h = a[0].integer, let w = a[1].integer { return (try checked(key, h), try checked(key, w)) }
-        throw CompileError(pointer.appending(key), "expected an integer or a pair of integers, found \(v.compactText())")
+        if let a = v.array, a.count == 2, let h = a[0].integer, let w = a[1].integer {
+            return (try checked(key, h), try checked(key, w))
+        }
+        throw CompileError(
+            pointer.appending(key), "expected an integer or a pair of integers, found \(v.compactText())")
     }
 
     func optionalPair(_ key: String) throws -> (Int, Int)? { object[key] == nil ? nil : try pair(key) }
@@ -85,7 +98,9 @@ struct Arguments {
     func ints(_ key: String) throws -> [Int] {
         guard let v = object[key] else { throw CompileError(pointer, "missing '\(key)'") }
         if let i = v.integer { return [try checked(key, i)] }
-        guard let a = v.array, a.allSatisfy({ $0.integer != nil }) else { throw CompileError(pointer.appending(key), "expected a list of integers, found \(v.compactText())") }
+        guard let a = v.array, a.allSatisfy({ $0.integer != nil }) else {
+            throw CompileError(pointer.appending(key), "expected a list of integers, found \(v.compactText())")
+        }
         return try a.map { try checked(key, $0.integer!) }
     }
 }

@@ -4,55 +4,80 @@ import RecombineTensor
 /// The closed registry of torch.nn layer types a method file may use: name → constructor reading
 /// torch's keyword arguments. Nothing is looked up reflectively.
 enum LayerRegistry {
-    static let names = ["Linear", "Conv1d", "Conv2d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d",
-                        "AdaptiveAvgPool2d", "Upsample", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Dropout", "Flatten", "Unflatten",
-                        "Identity", "ReLU", "LeakyReLU", "ELU", "SELU", "CELU", "GELU", "Sigmoid", "Tanh", "Softplus", "Softmax",
-                        "LogSoftmax", "Hardtanh"]
+    static let names = [
+        "Linear", "Conv1d", "Conv2d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d",
+        "AdaptiveAvgPool2d", "Upsample", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Dropout", "Flatten", "Unflatten",
+        "Identity", "ReLU", "LeakyReLU", "ELU", "SELU", "CELU", "GELU", "Sigmoid", "Tanh", "Softplus", "Softmax",
+        "LogSoftmax", "Hardtanh",
+    ]
 
     static func make(_ spec: LayerSpec, generator g: inout RandomGenerator) throws -> Module {
         let a = Arguments(object: spec.arguments, pointer: spec.pointer)
         try checkConstraints(spec, a)
         switch spec.type {
         case "Linear":
-            return Linear(inFeatures: try a.int("in_features"), outFeatures: try a.int("out_features"), bias: try a.bool("bias", true), generator: &g)
+            return Linear(
+                inFeatures: try a.int("in_features"), outFeatures: try a.int("out_features"),
+                bias: try a.bool("bias", true), generator: &g)
         case "Conv1d":
             let k = try a.pair("kernel_size").0
-            return Conv1d(inChannels: try a.int("in_channels"), outChannels: try a.int("out_channels"), kernelSize: k, stride: try a.pair("stride", (1, 1)).0,
-                          padding: try a.pair("padding", (0, 0)).0, dilation: try a.pair("dilation", (1, 1)).0, groups: try a.int("groups", 1),
-                          bias: try a.bool("bias", true), generator: &g)
+            return Conv1d(
+                inChannels: try a.int("in_channels"), outChannels: try a.int("out_channels"), kernelSize: k,
+                stride: try a.pair("stride", (1, 1)).0,
+                padding: try a.pair("padding", (0, 0)).0, dilation: try a.pair("dilation", (1, 1)).0,
+                groups: try a.int("groups", 1),
+                bias: try a.bool("bias", true), generator: &g)
         case "Conv2d":
-            return Conv2d(inChannels: try a.int("in_channels"), outChannels: try a.int("out_channels"), kernelSize: try a.pair("kernel_size"),
-                          stride: try a.pair("stride", (1, 1)), padding: try a.pair("padding", (0, 0)), dilation: try a.pair("dilation", (1, 1)),
-                          groups: try a.int("groups", 1), bias: try a.bool("bias", true), generator: &g)
+            return Conv2d(
+                inChannels: try a.int("in_channels"), outChannels: try a.int("out_channels"),
+                kernelSize: try a.pair("kernel_size"),
+                stride: try a.pair("stride", (1, 1)), padding: try a.pair("padding", (0, 0)),
+                dilation: try a.pair("dilation", (1, 1)),
+                groups: try a.int("groups", 1), bias: try a.bool("bias", true), generator: &g)
         case "ConvTranspose2d":
-            return ConvTranspose2d(inChannels: try a.int("in_channels"), outChannels: try a.int("out_channels"), kernelSize: try a.pair("kernel_size"),
-                                   stride: try a.pair("stride", (1, 1)), padding: try a.pair("padding", (0, 0)), outputPadding: try a.pair("output_padding", (0, 0)),
-                                   dilation: try a.pair("dilation", (1, 1)), groups: try a.int("groups", 1), bias: try a.bool("bias", true), generator: &g)
+            return ConvTranspose2d(
+                inChannels: try a.int("in_channels"), outChannels: try a.int("out_channels"),
+                kernelSize: try a.pair("kernel_size"),
+                stride: try a.pair("stride", (1, 1)), padding: try a.pair("padding", (0, 0)),
+                outputPadding: try a.pair("output_padding", (0, 0)),
+                dilation: try a.pair("dilation", (1, 1)), groups: try a.int("groups", 1),
+                bias: try a.bool("bias", true), generator: &g)
         case "MaxPool1d":
             let k = try a.pair("kernel_size").0
-            return MaxPool1d(kernelSize: k, stride: try a.optionalPair("stride")?.0, padding: try a.pair("padding", (0, 0)).0,
-                             dilation: try a.pair("dilation", (1, 1)).0, ceilMode: try a.bool("ceil_mode", false))
+            return MaxPool1d(
+                kernelSize: k, stride: try a.optionalPair("stride")?.0, padding: try a.pair("padding", (0, 0)).0,
+                dilation: try a.pair("dilation", (1, 1)).0, ceilMode: try a.bool("ceil_mode", false))
         case "MaxPool2d":
-            return MaxPool2d(kernelSize: try a.pair("kernel_size"), stride: try a.optionalPair("stride"), padding: try a.pair("padding", (0, 0)),
-                             dilation: try a.pair("dilation", (1, 1)), ceilMode: try a.bool("ceil_mode", false))
+            return MaxPool2d(
+                kernelSize: try a.pair("kernel_size"), stride: try a.optionalPair("stride"),
+                padding: try a.pair("padding", (0, 0)),
+                dilation: try a.pair("dilation", (1, 1)), ceilMode: try a.bool("ceil_mode", false))
         case "AvgPool1d":
-            return AvgPool1d(kernelSize: try a.pair("kernel_size").0, stride: try a.optionalPair("stride")?.0, padding: try a.pair("padding", (0, 0)).0,
-                             ceilMode: try a.bool("ceil_mode", false), countIncludePad: try a.bool("count_include_pad", true))
+            return AvgPool1d(
+                kernelSize: try a.pair("kernel_size").0, stride: try a.optionalPair("stride")?.0,
+                padding: try a.pair("padding", (0, 0)).0,
+                ceilMode: try a.bool("ceil_mode", false), countIncludePad: try a.bool("count_include_pad", true))
         case "AvgPool2d":
-            return AvgPool2d(kernelSize: try a.pair("kernel_size"), stride: try a.optionalPair("stride"), padding: try a.pair("padding", (0, 0)),
-                             ceilMode: try a.bool("ceil_mode", false), countIncludePad: try a.bool("count_include_pad", true))
+            return AvgPool2d(
+                kernelSize: try a.pair("kernel_size"), stride: try a.optionalPair("stride"),
+                padding: try a.pair("padding", (0, 0)),
+                ceilMode: try a.bool("ceil_mode", false), countIncludePad: try a.bool("count_include_pad", true))
         case "AdaptiveAvgPool2d": return AdaptiveAvgPool2d(outputSize: try a.pair("output_size"))
         case "Upsample":
             let mode = UpsampleMode(rawValue: a.string("mode", "nearest")) ?? .nearest
-            return Upsample(size: try a.optionalPair("size"), scaleFactor: try a.numberPair("scale_factor"), mode: mode, alignCorners: try a.bool("align_corners", false))
+            return Upsample(
+                size: try a.optionalPair("size"), scaleFactor: try a.numberPair("scale_factor"), mode: mode,
+                alignCorners: try a.bool("align_corners", false))
         case "BatchNorm1d", "BatchNorm2d":
             let n = try a.int("num_features"), eps = try a.double("eps", 1e-5), momentum = try a.double("momentum", 0.1)
             let affine = try a.bool("affine", true), track = try a.bool("track_running_stats", true)
-            return spec.type == "BatchNorm1d" ? BatchNorm1d(numFeatures: n, eps: eps, momentum: momentum, affine: affine, trackRunningStats: track)
-                                              : BatchNorm2d(numFeatures: n, eps: eps, momentum: momentum, affine: affine, trackRunningStats: track)
+            return spec.type == "BatchNorm1d"
+                ? BatchNorm1d(numFeatures: n, eps: eps, momentum: momentum, affine: affine, trackRunningStats: track)
+                : BatchNorm2d(numFeatures: n, eps: eps, momentum: momentum, affine: affine, trackRunningStats: track)
         case "LayerNorm":
-            return LayerNorm(normalizedShape: try a.ints("normalized_shape"), eps: try a.double("eps", 1e-5),
-                             elementwiseAffine: try a.bool("elementwise_affine", true), bias: try a.bool("bias", true))
+            return LayerNorm(
+                normalizedShape: try a.ints("normalized_shape"), eps: try a.double("eps", 1e-5),
+                elementwiseAffine: try a.bool("elementwise_affine", true), bias: try a.bool("bias", true))
         case "Dropout": return Dropout(p: try a.double("p", 0.5), generator: &g)
         case "Flatten": return Flatten(startDim: try a.int("start_dim", 1), endDim: try a.int("end_dim", -1))
         case "Unflatten": return Unflatten(dim: try a.int("dim"), unflattenedSize: try a.ints("unflattened_size"))
@@ -70,7 +95,9 @@ enum LayerRegistry {
         case "LogSoftmax": return LogSoftmax(dim: try a.int("dim"))
         case "Hardtanh": return Hardtanh(minValue: try a.double("min_val", -1), maxValue: try a.double("max_val", 1))
         default:
-            throw CompileError(spec.pointer.appending("type"), "unknown layer type '\(spec.type)'." + Suggestions.hint(for: spec.type, among: names))
+            throw CompileError(
+                spec.pointer.appending("type"),
+                "unknown layer type '\(spec.type)'." + Suggestions.hint(for: spec.type, among: names))
         }
     }
 }
@@ -81,18 +108,27 @@ extension LayerRegistry {
     static func checkConstraints(_ spec: LayerSpec, _ a: Arguments) throws {
         switch spec.type {
         case "Conv1d", "Conv2d", "ConvTranspose2d":
-            let groups = try a.int("groups", 1), inChannels = try a.int("in_channels"), outChannels = try a.int("out_channels")
+            let groups = try a.int("groups", 1), inChannels = try a.int("in_channels"),
+                outChannels = try a.int("out_channels")
             if inChannels % groups != 0 || outChannels % groups != 0 {
-                throw CompileError(spec.pointer.appending("groups"), "in_channels \(inChannels) and out_channels \(outChannels) must both be divisible by groups \(groups)")
+                throw CompileError(
+                    spec.pointer.appending("groups"),
+                    "in_channels \(inChannels) and out_channels \(outChannels) must both be divisible by groups \(groups)"
+                )
             }
         case "Dropout":
             let p = try a.double("p", 0.5)
-            if !(p >= 0 && p <= 1) { throw CompileError(spec.pointer.appending("p"), "expected a probability in [0, 1], found \(p)") }
+            if !(p >= 0 && p <= 1) {
+                throw CompileError(spec.pointer.appending("p"), "expected a probability in [0, 1], found \(p)")
+            }
         case "Upsample":
             let size = try a.optionalPair("size"), scale = try a.numberPair("scale_factor")
-            if (size == nil) == (scale == nil) { throw CompileError(spec.pointer, "Upsample needs exactly one of size and scale_factor") }
+            if (size == nil) == (scale == nil) {
+                throw CompileError(spec.pointer, "Upsample needs exactly one of size and scale_factor")
+            }
             if let scale, !(scale.0 > 0 && scale.1 > 0 && scale.0 <= 1e6 && scale.1 <= 1e6) {
-                throw CompileError(spec.pointer.appending("scale_factor"), "expected a scale factor in (0, 10⁶], found \(scale)")
+                throw CompileError(
+                    spec.pointer.appending("scale_factor"), "expected a scale factor in (0, 10⁶], found \(scale)")
             }
         default: break
         }
@@ -115,8 +151,12 @@ enum FunctionRegistry {
         case "leaky_relu": let s = try a.double("negative_slope", 0.01); return { $0.leakyReLU(negativeSlope: s) }
         case "elu": let alpha = try a.double("alpha", 1); return { $0.elu(alpha: alpha) }
         case "gelu": return { $0.gelu() }
-        case "softplus": let b = try a.double("beta", 1), t = try a.double("threshold", 20); return { $0.softplus(beta: b, threshold: t) }
-        case "flatten": let s = try a.int("start_dim", 0), e = try a.int("end_dim", -1); return { $0.flattened(startDim: s, endDim: e) }
+        case "softplus":
+            let b = try a.double("beta", 1), t = try a.double("threshold", 20);
+            return { $0.softplus(beta: b, threshold: t) }
+        case "flatten":
+            let s = try a.int("start_dim", 0), e = try a.int("end_dim", -1);
+            return { $0.flattened(startDim: s, endDim: e) }
         default: throw CompileError(spec.pointer.appending("function_name"), "unknown function '\(spec.functionName)'")
         }
     }

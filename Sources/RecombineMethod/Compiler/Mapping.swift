@@ -30,7 +30,9 @@ public final class Mapping: Module {
         if let softmax = spec.softmaxLayerName, let index = spec.layers.firstIndex(where: { $0.name == softmax }) {
             var without = layers; without.remove(at: index)
             netWithoutSoftmax = Sequential(without)
-        } else { netWithoutSoftmax = nil }
+        } else {
+            netWithoutSoftmax = nil
+        }
         layersByName = byName
         preProcessing = try spec.preProcessing.map(FunctionRegistry.make)
         postProcessing = try spec.postProcessing.map(FunctionRegistry.make)
@@ -44,10 +46,15 @@ public final class Mapping: Module {
                 }
                 var numbers: [String: Double] = [:], strings: [String: String] = [:]
                 for m in entry.arguments.members {
-                    if let d = m.value.number { numbers[m.key] = d } else if let s = m.value.string { strings[m.key] = s }
+                    if let d = m.value.number {
+                        numbers[m.key] = d
+                    } else if let s = m.value.string {
+                        strings[m.key] = s
+                    }
                 }
-                do { try Init.apply(entry.type, to: tensor, arguments: numbers, strings: strings, generator: &generator) }
-                catch { throw CompileError(entry.pointer.appending("type"), "\(error)") }
+                do {
+                    try Init.apply(entry.type, to: tensor, arguments: numbers, strings: strings, generator: &generator)
+                } catch { throw CompileError(entry.pointer.appending("type"), "\(error)") }
             }
         }
     }
@@ -86,7 +93,9 @@ public final class Mapping: Module {
     /// The input of the layer named `name` (after pre-processing and the layers before it), or nil
     /// when the mapping has no such layer.
     public func inputOfLayer(_ name: String, _ x: Tensor) -> Tensor? {
-        guard let index = spec.layers.indices.first(where: { (spec.layers[$0].name ?? String($0)) == name }) else { return nil }
+        guard let index = spec.layers.indices.first(where: { (spec.layers[$0].name ?? String($0)) == name }) else {
+            return nil
+        }
         var h = preProcessing.reduce(prior.map { $0(x) } ?? x) { $1($0) }
         for layer in net.layers.prefix(index) { h = layer(h) }
         return h
@@ -135,7 +144,9 @@ public final class ForwardCache {
 
     /// A pass is shared only in the same mode: a mapping in evaluation mode (DEPICT's clean pathway,
     /// dropout off) computes its own pass on the same input.
-    struct Key: Hashable { let mapping: ObjectIdentifier; let input: ObjectIdentifier; let logits: Bool; let training: Bool }
+    struct Key: Hashable {
+        let mapping: ObjectIdentifier; let input: ObjectIdentifier; let logits: Bool; let training: Bool
+    }
     var outputs: [Key: Tensor] = [:]
     /// Inputs are retained so their identities stay unique while the cache lives.
     var inputs: [Tensor] = []
@@ -145,14 +156,18 @@ public final class ForwardCache {
 
     /// Records a mapping's (non-logit) output computed elsewhere, unless one is cached already.
     func store(_ output: Tensor, of mapping: Mapping, input: Tensor) {
-        let key = Key(mapping: ObjectIdentifier(mapping), input: ObjectIdentifier(input), logits: false, training: mapping.isTraining)
+        let key = Key(
+            mapping: ObjectIdentifier(mapping), input: ObjectIdentifier(input), logits: false,
+            training: mapping.isTraining)
         guard outputs[key] == nil else { return }
         inputs.append(input)
         outputs[key] = output
     }
 
     func output(of mapping: Mapping, input: Tensor, logits: Bool, compute: () -> Tensor) -> Tensor {
-        let key = Key(mapping: ObjectIdentifier(mapping), input: ObjectIdentifier(input), logits: logits, training: mapping.isTraining)
+        let key = Key(
+            mapping: ObjectIdentifier(mapping), input: ObjectIdentifier(input), logits: logits,
+            training: mapping.isTraining)
         if let cached = outputs[key] { hits += 1; return cached }
         misses += 1
         let result = compute()

@@ -23,25 +23,35 @@ public struct MemoryEstimate: Sendable {
     /// overflow); 0 for parameter-free layers.
     static func parameters(of layer: LayerSpec) -> Double {
         let a = Arguments(object: layer.arguments, pointer: layer.pointer)
-        func value(_ key: String, _ fallback: Int? = nil) -> Double { Double(Swift.max(0, (try? a.int(key, fallback)) ?? 0)) }
+        func value(_ key: String, _ fallback: Int? = nil) -> Double {
+            Double(Swift.max(0, (try? a.int(key, fallback)) ?? 0))
+        }
         let bias: Double = ((try? a.bool("bias", true)) ?? true) ? 1 : 0
         func kernel(_ key: String) -> Double {
             guard let p = try? a.pair(key) else { return 0 }
-            return layer.type == "Conv1d" ? Double(Swift.max(0, p.0)) : Double(Swift.max(0, p.0)) * Double(Swift.max(0, p.1))
+            return layer.type == "Conv1d"
+                ? Double(Swift.max(0, p.0)) : Double(Swift.max(0, p.0)) * Double(Swift.max(0, p.1))
         }
         let groups = Swift.max(1, value("groups", 1))
         switch layer.type {
         case "Linear": return value("in_features") * value("out_features") + bias * value("out_features")
-        case "Conv1d", "Conv2d": return value("out_channels") * (value("in_channels") / groups).rounded(.down) * kernel("kernel_size") + bias * value("out_channels")
-        case "ConvTranspose2d": return value("in_channels") * (value("out_channels") / groups).rounded(.down) * kernel("kernel_size") + bias * value("out_channels")
+        case "Conv1d", "Conv2d":
+            return value("out_channels") * (value("in_channels") / groups).rounded(.down) * kernel("kernel_size") + bias
+                * value("out_channels")
+        case "ConvTranspose2d":
+            return value("in_channels") * (value("out_channels") / groups).rounded(.down) * kernel("kernel_size") + bias
+                * value("out_channels")
         case "BatchNorm1d", "BatchNorm2d": return 4 * value("num_features")
-        case "LayerNorm": return 2 * ((try? a.ints("normalized_shape")) ?? []).reduce(1.0) { $0 * Double(Swift.max(0, $1)) }
+        case "LayerNorm":
+            return 2 * ((try? a.ints("normalized_shape")) ?? []).reduce(1.0) { $0 * Double(Swift.max(0, $1)) }
         default: return 0
         }
     }
 
     /// Parameter count of every mapping, and the layer with the most parameters.
-    static func parameterCounts(_ spec: MethodSpec) -> (total: Double, largest: (layer: LayerSpec, mapping: String, count: Double)?) {
+    static func parameterCounts(_ spec: MethodSpec) -> (
+        total: Double, largest: (layer: LayerSpec, mapping: String, count: Double)?
+    ) {
         var total = 0.0
         var largest: (LayerSpec, String, Double)? = nil
         for mapping in spec.mappings {

@@ -9,8 +9,8 @@ public enum SampleShapes {
             if d.options["preset"] != nil { return [2] }
             return d.options["means"]?.array?.first?.array.map { [$0.count] }
         case "Blobs": return [d.options["n_features"]?.integer ?? 2]
-        case "ImageFolder": return ImageFolderOptions(d).statedShape   // else known once the first image is read
-        default: return nil   // IDX, CSV, NPY: known once the files are read
+        case "ImageFolder": return ImageFolderOptions(d).statedShape  // else known once the first image is read
+        default: return nil  // IDX, CSV, NPY: known once the files are read
         }
     }
 
@@ -25,8 +25,14 @@ public enum SampleShapes {
                 guard let size = t.arguments["size"] else { continue }
                 if let n = size.integer {
                     // torchvision: the shorter side becomes n, the aspect ratio is kept.
-                    if s[1] <= s[2] { s = [s[0], n, Int(Double(n) * Double(s[2]) / Double(s[1]))] } else { s = [s[0], Int(Double(n) * Double(s[1]) / Double(s[2])), n] }
-                } else if let (h, w) = try? a.pair("size") { s = [s[0], h, w] }
+                    if s[1] <= s[2] {
+                        s = [s[0], n, Int(Double(n) * Double(s[2]) / Double(s[1]))]
+                    } else {
+                        s = [s[0], Int(Double(n) * Double(s[1]) / Double(s[2])), n]
+                    }
+                } else if let (h, w) = try? a.pair("size") {
+                    s = [s[0], h, w]
+                }
             case "CenterCrop", "RandomCrop", "RandomResizedCrop":
                 if let (h, w) = try? a.pair("size") { s = [s[0], h, w] }
             case "Pad":
@@ -66,7 +72,9 @@ enum SampleCounts {
         case "MNIST", "FashionMNIST": n = train ? 60000 : 10000
         case "USPS": n = train ? 7291 : 2007
         case "GaussianMixture":
-            n = d.options["preset"] != nil ? 4500 : d.options["num_samples_per_component"]?.array?.compactMap(\.integer).reduce(0, +)
+            n =
+                d.options["preset"] != nil
+                ? 4500 : d.options["num_samples_per_component"]?.array?.compactMap(\.integer).reduce(0, +)
         case "Blobs": n = d.options["n_samples"]?.integer ?? 100
         default: n = nil
         }

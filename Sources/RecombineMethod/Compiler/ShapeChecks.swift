@@ -19,7 +19,10 @@ struct ShapeChecks {
     var failed = Set<String>()
     var sample: [Int] = []
 
-    init(method: MethodSpec, mappings: MappingSet, sampleShape: [Int], numClusters: Int, datasetName: String, batch: Int = 2) {
+    init(
+        method: MethodSpec, mappings: MappingSet, sampleShape: [Int], numClusters: Int, datasetName: String,
+        batch: Int = 2
+    ) {
         self.method = method
         self.mappings = mappings
         let input = [batch] + sampleShape
@@ -40,7 +43,12 @@ struct ShapeChecks {
         if method.strategy.kind == .classifier {
             for spec in method.mappings where spec.kind.isClassifier {
                 if let out = outputs[spec.name], out.count == 2, out[1] != numClusters {
-                    issues.append(PointerIssue(pointer: spec.pointer.appending("layers"), message: "classifier '\(spec.name)' outputs \(out[1]) columns, but dataset '\(datasetName)' has num_clusters \(numClusters)"))
+                    issues.append(
+                        PointerIssue(
+                            pointer: spec.pointer.appending("layers"),
+                            message:
+                                "classifier '\(spec.name)' outputs \(out[1]) columns, but dataset '\(datasetName)' has num_clusters \(numClusters)"
+                        ))
                 }
             }
         }
@@ -56,7 +64,10 @@ struct ShapeChecks {
         switch spec.kind {
         case .featureExtractor, .sampleSpaceClassifier: return .some(sample)
         case .featureSpaceClassifier:
-            guard let fe = spec.associatedFeatureExtractorName ?? method.mappings.first(where: { $0.kind == .featureExtractor })?.name else { return .some(nil) }
+            guard
+                let fe = spec.associatedFeatureExtractorName
+                    ?? method.mappings.first(where: { $0.kind == .featureExtractor })?.name
+            else { return .some(nil) }
             return outputs[fe].map { .some($0) }
         case .designPatternSpecific: return .some(nil)
         }
@@ -79,7 +90,12 @@ struct ShapeChecks {
                 // Beyond 2⁵³ elements (or a negative size) the next layer's shape arithmetic could overflow.
                 guard count <= 0x1p53, next.allSatisfy({ $0 >= 0 }) else {
                     let layerSpec = spec.layers[i]
-                    issues.append(PointerIssue(pointer: layerSpec.pointer, message: "mapping '\(spec.name)', layer #\(i) (\(layerSpec.type)) \(context): output shape \(next) is too large"))
+                    issues.append(
+                        PointerIssue(
+                            pointer: layerSpec.pointer,
+                            message:
+                                "mapping '\(spec.name)', layer #\(i) (\(layerSpec.type)) \(context): output shape \(next) is too large"
+                        ))
                     failed.insert(spec.name)
                     return nil
                 }
@@ -87,7 +103,10 @@ struct ShapeChecks {
             case .failure(let error):
                 let layerSpec = spec.layers[i]
                 let label = layerSpec.name.map { "'\($0)' (#\(i), \(layerSpec.type))" } ?? "#\(i) (\(layerSpec.type))"
-                issues.append(PointerIssue(pointer: layerSpec.pointer, message: "mapping '\(spec.name)', layer \(label) \(context): \(error.message)"))
+                issues.append(
+                    PointerIssue(
+                        pointer: layerSpec.pointer,
+                        message: "mapping '\(spec.name)', layer \(label) \(context): \(error.message)"))
                 failed.insert(spec.name)
                 return nil
             }
@@ -107,7 +126,7 @@ struct ShapeChecks {
         switch inputShape(of: spec, sample: sample) {
         case .some(.some(let input)): return infer(spec, input, context: "")
         case .some(.none): return infer(spec, fallback, context: context)
-        case .none: return nil   // a mapping it depends on failed
+        case .none: return nil  // a mapping it depends on failed
         }
     }
 
@@ -119,36 +138,62 @@ struct ShapeChecks {
                 switch pattern.kind {
                 case .reconstruction?, .adversarialInterpolation?, .layerWisePretraining?:
                     guard let encoder = o["encoder_name"]?.string, let decoder = o["decoder_name"]?.string,
-                          let code = output(of: encoder, given: sample, context: "") else { continue }
-                    guard let reconstruction = output(of: decoder, given: code, context: "(input: the output \(code) of '\(encoder)')") else { continue }
+                        let code = output(of: encoder, given: sample, context: "")
+                    else { continue }
+                    guard
+                        let reconstruction = output(
+                            of: decoder, given: code, context: "(input: the output \(code) of '\(encoder)')")
+                    else { continue }
                     if reconstruction != sample {
-                        issues.append(PointerIssue(pointer: at.appending("decoder_name"),
-                                                   message: "decoder '\(decoder)' outputs shape \(reconstruction) but must reconstruct the samples of dataset '\(datasetName)', shape \(sample)"))
+                        issues.append(
+                            PointerIssue(
+                                pointer: at.appending("decoder_name"),
+                                message:
+                                    "decoder '\(decoder)' outputs shape \(reconstruction) but must reconstruct the samples of dataset '\(datasetName)', shape \(sample)"
+                            ))
                     }
                     for key in ["critic_name", "discriminator_name"] {
-                        guard let critic = o[key]?.string, let out = output(of: critic, given: sample, context: "(input: samples \(sample))") else { continue }
+                        guard let critic = o[key]?.string,
+                            let out = output(of: critic, given: sample, context: "(input: samples \(sample))")
+                        else { continue }
                         if out.dropFirst().reduce(1, *) != 1 {
-                            issues.append(PointerIssue(pointer: at.appending(key), message: "\(key == "critic_name" ? "critic" : "discriminator") '\(critic)' must output one value per sample ([B, 1]), got \(out)"))
+                            issues.append(
+                                PointerIssue(
+                                    pointer: at.appending(key),
+                                    message:
+                                        "\(key == "critic_name" ? "critic" : "discriminator") '\(critic)' must output one value per sample ([B, 1]), got \(out)"
+                                ))
                         }
                     }
                 case .denoisingLayerWiseReconstruction?:
                     guard let encoder = o["encoder_name"]?.string, let decoder = o["decoder_name"]?.string,
-                          let code = output(of: encoder, given: sample, context: ""),
-                          output(of: decoder, given: code, context: "(input: the output \(code) of '\(encoder)')") != nil else { continue }
+                        let code = output(of: encoder, given: sample, context: ""),
+                        output(of: decoder, given: code, context: "(input: the output \(code) of '\(encoder)')") != nil
+                    else { continue }
                     for (j, pair) in (o["layer_pairs"]?.array ?? []).enumerated() {
                         let encoderLayer = pair["encoder_layer_name"]?.string ?? "input"
                         guard let decoderLayer = pair["decoder_layer_name"]?.string,
-                              let reconstruction = layerOutputs[decoder]?[decoderLayer],
-                              let target = encoderLayer == "input" ? sample : layerOutputs[encoder]?[encoderLayer] else { continue }
+                            let reconstruction = layerOutputs[decoder]?[decoderLayer],
+                            let target = encoderLayer == "input" ? sample : layerOutputs[encoder]?[encoderLayer]
+                        else { continue }
                         if reconstruction.reduce(1, *) != target.reduce(1, *) {
-                            issues.append(PointerIssue(pointer: at.appending("layer_pairs").appending(j),
-                                                       message: "decoder '\(decoder)' layer '\(decoderLayer)' outputs \(reconstruction) but must reconstruct \(encoderLayer == "input" ? "the samples of dataset '\(datasetName)'" : "encoder '\(encoder)' layer '\(encoderLayer)'"), shape \(target)"))
+                            issues.append(
+                                PointerIssue(
+                                    pointer: at.appending("layer_pairs").appending(j),
+                                    message:
+                                        "decoder '\(decoder)' layer '\(decoderLayer)' outputs \(reconstruction) but must reconstruct \(encoderLayer == "input" ? "the samples of dataset '\(datasetName)'" : "encoder '\(encoder)' layer '\(encoderLayer)'"), shape \(target)"
+                                ))
                         }
                     }
                 case .instanceContrastive?:
-                    guard let head = o["contrastive_learning_head_name"]?.string, let out = output(of: head, given: sample, context: "(input: samples \(sample))") else { continue }
+                    guard let head = o["contrastive_learning_head_name"]?.string,
+                        let out = output(of: head, given: sample, context: "(input: samples \(sample))")
+                    else { continue }
                     if out.count != 2 {
-                        issues.append(PointerIssue(pointer: at.appending("contrastive_learning_head_name"), message: "contrastive head '\(head)' must output vectors [B, D], got \(out)"))
+                        issues.append(
+                            PointerIssue(
+                                pointer: at.appending("contrastive_learning_head_name"),
+                                message: "contrastive head '\(head)' must output vectors [B, D], got \(out)"))
                     }
                 default: break
                 }

@@ -19,22 +19,37 @@ public enum TransformFactory {
         let bilinear = a["interpolation"]?.string == "bilinear"
         switch spec.type {
         case "ToTensor": return ToTensor()
-        case "Normalize": return Normalize(mean: a["mean"]?.array?.compactMap(\.number) ?? [0], std: a["std"]?.array?.compactMap(\.number) ?? [1])
-        case "Resize": if let n = a["size"]?.integer { return Resize(shorterSide: n) }; return Resize(size: pair("size") ?? (28, 28))
+        case "Normalize":
+            return Normalize(
+                mean: a["mean"]?.array?.compactMap(\.number) ?? [0], std: a["std"]?.array?.compactMap(\.number) ?? [1])
+        case "Resize":
+            if let n = a["size"]?.integer { return Resize(shorterSide: n) };
+            return Resize(size: pair("size") ?? (28, 28))
         case "CenterCrop": return CenterCrop(size: pair("size") ?? (28, 28))
-        case "RandomCrop": return RandomCrop(size: pair("size") ?? (28, 28), padding: pair("padding") ?? (0, 0), fill: fill)
+        case "RandomCrop":
+            return RandomCrop(size: pair("size") ?? (28, 28), padding: pair("padding") ?? (0, 0), fill: fill)
         case "Pad": return Pad(padding: pair("padding") ?? (0, 0), fill: fill)
         case "RandomResizedCrop":
-            return RandomResizedCrop(size: pair("size") ?? (28, 28), scale: range("scale") ?? (0.08, 1), ratio: range("ratio") ?? (3.0 / 4, 4.0 / 3))
+            return RandomResizedCrop(
+                size: pair("size") ?? (28, 28), scale: range("scale") ?? (0.08, 1),
+                ratio: range("ratio") ?? (3.0 / 4, 4.0 / 3))
         case "RandomAffine":
             var shear: (Double, Double, Double, Double)? = nil
-            if let s = a["shear"]?.number { shear = (-s, s, 0, 0) }
-            else if let v = a["shear"]?.array?.compactMap(\.number) { shear = v.count == 4 ? (v[0], v[1], v[2], v[3]) : (v[0], v[1], 0, 0) }
-            return RandomAffine(degrees: range("degrees") ?? (0, 0), translate: range("translate", symmetric: false), scale: range("scale", symmetric: false),
-                                shear: shear, fill: fill, bilinear: bilinear)
-        case "RandomRotation": return RandomRotation(degrees: range("degrees") ?? (0, 0), fill: fill, bilinear: bilinear)
+            if let s = a["shear"]?.number {
+                shear = (-s, s, 0, 0)
+            } else if let v = a["shear"]?.array?.compactMap(\.number) {
+                shear = v.count == 4 ? (v[0], v[1], v[2], v[3]) : (v[0], v[1], 0, 0)
+            }
+            return RandomAffine(
+                degrees: range("degrees") ?? (0, 0), translate: range("translate", symmetric: false),
+                scale: range("scale", symmetric: false),
+                shear: shear, fill: fill, bilinear: bilinear)
+        case "RandomRotation":
+            return RandomRotation(degrees: range("degrees") ?? (0, 0), fill: fill, bilinear: bilinear)
         case "RandomPerspective":
-            return RandomPerspective(distortionScale: a["distortion_scale"]?.number ?? 0.5, p: a["p"]?.number ?? 0.5, fill: fill, bilinear: a["interpolation"]?.string != "nearest")
+            return RandomPerspective(
+                distortionScale: a["distortion_scale"]?.number ?? 0.5, p: a["p"]?.number ?? 0.5, fill: fill,
+                bilinear: a["interpolation"]?.string != "nearest")
         case "RandomHorizontalFlip": return RandomHorizontalFlip(p: a["p"]?.number ?? 0.5)
         case "RandomVerticalFlip": return RandomVerticalFlip(p: a["p"]?.number ?? 0.5)
         case "ColorJitter":
@@ -43,16 +58,23 @@ public enum TransformFactory {
                 return range(key)
             }
             let hue: (Double, Double)? = a["hue"]?.number.map { (-$0, $0) } ?? range("hue")
-            return ColorJitter(brightness: factor("brightness"), contrast: factor("contrast"), saturation: factor("saturation"), hue: hue)
+            return ColorJitter(
+                brightness: factor("brightness"), contrast: factor("contrast"), saturation: factor("saturation"),
+                hue: hue)
         case "GaussianBlur":
             let sigma = a["sigma"]?.number.map { ($0, $0) } ?? range("sigma") ?? (0.1, 2)
             return GaussianBlur(kernel: pair("kernel_size") ?? (3, 3), sigma: sigma)
         case "RandomErasing":
-            return RandomErasing(p: a["p"]?.number ?? 0.5, scale: range("scale") ?? (0.02, 0.33), ratio: range("ratio") ?? (0.3, 3.3), value: a["value"]?.number ?? 0)
+            return RandomErasing(
+                p: a["p"]?.number ?? 0.5, scale: range("scale") ?? (0.02, 0.33), ratio: range("ratio") ?? (0.3, 3.3),
+                value: a["value"]?.number ?? 0)
         case "Grayscale": return Grayscale(outputChannels: a["num_output_channels"]?.integer ?? 1)
         case "RandomApply":
             let inner = try (a["transforms"]?.array ?? []).enumerated().map { i, v in
-                try make(TransformSpec(type: v["type"]?.string ?? "", arguments: v.object ?? JSONObject(), pointer: spec.pointer.appending("transforms").appending(i)))
+                try make(
+                    TransformSpec(
+                        type: v["type"]?.string ?? "", arguments: v.object ?? JSONObject(),
+                        pointer: spec.pointer.appending("transforms").appending(i)))
             }
             return RandomApply(inner, p: a["p"]?.number ?? 0.5)
         case "GaussianNoise": return GaussianNoise(mean: a["mean"]?.number ?? 0, std: a["std"]?.number ?? 0.1)
@@ -61,5 +83,7 @@ public enum TransformFactory {
     }
 
     /// A dataset's transform chain.
-    public static func pipeline(_ specs: [TransformSpec]) throws -> TransformPipeline { TransformPipeline(try specs.map(make)) }
+    public static func pipeline(_ specs: [TransformSpec]) throws -> TransformPipeline {
+        TransformPipeline(try specs.map(make))
+    }
 }

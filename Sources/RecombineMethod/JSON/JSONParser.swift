@@ -38,7 +38,9 @@ public enum JSONParser {
     /// Parses `text`; `file` names it in errors.
     public static func parse(text: String, file: String) throws -> JSONDocument {
         let bytes = Array(text.utf8)
-        guard let tokener = json_tokener_new() else { throw JSONSyntaxError(file: file, position: .init(line: 1, column: 1), message: "out of memory") }
+        guard let tokener = json_tokener_new() else {
+            throw JSONSyntaxError(file: file, position: .init(line: 1, column: 1), message: "out of memory")
+        }
         defer { json_tokener_free(tokener) }
         json_tokener_set_flags(tokener, Int32(JSON_TOKENER_STRICT))
         // The terminating NUL is passed too, so a document that is a bare number ends there instead of
@@ -53,20 +55,25 @@ public enum JSONParser {
         let end = json_tokener_get_parse_end(tokener)
         if error != json_tokener_success || object == nil {
             let message: String
-            if error == json_tokener_continue || (error == json_tokener_success && object == nil) || Int(end) >= bytes.count {
-                message = bytes.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 })
+            if error == json_tokener_continue || (error == json_tokener_success && object == nil)
+                || Int(end) >= bytes.count
+            {
+                message =
+                    bytes.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 })
                     ? "the file is empty" : "unexpected end of file (an unclosed object, array or string)"
             } else {
                 message = "JSON syntax error: " + String(cString: json_tokener_error_desc(error))
             }
-            throw JSONSyntaxError(file: file, position: SourcePosition.of(offset: Int(end), in: bytes), message: message)
+            throw JSONSyntaxError(
+                file: file, position: SourcePosition.of(offset: Int(end), in: bytes), message: message)
         }
         defer { json_object_put(object) }
         var rest = Int(end)
         while rest < bytes.count, [9, 10, 13, 32].contains(bytes[rest]) { rest += 1 }
         if rest < bytes.count {
-            throw JSONSyntaxError(file: file, position: SourcePosition.of(offset: rest, in: bytes),
-                                  message: "JSON syntax error: unexpected text after the end of the document")
+            throw JSONSyntaxError(
+                file: file, position: SourcePosition.of(offset: rest, in: bytes),
+                message: "JSON syntax error: unexpected text after the end of the document")
         }
         let sourceMap = SourceMap(bytes: bytes)
         if let problem = sourceMap.nonStandardSyntax {
@@ -78,10 +85,12 @@ public enum JSONParser {
     /// Reads and parses the file at `path`.
     public static func parse(contentsOf path: String, label: String? = nil) throws -> JSONDocument {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw JSONSyntaxError(file: label ?? path, position: .init(line: 1, column: 1), message: "cannot read the file")
+            throw JSONSyntaxError(
+                file: label ?? path, position: .init(line: 1, column: 1), message: "cannot read the file")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw JSONSyntaxError(file: label ?? path, position: .init(line: 1, column: 1), message: "the file is not UTF-8 text")
+            throw JSONSyntaxError(
+                file: label ?? path, position: .init(line: 1, column: 1), message: "the file is not UTF-8 text")
         }
         return try parse(text: text, file: label ?? path)
     }
@@ -96,9 +105,10 @@ public enum JSONParser {
         case json_type_string:
             let length = Int(json_object_get_string_len(object))
             let pointer = json_object_get_string(object)!
-            return .string(pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
-                String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
-            })
+            return .string(
+                pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
+                    String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+                })
         case json_type_array:
             let n = json_object_array_length(object)
             return .array((0..<n).map { convert(json_object_array_get_idx(object, $0)) })

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An RFC 6901 JSON pointer such as `/phases/1/design_patterns/0/temperature_parameter`.
 public struct JSONPointer: Hashable, Comparable, CustomStringConvertible, Sendable {
     /// Unescaped reference tokens.
@@ -9,9 +11,10 @@ public struct JSONPointer: Hashable, Comparable, CustomStringConvertible, Sendab
     public init?(parsing text: String) {
         if text.isEmpty { self.init(); return }
         guard text.hasPrefix("/") else { return nil }
-        self.init(text.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
-            $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
-        })
+        self.init(
+            text.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
+                $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+            })
     }
 
     /// This pointer extended by an object key.
@@ -23,7 +26,11 @@ public struct JSONPointer: Hashable, Comparable, CustomStringConvertible, Sendab
     public var last: String? { tokens.last }
 
     public var description: String {
-        tokens.isEmpty ? "/" : tokens.map { "/" + $0.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1") }.joined()
+        tokens.isEmpty
+            ? "/"
+            : tokens.map {
+                "/" + $0.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+            }.joined()
     }
 
     public static func < (a: JSONPointer, b: JSONPointer) -> Bool { a.description < b.description }
@@ -41,5 +48,3 @@ public struct JSONPointer: Hashable, Comparable, CustomStringConvertible, Sendab
         return node
     }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A parsed JSON value. Objects keep their members in file order.
 public enum JSONValue: Equatable, Sendable {
     case null
@@ -69,11 +71,15 @@ public enum JSONValue: Equatable, Sendable {
         case .string(let s): return JSONValue.quoted(s)
         case .array(let items):
             if items.isEmpty { return "[]" }
-            return "[" + newline + items.map { pad + $0.serialized(indent: indent, level: level + 1) }
+            return "[" + newline
+                + items.map { pad + $0.serialized(indent: indent, level: level + 1) }
                 .joined(separator: separator) + newline + closePad + "]"
         case .object(let object):
             if object.isEmpty { return "{}" }
-            return "{" + newline + object.members.map { pad + JSONValue.quoted($0.key) + ": " + $0.value.serialized(indent: indent, level: level + 1) }
+            return "{" + newline
+                + object.members.map {
+                    pad + JSONValue.quoted($0.key) + ": " + $0.value.serialized(indent: indent, level: level + 1)
+                }
                 .joined(separator: separator) + newline + closePad + "}"
         }
     }
@@ -98,10 +104,11 @@ public enum JSONValue: Equatable, Sendable {
     /// Structural equality as JSON Schema defines it (1 == 1.0).
     public func schemaEquals(_ other: JSONValue) -> Bool {
         switch (self, other) {
-        case let (a, b) where a.number != nil && b.number != nil: return a.number == b.number
-        case let (.array(a), .array(b)): return a.count == b.count && zip(a, b).allSatisfy { $0.schemaEquals($1) }
-        case let (.object(a), .object(b)):
-            return a.count == b.count && a.members.allSatisfy { m in b[m.key].map { m.value.schemaEquals($0) } ?? false }
+        case (let a, let b) where a.number != nil && b.number != nil: return a.number == b.number
+        case (.array(let a), .array(let b)): return a.count == b.count && zip(a, b).allSatisfy { $0.schemaEquals($1) }
+        case (.object(let a), .object(let b)):
+            return a.count == b.count
+                && a.members.allSatisfy { m in b[m.key].map { m.value.schemaEquals($0) } ?? false }
         default: return self == other
         }
     }
@@ -128,7 +135,9 @@ public struct JSONObject: Equatable, Sendable {
         get { index[key].map { members[$0].value } }
         set {
             if let i = index[key] {
-                if let newValue { members[i].value = newValue } else {
+                if let newValue {
+                    members[i].value = newValue
+                } else {
                     members.remove(at: i)
                     index = Dictionary(uniqueKeysWithValues: members.enumerated().map { ($1.key, $0) })
                 }
@@ -140,8 +149,7 @@ public struct JSONObject: Equatable, Sendable {
     }
 
     public static func == (a: JSONObject, b: JSONObject) -> Bool {
-        a.members.count == b.members.count && zip(a.members, b.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        a.members.count == b.members.count
+            && zip(a.members, b.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
     }
 }
-
-import Foundation

@@ -10,8 +10,7 @@ public struct SourcePosition: Hashable, Sendable, CustomStringConvertible {
         var line = 1, column = 1, i = 0
         let end = Swift.min(offset, bytes.count)
         while i < end {
-            if bytes[i] == UInt8(ascii: "\n") { line += 1; column = 1 }
-            else if bytes[i] & 0xC0 != 0x80 { column += 1 }
+            if bytes[i] == UInt8(ascii: "\n") { line += 1; column = 1 } else if bytes[i] & 0xC0 != 0x80 { column += 1 }
             i += 1
         }
         return SourcePosition(line: line, column: column)
@@ -127,7 +126,9 @@ struct SourceMap {
             case UInt8(ascii: "\""):
                 _ = string()
             case UInt8(ascii: "'"):
-                if map.nonStandardSyntax == nil { map.nonStandardSyntax = (position, "JSON syntax error: strings must be in double quotes") }
+                if map.nonStandardSyntax == nil {
+                    map.nonStandardSyntax = (position, "JSON syntax error: strings must be in double quotes")
+                }
                 i += 1
                 while i < bytes.count && bytes[i] != UInt8(ascii: "'") { i += 1 }
                 i += 1

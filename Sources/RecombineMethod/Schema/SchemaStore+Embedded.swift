@@ -3,7 +3,8 @@ extension SchemaStore {
     public static func embedded() throws -> SchemaStore {
         let store = try SchemaStore(texts: EmbeddedSchema.files)
         guard store.schema(at: "method.json") != nil else {
-            throw SchemaStoreError(description: "this build embeds no Schema/method.json; rebuild from a checkout with Schema/")
+            throw SchemaStoreError(
+                description: "this build embeds no Schema/method.json; rebuild from a checkout with Schema/")
         }
         return store
     }

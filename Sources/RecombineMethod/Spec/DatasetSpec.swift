@@ -38,9 +38,11 @@ public struct DatasetSpec: Sendable {
     public let options: JSONObject
     public let pointer: JSONPointer
 
-    static let commonKeys: Set<String> = ["name", "dataset", "order", "enabled", "phases", "batch_size", "num_clusters", "transforms",
-                                          "batch_augmentations", "reinitialize_mappings", "shuffle", "pin_memory", "num_workers",
-                                          "index_of_first_sample_to_use", "index_of_last_sample_to_use"]
+    static let commonKeys: Set<String> = [
+        "name", "dataset", "order", "enabled", "phases", "batch_size", "num_clusters", "transforms",
+        "batch_augmentations", "reinitialize_mappings", "shuffle", "pin_memory", "num_workers",
+        "index_of_first_sample_to_use", "index_of_last_sample_to_use",
+    ]
 
     init(_ r: SpecReader) {
         dataset = r.string("dataset", default: "")
@@ -51,11 +53,17 @@ public struct DatasetSpec: Sendable {
         batchSize = r.int("batch_size", default: 1)
         numClusters = r.int("num_clusters", default: 2)
         func transforms(_ list: [SpecReader]) -> [TransformSpec] {
-            list.map { TransformSpec(type: $0.string("type", default: ""), arguments: $0.arguments(excluding: ["type"]), pointer: $0.pointer) }
+            list.map {
+                TransformSpec(
+                    type: $0.string("type", default: ""), arguments: $0.arguments(excluding: ["type"]),
+                    pointer: $0.pointer)
+            }
         }
         self.transforms = r.object["transforms"] == nil ? nil : transforms(r.items("transforms"))
         batchAugmentations = r.items("batch_augmentations").map {
-            BatchAugmentationSpec(name: $0.string("name", default: ""), transforms: transforms($0.items("transforms")), pointer: $0.pointer)
+            BatchAugmentationSpec(
+                name: $0.string("name", default: ""), transforms: transforms($0.items("transforms")),
+                pointer: $0.pointer)
         }
         reinitializeMappings = r.bool("reinitialize_mappings", default: true)
         shuffle = r.bool("shuffle", default: false)

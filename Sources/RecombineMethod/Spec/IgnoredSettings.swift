@@ -15,7 +15,12 @@ extension MethodSpec {
             guard let value = root[key] else { continue }
             let text = value.string ?? value.serialized(indent: 0)
             if key == "device" && text == "cpu" { continue }
-            found.append(IgnoredSetting(pointer: JSONPointer([key]), message: "\(key) \(value.string.map { "'\($0)'" } ?? text) has no effect: recombine trains on the CPU (the setting is accepted for compatibility with the reference framework's method files)"))
+            found.append(
+                IgnoredSetting(
+                    pointer: JSONPointer([key]),
+                    message:
+                        "\(key) \(value.string.map { "'\($0)'" } ?? text) has no effect: recombine trains on the CPU (the setting is accepted for compatibility with the reference framework's method files)"
+                ))
         }
         return found
     }

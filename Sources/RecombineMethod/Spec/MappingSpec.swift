@@ -53,19 +53,24 @@ public struct MappingSpec: Sendable {
         self.kind = kind
         name = r.string("name") ?? kind.rawValue
         layers = r.items("layers").map {
-            LayerSpec(type: $0.string("type", default: ""), name: $0.string("name"),
-                      arguments: $0.arguments(excluding: ["type", "name"]), pointer: $0.pointer)
+            LayerSpec(
+                type: $0.string("type", default: ""), name: $0.string("name"),
+                arguments: $0.arguments(excluding: ["type", "name"]), pointer: $0.pointer)
         }
         layerInitialization = r.items("layer_initialization").map {
             var type = $0.string("type", default: "")
             if type.hasSuffix("_") { type.removeLast() }
-            return LayerInitializationSpec(layerNames: $0.strings("layer_names") ?? [], weightType: $0.string("weight_type", default: "weight"),
-                                           type: type, arguments: $0.arguments(excluding: ["type", "layer_names", "weight_type"]), pointer: $0.pointer)
+            return LayerInitializationSpec(
+                layerNames: $0.strings("layer_names") ?? [], weightType: $0.string("weight_type", default: "weight"),
+                type: type, arguments: $0.arguments(excluding: ["type", "layer_names", "weight_type"]),
+                pointer: $0.pointer)
         }
         func functions(_ key: String) -> [FunctionSpec] {
             r.items(key).map {
-                FunctionSpec(functionName: $0.string("function_name", default: ""), inputArgumentName: $0.string("input_argument_name", default: "input"),
-                             arguments: $0.arguments(excluding: ["function_name", "input_argument_name"]), pointer: $0.pointer)
+                FunctionSpec(
+                    functionName: $0.string("function_name", default: ""),
+                    inputArgumentName: $0.string("input_argument_name", default: "input"),
+                    arguments: $0.arguments(excluding: ["function_name", "input_argument_name"]), pointer: $0.pointer)
             }
         }
         preProcessing = functions("pre_processing_functions")

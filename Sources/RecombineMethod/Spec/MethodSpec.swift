@@ -35,7 +35,11 @@ public struct MethodSpec: Sendable {
     public func mapping(named name: String) -> MappingSpec? { mappings.first { $0.name == name } }
 
     /// Phases in run order (stable by `order`).
-    public var orderedPhases: [PhaseSpec] { phases.enumerated().sorted { ($0.element.order, $0.offset) < ($1.element.order, $1.offset) }.map(\.element) }
+    public var orderedPhases: [PhaseSpec] {
+        phases.enumerated().sorted { ($0.element.order, $0.offset) < ($1.element.order, $1.offset) }.map(\.element)
+    }
     /// Datasets in run order (stable by `order`).
-    public var orderedDatasets: [DatasetSpec] { datasets.enumerated().sorted { ($0.element.order, $0.offset) < ($1.element.order, $1.offset) }.map(\.element) }
+    public var orderedDatasets: [DatasetSpec] {
+        datasets.enumerated().sorted { ($0.element.order, $0.offset) < ($1.element.order, $1.offset) }.map(\.element)
+    }
 }

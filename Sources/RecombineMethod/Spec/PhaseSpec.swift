@@ -33,7 +33,8 @@ public struct ExitCriteria: Sendable {
     /// Whether some criterion needs performance evaluations to fire.
     public var needsEvaluations: Bool {
         accGreaterThan != nil || nmiGreaterThan != nil || ariGreaterThan != nil || reassignmentRatioLessThan != nil
-            || accLessThanAfterIterations != nil || nmiLessThanAfterIterations != nil || ariLessThanAfterIterations != nil
+            || accLessThanAfterIterations != nil || nmiLessThanAfterIterations != nil
+            || ariLessThanAfterIterations != nil
     }
 }
 
@@ -57,7 +58,9 @@ public struct OptimizerSpec: Sendable {
         trainedMappingNames = r.strings(trainedMappingsKey) ?? []
         groupName = r.string("group_name", default: "default")
         optimizesCentroids = r.bool("optimizes_centroids", default: false)
-        arguments = r.arguments(excluding: ["type", "name", "trained_mapping_names", "trained_mappings", "group_name", "optimizes_centroids"])
+        arguments = r.arguments(excluding: [
+            "type", "name", "trained_mapping_names", "trained_mappings", "group_name", "optimizes_centroids",
+        ])
         pointer = r.pointer
     }
 }
@@ -135,14 +138,19 @@ public struct MismatchSpec: Sendable {
     public let pairwise: Bool
     public let pointer: JSONPointer
 
-    public init(featureExtractorName: String, interval: Int?, atEvaluation: Bool, evaluationBatches: Int?, companionPatterns: [String],
-                companionPatternsGiven: Bool, pairwise: Bool, pointer: JSONPointer) {
+    public init(
+        featureExtractorName: String, interval: Int?, atEvaluation: Bool, evaluationBatches: Int?,
+        companionPatterns: [String],
+        companionPatternsGiven: Bool, pairwise: Bool, pointer: JSONPointer
+    ) {
         self.featureExtractorName = featureExtractorName; self.interval = interval; self.atEvaluation = atEvaluation
         self.evaluationBatches = evaluationBatches; self.companionPatterns = companionPatterns
         self.companionPatternsGiven = companionPatternsGiven; self.pairwise = pairwise; self.pointer = pointer
     }
 
-    public static let defaultCompanionPatterns = [PatternKind.companionObjectives, .reconstruction, .denoisingLayerWiseReconstruction].map(\.rawValue)
+    public static let defaultCompanionPatterns = [
+        PatternKind.companionObjectives, .reconstruction, .denoisingLayerWiseReconstruction,
+    ].map(\.rawValue)
 }
 
 /// A training phase.
@@ -169,35 +177,45 @@ public struct PhaseSpec: Sendable {
         exitCriteria = ExitCriteria(r.child("exit_criteria"))
         performanceEvaluationInterval = r.int("performance_evaluation_interval").flatMap { $0 >= 1 ? $0 : nil }
         loadParameters = r.items("load_mapping_parameters").map {
-            LoadParametersSpec(mappingName: $0.string("mapping_name", default: ""), path: $0.string("path_to_file", default: ""), pointer: $0.pointer)
+            LoadParametersSpec(
+                mappingName: $0.string("mapping_name", default: ""), path: $0.string("path_to_file", default: ""),
+                pointer: $0.pointer)
         }
         func save(_ s: SpecReader) -> SaveParametersSpec {
-            SaveParametersSpec(mappingName: s.string("mapping_name"), savingInterval: s.int("saving_interval", default: 1),
-                               pathToFileOrDirectory: s.string("path_to_file_or_dir", default: "./"), keepOldFiles: s.bool("keep_old_files", default: false),
-                               pointer: s.pointer)
+            SaveParametersSpec(
+                mappingName: s.string("mapping_name"), savingInterval: s.int("saving_interval", default: 1),
+                pathToFileOrDirectory: s.string("path_to_file_or_dir", default: "./"),
+                keepOldFiles: s.bool("keep_old_files", default: false),
+                pointer: s.pointer)
         }
         saveParameters = r.items("save_mapping_parameters").map(save)
         saveCentroids = r.object["save_centroids"] == nil ? nil : save(r.child("save_centroids"))
         patterns = r.items("design_patterns").map(PatternSpec.init)
         optimizers = r.items("optimizers").map(OptimizerSpec.init)
         optimizerCycle = r.items("optimizer_cycle").map {
-            OptimizerCycleStep(activeOptimizerNames: $0.strings("active_optimizer_names") ?? [], iterations: $0.int("num_iterations", default: 1), pointer: $0.pointer)
+            OptimizerCycleStep(
+                activeOptimizerNames: $0.strings("active_optimizer_names") ?? [],
+                iterations: $0.int("num_iterations", default: 1), pointer: $0.pointer)
         }
         schedulers = r.items("optimizer_learning_rate_schedulers").map {
-            SchedulerSpec(type: $0.string("type", default: ""), optimizerName: $0.string("optimizer_name", default: ""),
-                          intervalUnit: $0.string("interval_unit", default: "epoch"),
-                          arguments: $0.arguments(excluding: ["type", "optimizer_name", "interval_unit"]), pointer: $0.pointer)
+            SchedulerSpec(
+                type: $0.string("type", default: ""), optimizerName: $0.string("optimizer_name", default: ""),
+                intervalUnit: $0.string("interval_unit", default: "epoch"),
+                arguments: $0.arguments(excluding: ["type", "optimizer_name", "interval_unit"]), pointer: $0.pointer)
         }
         if r.object["objective_function_mismatch"] != nil {
             let m = r.child("objective_function_mismatch")
-            mismatch = MismatchSpec(featureExtractorName: m.string("feature_extractor_name", default: ""),
-                                    interval: m.int("iteration_interval").flatMap { $0 >= 1 ? $0 : nil },
-                                    atEvaluation: m.bool("at_evaluation", default: false),
-                                    evaluationBatches: m.int("evaluation_batches").flatMap { $0 >= 1 ? $0 : nil },
-                                    companionPatterns: m.strings("companion_patterns") ?? MismatchSpec.defaultCompanionPatterns,
-                                    // A list equal to the default (as in a run's method.json, defaults filled in) is the default.
-                                    companionPatternsGiven: m.strings("companion_patterns").map { $0 != MismatchSpec.defaultCompanionPatterns } ?? false,
-                                    pairwise: m.bool("pairwise", default: false), pointer: m.pointer)
+            mismatch = MismatchSpec(
+                featureExtractorName: m.string("feature_extractor_name", default: ""),
+                interval: m.int("iteration_interval").flatMap { $0 >= 1 ? $0 : nil },
+                atEvaluation: m.bool("at_evaluation", default: false),
+                evaluationBatches: m.int("evaluation_batches").flatMap { $0 >= 1 ? $0 : nil },
+                companionPatterns: m.strings("companion_patterns") ?? MismatchSpec.defaultCompanionPatterns,
+                // A list equal to the default (as in a run's method.json, defaults filled in) is the default.
+                companionPatternsGiven: m.strings("companion_patterns").map {
+                    $0 != MismatchSpec.defaultCompanionPatterns
+                } ?? false,
+                pairwise: m.bool("pairwise", default: false), pointer: m.pointer)
         } else {
             mismatch = nil
         }

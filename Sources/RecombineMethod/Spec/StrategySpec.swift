@@ -38,16 +38,24 @@ public struct StrategySpec: Sendable {
         classifierName = r.string("classifier_name")
         initializationNumRestarts = r.int("centroid_initialization_classical_clustering_num_restarts", default: 20)
         recalculationNumRestarts = r.int("centroid_recalculation_classical_clustering_num_restarts", default: 20)
-        classicalClusteringAfterPhase = r.string("classical_clustering_in_feature_space_after_phase") ?? r.string("classical_clustering_after_phase")
-        classicalClusteringAfterPhaseNumRestarts = r.int("classical_clustering_in_feature_space_after_phase_num_restarts")
+        classicalClusteringAfterPhase =
+            r.string("classical_clustering_in_feature_space_after_phase")
+            ?? r.string("classical_clustering_after_phase")
+        classicalClusteringAfterPhaseNumRestarts =
+            r.int("classical_clustering_in_feature_space_after_phase_num_restarts")
             ?? r.int("classical_clustering_after_phase_num_restarts") ?? 20
         associatedFeatureExtractorName = r.string("associated_feature_extractor_name")
         similarityMeasure = r.string("similarity_measure")
         let t = r.child("gaussian_similarity_measure_inverse_temperature")
-        if let fixed = t.double("fixed_value") { inverseTemperature = .fixed(fixed) }
-        else if let a = t.double("annealing_initial_value"), let b = t.double("annealing_final_value"), let n = t.int("annealing_iterations_per_value") {
+        if let fixed = t.double("fixed_value") {
+            inverseTemperature = .fixed(fixed)
+        } else if let a = t.double("annealing_initial_value"), let b = t.double("annealing_final_value"),
+            let n = t.int("annealing_iterations_per_value")
+        {
             inverseTemperature = .annealed(initial: a, final: b, iterationsPerValue: n)
-        } else { inverseTemperature = nil }
+        } else {
+            inverseTemperature = nil
+        }
         centroidInitializationStrategy = r.string("centroid_initialization_strategy")
         centroidRecalculationStrategy = r.string("centroid_recalculation_strategy")
         centroidFilePath = r.string("centroid_file_path")

@@ -74,7 +74,9 @@ public struct DefaultFiller: Sendable {
         for _ in 0..<16 {
             if let d = current.value["default"] { return d }
             if let numerics, let d = current.value["x-default-by-numerics"]?[numerics] { return d }
-            guard let reference = current.value["$ref"]?.string, let next = validator.store.resolve(reference, from: current.file) else { return nil }
+            guard let reference = current.value["$ref"]?.string,
+                let next = validator.store.resolve(reference, from: current.file)
+            else { return nil }
             current = next
         }
         return nil

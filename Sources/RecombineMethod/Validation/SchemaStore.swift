@@ -23,8 +23,9 @@ public final class SchemaStore: @unchecked Sendable {
     public init(texts: [String: String]) throws {
         var documents: [String: JSONValue] = [:]
         for (path, text) in texts {
-            do { documents[path] = try JSONParser.parse(text: text, file: "Schema/" + path).root }
-            catch { throw SchemaStoreError(description: "schema file \(path) is not valid JSON: \(error)") }
+            do { documents[path] = try JSONParser.parse(text: text, file: "Schema/" + path).root } catch {
+                throw SchemaStoreError(description: "schema file \(path) is not valid JSON: \(error)")
+            }
         }
         self.documents = documents
     }
@@ -53,7 +54,8 @@ public final class SchemaStore: @unchecked Sendable {
     public func dereference(_ value: JSONValue, in file: String) -> (file: String, value: JSONValue) {
         var current = SchemaNode(file: file, value: value)
         for _ in 0..<16 {
-            guard let reference = current.value["$ref"]?.string, let next = resolve(reference, from: current.file) else { break }
+            guard let reference = current.value["$ref"]?.string, let next = resolve(reference, from: current.file)
+            else { break }
             current = next
         }
         return (current.file, current.value)
@@ -81,7 +83,8 @@ public final class SchemaStore: @unchecked Sendable {
         let target = pathPart.isEmpty ? file : SchemaStore.join(file, pathPart)
         guard let root = documents[target] else { return nil }
         guard let pointer = JSONPointer(parsing: fragment.removingPercentEncoding ?? fragment),
-              let value = pointer.resolve(in: root) else { return nil }
+            let value = pointer.resolve(in: root)
+        else { return nil }
         return SchemaNode(file: target, value: value)
     }
 

@@ -26,7 +26,13 @@ extension JSONDocument {
     func locate(_ issues: [PointerIssue]) -> [ValidationIssue] {
         var seen = Set<PointerIssue>()
         return issues.filter { seen.insert($0).inserted }.map {
-            ValidationIssue(file: file, position: position(of: $0.pointer, preferKey: $0.atKey), pointer: $0.pointer, message: $0.message)
-        }.sorted { ($0.position.line, $0.position.column, $0.pointer.description) < ($1.position.line, $1.position.column, $1.pointer.description) }
+            ValidationIssue(
+                file: file, position: position(of: $0.pointer, preferKey: $0.atKey), pointer: $0.pointer,
+                message: $0.message)
+        }.sorted {
+            ($0.position.line, $0.position.column, $0.pointer.description) < (
+                $1.position.line, $1.position.column, $1.pointer.description
+            )
+        }
     }
 }

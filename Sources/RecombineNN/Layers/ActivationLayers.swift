@@ -10,7 +10,9 @@ public class ElementwiseLayer: Module {
 /// max(0, x).
 public final class ReLU: ElementwiseLayer { public init() { super.init { $0.relu() } } }
 /// x for x ≥ 0, negative_slope·x otherwise.
-public final class LeakyReLU: ElementwiseLayer { public init(negativeSlope: Double = 0.01) { super.init { $0.leakyReLU(negativeSlope: negativeSlope) } } }
+public final class LeakyReLU: ElementwiseLayer {
+    public init(negativeSlope: Double = 0.01) { super.init { $0.leakyReLU(negativeSlope: negativeSlope) } }
+}
 /// x for x > 0, α(eˣ − 1) otherwise.
 public final class ELU: ElementwiseLayer { public init(alpha: Double = 1) { super.init { $0.elu(alpha: alpha) } } }
 /// Scaled ELU with torch's constants.
@@ -24,16 +26,27 @@ public final class Sigmoid: ElementwiseLayer { public init() { super.init { $0.s
 /// tanh(x).
 public final class Tanh: ElementwiseLayer { public init() { super.init { $0.tanh() } } }
 /// log(1 + e^{βx})/β, linear above `threshold`.
-public final class Softplus: ElementwiseLayer { public init(beta: Double = 1, threshold: Double = 20) { super.init { $0.softplus(beta: beta, threshold: threshold) } } }
+public final class Softplus: ElementwiseLayer {
+    public init(beta: Double = 1, threshold: Double = 20) {
+        super.init { $0.softplus(beta: beta, threshold: threshold) }
+    }
+}
 /// Clamp to [min_val, max_val].
-public final class Hardtanh: ElementwiseLayer { public init(minValue: Double = -1, maxValue: Double = 1) { super.init { $0.hardtanh(min: minValue, max: maxValue) } } }
+public final class Hardtanh: ElementwiseLayer {
+    public init(minValue: Double = -1, maxValue: Double = 1) {
+        super.init { $0.hardtanh(min: minValue, max: maxValue) }
+    }
+}
 
 /// Softmax along `dim` (torch.nn.Softmax).
 public final class Softmax: ElementwiseLayer {
     public let dim: Int
     public init(dim: Int) { self.dim = dim; super.init { $0.softmax(axis: dim) } }
     public override func outputShape(for s: [Int]) -> Result<[Int], ShapeError> {
-        dim >= -s.count && dim < s.count ? .success(s) : .failure(ShapeError("Softmax(dim: \(dim)) needs an input of rank > \(dim < 0 ? -dim - 1 : dim), got shape \(s)"))
+        dim >= -s.count && dim < s.count
+            ? .success(s)
+            : .failure(
+                ShapeError("Softmax(dim: \(dim)) needs an input of rank > \(dim < 0 ? -dim - 1 : dim), got shape \(s)"))
     }
 }
 
@@ -42,6 +55,10 @@ public final class LogSoftmax: ElementwiseLayer {
     public let dim: Int
     public init(dim: Int) { self.dim = dim; super.init { $0.logSoftmax(axis: dim) } }
     public override func outputShape(for s: [Int]) -> Result<[Int], ShapeError> {
-        dim >= -s.count && dim < s.count ? .success(s) : .failure(ShapeError("LogSoftmax(dim: \(dim)) needs an input of rank > \(dim < 0 ? -dim - 1 : dim), got shape \(s)"))
+        dim >= -s.count && dim < s.count
+            ? .success(s)
+            : .failure(
+                ShapeError(
+                    "LogSoftmax(dim: \(dim)) needs an input of rank > \(dim < 0 ? -dim - 1 : dim), got shape \(s)"))
     }
 }

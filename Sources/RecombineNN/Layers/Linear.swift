@@ -25,9 +25,14 @@ public final class Linear: Module {
     public override func callAsFunction(_ x: Tensor) -> Tensor { x.linear(weight: weight, bias: bias) }
 
     public override func outputShape(for s: [Int]) -> Result<[Int], ShapeError> {
-        guard let last = s.last, s.count >= 1 else { return .failure(ShapeError("Linear expects an input with a feature axis, got shape \(s)")) }
+        guard let last = s.last, s.count >= 1 else {
+            return .failure(ShapeError("Linear expects an input with a feature axis, got shape \(s)"))
+        }
         guard last == inFeatures else {
-            return .failure(ShapeError("Linear(in_features: \(inFeatures)) expects \(inFeatures) input features, got \(last) (input shape \(s))"))
+            return .failure(
+                ShapeError(
+                    "Linear(in_features: \(inFeatures)) expects \(inFeatures) input features, got \(last) (input shape \(s))"
+                ))
         }
         return .success(Array(s.dropLast()) + [outFeatures])
     }

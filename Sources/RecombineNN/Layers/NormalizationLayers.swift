@@ -23,26 +23,45 @@ public class BatchNorm: Module {
 
     public override func callAsFunction(_ x: Tensor) -> Tensor {
         if isTraining, let n = numBatchesTracked { n.setFlat(0, n[flat: 0] + 1) }
-        return x.batchNorm(runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias, training: isTraining, momentum: momentum, eps: eps)
+        return x.batchNorm(
+            runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias, training: isTraining,
+            momentum: momentum, eps: eps)
     }
 
     public override func outputShape(for s: [Int]) -> Result<[Int], ShapeError> {
         let name = "\(type(of: self))(num_features: \(numFeatures))"
-        guard expectedRanks.contains(s.count) else { return .failure(ShapeError("\(name) expects an input of rank \(expectedRanks.map(String.init).joined(separator: " or ")), got shape \(s)")) }
-        guard s[1] == numFeatures else { return .failure(ShapeError("\(name) got \(s[1]) channels (input shape \(s))")) }
+        guard expectedRanks.contains(s.count) else {
+            return .failure(
+                ShapeError(
+                    "\(name) expects an input of rank \(expectedRanks.map(String.init).joined(separator: " or ")), got shape \(s)"
+                ))
+        }
+        guard s[1] == numFeatures else {
+            return .failure(ShapeError("\(name) got \(s[1]) channels (input shape \(s))"))
+        }
         return .success(s)
     }
 }
 
 public final class BatchNorm1d: BatchNorm {
-    public init(numFeatures: Int, eps: Double = 1e-5, momentum: Double = 0.1, affine: Bool = true, trackRunningStats: Bool = true) {
-        super.init(numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine, trackRunningStats: trackRunningStats, expectedRanks: [2, 3])
+    public init(
+        numFeatures: Int, eps: Double = 1e-5, momentum: Double = 0.1, affine: Bool = true,
+        trackRunningStats: Bool = true
+    ) {
+        super.init(
+            numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine,
+            trackRunningStats: trackRunningStats, expectedRanks: [2, 3])
     }
 }
 
 public final class BatchNorm2d: BatchNorm {
-    public init(numFeatures: Int, eps: Double = 1e-5, momentum: Double = 0.1, affine: Bool = true, trackRunningStats: Bool = true) {
-        super.init(numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine, trackRunningStats: trackRunningStats, expectedRanks: [4])
+    public init(
+        numFeatures: Int, eps: Double = 1e-5, momentum: Double = 0.1, affine: Bool = true,
+        trackRunningStats: Bool = true
+    ) {
+        super.init(
+            numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine,
+            trackRunningStats: trackRunningStats, expectedRanks: [4])
     }
 }
 
@@ -58,10 +77,16 @@ public final class LayerNorm: Module {
         if let weight { registerParameter("weight", weight) }
         if let b = self.bias { registerParameter("bias", b) }
     }
-    public override func callAsFunction(_ x: Tensor) -> Tensor { x.layerNorm(normalizedShape: normalizedShape, weight: weight, bias: bias, eps: eps) }
+    public override func callAsFunction(_ x: Tensor) -> Tensor {
+        x.layerNorm(normalizedShape: normalizedShape, weight: weight, bias: bias, eps: eps)
+    }
     public override func outputShape(for s: [Int]) -> Result<[Int], ShapeError> {
-        Array(s.suffix(normalizedShape.count)) == normalizedShape ? .success(s)
-            : .failure(ShapeError("LayerNorm(normalized_shape: \(normalizedShape)) needs an input ending in \(normalizedShape), got shape \(s)"))
+        Array(s.suffix(normalizedShape.count)) == normalizedShape
+            ? .success(s)
+            : .failure(
+                ShapeError(
+                    "LayerNorm(normalized_shape: \(normalizedShape)) needs an input ending in \(normalizedShape), got shape \(s)"
+                ))
     }
 }
 
@@ -74,7 +99,9 @@ public final class Dropout: Module {
         self.p = p; self.generator = generator.split()
         super.init()
     }
-    public override func callAsFunction(_ x: Tensor) -> Tensor { x.dropout(p: p, training: isTraining, generator: &generator) }
+    public override func callAsFunction(_ x: Tensor) -> Tensor {
+        x.dropout(p: p, training: isTraining, generator: &generator)
+    }
     public override var ownRandomState: [UInt64]? {
         get { generator.state }
         set { if let newValue { generator = RandomGenerator(state: newValue) } }

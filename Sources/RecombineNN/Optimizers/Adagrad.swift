@@ -4,17 +4,25 @@ import RecombineTensor
 public final class Adagrad: Optimizer {
     public let learningRateDecay: Double, weightDecay: Double, initialAccumulatorValue: Double, eps: Double
 
-    public init(groups: [ParameterGroup], learningRateDecay: Double = 0, weightDecay: Double = 0,
-                initialAccumulatorValue: Double = 0, eps: Double = 1e-10) {
+    public init(
+        groups: [ParameterGroup], learningRateDecay: Double = 0, weightDecay: Double = 0,
+        initialAccumulatorValue: Double = 0, eps: Double = 1e-10
+    ) {
         self.learningRateDecay = learningRateDecay; self.weightDecay = weightDecay
         self.initialAccumulatorValue = initialAccumulatorValue; self.eps = eps
         super.init(groups: groups)
     }
 
-    public override func apply(parameter: Tensor, gradient: Tensor, state: inout [String: Tensor], step: Int, learningRate: Double) {
+    public override func apply(
+        parameter: Tensor, gradient: Tensor, state: inout [String: Tensor], step: Int, learningRate: Double
+    ) {
         let s = buffer("sum", like: parameter, in: &state, initialValue: initialAccumulatorValue)
         let clr = learningRate / (1 + Double(step - 1) * learningRateDecay)
-        if parameter.dtype == .float32 { update(parameter, gradient, s, clr, Float.self) } else { update(parameter, gradient, s, clr, Double.self) }
+        if parameter.dtype == .float32 {
+            update(parameter, gradient, s, clr, Float.self)
+        } else {
+            update(parameter, gradient, s, clr, Double.self)
+        }
     }
 
     func update<S: TensorScalar>(_ p: Tensor, _ g: Tensor, _ s: Tensor, _ clr: Double, _: S.Type) {

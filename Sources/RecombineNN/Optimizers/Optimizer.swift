@@ -4,7 +4,9 @@ import RecombineTensor
 public struct ParameterGroup {
     public var parameters: [Tensor]
     public var learningRate: Double
-    public init(parameters: [Tensor], learningRate: Double) { self.parameters = parameters; self.learningRate = learningRate }
+    public init(parameters: [Tensor], learningRate: Double) {
+        self.parameters = parameters; self.learningRate = learningRate
+    }
 }
 
 /// Base of the torch.optim-style optimizers. Each subclass implements one per-parameter update,
@@ -44,7 +46,9 @@ open class Optimizer {
             for group in groups {
                 for p in group.parameters {
                     guard let g = p.grad else { continue }
-                    precondition(g.shape == p.shape && p.dtype == g.dtype, "gradient \(g.shape) does not match parameter \(p.shape)")
+                    precondition(
+                        g.shape == p.shape && p.dtype == g.dtype,
+                        "gradient \(g.shape) does not match parameter \(p.shape)")
                     let key = ObjectIdentifier(p)
                     let count = (stepCounts[key] ?? 0) + 1
                     stepCounts[key] = count
@@ -67,7 +71,8 @@ open class Optimizer {
     public func zeroGrad() { for p in parameters { p.grad = nil } }
 
     /// The update rule for one parameter. `step` counts this parameter's updates from 1.
-    open func apply(parameter: Tensor, gradient: Tensor, state: inout [String: Tensor], step: Int, learningRate: Double) {
+    open func apply(parameter: Tensor, gradient: Tensor, state: inout [String: Tensor], step: Int, learningRate: Double)
+    {
         preconditionFailure("\(type(of: self)) does not implement apply")
     }
 
@@ -89,7 +94,11 @@ open class Optimizer {
             let key = ObjectIdentifier(p)
             for (name, t) in tensors where name.hasPrefix("\(i).") {
                 let field = String(name.dropFirst("\(i).".count))
-                if field == "step" { stepCounts[key] = Int(t.item) } else { states[key, default: [:]][field] = t.clone() }
+                if field == "step" {
+                    stepCounts[key] = Int(t.item)
+                } else {
+                    states[key, default: [:]][field] = t.clone()
+                }
             }
         }
     }

@@ -5,22 +5,33 @@ import RecombineTensor
 public final class RMSprop: Optimizer {
     public let alpha: Double, eps: Double, weightDecay: Double, momentum: Double, centered: Bool
 
-    public init(groups: [ParameterGroup], alpha: Double = 0.99, eps: Double = 1e-8, weightDecay: Double = 0,
-                momentum: Double = 0, centered: Bool = false) {
-        self.alpha = alpha; self.eps = eps; self.weightDecay = weightDecay; self.momentum = momentum; self.centered = centered
+    public init(
+        groups: [ParameterGroup], alpha: Double = 0.99, eps: Double = 1e-8, weightDecay: Double = 0,
+        momentum: Double = 0, centered: Bool = false
+    ) {
+        self.alpha = alpha; self.eps = eps; self.weightDecay = weightDecay; self.momentum = momentum;
+        self.centered = centered
         super.init(groups: groups)
     }
 
-    public override func apply(parameter: Tensor, gradient: Tensor, state: inout [String: Tensor], step: Int, learningRate: Double) {
+    public override func apply(
+        parameter: Tensor, gradient: Tensor, state: inout [String: Tensor], step: Int, learningRate: Double
+    ) {
         let v = buffer("square_avg", like: parameter, in: &state)
         let a = centered ? buffer("grad_avg", like: parameter, in: &state) : nil
         let b = momentum > 0 ? buffer("momentum_buffer", like: parameter, in: &state) : nil
-        if parameter.dtype == .float32 { update(parameter, gradient, v, a, b, learningRate, Float.self) }
-        else { update(parameter, gradient, v, a, b, learningRate, Double.self) }
+        if parameter.dtype == .float32 {
+            update(parameter, gradient, v, a, b, learningRate, Float.self)
+        } else {
+            update(parameter, gradient, v, a, b, learningRate, Double.self)
+        }
     }
 
-    func update<S: TensorScalar>(_ p: Tensor, _ g: Tensor, _ v: Tensor, _ a: Tensor?, _ b: Tensor?, _ lr: Double, _: S.Type) {
-        let pp = p.pointer(S.self), pg = g.pointer(S.self), pv = v.pointer(S.self), pa = a?.pointer(S.self), pb = b?.pointer(S.self)
+    func update<S: TensorScalar>(
+        _ p: Tensor, _ g: Tensor, _ v: Tensor, _ a: Tensor?, _ b: Tensor?, _ lr: Double, _: S.Type
+    ) {
+        let pp = p.pointer(S.self), pg = g.pointer(S.self), pv = v.pointer(S.self), pa = a?.pointer(S.self),
+            pb = b?.pointer(S.self)
         let al = S(alpha), eps = S(self.eps), wd = S(weightDecay), mu = S(momentum), lr = S(lr)
         elementwise(p.count) { r in
             for i in r {

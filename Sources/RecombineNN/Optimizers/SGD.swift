@@ -5,23 +5,35 @@ import RecombineTensor
 public final class SGD: Optimizer {
     public let momentum: Double, dampening: Double, weightDecay: Double, nesterov: Bool
 
-    public init(groups: [ParameterGroup], momentum: Double = 0, dampening: Double = 0, weightDecay: Double = 0, nesterov: Bool = false) {
-        precondition(!nesterov || (momentum > 0 && dampening == 0), "Nesterov momentum requires a momentum and zero dampening")
+    public init(
+        groups: [ParameterGroup], momentum: Double = 0, dampening: Double = 0, weightDecay: Double = 0,
+        nesterov: Bool = false
+    ) {
+        precondition(
+            !nesterov || (momentum > 0 && dampening == 0), "Nesterov momentum requires a momentum and zero dampening")
         self.momentum = momentum; self.dampening = dampening; self.weightDecay = weightDecay; self.nesterov = nesterov
         super.init(groups: groups)
     }
 
-    public convenience init(parameters: [Tensor], learningRate: Double, momentum: Double = 0, dampening: Double = 0,
-                            weightDecay: Double = 0, nesterov: Bool = false) {
-        self.init(groups: [ParameterGroup(parameters: parameters, learningRate: learningRate)], momentum: momentum,
-                  dampening: dampening, weightDecay: weightDecay, nesterov: nesterov)
+    public convenience init(
+        parameters: [Tensor], learningRate: Double, momentum: Double = 0, dampening: Double = 0,
+        weightDecay: Double = 0, nesterov: Bool = false
+    ) {
+        self.init(
+            groups: [ParameterGroup(parameters: parameters, learningRate: learningRate)], momentum: momentum,
+            dampening: dampening, weightDecay: weightDecay, nesterov: nesterov)
     }
 
-    public override func apply(parameter: Tensor, gradient: Tensor, state: inout [String: Tensor], step: Int, learningRate: Double) {
+    public override func apply(
+        parameter: Tensor, gradient: Tensor, state: inout [String: Tensor], step: Int, learningRate: Double
+    ) {
         let firstStep = state["momentum_buffer"] == nil
         let b = momentum != 0 ? buffer("momentum_buffer", like: parameter, in: &state) : nil
-        if parameter.dtype == .float32 { update(parameter, gradient, b, firstStep, learningRate, Float.self) }
-        else { update(parameter, gradient, b, firstStep, learningRate, Double.self) }
+        if parameter.dtype == .float32 {
+            update(parameter, gradient, b, firstStep, learningRate, Float.self)
+        } else {
+            update(parameter, gradient, b, firstStep, learningRate, Double.self)
+        }
     }
 
     func update<S: TensorScalar>(_ p: Tensor, _ g: Tensor, _ b: Tensor?, _ first: Bool, _ lr: Double, _: S.Type) {

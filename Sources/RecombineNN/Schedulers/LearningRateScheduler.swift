@@ -23,7 +23,8 @@ public final class LearningRateScheduler {
             case .multiStep(let ms, let g): return base * Foundation.pow(g, Double(ms.filter { $0 <= t }.count))
             case .exponential(let g): return base * Foundation.pow(g, Double(t))
             case .cosineAnnealing(let tMax, let etaMin):
-                return etaMin + (base - etaMin) * (1 + Foundation.cos(Double.pi * Double(t) / Double(Swift.max(tMax, 1)))) / 2
+                return etaMin + (base - etaMin)
+                    * (1 + Foundation.cos(Double.pi * Double(t) / Double(Swift.max(tMax, 1)))) / 2
             case .linear(let a, let b, let total):
                 return base * (a + (b - a) * Double(Swift.min(t, total)) / Double(Swift.max(total, 1)))
             }

@@ -21,9 +21,13 @@ extension Module {
         }
         for (name, target) in own {
             guard let source = tensors[name] else { continue }
-            if source.shape != target.shape { problems.append("\(name): file has shape \(source.shape), the module \(target.shape)") }
+            if source.shape != target.shape {
+                problems.append("\(name): file has shape \(source.shape), the module \(target.shape)")
+            }
         }
-        if !problems.isEmpty { throw StateDictError(message: "cannot load weights: " + problems.joined(separator: "; ")) }
+        if !problems.isEmpty {
+            throw StateDictError(message: "cannot load weights: " + problems.joined(separator: "; "))
+        }
         for (name, target) in own {
             guard let source = tensors[name] else { continue }
             target.assign(source.to(target.dtype))

@@ -27,15 +27,23 @@ public struct RunArtifacts {
     public init(directory: String, readFinal: Bool = true) throws {
         self.directory = directory
         outcome = try RunOutcome(directory: directory)
-        let resultData = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent("result.json")) ?? Data()
+        let resultData =
+            FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent("result.json"))
+            ?? Data()
         result = (try? JSONSerialization.jsonObject(with: resultData) as? [String: Any]) ?? [:]
-        methodText = (try? String(contentsOfFile: (directory as NSString).appendingPathComponent("method.json"), encoding: .utf8))
-        var losses: [[String: Any]] = [], curves: [[String: Any]] = [], evaluations: [[String: Any]] = [], kmeans: [[String: Any]] = []
+        methodText =
+            (try? String(contentsOfFile: (directory as NSString).appendingPathComponent("method.json"), encoding: .utf8))
+        var losses: [[String: Any]] = [], curves: [[String: Any]] = [], evaluations: [[String: Any]] = [],
+            kmeans: [[String: Any]] = []
         var iterations: [[String: Any]] = []
         var skipped = 0
-        if let text = try? String(contentsOfFile: (directory as NSString).appendingPathComponent("metrics.jsonl"), encoding: .utf8) {
+        if let text = try? String(
+            contentsOfFile: (directory as NSString).appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+        {
             for line in text.split(separator: "\n") {
-                guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { skipped += 1; continue }
+                guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                    skipped += 1; continue
+                }
                 switch o["kind"] as? String {
                 case "loss": losses.append(o); iterations.append(o)
                 case "loss_curve": curves.append(o); iterations.append(o)
@@ -44,21 +52,29 @@ public struct RunArtifacts {
                 default: break
                 }
             }
-        } else { notes.append("metrics.jsonl is missing: no curves") }
+        } else {
+            notes.append("metrics.jsonl is missing: no curves")
+        }
         if skipped > 0 { notes.append("\(skipped) unreadable line\(skipped == 1 ? "" : "s") of metrics.jsonl skipped") }
-        lossRecords = losses; lossCurveRecords = curves; evaluationRecords = evaluations; kmeansRecords = kmeans; iterationRecords = iterations
+        lossRecords = losses; lossCurveRecords = curves; evaluationRecords = evaluations; kmeansRecords = kmeans;
+        iterationRecords = iterations
         let finalPath = (directory as NSString).appendingPathComponent("final.safetensors")
         if !readFinal {
             final = nil
         } else if FileManager.default.fileExists(atPath: finalPath) {
-            do { final = try Safetensors.read(finalPath) }
-            catch { final = nil; notes.append("final.safetensors unreadable (\(error)): no embedding, confusion or image plots") }
+            do { final = try Safetensors.read(finalPath) } catch {
+                final = nil;
+                notes.append("final.safetensors unreadable (\(error)): no embedding, confusion or image plots")
+            }
         } else {
             final = nil
-            notes.append("no final.safetensors (the run did not finish a dataset): no embedding, confusion or image plots")
+            notes.append(
+                "no final.safetensors (the run did not finish a dataset): no embedding, confusion or image plots")
         }
     }
 
     /// Integer vector stored as float64 in final.safetensors.
-    func integers(_ name: String) -> [Int]? { final?.tensors[name].map { $0.to(.float64).toDoubleArray().map { Int($0) } } }
+    func integers(_ name: String) -> [Int]? {
+        final?.tensors[name].map { $0.to(.float64).toDoubleArray().map { Int($0) } }
+    }
 }

@@ -38,9 +38,13 @@ public enum RunReport {
     /// Whether `directory/report.html` is of this version and newer than every file it was built from.
     public static func isCurrent(directory: String) -> Bool {
         let fm = FileManager.default
-        func modified(_ name: String) -> Date? { (try? fm.attributesOfItem(atPath: (directory as NSString).appendingPathComponent(name)))?[.modificationDate] as? Date }
+        func modified(_ name: String) -> Date? {
+            (try? fm.attributesOfItem(atPath: (directory as NSString).appendingPathComponent(name)))?[.modificationDate]
+                as? Date
+        }
         guard let page = modified("report.html"),
-              let handle = FileHandle(forReadingAtPath: (directory as NSString).appendingPathComponent("report.html")) else { return false }
+            let handle = FileHandle(forReadingAtPath: (directory as NSString).appendingPathComponent("report.html"))
+        else { return false }
         defer { try? handle.close() }
         let head = String(decoding: (try? handle.read(upToCount: 1024)) ?? Data(), as: UTF8.self)
         return head.contains(generatorTag) && inputs.allSatisfy { modified($0).map { $0 <= page } ?? true }
@@ -50,8 +54,14 @@ public enum RunReport {
     /// `isCurrent`), which is then kept as it is: `recombine report A B` reuses finished runs' reports.
     /// Without a size, a rebuild keeps a t-SNE of the same final state whatever its size.
     public static func update(directory: String, tsnePoints: Int?) throws -> (path: String, reused: Bool) {
-        if tsnePoints == nil, isCurrent(directory: directory) { return ((directory as NSString).appendingPathComponent("report.html"), true) }
-        return (try build(directory: directory, tsnePoints: tsnePoints ?? existingTSNE(in: directory)?.samples ?? defaultTSNEPoints), false)
+        if tsnePoints == nil, isCurrent(directory: directory) {
+            return ((directory as NSString).appendingPathComponent("report.html"), true)
+        }
+        return (
+            try build(
+                directory: directory,
+                tsnePoints: tsnePoints ?? existingTSNE(in: directory)?.samples ?? defaultTSNEPoints), false
+        )
     }
 
     /// `plots/tsne.svg` when it is newer than the run's final state and says how many samples it shows.
@@ -60,19 +70,26 @@ public enum RunReport {
         let final = (directory as NSString).appendingPathComponent("final.safetensors")
         let fm = FileManager.default
         guard let svg = try? String(contentsOfFile: path, encoding: .utf8),
-              let plotDate = (try? fm.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
-              let finalDate = (try? fm.attributesOfItem(atPath: final))?[.modificationDate] as? Date, plotDate >= finalDate,
-              let range = svg.range(of: #"<!-- recombine two-panel t-SNE of (\d+) samples -->"#, options: .regularExpression) else { return nil }
+            let plotDate = (try? fm.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+            let finalDate = (try? fm.attributesOfItem(atPath: final))?[.modificationDate] as? Date,
+            plotDate >= finalDate,
+            let range = svg.range(
+                of: #"<!-- recombine two-panel t-SNE of (\d+) samples -->"#, options: .regularExpression)
+        else { return nil }
         guard let samples = Int(svg[range].filter(\.isNumber)) else { return nil }
-        return RunPlots.ExistingTSNE(samples: samples, plot: RunPlots.Plot(file: "tsne.svg", caption: RunPlots.tsneCaption(samples), svg: svg))
+        return RunPlots.ExistingTSNE(
+            samples: samples, plot: RunPlots.Plot(file: "tsne.svg", caption: RunPlots.tsneCaption(samples), svg: svg))
     }
 
     static func esc(_ s: String) -> String { SVG.escape(s) }
     /// A JSON value as text: strings as they are, anything else as compact JSON.
     static func text(_ v: Any) -> String {
         if let s = v as? String { return s }
-        guard JSONSerialization.isValidJSONObject([v]), let data = try? JSONSerialization.data(withJSONObject: [v], options: [.sortedKeys, .withoutEscapingSlashes]),
-              let array = String(data: data, encoding: .utf8) else { return "\(v)" }
+        guard JSONSerialization.isValidJSONObject([v]),
+            let data = try? JSONSerialization.data(
+                withJSONObject: [v], options: [.sortedKeys, .withoutEscapingSlashes]),
+            let array = String(data: data, encoding: .utf8)
+        else { return "\(v)" }
         return String(array.dropFirst().dropLast())
     }
     static func f(_ v: Any?) -> String { (v as? NSNumber).map { String(format: "%.4f", $0.doubleValue) } ?? "–" }
@@ -81,28 +98,43 @@ public enum RunReport {
         let o = run.outcome
         var html = HTMLPage(title: "recombine — \(o.method)")
         html.add("<h1>\(esc(o.method))</h1>")
-        html.add("<p class=\"meta\">Run directory <code>\(esc(run.directory))</code> · seed \(esc(o.seed)) · status <b>\(esc(o.status))</b> · \(String(format: "%.1f", o.wallSeconds)) s</p>")
+        html.add(
+            "<p class=\"meta\">Run directory <code>\(esc(run.directory))</code> · seed \(esc(o.seed)) · status <b>\(esc(o.status))</b> · \(String(format: "%.1f", o.wallSeconds)) s</p>"
+        )
         if let reason = run.result["reason"] as? String { html.add("<p class=\"warn\">\(esc(reason))</p>") }
-        html.add("<table class=\"final\"><tr><th>ACC</th><th>NMI</th><th>ARI</th></tr><tr><td>\(f(o.acc as Any?))</td><td>\(f(o.nmi as Any?))</td><td>\(f(o.ari as Any?))</td></tr></table>")
+        html.add(
+            "<table class=\"final\"><tr><th>ACC</th><th>NMI</th><th>ARI</th></tr><tr><td>\(f(o.acc as Any?))</td><td>\(f(o.nmi as Any?))</td><td>\(f(o.ari as Any?))</td></tr></table>"
+        )
         for note in run.notes { html.add("<p class=\"note\">\(esc(note))</p>") }
         html.add("<h2>Plots</h2>")
         for p in plots {
-            html.add("<figure id=\"\(esc(p.file))\">\(stripHeader(p.svg))<figcaption>\(esc(p.caption)) <a href=\"plots/\(esc(p.file))\">SVG</a></figcaption></figure>")
+            html.add(
+                "<figure id=\"\(esc(p.file))\">\(stripHeader(p.svg))<figcaption>\(esc(p.caption)) <a href=\"plots/\(esc(p.file))\">SVG</a></figcaption></figure>"
+            )
         }
         html.add("<h2>Evaluations</h2>")
         let evaluations = (run.result["evaluations"] as? [[String: Any]]) ?? []
-        if evaluations.isEmpty { html.add("<p>No evaluations.</p>") } else {
-            var table = "<table><tr><th>dataset</th><th>phase</th><th>iteration</th><th>epoch</th><th>ACC</th><th>NMI</th><th>ARI</th><th>reassignment</th></tr>"
+        if evaluations.isEmpty {
+            html.add("<p>No evaluations.</p>")
+        } else {
+            var table =
+                "<table><tr><th>dataset</th><th>phase</th><th>iteration</th><th>epoch</th><th>ACC</th><th>NMI</th><th>ARI</th><th>reassignment</th></tr>"
             for e in evaluations {
-                table += "<tr><td>\(esc(e["dataset"] as? String ?? ""))</td><td>\(esc(e["phase"] as? String ?? ""))</td><td>\(e["iteration"] ?? "")</td><td>\(e["epoch"] ?? "")</td>"
-                table += "<td>\(f(e["acc"]))</td><td>\(f(e["nmi"]))</td><td>\(f(e["ari"]))</td><td>\(f(e["reassignment_ratio"]))</td></tr>"
+                table +=
+                    "<tr><td>\(esc(e["dataset"] as? String ?? ""))</td><td>\(esc(e["phase"] as? String ?? ""))</td><td>\(e["iteration"] ?? "")</td><td>\(e["epoch"] ?? "")</td>"
+                table +=
+                    "<td>\(f(e["acc"]))</td><td>\(f(e["nmi"]))</td><td>\(f(e["ari"]))</td><td>\(f(e["reassignment_ratio"]))</td></tr>"
             }
             html.add(table + "</table>")
         }
         html.add("<h2>Provenance</h2>")
         var provenance = "<table>"
-        for (k, v) in ((run.result["provenance"] as? [String: Any]) ?? [:]).sorted(by: { $0.key < $1.key }) { provenance += "<tr><td>\(esc(k))</td><td><code>\(esc(text(v)))</code></td></tr>" }
-        for (k, v) in ((run.result["data_files_sha256"] as? [String: String]) ?? [:]).sorted(by: { $0.key < $1.key }) { provenance += "<tr><td>\(esc(k))</td><td><code>\(esc(v))</code></td></tr>" }
+        for (k, v) in ((run.result["provenance"] as? [String: Any]) ?? [:]).sorted(by: { $0.key < $1.key }) {
+            provenance += "<tr><td>\(esc(k))</td><td><code>\(esc(text(v)))</code></td></tr>"
+        }
+        for (k, v) in ((run.result["data_files_sha256"] as? [String: String]) ?? [:]).sorted(by: { $0.key < $1.key }) {
+            provenance += "<tr><td>\(esc(k))</td><td><code>\(esc(v))</code></td></tr>"
+        }
         html.add(provenance + "</table>")
         let files = ["method.json", "metrics.jsonl", "result.json", "log.txt", "predictions.csv"]
             .filter { FileManager.default.fileExists(atPath: (run.directory as NSString).appendingPathComponent($0)) }

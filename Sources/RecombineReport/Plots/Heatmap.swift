@@ -16,7 +16,8 @@ public struct Heatmap {
         let cell = Swift.max(18.0, Swift.min(44.0, 520.0 / Double(Swift.max(rows, cols, 1))))
         let left = 80.0, gridWidth = Double(cols) * cell
         // Wide enough for the title and the column title (up to a chart's width), then fitted.
-        let wanted = Swift.max(TextMetrics.width(title, size: 14, bold: true) + 24, TextMetrics.width(columnTitle, size: 12) + 16)
+        let wanted = Swift.max(
+            TextMetrics.width(title, size: 14, bold: true) + 24, TextMetrics.width(columnTitle, size: 12) + 16)
         let width = Swift.max(left + gridWidth + 30, Swift.min(760, wanted))
         let titleBlock = PlotFrame.titleBlock(title, width: width)
         let top = 6 + titleBlock.height + 44
@@ -25,19 +26,34 @@ public struct Heatmap {
         PlotFrame.drawTitle(titleBlock, text: title, on: &svg, centre: width / 2, top: 6)
         // Centred over the columns when it fits there, else from the left edge.
         let centre = left + gridWidth / 2, room = 2 * Swift.min(centre, width - centre) - 8
-        if TextMetrics.width(columnTitle, size: 12) <= room { svg.text(columnTitle, x: centre, y: top - 24, size: 12, anchor: "middle") }
-        else { svg.fittedText(columnTitle, x: 8, y: top - 24, size: 12, maxWidth: width - 16) }
-        svg.fittedText(rowTitle, x: 16, y: top + Double(rows) * cell / 2, size: 12, maxWidth: Double(rows) * cell + 40, anchor: "middle", rotate: -90)
-        for (j, label) in columnLabels.enumerated() { svg.fittedText(label, x: left + (Double(j) + 0.5) * cell, y: top - 6, size: 11, maxWidth: cell - 2, anchor: "middle") }
+        if TextMetrics.width(columnTitle, size: 12) <= room {
+            svg.text(columnTitle, x: centre, y: top - 24, size: 12, anchor: "middle")
+        } else {
+            svg.fittedText(columnTitle, x: 8, y: top - 24, size: 12, maxWidth: width - 16)
+        }
+        svg.fittedText(
+            rowTitle, x: 16, y: top + Double(rows) * cell / 2, size: 12, maxWidth: Double(rows) * cell + 40,
+            anchor: "middle", rotate: -90)
+        for (j, label) in columnLabels.enumerated() {
+            svg.fittedText(
+                label, x: left + (Double(j) + 0.5) * cell, y: top - 6, size: 11, maxWidth: cell - 2, anchor: "middle")
+        }
         for (i, row) in values.enumerated() {
-            svg.fittedText(i < rowLabels.count ? rowLabels[i] : "", x: left - 6, y: top + (Double(i) + 0.6) * cell, size: 11, maxWidth: left - 32, anchor: "end")
+            svg.fittedText(
+                i < rowLabels.count ? rowLabels[i] : "", x: left - 6, y: top + (Double(i) + 0.6) * cell, size: 11,
+                maxWidth: left - 32, anchor: "end")
             for (j, v) in row.enumerated() {
                 let t = v / peak
                 let shade = Int((1 - t) * 235 + 20 * (1 - t))
-                let fill = String(format: "#%02x%02x%02x", Swift.min(255, shade + 20), Swift.min(255, shade + 40), 255 - Int(t * 90))
-                svg.rect(left + Double(j) * cell, top + Double(i) * cell, cell, cell, fill: fill, stroke: "#fff", title: "\(rowLabels[safe: i] ?? "") / \(columnLabels[safe: j] ?? ""): \(Int(v))")
+                let fill = String(
+                    format: "#%02x%02x%02x", Swift.min(255, shade + 20), Swift.min(255, shade + 40), 255 - Int(t * 90))
+                svg.rect(
+                    left + Double(j) * cell, top + Double(i) * cell, cell, cell, fill: fill, stroke: "#fff",
+                    title: "\(rowLabels[safe: i] ?? "") / \(columnLabels[safe: j] ?? ""): \(Int(v))")
                 if cell >= 24 {
-                    svg.text(String(Int(v)), x: left + (Double(j) + 0.5) * cell, y: top + (Double(i) + 0.62) * cell, size: Swift.min(11, cell / 3.2), anchor: "middle", fill: t > 0.55 ? "#fff" : "#222")
+                    svg.text(
+                        String(Int(v)), x: left + (Double(j) + 0.5) * cell, y: top + (Double(i) + 0.62) * cell,
+                        size: Swift.min(11, cell / 3.2), anchor: "middle", fill: t > 0.55 ? "#fff" : "#222")
                 }
             }
         }

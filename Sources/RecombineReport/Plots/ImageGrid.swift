@@ -15,7 +15,9 @@ public struct ImageGrid {
     public var svg: String {
         let w = Double(imageWidth) * scale, h = Double(imageHeight) * scale, gap = 4.0, left = 80.0
         let columns = rows.map(\.images.count).max() ?? 0
-        let width = Swift.max(left + Double(columns) * (w + gap) + 10, Swift.min(760, TextMetrics.width(title, size: 14, bold: true) + 24))
+        let width = Swift.max(
+            left + Double(columns) * (w + gap) + 10, Swift.min(760, TextMetrics.width(title, size: 14, bold: true) + 24)
+        )
         let titleBlock = PlotFrame.titleBlock(title, width: width)
         let top = 6 + titleBlock.height + 10
         var svg = SVG(width: width, height: top + Double(rows.count) * (h + gap) + 10)
@@ -25,7 +27,8 @@ public struct ImageGrid {
             svg.fittedText(row.label, x: left - 8, y: y + h / 2 + 4, size: 11, maxWidth: left - 14, anchor: "end")
             for (c, image) in row.images.enumerated() {
                 let png = PNG.encode(image, channels: channels, height: imageHeight, width: imageWidth)
-                svg.image(pngBase64: png.base64EncodedString(), x: left + Double(c) * (w + gap), y: y, width: w, height: h)
+                svg.image(
+                    pngBase64: png.base64EncodedString(), x: left + Double(c) * (w + gap), y: y, width: w, height: h)
             }
         }
         return svg.document

@@ -23,21 +23,31 @@ public struct ScatterPlot {
     }
 
     /// What a legend entry shows before its name.
-    enum Swatch { case colour(String), cross }
+    enum Swatch {
+        case colour(String)
+        case cross
+    }
 
     /// Colour of each cluster and each label (see the type's description).
     func colouring() -> (clusters: [Int: String], labels: [Int: String], clusterOrder: [Int], labelOrder: [Int]) {
         let clusterOrder = Array(Set(clusters)).sorted()
         guard let labels else {
             let palette = Palette.categorical(clusterOrder.count)
-            return (Dictionary(uniqueKeysWithValues: clusterOrder.enumerated().map { ($1, palette[$0]) }), [:], clusterOrder, [])
+            return (
+                Dictionary(uniqueKeysWithValues: clusterOrder.enumerated().map { ($1, palette[$0]) }), [:],
+                clusterOrder, []
+            )
         }
         let labelOrder = Array(Set(labels)).sorted()
         let labelIndex = Dictionary(uniqueKeysWithValues: labelOrder.enumerated().map { ($1, $0) })
         let matching = ClusteringMetrics.matching(truth: labels, prediction: clusters)
         var clusterIndex: [Int: Int] = [:], next = labelOrder.count
         for c in clusterOrder {
-            if let label = matching[c], let i = labelIndex[label] { clusterIndex[c] = i } else { clusterIndex[c] = next; next += 1 }
+            if let label = matching[c], let i = labelIndex[label] {
+                clusterIndex[c] = i
+            } else {
+                clusterIndex[c] = next; next += 1
+            }
         }
         let palette = Palette.categorical(next)
         return (clusterIndex.mapValues { palette[$0] }, labelIndex.mapValues { palette[$0] }, clusterOrder, labelOrder)
@@ -47,7 +57,9 @@ public struct ScatterPlot {
 
     /// Legend entries laid out in columns under a panel: how many are shown, in how many columns and
     /// rows (a last row says how many more there are).
-    static func legendLayout(_ names: [String], width: Double) -> (shown: Int, columns: Int, rows: Int, columnWidth: Double) {
+    static func legendLayout(_ names: [String], width: Double) -> (
+        shown: Int, columns: Int, rows: Int, columnWidth: Double
+    ) {
         guard !names.isEmpty else { return (0, 1, 0, width) }
         let longest = names.map { TextMetrics.width($0, size: 11) }.max() ?? 0
         let columnWidth = Swift.min(width, longest + 24)
@@ -58,13 +70,22 @@ public struct ScatterPlot {
 
     public var svg: String {
         let colours = colouring()
-        var panels: [(kind: String, subtitle: String, colour: (Int) -> String, legend: [(name: String, swatch: Swatch)])] = []
-        let clusterLegend = colours.clusterOrder.map { (name: "cluster \($0)", swatch: Swatch.colour(colours.clusters[$0] ?? "#555")) }
-        panels.append(("cluster", "coloured by predicted cluster", { colours.clusters[clusters[$0]] ?? "#555" },
-                       clusterLegend + (centres.isEmpty ? [] : [(name: "centroid", swatch: .cross)])))
+        var panels:
+            [(kind: String, subtitle: String, colour: (Int) -> String, legend: [(name: String, swatch: Swatch)])] = []
+        let clusterLegend = colours.clusterOrder.map {
+            (name: "cluster \($0)", swatch: Swatch.colour(colours.clusters[$0] ?? "#555"))
+        }
+        panels.append(
+            (
+                "cluster", "coloured by predicted cluster", { colours.clusters[clusters[$0]] ?? "#555" },
+                clusterLegend + (centres.isEmpty ? [] : [(name: "centroid", swatch: .cross)])
+            ))
         if let labels {
-            panels.append(("label", "coloured by true label", { colours.labels[labels[$0]] ?? "#555" },
-                           colours.labelOrder.map { (name: "label \($0)", swatch: .colour(colours.labels[$0] ?? "#555")) }))
+            panels.append(
+                (
+                    "label", "coloured by true label", { colours.labels[labels[$0]] ?? "#555" },
+                    colours.labelOrder.map { (name: "label \($0)", swatch: .colour(colours.labels[$0] ?? "#555")) }
+                ))
         }
         let panelWidth = Self.left + panelSize + Self.right
         let width = Double(panels.count) * panelWidth + 12
@@ -81,27 +102,37 @@ public struct ScatterPlot {
         for (p, panel) in panels.enumerated() {
             let x0 = 6 + Double(p) * panelWidth
             svg.raw("<g class=\"panel\" data-colour=\"\(panel.kind)\">")
-            let frame = PlotFrame(left: x0 + Self.left, top: plotTop, right: x0 + Self.left + panelSize, bottom: plotBottom, xValues: xs, yValues: ys)
+            let frame = PlotFrame(
+                left: x0 + Self.left, top: plotTop, right: x0 + Self.left + panelSize, bottom: plotBottom, xValues: xs,
+                yValues: ys)
             frame.draw(on: &svg, xLabel: xLabel, yLabel: yLabel)
-            svg.fittedText(panel.subtitle, x: (frame.left + frame.right) / 2, y: plotTop - 8, size: 12, maxWidth: panelSize, anchor: "middle", fill: "#444")
+            svg.fittedText(
+                panel.subtitle, x: (frame.left + frame.right) / 2, y: plotTop - 8, size: 12, maxWidth: panelSize,
+                anchor: "middle", fill: "#444")
             for (i, point) in points.prefix(clusters.count).enumerated() where point.0.isFinite && point.1.isFinite {
-                svg.raw("<circle cx=\"\(SVG.n(frame.x(point.0)))\" cy=\"\(SVG.n(frame.y(point.1)))\" r=\"\(SVG.n(radius))\" fill=\"\(panel.colour(i))\" fill-opacity=\"0.75\"/>")
+                svg.raw(
+                    "<circle cx=\"\(SVG.n(frame.x(point.0)))\" cy=\"\(SVG.n(frame.y(point.1)))\" r=\"\(SVG.n(radius))\" fill=\"\(panel.colour(i))\" fill-opacity=\"0.75\"/>"
+                )
             }
             if panel.kind == "cluster" {
                 for c in centres { Self.cross(&svg, x: frame.x(c.0), y: frame.y(c.1), arm: 8, width: 3) }
             }
             let layout = layouts[p]
             for (i, entry) in panel.legend.prefix(layout.shown).enumerated() {
-                let ex = frame.left + Double(i % layout.columns) * layout.columnWidth, ey = legendTop + Double(i / layout.columns) * Self.legendRowHeight
+                let ex = frame.left + Double(i % layout.columns) * layout.columnWidth,
+                    ey = legendTop + Double(i / layout.columns) * Self.legendRowHeight
                 switch entry.swatch {
-                case .colour(let colour): svg.raw("<circle cx=\"\(SVG.n(ex + 6))\" cy=\"\(SVG.n(ey - 4))\" r=\"5\" fill=\"\(colour)\"/>")
+                case .colour(let colour):
+                    svg.raw("<circle cx=\"\(SVG.n(ex + 6))\" cy=\"\(SVG.n(ey - 4))\" r=\"5\" fill=\"\(colour)\"/>")
                 case .cross: Self.cross(&svg, x: ex + 6, y: ey - 4, arm: 5, width: 2.5)
                 }
                 svg.fittedText(entry.name, x: ex + 16, y: ey, size: 11, maxWidth: layout.columnWidth - 18)
             }
             if layout.shown < panel.legend.count {
-                svg.fittedText("… and \(panel.legend.count - layout.shown) more", x: frame.left, y: legendTop + Double(layout.rows - 1) * Self.legendRowHeight,
-                               size: 11, maxWidth: panelSize, fill: "#666")
+                svg.fittedText(
+                    "… and \(panel.legend.count - layout.shown) more", x: frame.left,
+                    y: legendTop + Double(layout.rows - 1) * Self.legendRowHeight,
+                    size: 11, maxWidth: panelSize, fill: "#666")
             }
             svg.raw("</g>")
         }

@@ -15,8 +15,12 @@ public struct RunOutcome: Sendable {
     /// Reads `<directory>/result.json`; the error names the file and what is wrong.
     public init(directory: String) throws {
         let path = (directory as NSString).appendingPathComponent("result.json")
-        guard let data = FileManager.default.contents(atPath: path) else { throw ReportError("\(path): not found (is \(directory) a run directory?)") }
-        guard let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { throw ReportError("\(path): not a JSON object") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ReportError("\(path): not found (is \(directory) a run directory?)")
+        }
+        guard let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw ReportError("\(path): not a JSON object")
+        }
         self.directory = directory
         method = o["method"] as? String ?? "?"
         seed = (o["seed"] as? NSNumber)?.stringValue ?? "?"
@@ -45,24 +49,35 @@ public func meanAndStandardDeviation(_ values: [Double]) -> (mean: Double, std: 
 public enum RunSummary {
     public static func write(_ runs: [RunOutcome], to directory: String) throws {
         try AtomicFile.write(Data(csv(runs).utf8), to: (directory as NSString).appendingPathComponent("summary.csv"))
-        try AtomicFile.write(Data(aggregatesCSV(runs).utf8), to: (directory as NSString).appendingPathComponent("summary_aggregates.csv"))
-        try AtomicFile.write(Data(markdown(runs).utf8), to: (directory as NSString).appendingPathComponent("summary.md"))
+        try AtomicFile.write(
+            Data(aggregatesCSV(runs).utf8), to: (directory as NSString).appendingPathComponent("summary_aggregates.csv")
+        )
+        try AtomicFile.write(
+            Data(markdown(runs).utf8), to: (directory as NSString).appendingPathComponent("summary.md"))
     }
 
     static func format(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "" }
 
     static func statistics(_ runs: [RunOutcome]) -> [(name: String, value: (mean: Double, std: Double)?)] {
         let done = runs.filter { $0.status == "completed" }
-        return [("acc", meanAndStandardDeviation(done.compactMap(\.acc))), ("nmi", meanAndStandardDeviation(done.compactMap(\.nmi))),
-                ("ari", meanAndStandardDeviation(done.compactMap(\.ari))), ("wall_seconds", meanAndStandardDeviation(done.map(\.wallSeconds)))]
+        return [
+            ("acc", meanAndStandardDeviation(done.compactMap(\.acc))),
+            ("nmi", meanAndStandardDeviation(done.compactMap(\.nmi))),
+            ("ari", meanAndStandardDeviation(done.compactMap(\.ari))),
+            ("wall_seconds", meanAndStandardDeviation(done.map(\.wallSeconds))),
+        ]
     }
 
     /// One row per run: the run directory's name, method, dataset, seed, status, scores and wall time.
     public static func csv(_ runs: [RunOutcome]) -> String {
         var lines = ["run,method,dataset,seed,status,acc,nmi,ari,wall_seconds"]
         for r in runs {
-            lines.append([(r.directory as NSString).lastPathComponent, r.method, r.dataset, r.seed, r.status, format(r.acc), format(r.nmi), format(r.ari),
-                          String(format: "%.1f", r.wallSeconds)].map(csvField).joined(separator: ","))
+            lines.append(
+                [
+                    (r.directory as NSString).lastPathComponent, r.method, r.dataset, r.seed, r.status, format(r.acc),
+                    format(r.nmi), format(r.ari),
+                    String(format: "%.1f", r.wallSeconds),
+                ].map(csvField).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -76,11 +91,17 @@ public enum RunSummary {
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(r)
         }
-        var lines = ["method,dataset,runs,completed," + ["acc", "nmi", "ari", "wall_seconds"].map { "\($0)_mean,\($0)_std" }.joined(separator: ",")]
+        var lines = [
+            "method,dataset,runs,completed,"
+                + ["acc", "nmi", "ari", "wall_seconds"].map { "\($0)_mean,\($0)_std" }.joined(separator: ",")
+        ]
         for key in order {
             let group = groups[key]!
             let stats = statistics(group).flatMap { [format($0.value?.mean), format($0.value?.std)] }
-            lines.append(([group[0].method, group[0].dataset].map(csvField) + [String(group.count), String(group.filter { $0.status == "completed" }.count)] + stats)
+            lines.append(
+                ([group[0].method, group[0].dataset].map(csvField) + [
+                    String(group.count), String(group.filter { $0.status == "completed" }.count),
+                ] + stats)
                 .joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
@@ -88,22 +109,27 @@ public enum RunSummary {
 
     /// `s` as one RFC 4180 field: quoted when it holds a comma, quote or line break.
     public static func csvField(_ s: String) -> String {
-        s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        s.contains(",") || s.contains("\"") || s.contains("\n")
+            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 
     public static func markdown(_ runs: [RunOutcome]) -> String {
         let completed = runs.filter { $0.status == "completed" }.count
         var out = "# Summary of \(runs.first?.method ?? "runs")\n\n"
-        out += "\(runs.count) run\(runs.count == 1 ? "" : "s"), \(completed) completed. Mean ± sample standard deviation (n − 1) over the completed runs.\n\n"
+        out +=
+            "\(runs.count) run\(runs.count == 1 ? "" : "s"), \(completed) completed. Mean ± sample standard deviation (n − 1) over the completed runs.\n\n"
         let stats = statistics(runs)
         func pm(_ i: Int, _ digits: Int = 4) -> String {
             guard let v = stats[i].value else { return "–" }
             return String(format: "%.\(digits)f ± %.\(digits)f", v.mean, v.std)
         }
-        out += "| ACC | NMI | ARI | wall time (s) |\n|---|---|---|---|\n| \(pm(0)) | \(pm(1)) | \(pm(2)) | \(pm(3, 1)) |\n\n"
-        out += "| run | dataset | seed | status | ACC | NMI | ARI | wall time (s) |\n|---|---|---|---|---|---|---|---|\n"
+        out +=
+            "| ACC | NMI | ARI | wall time (s) |\n|---|---|---|---|\n| \(pm(0)) | \(pm(1)) | \(pm(2)) | \(pm(3, 1)) |\n\n"
+        out +=
+            "| run | dataset | seed | status | ACC | NMI | ARI | wall time (s) |\n|---|---|---|---|---|---|---|---|\n"
         for r in runs {
-            out += "| \((r.directory as NSString).lastPathComponent) | \(r.dataset) | \(r.seed) | \(r.status) | \(format(r.acc)) | \(format(r.nmi)) | \(format(r.ari)) | \(String(format: "%.1f", r.wallSeconds)) |\n"
+            out +=
+                "| \((r.directory as NSString).lastPathComponent) | \(r.dataset) | \(r.seed) | \(r.status) | \(format(r.acc)) | \(format(r.nmi)) | \(format(r.ari)) | \(String(format: "%.1f", r.wallSeconds)) |\n"
         }
         return out
     }

@@ -28,7 +28,10 @@ public enum SweepLeaderboard {
         while let relative = walk.nextObject() as? String {
             let name = (relative as NSString).lastPathComponent
             if name.hasPrefix(".") { walk.skipDescendants(); continue }
-            if name == "result.json" { found.append((directory as NSString).appendingPathComponent((relative as NSString).deletingLastPathComponent)) }
+            if name == "result.json" {
+                found.append(
+                    (directory as NSString).appendingPathComponent((relative as NSString).deletingLastPathComponent))
+            }
         }
         return found.sorted()
     }
@@ -44,9 +47,12 @@ public enum SweepLeaderboard {
         }
         let rows = groups.values.map { group -> Row in
             let done = group.runs.filter { $0.status == "completed" }
-            return Row(method: group.method, gridPoint: group.point, runs: group.runs.count, completed: done.count,
-                       acc: meanAndStandardDeviation(done.compactMap(\.acc)), nmi: meanAndStandardDeviation(done.compactMap(\.nmi)),
-                       ari: meanAndStandardDeviation(done.compactMap(\.ari)), wallSeconds: meanAndStandardDeviation(done.map(\.wallSeconds)))
+            return Row(
+                method: group.method, gridPoint: group.point, runs: group.runs.count, completed: done.count,
+                acc: meanAndStandardDeviation(done.compactMap(\.acc)),
+                nmi: meanAndStandardDeviation(done.compactMap(\.nmi)),
+                ari: meanAndStandardDeviation(done.compactMap(\.ari)),
+                wallSeconds: meanAndStandardDeviation(done.map(\.wallSeconds)))
         }
         return rows.sorted {
             if $0.method != $1.method { return $0.method < $1.method }
@@ -58,8 +64,9 @@ public enum SweepLeaderboard {
     /// The grid point recorded in `<run>/result.json`'s provenance (its `--set` overrides for runs outside a grid).
     static func gridPoint(of run: String) -> String {
         guard let data = FileManager.default.contents(atPath: (run as NSString).appendingPathComponent("result.json")),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let provenance = object["provenance"] as? [String: Any] else { return "" }
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let provenance = object["provenance"] as? [String: Any]
+        else { return "" }
         let assignments = (provenance["grid_point"] as? [String]) ?? (provenance["overrides"] as? [String]) ?? []
         return assignments.joined(separator: " ")
     }
@@ -68,20 +75,31 @@ public enum SweepLeaderboard {
     @discardableResult
     public static func write(directory: String) throws -> String {
         let rows = try rows(directory)
-        guard !rows.isEmpty else { throw ReportError("\(directory): no result.json in any folder below it; is it a sweep's --output folder?") }
-        try AtomicFile.write(Data(csv(rows).utf8), to: (directory as NSString).appendingPathComponent("leaderboard.csv"))
+        guard !rows.isEmpty else {
+            throw ReportError("\(directory): no result.json in any folder below it; is it a sweep's --output folder?")
+        }
+        try AtomicFile.write(
+            Data(csv(rows).utf8), to: (directory as NSString).appendingPathComponent("leaderboard.csv"))
         let markdownPath = (directory as NSString).appendingPathComponent("leaderboard.md")
-        try AtomicFile.write(Data(markdown(rows, title: (directory as NSString).lastPathComponent).utf8), to: markdownPath)
+        try AtomicFile.write(
+            Data(markdown(rows, title: (directory as NSString).lastPathComponent).utf8), to: markdownPath)
         return markdownPath
     }
 
     static func number(_ v: Double?, _ digits: Int = 4) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "" }
 
     public static func csv(_ rows: [Row]) -> String {
-        var lines = ["method,grid_point,runs,completed,acc_mean,acc_std,nmi_mean,nmi_std,ari_mean,ari_std,wall_seconds_mean,wall_seconds_std"]
+        var lines = [
+            "method,grid_point,runs,completed,acc_mean,acc_std,nmi_mean,nmi_std,ari_mean,ari_std,wall_seconds_mean,wall_seconds_std"
+        ]
         for r in rows {
-            let statistics = [r.acc, r.nmi, r.ari].flatMap { [number($0?.mean), number($0?.std)] } + [number(r.wallSeconds?.mean, 1), number(r.wallSeconds?.std, 1)]
-            lines.append(([RunSummary.csvField(r.method), RunSummary.csvField(r.gridPoint), String(r.runs), String(r.completed)] + statistics).joined(separator: ","))
+            let statistics =
+                [r.acc, r.nmi, r.ari].flatMap { [number($0?.mean), number($0?.std)] } + [
+                    number(r.wallSeconds?.mean, 1), number(r.wallSeconds?.std, 1),
+                ]
+            lines.append(
+                ([RunSummary.csvField(r.method), RunSummary.csvField(r.gridPoint), String(r.runs), String(r.completed)]
+                    + statistics).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -90,13 +108,19 @@ public enum SweepLeaderboard {
         func pm(_ v: (mean: Double, std: Double)?, _ digits: Int = 4) -> String {
             v.map { String(format: "%.\(digits)f ± %.\(digits)f", $0.mean, $0.std) } ?? "–"
         }
-        func cell(_ text: String) -> String { text.isEmpty ? "–" : "`" + text.replacingOccurrences(of: "|", with: "\\|") + "`" }
+        func cell(_ text: String) -> String {
+            text.isEmpty ? "–" : "`" + text.replacingOccurrences(of: "|", with: "\\|") + "`"
+        }
         var out = "# Leaderboard of \(title)\n\n"
-        out += "\(rows.count) combination\(rows.count == 1 ? "" : "s") of method and grid point, \(rows.map(\.runs).reduce(0, +)) runs. "
-        out += "Mean ± sample standard deviation (n − 1) over the completed runs (seeds); best ACC first within each method.\n\n"
-        out += "| method | grid point | runs (completed) | ACC | NMI | ARI | wall time (s) |\n|---|---|---|---|---|---|---|\n"
+        out +=
+            "\(rows.count) combination\(rows.count == 1 ? "" : "s") of method and grid point, \(rows.map(\.runs).reduce(0, +)) runs. "
+        out +=
+            "Mean ± sample standard deviation (n − 1) over the completed runs (seeds); best ACC first within each method.\n\n"
+        out +=
+            "| method | grid point | runs (completed) | ACC | NMI | ARI | wall time (s) |\n|---|---|---|---|---|---|---|\n"
         for r in rows {
-            out += "| \(r.method) | \(cell(r.gridPoint)) | \(r.runs) (\(r.completed)) | \(pm(r.acc)) | \(pm(r.nmi)) | \(pm(r.ari)) | \(pm(r.wallSeconds, 1)) |\n"
+            out +=
+                "| \(r.method) | \(cell(r.gridPoint)) | \(r.runs) (\(r.completed)) | \(pm(r.acc)) | \(pm(r.nmi)) | \(pm(r.ari)) | \(pm(r.wallSeconds, 1)) |\n"
         }
         return out
     }

@@ -33,8 +33,10 @@ extension Tensor {
     /// Attaches `pullback` to `output` when gradient recording is on and any input requires gradients.
     /// Every differentiable op ends with this call; its pullback sits right beside its forward code.
     @inline(__always)
-    static func record(_ output: Tensor, _ name: String, _ inputs: [Tensor],
-                       _ pullback: @escaping (_ gradOutput: Tensor, _ output: Tensor) -> [Tensor?]) -> Tensor {
+    static func record(
+        _ output: Tensor, _ name: String, _ inputs: [Tensor],
+        _ pullback: @escaping (_ gradOutput: Tensor, _ output: Tensor) -> [Tensor?]
+    ) -> Tensor {
         guard GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else { return output }
         output.requiresGrad = true
         output.gradFn = GradFn(name: name, inputs: inputs, pullback: pullback)
@@ -61,8 +63,9 @@ extension Tensor {
                 let inputGrads = fn.pullback(g, node)
                 for (input, inputGrad) in zip(fn.inputs, inputGrads) where input.requiresGrad {
                     guard let inputGrad else { continue }
-                    precondition(inputGrad.shape == input.shape,
-                                 "\(fn.name) pullback gave \(inputGrad.shape) for input \(input.shape)")
+                    precondition(
+                        inputGrad.shape == input.shape,
+                        "\(fn.name) pullback gave \(inputGrad.shape) for input \(input.shape)")
                     let key = ObjectIdentifier(input)
                     pending[key] = pending[key].map { $0 + inputGrad } ?? inputGrad
                 }
@@ -80,8 +83,10 @@ extension Tensor {
             if expanded { order.append(node); continue }
             guard visited.insert(ObjectIdentifier(node)).inserted else { continue }
             stack.append((node, true))
-            for input in node.gradFn?.inputs ?? [] where input.requiresGrad
-                && !visited.contains(ObjectIdentifier(input)) {
+            for input in node.gradFn?.inputs ?? []
+            where input.requiresGrad
+                && !visited.contains(ObjectIdentifier(input))
+            {
                 stack.append((input, false))
             }
         }

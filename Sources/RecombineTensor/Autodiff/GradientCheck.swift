@@ -10,8 +10,10 @@ public enum GradientCheck {
     ///   - inputs: float64 tensors; the check differentiates with respect to fresh copies of them.
     ///   - epsilon: finite-difference step.
     ///   - f: the function under test.
-    public static func maxRelativeError(_ originals: [Tensor], epsilon: Double = 1e-6, seed: UInt64 = 7,
-                                        _ f: ([Tensor]) -> Tensor) -> Double {
+    public static func maxRelativeError(
+        _ originals: [Tensor], epsilon: Double = 1e-6, seed: UInt64 = 7,
+        _ f: ([Tensor]) -> Tensor
+    ) -> Double {
         for x in originals { precondition(x.dtype == .float64, "gradient checks run in float64") }
         let inputs = originals.map { $0.clone().requiringGrad() }
         let probe = f(inputs)
@@ -31,7 +33,9 @@ public enum GradientCheck {
                 x.doubles[i] = original
                 let numeric = (plus - minus) / (2 * epsilon)
                 let error = Swift.abs(numeric - analytic[i]) / Swift.max(1, Swift.abs(numeric))
-                if error.isNaN || !numeric.isFinite || !analytic[i].isFinite { return numeric.isNaN || analytic[i].isNaN ? .nan : .infinity }
+                if error.isNaN || !numeric.isFinite || !analytic[i].isFinite {
+                    return numeric.isNaN || analytic[i].isNaN ? .nan : .infinity
+                }
                 worst = Swift.max(worst, error)
             }
         }

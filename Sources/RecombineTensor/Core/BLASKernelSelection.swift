@@ -22,7 +22,9 @@ public enum BLASKernelSelection {
 
     /// The kernel family the CPU flags (as in /proc/cpuinfo) support, with its rank, if better than SSE3.
     static func bestKernel(cpuFlags: Set<Substring>) -> (name: String, rank: Int)? {
-        if ["avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"].allSatisfy(cpuFlags.contains) { return ("SkylakeX", 3) }
+        if ["avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"].allSatisfy(cpuFlags.contains) {
+            return ("SkylakeX", 3)
+        }
         if ["avx2", "fma"].allSatisfy(cpuFlags.contains) { return ("Haswell", 2) }
         if cpuFlags.contains("avx") { return ("Sandybridge", 1) }
         return nil
@@ -30,15 +32,18 @@ public enum BLASKernelSelection {
 
     /// The kernel family to ask for, or nil to keep OpenBLAS's choice.
     static func preferredKernel(current: String, cpuFlags: Set<Substring>) -> String? {
-        guard let best = bestKernel(cpuFlags: cpuFlags), let currentRank = rank[current.lowercased()] else { return nil }
+        guard let best = bestKernel(cpuFlags: cpuFlags), let currentRank = rank[current.lowercased()] else {
+            return nil
+        }
         return best.rank > currentRank ? best.name : nil
     }
 
     /// The flags of the first processor in /proc/cpuinfo (empty elsewhere).
     static func cpuFlags() -> Set<Substring> {
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
-              let colon = line.firstIndex(of: ":") else { return [] }
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+            let colon = line.firstIndex(of: ":")
+        else { return [] }
         return Set(line[line.index(after: colon)...].split(separator: " "))
     }
 
@@ -50,7 +55,8 @@ public enum BLASKernelSelection {
     public static func reexecuteWithFasterKernelsIfNeeded() {
         let environment = ProcessInfo.processInfo.environment
         guard environment["OPENBLAS_CORETYPE"] == nil, environment["RECOMBINE_KEEP_BLAS_KERNELS"] == nil,
-              let kernel = preferredKernel(current: currentKernel, cpuFlags: cpuFlags()) else { return }
+            let kernel = preferredKernel(current: currentKernel, cpuFlags: cpuFlags())
+        else { return }
         setenv("OPENBLAS_CORETYPE", kernel, 1)
         // Guards against a loop should OpenBLAS ignore the request.
         setenv("RECOMBINE_KEEP_BLAS_KERNELS", "1", 1)

@@ -5,8 +5,9 @@ import Foundation
 public enum CPUModel {
     public static let name: String? = {
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
-              let colon = line.firstIndex(of: ":") else { return nil }
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
+            let colon = line.firstIndex(of: ":")
+        else { return nil }
         let name = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         return name.isEmpty ? nil : name
     }()

@@ -48,15 +48,15 @@ public enum Threads {
     /// Glibc module hides the GNU extension); nil where it is unavailable.
     public static func affinityCount() -> Int? {
         #if os(Linux)
-        typealias GetAffinity = @convention(c) (pid_t, Int, UnsafeMutableRawPointer) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sched_getaffinity") else { return nil }
-        let getAffinity = unsafeBitCast(symbol, to: GetAffinity.self)
-        var mask = [UInt64](repeating: 0, count: 64)  // 4096 CPUs
-        let status = mask.withUnsafeMutableBytes { getAffinity(0, $0.count, $0.baseAddress!) }
-        let count = mask.reduce(0) { $0 + $1.nonzeroBitCount }
-        return status == 0 && count > 0 ? count : nil
+            typealias GetAffinity = @convention(c) (pid_t, Int, UnsafeMutableRawPointer) -> Int32
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sched_getaffinity") else { return nil }
+            let getAffinity = unsafeBitCast(symbol, to: GetAffinity.self)
+            var mask = [UInt64](repeating: 0, count: 64)  // 4096 CPUs
+            let status = mask.withUnsafeMutableBytes { getAffinity(0, $0.count, $0.baseAddress!) }
+            let count = mask.reduce(0) { $0 + $1.nonzeroBitCount }
+            return status == 0 && count > 0 ? count : nil
         #else
-        return nil
+            return nil
         #endif
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An N-dimensional, contiguous, row-major array of `Float` or `Double` that can take part in
 /// reverse-mode automatic differentiation.
 ///
@@ -130,16 +132,17 @@ public final class Tensor: CustomStringConvertible, @unchecked Sendable {
 
     /// Overwrites this tensor's elements with `other`'s (same shape and dtype). Not recorded.
     public func assign(_ other: Tensor) {
-        precondition(other.shape == shape && other.dtype == dtype,
-                     "assign: \(other.shape) \(other.dtype) into \(shape) \(dtype)")
+        precondition(
+            other.shape == shape && other.dtype == dtype,
+            "assign: \(other.shape) \(other.dtype) into \(shape) \(dtype)")
         storage.raw.copyMemory(from: other.storage.raw, byteCount: count * dtype.byteSize)
     }
 
     public var description: String {
-        let values = count <= 16 ? toDoubleArray().map { String(format: "%.4g", $0) }.joined(separator: ", ")
-                                 : "\(count) elements"
+        let values =
+            count <= 16
+            ? toDoubleArray().map { String(format: "%.4g", $0) }.joined(separator: ", ")
+            : "\(count) elements"
         return "Tensor(\(shape), \(dtype)\(requiresGrad ? ", requiresGrad" : ""): [\(values)])"
     }
 }
-
-import Foundation

@@ -6,7 +6,8 @@ enum LAPACKCalls {
     /// algorithm fails to converge.
     static func symmetricEigen(_ a: [Double], n: Int) -> (values: [Double], vectors: [Double])? {
         var matrix = a, values = [Double](repeating: 0, count: n)
-        let info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "L")), Int32(n), &matrix, Int32(n), &values)
+        let info = LAPACKE_dsyevd(
+            LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "L")), Int32(n), &matrix, Int32(n), &values)
         return info == 0 ? (values, matrix) : nil
     }
 
@@ -22,8 +23,9 @@ enum LAPACKCalls {
     /// X with L·X = B (`transpose`: Lᵀ·X = B) for lower-triangular L [n, n] and B [n, m].
     static func triangularSolve(_ l: [Double], _ b: [Double], n: Int, m: Int, transpose: Bool) -> [Double] {
         var x = b
-        cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, transpose ? CblasTrans : CblasNoTrans, CblasNonUnit,
-                    Int32(n), Int32(m), 1, l, Int32(n), &x, Int32(m))
+        cblas_dtrsm(
+            CblasRowMajor, CblasLeft, CblasLower, transpose ? CblasTrans : CblasNoTrans, CblasNonUnit,
+            Int32(n), Int32(m), 1, l, Int32(n), &x, Int32(m))
         return x
     }
 
@@ -31,15 +33,19 @@ enum LAPACKCalls {
     static func inverse(_ a: [Double], n: Int) -> [Double]? {
         var matrix = a, pivots = [Int32](repeating: 0, count: n)
         guard LAPACKE_dgetrf(LAPACK_ROW_MAJOR, Int32(n), Int32(n), &matrix, Int32(n), &pivots) == 0,
-              LAPACKE_dgetri(LAPACK_ROW_MAJOR, Int32(n), &matrix, Int32(n), &pivots) == 0 else { return nil }
+            LAPACKE_dgetri(LAPACK_ROW_MAJOR, Int32(n), &matrix, Int32(n), &pivots) == 0
+        else { return nil }
         return matrix
     }
 
     /// Thin SVD of an m×n matrix: U [m, k], S [k], Vᵀ [k, n] with k = min(m, n).
     static func svd(_ a: [Double], m: Int, n: Int) -> (u: [Double], s: [Double], vt: [Double])? {
         let k = Swift.min(m, n)
-        var matrix = a, s = [Double](repeating: 0, count: k), u = [Double](repeating: 0, count: m * k), vt = [Double](repeating: 0, count: k * n)
-        let info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "S")), Int32(m), Int32(n), &matrix, Int32(n), &s, &u, Int32(k), &vt, Int32(n))
+        var matrix = a, s = [Double](repeating: 0, count: k), u = [Double](repeating: 0, count: m * k),
+            vt = [Double](repeating: 0, count: k * n)
+        let info = LAPACKE_dgesdd(
+            LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "S")), Int32(m), Int32(n), &matrix, Int32(n), &s, &u, Int32(k), &vt,
+            Int32(n))
         return info == 0 ? (u, s, vt) : nil
     }
 }

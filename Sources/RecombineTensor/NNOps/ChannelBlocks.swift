@@ -1,8 +1,8 @@
 /// Moves channel blocks between batch layout [N, C, L] and GEMM layout [c, nb·L] (one column block
 /// per image), the reshuffles around each convolution GEMM.
 struct ChannelBlock {
-    let n0: Int, nb: Int          // images n0 ..< n0 + nb
-    let c0: Int, cCount: Int      // channels c0 ..< c0 + cCount
+    let n0: Int, nb: Int  // images n0 ..< n0 + nb
+    let c0: Int, cCount: Int  // channels c0 ..< c0 + cCount
     let channels: Int, length: Int  // C and L of the batch tensor
 
     var ld: Int { nb * length }
@@ -18,14 +18,21 @@ struct ChannelBlock {
     }
 
     /// batch[n0 + j, c0 + c, l] = tmp[c, j·L + l] (+ bias[c0 + c]); or += with `accumulate`.
-    func scatter<S: TensorScalar>(_ tmp: UnsafePointer<S>, into batch: UnsafeMutablePointer<S>, bias: UnsafePointer<S>? = nil, accumulate: Bool = false) {
+    func scatter<S: TensorScalar>(
+        _ tmp: UnsafePointer<S>, into batch: UnsafeMutablePointer<S>, bias: UnsafePointer<S>? = nil,
+        accumulate: Bool = false
+    ) {
         parallelRanges(nb * cCount, grain: max(1, 4096 / max(length, 1))) { r in
             for job in r {
                 let j = job / cCount, c = job % cCount
                 let dst = batch + ((n0 + j) * channels + c0 + c) * length, src = tmp + c * ld + j * length
-                if accumulate { for l in 0..<length { dst[l] += src[l] } }
-                else if let bias { let b = bias[c0 + c]; for l in 0..<length { dst[l] = src[l] + b } }
-                else { dst.update(from: src, count: length) }
+                if accumulate {
+                    for l in 0..<length { dst[l] += src[l] }
+                } else if let bias {
+                    let b = bias[c0 + c]; for l in 0..<length { dst[l] = src[l] + b }
+                } else {
+                    dst.update(from: src, count: length)
+                }
             }
         }
     }

@@ -11,7 +11,9 @@ public struct ConvGeometry: Equatable, Sendable {
 
     /// torch's output size floor((in + 2p − d(k−1) − 1)/s) + 1 (or ceil, with the ceil_mode rule that
     /// the last window must start inside the input or left padding).
-    public static func outputSize(_ size: Int, kernel: Int, stride: Int, padding: Int, dilation: Int, ceilMode: Bool = false) -> Int {
+    public static func outputSize(
+        _ size: Int, kernel: Int, stride: Int, padding: Int, dilation: Int, ceilMode: Bool = false
+    ) -> Int {
         let span = size + 2 * padding - dilation * (kernel - 1) - 1
         if span < 0 { return 0 }
         var out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1
@@ -19,13 +21,17 @@ public struct ConvGeometry: Equatable, Sendable {
         return out
     }
 
-    public init(channels: Int, height: Int, width: Int, kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int),
-                dilation: (Int, Int), ceilMode: Bool = false) {
+    public init(
+        channels: Int, height: Int, width: Int, kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int),
+        dilation: (Int, Int), ceilMode: Bool = false
+    ) {
         self.channels = channels; self.height = height; self.width = width
         kernelH = kernel.0; kernelW = kernel.1; strideH = stride.0; strideW = stride.1
         padH = padding.0; padW = padding.1; dilationH = dilation.0; dilationW = dilation.1
-        outH = Self.outputSize(height, kernel: kernelH, stride: strideH, padding: padH, dilation: dilationH, ceilMode: ceilMode)
-        outW = Self.outputSize(width, kernel: kernelW, stride: strideW, padding: padW, dilation: dilationW, ceilMode: ceilMode)
+        outH = Self.outputSize(
+            height, kernel: kernelH, stride: strideH, padding: padH, dilation: dilationH, ceilMode: ceilMode)
+        outW = Self.outputSize(
+            width, kernel: kernelW, stride: strideW, padding: padW, dilation: dilationW, ceilMode: ceilMode)
     }
 
     /// Rows of the patch matrix: C·kh·kw.
@@ -40,29 +46,31 @@ public struct ConvGeometry: Equatable, Sendable {
         var row = 0
         for c in 0..<channels {
             let plane = image + c * height * width
-            for ki in 0..<kernelH { for kj in 0..<kernelW {
-                let dst = cols + row * ld + column0
-                let rowOffset = ki * dilationH - padH, colOffset = kj * dilationW - padW
-                for oh in 0..<outH {
-                    let ih = oh * strideH + rowOffset
-                    let out = dst + oh * outW
-                    if ih < 0 || ih >= height { for ow in 0..<outW { out[ow] = 0 }; continue }
-                    let src = plane + ih * width
-                    if strideW == 1 {
-                        // Contiguous run: zero the padded edges, copy the middle.
-                        let lo = Swift.max(0, -colOffset), hi = Swift.min(outW, width - colOffset)
-                        for ow in 0..<Swift.min(lo, outW) { out[ow] = 0 }
-                        if hi > lo { (out + lo).update(from: src + lo + colOffset, count: hi - lo) }
-                        for ow in Swift.max(hi, lo)..<outW { out[ow] = 0 }
-                    } else {
-                        for ow in 0..<outW {
-                            let iw = ow * strideW + colOffset
-                            out[ow] = iw >= 0 && iw < width ? src[iw] : 0
+            for ki in 0..<kernelH {
+                for kj in 0..<kernelW {
+                    let dst = cols + row * ld + column0
+                    let rowOffset = ki * dilationH - padH, colOffset = kj * dilationW - padW
+                    for oh in 0..<outH {
+                        let ih = oh * strideH + rowOffset
+                        let out = dst + oh * outW
+                        if ih < 0 || ih >= height { for ow in 0..<outW { out[ow] = 0 }; continue }
+                        let src = plane + ih * width
+                        if strideW == 1 {
+                            // Contiguous run: zero the padded edges, copy the middle.
+                            let lo = Swift.max(0, -colOffset), hi = Swift.min(outW, width - colOffset)
+                            for ow in 0..<Swift.min(lo, outW) { out[ow] = 0 }
+                            if hi > lo { (out + lo).update(from: src + lo + colOffset, count: hi - lo) }
+                            for ow in Swift.max(hi, lo)..<outW { out[ow] = 0 }
+                        } else {
+                            for ow in 0..<outW {
+                                let iw = ow * strideW + colOffset
+                                out[ow] = iw >= 0 && iw < width ? src[iw] : 0
+                            }
                         }
                     }
+                    row += 1
                 }
-                row += 1
-            } }
+            }
         }
     }
 
@@ -72,25 +80,27 @@ public struct ConvGeometry: Equatable, Sendable {
         var row = 0
         for c in 0..<channels {
             let plane = image + c * height * width
-            for ki in 0..<kernelH { for kj in 0..<kernelW {
-                let src = cols + row * ld + column0
-                let rowOffset = ki * dilationH - padH, colOffset = kj * dilationW - padW
-                for oh in 0..<outH {
-                    let ih = oh * strideH + rowOffset
-                    if ih < 0 || ih >= height { continue }
-                    let dst = plane + ih * width, from = src + oh * outW
-                    if strideW == 1 {
-                        let lo = Swift.max(0, -colOffset), hi = Swift.min(outW, width - colOffset)
-                        if hi > lo { for ow in lo..<hi { dst[ow + colOffset] += from[ow] } }
-                    } else {
-                        for ow in 0..<outW {
-                            let iw = ow * strideW + colOffset
-                            if iw >= 0 && iw < width { dst[iw] += from[ow] }
+            for ki in 0..<kernelH {
+                for kj in 0..<kernelW {
+                    let src = cols + row * ld + column0
+                    let rowOffset = ki * dilationH - padH, colOffset = kj * dilationW - padW
+                    for oh in 0..<outH {
+                        let ih = oh * strideH + rowOffset
+                        if ih < 0 || ih >= height { continue }
+                        let dst = plane + ih * width, from = src + oh * outW
+                        if strideW == 1 {
+                            let lo = Swift.max(0, -colOffset), hi = Swift.min(outW, width - colOffset)
+                            if hi > lo { for ow in lo..<hi { dst[ow + colOffset] += from[ow] } }
+                        } else {
+                            for ow in 0..<outW {
+                                let iw = ow * strideW + colOffset
+                                if iw >= 0 && iw < width { dst[iw] += from[ow] }
+                            }
                         }
                     }
+                    row += 1
                 }
-                row += 1
-            } }
+            }
         }
     }
 }

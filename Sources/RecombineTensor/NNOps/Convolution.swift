@@ -4,7 +4,7 @@
 /// Shapes and hyper-parameters of one 2-D convolution call.
 struct Conv2dSetup {
     let n: Int, inChannels: Int, outChannels: Int, groups: Int
-    let geometry: ConvGeometry   // per group: channels = inChannels / groups
+    let geometry: ConvGeometry  // per group: channels = inChannels / groups
     var inGroup: Int { inChannels / groups }
     var outGroup: Int { outChannels / groups }
 }
@@ -29,15 +29,23 @@ func conv2dForward<S: TensorScalar>(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _
     let imageSize = s.inChannels * geo.height * geo.width
     parallelWithSerialBLAS(s.n) { images, _ in
         let chunk = imagesPerChunk(patchSize: K, positions: L, batch: images.count)
-        let cols = Tensor(uninitialized: [K * chunk * L], dtype: x.dtype), tmp = Tensor(uninitialized: [s.outGroup * chunk * L], dtype: x.dtype)
+        let cols = Tensor(uninitialized: [K * chunk * L], dtype: x.dtype),
+            tmp = Tensor(uninitialized: [s.outGroup * chunk * L], dtype: x.dtype)
         let pc = cols.pointer(S.self), pt = tmp.pointer(S.self)
         for n0 in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
             let nb = Swift.min(chunk, images.upperBound - n0), ld = nb * L
             for g in 0..<s.groups {
-                for j in 0..<nb { geo.im2col(px + (n0 + j) * imageSize + g * s.inGroup * geo.height * geo.width, into: pc, ld: ld, column0: j * L) }
-                S.gemm(transA: false, transB: false, m: s.outGroup, n: ld, k: K, alpha: 1, a: pw + g * s.outGroup * K, lda: K,
-                       b: pc, ldb: ld, beta: 0, c: pt, ldc: ld)
-                ChannelBlock(n0: n0, nb: nb, c0: g * s.outGroup, cCount: s.outGroup, channels: s.outChannels, length: L).scatter(pt, into: po, bias: pb)
+                for j in 0..<nb {
+                    geo.im2col(
+                        px + (n0 + j) * imageSize + g * s.inGroup * geo.height * geo.width, into: pc, ld: ld,
+                        column0: j * L)
+                }
+                S.gemm(
+                    transA: false, transB: false, m: s.outGroup, n: ld, k: K, alpha: 1, a: pw + g * s.outGroup * K,
+                    lda: K,
+                    b: pc, ldb: ld, beta: 0, c: pt, ldc: ld)
+                ChannelBlock(n0: n0, nb: nb, c0: g * s.outGroup, cCount: s.outGroup, channels: s.outChannels, length: L)
+                    .scatter(pt, into: po, bias: pb)
             }
         }
     }
@@ -45,7 +53,9 @@ func conv2dForward<S: TensorScalar>(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _
 }
 
 /// Gradients of conv2d with respect to input (when wanted), weight and bias.
-func conv2dBackward<S: TensorScalar>(_ gOut: Tensor, _ x: Tensor, _ w: Tensor, _ s: Conv2dSetup, wantInput: Bool, _: S.Type) -> (Tensor?, Tensor) {
+func conv2dBackward<S: TensorScalar>(
+    _ gOut: Tensor, _ x: Tensor, _ w: Tensor, _ s: Conv2dSetup, wantInput: Bool, _: S.Type
+) -> (Tensor?, Tensor) {
     let geo = s.geometry, L = geo.positions, K = geo.patchSize
     let gx = wantInput ? Tensor.zeros(x.shape, dtype: x.dtype) : nil
     let gw = Tensor.zeros(w.shape, dtype: w.dtype)
@@ -55,19 +65,29 @@ func conv2dBackward<S: TensorScalar>(_ gOut: Tensor, _ x: Tensor, _ w: Tensor, _
     parallelWithSerialBLAS(s.n) { images, worker in
         let pgw = partials[worker].pointer(S.self)
         let chunk = imagesPerChunk(patchSize: K, positions: L, batch: images.count)
-        let cols = Tensor(uninitialized: [K * chunk * L], dtype: x.dtype), tmp = Tensor(uninitialized: [s.outGroup * chunk * L], dtype: x.dtype)
+        let cols = Tensor(uninitialized: [K * chunk * L], dtype: x.dtype),
+            tmp = Tensor(uninitialized: [s.outGroup * chunk * L], dtype: x.dtype)
         let pc = cols.pointer(S.self), pt = tmp.pointer(S.self)
         for n0 in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
             let nb = Swift.min(chunk, images.upperBound - n0), ld = nb * L
             for g in 0..<s.groups {
-                ChannelBlock(n0: n0, nb: nb, c0: g * s.outGroup, cCount: s.outGroup, channels: s.outChannels, length: L).gather(pg, into: pt)
-                for j in 0..<nb { geo.im2col(px + (n0 + j) * imageSize + g * s.inGroup * planes, into: pc, ld: ld, column0: j * L) }
-                S.gemm(transA: false, transB: true, m: s.outGroup, n: K, k: ld, alpha: 1, a: pt, lda: ld, b: pc, ldb: ld,
-                       beta: 1, c: pgw + g * s.outGroup * K, ldc: K)
+                ChannelBlock(n0: n0, nb: nb, c0: g * s.outGroup, cCount: s.outGroup, channels: s.outChannels, length: L)
+                    .gather(pg, into: pt)
+                for j in 0..<nb {
+                    geo.im2col(px + (n0 + j) * imageSize + g * s.inGroup * planes, into: pc, ld: ld, column0: j * L)
+                }
+                S.gemm(
+                    transA: false, transB: true, m: s.outGroup, n: K, k: ld, alpha: 1, a: pt, lda: ld, b: pc, ldb: ld,
+                    beta: 1, c: pgw + g * s.outGroup * K, ldc: K)
                 if let pgx {
-                    S.gemm(transA: true, transB: false, m: K, n: ld, k: s.outGroup, alpha: 1, a: pw + g * s.outGroup * K, lda: K,
-                           b: pt, ldb: ld, beta: 0, c: pc, ldc: ld)
-                    for j in 0..<nb { geo.col2im(pc, ld: ld, column0: j * L, into: pgx + (n0 + j) * imageSize + g * s.inGroup * planes) }
+                    S.gemm(
+                        transA: true, transB: false, m: K, n: ld, k: s.outGroup, alpha: 1, a: pw + g * s.outGroup * K,
+                        lda: K,
+                        b: pt, ldb: ld, beta: 0, c: pc, ldc: ld)
+                    for j in 0..<nb {
+                        geo.col2im(
+                            pc, ld: ld, column0: j * L, into: pgx + (n0 + j) * imageSize + g * s.inGroup * planes)
+                    }
                 }
             }
         }
@@ -77,7 +97,9 @@ func conv2dBackward<S: TensorScalar>(_ gOut: Tensor, _ x: Tensor, _ w: Tensor, _
 }
 
 /// conv_transpose2d = the adjoint of conv2d: geometry maps the (larger) output back to the input.
-func convTranspose2dForward<S: TensorScalar>(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ s: Conv2dSetup, _: S.Type) -> Tensor {
+func convTranspose2dForward<S: TensorScalar>(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ s: Conv2dSetup, _: S.Type)
+    -> Tensor
+{
     // s.inChannels/outChannels are the transposed conv's input/output channels; the geometry is the
     // conv from the output [outGroup, Ho, Wo] to the input positions [H·W].
     let geo = s.geometry, Lin = geo.positions, K = geo.patchSize
@@ -87,16 +109,22 @@ func convTranspose2dForward<S: TensorScalar>(_ x: Tensor, _ w: Tensor, _ bias: T
     let pb = bias?.pointer(S.self)
     parallelWithSerialBLAS(s.n) { images, _ in
         let chunk = imagesPerChunk(patchSize: K, positions: Lin, batch: images.count)
-        let cols = Tensor(uninitialized: [K * chunk * Lin], dtype: x.dtype), tmp = Tensor(uninitialized: [s.inGroup * chunk * Lin], dtype: x.dtype)
+        let cols = Tensor(uninitialized: [K * chunk * Lin], dtype: x.dtype),
+            tmp = Tensor(uninitialized: [s.inGroup * chunk * Lin], dtype: x.dtype)
         let pc = cols.pointer(S.self), pt = tmp.pointer(S.self)
         for n0 in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
             let nb = Swift.min(chunk, images.upperBound - n0), ld = nb * Lin
             for g in 0..<s.groups {
-                ChannelBlock(n0: n0, nb: nb, c0: g * s.inGroup, cCount: s.inGroup, channels: s.inChannels, length: Lin).gather(px, into: pt)
+                ChannelBlock(n0: n0, nb: nb, c0: g * s.inGroup, cCount: s.inGroup, channels: s.inChannels, length: Lin)
+                    .gather(px, into: pt)
                 // weight [Cin, Cout/g, kh, kw]: group g rows are [inGroup, K].
-                S.gemm(transA: true, transB: false, m: K, n: ld, k: s.inGroup, alpha: 1, a: pw + g * s.inGroup * K, lda: K,
-                       b: pt, ldb: ld, beta: 0, c: pc, ldc: ld)
-                for j in 0..<nb { geo.col2im(pc, ld: ld, column0: j * Lin, into: po + (n0 + j) * outImage + g * s.outGroup * outPlanes) }
+                S.gemm(
+                    transA: true, transB: false, m: K, n: ld, k: s.inGroup, alpha: 1, a: pw + g * s.inGroup * K, lda: K,
+                    b: pt, ldb: ld, beta: 0, c: pc, ldc: ld)
+                for j in 0..<nb {
+                    geo.col2im(
+                        pc, ld: ld, column0: j * Lin, into: po + (n0 + j) * outImage + g * s.outGroup * outPlanes)
+                }
             }
             if let pb {
                 for job in (n0 * s.outChannels)..<((n0 + nb) * s.outChannels) {
@@ -109,7 +137,9 @@ func convTranspose2dForward<S: TensorScalar>(_ x: Tensor, _ w: Tensor, _ bias: T
     return out
 }
 
-func convTranspose2dBackward<S: TensorScalar>(_ gOut: Tensor, _ x: Tensor, _ w: Tensor, _ s: Conv2dSetup, wantInput: Bool, _: S.Type) -> (Tensor?, Tensor) {
+func convTranspose2dBackward<S: TensorScalar>(
+    _ gOut: Tensor, _ x: Tensor, _ w: Tensor, _ s: Conv2dSetup, wantInput: Bool, _: S.Type
+) -> (Tensor?, Tensor) {
     let geo = s.geometry, Lin = geo.positions, K = geo.patchSize
     let gx = wantInput ? Tensor(uninitialized: x.shape, dtype: x.dtype) : nil
     let gw = Tensor.zeros(w.shape, dtype: w.dtype)
@@ -119,19 +149,27 @@ func convTranspose2dBackward<S: TensorScalar>(_ gOut: Tensor, _ x: Tensor, _ w: 
     parallelWithSerialBLAS(s.n) { images, worker in
         let pgw = partials[worker].pointer(S.self)
         let chunk = imagesPerChunk(patchSize: K, positions: Lin, batch: images.count)
-        let cols = Tensor(uninitialized: [K * chunk * Lin], dtype: x.dtype), tmp = Tensor(uninitialized: [s.inGroup * chunk * Lin], dtype: x.dtype)
+        let cols = Tensor(uninitialized: [K * chunk * Lin], dtype: x.dtype),
+            tmp = Tensor(uninitialized: [s.inGroup * chunk * Lin], dtype: x.dtype)
         let pc = cols.pointer(S.self), pt = tmp.pointer(S.self)
         for n0 in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
             let nb = Swift.min(chunk, images.upperBound - n0), ld = nb * Lin
             for g in 0..<s.groups {
-                for j in 0..<nb { geo.im2col(pg + (n0 + j) * outImage + g * s.outGroup * outPlanes, into: pc, ld: ld, column0: j * Lin) }
-                let block = ChannelBlock(n0: n0, nb: nb, c0: g * s.inGroup, cCount: s.inGroup, channels: s.inChannels, length: Lin)
+                for j in 0..<nb {
+                    geo.im2col(
+                        pg + (n0 + j) * outImage + g * s.outGroup * outPlanes, into: pc, ld: ld, column0: j * Lin)
+                }
+                let block = ChannelBlock(
+                    n0: n0, nb: nb, c0: g * s.inGroup, cCount: s.inGroup, channels: s.inChannels, length: Lin)
                 block.gather(px, into: pt)
-                S.gemm(transA: false, transB: true, m: s.inGroup, n: K, k: ld, alpha: 1, a: pt, lda: ld, b: pc, ldb: ld,
-                       beta: 1, c: pgw + g * s.inGroup * K, ldc: K)
+                S.gemm(
+                    transA: false, transB: true, m: s.inGroup, n: K, k: ld, alpha: 1, a: pt, lda: ld, b: pc, ldb: ld,
+                    beta: 1, c: pgw + g * s.inGroup * K, ldc: K)
                 if let pgx {
-                    S.gemm(transA: false, transB: false, m: s.inGroup, n: ld, k: K, alpha: 1, a: pw + g * s.inGroup * K, lda: K,
-                           b: pc, ldb: ld, beta: 0, c: pt, ldc: ld)
+                    S.gemm(
+                        transA: false, transB: false, m: s.inGroup, n: ld, k: K, alpha: 1, a: pw + g * s.inGroup * K,
+                        lda: K,
+                        b: pc, ldb: ld, beta: 0, c: pt, ldc: ld)
                     block.scatter(pt, into: pgx)
                 }
             }
@@ -144,66 +182,101 @@ func convTranspose2dBackward<S: TensorScalar>(_ gOut: Tensor, _ x: Tensor, _ w: 
 extension Tensor {
     /// 2-D convolution (torch.nn.functional.conv2d): input [N, C, H, W], weight [O, C/groups, kh, kw],
     /// bias [O]; stride, padding and dilation as (height, width).
-    public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
-                       dilation: (Int, Int) = (1, 1), groups: Int = 1) -> Tensor {
-        precondition(rank == 4 && weight.rank == 4, "conv2d: expected input [N, C, H, W] and weight [O, C/groups, kh, kw], got \(shape) and \(weight.shape)")
+    public func conv2d(
+        weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
+        dilation: (Int, Int) = (1, 1), groups: Int = 1
+    ) -> Tensor {
+        precondition(
+            rank == 4 && weight.rank == 4,
+            "conv2d: expected input [N, C, H, W] and weight [O, C/groups, kh, kw], got \(shape) and \(weight.shape)")
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3]), o = weight.shape[0]
-        precondition(groups >= 1 && c % groups == 0 && o % groups == 0 && weight.shape[1] == c / groups,
-                     "conv2d: weight \(weight.shape) does not fit \(c) input channels in \(groups) groups")
-        let geo = ConvGeometry(channels: c / groups, height: h, width: w, kernel: (weight.shape[2], weight.shape[3]),
-                               stride: stride, padding: padding, dilation: dilation)
+        precondition(
+            groups >= 1 && c % groups == 0 && o % groups == 0 && weight.shape[1] == c / groups,
+            "conv2d: weight \(weight.shape) does not fit \(c) input channels in \(groups) groups")
+        let geo = ConvGeometry(
+            channels: c / groups, height: h, width: w, kernel: (weight.shape[2], weight.shape[3]),
+            stride: stride, padding: padding, dilation: dilation)
         precondition(geo.outH > 0 && geo.outW > 0, "conv2d: input \(h)×\(w) is smaller than the dilated kernel")
         let setup = Conv2dSetup(n: n, inChannels: c, outChannels: o, groups: groups, geometry: geo)
-        let out = dtype == .float32 ? conv2dForward(self, weight, bias, setup, Float.self) : conv2dForward(self, weight, bias, setup, Double.self)
+        let out =
+            dtype == .float32
+            ? conv2dForward(self, weight, bias, setup, Float.self)
+            : conv2dForward(self, weight, bias, setup, Double.self)
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
         return Tensor.record(out, "conv2d", inputs) { [self] g, _ in
             let want = self.requiresGrad
-            let (gx, gw) = g.dtype == .float32 ? conv2dBackward(g, self, weight, setup, wantInput: want, Float.self)
-                                               : conv2dBackward(g, self, weight, setup, wantInput: want, Double.self)
+            let (gx, gw) =
+                g.dtype == .float32
+                ? conv2dBackward(g, self, weight, setup, wantInput: want, Float.self)
+                : conv2dBackward(g, self, weight, setup, wantInput: want, Double.self)
             var grads: [Tensor?] = [gx, gw]
             if bias != nil {
-                grads.append(g.dtype == .float32 ? channelSums(g, channels: o, length: geo.positions, Float.self)
-                                                 : channelSums(g, channels: o, length: geo.positions, Double.self))
+                grads.append(
+                    g.dtype == .float32
+                        ? channelSums(g, channels: o, length: geo.positions, Float.self)
+                        : channelSums(g, channels: o, length: geo.positions, Double.self))
             }
             return grads
         }
     }
 
     /// 1-D convolution (torch.nn.functional.conv1d): input [N, C, L], weight [O, C/groups, k].
-    public func conv1d(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1) -> Tensor {
-        precondition(rank == 3 && weight.rank == 3, "conv1d: expected input [N, C, L] and weight [O, C/groups, k], got \(shape) and \(weight.shape)")
-        let y = unsqueezed(axis: 2).conv2d(weight: weight.unsqueezed(axis: 2), bias: bias, stride: (1, stride), padding: (0, padding),
-                                           dilation: (1, dilation), groups: groups)
+    public func conv1d(
+        weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1
+    ) -> Tensor {
+        precondition(
+            rank == 3 && weight.rank == 3,
+            "conv1d: expected input [N, C, L] and weight [O, C/groups, k], got \(shape) and \(weight.shape)")
+        let y = unsqueezed(axis: 2).conv2d(
+            weight: weight.unsqueezed(axis: 2), bias: bias, stride: (1, stride), padding: (0, padding),
+            dilation: (1, dilation), groups: groups)
         return y.squeezed(axis: 2)
     }
 
     /// Transposed 2-D convolution (torch.nn.functional.conv_transpose2d): input [N, Cin, H, W],
     /// weight [Cin, Cout/groups, kh, kw]; output size (H−1)·s − 2p + d(k−1) + output_padding + 1.
-    public func convTranspose2d(weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
-                                outputPadding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), groups: Int = 1) -> Tensor {
-        precondition(rank == 4 && weight.rank == 4, "conv_transpose2d: expected input [N, C, H, W] and weight [Cin, Cout/groups, kh, kw], got \(shape) and \(weight.shape)")
+    public func convTranspose2d(
+        weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
+        outputPadding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), groups: Int = 1
+    ) -> Tensor {
+        precondition(
+            rank == 4 && weight.rank == 4,
+            "conv_transpose2d: expected input [N, C, H, W] and weight [Cin, Cout/groups, kh, kw], got \(shape) and \(weight.shape)"
+        )
         let (n, cin, h, w) = (shape[0], shape[1], shape[2], shape[3])
-        precondition(groups >= 1 && cin % groups == 0 && weight.shape[0] == cin, "conv_transpose2d: weight \(weight.shape) does not fit \(cin) input channels")
-        precondition(outputPadding.0 < Swift.max(stride.0, dilation.0) && outputPadding.1 < Swift.max(stride.1, dilation.1),
-                     "conv_transpose2d: output_padding must be smaller than stride or dilation")
+        precondition(
+            groups >= 1 && cin % groups == 0 && weight.shape[0] == cin,
+            "conv_transpose2d: weight \(weight.shape) does not fit \(cin) input channels")
+        precondition(
+            outputPadding.0 < Swift.max(stride.0, dilation.0) && outputPadding.1 < Swift.max(stride.1, dilation.1),
+            "conv_transpose2d: output_padding must be smaller than stride or dilation")
         let cout = weight.shape[1] * groups
         let (kh, kw) = (weight.shape[2], weight.shape[3])
         let ho = (h - 1) * stride.0 - 2 * padding.0 + dilation.0 * (kh - 1) + outputPadding.0 + 1
         let wo = (w - 1) * stride.1 - 2 * padding.1 + dilation.1 * (kw - 1) + outputPadding.1 + 1
         precondition(ho > 0 && wo > 0, "conv_transpose2d: non-positive output size \(ho)×\(wo)")
-        let geo = ConvGeometry(channels: cout / groups, height: ho, width: wo, kernel: (kh, kw), stride: stride, padding: padding, dilation: dilation)
+        let geo = ConvGeometry(
+            channels: cout / groups, height: ho, width: wo, kernel: (kh, kw), stride: stride, padding: padding,
+            dilation: dilation)
         precondition(geo.outH == h && geo.outW == w, "conv_transpose2d: inconsistent geometry")
         let setup = Conv2dSetup(n: n, inChannels: cin, outChannels: cout, groups: groups, geometry: geo)
-        let out = dtype == .float32 ? convTranspose2dForward(self, weight, bias, setup, Float.self) : convTranspose2dForward(self, weight, bias, setup, Double.self)
+        let out =
+            dtype == .float32
+            ? convTranspose2dForward(self, weight, bias, setup, Float.self)
+            : convTranspose2dForward(self, weight, bias, setup, Double.self)
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
         return Tensor.record(out, "conv_transpose2d", inputs) { [self] g, _ in
             let want = self.requiresGrad
-            let (gx, gw) = g.dtype == .float32 ? convTranspose2dBackward(g, self, weight, setup, wantInput: want, Float.self)
-                                               : convTranspose2dBackward(g, self, weight, setup, wantInput: want, Double.self)
+            let (gx, gw) =
+                g.dtype == .float32
+                ? convTranspose2dBackward(g, self, weight, setup, wantInput: want, Float.self)
+                : convTranspose2dBackward(g, self, weight, setup, wantInput: want, Double.self)
             var grads: [Tensor?] = [gx, gw]
             if bias != nil {
-                grads.append(g.dtype == .float32 ? channelSums(g, channels: cout, length: ho * wo, Float.self)
-                                                 : channelSums(g, channels: cout, length: ho * wo, Double.self))
+                grads.append(
+                    g.dtype == .float32
+                        ? channelSums(g, channels: cout, length: ho * wo, Float.self)
+                        : channelSums(g, channels: cout, length: ho * wo, Double.self))
             }
             return grads
         }

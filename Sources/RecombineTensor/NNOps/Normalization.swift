@@ -4,24 +4,34 @@
 func channelMoments<S: TensorScalar>(_ x: Tensor, channels: Int, length: Int, _: S.Type) -> ([Double], [Double]) {
     let px = x.pointer(S.self), n = x.count / Swift.max(channels * length, 1), m = Double(n * length)
     var means = [Double](repeating: 0, count: channels), variances = means
-    means.withUnsafeMutableBufferPointer { pm in variances.withUnsafeMutableBufferPointer { pv in
-        let pm = pm.baseAddress!, pv = pv.baseAddress!
-        parallelRanges(channels, grain: Swift.max(1, 8192 / Swift.max(n * length, 1))) { r in
-            for c in r {
-                var total = 0.0
-                for i in 0..<n { let p = px + (i * channels + c) * length; var s: S = 0; for l in 0..<length { s += p[l] }; total += Double(s) }
-                let mean = total / m
-                var squares = 0.0
-                for i in 0..<n { let p = px + (i * channels + c) * length; var s: S = 0; let mu = S(mean); for l in 0..<length { let d = p[l] - mu; s += d * d }; squares += Double(s) }
-                pm[c] = mean; pv[c] = squares / m
+    means.withUnsafeMutableBufferPointer { pm in
+        variances.withUnsafeMutableBufferPointer { pv in
+            let pm = pm.baseAddress!, pv = pv.baseAddress!
+            parallelRanges(channels, grain: Swift.max(1, 8192 / Swift.max(n * length, 1))) { r in
+                for c in r {
+                    var total = 0.0
+                    for i in 0..<n {
+                        let p = px + (i * channels + c) * length; var s: S = 0; for l in 0..<length { s += p[l] };
+                        total += Double(s)
+                    }
+                    let mean = total / m
+                    var squares = 0.0
+                    for i in 0..<n {
+                        let p = px + (i * channels + c) * length; var s: S = 0; let mu = S(mean);
+                        for l in 0..<length { let d = p[l] - mu; s += d * d }; squares += Double(s)
+                    }
+                    pm[c] = mean; pv[c] = squares / m
+                }
             }
         }
-    } }
+    }
     return (means, variances)
 }
 
 /// y = (x − mean_c)·scale_c + shift_c per channel.
-func channelAffine<S: TensorScalar>(_ x: Tensor, mean: [Double], scale: [Double], shift: [Double], channels: Int, length: Int, _: S.Type) -> Tensor {
+func channelAffine<S: TensorScalar>(
+    _ x: Tensor, mean: [Double], scale: [Double], shift: [Double], channels: Int, length: Int, _: S.Type
+) -> Tensor {
     let out = Tensor(uninitialized: x.shape, dtype: x.dtype)
     let px = x.pointer(S.self), po = out.pointer(S.self)
     let n = x.count / Swift.max(channels * length, 1)
@@ -47,16 +57,22 @@ extension Tensor {
     /// (torch.nn.functional.batch_norm). In training, batch statistics normalise and the running
     /// averages are updated in place (running = (1 − momentum)·running + momentum·batch, with the
     /// unbiased batch variance); in evaluation the running statistics normalise.
-    public func batchNorm(runningMean: Tensor?, runningVar: Tensor?, weight: Tensor?, bias: Tensor?, training: Bool,
-                          momentum: Double = 0.1, eps: Double = 1e-5) -> Tensor {
+    public func batchNorm(
+        runningMean: Tensor?, runningVar: Tensor?, weight: Tensor?, bias: Tensor?, training: Bool,
+        momentum: Double = 0.1, eps: Double = 1e-5
+    ) -> Tensor {
         let (channels, length) = batchNormView
         let m = count / channels
         let useBatchStatistics = training || runningMean == nil || runningVar == nil
-        precondition(!useBatchStatistics || m > 1, "batch_norm: expected more than one value per channel in training, got input \(shape)")
+        precondition(
+            !useBatchStatistics || m > 1,
+            "batch_norm: expected more than one value per channel in training, got input \(shape)")
         let mean: [Double], variance: [Double]
         if useBatchStatistics {
-            (mean, variance) = dtype == .float32 ? channelMoments(self, channels: channels, length: length, Float.self)
-                                                 : channelMoments(self, channels: channels, length: length, Double.self)
+            (mean, variance) =
+                dtype == .float32
+                ? channelMoments(self, channels: channels, length: length, Float.self)
+                : channelMoments(self, channels: channels, length: length, Double.self)
             if training, let rm = runningMean, let rv = runningVar {
                 let correction = Double(m) / Double(m - 1)
                 for c in 0..<channels {
@@ -71,8 +87,11 @@ extension Tensor {
         let gamma = weight?.toDoubleArray() ?? [Double](repeating: 1, count: channels)
         let beta = bias?.toDoubleArray() ?? [Double](repeating: 0, count: channels)
         let scale = zip(invStd, gamma).map { $0 * $1 }
-        let out = dtype == .float32 ? channelAffine(self, mean: mean, scale: scale, shift: beta, channels: channels, length: length, Float.self)
-                                    : channelAffine(self, mean: mean, scale: scale, shift: beta, channels: channels, length: length, Double.self)
+        let out =
+            dtype == .float32
+            ? channelAffine(self, mean: mean, scale: scale, shift: beta, channels: channels, length: length, Float.self)
+            : channelAffine(
+                self, mean: mean, scale: scale, shift: beta, channels: channels, length: length, Double.self)
         var inputs = [self]
         if let weight { inputs.append(weight) }
         if let bias { inputs.append(bias) }
@@ -81,21 +100,36 @@ extension Tensor {
             // x̂ = (x − mean)·invStd; dγ = Σ g·x̂, dβ = Σ g; with batch statistics
             // dx = invStd·γ·(g − mean(g) − x̂·mean(g·x̂)); with running statistics dx = invStd·γ·g.
             let sumG: [Double], sumGX: [Double]
-            (sumG, sumGX) = g.dtype == .float32 ? batchNormReductions(g, x, mean, invStd, channels, length, Float.self)
-                                                : batchNormReductions(g, x, mean, invStd, channels, length, Double.self)
+            (sumG, sumGX) =
+                g.dtype == .float32
+                ? batchNormReductions(g, x, mean, invStd, channels, length, Float.self)
+                : batchNormReductions(g, x, mean, invStd, channels, length, Double.self)
             var grads: [Tensor?] = []
             if x.requiresGrad {
                 if useBatchStatistics {
                     let a = (0..<channels).map { invStd[$0] * gamma[$0] }
                     let meanG = sumG.map { $0 / Double(m) }, meanGX = sumGX.map { $0 / Double(m) }
-                    grads.append(g.dtype == .float32 ? batchNormInputGradient(g, x, mean, invStd, a, meanG, meanGX, channels, length, Float.self)
-                                                     : batchNormInputGradient(g, x, mean, invStd, a, meanG, meanGX, channels, length, Double.self))
+                    grads.append(
+                        g.dtype == .float32
+                            ? batchNormInputGradient(g, x, mean, invStd, a, meanG, meanGX, channels, length, Float.self)
+                            : batchNormInputGradient(
+                                g, x, mean, invStd, a, meanG, meanGX, channels, length, Double.self))
                 } else {
                     let a = (0..<channels).map { invStd[$0] * gamma[$0] }
-                    grads.append(g.dtype == .float32 ? channelAffine(g, mean: [Double](repeating: 0, count: channels), scale: a, shift: [Double](repeating: 0, count: channels), channels: channels, length: length, Float.self)
-                                                     : channelAffine(g, mean: [Double](repeating: 0, count: channels), scale: a, shift: [Double](repeating: 0, count: channels), channels: channels, length: length, Double.self))
+                    grads.append(
+                        g.dtype == .float32
+                            ? channelAffine(
+                                g, mean: [Double](repeating: 0, count: channels), scale: a,
+                                shift: [Double](repeating: 0, count: channels), channels: channels, length: length,
+                                Float.self)
+                            : channelAffine(
+                                g, mean: [Double](repeating: 0, count: channels), scale: a,
+                                shift: [Double](repeating: 0, count: channels), channels: channels, length: length,
+                                Double.self))
                 }
-            } else { grads.append(nil) }
+            } else {
+                grads.append(nil)
+            }
             if weight != nil { grads.append(Tensor(doubles: sumGX, shape: [channels], dtype: g.dtype)) }
             if bias != nil { grads.append(Tensor(doubles: sumG, shape: [channels], dtype: g.dtype)) }
             return grads
@@ -104,8 +138,12 @@ extension Tensor {
 
     /// Normalises over the trailing axes `normalizedShape` of each sample (torch.nn.functional.layer_norm),
     /// then scales and shifts elementwise.
-    public func layerNorm(normalizedShape: [Int], weight: Tensor? = nil, bias: Tensor? = nil, eps: Double = 1e-5) -> Tensor {
-        precondition(Array(shape.suffix(normalizedShape.count)) == normalizedShape, "layer_norm: input \(shape) does not end with \(normalizedShape)")
+    public func layerNorm(normalizedShape: [Int], weight: Tensor? = nil, bias: Tensor? = nil, eps: Double = 1e-5)
+        -> Tensor
+    {
+        precondition(
+            Array(shape.suffix(normalizedShape.count)) == normalizedShape,
+            "layer_norm: input \(shape) does not end with \(normalizedShape)")
         let axes = Array((rank - normalizedShape.count)..<rank)
         let centered = self - mean(axes: axes, keepDims: true)
         let variance = centered.squared().mean(axes: axes, keepDims: true)
@@ -123,38 +161,46 @@ extension Tensor {
         if p == 1 { return self * Tensor.zeros(shape, dtype: dtype) }
         let mask = Tensor(uninitialized: shape, dtype: dtype), keep = 1 / (1 - p)
         switch dtype {
-        case .float32: let pm = mask.floats, k = Float(keep), q = Float(p); for i in 0..<count { pm[i] = generator.nextFloat() < q ? 0 : k }
+        case .float32:
+            let pm = mask.floats, k = Float(keep), q = Float(p);
+            for i in 0..<count { pm[i] = generator.nextFloat() < q ? 0 : k }
         case .float64: let pm = mask.doubles; for i in 0..<count { pm[i] = generator.nextDouble() < p ? 0 : keep }
         }
         return self * mask
     }
 }
 
-func batchNormReductions<S: TensorScalar>(_ g: Tensor, _ x: Tensor, _ mean: [Double], _ invStd: [Double], _ channels: Int, _ length: Int,
-                                          _: S.Type) -> ([Double], [Double]) {
+func batchNormReductions<S: TensorScalar>(
+    _ g: Tensor, _ x: Tensor, _ mean: [Double], _ invStd: [Double], _ channels: Int, _ length: Int,
+    _: S.Type
+) -> ([Double], [Double]) {
     let pg = g.pointer(S.self), px = x.pointer(S.self), n = g.count / Swift.max(channels * length, 1)
     var sumG = [Double](repeating: 0, count: channels), sumGX = sumG
-    sumG.withUnsafeMutableBufferPointer { a in sumGX.withUnsafeMutableBufferPointer { b in
-        let a = a.baseAddress!, b = b.baseAddress!
-        parallelRanges(channels, grain: Swift.max(1, 8192 / Swift.max(n * length, 1))) { r in
-            for c in r {
-                var sg = 0.0, sgx = 0.0
-                let mu = S(mean[c])
-                for i in 0..<n {
-                    let pgi = pg + (i * channels + c) * length, pxi = px + (i * channels + c) * length
-                    var s1: S = 0, s2: S = 0
-                    for l in 0..<length { s1 += pgi[l]; s2 += pgi[l] * (pxi[l] - mu) }
-                    sg += Double(s1); sgx += Double(s2)
+    sumG.withUnsafeMutableBufferPointer { a in
+        sumGX.withUnsafeMutableBufferPointer { b in
+            let a = a.baseAddress!, b = b.baseAddress!
+            parallelRanges(channels, grain: Swift.max(1, 8192 / Swift.max(n * length, 1))) { r in
+                for c in r {
+                    var sg = 0.0, sgx = 0.0
+                    let mu = S(mean[c])
+                    for i in 0..<n {
+                        let pgi = pg + (i * channels + c) * length, pxi = px + (i * channels + c) * length
+                        var s1: S = 0, s2: S = 0
+                        for l in 0..<length { s1 += pgi[l]; s2 += pgi[l] * (pxi[l] - mu) }
+                        sg += Double(s1); sgx += Double(s2)
+                    }
+                    a[c] = sg; b[c] = sgx * invStd[c]
                 }
-                a[c] = sg; b[c] = sgx * invStd[c]
             }
         }
-    } }
+    }
     return (sumG, sumGX)
 }
 
-func batchNormInputGradient<S: TensorScalar>(_ g: Tensor, _ x: Tensor, _ mean: [Double], _ invStd: [Double], _ a: [Double],
-                                             _ meanG: [Double], _ meanGX: [Double], _ channels: Int, _ length: Int, _: S.Type) -> Tensor {
+func batchNormInputGradient<S: TensorScalar>(
+    _ g: Tensor, _ x: Tensor, _ mean: [Double], _ invStd: [Double], _ a: [Double],
+    _ meanG: [Double], _ meanGX: [Double], _ channels: Int, _ length: Int, _: S.Type
+) -> Tensor {
     let out = Tensor(uninitialized: x.shape, dtype: x.dtype)
     let pg = g.pointer(S.self), px = x.pointer(S.self), po = out.pointer(S.self)
     let n = x.count / Swift.max(channels * length, 1)

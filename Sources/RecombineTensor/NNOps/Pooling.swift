@@ -16,70 +16,96 @@ func maxPoolKernel<S: TensorScalar>(_ x: Tensor, _ s: PoolSetup, _: S.Type) -> (
         parallelRanges(planes, grain: Swift.max(1, 2048 / Swift.max(outPlane, 1))) { r in
             for p in r {
                 let src = px + p * inPlane
-                for oh in 0..<geo.outH { for ow in 0..<geo.outW {
-                    var best = -S.infinity, bestIndex: Int32 = -1
-                    for ki in 0..<geo.kernelH {
-                        let ih = oh * geo.strideH - geo.padH + ki * geo.dilationH
-                        if ih < 0 || ih >= geo.height { continue }
-                        for kj in 0..<geo.kernelW {
-                            let iw = ow * geo.strideW - geo.padW + kj * geo.dilationW
-                            if iw < 0 || iw >= geo.width { continue }
-                            let v = src[ih * geo.width + iw]
-                            if v > best || v.isNaN || bestIndex < 0 { best = v; bestIndex = Int32(ih * geo.width + iw); if v.isNaN { break } }
+                for oh in 0..<geo.outH {
+                    for ow in 0..<geo.outW {
+                        var best = -S.infinity, bestIndex: Int32 = -1
+                        for ki in 0..<geo.kernelH {
+                            let ih = oh * geo.strideH - geo.padH + ki * geo.dilationH
+                            if ih < 0 || ih >= geo.height { continue }
+                            for kj in 0..<geo.kernelW {
+                                let iw = ow * geo.strideW - geo.padW + kj * geo.dilationW
+                                if iw < 0 || iw >= geo.width { continue }
+                                let v = src[ih * geo.width + iw]
+                                if v > best || v.isNaN || bestIndex < 0 {
+                                    best = v; bestIndex = Int32(ih * geo.width + iw); if v.isNaN { break }
+                                }
+                            }
                         }
+                        po[p * outPlane + oh * geo.outW + ow] = best
+                        pa[p * outPlane + oh * geo.outW + ow] = bestIndex
                     }
-                    po[p * outPlane + oh * geo.outW + ow] = best
-                    pa[p * outPlane + oh * geo.outW + ow] = bestIndex
-                } }
+                }
             }
         }
     }
     return (out, argmax)
 }
 
-func avgPoolKernel<S: TensorScalar>(_ x: Tensor, _ s: PoolSetup, countIncludePad: Bool, backward gOut: Tensor?, _: S.Type) -> Tensor {
+func avgPoolKernel<S: TensorScalar>(
+    _ x: Tensor, _ s: PoolSetup, countIncludePad: Bool, backward gOut: Tensor?, _: S.Type
+) -> Tensor {
     let geo = s.geometry, planes = s.n * s.channels, inPlane = geo.height * geo.width, outPlane = geo.positions
     let forward = gOut == nil
-    let out = forward ? Tensor(uninitialized: [s.n, s.channels, geo.outH, geo.outW], dtype: x.dtype) : Tensor.zeros(x.shape, dtype: x.dtype)
+    let out =
+        forward
+        ? Tensor(uninitialized: [s.n, s.channels, geo.outH, geo.outW], dtype: x.dtype)
+        : Tensor.zeros(x.shape, dtype: x.dtype)
     let px = x.pointer(S.self), po = out.pointer(S.self), pg = gOut?.pointer(S.self)
     parallelRanges(planes, grain: Swift.max(1, 2048 / Swift.max(outPlane, 1))) { r in
         for p in r {
-            for oh in 0..<geo.outH { for ow in 0..<geo.outW {
-                let h0 = oh * geo.strideH - geo.padH, w0 = ow * geo.strideW - geo.padW
-                let h1 = Swift.min(h0 + geo.kernelH, geo.height + geo.padH), w1 = Swift.min(w0 + geo.kernelW, geo.width + geo.padW)
-                let poolSize = (h1 - h0) * (w1 - w0)
-                let hs = Swift.max(h0, 0), ws = Swift.max(w0, 0), he = Swift.min(h1, geo.height), we = Swift.min(w1, geo.width)
-                let divisor = S(countIncludePad ? poolSize : Swift.max((he - hs) * (we - ws), 1))
-                let o = p * outPlane + oh * geo.outW + ow
-                if forward {
-                    var total: S = 0
-                    for ih in hs..<Swift.max(he, hs) { for iw in ws..<Swift.max(we, ws) { total += px[p * inPlane + ih * geo.width + iw] } }
-                    po[o] = total / divisor
-                } else {
-                    let share = pg![o] / divisor
-                    for ih in hs..<Swift.max(he, hs) { for iw in ws..<Swift.max(we, ws) { po[p * inPlane + ih * geo.width + iw] += share } }
+            for oh in 0..<geo.outH {
+                for ow in 0..<geo.outW {
+                    let h0 = oh * geo.strideH - geo.padH, w0 = ow * geo.strideW - geo.padW
+                    let h1 = Swift.min(h0 + geo.kernelH, geo.height + geo.padH),
+                        w1 = Swift.min(w0 + geo.kernelW, geo.width + geo.padW)
+                    let poolSize = (h1 - h0) * (w1 - w0)
+                    let hs = Swift.max(h0, 0), ws = Swift.max(w0, 0), he = Swift.min(h1, geo.height),
+                        we = Swift.min(w1, geo.width)
+                    let divisor = S(countIncludePad ? poolSize : Swift.max((he - hs) * (we - ws), 1))
+                    let o = p * outPlane + oh * geo.outW + ow
+                    if forward {
+                        var total: S = 0
+                        for ih in hs..<Swift.max(he, hs) {
+                            for iw in ws..<Swift.max(we, ws) { total += px[p * inPlane + ih * geo.width + iw] }
+                        }
+                        po[o] = total / divisor
+                    } else {
+                        let share = pg![o] / divisor
+                        for ih in hs..<Swift.max(he, hs) {
+                            for iw in ws..<Swift.max(we, ws) { po[p * inPlane + ih * geo.width + iw] += share }
+                        }
+                    }
                 }
-            } }
+            }
         }
     }
     return out
 }
 
 extension Tensor {
-    func poolSetup(_ name: String, kernel: (Int, Int), stride: (Int, Int)?, padding: (Int, Int), dilation: (Int, Int), ceilMode: Bool) -> PoolSetup {
+    func poolSetup(
+        _ name: String, kernel: (Int, Int), stride: (Int, Int)?, padding: (Int, Int), dilation: (Int, Int),
+        ceilMode: Bool
+    ) -> PoolSetup {
         precondition(rank == 4, "\(name): expected [N, C, H, W], got \(shape)")
-        precondition(padding.0 * 2 <= kernel.0 && padding.1 * 2 <= kernel.1, "\(name): padding must be at most half the kernel size")
-        let geo = ConvGeometry(channels: 1, height: shape[2], width: shape[3], kernel: kernel, stride: stride ?? kernel,
-                               padding: padding, dilation: dilation, ceilMode: ceilMode)
+        precondition(
+            padding.0 * 2 <= kernel.0 && padding.1 * 2 <= kernel.1,
+            "\(name): padding must be at most half the kernel size")
+        let geo = ConvGeometry(
+            channels: 1, height: shape[2], width: shape[3], kernel: kernel, stride: stride ?? kernel,
+            padding: padding, dilation: dilation, ceilMode: ceilMode)
         precondition(geo.outH > 0 && geo.outW > 0, "\(name): input \(shape[2])×\(shape[3]) is smaller than the window")
         return PoolSetup(n: shape[0], channels: shape[1], geometry: geo)
     }
 
     /// Max over windows (torch.nn.functional.max_pool2d); stride defaults to the kernel. The gradient
     /// goes to the first maximal element of each window.
-    public func maxPool2d(kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1),
-                          ceilMode: Bool = false) -> Tensor {
-        let s = poolSetup("max_pool2d", kernel: kernel, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
+    public func maxPool2d(
+        kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1),
+        ceilMode: Bool = false
+    ) -> Tensor {
+        let s = poolSetup(
+            "max_pool2d", kernel: kernel, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
         let (out, argmax) = dtype == .float32 ? maxPoolKernel(self, s, Float.self) : maxPoolKernel(self, s, Double.self)
         let inputShape = shape, inPlane = shape[2] * shape[3], outPlane = s.geometry.positions
         return Tensor.record(out, "max_pool2d", [self]) { g, _ in
@@ -87,9 +113,11 @@ extension Tensor {
             func scatter<S: TensorScalar>(_: S.Type) {
                 let pg = g.pointer(S.self), px = gx.pointer(S.self)
                 parallelRanges(s.n * s.channels, grain: 64) { r in
-                    for p in r { for o in 0..<outPlane where argmax[p * outPlane + o] >= 0 {
-                        px[p * inPlane + Int(argmax[p * outPlane + o])] += pg[p * outPlane + o]
-                    } }
+                    for p in r {
+                        for o in 0..<outPlane where argmax[p * outPlane + o] >= 0 {
+                            px[p * inPlane + Int(argmax[p * outPlane + o])] += pg[p * outPlane + o]
+                        }
+                    }
                 }
             }
             if g.dtype == .float32 { scatter(Float.self) } else { scatter(Double.self) }
@@ -98,33 +126,52 @@ extension Tensor {
     }
 
     /// Window means (torch.nn.functional.avg_pool2d); `countIncludePad` counts padding in the divisor.
-    public func avgPool2d(kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0), ceilMode: Bool = false,
-                          countIncludePad: Bool = true) -> Tensor {
-        let s = poolSetup("avg_pool2d", kernel: kernel, stride: stride, padding: padding, dilation: (1, 1), ceilMode: ceilMode)
-        let out = dtype == .float32 ? avgPoolKernel(self, s, countIncludePad: countIncludePad, backward: nil, Float.self)
-                                    : avgPoolKernel(self, s, countIncludePad: countIncludePad, backward: nil, Double.self)
+    public func avgPool2d(
+        kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0), ceilMode: Bool = false,
+        countIncludePad: Bool = true
+    ) -> Tensor {
+        let s = poolSetup(
+            "avg_pool2d", kernel: kernel, stride: stride, padding: padding, dilation: (1, 1), ceilMode: ceilMode)
+        let out =
+            dtype == .float32
+            ? avgPoolKernel(self, s, countIncludePad: countIncludePad, backward: nil, Float.self)
+            : avgPoolKernel(self, s, countIncludePad: countIncludePad, backward: nil, Double.self)
         return Tensor.record(out, "avg_pool2d", [self]) { [self] g, _ in
-            [g.dtype == .float32 ? avgPoolKernel(self, s, countIncludePad: countIncludePad, backward: g, Float.self)
-                                 : avgPoolKernel(self, s, countIncludePad: countIncludePad, backward: g, Double.self)]
+            [
+                g.dtype == .float32
+                    ? avgPoolKernel(self, s, countIncludePad: countIncludePad, backward: g, Float.self)
+                    : avgPoolKernel(self, s, countIncludePad: countIncludePad, backward: g, Double.self)
+            ]
         }
     }
 
     /// 1-D max pooling over [N, C, L].
-    public func maxPool1d(kernel: Int, stride: Int? = nil, padding: Int = 0, dilation: Int = 1, ceilMode: Bool = false) -> Tensor {
+    public func maxPool1d(kernel: Int, stride: Int? = nil, padding: Int = 0, dilation: Int = 1, ceilMode: Bool = false)
+        -> Tensor
+    {
         precondition(rank == 3, "max_pool1d: expected [N, C, L], got \(shape)")
-        return unsqueezed(axis: 2).maxPool2d(kernel: (1, kernel), stride: (1, stride ?? kernel), padding: (0, padding), dilation: (1, dilation), ceilMode: ceilMode).squeezed(axis: 2)
+        return unsqueezed(axis: 2).maxPool2d(
+            kernel: (1, kernel), stride: (1, stride ?? kernel), padding: (0, padding), dilation: (1, dilation),
+            ceilMode: ceilMode
+        ).squeezed(axis: 2)
     }
 
     /// 1-D average pooling over [N, C, L].
-    public func avgPool1d(kernel: Int, stride: Int? = nil, padding: Int = 0, ceilMode: Bool = false, countIncludePad: Bool = true) -> Tensor {
+    public func avgPool1d(
+        kernel: Int, stride: Int? = nil, padding: Int = 0, ceilMode: Bool = false, countIncludePad: Bool = true
+    ) -> Tensor {
         precondition(rank == 3, "avg_pool1d: expected [N, C, L], got \(shape)")
-        return unsqueezed(axis: 2).avgPool2d(kernel: (1, kernel), stride: (1, stride ?? kernel), padding: (0, padding), ceilMode: ceilMode,
-                                             countIncludePad: countIncludePad).squeezed(axis: 2)
+        return unsqueezed(axis: 2).avgPool2d(
+            kernel: (1, kernel), stride: (1, stride ?? kernel), padding: (0, padding), ceilMode: ceilMode,
+            countIncludePad: countIncludePad
+        ).squeezed(axis: 2)
     }
 
     /// Average pooling to `outputSize` with torch's windows [⌊i·H/Ho⌋, ⌈(i+1)·H/Ho⌉).
     public func adaptiveAvgPool2d(outputSize: (Int, Int)) -> Tensor {
-        precondition(rank == 4 && outputSize.0 > 0 && outputSize.1 > 0, "adaptive_avg_pool2d: expected [N, C, H, W] and a positive size, got \(shape)")
+        precondition(
+            rank == 4 && outputSize.0 > 0 && outputSize.1 > 0,
+            "adaptive_avg_pool2d: expected [N, C, H, W] and a positive size, got \(shape)")
         let (h, w) = (shape[2], shape[3]), (ho, wo) = outputSize
         // Express as a linear map per plane: out = A_h · X · A_wᵀ, with A rows averaging each window.
         func averaging(_ n: Int, _ m: Int) -> Tensor {
@@ -137,7 +184,7 @@ extension Tensor {
         }
         let ah = averaging(h, ho), aw = averaging(w, wo)
         let planes = reshaped([shape[0] * shape[1], h, w])
-        let rows = ah.matmul(planes)                 // [P, ho, w]
+        let rows = ah.matmul(planes)  // [P, ho, w]
         let out = rows.matmul(aw, transposeOther: true)  // [P, ho, wo]
         return out.reshaped([shape[0], shape[1], ho, wo])
     }

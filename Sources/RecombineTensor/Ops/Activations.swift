@@ -59,13 +59,20 @@ struct HardtanhFn: UnaryFunction {
 
 extension Tensor {
     public func relu() -> Tensor { unary("relu", ReLUFn()) }
-    public func leakyReLU(negativeSlope: Double = 0.01) -> Tensor { unary("leaky_relu", LeakyReLUFn(slope: negativeSlope)) }
+    public func leakyReLU(negativeSlope: Double = 0.01) -> Tensor {
+        unary("leaky_relu", LeakyReLUFn(slope: negativeSlope))
+    }
     public func elu(alpha: Double = 1) -> Tensor { unary("elu", ELUFn(alpha: alpha, inputScale: 1, outputScale: 1)) }
-    public func celu(alpha: Double = 1) -> Tensor { unary("celu", ELUFn(alpha: alpha, inputScale: alpha, outputScale: 1)) }
+    public func celu(alpha: Double = 1) -> Tensor {
+        unary("celu", ELUFn(alpha: alpha, inputScale: alpha, outputScale: 1))
+    }
     /// SELU with torch's constants.
     public func selu() -> Tensor {
-        unary("selu", ELUFn(alpha: 1.6732632423543772848170429916717, inputScale: 1,
-                            outputScale: 1.0507009873554804934193349852946))
+        unary(
+            "selu",
+            ELUFn(
+                alpha: 1.6732632423543772848170429916717, inputScale: 1,
+                outputScale: 1.0507009873554804934193349852946))
     }
     public func gelu() -> Tensor { unary("gelu", GELUFn()) }
     public func sigmoid() -> Tensor { unary("sigmoid", SigmoidFn()) }
@@ -73,5 +80,7 @@ extension Tensor {
     public func softplus(beta: Double = 1, threshold: Double = 20) -> Tensor {
         unary("softplus", SoftplusFn(beta: beta, threshold: threshold))
     }
-    public func hardtanh(min: Double = -1, max: Double = 1) -> Tensor { unary("hardtanh", HardtanhFn(low: min, high: max)) }
+    public func hardtanh(min: Double = -1, max: Double = 1) -> Tensor {
+        unary("hardtanh", HardtanhFn(low: min, high: max))
+    }
 }

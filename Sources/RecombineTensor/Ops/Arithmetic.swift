@@ -15,11 +15,15 @@ struct GreaterShareFn: BinaryFunction {
 /// b (used to broadcast b into a's shape).
 struct SecondFn: BinaryFunction { @inline(__always) func value<S: TensorScalar>(_: S, _ b: S) -> S { b } }
 /// 1 where a > b, else 0.
-struct GreaterFn: BinaryFunction { @inline(__always) func value<S: TensorScalar>(_ a: S, _ b: S) -> S { a > b ? 1 : 0 } }
+struct GreaterFn: BinaryFunction {
+    @inline(__always) func value<S: TensorScalar>(_ a: S, _ b: S) -> S { a > b ? 1 : 0 }
+}
 /// 1 where a == b, else 0.
 struct EqualFn: BinaryFunction { @inline(__always) func value<S: TensorScalar>(_ a: S, _ b: S) -> S { a == b ? 1 : 0 } }
 /// log(a) where a > 0, 0 elsewhere (the exponent's gradient of pow at a base of 0, as torch).
-struct SafeLogFn: BinaryFunction { @inline(__always) func value<S: TensorScalar>(_ a: S, _: S) -> S { a > 0 ? S.log(a) : 0 } }
+struct SafeLogFn: BinaryFunction {
+    @inline(__always) func value<S: TensorScalar>(_ a: S, _: S) -> S { a > 0 ? S.log(a) : 0 }
+}
 
 extension Tensor {
     public static func + (a: Tensor, b: Tensor) -> Tensor {
@@ -29,7 +33,9 @@ extension Tensor {
 
     public static func - (a: Tensor, b: Tensor) -> Tensor {
         let out = a.broadcastBinary(b, SubFn(), "sub")
-        return record(out, "sub", [a, b]) { g, _ in [g.sumToShape(a.shape), b.requiresGrad ? (-g).sumToShape(b.shape) : nil] }
+        return record(out, "sub", [a, b]) { g, _ in
+            [g.sumToShape(a.shape), b.requiresGrad ? (-g).sumToShape(b.shape) : nil]
+        }
     }
 
     public static func * (a: Tensor, b: Tensor) -> Tensor {
@@ -42,8 +48,10 @@ extension Tensor {
     public static func / (a: Tensor, b: Tensor) -> Tensor {
         let out = a.broadcastBinary(b, DivFn(), "div")
         return record(out, "div", [a, b]) { g, y in
-            [a.requiresGrad ? (g / b).sumToShape(a.shape) : nil,
-             b.requiresGrad ? (-(g * y) / b).sumToShape(b.shape) : nil]
+            [
+                a.requiresGrad ? (g / b).sumToShape(a.shape) : nil,
+                b.requiresGrad ? (-(g * y) / b).sumToShape(b.shape) : nil,
+            ]
         }
     }
 
@@ -53,10 +61,13 @@ extension Tensor {
     public func pow(_ exponent: Tensor) -> Tensor {
         let out = broadcastBinary(exponent, PowFn(), "pow")
         return Tensor.record(out, "pow", [self, exponent]) { g, y in
-            let da: Tensor? = self.requiresGrad
-                ? (g * exponent * self.broadcastBinary(exponent - Tensor.scalarLike(1, exponent), PowFn(), "pow")).sumToShape(self.shape)
+            let da: Tensor? =
+                self.requiresGrad
+                ? (g * exponent * self.broadcastBinary(exponent - Tensor.scalarLike(1, exponent), PowFn(), "pow"))
+                    .sumToShape(self.shape)
                 : nil
-            let db: Tensor? = exponent.requiresGrad
+            let db: Tensor? =
+                exponent.requiresGrad
                 ? (g * y * self.broadcastBinary(self, SafeLogFn(), "log")).sumToShape(exponent.shape)
                 : nil
             return [da, db]

@@ -37,8 +37,10 @@ extension Tensor {
     }
 
     /// Uniform draws in [low, high).
-    public static func uniform(_ shape: [Int], low: Double = 0, high: Double = 1,
-                               generator: inout RandomGenerator, dtype: DType = .float32) -> Tensor {
+    public static func uniform(
+        _ shape: [Int], low: Double = 0, high: Double = 1,
+        generator: inout RandomGenerator, dtype: DType = .float32
+    ) -> Tensor {
         let t = Tensor(uninitialized: shape, dtype: dtype)
         let span = high - low
         switch dtype {
@@ -53,8 +55,10 @@ extension Tensor {
     }
 
     /// Normal draws with the given mean and standard deviation.
-    public static func normal(_ shape: [Int], mean: Double = 0, std: Double = 1,
-                              generator: inout RandomGenerator, dtype: DType = .float32) -> Tensor {
+    public static func normal(
+        _ shape: [Int], mean: Double = 0, std: Double = 1,
+        generator: inout RandomGenerator, dtype: DType = .float32
+    ) -> Tensor {
         let t = Tensor(uninitialized: shape, dtype: dtype)
         for i in 0..<t.count { t.setFlat(i, mean + std * generator.nextNormal()) }
         return t

@@ -25,7 +25,9 @@ func mapUnary<S: TensorScalar, F: UnaryFunction>(_ x: Tensor, _ f: F, _: S.Type)
 
 /// gradOutput * f'(x) elementwise.
 @inline(__always)
-func unaryPullback<S: TensorScalar, F: UnaryFunction>(_ g: Tensor, _ x: Tensor, _ y: Tensor, _ f: F, _: S.Type) -> Tensor {
+func unaryPullback<S: TensorScalar, F: UnaryFunction>(_ g: Tensor, _ x: Tensor, _ y: Tensor, _ f: F, _: S.Type)
+    -> Tensor
+{
     let out = Tensor(uninitialized: x.shape, dtype: x.dtype)
     let pg = g.pointer(S.self), px = x.pointer(S.self), py = y.pointer(S.self), po = out.pointer(S.self)
     parallelRanges(x.count) { r in for i in r { po[i] = pg[i] * f.derivative(px[i], py[i]) } }
@@ -37,7 +39,9 @@ extension Tensor {
     func unary<F: UnaryFunction>(_ name: String, _ f: F) -> Tensor {
         let out = dtype == .float32 ? mapUnary(self, f, Float.self) : mapUnary(self, f, Double.self)
         return Tensor.record(out, name, [self]) { g, y in
-            let x = g.dtype == .float32 ? unaryPullback(g, self, y, f, Float.self) : unaryPullback(g, self, y, f, Double.self)
+            let x =
+                g.dtype == .float32
+                ? unaryPullback(g, self, y, f, Float.self) : unaryPullback(g, self, y, f, Double.self)
             return [x]
         }
     }
@@ -53,7 +57,9 @@ func isTrailingSuffix(_ small: [Int], of full: [Int]) -> Bool {
 }
 
 @inline(__always)
-func mapBinary<S: TensorScalar, F: BinaryFunction>(_ a: Tensor, _ b: Tensor, _ shape: [Int], _ f: F, _: S.Type) -> Tensor {
+func mapBinary<S: TensorScalar, F: BinaryFunction>(_ a: Tensor, _ b: Tensor, _ shape: [Int], _ f: F, _: S.Type)
+    -> Tensor
+{
     let out = Tensor(uninitialized: shape, dtype: a.dtype)
     let pa = a.pointer(S.self), pb = b.pointer(S.self), po = out.pointer(S.self)
     let n = out.count
@@ -92,7 +98,9 @@ func mapBinary<S: TensorScalar, F: BinaryFunction>(_ a: Tensor, _ b: Tensor, _ s
         parallelRanges(rows, grain: max(1, (1 << 15) / max(inner, 1))) { range in
             var index = [Int](repeating: 0, count: max(rank - 1, 0))
             var rest = range.lowerBound
-            for d in stride(from: rank - 2, through: 0, by: -1) { index[d] = rest % outerShape[d]; rest /= outerShape[d] }
+            for d in stride(from: rank - 2, through: 0, by: -1) {
+                index[d] = rest % outerShape[d]; rest /= outerShape[d]
+            }
             for row in range {
                 var oa = 0, ob = 0
                 for d in 0..<(rank - 1) { oa += index[d] * sa[d]; ob += index[d] * sb[d] }
@@ -113,7 +121,8 @@ extension Tensor {
         guard let shape = Shape.broadcast(self.shape, other.shape) else {
             preconditionFailure("\(name): shapes \(self.shape) and \(other.shape) do not broadcast")
         }
-        return dtype == .float32 ? mapBinary(self, other, shape, f, Float.self)
-                                 : mapBinary(self, other, shape, f, Double.self)
+        return dtype == .float32
+            ? mapBinary(self, other, shape, f, Float.self)
+            : mapBinary(self, other, shape, f, Double.self)
     }
 }

@@ -8,7 +8,8 @@ extension Tensor {
         }
     }
 
-    static func allFinite<V: SIMD>(_ p: UnsafeMutablePointer<V.Scalar>, _ n: Int, _: V.Type) -> Bool where V.Scalar: BinaryFloatingPoint {
+    static func allFinite<V: SIMD>(_ p: UnsafeMutablePointer<V.Scalar>, _ n: Int, _: V.Type) -> Bool
+    where V.Scalar: BinaryFloatingPoint {
         var lanes = V()
         let width = V.scalarCount, whole = n / width * width
         let raw = UnsafeRawPointer(p)

@@ -2,8 +2,10 @@
 /// All work on the [outer, n, inner] view of the axis and copy contiguous `inner` blocks.
 
 /// Copies rows of `inner` elements: out[o, i, :] = x[o, sourceRows[i], :]; the element size is generic.
-func copyRows(from x: Tensor, sourceRows: [Int], n: Int, outer: Int, inner: Int, into out: Tensor,
-              outRows: Int, outOffset: Int = 0) {
+func copyRows(
+    from x: Tensor, sourceRows: [Int], n: Int, outer: Int, inner: Int, into out: Tensor,
+    outRows: Int, outOffset: Int = 0
+) {
     let size = x.dtype.byteSize
     let src = x.storage.raw, dst = out.storage.raw
     let k = sourceRows.count, bytes = inner * size
@@ -18,8 +20,10 @@ func copyRows(from x: Tensor, sourceRows: [Int], n: Int, outer: Int, inner: Int,
 
 /// Adds rows back: out[o, targetRows[i], :] += g[o, i, :] (sequential per outer index, so repeated
 /// indices accumulate deterministically).
-func scatterAddRows<S: TensorScalar>(_ g: Tensor, targetRows: [Int], n: Int, outer: Int, inner: Int,
-                                     into out: Tensor, _: S.Type) {
+func scatterAddRows<S: TensorScalar>(
+    _ g: Tensor, targetRows: [Int], n: Int, outer: Int, inner: Int,
+    into out: Tensor, _: S.Type
+) {
     let pg = g.pointer(S.self), po = out.pointer(S.self)
     let k = targetRows.count
     parallelRanges(outer, grain: max(1, (1 << 15) / max(k * inner, 1))) { range in
@@ -46,11 +50,15 @@ extension Tensor {
     }
 
     /// Rows `range` of axis 0.
-    public subscript(rows range: Range<Int>) -> Tensor { slice(axis: 0, start: range.lowerBound, end: range.upperBound) }
+    public subscript(rows range: Range<Int>) -> Tensor {
+        slice(axis: 0, start: range.lowerBound, end: range.upperBound)
+    }
 
     /// The entries `indices` along `axis`, in that order (torch.index_select). Repeated indices are
     /// allowed; their gradients accumulate.
-    public func indexSelect(axis: Int, indices: [Int]) -> Tensor { indexSelect(axis: axis, indices: indices, name: "index_select") }
+    public func indexSelect(axis: Int, indices: [Int]) -> Tensor {
+        indexSelect(axis: axis, indices: indices, name: "index_select")
+    }
 
     func indexSelect(axis: Int, indices: [Int], name: String) -> Tensor {
         let a = Shape.normalize(axis: axis, rank: rank)
@@ -63,8 +71,11 @@ extension Tensor {
         let inputShape = shape, dt = dtype
         return Tensor.record(out, name, [self]) { g, _ in
             let gx = Tensor.zeros(inputShape, dtype: dt)
-            if dt == .float32 { scatterAddRows(g, targetRows: rows, n: n, outer: outer, inner: inner, into: gx, Float.self) }
-            else { scatterAddRows(g, targetRows: rows, n: n, outer: outer, inner: inner, into: gx, Double.self) }
+            if dt == .float32 {
+                scatterAddRows(g, targetRows: rows, n: n, outer: outer, inner: inner, into: gx, Float.self)
+            } else {
+                scatterAddRows(g, targetRows: rows, n: n, outer: outer, inner: inner, into: gx, Double.self)
+            }
             return [gx]
         }
     }
@@ -73,10 +84,12 @@ extension Tensor {
     /// `indices` (row-major, `indexShape`) has this tensor's shape except along `axis`.
     public func gather(axis: Int, indices: [Int], indexShape: [Int]) -> Tensor {
         let a = Shape.normalize(axis: axis, rank: rank)
-        precondition(indexShape.count == rank && Shape.count(indexShape) == indices.count,
-                     "gather: index shape \(indexShape) does not match \(indices.count) indices of rank \(rank)")
+        precondition(
+            indexShape.count == rank && Shape.count(indexShape) == indices.count,
+            "gather: index shape \(indexShape) does not match \(indices.count) indices of rank \(rank)")
         for d in 0..<rank where d != a {
-            precondition(indexShape[d] == shape[d], "gather: index shape \(indexShape) differs from \(shape) off axis \(a)")
+            precondition(
+                indexShape[d] == shape[d], "gather: index shape \(indexShape) differs from \(shape) off axis \(a)")
         }
         let (outer, n, inner) = axisView(a)
         let k = indexShape[a]
@@ -84,10 +97,14 @@ extension Tensor {
         let out = Tensor(uninitialized: indexShape, dtype: dtype)
         func forward<S: TensorScalar>(_: S.Type) {
             let px = pointer(S.self), po = out.pointer(S.self)
-            for o in 0..<outer { for i in 0..<k { for j in 0..<inner {
-                let flat = (o * k + i) * inner + j
-                po[flat] = px[(o * n + indices[flat]) * inner + j]
-            } } }
+            for o in 0..<outer {
+                for i in 0..<k {
+                    for j in 0..<inner {
+                        let flat = (o * k + i) * inner + j
+                        po[flat] = px[(o * n + indices[flat]) * inner + j]
+                    }
+                }
+            }
         }
         if dtype == .float32 { forward(Float.self) } else { forward(Double.self) }
         let inputShape = shape, dt = dtype
@@ -95,10 +112,14 @@ extension Tensor {
             let gx = Tensor.zeros(inputShape, dtype: dt)
             func backward<S: TensorScalar>(_: S.Type) {
                 let pg = g.pointer(S.self), px = gx.pointer(S.self)
-                for o in 0..<outer { for i in 0..<k { for j in 0..<inner {
-                    let flat = (o * k + i) * inner + j
-                    px[(o * n + indices[flat]) * inner + j] += pg[flat]
-                } } }
+                for o in 0..<outer {
+                    for i in 0..<k {
+                        for j in 0..<inner {
+                            let flat = (o * k + i) * inner + j
+                            px[(o * n + indices[flat]) * inner + j] += pg[flat]
+                        }
+                    }
+                }
             }
             if dt == .float32 { backward(Float.self) } else { backward(Double.self) }
             return [gx]
@@ -112,8 +133,9 @@ extension Tensor {
         let a = Shape.normalize(axis: axis, rank: first.rank)
         for t in tensors {
             precondition(t.dtype == first.dtype, "concatenate: mixed dtypes \(first.dtype) and \(t.dtype)")
-            precondition(t.rank == first.rank && (0..<first.rank).allSatisfy { $0 == a || t.shape[$0] == first.shape[$0] },
-                         "concatenate: shape \(t.shape) does not fit \(first.shape) along axis \(a)")
+            precondition(
+                t.rank == first.rank && (0..<first.rank).allSatisfy { $0 == a || t.shape[$0] == first.shape[$0] },
+                "concatenate: shape \(t.shape) does not fit \(first.shape) along axis \(a)")
         }
         let sizes = tensors.map { $0.shape[a] }
         var outShape = first.shape; outShape[a] = sizes.reduce(0, +)
@@ -121,8 +143,9 @@ extension Tensor {
         let (outer, _, inner) = out.axisView(a)
         var offset = 0
         for (t, size) in zip(tensors, sizes) {
-            copyRows(from: t, sourceRows: Array(0..<size), n: size, outer: outer, inner: inner,
-                     into: out, outRows: outShape[a], outOffset: offset)
+            copyRows(
+                from: t, sourceRows: Array(0..<size), n: size, outer: outer, inner: inner,
+                into: out, outRows: outShape[a], outOffset: offset)
             offset += size
         }
         return Tensor.record(out, "cat", tensors) { g, _ in g.split(sizes: sizes, axis: a) }

@@ -50,11 +50,15 @@ extension Tensor {
     /// The tensor with its axes reordered: output axis i is input axis `axes[i]` (torch.permute).
     public func permuted(_ axes: [Int]) -> Tensor {
         let axes = axes.map { Shape.normalize(axis: $0, rank: rank) }
-        precondition(axes.count == rank && Set(axes).count == rank, "permute: \(axes) is not a permutation of \(rank) axes")
+        precondition(
+            axes.count == rank && Set(axes).count == rank, "permute: \(axes) is not a permutation of \(rank) axes")
         if axes == Array(0..<rank) { return reshaped(shape) }
         let out = Tensor(uninitialized: axes.map { shape[$0] }, dtype: dtype)
-        if dtype == .float32 { permuteKernel(self, axes, into: out, Float.self) }
-        else { permuteKernel(self, axes, into: out, Double.self) }
+        if dtype == .float32 {
+            permuteKernel(self, axes, into: out, Float.self)
+        } else {
+            permuteKernel(self, axes, into: out, Double.self)
+        }
         var inverse = [Int](repeating: 0, count: rank)
         for (i, a) in axes.enumerated() { inverse[a] = i }
         return Tensor.record(out, "permute", [self]) { g, _ in [g.permuted(inverse)] }

@@ -33,8 +33,10 @@ func sumAxisKernel<S: TensorScalar>(_ x: Tensor, outer: Int, n: Int, inner: Int,
 }
 
 /// Max (or min) along axis viewed as [outer, n, inner], with the index of the first extreme element.
-func extremeAxisKernel<S: TensorScalar>(_ x: Tensor, outer: Int, n: Int, inner: Int, findMax: Bool,
-                                         _: S.Type) -> (Tensor, [Int]) {
+func extremeAxisKernel<S: TensorScalar>(
+    _ x: Tensor, outer: Int, n: Int, inner: Int, findMax: Bool,
+    _: S.Type
+) -> (Tensor, [Int]) {
     let out = Tensor(uninitialized: [outer * inner], dtype: x.dtype)
     var indices = [Int](repeating: 0, count: outer * inner)
     let px = x.pointer(S.self), po = out.pointer(S.self)
@@ -66,8 +68,11 @@ extension Tensor {
         var outShape = shape
         if keepDims { outShape[axis] = 1 } else { outShape.remove(at: axis) }
         let out = Tensor(uninitialized: outShape, dtype: dtype)
-        if dtype == .float32 { sumAxisKernel(self, outer: outer, n: n, inner: inner, into: out, Float.self) }
-        else { sumAxisKernel(self, outer: outer, n: n, inner: inner, into: out, Double.self) }
+        if dtype == .float32 {
+            sumAxisKernel(self, outer: outer, n: n, inner: inner, into: out, Float.self)
+        } else {
+            sumAxisKernel(self, outer: outer, n: n, inner: inner, into: out, Double.self)
+        }
         return out
     }
 
@@ -78,7 +83,8 @@ extension Tensor {
         for axis in axes.sorted(by: >) { out = out.sumAxisRaw(axis, keepDims: true) }
         var reducedShape = shape
         for axis in axes { reducedShape[axis] = 1 }
-        let finalShape = keepDims ? reducedShape : shape.enumerated().filter { !axes.contains($0.offset) }.map(\.element)
+        let finalShape =
+            keepDims ? reducedShape : shape.enumerated().filter { !axes.contains($0.offset) }.map(\.element)
         out = Tensor(sharing: out.storage, shape: finalShape, dtype: dtype)
         let inputShape = shape
         return Tensor.record(out, "sum", [self]) { g, _ in
@@ -114,13 +120,21 @@ extension Tensor {
     }
 
     /// Maximum along `axis`; the gradient flows to the first maximal element.
-    public func max(axis: Int, keepDims: Bool = false) -> Tensor { extreme(axis: axis, keepDims: keepDims, findMax: true).0 }
+    public func max(axis: Int, keepDims: Bool = false) -> Tensor {
+        extreme(axis: axis, keepDims: keepDims, findMax: true).0
+    }
     /// Minimum along `axis`; the gradient flows to the first minimal element.
-    public func min(axis: Int, keepDims: Bool = false) -> Tensor { extreme(axis: axis, keepDims: keepDims, findMax: false).0 }
+    public func min(axis: Int, keepDims: Bool = false) -> Tensor {
+        extreme(axis: axis, keepDims: keepDims, findMax: false).0
+    }
     /// Index of the first maximum along `axis`, in row-major order of the remaining axes.
-    public func argmax(axis: Int) -> [Int] { withoutGradients { extreme(axis: axis, keepDims: false, findMax: true).1 } }
+    public func argmax(axis: Int) -> [Int] {
+        withoutGradients { extreme(axis: axis, keepDims: false, findMax: true).1 }
+    }
     /// Index of the first minimum along `axis`.
-    public func argmin(axis: Int) -> [Int] { withoutGradients { extreme(axis: axis, keepDims: false, findMax: false).1 } }
+    public func argmin(axis: Int) -> [Int] {
+        withoutGradients { extreme(axis: axis, keepDims: false, findMax: false).1 }
+    }
 
     /// Maximum over all elements.
     public func max() -> Tensor { reshaped([count]).max(axis: 0) }
@@ -131,7 +145,8 @@ extension Tensor {
         let axis = Shape.normalize(axis: axis, rank: rank)
         precondition(shape[axis] > 0, "max/min over an empty axis")
         let (outer, n, inner) = axisView(axis)
-        let (flat, indices) = dtype == .float32
+        let (flat, indices) =
+            dtype == .float32
             ? extremeAxisKernel(self, outer: outer, n: n, inner: inner, findMax: findMax, Float.self)
             : extremeAxisKernel(self, outer: outer, n: n, inner: inner, findMax: findMax, Double.self)
         var outShape = shape

@@ -16,8 +16,11 @@ extension Tensor {
         let c = withoutGradients { condition.to(a.dtype).broadcast(to: shape) }
         let aFull = withoutGradients { a.broadcast(to: shape) }, bFull = withoutGradients { b.broadcast(to: shape) }
         let out = Tensor(uninitialized: shape, dtype: a.dtype)
-        if a.dtype == .float32 { whereKernel(c, aFull, bFull, into: out, Float.self) }
-        else { whereKernel(c, aFull, bFull, into: out, Double.self) }
+        if a.dtype == .float32 {
+            whereKernel(c, aFull, bFull, into: out, Float.self)
+        } else {
+            whereKernel(c, aFull, bFull, into: out, Double.self)
+        }
         let aShape = a.shape, bShape = b.shape
         return Tensor.record(out, "where", [a, b]) { g, _ in
             let zeros = Tensor.zeros(shape, dtype: g.dtype)

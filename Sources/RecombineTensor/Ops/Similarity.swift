@@ -6,8 +6,9 @@ extension Tensor {
     /// Rounding can make the expansion slightly negative; results are clamped at 0, and the gradient is
     /// passed through unchanged where clamping happened (the true distance and its gradient are ~0 there).
     public static func pairwiseSquaredDistances(_ a: Tensor, _ b: Tensor) -> Tensor {
-        precondition(a.rank == 2 && b.rank == 2 && a.shape[1] == b.shape[1],
-                     "pairwiseSquaredDistances: expected [n, d] and [m, d], got \(a.shape) and \(b.shape)")
+        precondition(
+            a.rank == 2 && b.rank == 2 && a.shape[1] == b.shape[1],
+            "pairwiseSquaredDistances: expected [n, d] and [m, d], got \(a.shape) and \(b.shape)")
         let aa = a.squared().sum(axis: 1, keepDims: true)
         let bb = b.squared().sum(axis: 1).reshaped([1, b.shape[0]])
         let raw = aa + bb - 2.0 * a.matmul(b, transposeOther: true)

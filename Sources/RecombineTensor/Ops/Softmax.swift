@@ -27,8 +27,10 @@ extension Tensor {
     public func softmax(axis: Int = -1) -> Tensor {
         let a = Shape.normalize(axis: axis, rank: rank)
         let (outer, n, inner) = axisView(a)
-        let out = dtype == .float32 ? softmaxKernel(self, outer: outer, n: n, inner: inner, log: false, Float.self)
-                                    : softmaxKernel(self, outer: outer, n: n, inner: inner, log: false, Double.self)
+        let out =
+            dtype == .float32
+            ? softmaxKernel(self, outer: outer, n: n, inner: inner, log: false, Float.self)
+            : softmaxKernel(self, outer: outer, n: n, inner: inner, log: false, Double.self)
         return Tensor.record(out, "softmax", [self]) { g, y in
             let gy = g * y
             return [gy - y * gy.sum(axis: a, keepDims: true)]
@@ -39,8 +41,10 @@ extension Tensor {
     public func logSoftmax(axis: Int = -1) -> Tensor {
         let a = Shape.normalize(axis: axis, rank: rank)
         let (outer, n, inner) = axisView(a)
-        let out = dtype == .float32 ? softmaxKernel(self, outer: outer, n: n, inner: inner, log: true, Float.self)
-                                    : softmaxKernel(self, outer: outer, n: n, inner: inner, log: true, Double.self)
+        let out =
+            dtype == .float32
+            ? softmaxKernel(self, outer: outer, n: n, inner: inner, log: true, Float.self)
+            : softmaxKernel(self, outer: outer, n: n, inner: inner, log: true, Double.self)
         return Tensor.record(out, "log_softmax", [self]) { g, y in
             [g - y.exp() * g.sum(axis: a, keepDims: true)]
         }

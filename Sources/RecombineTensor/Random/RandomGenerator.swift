@@ -1,3 +1,5 @@
+import Foundation
+
 /// A seedable pseudo-random generator (xoshiro256**, seeded through SplitMix64).
 /// One seed reproduces every draw bit for bit; `split()` derives independent streams
 /// (one per augmentation, one per initialiser) so adding a consumer does not shift the others.
@@ -69,5 +71,3 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
         return p
     }
 }
-
-import Foundation

@@ -23,8 +23,9 @@ public struct ClusterSummary: Sendable {
         self.sizes = sizes
         if let z = assignments.features, z.rank == 2 {
             let n = assignments.predictions.count
-            silhouette = Silhouette.score(features: z.to(.float32).toFloatArray(), dimension: z.shape[1], labels: assignments.predictions,
-                                          sampleSize: n > Self.silhouetteSampleSize ? Self.silhouetteSampleSize : nil, seed: seed)
+            silhouette = Silhouette.score(
+                features: z.to(.float32).toFloatArray(), dimension: z.shape[1], labels: assignments.predictions,
+                sampleSize: n > Self.silhouetteSampleSize ? Self.silhouetteSampleSize : nil, seed: seed)
             silhouetteSamples = silhouette == nil ? nil : Swift.min(n, Self.silhouetteSampleSize)
         } else {
             silhouette = nil
@@ -34,7 +35,9 @@ public struct ClusterSummary: Sendable {
 
     var json: [String: Any] {
         var out: [String: Any] = ["dataset": dataset, "sizes": sizes]
-        if let silhouette, let silhouetteSamples { out["silhouette"] = silhouette; out["silhouette_samples"] = silhouetteSamples }
+        if let silhouette, let silhouetteSamples {
+            out["silhouette"] = silhouette; out["silhouette_samples"] = silhouetteSamples
+        }
         return out
     }
 }

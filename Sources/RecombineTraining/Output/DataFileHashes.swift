@@ -18,10 +18,13 @@ enum DataFileHashes {
     /// SHA-256 of a file, or for an image folder `ImageFolderListing.sha256` (paths and files' hashes).
     static func sha256(_ path: String) -> String? {
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        let key = "\(path)|\(attributes?[.size] ?? "")|\((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
+        let key =
+            "\(path)|\(attributes?[.size] ?? "")|\((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
         lock.lock(); defer { lock.unlock() }
         if let known = cache[key] { return known }
-        let hash = ImageFolderListing.isDirectory(path) ? try? ImageFolderListing(root: path).sha256() : try? SHA256.hex(ofFile: path)
+        let hash =
+            ImageFolderListing.isDirectory(path)
+            ? try? ImageFolderListing(root: path).sha256() : try? SHA256.hex(ofFile: path)
         cache[key] = hash
         return hash
     }

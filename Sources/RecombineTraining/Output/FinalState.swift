@@ -27,7 +27,10 @@ enum FinalState {
     /// cannot assign at the end of this dataset (a centroid strategy whose centroids only a later
     /// dataset's phases initialise): then the file holds the weights, labels and features only.
     @discardableResult
-    static func write(directory: String, method: MethodSpec, dataset: DatasetContext, mappings: MappingSet, strategy: ClusterAssignment) throws -> Assignments? {
+    static func write(
+        directory: String, method: MethodSpec, dataset: DatasetContext, mappings: MappingSet,
+        strategy: ClusterAssignment
+    ) throws -> Assignments? {
         let data = dataset.data, k = dataset.spec.numClusters
         mappings.train(false)
         defer { mappings.train(true) }
@@ -38,9 +41,14 @@ enum FinalState {
         let hasFeatures = strategy.featureExtractor != nil
         let features: Tensor? = hasFeatures ? strategy.allFeatures(data, pipeline: dataset.main) : nil
         var g = RandomGenerator(seed: dataset.seed)
-        let sample = data.count <= sampleLimit ? Array(0..<data.count) : Array(g.permutation(data.count).prefix(sampleLimit)).sorted()
-        var metadata = ["dataset": dataset.spec.name, "num_clusters": String(k), "strategy": method.strategy.kind.rawValue, "method": method.name,
-                        "sample_shape": data.sampleShape.map(String.init).joined(separator: ",")]
+        let sample =
+            data.count <= sampleLimit
+            ? Array(0..<data.count) : Array(g.permutation(data.count).prefix(sampleLimit)).sorted()
+        var metadata = [
+            "dataset": dataset.spec.name, "num_clusters": String(k), "strategy": method.strategy.kind.rawValue,
+            "method": method.name,
+            "sample_shape": data.sampleShape.map(String.init).joined(separator: ","),
+        ]
         if let labels = data.labels { tensors.append(("analysis/labels", Tensor(labels.map(Double.init)))) }
         guard strategy.canAssign else {
             if let z = features {
@@ -48,23 +56,30 @@ enum FinalState {
                 tensors.append(("analysis/features", z.indexSelect(axis: 0, indices: sample).to(.float32).detached()))
             }
             metadata["predictions"] = "none: no centroids at the end of this dataset"
-            try Safetensors.write(tensors, metadata: metadata, to: (directory as NSString).appendingPathComponent(fileName))
+            try Safetensors.write(
+                tensors, metadata: metadata, to: (directory as NSString).appendingPathComponent(fileName))
             return nil
         }
         var predictions: [Int]
         // Scores [N, K]: larger is closer to the cluster (for picking representative samples).
         var scores: Tensor
         if method.strategy.kind == .classicalClusteringAfterPhase, let z = features {
-            let fit = try KMeans(k: k, nInit: method.strategy.classicalClusteringAfterPhaseNumRestarts, seed: dataset.seed).fit(z)
+            let fit = try KMeans(
+                k: k, nInit: method.strategy.classicalClusteringAfterPhaseNumRestarts, seed: dataset.seed
+            ).fit(z)
             predictions = fit.labels
             let centers = Tensor(fit.centers, shape: [k, z.shape[1]])
             tensors.append(("kmeans/centroids", centers))
             scores = Tensor.pairwiseSquaredDistances(z, centers) * -1.0
         } else {
-            let q = try dataset.main.sweep(data, seed: dataset.seed) { try strategy.assignments($0, logits: false, classifierName: nil) }
+            let q = try dataset.main.sweep(data, seed: dataset.seed) {
+                try strategy.assignments($0, logits: false, classifierName: nil)
+            }
             predictions = q.argmax(axis: 1)
             scores = q
-            if let c = strategy.centroids, let z = features { scores = Tensor.pairwiseSquaredDistances(z, c.detached()) * -1.0 }
+            if let c = strategy.centroids, let z = features {
+                scores = Tensor.pairwiseSquaredDistances(z, c.detached()) * -1.0
+            }
         }
         if let c = strategy.centroids { tensors.append(("strategy/centroids", c.detached())) }
         tensors.append(("analysis/predictions", Tensor(predictions.map(Double.init))))

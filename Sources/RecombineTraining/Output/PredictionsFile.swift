@@ -31,16 +31,22 @@ enum PredictionsFile {
 
     /// The rows of a predictions.csv; the error names a wrong header or row.
     static func rows(_ data: Data) throws -> [Row] {
-        guard let text = String(data: data, encoding: .utf8) else { throw TrainingError("predictions.csv is not UTF-8 text") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw TrainingError("predictions.csv is not UTF-8 text")
+        }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: true)
         guard let header = lines.first, header == "index,cluster" || header == "index,cluster,label" else {
-            throw TrainingError("predictions.csv's header is \(lines.first.map(String.init) ?? "missing"), expected index,cluster[,label]")
+            throw TrainingError(
+                "predictions.csv's header is \(lines.first.map(String.init) ?? "missing"), expected index,cluster[,label]"
+            )
         }
         let width = header.split(separator: ",").count
         lines.removeFirst()
         return try lines.enumerated().map { n, line in
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
-            guard fields.count == width, !fields.contains(where: { $0 == nil }) else { throw TrainingError("predictions.csv row \(n + 1) is not \(header): '\(line)'") }
+            guard fields.count == width, !fields.contains(where: { $0 == nil }) else {
+                throw TrainingError("predictions.csv row \(n + 1) is not \(header): '\(line)'")
+            }
             return Row(index: fields[0]!, cluster: fields[1]!, label: width == 3 ? fields[2]! : nil)
         }
     }

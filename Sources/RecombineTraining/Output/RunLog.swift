@@ -20,16 +20,22 @@ public final class RunLog {
     /// Opens (appending) the log and metrics files. A resumed run passes the lengths the files had at
     /// its checkpoint: what an interrupted run wrote after it (possibly a partial last line) is cut off,
     /// so the files read as if the run had never stopped; `elapsedBefore` is the time it had run.
-    public init(timestamps: Bool, quiet: Bool, logPath: String?, metricsPath: String?,
-                truncateLogTo: UInt64? = nil, truncateMetricsTo: UInt64? = nil, elapsedBefore: TimeInterval = 0) {
+    public init(
+        timestamps: Bool, quiet: Bool, logPath: String?, metricsPath: String?,
+        truncateLogTo: UInt64? = nil, truncateMetricsTo: UInt64? = nil, elapsedBefore: TimeInterval = 0
+    ) {
         start = Date().addingTimeInterval(-elapsedBefore)
         self.timestamps = timestamps
         self.quiet = quiet
         func open(_ path: String?, truncateTo length: UInt64?) -> FileHandle? {
             guard let path else { return nil }
-            if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+            if !FileManager.default.fileExists(atPath: path) {
+                FileManager.default.createFile(atPath: path, contents: nil)
+            }
             let handle = FileHandle(forWritingAtPath: path)
-            if let length, let handle, let size = try? handle.seekToEnd(), size > length { try? handle.truncate(atOffset: length) }
+            if let length, let handle, let size = try? handle.seekToEnd(), size > length {
+                try? handle.truncate(atOffset: length)
+            }
             handle?.seekToEndOfFile()
             return handle
         }
@@ -57,7 +63,8 @@ public final class RunLog {
     func record(_ object: [String: Any]) {
         var object = object
         object["elapsed_seconds"] = (Date().timeIntervalSince(start) * 1000).rounded() / 1000
-        guard let metricsFile, let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
+        guard let metricsFile, let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        else { return }
         metricsFile.write(data)
         metricsFile.write(Data("\n".utf8))
     }

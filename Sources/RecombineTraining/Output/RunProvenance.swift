@@ -27,8 +27,16 @@ public struct RunProvenance: Codable, Sendable, Equatable {
     public var segments: [RunSegment]?
 
     enum CodingKeys: String, CodingKey {
-        case recombineVersion = "recombine_version", gitRevision = "git_revision", threads, blasCore = "blas_core", cpu
-        case iterationsScale = "iterations_scale", overrides, gridPoint = "grid_point", methodFileSHA256 = "method_file_sha256", resumed, segments
+        case recombineVersion = "recombine_version"
+        case gitRevision = "git_revision"
+        case threads
+        case blasCore = "blas_core"
+        case cpu
+        case iterationsScale = "iterations_scale"
+        case overrides
+        case gridPoint = "grid_point"
+        case methodFileSHA256 = "method_file_sha256"
+        case resumed, segments
     }
 }
 
@@ -47,10 +55,17 @@ extension RunProvenance {
     func resumed(at elapsed: Double, position: RunSegment.Position?) -> RunProvenance {
         var next = self
         next.resumed = (resumed ?? 0) + 1
-        var segments = self.segments ?? [RunSegment(gitRevision: gitRevision, threads: threads, blasCore: blasCore, startSeconds: 0, endSeconds: elapsed)]
+        var segments =
+            self.segments ?? [
+                RunSegment(
+                    gitRevision: gitRevision, threads: threads, blasCore: blasCore, startSeconds: 0, endSeconds: elapsed
+                )
+            ]
         segments[segments.count - 1].endSeconds = elapsed
-        segments.append(RunSegment(gitRevision: SourceRevision.current, threads: Threads.count, blasCore: Threads.blasCore,
-                                   startSeconds: elapsed, endSeconds: elapsed, resumedAt: position))
+        segments.append(
+            RunSegment(
+                gitRevision: SourceRevision.current, threads: Threads.count, blasCore: Threads.blasCore,
+                startSeconds: elapsed, endSeconds: elapsed, resumedAt: position))
         next.segments = segments
         return next
     }

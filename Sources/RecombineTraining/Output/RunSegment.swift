@@ -18,11 +18,18 @@ public struct RunSegment: Codable, Sendable, Equatable {
         public var phase: String
         public var phaseIteration: Int
 
-        enum CodingKeys: String, CodingKey { case dataset, phase, phaseIteration = "phase_iteration" }
+        enum CodingKeys: String, CodingKey {
+            case dataset, phase
+            case phaseIteration = "phase_iteration"
+        }
     }
 
     enum CodingKeys: String, CodingKey {
-        case gitRevision = "git_revision", threads, blasCore = "blas_core", startSeconds = "start_seconds", endSeconds = "end_seconds"
+        case gitRevision = "git_revision"
+        case threads
+        case blasCore = "blas_core"
+        case startSeconds = "start_seconds"
+        case endSeconds = "end_seconds"
         case resumedAt = "resumed_at"
     }
 }

@@ -43,12 +43,20 @@ final class AdversarialInterpolationPattern: DesignPattern {
         encoder = try context.mapping(options.encoderName, option: "encoder_name", of: spec.pointer)
         decoder = try context.mapping(options.decoderName, option: "decoder_name", of: spec.pointer)
         critic = try options.criticName.map { try context.mapping($0, option: "critic_name", of: spec.pointer) }
-        discriminator = critic != nil ? nil : try options.discriminatorName.map { try context.mapping($0, option: "discriminator_name", of: spec.pointer) }
-        let adversarial = critic != nil
+        discriminator =
+            critic != nil
+            ? nil
+            : try options.discriminatorName.map {
+                try context.mapping($0, option: "discriminator_name", of: spec.pointer)
+            }
+        let adversarial =
+            critic != nil
             ? (options.criticLossWeight, options.criticLossOptimizerGroupName)
             : (options.discriminatorLossWeight, options.discriminatorLossOptimizerGroupName)
         guard critic != nil || discriminator != nil, let weight = adversarial.0, let group = adversarial.1 else {
-            throw TrainingError("\(spec.pointer): adversarial interpolation needs a critic (critic_name, critic_loss_optimizer_group_name) or a discriminator (discriminator_name, discriminator_loss_optimizer_group_name)")
+            throw TrainingError(
+                "\(spec.pointer): adversarial interpolation needs a critic (critic_name, critic_loss_optimizer_group_name) or a discriminator (discriminator_name, discriminator_loss_optimizer_group_name)"
+            )
         }
         adversarialWeight = weight; adversarialGroup = group
         generator = context.splitGenerator()
@@ -68,30 +76,43 @@ final class AdversarialInterpolationPattern: DesignPattern {
                 throw TrainingError("\(spec.pointer): the critic variant needs critic_regularizing_hyperparameter")
             }
             let h = x.shape[0] / 2
-            guard h >= 1 else { throw TrainingError("\(spec.pointer): adversarial interpolation needs batches of at least 2 samples") }
+            guard h >= 1 else {
+                throw TrainingError("\(spec.pointer): adversarial interpolation needs batches of at least 2 samples")
+            }
             let x1 = x.slice(axis: 0, start: 0, end: h), x2 = x.slice(axis: 0, start: h, end: 2 * h)
             let z1 = encoder(x1), z2 = encoder(x2)
             let reconstruction = decoder(z1)
             let blended = x1 * gamma + reconstruction * (1 - gamma)
             let alphaValues = (0..<h).map { _ in 0.5 * generator.nextDouble() }
-            let alpha = Tensor(doubles: alphaValues, shape: [h] + Array(repeating: 1, count: z1.rank - 1), dtype: z1.dtype)
+            let alpha = Tensor(
+                doubles: alphaValues, shape: [h] + Array(repeating: 1, count: z1.rank - 1), dtype: z1.dtype)
             let mixed = decoder(alpha * z1 + (1.0 - alpha) * z2)
             let alphaColumn = Tensor(doubles: alphaValues, shape: [h, 1], dtype: z1.dtype)
-            let adversarial = (critic(blended.detached()).reshaped([h, 1]).squared().mean()
-                               + (critic(mixed.detached()).reshaped([h, 1]) - alphaColumn).squared().mean()) * adversarialWeight
+            let adversarial =
+                (critic(blended.detached()).reshaped([h, 1]).squared().mean()
+                    + (critic(mixed.detached()).reshaped([h, 1]) - alphaColumn).squared().mean()) * adversarialWeight
             let fooling = critic(mixed).reshaped([h, 1]).squared().mean() * autoencoderWeight
-            return [PatternLoss(name: "adversarial_mapping_loss", group: adversarialGroup, value: adversarial),
-                    PatternLoss(name: "autoencoder_loss", group: autoencoderGroup, value: fooling)]
+            return [
+                PatternLoss(name: "adversarial_mapping_loss", group: adversarialGroup, value: adversarial),
+                PatternLoss(name: "autoencoder_loss", group: autoencoderGroup, value: fooling),
+            ]
         }
         let dis = discriminator!
         let b = x.shape[0]
         let reconstruction = decoder(encoder(x))
-        let realAndFake = Tensor.concatenate([dis(x).reshaped([b]), dis(reconstruction.detached()).reshaped([b])], axis: 0)
-        let targets = Tensor.concatenate([Tensor.ones([b], dtype: x.dtype), Tensor.zeros([b], dtype: x.dtype)], axis: 0)
+        let realAndFake = Tensor.concatenate(
+            [dis(x).reshaped([b]), dis(reconstruction.detached()).reshaped([b])], axis: 0)
+        let targets = Tensor.concatenate(
+            [Tensor.ones([b], dtype: x.dtype), Tensor.zeros([b], dtype: x.dtype)], axis: 0)
         let adversarial = binaryCrossEntropy(probabilities: realAndFake, targets: targets) * adversarialWeight
-        let fooling = binaryCrossEntropy(probabilities: dis(reconstruction).reshaped([b]), targets: Tensor.ones([b], dtype: x.dtype)) * autoencoderWeight
-        return [PatternLoss(name: "adversarial_mapping_loss", group: adversarialGroup, value: adversarial),
-                PatternLoss(name: "autoencoder_loss", group: autoencoderGroup, value: fooling)]
+        let fooling =
+            binaryCrossEntropy(
+                probabilities: dis(reconstruction).reshaped([b]), targets: Tensor.ones([b], dtype: x.dtype))
+            * autoencoderWeight
+        return [
+            PatternLoss(name: "adversarial_mapping_loss", group: adversarialGroup, value: adversarial),
+            PatternLoss(name: "autoencoder_loss", group: autoencoderGroup, value: fooling),
+        ]
     }
 
     func save(into archive: CheckpointArchive, prefix: String) {

@@ -27,7 +27,9 @@ enum CauchySchwarz {
     /// σ² = relSigma · median(D) over all N² entries (treated as a constant). `tensorflowGradient`
     /// gives D tk-uco's inexact pdist gradient.
     static func gaussianKernel(_ h: Tensor, relSigma: Double, tensorflowGradient: Bool = false) -> Tensor {
-        let d = tensorflowGradient ? Tensor.pairwiseSquaredDistancesTensorFlowGradient(h) : Tensor.pairwiseSquaredDistances(h, h)
+        let d =
+            tensorflowGradient
+            ? Tensor.pairwiseSquaredDistancesTensorFlowGradient(h) : Tensor.pairwiseSquaredDistances(h, h)
         return gaussianKernel(distances: d, relSigma: relSigma)
     }
 
@@ -48,7 +50,8 @@ enum CauchySchwarz {
         guard k > 1 else { return Tensor(scalar: 0, dtype: a.dtype) }
         let nom = a.matmul(kernel.matmul(a), transposeSelf: true)
         let diagonal = (nom * Tensor.eye(k, dtype: a.dtype)).sum(axis: 1)
-        let denominatorSquared = (diagonal.reshaped([k, 1]) * diagonal.reshaped([1, k])).clamped(min: denominatorEpsilon)
+        let denominatorSquared = (diagonal.reshaped([k, 1]) * diagonal.reshaped([1, k])).clamped(
+            min: denominatorEpsilon)
         let ratio = nom.clamped(min: numeratorEpsilon) / denominatorSquared.sqrt()
         return (ratio * strictUpperTriangle(k, dtype: a.dtype)).sum() * (2 / Double(k * (k - 1)))
     }

@@ -52,18 +52,28 @@ final class CompanionObjectivesPattern: RoutedPattern {
             let pointer = spec.pointer.appending("attachment_points").appending(String(i))
             let mapping = try context.mapping(point.mappingName, option: "mapping_name", of: pointer)
             guard mapping.layersByName[point.layerName] != nil else {
-                throw TrainingError("\(pointer)/layer_name: mapping '\(point.mappingName)' has no layer named '\(point.layerName)' (its layers: \(mapping.spec.layers.enumerated().map { $0.element.name ?? String($0.offset) }.joined(separator: ", ")))")
+                throw TrainingError(
+                    "\(pointer)/layer_name: mapping '\(point.mappingName)' has no layer named '\(point.layerName)' (its layers: \(mapping.spec.layers.enumerated().map { $0.element.name ?? String($0.offset) }.joined(separator: ", ")))"
+                )
             }
-            if let g = grouped.firstIndex(where: { $0.0 === mapping }) { grouped[g].1.append((i + 1, point.layerName)) } else { grouped.append((mapping, [(i + 1, point.layerName)])) }
+            if let g = grouped.firstIndex(where: { $0.0 === mapping }) {
+                grouped[g].1.append((i + 1, point.layerName))
+            } else {
+                grouped.append((mapping, [(i + 1, point.layerName)]))
+            }
         }
         attachments = grouped.map { (mapping: $0.0, layers: $0.1.map { (index: $0.0, name: $0.1) }) }
         if options.kernel == "tensor" {
             guard let orthogonalisation = TensorKernel.Orthogonalisation(rawValue: options.orthogonalisation),
-                  let deficientModes = TensorKernel.DeficientModes(rawValue: options.rankDeficientModes) else {
-                throw TrainingError("\(spec.pointer): unknown orthogonalisation '\(options.orthogonalisation)' or rank_deficient_modes '\(options.rankDeficientModes)'")
+                let deficientModes = TensorKernel.DeficientModes(rawValue: options.rankDeficientModes)
+            else {
+                throw TrainingError(
+                    "\(spec.pointer): unknown orthogonalisation '\(options.orthogonalisation)' or rank_deficient_modes '\(options.rankDeficientModes)'"
+                )
             }
-            tensorKernel = TensorKernel(orthogonalisation: orthogonalisation, epsilon: options.orthogonalisationEpsilon,
-                                        degeneracyThreshold: options.eigenDegeneracyThreshold, deficientModes: deficientModes)
+            tensorKernel = TensorKernel(
+                orthogonalisation: orthogonalisation, epsilon: options.orthogonalisationEpsilon,
+                degeneracyThreshold: options.eigenDegeneracyThreshold, deficientModes: deficientModes)
         } else {
             tensorKernel = nil
         }
@@ -89,22 +99,38 @@ final class CompanionObjectivesPattern: RoutedPattern {
         var a = try strategy.assignments(x, logits: false, classifierName: options.classifierName)
         if !options.assignmentGradient { a = a.detached() }
         return try (1...count).map { l in
-            guard let h = outputs[l] else { throw TrainingError("\(spec.pointer): attachment point \(l) produced no output") }
+            guard let h = outputs[l] else {
+                throw TrainingError("\(spec.pointer): attachment point \(l) produced no output")
+            }
             let kernel = try self.kernel(h, attachment: l)
-            let term = CauchySchwarz.dcs(a, kernel, numeratorEpsilon: kernelOptions.numeratorEpsilon, denominatorEpsilon: kernelOptions.denominatorEpsilon)
-            return PatternLoss(name: "uco_\(l)", group: group, value: term * (options.ucoLambda * Self.depthWeight(l, of: count, weighting: options.weighting) * weight))
+            let term = CauchySchwarz.dcs(
+                a, kernel, numeratorEpsilon: kernelOptions.numeratorEpsilon,
+                denominatorEpsilon: kernelOptions.denominatorEpsilon)
+            return PatternLoss(
+                name: "uco_\(l)", group: group,
+                value: term
+                    * (options.ucoLambda * Self.depthWeight(l, of: count, weighting: options.weighting) * weight))
         }
     }
 
     /// K_ℓ on the output `h` of attachment point ℓ.
     func kernel(_ h: Tensor, attachment l: Int) throws -> Tensor {
         guard let tensorKernel else {
-            return CauchySchwarz.gaussianKernel(h.rank == 2 ? h : h.flattened(startDim: 1), relSigma: kernelOptions.relSigma, tensorflowGradient: kernelOptions.tensorflowGradient)
+            return CauchySchwarz.gaussianKernel(
+                h.rank == 2 ? h : h.flattened(startDim: 1), relSigma: kernelOptions.relSigma,
+                tensorflowGradient: kernelOptions.tensorflowGradient)
         }
         guard h.rank >= 3 else {
-            throw TrainingError("\(spec.pointer)/attachment_points/\(l - 1): the tensor kernel needs a layer output with at least two axes per sample, found \(h.shape); use \"kernel\": \"vector\" for vectors")
+            throw TrainingError(
+                "\(spec.pointer)/attachment_points/\(l - 1): the tensor kernel needs a layer output with at least two axes per sample, found \(h.shape); use \"kernel\": \"vector\" for vectors"
+            )
         }
-        do { return CauchySchwarz.gaussianKernel(distances: try tensorKernel.distances(h), relSigma: kernelOptions.relSigma) }
-        catch { throw TrainingError("\(spec.pointer)/attachment_points/\(l - 1): the tensor kernel's factorisation failed: \(error)") }
+        do {
+            return CauchySchwarz.gaussianKernel(
+                distances: try tensorKernel.distances(h), relSigma: kernelOptions.relSigma)
+        } catch {
+            throw TrainingError(
+                "\(spec.pointer)/attachment_points/\(l - 1): the tensor kernel's factorisation failed: \(error)")
+        }
     }
 }

@@ -33,7 +33,9 @@ struct ContrastiveOptions: Decodable {
     /// The two views of this step.
     func views(_ step: StepInput, pointer: JSONPointer) throws -> (Tensor, Tensor) {
         guard let a = step.views[batchAugmentationName1], let b = step.views[batchAugmentationName2] else {
-            throw TrainingError("\(pointer): the augmented views '\(batchAugmentationName1)' and '\(batchAugmentationName2)' are missing")
+            throw TrainingError(
+                "\(pointer): the augmented views '\(batchAugmentationName1)' and '\(batchAugmentationName2)' are missing"
+            )
         }
         return (a, b)
     }
@@ -55,7 +57,9 @@ final class InstanceContrastivePattern: RoutedPattern {
         self.spec = spec
         routing = try spec.decodeOptions()
         options = try spec.decodeOptions()
-        head = try context.mapping(try spec.decodeOptions(HeadOption.self).contrastiveLearningHeadName, option: "contrastive_learning_head_name", of: spec.pointer)
+        head = try context.mapping(
+            try spec.decodeOptions(HeadOption.self).contrastiveLearningHeadName,
+            option: "contrastive_learning_head_name", of: spec.pointer)
     }
 
     func losses(_ step: StepInput) throws -> [PatternLoss] {
@@ -88,7 +92,8 @@ final class ClusterContrastivePattern: RoutedPattern {
         let (xa, xb) = try options.views(step, pointer: spec.pointer)
         let qa = try strategy.assignments(xa, logits: false, classifierName: options.classifierName)
         let qb = try strategy.assignments(xb, logits: false, classifierName: options.classifierName)
-        let loss = contrastiveLoss(qa.T, qb.T, temperature: options.temperatureParameter, reusedRows: options.reusedRows)
+        let loss = contrastiveLoss(
+            qa.T, qb.T, temperature: options.temperatureParameter, reusedRows: options.reusedRows)
         return [PatternLoss(name: "contrastive_loss", group: group, value: loss * weight)]
     }
 }

@@ -49,12 +49,17 @@ final class DenoisingLayerWiseReconstructionPattern: RoutedPattern {
         pairs = try options.layerPairs.enumerated().map { i, item in
             let pointer = "\(spec.pointer)/layer_pairs/\(i)"
             if item.encoderLayerName != Self.inputName && e.layersByName[item.encoderLayerName] == nil {
-                throw TrainingError("\(pointer)/encoder_layer_name: mapping '\(e.name)' has no layer named '\(item.encoderLayerName)' (use \"input\" for the encoder's input)")
+                throw TrainingError(
+                    "\(pointer)/encoder_layer_name: mapping '\(e.name)' has no layer named '\(item.encoderLayerName)' (use \"input\" for the encoder's input)"
+                )
             }
             if d.layersByName[item.decoderLayerName] == nil {
-                throw TrainingError("\(pointer)/decoder_layer_name: mapping '\(d.name)' has no layer named '\(item.decoderLayerName)'")
+                throw TrainingError(
+                    "\(pointer)/decoder_layer_name: mapping '\(d.name)' has no layer named '\(item.decoderLayerName)'")
             }
-            return Pair(encoderLayer: item.encoderLayerName == Self.inputName ? nil : item.encoderLayerName, decoderLayer: item.decoderLayerName, weight: item.weight)
+            return Pair(
+                encoderLayer: item.encoderLayerName == Self.inputName ? nil : item.encoderLayerName,
+                decoderLayer: item.decoderLayerName, weight: item.weight)
         }
         cleanTargetGradient = options.cleanTargetGradient
     }
@@ -69,14 +74,21 @@ final class DenoisingLayerWiseReconstructionPattern: RoutedPattern {
         encoder.train(true)
         var total: Tensor? = nil
         for pair in pairs {
-            guard let reconstruction = noisy[pair.decoderLayer] else { throw TrainingError("\(spec.pointer): decoder layer '\(pair.decoderLayer)' produced no output") }
-            var target = try pair.encoderLayer.map { name -> Tensor in
-                guard let t = clean[name] else { throw TrainingError("\(spec.pointer): encoder layer '\(name)' produced no output") }
-                return t
-            } ?? x
+            guard let reconstruction = noisy[pair.decoderLayer] else {
+                throw TrainingError("\(spec.pointer): decoder layer '\(pair.decoderLayer)' produced no output")
+            }
+            var target =
+                try pair.encoderLayer.map { name -> Tensor in
+                    guard let t = clean[name] else {
+                        throw TrainingError("\(spec.pointer): encoder layer '\(name)' produced no output")
+                    }
+                    return t
+                } ?? x
             if !cleanTargetGradient { target = target.detached() }
             guard target.count == reconstruction.count else {
-                throw TrainingError("\(spec.pointer): decoder layer '\(pair.decoderLayer)' gives \(reconstruction.shape) but encoder \(pair.encoderLayer.map { "layer '\($0)'" } ?? "input") is \(target.shape)")
+                throw TrainingError(
+                    "\(spec.pointer): decoder layer '\(pair.decoderLayer)' gives \(reconstruction.shape) but encoder \(pair.encoderLayer.map { "layer '\($0)'" } ?? "input") is \(target.shape)"
+                )
             }
             let term = (reconstruction.reshaped(target.shape) - target).squared().mean() * pair.weight
             total = total.map { $0 + term } ?? term

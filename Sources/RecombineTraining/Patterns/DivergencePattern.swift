@@ -76,15 +76,23 @@ final class DivergencePattern: RoutedPattern {
     /// softmax clustering layer θ_k = μ_k/‖μ_k‖, b = 0).
     func initializeClassifier() throws {
         guard let layerName = options.initializeClassifierLayerFromKmeans else { return }
-        guard let classifier = options.classifierName.flatMap({ strategy.mappings[$0] }) ?? strategy.classifiers.first, let layer = classifier.layersByName[layerName],
-              let weight = layer.namedParameters().first(where: { $0.name == "weight" })?.tensor, weight.rank == 2 else {
-            throw TrainingError("\(spec.pointer)/initialize_classifier_layer_from_kmeans: the classifier has no linear layer '\(layerName)'")
+        guard let classifier = options.classifierName.flatMap({ strategy.mappings[$0] }) ?? strategy.classifiers.first,
+            let layer = classifier.layersByName[layerName],
+            let weight = layer.namedParameters().first(where: { $0.name == "weight" })?.tensor, weight.rank == 2
+        else {
+            throw TrainingError(
+                "\(spec.pointer)/initialize_classifier_layer_from_kmeans: the classifier has no linear layer '\(layerName)'"
+            )
         }
         let assignment = strategy
-        let features = try sweep.apply { x in classifier.inputOfLayer(layerName, assignment.classifierInput(classifier, x))! }
+        let features = try sweep.apply { x in
+            classifier.inputOfLayer(layerName, assignment.classifierInput(classifier, x))!
+        }
         let k = weight.shape[0]
         guard features.rank == 2, features.shape[1] == weight.shape[1] else {
-            throw TrainingError("\(spec.pointer)/initialize_classifier_layer_from_kmeans: layer '\(layerName)' has weight \(weight.shape) but its inputs are \(features.shape)")
+            throw TrainingError(
+                "\(spec.pointer)/initialize_classifier_layer_from_kmeans: layer '\(layerName)' has weight \(weight.shape) but its inputs are \(features.shape)"
+            )
         }
         let fit = try KMeans(k: k, nInit: options.initializationKmeansRestarts, seed: initializationSeed).fit(features)
         let centers = Tensor(fit.centers, shape: [k, weight.shape[1]]).to(weight.dtype)
@@ -99,10 +107,16 @@ final class DivergencePattern: RoutedPattern {
             try initializeClassifier()
             classifierInitialized = true
         }
-        if target == nil || Self.recalculationDue(epoch: step.epoch, iteration: step.phaseIteration, interval: options.targetDistributionRecalculationInterval,
-                                                  inEpochs: intervalInEpochs, lastEpoch: targetEpoch) {
+        if target == nil
+            || Self.recalculationDue(
+                epoch: step.epoch, iteration: step.phaseIteration,
+                interval: options.targetDistributionRecalculationInterval,
+                inEpochs: intervalInEpochs, lastEpoch: targetEpoch)
+        {
             let q = try sweep.softAssignments(classifierName: options.classifierName)
-            target = withoutGradients { squareRootRule ? Self.squareRootTargetDistribution(q) : Self.targetDistribution(q) }
+            target = withoutGradients {
+                squareRootRule ? Self.squareRootTargetDistribution(q) : Self.targetDistribution(q)
+            }
             targetEpoch = step.epoch
         }
         guard let target else { throw TrainingError("\(spec.pointer): no target distribution") }

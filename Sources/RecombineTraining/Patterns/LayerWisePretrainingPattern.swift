@@ -39,13 +39,18 @@ final class LayerWisePretrainingPattern: RoutedPattern {
         let decoder = try context.mapping(options.decoderName, option: "decoder_name", of: spec.pointer)
         func layers(_ mapping: Mapping, _ names: [String]) throws -> [Module] {
             try names.map { name in
-                guard let layer = mapping.layersByName[name] else { throw TrainingError("\(spec.pointer): no layer named '\(name)' in mapping '\(mapping.name)'") }
+                guard let layer = mapping.layersByName[name] else {
+                    throw TrainingError("\(spec.pointer): no layer named '\(name)' in mapping '\(mapping.name)'")
+                }
                 return layer
             }
         }
         stages = try options.encoderDecoderLayerPairs.map { pair in
-            Stage(encoder: try layers(encoder, pair.encoderLayerNames), decoder: try layers(decoder, pair.decoderLayerNames),
-                  iterations: context.scaled(pair.trainForIterations), names: (pair.encoderLayerNames, pair.decoderLayerNames))
+            Stage(
+                encoder: try layers(encoder, pair.encoderLayerNames),
+                decoder: try layers(decoder, pair.decoderLayerNames),
+                iterations: context.scaled(pair.trainForIterations),
+                names: (pair.encoderLayerNames, pair.decoderLayerNames))
         }
         dropoutRate = options.dropoutRate
         generator = context.splitGenerator()
@@ -65,12 +70,16 @@ final class LayerWisePretrainingPattern: RoutedPattern {
 
     func losses(_ step: StepInput) throws -> [PatternLoss] {
         guard let s = stage(at: step.phaseIteration) else {
-            if announcedStage != stages.count { announcedStage = stages.count; announce("Pattern \"\(spec.id)\": finished pretraining all layers") }
+            if announcedStage != stages.count {
+                announcedStage = stages.count; announce("Pattern \"\(spec.id)\": finished pretraining all layers")
+            }
             return []
         }
         if s != announcedStage {
             announcedStage = s
-            announce("Pattern \"\(spec.id)\": now pretraining layers \(stages[s].names.0) of encoder and \(stages[s].names.1) of decoder")
+            announce(
+                "Pattern \"\(spec.id)\": now pretraining layers \(stages[s].names.0) of encoder and \(stages[s].names.1) of decoder"
+            )
         }
         let x = input(step)
         let u = withoutGradients { () -> Tensor in
@@ -86,7 +95,9 @@ final class LayerWisePretrainingPattern: RoutedPattern {
         h = h.dropout(p: dropoutRate, training: true, generator: &generator)
         for layer in stages[s].decoder { h = layer(h) }
         guard h.shape == u.shape else {
-            throw TrainingError("\(spec.pointer): stage \(s) decoder layers output \(h.shape) but must reconstruct their input \(u.shape)")
+            throw TrainingError(
+                "\(spec.pointer): stage \(s) decoder layers output \(h.shape) but must reconstruct their input \(u.shape)"
+            )
         }
         let loss = (u - h).squared().sum() / Double(x.shape[0])
         return [PatternLoss(name: "reconstruction_loss", group: group, value: loss * weight)]

@@ -20,7 +20,9 @@ final class MutualInformationPattern: DesignPattern {
     let spec: PatternSpec
     let options: Options
     let strategy: ClusterAssignment
-    var augmentationNames: [String] { [options.batchAugmentationName1, options.batchAugmentationName2].compactMap { $0 } }
+    var augmentationNames: [String] {
+        [options.batchAugmentationName1, options.batchAugmentationName2].compactMap { $0 }
+    }
 
     init(spec: PatternSpec, context: PatternContext) throws {
         self.spec = spec
@@ -33,7 +35,8 @@ final class MutualInformationPattern: DesignPattern {
         let joint = qa.matmul(qb, transposeSelf: true)
         let symmetric = (joint + joint.T) / 2
         let p = symmetric / symmetric.sum()
-        let rows = p.sum(axis: 1, keepDims: true).clamped(min: epsilon), columns = p.sum(axis: 0, keepDims: true).clamped(min: epsilon)
+        let rows = p.sum(axis: 1, keepDims: true).clamped(min: epsilon),
+            columns = p.sum(axis: 0, keepDims: true).clamped(min: epsilon)
         let clamped = p.clamped(min: epsilon)
         return -(clamped * (clamped.log() - rows.log() * lambda - columns.log() * lambda)).sum()
     }
@@ -41,11 +44,17 @@ final class MutualInformationPattern: DesignPattern {
     func losses(_ step: StepInput) throws -> [PatternLoss] {
         let first = options.batchAugmentationName1.map { step.views[$0] } ?? step.batch
         guard let xa = first, let xb = step.views[options.batchAugmentationName2] else {
-            throw TrainingError("\(spec.pointer): the views \(augmentationNames.map { "'\($0)'" }.joined(separator: " and ")) are missing")
+            throw TrainingError(
+                "\(spec.pointer): the views \(augmentationNames.map { "'\($0)'" }.joined(separator: " and ")) are missing"
+            )
         }
         let qa = try strategy.assignments(xa, logits: false, classifierName: options.classifierName)
         let qb = try strategy.assignments(xb, logits: false, classifierName: options.classifierName)
         let loss = Self.loss(qa, qb, entropyCoefficient: options.entropyCoefficient, epsilon: options.epsilon)
-        return [PatternLoss(name: "mutual_information_loss", group: options.lossOptimizerGroupName, value: loss * options.lossWeight)]
+        return [
+            PatternLoss(
+                name: "mutual_information_loss", group: options.lossOptimizerGroupName, value: loss * options.lossWeight
+            )
+        ]
     }
 }

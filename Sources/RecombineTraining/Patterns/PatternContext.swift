@@ -15,8 +15,11 @@ final class PatternContext {
     private(set) var generator: RandomGenerator
     let datasetSeed: UInt64
 
-    init(mappings: MappingSet, strategy: ClusterAssignment, sweep: DatasetSweep, log: RunLog, scaled: @escaping (Int) -> Int,
-         generator: RandomGenerator, datasetSeed: UInt64) {
+    init(
+        mappings: MappingSet, strategy: ClusterAssignment, sweep: DatasetSweep, log: RunLog,
+        scaled: @escaping (Int) -> Int,
+        generator: RandomGenerator, datasetSeed: UInt64
+    ) {
         self.mappings = mappings; self.strategy = strategy; self.sweep = sweep; self.log = log; self.scaled = scaled
         self.generator = generator; self.datasetSeed = datasetSeed
     }
@@ -27,15 +30,17 @@ final class PatternContext {
     /// A seed for a pattern's own random choices that does not draw from the run's streams (FNV-1a of
     /// its pointer mixed with the dataset seed), so adding such a pattern leaves other streams alone.
     func seed(for pointer: JSONPointer) -> UInt64 {
-        var hash: UInt64 = 0xcbf29ce484222325
-        for byte in pointer.description.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in pointer.description.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return hash ^ datasetSeed
     }
 
     /// The mapping named by option `option` of the pattern at `pointer`.
     func mapping(_ name: String, option: String, of pointer: JSONPointer) throws -> Mapping {
         guard let mapping = mappings[name] else {
-            throw TrainingError("\(pointer)/\(option): no mapping named '\(name)' (mappings: \(mappings.mappings.map(\.name).joined(separator: ", ")))")
+            throw TrainingError(
+                "\(pointer)/\(option): no mapping named '\(name)' (mappings: \(mappings.mappings.map(\.name).joined(separator: ", ")))"
+            )
         }
         return mapping
     }

@@ -49,23 +49,33 @@ final class ReinforcementPattern: RoutedPattern {
         let x = input(step)
         let q = try strategy.assignments(x, logits: false, classifierName: options.classifierName)
         let b = Double(x.shape[0]), k = q.shape[1]
-        let featureExtractor = try mapping(options.associatedFeatureExtractorName, option: "associated_feature_extractor_name", fallback: context.mappings.firstFeatureExtractor)
+        let featureExtractor = try mapping(
+            options.associatedFeatureExtractorName, option: "associated_feature_extractor_name",
+            fallback: context.mappings.firstFeatureExtractor)
         let sample: Tensor
         switch options.sampleRepresentation {
         case "original_sample": sample = x.flattened(startDim: 1)
         case "decoder_reconstructed_sample":
-            let e = try mapping(options.associatedEncoderName, option: "associated_encoder_name", fallback: featureExtractor)
+            let e = try mapping(
+                options.associatedEncoderName, option: "associated_encoder_name", fallback: featureExtractor)
             let g = try mapping(options.associatedDecoderName, option: "associated_decoder_name", fallback: nil)
             sample = g(e(x)).flattened(startDim: 1)
-        case "soft_assignments": sample = try strategy.assignments(x, logits: true, classifierName: options.classifierName)
+        case "soft_assignments":
+            sample = try strategy.assignments(x, logits: true, classifierName: options.classifierName)
         default: sample = featureExtractor(x).flattened(startDim: 1)
         }
-        let needsCentroids = options.clusterSelectionCriterion == "nearest_centroid"
+        let needsCentroids =
+            options.clusterSelectionCriterion == "nearest_centroid"
             || options.sampleSelectionCriterion == "threshold_on_feature_representation_distance_to_centroid"
-            || ["l2_distance_of_feature_representation_to_centroid", "gaussian_kernel_based_similarity_of_feature_representation_to_centroid"].contains(options.sampleClusterPairLossWeightingTerm)
+            || [
+                "l2_distance_of_feature_representation_to_centroid",
+                "gaussian_kernel_based_similarity_of_feature_representation_to_centroid",
+            ].contains(options.sampleClusterPairLossWeightingTerm)
         var centroidDistances: Tensor? = nil
         if needsCentroids {
-            guard let mu = strategy.centroids else { throw TrainingError("\(spec.pointer): this pattern needs centroids, but none are initialised") }
+            guard let mu = strategy.centroids else {
+                throw TrainingError("\(spec.pointer): this pattern needs centroids, but none are initialised")
+            }
             centroidDistances = Tensor.pairwiseSquaredDistances(featureExtractor(x).flattened(startDim: 1), mu)
         }
         // Mask of selected (sample, cluster) pairs.
@@ -77,11 +87,28 @@ final class ReinforcementPattern: RoutedPattern {
         }
         switch options.sampleSelectionCriterion {
         case "threshold_on_feature_representation_distance_to_centroid":
-            guard let t = options.thresholdOnFeatureRepresentationDistanceToCentroid else { throw TrainingError("\(spec.pointer): threshold_on_feature_representation_distance_to_centroid is required by this sample selection criterion") }
-            mask = mask * withoutGradients { Tensor.full([], value: t).greater(centroidDistances!.detached()) + centroidDistances!.detached().equal(Tensor.full([], value: t)) }
+            guard let t = options.thresholdOnFeatureRepresentationDistanceToCentroid else {
+                throw TrainingError(
+                    "\(spec.pointer): threshold_on_feature_representation_distance_to_centroid is required by this sample selection criterion"
+                )
+            }
+            mask =
+                mask
+                * withoutGradients {
+                    Tensor.full([], value: t).greater(centroidDistances!.detached())
+                        + centroidDistances!.detached().equal(Tensor.full([], value: t))
+                }
         case "threshold_on_soft_assignment_to_cluster":
-            guard let t = options.thresholdOnSoftAssignmentToCluster else { throw TrainingError("\(spec.pointer): threshold_on_soft_assignment_to_cluster is required by this sample selection criterion") }
-            mask = mask * withoutGradients { q.detached().greater(Tensor.full([], value: t)) + q.detached().equal(Tensor.full([], value: t)) }
+            guard let t = options.thresholdOnSoftAssignmentToCluster else {
+                throw TrainingError(
+                    "\(spec.pointer): threshold_on_soft_assignment_to_cluster is required by this sample selection criterion"
+                )
+            }
+            mask =
+                mask
+                * withoutGradients {
+                    q.detached().greater(Tensor.full([], value: t)) + q.detached().equal(Tensor.full([], value: t))
+                }
         default: break
         }
         // Pair weights (not detached, as in the reference: gradients flow through q and the centroids).
@@ -89,7 +116,8 @@ final class ReinforcementPattern: RoutedPattern {
         switch options.sampleClusterPairLossWeightingTerm {
         case "soft_assignment_of_sample_to_cluster": weights = q * mask
         case "l2_distance_of_feature_representation_to_centroid": weights = centroidDistances! * mask
-        case "gaussian_kernel_based_similarity_of_feature_representation_to_centroid": weights = (-centroidDistances!).softmax(axis: 1) * mask
+        case "gaussian_kernel_based_similarity_of_feature_representation_to_centroid":
+            weights = (-centroidDistances!).softmax(axis: 1) * mask
         default: weights = mask
         }
         let perPair: Tensor
@@ -100,11 +128,17 @@ final class ReinforcementPattern: RoutedPattern {
             let clusters: Tensor
             switch options.clusterRepresentation {
             case "centroid_processed_by_decoder":
-                guard let mu = strategy.centroids else { throw TrainingError("\(spec.pointer): this pattern needs centroids, but none are initialised") }
-                clusters = try mapping(options.associatedDecoderName, option: "associated_decoder_name", fallback: nil)(mu).flattened(startDim: 1)
+                guard let mu = strategy.centroids else {
+                    throw TrainingError("\(spec.pointer): this pattern needs centroids, but none are initialised")
+                }
+                clusters = try mapping(options.associatedDecoderName, option: "associated_decoder_name", fallback: nil)(
+                    mu
+                ).flattened(startDim: 1)
             case "pseudolabel": clusters = Tensor.eye(k)
             default:
-                guard let mu = strategy.centroids else { throw TrainingError("\(spec.pointer): this pattern needs centroids, but none are initialised") }
+                guard let mu = strategy.centroids else {
+                    throw TrainingError("\(spec.pointer): this pattern needs centroids, but none are initialised")
+                }
                 clusters = mu
             }
             perPair = Tensor.pairwiseSquaredDistances(sample, clusters)

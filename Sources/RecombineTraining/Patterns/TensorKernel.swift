@@ -75,7 +75,8 @@ struct TensorKernel {
             let factor = try (gram + Tensor.eye(size, dtype: .float64) * epsilon).cholesky()
             return try factor.inverse().matmul(x).to(unfolded.dtype)
         case .eigen:
-            let (values, vectors) = try gram.symmetricEigen(degeneracyTolerance: degeneracyThreshold, relativeTolerance: false)
+            let (values, vectors) = try gram.symmetricEigen(
+                degeneracyTolerance: degeneracyThreshold, relativeTolerance: false)
             let scale = (values.relu() + epsilon).pow(-0.5).reshaped([unfolded.shape[0], size, 1])
             return (vectors.matmul(x, transposeSelf: true) * scale).to(unfolded.dtype)
         }

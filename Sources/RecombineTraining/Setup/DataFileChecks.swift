@@ -11,14 +11,16 @@ public enum DataFileChecks {
         let factory = DatasetFactory(baseDirectory: spec.baseDirectory, locations: locations)
         var found: [String] = []
         for dataset in spec.orderedDatasets where dataset.enabled && !SampleShapes.isKnownFromMethodFile(dataset) {
-            guard let file = mainFile(of: dataset, factory: factory), FileManager.default.fileExists(atPath: file) else { continue }
+            guard let file = mainFile(of: dataset, factory: factory), FileManager.default.fileExists(atPath: file)
+            else { continue }
             do {
                 let data = try factory.load(dataset, seed: 0)
                 found += MethodCompiler.checkShapes(spec, dataset: dataset, loadedSampleShape: data.sampleShape).map {
                     "\($0) (the samples of \(file) have shape \(data.sampleShape))"
                 }
             } catch {
-                found.append("\(spec.document.file): \(dataset.pointer): dataset '\(dataset.name)' cannot be read: \(error)")
+                found.append(
+                    "\(spec.document.file): \(dataset.pointer): dataset '\(dataset.name)' cannot be read: \(error)")
             }
         }
         return found
@@ -29,7 +31,10 @@ public enum DataFileChecks {
         let o = dataset.options
         switch dataset.dataset {
         case "CSV", "NPY", "ImageFolder": return o["path"]?.string.map(factory.resolve)
-        case "IDX": return o["images_file"]?.string.map { (factory.resolve(o["root"]?.string ?? ".") as NSString).appendingPathComponent($0) }
+        case "IDX":
+            return o["images_file"]?.string.map {
+                (factory.resolve(o["root"]?.string ?? ".") as NSString).appendingPathComponent($0)
+            }
         default: return nil
         }
     }

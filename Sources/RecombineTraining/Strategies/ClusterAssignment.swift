@@ -27,7 +27,9 @@ final class ClusterAssignment {
         self.spec = spec; self.mappings = mappings; self.numClusters = numClusters; self.seed = seed
         studentTPower = spec.options["student_t_distance_power"]?.number
         kernelAsLogits = referenceNumerics
-        if spec.kind != .classifier && featureExtractor == nil { throw TrainingError("the \(spec.kind.rawValue) strategy needs a feature extractor") }
+        if spec.kind != .classifier && featureExtractor == nil {
+            throw TrainingError("the \(spec.kind.rawValue) strategy needs a feature extractor")
+        }
     }
 
     var featureExtractor: Mapping? {
@@ -55,13 +57,17 @@ final class ClusterAssignment {
         default:
             // highest_{last|average}_{acc|nmi|ari}; before any evaluation, the average of all.
             let parts = criterion.split(separator: "_")
-            guard parts.count == 3, all.contains(where: { !(classifierHistory[$0.name] ?? []).isEmpty }) else { return all }
+            guard parts.count == 3, all.contains(where: { !(classifierHistory[$0.name] ?? []).isEmpty }) else {
+                return all
+            }
             func score(_ m: Mapping) -> Double {
-                let values = (classifierHistory[m.name] ?? []).map { parts[2] == "acc" ? $0.acc : parts[2] == "nmi" ? $0.nmi : $0.ari }
+                let values = (classifierHistory[m.name] ?? []).map {
+                    parts[2] == "acc" ? $0.acc : parts[2] == "nmi" ? $0.nmi : $0.ari
+                }
                 guard let last = values.last else { return -.infinity }
                 return parts[1] == "last" ? last : values.reduce(0, +) / Double(values.count)
             }
-            let best = all.max { score($0) < score($1) }!   // ties keep declaration order (max returns the last maximum)
+            let best = all.max { score($0) < score($1) }!  // ties keep declaration order (max returns the last maximum)
             return [all.first { score($0) == score(best) }!]
         }
     }
@@ -82,7 +88,9 @@ final class ClusterAssignment {
     /// mapping, its associated feature extractor's output.
     func classifierInput(_ classifier: Mapping, _ x: Tensor) -> Tensor {
         guard classifier.spec.kind == .featureSpaceClassifier, classifier.prior == nil,
-              let fe = classifier.spec.associatedFeatureExtractorName.flatMap({ mappings[$0] }) ?? mappings.firstFeatureExtractor else { return x }
+            let fe = classifier.spec.associatedFeatureExtractorName.flatMap({ mappings[$0] })
+                ?? mappings.firstFeatureExtractor
+        else { return x }
         return fe(x)
     }
 
@@ -94,7 +102,12 @@ final class ClusterAssignment {
             let step = Swift.max(1, Int((Double(per) * iterationsScale).rounded()))
             let m = phaseIteration / step
             var alpha = initial
-            if m >= 1 { for n in 1...m { alpha *= Foundation.pow(2, 1 / Foundation.pow(Foundation.log(Double(n + 1)), 2)); if alpha >= final { return final } } }
+            if m >= 1 {
+                for n in 1...m {
+                    alpha *= Foundation.pow(2, 1 / Foundation.pow(Foundation.log(Double(n + 1)), 2));
+                    if alpha >= final { return final }
+                }
+            }
             return Swift.min(alpha, final)
         case nil: return 1
         }
@@ -109,17 +122,25 @@ final class ClusterAssignment {
         switch spec.kind {
         case .classifier:
             let outputs = classifiers.map { classify($0, x, logits: logits) }
-            guard let first = outputs.first else { throw TrainingError("the classifier strategy found no classifier mapping") }
+            guard let first = outputs.first else {
+                throw TrainingError("the classifier strategy found no classifier mapping")
+            }
             return outputs.count == 1 ? first : outputs.dropFirst().reduce(first, +) / Double(outputs.count)
         case .centroidSimilarity:
-            guard let mu = centroids else { throw TrainingError("cluster assignments need centroids, but none are initialised in this phase (list the phase in use_centroids_during_phases)") }
+            guard let mu = centroids else {
+                throw TrainingError(
+                    "cluster assignments need centroids, but none are initialised in this phase (list the phase in use_centroids_during_phases)"
+                )
+            }
             let d = Tensor.pairwiseSquaredDistances(features(x), mu)
             if spec.similarityMeasure == "gaussian" {
                 let scores = d * -inverseTemperature
                 return logits ? scores : scores.softmax(axis: 1)
             }
             guard let power = studentTPower else {
-                throw TrainingError("\(spec.pointer)/student_t_distance_power: the Student-t kernel has no exponent (the schema's default is filled in when a method is loaded)")
+                throw TrainingError(
+                    "\(spec.pointer)/student_t_distance_power: the Student-t kernel has no exponent (the schema's default is filled in when a method is loaded)"
+                )
             }
             let kernel = 1.0 / (1.0 + (power == 2 ? d : d.pow(power / 2)))
             let q = kernel / kernel.sum(axis: 1, keepDims: true)
@@ -129,7 +150,8 @@ final class ClusterAssignment {
             return kernelAsLogits ? kernel : q.clamped(min: 1e-30).log()
         case .classicalClusteringAfterPhase:
             let z = withoutGradients { features(x) }
-            let result = try KMeans(k: numClusters, nInit: spec.classicalClusteringAfterPhaseNumRestarts, seed: seed).fit(z)
+            let result = try KMeans(k: numClusters, nInit: spec.classicalClusteringAfterPhaseNumRestarts, seed: seed)
+                .fit(z)
             return Tensor.oneHot(result.labels, classes: numClusters)
         }
     }
@@ -140,26 +162,37 @@ final class ClusterAssignment {
     }
 
     /// Initialises the centroids by the configured strategy.
-    func initializeCentroids(_ data: Dataset, pipeline: TransformPipeline, baseDirectory: String, generator g: inout RandomGenerator) throws -> String {
+    func initializeCentroids(
+        _ data: Dataset, pipeline: TransformPipeline, baseDirectory: String, generator g: inout RandomGenerator
+    ) throws -> String {
         let k = numClusters
         switch spec.centroidInitializationStrategy ?? "classical_clustering" {
         case "classical_clustering":
             let z = allFeatures(data, pipeline: pipeline)
             let result = try KMeans(k: k, nInit: spec.initializationNumRestarts, seed: g.next()).fit(z)
             centroids = Tensor(result.centers, shape: [k, z.shape[1]])
-            return "k-means on \(z.shape[0]) feature vectors (\(spec.initializationNumRestarts) restarts, inertia \(String(format: "%.4g", result.inertia)))"
+            return
+                "k-means on \(z.shape[0]) feature vectors (\(spec.initializationNumRestarts) restarts, inertia \(String(format: "%.4g", result.inertia)))"
         case "random_feature_representations":
             let picks = Array(g.permutation(data.count).prefix(k))
-            centroids = withoutGradients { features(pipeline.batch(data, picks, seed: 0, epoch: 0, batchIndex: 0)) }.detached().clone()
+            centroids = withoutGradients { features(pipeline.batch(data, picks, seed: 0, epoch: 0, batchIndex: 0)) }
+                .detached().clone()
             return "features of \(k) random samples"
         case "random_uniform_noise":
             let d = withoutGradients { features(pipeline.batch(data, [0], seed: 0, epoch: 0, batchIndex: 0)) }.shape[1]
             centroids = Tensor.uniform([k, d], low: -1, high: 1, generator: &g)
             return "U(-1, 1) noise"
         case "load_from_file":
-            let path = spec.centroidFilePath.map { $0.hasPrefix("/") ? $0 : (baseDirectory as NSString).appendingPathComponent($0) } ?? ""
-            guard let c = try Safetensors.read(path).tensors["centroids"] else { throw TrainingError("\(path): no tensor named 'centroids'") }
-            guard c.rank == 2, c.shape[0] == k else { throw TrainingError("\(path): centroids have shape \(c.shape), expected [\(k), D]") }
+            let path =
+                spec.centroidFilePath.map {
+                    $0.hasPrefix("/") ? $0 : (baseDirectory as NSString).appendingPathComponent($0)
+                } ?? ""
+            guard let c = try Safetensors.read(path).tensors["centroids"] else {
+                throw TrainingError("\(path): no tensor named 'centroids'")
+            }
+            guard c.rank == 2, c.shape[0] == k else {
+                throw TrainingError("\(path): centroids have shape \(c.shape), expected [\(k), D]")
+            }
             centroids = c.to(.float32)
             return "loaded from \(path)"
         default: throw TrainingError("unknown centroid initialisation strategy")

@@ -24,18 +24,23 @@ public struct Shard: Equatable, Sendable, CustomStringConvertible {
         if let id = environment["SLURM_ARRAY_TASK_ID"] {
             func number(_ name: String) throws -> Int {
                 guard let value = environment[name] else {
-                    throw SweepError("--shard auto: SLURM_ARRAY_TASK_ID is set (\(id)) but \(name) is not; is this a Slurm job array?")
+                    throw SweepError(
+                        "--shard auto: SLURM_ARRAY_TASK_ID is set (\(id)) but \(name) is not; is this a Slurm job array?"
+                    )
                 }
                 guard let n = Int(value.trimmingCharacters(in: .whitespaces)) else {
                     throw SweepError("--shard auto: \(name) must be a whole number; got '\(value)'")
                 }
                 return n
             }
-            let task = try number("SLURM_ARRAY_TASK_ID"), minimum = try number("SLURM_ARRAY_TASK_MIN"), count = try number("SLURM_ARRAY_TASK_COUNT")
+            let task = try number("SLURM_ARRAY_TASK_ID"), minimum = try number("SLURM_ARRAY_TASK_MIN"),
+                count = try number("SLURM_ARRAY_TASK_COUNT")
             let index = task - minimum
             guard count >= 1, index >= 0, index < count else {
-                throw SweepError("--shard auto: task \(task) of an array from \(minimum) with \(count) tasks gives shard \(index)/\(count), outside 0..<\(count); "
-                                 + "number the array without steps (--array=0-\(max(count, 1) - 1)) or pass --shard $SLURM_ARRAY_TASK_ID/N")
+                throw SweepError(
+                    "--shard auto: task \(task) of an array from \(minimum) with \(count) tasks gives shard \(index)/\(count), outside 0..<\(count); "
+                        + "number the array without steps (--array=0-\(max(count, 1) - 1)) or pass --shard $SLURM_ARRAY_TASK_ID/N"
+                )
             }
             self.init(index: index, count: count)
             return
@@ -50,10 +55,13 @@ public struct Shard: Equatable, Sendable, CustomStringConvertible {
     static func fraction(_ text: String, source: String) throws -> Shard {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]) else {
-            throw SweepError("\(source) expects i/n (shard i of n, 0 ≤ i < n)\(source == "--shard" ? " or auto" : ""); got '\(text)'")
+            throw SweepError(
+                "\(source) expects i/n (shard i of n, 0 ≤ i < n)\(source == "--shard" ? " or auto" : ""); got '\(text)'"
+            )
         }
         guard count >= 1, index >= 0, index < count else {
-            throw SweepError("\(source) '\(text)': the shard must be between 0 and \(max(count, 1) - 1) of n = \(count) ≥ 1")
+            throw SweepError(
+                "\(source) '\(text)': the shard must be between 0 and \(max(count, 1) - 1) of n = \(count) ≥ 1")
         }
         return Shard(index: index, count: count)
     }

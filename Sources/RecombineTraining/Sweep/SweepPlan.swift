@@ -41,11 +41,16 @@ public struct SweepPlan: Sendable {
         var jobs: [Job] = []
         for (f, file) in files.enumerated() {
             for (p, point) in points.enumerated() {
-                let parent = ([methodLevel ? methodNames[f] : nil, axes.isEmpty ? nil : pointNames[p]].compactMap { $0 }).joined(separator: "/")
+                let parent =
+                    ([methodLevel ? methodNames[f] : nil, axes.isEmpty ? nil : pointNames[p]].compactMap { $0 }).joined(
+                        separator: "/")
                 for r in 0..<runs {
                     let seed = firstSeeds[f] &+ UInt64(r)
                     let directory = seedLevel ? (parent.isEmpty ? "seed-\(seed)" : "\(parent)/seed-\(seed)") : parent
-                    jobs.append(Job(position: jobs.count, file: file, gridPoint: point, seed: seed, directory: directory, seedsDirectory: parent))
+                    jobs.append(
+                        Job(
+                            position: jobs.count, file: file, gridPoint: point, seed: seed, directory: directory,
+                            seedsDirectory: parent))
                 }
             }
         }
@@ -79,7 +84,9 @@ public struct SweepPlan: Sendable {
         }
         let counts = Dictionary(readable.map { ($0, 1) }, uniquingKeysWith: +)
         return zip(points, readable).map { point, name in
-            let hash = String(SHA256.hex(Data(point.map { GridAxis.assignment($0.pointer, $0.value) }.joined(separator: "\n").utf8)).prefix(8))
+            let hash = String(
+                SHA256.hex(Data(point.map { GridAxis.assignment($0.pointer, $0.value) }.joined(separator: "\n").utf8))
+                    .prefix(8))
             if name.count > maximumNameLength { return String(name.prefix(maximumNameLength - 9)) + "-" + hash }
             return counts[name]! > 1 ? name + "-" + hash : name
         }

@@ -25,7 +25,8 @@ final class CheckpointArchive {
         values["format_version"] = Self.formatVersion
         let json = try JSONSerialization.data(withJSONObject: values, options: [.sortedKeys])
         let named = tensors.keys.sorted().map { (name: $0, tensor: tensors[$0]!.detached()) }
-        try Safetensors.write(named, metadata: [Self.metadataKey: String(decoding: json, as: UTF8.self)], to: Self.path(in: directory))
+        try Safetensors.write(
+            named, metadata: [Self.metadataKey: String(decoding: json, as: UTF8.self)], to: Self.path(in: directory))
     }
 
     /// The checkpoint of a run directory, or nil when it has none.
@@ -33,7 +34,9 @@ final class CheckpointArchive {
         let path = path(in: directory)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let (tensors, metadata) = try Safetensors.read(path)
-        guard let text = metadata[metadataKey], let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+        guard let text = metadata[metadataKey],
+            let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        else {
             throw TrainingError("\(path) is not a recombine checkpoint (no \(metadataKey) metadata)")
         }
         let archive = CheckpointArchive(source: path)
@@ -41,14 +44,17 @@ final class CheckpointArchive {
         archive.values = object
         let version = try archive.int("format_version", in: object)
         guard version == formatVersion else {
-            throw TrainingError("\(path) has checkpoint format \(version); this recombine reads format \(formatVersion)")
+            throw TrainingError(
+                "\(path) has checkpoint format \(version); this recombine reads format \(formatVersion)")
         }
         return archive
     }
 
     // MARK: Typed access with errors naming the file and key
 
-    func missing(_ key: String) -> TrainingError { TrainingError("checkpoint \(source): '\(key)' is missing or has the wrong type") }
+    func missing(_ key: String) -> TrainingError {
+        TrainingError("checkpoint \(source): '\(key)' is missing or has the wrong type")
+    }
 
     func object(_ key: String, in object: [String: Any]? = nil) throws -> [String: Any] {
         guard let v = (object ?? values)[key] as? [String: Any] else { throw missing(key) }

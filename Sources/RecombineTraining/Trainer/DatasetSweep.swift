@@ -20,6 +20,8 @@ struct DatasetSweep {
     func softAssignments(classifierName: String? = nil) throws -> Tensor {
         mappings.train(false)
         defer { mappings.train(true) }
-        return try dataset.main.sweep(dataset.data, seed: dataset.seed) { try strategy.assignments($0, logits: false, classifierName: classifierName) }
+        return try dataset.main.sweep(dataset.data, seed: dataset.seed) {
+            try strategy.assignments($0, logits: false, classifierName: classifierName)
+        }
     }
 }

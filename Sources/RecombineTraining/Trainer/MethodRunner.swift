@@ -32,35 +32,48 @@ public final class MethodRunner {
         // never both decide to run it.
         lock = try RunDirectoryLock(directory: directory)
         if configuration.resume {
-            if RunResult.status(inDirectory: directory) == .completed { throw RunDirectoryClaim.AlreadyFinished(directory: directory) }
+            if RunResult.status(inDirectory: directory) == .completed {
+                throw RunDirectoryClaim.AlreadyFinished(directory: directory)
+            }
         } else {
-            let identity = RunDirectoryClaim.Identity(method: methodText, seed: seed, iterationsScale: configuration.iterationsScale, threads: Threads.count)
-            let decision = try RunDirectoryClaim.claim(directory, for: identity, replace: configuration.replaceExisting,
-                                                       continueUnfinished: configuration.continueUnfinished)
+            let identity = RunDirectoryClaim.Identity(
+                method: methodText, seed: seed, iterationsScale: configuration.iterationsScale, threads: Threads.count)
+            let decision = try RunDirectoryClaim.claim(
+                directory, for: identity, replace: configuration.replaceExisting,
+                continueUnfinished: configuration.continueUnfinished)
             configuration.resume = decision == .resume
         }
         self.configuration = configuration
         policy = CheckpointPolicy(configuration: configuration)
         resumeArchive = configuration.resume ? try CheckpointArchive.read(directory: directory) : nil
         let offsets = resumeArchive.flatMap { $0.values["log_offsets"] as? [String: NSNumber] }
-        let truncate: (UInt64?, UInt64?) = configuration.resume ? (offsets?["log"]?.uint64Value ?? 0, offsets?["metrics"]?.uint64Value ?? 0) : (nil, nil)
+        let truncate: (UInt64?, UInt64?) =
+            configuration.resume
+            ? (offsets?["log"]?.uint64Value ?? 0, offsets?["metrics"]?.uint64Value ?? 0) : (nil, nil)
         let runLogPath = (directory as NSString).appendingPathComponent("log.txt")
-        log = RunLog(timestamps: configuration.logTimestamps, quiet: configuration.quiet,
-                     logPath: configuration.oneLogFile ?? (configuration.writeLogFile ? runLogPath : nil),
-                     metricsPath: (directory as NSString).appendingPathComponent("metrics.jsonl"),
-                     truncateLogTo: configuration.oneLogFile == nil ? truncate.0 : nil, truncateMetricsTo: truncate.1,
-                     elapsedBefore: Self.elapsedBefore(resumeArchive))
+        log = RunLog(
+            timestamps: configuration.logTimestamps, quiet: configuration.quiet,
+            logPath: configuration.oneLogFile ?? (configuration.writeLogFile ? runLogPath : nil),
+            metricsPath: (directory as NSString).appendingPathComponent("metrics.jsonl"),
+            truncateLogTo: configuration.oneLogFile == nil ? truncate.0 : nil, truncateMetricsTo: truncate.1,
+            elapsedBefore: Self.elapsedBefore(resumeArchive))
         if configuration.resume, let previous = RunResult.provenance(inDirectory: directory) {
-            let provenance = previous.provenance.resumed(at: Self.elapsedBefore(resumeArchive), position: Self.position(of: resumeArchive, in: spec))
+            let provenance = previous.provenance.resumed(
+                at: Self.elapsedBefore(resumeArchive), position: Self.position(of: resumeArchive, in: spec))
             result = RunResult(method: spec.name, seed: seed, runDirectory: directory, provenance: provenance)
             result.dataFiles = previous.dataFiles
             result.predictionsDataset = previous.predictionsDataset
         } else {
-            let provenance = RunProvenance(configuration: configuration, methodFileSHA256: try? SHA256.hex(ofFile: spec.document.file))
+            let provenance = RunProvenance(
+                configuration: configuration, methodFileSHA256: try? SHA256.hex(ofFile: spec.document.file))
             result = RunResult(method: spec.name, seed: seed, runDirectory: directory, provenance: provenance)
-            try AtomicFile.write(Data(methodText.utf8), to: (directory as NSString).appendingPathComponent("method.json"))
-            try RunRecord(methodFile: spec.document.file, baseDirectory: spec.baseDirectory, seed: seed, configuration: configuration,
-                          threads: Threads.count).write(to: directory)
+            try AtomicFile.write(
+                Data(methodText.utf8), to: (directory as NSString).appendingPathComponent("method.json"))
+            try RunRecord(
+                methodFile: spec.document.file, baseDirectory: spec.baseDirectory, seed: seed,
+                configuration: configuration,
+                threads: Threads.count
+            ).write(to: directory)
         }
     }
 
@@ -103,10 +116,14 @@ public final class MethodRunner {
 
     /// Where `archive` continues the run (nil for a fresh run or a damaged position, which resuming reports).
     static func position(of archive: CheckpointArchive?, in spec: MethodSpec) -> RunSegment.Position? {
-        guard let run = archive?.values["run"] as? [String: Any], let phase = archive?.values["phase"] as? [String: Any],
-              let datasetIndex = (run["dataset_index"] as? NSNumber)?.intValue, spec.orderedDatasets.indices.contains(datasetIndex),
-              let phaseName = phase["name"] as? String, let iteration = (phase["phase_iteration"] as? NSNumber)?.intValue else { return nil }
-        return RunSegment.Position(dataset: spec.orderedDatasets[datasetIndex].name, phase: phaseName, phaseIteration: iteration)
+        guard let run = archive?.values["run"] as? [String: Any],
+            let phase = archive?.values["phase"] as? [String: Any],
+            let datasetIndex = (run["dataset_index"] as? NSNumber)?.intValue,
+            spec.orderedDatasets.indices.contains(datasetIndex),
+            let phaseName = phase["name"] as? String, let iteration = (phase["phase_iteration"] as? NSNumber)?.intValue
+        else { return nil }
+        return RunSegment.Position(
+            dataset: spec.orderedDatasets[datasetIndex].name, phase: phaseName, phaseIteration: iteration)
     }
 
     func train(start: Date) throws {
@@ -115,24 +132,31 @@ public final class MethodRunner {
         let resumeDataset = try position.map { try resume!.int("dataset_index", in: $0) }
         let resumePhase = try position.map { try resume!.int("phase_index", in: $0) }
         if let position {
-            result.evaluations = ((position["evaluations"] as? [[String: Any]]) ?? []).compactMap(EvaluationRecord.init(json:))
-            result.endOfTraining = ((position["end_of_training"] as? [[String: Any]]) ?? []).compactMap(EndOfTrainingRecord.init(json:))
+            result.evaluations = ((position["evaluations"] as? [[String: Any]]) ?? []).compactMap(
+                EvaluationRecord.init(json:))
+            result.endOfTraining = ((position["end_of_training"] as? [[String: Any]]) ?? []).compactMap(
+                EndOfTrainingRecord.init(json:))
             log.line("Resuming method \"\(spec.name)\" from \(resume!.source)")
         } else {
-            log.line("Started processing method \"\(spec.name)\" (seed \(seed), \(Threads.count) threads, run directory \(result.runDirectory))")
+            log.line(
+                "Started processing method \"\(spec.name)\" (seed \(seed), \(Threads.count) threads, run directory \(result.runDirectory))"
+            )
             for ignored in spec.ignoredSettings { log.line("Warning: \(ignored)") }
         }
         var mappings: MappingSet? = nil
         var centroids: Tensor? = nil
-        let factory = DatasetFactory(baseDirectory: spec.baseDirectory,
-                                     locations: DataLocations(searchDirectories: configuration.dataDirectories, cache: configuration.dataCache),
-                                     log: { [log] in log.line($0) })
+        let factory = DatasetFactory(
+            baseDirectory: spec.baseDirectory,
+            locations: DataLocations(searchDirectories: configuration.dataDirectories, cache: configuration.dataCache),
+            log: { [log] in log.line($0) })
         for (index, datasetSpec) in spec.orderedDatasets.enumerated() {
             if let resumeDataset, index < resumeDataset { continue }
             let resumingDataset = resumeDataset == index
             guard datasetSpec.enabled else { log.line("Skipping dataset \"\(datasetSpec.name)\" (disabled)"); continue }
             if !resumingDataset {
-                log.line("Processing dataset \"\(datasetSpec.name)\"" + (!datasetSpec.reinitializeMappings && index > 0 ? " (retaining mapping parameters)" : ""))
+                log.line(
+                    "Processing dataset \"\(datasetSpec.name)\""
+                        + (!datasetSpec.reinitializeMappings && index > 0 ? " (retaining mapping parameters)" : ""))
             }
             if mappings == nil || datasetSpec.reinitializeMappings {
                 var g = generator.split()
@@ -141,7 +165,10 @@ public final class MethodRunner {
                 if index > 0 && !resumingDataset { log.line("Mapping parameters reinitialized") }
             }
             // Seeds of the data order, the strategy and the transforms, drawn in this order.
-            let seeds = resumingDataset ? try resume!.seeds("dataset_seeds", in: position) : [generator.next(), generator.next(), generator.next()]
+            let seeds =
+                resumingDataset
+                ? try resume!.seeds("dataset_seeds", in: position)
+                : [generator.next(), generator.next(), generator.next()]
             let data = try factory.load(datasetSpec, seed: seeds[0])
             if let names = data.labelNames { result.labelNames[datasetSpec.name] = names }
             for path in factory.files.paths where result.dataFiles[DataFileHashes.name(ofFile: path)] == nil {
@@ -151,66 +178,91 @@ public final class MethodRunner {
                 // CSV, NPY and IDX shapes are known only now: check every mapping against them before the first step.
                 let issues = MethodCompiler.checkShapes(spec, dataset: datasetSpec, loadedSampleShape: data.sampleShape)
                 if !issues.isEmpty {
-                    throw TrainingError("dataset '\(datasetSpec.name)' (\(factory.files.paths.last ?? datasetSpec.dataset)) holds samples of shape \(data.sampleShape), which the method's mappings do not fit:\n"
-                                        + issues.map(\.description).joined(separator: "\n"))
+                    throw TrainingError(
+                        "dataset '\(datasetSpec.name)' (\(factory.files.paths.last ?? datasetSpec.dataset)) holds samples of shape \(data.sampleShape), which the method's mappings do not fit:\n"
+                            + issues.map(\.description).joined(separator: "\n"))
                 }
             }
             if let labels = data.labels {
                 if let bad = labels.first(where: { $0 < 0 || $0 >= datasetSpec.numClusters }) {
                     let (low, high) = (labels.min()!, labels.max()!)
-                    throw TrainingError("dataset '\(datasetSpec.name)' (\(factory.files.paths.last ?? datasetSpec.dataset)) has label \(bad), outside 0…\(datasetSpec.numClusters - 1) for num_clusters \(datasetSpec.numClusters) (\(datasetSpec.pointer)/num_clusters); its labels run from \(low) to \(high)"
-                                        + (low == 1 && high == datasetSpec.numClusters ? " — labels counted from 1? Store them from 0." : ""))
+                    throw TrainingError(
+                        "dataset '\(datasetSpec.name)' (\(factory.files.paths.last ?? datasetSpec.dataset)) has label \(bad), outside 0…\(datasetSpec.numClusters - 1) for num_clusters \(datasetSpec.numClusters) (\(datasetSpec.pointer)/num_clusters); its labels run from \(low) to \(high)"
+                            + (low == 1 && high == datasetSpec.numClusters
+                                ? " — labels counted from 1? Store them from 0." : ""))
                 }
                 let classes = Set(labels).count
                 if classes > datasetSpec.numClusters {
-                    throw TrainingError("dataset '\(datasetSpec.name)' has \(classes) label classes but num_clusters is \(datasetSpec.numClusters) (\(datasetSpec.pointer)/num_clusters)")
+                    throw TrainingError(
+                        "dataset '\(datasetSpec.name)' has \(classes) label classes but num_clusters is \(datasetSpec.numClusters) (\(datasetSpec.pointer)/num_clusters)"
+                    )
                 }
             } else if !resumingDataset {
                 log.line("Dataset \"\(datasetSpec.name)\" has no labels: evaluation reports no ACC/NMI/ARI")
             }
-            let strategy = try ClusterAssignment(spec: spec.strategy, mappings: mappings!, numClusters: datasetSpec.numClusters, seed: seeds[1],
-                                                  referenceNumerics: spec.referenceNumerics)
+            let strategy = try ClusterAssignment(
+                spec: spec.strategy, mappings: mappings!, numClusters: datasetSpec.numClusters, seed: seeds[1],
+                referenceNumerics: spec.referenceNumerics)
             strategy.iterationsScale = configuration.iterationsScale
             strategy.centroids = centroids
             if resumingDataset { try restore(mappings: mappings!, strategy: strategy, from: resume!) }
             let context = try DatasetContext(spec: datasetSpec, data: data, seed: seeds[2])
-            for (phaseIndex, phaseSpec) in spec.orderedPhases.enumerated() where datasetSpec.phases?.contains(phaseSpec.name) ?? true {
+            for (phaseIndex, phaseSpec) in spec.orderedPhases.enumerated()
+            where datasetSpec.phases?.contains(phaseSpec.name) ?? true {
                 if resumingDataset, let resumePhase, phaseIndex < resumePhase { continue }
-                guard phaseSpec.enabled else { log.line("Skipping phase \"\(phaseSpec.name)\" (#\(Self.order(phaseSpec.order)); disabled)"); continue }
+                guard phaseSpec.enabled else {
+                    log.line("Skipping phase \"\(phaseSpec.name)\" (#\(Self.order(phaseSpec.order)); disabled)");
+                    continue
+                }
                 let resumingPhase = resumingDataset && phaseIndex == resumePhase
                 let phaseGenerator = generator.split()
                 if resumingPhase { generator = try resume!.generator("generator", in: position) }
-                let phase = PhaseRunner(method: spec, phase: phaseSpec, dataset: context, mappings: mappings!, strategy: strategy,
-                                        configuration: configuration, log: log, runDirectory: result.runDirectory, generator: phaseGenerator)
+                let phase = PhaseRunner(
+                    method: spec, phase: phaseSpec, dataset: context, mappings: mappings!, strategy: strategy,
+                    configuration: configuration, log: log, runDirectory: result.runDirectory, generator: phaseGenerator
+                )
                 phase.checkpointPolicy = policy
                 phase.writeCheckpoint = { [unowned self, unowned phase] loopPosition in
-                    try self.writeCheckpoint(phase: phase, position: loopPosition, datasetIndex: index, phaseIndex: phaseIndex, seeds: seeds,
-                                             mappings: mappings!, strategy: strategy, start: start)
+                    try self.writeCheckpoint(
+                        phase: phase, position: loopPosition, datasetIndex: index, phaseIndex: phaseIndex, seeds: seeds,
+                        mappings: mappings!, strategy: strategy, start: start)
                 }
                 try phase.run(resumingFrom: resumingPhase ? resume : nil)
                 result.evaluations += phase.evaluations
             }
-            let assignments = try FinalState.write(directory: result.runDirectory, method: spec, dataset: context, mappings: mappings!, strategy: strategy)
+            let assignments = try FinalState.write(
+                directory: result.runDirectory, method: spec, dataset: context, mappings: mappings!, strategy: strategy)
             let predictions = assignments?.predictions
             if predictions == nil {
-                log.line("No cluster assignments at the end of dataset \"\(datasetSpec.name)\": the strategy's centroids are initialised only in phases "
-                         + "[\(spec.strategy.useCentroidsDuringPhases.map { "\"\($0)\"" }.joined(separator: ", "))], none of which ran on it")
+                log.line(
+                    "No cluster assignments at the end of dataset \"\(datasetSpec.name)\": the strategy's centroids are initialised only in phases "
+                        + "[\(spec.strategy.useCentroidsDuringPhases.map { "\"\($0)\"" }.joined(separator: ", "))], none of which ran on it"
+                )
             }
             if let assignments {
-                try PredictionsFile.write(directory: result.runDirectory, predictions: assignments.predictions, data: data)
+                try PredictionsFile.write(
+                    directory: result.runDirectory, predictions: assignments.predictions, data: data)
                 result.predictionsDataset = datasetSpec.name
-                let summary = ClusterSummary(dataset: datasetSpec.name, assignments: assignments, numClusters: datasetSpec.numClusters, seed: seeds[2])
+                let summary = ClusterSummary(
+                    dataset: datasetSpec.name, assignments: assignments, numClusters: datasetSpec.numClusters,
+                    seed: seeds[2])
                 result.clusterSummaries.append(summary)
-                log.line("Clusters at the end of dataset \"\(datasetSpec.name)\": sizes \(summary.sizes)" + (summary.silhouette.map { String(format: ", silhouette %.4f", $0) } ?? ""))
+                log.line(
+                    "Clusters at the end of dataset \"\(datasetSpec.name)\": sizes \(summary.sizes)"
+                        + (summary.silhouette.map { String(format: ", silhouette %.4f", $0) } ?? ""))
             }
             if let labels = data.labels, let predictions {
                 // The state training ended in, scored like an evaluation (the last scheduled evaluation may lie
                 // iterations before the end, or none may be scheduled).
-                let record = EndOfTrainingRecord(dataset: datasetSpec.name, acc: ClusteringMetrics.accuracy(truth: labels, prediction: predictions),
-                                                 nmi: ClusteringMetrics.nmi(truth: labels, prediction: predictions),
-                                                 ari: ClusteringMetrics.ari(truth: labels, prediction: predictions))
+                let record = EndOfTrainingRecord(
+                    dataset: datasetSpec.name, acc: ClusteringMetrics.accuracy(truth: labels, prediction: predictions),
+                    nmi: ClusteringMetrics.nmi(truth: labels, prediction: predictions),
+                    ari: ClusteringMetrics.ari(truth: labels, prediction: predictions))
                 result.endOfTraining.append(record)
-                log.line(String(format: "Performance at the end of training on dataset \"%@\": ACC %.4f, NMI %.4f, ARI %.4f", datasetSpec.name, record.acc, record.nmi, record.ari))
+                log.line(
+                    String(
+                        format: "Performance at the end of training on dataset \"%@\": ACC %.4f, NMI %.4f, ARI %.4f",
+                        datasetSpec.name, record.acc, record.nmi, record.ari))
             }
             centroids = strategy.centroids.map { $0.detached() }
         }
@@ -235,10 +287,14 @@ final class DatasetContext {
         self.spec = spec; self.data = data; self.seed = seed
         main = try Self.pipeline(spec.transforms ?? [], for: data, datasetName: spec.name)
         var augmentations: [String: TransformPipeline] = [:]
-        for a in spec.batchAugmentations { augmentations[a.name] = try Self.pipeline(a.transforms, for: data, datasetName: spec.name) }
+        for a in spec.batchAugmentations {
+            augmentations[a.name] = try Self.pipeline(a.transforms, for: data, datasetName: spec.name)
+        }
         self.augmentations = augmentations
         guard data.count >= spec.batchSize else {
-            throw TrainingError("dataset '\(spec.name)' has \(data.count) samples, fewer than batch_size \(spec.batchSize): no complete batch can be formed")
+            throw TrainingError(
+                "dataset '\(spec.name)' has \(data.count) samples, fewer than batch_size \(spec.batchSize): no complete batch can be formed"
+            )
         }
     }
 
@@ -247,7 +303,9 @@ final class DatasetContext {
     static func pipeline(_ specs: [TransformSpec], for data: Dataset, datasetName: String) throws -> TransformPipeline {
         let pipeline = try TransformFactory.pipeline(specs)
         if let i = pipeline.unsupportedTransformIndex(forSampleShape: data.sampleShape) {
-            throw TrainingError("\(specs[i].pointer): " + TransformPipeline.refusal(of: specs[i].type, dataset: datasetName, sampleShape: data.sampleShape))
+            throw TrainingError(
+                "\(specs[i].pointer): "
+                    + TransformPipeline.refusal(of: specs[i].type, dataset: datasetName, sampleShape: data.sampleShape))
         }
         return pipeline
     }
@@ -259,7 +317,9 @@ final class DatasetContext {
     func views(_ names: [String], indices: [Int], epoch: Int, batchIndex: Int) -> [String: Tensor] {
         var views: [String: Tensor] = [:]
         for (v, name) in names.enumerated() {
-            views[name] = augmentations[name]!.batch(data, indices, seed: seed &+ UInt64(v + 1) &* 0x9E3779B97F4A7C15, epoch: epoch, batchIndex: batchIndex)
+            views[name] = augmentations[name]!.batch(
+                data, indices, seed: seed &+ UInt64(v + 1) &* 0x9E37_79B9_7F4A_7C15, epoch: epoch,
+                batchIndex: batchIndex)
         }
         return views
     }

@@ -38,10 +38,12 @@ struct MismatchMeter {
         if spec.pairwise {
             let names = Self.uniqueNames(terms.map(\.name))
             let gradients = terms.map { gradient($0.value) }
-            for i in terms.indices { for j in terms.indices where j > i {
-                let value = gradients[i].flatMap { a in gradients[j].flatMap { Self.cosine(a, $0) } }
-                result.pairs.append(("\(names[i])|\(names[j])", value))
-            } }
+            for i in terms.indices {
+                for j in terms.indices where j > i {
+                    let value = gradients[i].flatMap { a in gradients[j].flatMap { Self.cosine(a, $0) } }
+                    result.pairs.append(("\(names[i])|\(names[j])", value))
+                }
+            }
         }
         return result
     }
@@ -58,7 +60,11 @@ struct MismatchMeter {
         defer { clearGradients() }
         var flat: [Double] = [], reached = false
         for p in parameters {
-            if let g = p.grad { reached = true; flat += g.toDoubleArray() } else { flat += [Double](repeating: 0, count: p.count) }
+            if let g = p.grad {
+                reached = true; flat += g.toDoubleArray()
+            } else {
+                flat += [Double](repeating: 0, count: p.count)
+            }
         }
         return reached ? flat : nil
     }

@@ -24,15 +24,19 @@ final class CheckpointPolicy {
     private var last = Date()
 
     init(configuration: RunConfiguration) {
-        every = configuration.checkpointEvery; seconds = configuration.checkpointSeconds; stopAfter = configuration.stopAfterSteps
+        every = configuration.checkpointEvery; seconds = configuration.checkpointSeconds;
+        stopAfter = configuration.stopAfterSteps
     }
 
     /// Counts one finished step; says whether to checkpoint and whether to stop afterwards.
     func afterStep() -> (write: Bool, stop: (reason: String, bySignal: Bool)?) {
         steps += 1
         var stop: (String, Bool)? = nil
-        if RunInterruption.requested { stop = ("Interrupted by signal \(RunInterruption.signalNumber)", true) }
-        else if let stopAfter, steps >= stopAfter { stop = ("Stopped after \(steps) training steps (--stop-after)", false) }
+        if RunInterruption.requested {
+            stop = ("Interrupted by signal \(RunInterruption.signalNumber)", true)
+        } else if let stopAfter, steps >= stopAfter {
+            stop = ("Stopped after \(steps) training steps (--stop-after)", false)
+        }
         let due = (every.map { steps % $0 == 0 } ?? false) || (seconds > 0 && Date().timeIntervalSince(last) >= seconds)
         if due || stop != nil { last = Date() }
         return (due || stop != nil, stop)
@@ -47,27 +51,30 @@ extension PhaseRunner {
         if write { try writeCheckpoint?(position) }
         if let stop {
             progress.end()
-            throw RunStopped(runDirectory: runDirectory, reason: stop.reason + " at iteration \(position.phaseIteration - 1) of phase '\(phase.name)'",
-                             bySignal: stop.bySignal)
+            throw RunStopped(
+                runDirectory: runDirectory,
+                reason: stop.reason + " at iteration \(position.phaseIteration - 1) of phase '\(phase.name)'",
+                bySignal: stop.bySignal)
         }
     }
 
     /// The phase's part of a checkpoint: loop position, counters, last metrics, optimizer and scheduler
     /// states, the patterns' states and the phase's random stream.
     func save(into archive: CheckpointArchive, position p: LoopPosition) {
-        archive.values["phase"] = [
-            "name": phase.name,
-            "epoch": p.epoch, "batch_index": p.batchIndex, "phase_iteration": p.phaseIteration,
-            "evaluation_counter": p.evaluationCounter, "since_recalculation": p.sinceRecalculation,
-            "sampler_epochs": p.samplerEpochs, "sampler_generator": p.samplerGenerator.map { String($0) },
-            "generator": CheckpointArchive.encode(generator),
-            // Doubles as bit patterns: JSON text may round the last bit, and a resumed run must match exactly.
-            "last_metrics": [lastACC, lastNMI, lastARI, lastRatio].map { String($0.bitPattern) },
-            "running_losses": runningLosses.mapValues { [String($0.sum.bitPattern), String($0.count)] },
-            "curve_losses": curveLosses.mapValues { [String($0.sum.bitPattern), String($0.count)] },
-            "evaluations": evaluations.map(\.json),
-            "scheduler_steps": schedulers.map { $0.1.stepCount },
-        ] as [String: Any]
+        archive.values["phase"] =
+            [
+                "name": phase.name,
+                "epoch": p.epoch, "batch_index": p.batchIndex, "phase_iteration": p.phaseIteration,
+                "evaluation_counter": p.evaluationCounter, "since_recalculation": p.sinceRecalculation,
+                "sampler_epochs": p.samplerEpochs, "sampler_generator": p.samplerGenerator.map { String($0) },
+                "generator": CheckpointArchive.encode(generator),
+                // Doubles as bit patterns: JSON text may round the last bit, and a resumed run must match exactly.
+                "last_metrics": [lastACC, lastNMI, lastARI, lastRatio].map { String($0.bitPattern) },
+                "running_losses": runningLosses.mapValues { [String($0.sum.bitPattern), String($0.count)] },
+                "curve_losses": curveLosses.mapValues { [String($0.sum.bitPattern), String($0.count)] },
+                "evaluations": evaluations.map(\.json),
+                "scheduler_steps": schedulers.map { $0.1.stepCount },
+            ] as [String: Any]
         if let lastAssignments { archive.tensors["phase/last_assignments"] = Tensor(lastAssignments.map(Double.init)) }
         for (i, o) in optimizers.enumerated() {
             for (name, t) in o.optimizer.stateTensors() { archive.tensors["phase/optimizer/\(i)/\(name)"] = t }
@@ -79,19 +86,24 @@ extension PhaseRunner {
     func restore(from archive: CheckpointArchive) throws -> LoopPosition {
         let v = try archive.object("phase")
         guard (v["name"] as? String) == phase.name else {
-            throw TrainingError("checkpoint \(archive.source) belongs to phase '\(v["name"] ?? "?")', not '\(phase.name)'")
+            throw TrainingError(
+                "checkpoint \(archive.source) belongs to phase '\(v["name"] ?? "?")', not '\(phase.name)'")
         }
         generator = try archive.generator("generator", in: v)
         let metrics = ((v["last_metrics"] as? [String]) ?? []).compactMap(UInt64.init).map(Double.init(bitPattern:))
         guard metrics.count == 4 else { throw archive.missing("phase/last_metrics") }
         lastACC = metrics[0]; lastNMI = metrics[1]; lastARI = metrics[2]; lastRatio = metrics[3]
         for (key, pair) in (v["running_losses"] as? [String: [String]]) ?? [:] {
-            guard pair.count == 2, let bits = UInt64(pair[0]), let count = Int(pair[1]) else { throw archive.missing("phase/running_losses") }
+            guard pair.count == 2, let bits = UInt64(pair[0]), let count = Int(pair[1]) else {
+                throw archive.missing("phase/running_losses")
+            }
             runningLosses[key] = (Double(bitPattern: bits), count)
         }
         // Absent from checkpoints written before loss_curve records existed.
         for (key, pair) in (v["curve_losses"] as? [String: [String]]) ?? [:] {
-            guard pair.count == 2, let bits = UInt64(pair[0]), let count = Int(pair[1]) else { throw archive.missing("phase/curve_losses") }
+            guard pair.count == 2, let bits = UInt64(pair[0]), let count = Int(pair[1]) else {
+                throw archive.missing("phase/curve_losses")
+            }
             curveLosses[key] = (Double(bitPattern: bits), count)
         }
         evaluations = ((v["evaluations"] as? [[String: Any]]) ?? []).compactMap(EvaluationRecord.init(json:))
@@ -102,15 +114,20 @@ extension PhaseRunner {
         for (i, o) in optimizers.enumerated() {
             let prefix = "phase/optimizer/\(i)/"
             var state: [String: Tensor] = [:]
-            for (name, t) in archive.tensors where name.hasPrefix(prefix) { state[String(name.dropFirst(prefix.count))] = t }
+            for (name, t) in archive.tensors where name.hasPrefix(prefix) {
+                state[String(name.dropFirst(prefix.count))] = t
+            }
             o.optimizer.loadState(state)
         }
         for (i, pattern) in patterns.enumerated() { try pattern.restore(from: archive, prefix: "phase/pattern/\(i)/") }
         let words = ((v["sampler_generator"] as? [String]) ?? []).compactMap(UInt64.init)
         guard words.count == 4 else { throw archive.missing("phase/sampler_generator") }
-        return LoopPosition(epoch: try archive.int("epoch", in: v), batchIndex: try archive.int("batch_index", in: v),
-                            phaseIteration: try archive.int("phase_iteration", in: v), evaluationCounter: try archive.int("evaluation_counter", in: v),
-                            sinceRecalculation: try archive.int("since_recalculation", in: v), samplerEpochs: try archive.int("sampler_epochs", in: v),
-                            samplerGenerator: words)
+        return LoopPosition(
+            epoch: try archive.int("epoch", in: v), batchIndex: try archive.int("batch_index", in: v),
+            phaseIteration: try archive.int("phase_iteration", in: v),
+            evaluationCounter: try archive.int("evaluation_counter", in: v),
+            sinceRecalculation: try archive.int("since_recalculation", in: v),
+            samplerEpochs: try archive.int("sampler_epochs", in: v),
+            samplerGenerator: words)
     }
 }

@@ -8,7 +8,8 @@ extension PhaseRunner {
     func makeMismatchMeter() throws -> MismatchMeter? {
         guard let spec = phase.mismatch else { return nil }
         guard let extractor = mappings[spec.featureExtractorName] else {
-            throw TrainingError("\(spec.pointer)/feature_extractor_name: no mapping named '\(spec.featureExtractorName)'")
+            throw TrainingError(
+                "\(spec.pointer)/feature_extractor_name: no mapping named '\(spec.featureExtractorName)'")
         }
         return MismatchMeter(spec: spec, parameters: extractor.parameters) { [unowned self] in
             for mapping in mappings.mappings { mapping.zeroGrad() }
@@ -19,7 +20,9 @@ extension PhaseRunner {
 
     /// Measures on the step's own terms when the iteration is due.
     func measureMismatch(_ terms: [MismatchMeter.Term], epoch: Int, phaseIteration: Int) {
-        guard let meter = mismatchMeter, let interval = meter.spec.interval, phaseIteration % interval == 0 else { return }
+        guard let meter = mismatchMeter, let interval = meter.spec.interval, phaseIteration % interval == 0 else {
+            return
+        }
         logMismatch(meter.measure(terms), source: "batch", batches: 1, epoch: epoch, phaseIteration: phaseIteration)
     }
 
@@ -28,15 +31,23 @@ extension PhaseRunner {
     /// afterwards so the measurement does not change the run.
     func measureMismatchAtEvaluation(epoch: Int, phaseIteration: Int) throws {
         guard let meter = mismatchMeter, meter.spec.atEvaluation else { return }
-        let buffers = mappings.mappings.map { m in Dictionary(m.namedBuffers().map { ($0.name, $0.tensor.clone()) }) { a, _ in a } }
-        let streams = mappings.mappings.map { m in Dictionary(m.namedRandomStates().map { ($0.name, $0.state) }) { a, _ in a } }
+        let buffers = mappings.mappings.map { m in
+            Dictionary(m.namedBuffers().map { ($0.name, $0.tensor.clone()) }) { a, _ in a }
+        }
+        let streams = mappings.mappings.map { m in
+            Dictionary(m.namedRandomStates().map { ($0.name, $0.state) }) { a, _ in a }
+        }
         let patternState = CheckpointArchive()
         for (i, pattern) in patterns.enumerated() { pattern.save(into: patternState, prefix: "pattern_\(i)/") }
-        patternState.values = try JSONSerialization.jsonObject(with: JSONSerialization.data(withJSONObject: patternState.values)) as? [String: Any] ?? [:]
+        patternState.values =
+            try JSONSerialization.jsonObject(with: JSONSerialization.data(withJSONObject: patternState.values))
+            as? [String: Any] ?? [:]
         defer {
             for (m, saved) in zip(mappings.mappings, buffers) { try? m.loadStateDict(saved, strict: false) }
             for (m, saved) in zip(mappings.mappings, streams) { m.restoreRandomStates(saved) }
-            for (i, pattern) in patterns.enumerated() { try? pattern.restore(from: patternState, prefix: "pattern_\(i)/") }
+            for (i, pattern) in patterns.enumerated() {
+                try? pattern.restore(from: patternState, prefix: "pattern_\(i)/")
+            }
             meter.clearGradients()
         }
         mappings.train(true)
@@ -51,33 +62,48 @@ extension PhaseRunner {
             let batch = dataset.main.batch(dataset.data, indices, seed: dataset.seed, epoch: 0, batchIndex: b)
             var views: [String: Tensor] = [:]
             for (v, name) in viewNames.enumerated() {
-                views[name] = dataset.augmentations[name]!.batch(dataset.data, indices, seed: dataset.seed &+ UInt64(v + 1) &* 0x9E3779B97F4A7C15, epoch: 0, batchIndex: b)
+                views[name] = dataset.augmentations[name]!.batch(
+                    dataset.data, indices, seed: dataset.seed &+ UInt64(v + 1) &* 0x9E37_79B9_7F4A_7C15, epoch: 0,
+                    batchIndex: b)
             }
-            let input = StepInput(batch: batch, views: views, indices: indices, phaseIteration: phaseIteration, epoch: epoch)
+            let input = StepInput(
+                batch: batch, views: views, indices: indices, phaseIteration: phaseIteration, epoch: epoch)
             var terms: [MismatchMeter.Term] = []
             ForwardCache.active = ForwardCache()
             for pattern in patterns {
-                for loss in try pattern.losses(input) { terms.append(.init(pattern: pattern.spec.id, name: loss.name, value: loss.value)) }
+                for loss in try pattern.losses(input) {
+                    terms.append(.init(pattern: pattern.spec.id, name: loss.name, value: loss.value))
+                }
             }
             ForwardCache.active = nil
             let m = meter.measure(terms)
             if let c = m.cosine { sum += c; measured += 1 }
             for (name, value) in m.pairs {
                 if !pairOrder.contains(name) { pairOrder.append(name) }
-                if let value { pairSums[name, default: (0, 0)].sum += value; pairSums[name, default: (0, 0)].count += 1 }
+                if let value {
+                    pairSums[name, default: (0, 0)].sum += value; pairSums[name, default: (0, 0)].count += 1
+                }
             }
         }
         var mean = MismatchMeter.Measurement(cosine: measured > 0 ? sum / Double(measured) : nil)
-        mean.pairs = pairOrder.map { name in (name, pairSums[name].flatMap { $0.count > 0 ? $0.sum / Double($0.count) : nil }) }
+        mean.pairs = pairOrder.map { name in
+            (name, pairSums[name].flatMap { $0.count > 0 ? $0.sum / Double($0.count) : nil })
+        }
         logMismatch(mean, source: "evaluation", batches: count, epoch: epoch, phaseIteration: phaseIteration)
     }
 
     func logMismatch(_ m: MismatchMeter.Measurement, source: String, batches: Int, epoch: Int, phaseIteration: Int) {
-        let shown = m.cosine.map { String(format: "%.4f", $0) } ?? "undefined (a loss has no gradient on the feature extractor)"
-        log.line("Objective-function mismatch (\(source == "batch" ? "training batch" : "mean over \(batches) batches")) at iteration \(phaseIteration): cos(cluster, companion) = \(shown)")
-        var record: [String: Any] = ["kind": "ofm", "phase": phase.name, "dataset": dataset.spec.name, "epoch": epoch, "iteration": phaseIteration,
-                                     "source": source, "batches": batches, "feature_extractor": phase.mismatch?.featureExtractorName ?? "",
-                                     "cosine": m.cosine.map { $0 as Any } ?? NSNull()]
+        let shown =
+            m.cosine.map { String(format: "%.4f", $0) } ?? "undefined (a loss has no gradient on the feature extractor)"
+        log.line(
+            "Objective-function mismatch (\(source == "batch" ? "training batch" : "mean over \(batches) batches")) at iteration \(phaseIteration): cos(cluster, companion) = \(shown)"
+        )
+        var record: [String: Any] = [
+            "kind": "ofm", "phase": phase.name, "dataset": dataset.spec.name, "epoch": epoch,
+            "iteration": phaseIteration,
+            "source": source, "batches": batches, "feature_extractor": phase.mismatch?.featureExtractorName ?? "",
+            "cosine": m.cosine.map { $0 as Any } ?? NSNull(),
+        ]
         if !m.pairs.isEmpty {
             record["pairs"] = Dictionary(m.pairs.map { ($0.0, $0.1.map { $0 as Any } ?? NSNull()) }) { a, _ in a }
         }

@@ -37,7 +37,9 @@ final class PhaseRunner {
     lazy var parameterNames: [ObjectIdentifier: String] = {
         var names: [ObjectIdentifier: String] = [:]
         for mapping in mappings.mappings {
-            for (name, t) in mapping.namedParameters() where names[ObjectIdentifier(t)] == nil { names[ObjectIdentifier(t)] = "\(mapping.name).\(name)" }
+            for (name, t) in mapping.namedParameters() where names[ObjectIdentifier(t)] == nil {
+                names[ObjectIdentifier(t)] = "\(mapping.name).\(name)"
+            }
         }
         if let c = strategy.centroids { names[ObjectIdentifier(c)] = "centroids" }
         return names
@@ -48,9 +50,13 @@ final class PhaseRunner {
     /// When to write checkpoints and when to stop early.
     var checkpointPolicy: CheckpointPolicy?
 
-    init(method: MethodSpec, phase: PhaseSpec, dataset: DatasetContext, mappings: MappingSet, strategy: ClusterAssignment,
-         configuration: RunConfiguration, log: RunLog, runDirectory: String, generator: RandomGenerator) {
-        self.method = method; self.phase = phase; self.dataset = dataset; self.mappings = mappings; self.strategy = strategy
+    init(
+        method: MethodSpec, phase: PhaseSpec, dataset: DatasetContext, mappings: MappingSet,
+        strategy: ClusterAssignment,
+        configuration: RunConfiguration, log: RunLog, runDirectory: String, generator: RandomGenerator
+    ) {
+        self.method = method; self.phase = phase; self.dataset = dataset; self.mappings = mappings;
+        self.strategy = strategy
         self.configuration = configuration; self.log = log; self.runDirectory = runDirectory; self.generator = generator
     }
 
@@ -63,7 +69,9 @@ final class PhaseRunner {
             try buildOptimizers()
             try buildPatterns()
             let position = try restore(from: archive)
-            log.line("Resumed phase \"\(phase.name)\" (#\(MethodRunner.order(phase.order))) at iteration \(position.phaseIteration)")
+            log.line(
+                "Resumed phase \"\(phase.name)\" (#\(MethodRunner.order(phase.order))) at iteration \(position.phaseIteration)"
+            )
             try train(resume: position)
             return
         }
@@ -72,7 +80,8 @@ final class PhaseRunner {
         if usesCentroids && strategy.centroids == nil {
             progress.status("\(phase.name): initialising centroids on \(dataset.data.count) samples")
             mappings.train(false)
-            let how = try strategy.initializeCentroids(dataset.data, pipeline: dataset.main, baseDirectory: method.baseDirectory, generator: &generator)
+            let how = try strategy.initializeCentroids(
+                dataset.data, pipeline: dataset.main, baseDirectory: method.baseDirectory, generator: &generator)
             mappings.train(true)
             log.line("Initialized feature-space centroids (\(how))")
         }
@@ -85,10 +94,14 @@ final class PhaseRunner {
 
     func loadParameters() throws {
         for load in phase.loadParameters {
-            let path = load.path.hasPrefix("/") ? load.path : (method.baseDirectory as NSString).appendingPathComponent(load.path)
+            let path =
+                load.path.hasPrefix("/")
+                ? load.path : (method.baseDirectory as NSString).appendingPathComponent(load.path)
             guard let mapping = mappings[load.mappingName] else { continue }
-            do { try mapping.loadStateDict(try Safetensors.read(path).tensors) }
-            catch { throw TrainingError("phase '\(phase.name)': cannot load parameters of '\(load.mappingName)' from \(path): \(error)") }
+            do { try mapping.loadStateDict(try Safetensors.read(path).tensors) } catch {
+                throw TrainingError(
+                    "phase '\(phase.name)': cannot load parameters of '\(load.mappingName)' from \(path): \(error)")
+            }
             log.line("Loaded parameters of mapping \"\(load.mappingName)\" from \(path)")
         }
     }
@@ -98,11 +111,17 @@ final class PhaseRunner {
             var parameters: [Tensor] = []
             var seen = Set<ObjectIdentifier>()
             for name in spec.trainedMappingNames {
-                guard let mapping = mappings[name] else { throw TrainingError("\(spec.pointer): unknown mapping '\(name)'") }
+                guard let mapping = mappings[name] else {
+                    throw TrainingError("\(spec.pointer): unknown mapping '\(name)'")
+                }
                 for p in mapping.parameters where seen.insert(ObjectIdentifier(p)).inserted { parameters.append(p) }
             }
             if spec.optimizesCentroids {
-                guard let c = strategy.centroids else { throw TrainingError("\(spec.pointer): optimizes_centroids, but phase '\(phase.name)' has no centroids (list it in use_centroids_during_phases)") }
+                guard let c = strategy.centroids else {
+                    throw TrainingError(
+                        "\(spec.pointer): optimizes_centroids, but phase '\(phase.name)' has no centroids (list it in use_centroids_during_phases)"
+                    )
+                }
                 if !c.requiresGrad { c.requiringGrad() }
                 parameters.append(c)
             }
@@ -111,7 +130,8 @@ final class PhaseRunner {
         }
         for s in phase.schedulers {
             for (spec, optimizer) in optimizers where spec.name == s.optimizerName {
-                schedulers.append((s, LearningRateScheduler(optimizer: optimizer, schedule: try OptimizerFactory.schedule(s))))
+                schedulers.append(
+                    (s, LearningRateScheduler(optimizer: optimizer, schedule: try OptimizerFactory.schedule(s))))
             }
         }
     }
@@ -121,8 +141,9 @@ final class PhaseRunner {
 
     func buildPatterns() throws {
         mismatchMeter = try makeMismatchMeter()
-        let context = PatternContext(mappings: mappings, strategy: strategy, sweep: sweep, log: log, scaled: configuration.scaled,
-                                     generator: generator, datasetSeed: dataset.seed)
+        let context = PatternContext(
+            mappings: mappings, strategy: strategy, sweep: sweep, log: log, scaled: configuration.scaled,
+            generator: generator, datasetSeed: dataset.seed)
         for spec in phase.patterns where spec.enabled {
             patterns.append(try PatternCatalogue.make(spec, context: context))
         }
@@ -136,13 +157,18 @@ final class PhaseRunner {
         let criteria = phase.exitCriteria
         let iterations = criteria.iterations.map(configuration.scaled)
         let epochs = criteria.epochs.map(configuration.scaled)
-        var sampler = BatchSampler(count: dataset.data.count, batchSize: dataset.spec.batchSize, shuffle: dataset.spec.shuffle, seed: dataset.seed)
+        var sampler = BatchSampler(
+            count: dataset.data.count, batchSize: dataset.spec.batchSize, shuffle: dataset.spec.shuffle,
+            seed: dataset.seed)
         let viewNames = Array(Set(patterns.flatMap(\.augmentationNames))).sorted()
         for name in viewNames where dataset.augmentations[name] == nil {
-            throw TrainingError("phase '\(phase.name)': batch augmentation '\(name)' is not defined by dataset '\(dataset.spec.name)'")
+            throw TrainingError(
+                "phase '\(phase.name)': batch augmentation '\(name)' is not defined by dataset '\(dataset.spec.name)'")
         }
         if resume == nil {
-            log.line("Batch augmentations computed per iteration: \(viewNames.isEmpty ? "none" : viewNames.map { "\"\($0)\"" }.joined(separator: ", "))")
+            log.line(
+                "Batch augmentations computed per iteration: \(viewNames.isEmpty ? "none" : viewNames.map { "\"\($0)\"" }.joined(separator: ", "))"
+            )
         }
         var phaseIteration = resume?.phaseIteration ?? 1, evaluationCounter = resume?.evaluationCounter ?? 0
         var sinceRecalculation = resume?.sinceRecalculation ?? 0
@@ -154,7 +180,11 @@ final class PhaseRunner {
         epochLoop: for epoch in (resume?.epoch ?? 1)... {
             // A resumed epoch already passed its start-of-epoch check before the checkpoint.
             let resumedEpoch = resume.map { $0.epoch == epoch } ?? false
-            if let reason = exitReason ?? (resumedEpoch ? nil : exitCheck(epoch: epoch, phaseIteration: phaseIteration, epochs: epochs, iterations: iterations)) {
+            if let reason = exitReason
+                ?? (resumedEpoch
+                    ? nil
+                    : exitCheck(epoch: epoch, phaseIteration: phaseIteration, epochs: epochs, iterations: iterations))
+            {
                 exitReason = reason
                 break epochLoop
             }
@@ -167,28 +197,39 @@ final class PhaseRunner {
                 if usesCentroids, let interval = method.strategy.centroidRecalculationInterval {
                     sinceRecalculation += 1
                     let how = method.strategy.centroidRecalculationStrategy
-                    if sinceRecalculation % interval == 0, how == "classical_clustering" || how == "soft_assignment_means" {
+                    if sinceRecalculation % interval == 0,
+                        how == "classical_clustering" || how == "soft_assignment_means"
+                    {
                         let trainable = strategy.centroids?.requiresGrad ?? false
                         mappings.train(false)
                         if how == "classical_clustering" {
                             progress.status("\(phase.name): recalculating centroids by k-means")
-                            _ = try strategy.initializeCentroids(dataset.data, pipeline: dataset.main, baseDirectory: method.baseDirectory, generator: &generator)
+                            _ = try strategy.initializeCentroids(
+                                dataset.data, pipeline: dataset.main, baseDirectory: method.baseDirectory,
+                                generator: &generator)
                         } else {
                             // μ_k = Σ_i q_ik z_i / Σ_i q_ik over the whole dataset.
                             let q = try sweep.softAssignments()
                             let z = strategy.allFeatures(dataset.data, pipeline: dataset.main)
-                            strategy.centroids = withoutGradients { q.matmul(z, transposeSelf: true) / q.sum(axis: 0).reshaped([q.shape[1], 1]).clamped(min: 1e-12) }
+                            strategy.centroids = withoutGradients {
+                                q.matmul(z, transposeSelf: true)
+                                    / q.sum(axis: 0).reshaped([q.shape[1], 1]).clamped(min: 1e-12)
+                            }
                         }
                         mappings.train(true)
                         if trainable { try rebindCentroidOptimizers() }
                     }
                 }
-                try iterate(indices: indices, views: viewNames, epoch: epoch, batchIndex: batchIndex, phaseIteration: phaseIteration)
+                try iterate(
+                    indices: indices, views: viewNames, epoch: epoch, batchIndex: batchIndex,
+                    phaseIteration: phaseIteration)
                 if let interval = phase.performanceEvaluationInterval {
                     evaluationCounter += 1
                     if evaluationCounter % interval == 0 {
                         try evaluate(epoch: epoch, epochIteration: batchIndex + 1, phaseIteration: phaseIteration)
-                        if let reason = exitCheck(epoch: epoch, phaseIteration: phaseIteration, epochs: nil, iterations: nil) {
+                        if let reason = exitCheck(
+                            epoch: epoch, phaseIteration: phaseIteration, epochs: nil, iterations: nil)
+                        {
                             exitReason = reason
                             break
                         }
@@ -196,19 +237,26 @@ final class PhaseRunner {
                 }
                 try periodicSave(phaseIteration: phaseIteration, force: false)
                 phaseIteration += 1
-                try checkpointIfDue(LoopPosition(epoch: epoch, batchIndex: batchIndex + 1, phaseIteration: phaseIteration,
-                                                 evaluationCounter: evaluationCounter, sinceRecalculation: sinceRecalculation,
-                                                 samplerEpochs: samplerBefore.epoch, samplerGenerator: samplerBefore.generator))
+                try checkpointIfDue(
+                    LoopPosition(
+                        epoch: epoch, batchIndex: batchIndex + 1, phaseIteration: phaseIteration,
+                        evaluationCounter: evaluationCounter, sinceRecalculation: sinceRecalculation,
+                        samplerEpochs: samplerBefore.epoch, samplerGenerator: samplerBefore.generator))
             }
             for (s, scheduler) in schedulers where s.intervalUnit == "epoch" { scheduler.step() }
         }
-        if method.strategy.kind == .classicalClusteringAfterPhase, method.strategy.classicalClusteringAfterPhase == phase.name {
+        if method.strategy.kind == .classicalClusteringAfterPhase,
+            method.strategy.classicalClusteringAfterPhase == phase.name
+        {
             try evaluate(epoch: 0, epochIteration: 0, phaseIteration: phaseIteration)
         }
         try periodicSave(phaseIteration: phaseIteration, force: true)
         log.line("Exiting phase \"\(phase.name)\": \(exitReason ?? "finished")")
         if let last = evaluations.last, last.acc != nil {
-            log.line(String(format: "Final performance on dataset \"%@\": ACC %.3f, NMI %.3f, ARI %.3f", dataset.spec.name, last.acc!, last.nmi!, last.ari!))
+            log.line(
+                String(
+                    format: "Final performance on dataset \"%@\": ACC %.3f, NMI %.3f, ARI %.3f", dataset.spec.name,
+                    last.acc!, last.nmi!, last.ari!))
         }
     }
 
@@ -220,10 +268,21 @@ final class PhaseRunner {
         if let v = c.accGreaterThan, lastACC > v { return "max ACC performance threshold passed" }
         if let v = c.nmiGreaterThan, lastNMI > v { return "max NMI performance threshold passed" }
         if let v = c.ariGreaterThan, lastARI > v { return "max ARI performance threshold passed" }
-        if let v = c.reassignmentRatioLessThan, lastRatio < v { return "min cluster reassignment ratio threshold passed" }
-        if let t = c.accLessThanAfterIterations, configuration.scaled(t.iterations) <= phaseIteration, t.value > lastACC { return "min ACC performance threshold after specified number of iterations in phase passed" }
-        if let t = c.nmiLessThanAfterIterations, configuration.scaled(t.iterations) <= phaseIteration, t.value > lastNMI { return "min NMI performance threshold after specified number of iterations in phase passed" }
-        if let t = c.ariLessThanAfterIterations, configuration.scaled(t.iterations) <= phaseIteration, t.value > lastARI { return "min ARI performance threshold after specified number of iterations in phase passed" }
+        if let v = c.reassignmentRatioLessThan, lastRatio < v {
+            return "min cluster reassignment ratio threshold passed"
+        }
+        if let t = c.accLessThanAfterIterations, configuration.scaled(t.iterations) <= phaseIteration, t.value > lastACC
+        {
+            return "min ACC performance threshold after specified number of iterations in phase passed"
+        }
+        if let t = c.nmiLessThanAfterIterations, configuration.scaled(t.iterations) <= phaseIteration, t.value > lastNMI
+        {
+            return "min NMI performance threshold after specified number of iterations in phase passed"
+        }
+        if let t = c.ariLessThanAfterIterations, configuration.scaled(t.iterations) <= phaseIteration, t.value > lastARI
+        {
+            return "min ARI performance threshold after specified number of iterations in phase passed"
+        }
         return nil
     }
 
@@ -245,7 +304,9 @@ final class PhaseRunner {
         guard length > 0 else { return optimizers }
         var c = (phaseIteration - 1) % length
         for step in cycle {
-            if c < step.iterations { return optimizers.filter { $0.spec.name.map(step.activeOptimizerNames.contains) ?? false } }
+            if c < step.iterations {
+                return optimizers.filter { $0.spec.name.map(step.activeOptimizerNames.contains) ?? false }
+            }
             c -= step.iterations
         }
         return optimizers
@@ -254,8 +315,9 @@ final class PhaseRunner {
     func iterate(indices: [Int], views: [String], epoch: Int, batchIndex: Int, phaseIteration: Int) throws {
         let data = dataset.data
         let batch = dataset.main.batch(data, indices, seed: dataset.seed, epoch: epoch, batchIndex: batchIndex)
-        let input = StepInput(batch: batch, views: dataset.views(views, indices: indices, epoch: epoch, batchIndex: batchIndex),
-                              indices: indices, phaseIteration: phaseIteration, epoch: epoch)
+        let input = StepInput(
+            batch: batch, views: dataset.views(views, indices: indices, epoch: epoch, batchIndex: batchIndex),
+            indices: indices, phaseIteration: phaseIteration, epoch: epoch)
         var totals: [String: Tensor] = [:]
         var shown: [(String, Double)] = []
         var shownPatterns: [String] = []
@@ -267,15 +329,22 @@ final class PhaseRunner {
                 let value = loss.value.item
                 let key = "\(pattern.spec.pointer)/\(loss.name)"
                 guard value.isFinite else {
-                    let last = lastFiniteLosses[key].map { String(format: "; its last finite value was %.6g at iteration %d", $0.value, $0.iteration) } ?? "; it was never finite in this phase"
-                    throw TrainingError("method '\(method.name)', phase '\(phase.name)', iteration \(phaseIteration): the \(loss.name) of design pattern '\(pattern.spec.id)' (\(pattern.spec.pointer)) became \(value.isNaN ? "NaN" : value > 0 ? "+Inf" : "-Inf")\(last); training stopped")
+                    let last =
+                        lastFiniteLosses[key].map {
+                            String(format: "; its last finite value was %.6g at iteration %d", $0.value, $0.iteration)
+                        } ?? "; it was never finite in this phase"
+                    throw TrainingError(
+                        "method '\(method.name)', phase '\(phase.name)', iteration \(phaseIteration): the \(loss.name) of design pattern '\(pattern.spec.id)' (\(pattern.spec.pointer)) became \(value.isNaN ? "NaN" : value > 0 ? "+Inf" : "-Inf")\(last); training stopped"
+                    )
                 }
                 lastFiniteLosses[key] = (value, phaseIteration)
                 totals[loss.group] = totals[loss.group].map { $0 + loss.value } ?? loss.value
                 shown.append((loss.name, value))
                 shownPatterns.append(PatternKind.shortLabel(of: pattern.spec.id))
                 terms.append(.init(pattern: pattern.spec.id, name: loss.name, value: loss.value))
-                report(pattern: pattern, loss: loss, value: value, epoch: epoch, epochIteration: batchIndex + 1, phaseIteration: phaseIteration)
+                report(
+                    pattern: pattern, loss: loss, value: value, epoch: epoch, epochIteration: batchIndex + 1,
+                    phaseIteration: phaseIteration)
             }
         }
         ForwardCache.active = nil
@@ -287,11 +356,14 @@ final class PhaseRunner {
         for (index, group) in groups.enumerated() {
             guard let total = totals[group], total.requiresGrad else { continue }
             let members = active.filter { $0.spec.groupName == group }.map(\.optimizer)
-            let gradients = total.gradients(withRespectTo: members.flatMap(\.parameters), retainGraph: index < groups.count - 1)
+            let gradients = total.gradients(
+                withRespectTo: members.flatMap(\.parameters), retainGraph: index < groups.count - 1)
             for p in members.flatMap(\.parameters) {
                 guard let g = gradients[p], !g.allFinite else { continue }
                 let losses = shown.map { String(format: "%@ %.6g", $0.0, $0.1) }.joined(separator: ", ")
-                throw TrainingError("method '\(method.name)', phase '\(phase.name)', iteration \(phaseIteration): the gradient of '\(parameterNames[ObjectIdentifier(p)] ?? "a parameter")' from optimizer group '\(group)' became non-finite (NaN or Inf) while every loss was finite (\(losses)); training stopped")
+                throw TrainingError(
+                    "method '\(method.name)', phase '\(phase.name)', iteration \(phaseIteration): the gradient of '\(parameterNames[ObjectIdentifier(p)] ?? "a parameter")' from optimizer group '\(group)' became non-finite (NaN or Inf) while every loss was finite (\(losses)); training stopped"
+                )
             }
             steps += members.map { ($0, gradients) }
         }
@@ -306,21 +378,33 @@ final class PhaseRunner {
 
     /// The current learning rate of each optimizer, by name (or position when unnamed).
     var learningRates: [String: Double] {
-        Dictionary(optimizers.enumerated().map { ($0.element.spec.name ?? "optimizer_\($0.offset)", $0.element.optimizer.learningRate) }) { a, _ in a }
+        Dictionary(
+            optimizers.enumerated().map {
+                ($0.element.spec.name ?? "optimizer_\($0.offset)", $0.element.optimizer.learningRate)
+            }
+        ) { a, _ in a }
     }
 
     /// Running mean of each loss over the last `loss_report_interval` iterations, including the
     /// current one (the reference skipped it, B9 in Docs/reference-differences.md), to the log and as `loss` records.
-    func report(pattern: DesignPattern, loss: PatternLoss, value: Double, epoch: Int, epochIteration: Int, phaseIteration: Int) {
+    func report(
+        pattern: DesignPattern, loss: PatternLoss, value: Double, epoch: Int, epochIteration: Int, phaseIteration: Int
+    ) {
         guard let interval = pattern.spec.lossReportInterval else { return }
         let key = "\(pattern.spec.pointer)/\(loss.name)"
         var running = runningLosses[key] ?? (0, 0)
         running.sum += value; running.count += 1
         if phaseIteration % interval == 0 {
             let mean = running.sum / Double(running.count)
-            log.line(String(format: "Running loss for \"%@\" at epoch %d, iteration %d: %.3f", pattern.spec.id, epoch, epochIteration, mean))
-            log.record(["kind": "loss", "phase": phase.name, "dataset": dataset.spec.name, "epoch": epoch, "iteration": phaseIteration,
-                        "pattern": pattern.spec.id, "term": loss.name, "loss": mean, "learning_rates": learningRates])
+            log.line(
+                String(
+                    format: "Running loss for \"%@\" at epoch %d, iteration %d: %.3f", pattern.spec.id, epoch,
+                    epochIteration, mean))
+            log.record([
+                "kind": "loss", "phase": phase.name, "dataset": dataset.spec.name, "epoch": epoch,
+                "iteration": phaseIteration,
+                "pattern": pattern.spec.id, "term": loss.name, "loss": mean, "learning_rates": learningRates,
+            ])
             running = (0, 0)
         }
         runningLosses[key] = running
@@ -332,8 +416,12 @@ final class PhaseRunner {
         var curve = curveLosses[key] ?? (0, 0)
         curve.sum += value; curve.count += 1
         if phaseIteration % curveInterval == 0 {
-            log.record(["kind": "loss_curve", "phase": phase.name, "dataset": dataset.spec.name, "epoch": epoch, "iteration": phaseIteration,
-                        "pattern": pattern.spec.id, "term": loss.name, "loss": curve.sum / Double(curve.count), "iterations_averaged": curve.count])
+            log.record([
+                "kind": "loss_curve", "phase": phase.name, "dataset": dataset.spec.name, "epoch": epoch,
+                "iteration": phaseIteration,
+                "pattern": pattern.spec.id, "term": loss.name, "loss": curve.sum / Double(curve.count),
+                "iterations_averaged": curve.count,
+            ])
             curve = (0, 0)
         }
         curveLosses[key] = curve
@@ -349,48 +437,77 @@ final class PhaseRunner {
         defer { mappings.train(true) }
         if method.strategy.kind == .classicalClusteringAfterPhase {
             let z = strategy.allFeatures(data, pipeline: dataset.main)
-            let fit = try KMeans(k: dataset.spec.numClusters, nInit: method.strategy.classicalClusteringAfterPhaseNumRestarts, seed: dataset.seed).fit(z)
+            let fit = try KMeans(
+                k: dataset.spec.numClusters, nInit: method.strategy.classicalClusteringAfterPhaseNumRestarts,
+                seed: dataset.seed
+            ).fit(z)
             predictions = fit.labels
             // The k-means loss curve (inertia per Lloyd iteration of the best restart).
             for (i, inertia) in fit.inertiaHistory.enumerated() {
-                log.record(["kind": "kmeans", "phase": phase.name, "dataset": dataset.spec.name, "iteration": i, "inertia": inertia,
-                            "restart": fit.bestRun])
+                log.record([
+                    "kind": "kmeans", "phase": phase.name, "dataset": dataset.spec.name, "iteration": i,
+                    "inertia": inertia,
+                    "restart": fit.bestRun,
+                ])
             }
         } else {
             predictions = try sweep.softAssignments().argmax(axis: 1)
         }
-        if let previous = lastAssignments { lastRatio = ClusteringMetrics.reassignmentRatio(previous: previous, current: predictions) }
+        if let previous = lastAssignments {
+            lastRatio = ClusteringMetrics.reassignmentRatio(previous: previous, current: predictions)
+        }
         lastAssignments = predictions
-        var record = EvaluationRecord(dataset: dataset.spec.name, phase: phase.name, iteration: phaseIteration, epoch: epoch, acc: nil, nmi: nil, ari: nil,
-                                      reassignmentRatio: lastRatio)
+        var record = EvaluationRecord(
+            dataset: dataset.spec.name, phase: phase.name, iteration: phaseIteration, epoch: epoch, acc: nil, nmi: nil,
+            ari: nil,
+            reassignmentRatio: lastRatio)
         if let labels = data.labels, method.strategy.kind == .classifier {
             let classifiers = mappings.mappings.filter { $0.spec.kind.isClassifier }
             if classifiers.count > 1 {
                 for classifier in classifiers {
                     let own = try sweep.softAssignments(classifierName: classifier.name).argmax(axis: 1)
-                    let a = ClusteringMetrics.accuracy(truth: labels, prediction: own), n = ClusteringMetrics.nmi(truth: labels, prediction: own), r = ClusteringMetrics.ari(truth: labels, prediction: own)
+                    let a = ClusteringMetrics.accuracy(truth: labels, prediction: own),
+                        n = ClusteringMetrics.nmi(truth: labels, prediction: own),
+                        r = ClusteringMetrics.ari(truth: labels, prediction: own)
                     strategy.classifierHistory[classifier.name, default: []].append((a, n, r))
-                    log.line(String(format: "Performance on epoch %d, iteration %d of classifier \"%@\": ACC %.3f, NMI %.3f, ARI %.3f", epoch, epochIteration, classifier.name, a, n, r))
+                    log.line(
+                        String(
+                            format:
+                                "Performance on epoch %d, iteration %d of classifier \"%@\": ACC %.3f, NMI %.3f, ARI %.3f",
+                            epoch, epochIteration, classifier.name, a, n, r))
                 }
             }
         }
         if let labels = data.labels {
             let acc = ClusteringMetrics.accuracy(truth: labels, prediction: predictions)
-            let nmi = ClusteringMetrics.nmi(truth: labels, prediction: predictions), ari = ClusteringMetrics.ari(truth: labels, prediction: predictions)
+            let nmi = ClusteringMetrics.nmi(truth: labels, prediction: predictions),
+                ari = ClusteringMetrics.ari(truth: labels, prediction: predictions)
             lastACC = acc; lastNMI = nmi; lastARI = ari
-            record = EvaluationRecord(dataset: dataset.spec.name, phase: phase.name, iteration: phaseIteration, epoch: epoch, acc: acc, nmi: nmi, ari: ari,
-                                      reassignmentRatio: lastRatio)
+            record = EvaluationRecord(
+                dataset: dataset.spec.name, phase: phase.name, iteration: phaseIteration, epoch: epoch, acc: acc,
+                nmi: nmi, ari: ari,
+                reassignmentRatio: lastRatio)
             if epoch == 0 {
-                log.line(String(format: "Performance after phase \"%@\" (k-means on the features): ACC %.3f, NMI %.3f, ARI %.3f", phase.name, acc, nmi, ari))
+                log.line(
+                    String(
+                        format:
+                            "Performance after phase \"%@\" (k-means on the features): ACC %.3f, NMI %.3f, ARI %.3f",
+                        phase.name, acc, nmi, ari))
             } else {
-                log.line(String(format: "Performance on epoch %d, iteration %d: ACC %.3f, NMI %.3f, ARI %.3f", epoch, epochIteration, acc, nmi, ari))
+                log.line(
+                    String(
+                        format: "Performance on epoch %d, iteration %d: ACC %.3f, NMI %.3f, ARI %.3f", epoch,
+                        epochIteration, acc, nmi, ari))
             }
         } else {
             log.line("Evaluated epoch \(epoch), iteration \(epochIteration) (no labels)")
         }
         evaluations.append(record)
-        var entry: [String: Any] = ["kind": "evaluation", "phase": phase.name, "dataset": dataset.spec.name, "epoch": epoch, "iteration": phaseIteration,
-                                    "reassignment_ratio": lastRatio, "nmi_average_method": "arithmetic"]
+        var entry: [String: Any] = [
+            "kind": "evaluation", "phase": phase.name, "dataset": dataset.spec.name, "epoch": epoch,
+            "iteration": phaseIteration,
+            "reassignment_ratio": lastRatio, "nmi_average_method": "arithmetic",
+        ]
         if let a = record.acc { entry["acc"] = a; entry["nmi"] = record.nmi!; entry["ari"] = record.ari! }
         log.record(entry)
         try measureMismatchAtEvaluation(epoch: epoch, phaseIteration: phaseIteration)
@@ -405,13 +522,24 @@ final class PhaseRunner {
 
     func periodicSave(phaseIteration: Int, force: Bool) throws {
         for save in phase.saveParameters {
-            guard force || phaseIteration % save.savingInterval == 0, let name = save.mappingName, let mapping = mappings[name] else { continue }
-            try Safetensors.write(mapping.stateDict(), metadata: ["method": method.name, "phase": phase.name, "iteration": String(phaseIteration)],
-                                  to: savePath(save.pathToFileOrDirectory, name: name, phaseIteration: phaseIteration, keep: save.keepOldFiles && !force))
+            guard force || phaseIteration % save.savingInterval == 0, let name = save.mappingName,
+                let mapping = mappings[name]
+            else { continue }
+            try Safetensors.write(
+                mapping.stateDict(),
+                metadata: ["method": method.name, "phase": phase.name, "iteration": String(phaseIteration)],
+                to: savePath(
+                    save.pathToFileOrDirectory, name: name, phaseIteration: phaseIteration,
+                    keep: save.keepOldFiles && !force))
         }
-        if let save = phase.saveCentroids, let c = strategy.centroids, force || phaseIteration % save.savingInterval == 0 {
-            try Safetensors.write([("centroids", c.detached())], metadata: ["method": method.name, "phase": phase.name],
-                                  to: savePath(save.pathToFileOrDirectory, name: "centroids", phaseIteration: phaseIteration, keep: save.keepOldFiles && !force))
+        if let save = phase.saveCentroids, let c = strategy.centroids,
+            force || phaseIteration % save.savingInterval == 0
+        {
+            try Safetensors.write(
+                [("centroids", c.detached())], metadata: ["method": method.name, "phase": phase.name],
+                to: savePath(
+                    save.pathToFileOrDirectory, name: "centroids", phaseIteration: phaseIteration,
+                    keep: save.keepOldFiles && !force))
         }
     }
 }

@@ -21,10 +21,13 @@ public struct Predictor {
     public init(runDirectory: String, spec: MethodSpec) throws {
         let path = (runDirectory as NSString).appendingPathComponent(FinalState.fileName)
         guard FileManager.default.fileExists(atPath: path) else {
-            throw TrainingError("\(path) not found: the run did not finish a dataset, so it has no final weights to predict with")
+            throw TrainingError(
+                "\(path) not found: the run did not finish a dataset, so it has no final weights to predict with")
         }
         let (tensors, metadata) = try Safetensors.read(path)
-        guard let datasetName = metadata["dataset"], let dataset = spec.datasets.first(where: { $0.name == datasetName }) else {
+        guard let datasetName = metadata["dataset"],
+            let dataset = spec.datasets.first(where: { $0.name == datasetName })
+        else {
             throw TrainingError("\(path): its dataset '\(metadata["dataset"] ?? "?")' is not in the run's method.json")
         }
         self.spec = spec
@@ -35,20 +38,27 @@ public struct Predictor {
         for mapping in mappings.mappings {
             var own: [String: Tensor] = [:]
             for (name, _) in mapping.stateDict() {
-                guard let t = tensors["mapping/\(mapping.name)/\(name)"] else { throw TrainingError("\(path): no weights for \(mapping.name).\(name)") }
+                guard let t = tensors["mapping/\(mapping.name)/\(name)"] else {
+                    throw TrainingError("\(path): no weights for \(mapping.name).\(name)")
+                }
                 own[name] = t
             }
             try mapping.loadStateDict(own)
         }
         mappings.train(false)
-        strategy = try ClusterAssignment(spec: spec.strategy, mappings: mappings, numClusters: numClusters, seed: 0, referenceNumerics: spec.referenceNumerics)
+        strategy = try ClusterAssignment(
+            spec: spec.strategy, mappings: mappings, numClusters: numClusters, seed: 0,
+            referenceNumerics: spec.referenceNumerics)
         strategy.centroids = tensors["strategy/centroids"]
         kmeansCentroids = tensors["kmeans/centroids"]
         if !strategy.canAssign {
-            throw TrainingError("\(path): the run ended on dataset '\(datasetName)' without centroids (its phases never used them), so it cannot assign clusters")
+            throw TrainingError(
+                "\(path): the run ended on dataset '\(datasetName)' without centroids (its phases never used them), so it cannot assign clusters"
+            )
         }
         if spec.strategy.kind == .classicalClusteringAfterPhase && kmeansCentroids == nil {
-            throw TrainingError("\(path): the method clusters with k-means after a phase, but the file holds no k-means centroids")
+            throw TrainingError(
+                "\(path): the method clusters with k-means after a phase, but the file holds no k-means centroids")
         }
         pipeline = try TransformFactory.pipeline(dataset.transforms ?? [])
     }
@@ -57,18 +67,29 @@ public struct Predictor {
     /// holds class folders; resized to and converted to `sampleShape` [C, H, W] when given), `.csv`,
     /// `.npy`, otherwise an IDX image file (gzip or not). `skipUnreadable` leaves a folder's unreadable
     /// images out, telling `warn`.
-    public static func loadData(_ path: String, labels: String? = nil, sampleShape: [Int] = [], skipUnreadable: Bool = false,
-                                warn: (String) -> Void = { _ in }) throws -> Dataset {
+    public static func loadData(
+        _ path: String, labels: String? = nil, sampleShape: [Int] = [], skipUnreadable: Bool = false,
+        warn: (String) -> Void = { _ in }
+    ) throws -> Dataset {
         let lower = path.lowercased()
         guard FileManager.default.fileExists(atPath: path) else { throw TrainingError("\(path): no such file") }
         if ImageFolderListing.isDirectory(path) {
-            if labels != nil { throw TrainingError("\(path): an image folder's labels are its class folders; --labels does not apply") }
+            if labels != nil {
+                throw TrainingError("\(path): an image folder's labels are its class folders; --labels does not apply")
+            }
             let image = sampleShape.count == 3
-            return try ImageFolderDataset(name: (path as NSString).lastPathComponent, path: path, imageSize: image ? (sampleShape[1], sampleShape[2]) : nil,
-                                          channels: image ? sampleShape[0] : nil, skipUnreadable: skipUnreadable, warn: warn)
+            return try ImageFolderDataset(
+                name: (path as NSString).lastPathComponent, path: path,
+                imageSize: image ? (sampleShape[1], sampleShape[2]) : nil,
+                channels: image ? sampleShape[0] : nil, skipUnreadable: skipUnreadable, warn: warn)
         }
-        if lower.hasSuffix(".csv") { return try FeatureFiles.csv(path: path, labelsPath: labels, name: (path as NSString).lastPathComponent) }
-        if lower.hasSuffix(".npy") { return try FeatureFiles.npyDataset(path: path, labelsPath: labels, name: (path as NSString).lastPathComponent) }
+        if lower.hasSuffix(".csv") {
+            return try FeatureFiles.csv(path: path, labelsPath: labels, name: (path as NSString).lastPathComponent)
+        }
+        if lower.hasSuffix(".npy") {
+            return try FeatureFiles.npyDataset(
+                path: path, labelsPath: labels, name: (path as NSString).lastPathComponent)
+        }
         return try ImageDataset(name: (path as NSString).lastPathComponent, imagesFile: path, labelsFile: labels)
     }
 
@@ -85,10 +106,14 @@ public struct Predictor {
     /// Refuses data whose samples differ from the run's or cannot take its transforms.
     func checkShape(_ data: Dataset) throws {
         if !sampleShape.isEmpty && data.sampleShape != sampleShape {
-            throw TrainingError("\(data.name): samples have shape \(data.sampleShape), but the run was trained on samples of shape \(sampleShape)")
+            throw TrainingError(
+                "\(data.name): samples have shape \(data.sampleShape), but the run was trained on samples of shape \(sampleShape)"
+            )
         }
         if pipeline.unsupportedTransformIndex(forSampleShape: data.sampleShape) != nil {
-            throw TrainingError("\(data.name): samples of shape \(data.sampleShape) cannot take the run's transforms (image transforms need [C, H, W])")
+            throw TrainingError(
+                "\(data.name): samples of shape \(data.sampleShape) cannot take the run's transforms (image transforms need [C, H, W])"
+            )
         }
     }
 

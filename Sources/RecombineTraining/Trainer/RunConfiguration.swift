@@ -56,11 +56,15 @@ extension RunConfiguration {
     /// started in the same millisecond, gets a counter), so two runs never share one.
     public static func newDefaultRunDirectory(method: String, suffix: String = "") throws -> String {
         let base = defaultRunDirectory(method: method, suffix: suffix)
-        try FileManager.default.createDirectory(atPath: (base as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (base as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         for attempt in 1...1000 {
             let candidate = attempt == 1 ? base : "\(base)-\(attempt)"
             // mkdir fails on an existing folder: whoever creates it first owns it.
-            if (try? FileManager.default.createDirectory(atPath: candidate, withIntermediateDirectories: false)) != nil { return candidate }
+            if (try? FileManager.default.createDirectory(atPath: candidate, withIntermediateDirectories: false)) != nil
+            {
+                return candidate
+            }
         }
         throw TrainingError("could not create a new run directory beside \(base)")
     }

@@ -14,7 +14,9 @@ public enum RunDirectoryClaim {
     /// The same run already finished in the folder: nothing to do.
     public struct AlreadyFinished: Error, CustomStringConvertible {
         public let directory: String
-        public var description: String { "\(directory) already holds this run, finished; skipping it (--force runs it again)" }
+        public var description: String {
+            "\(directory) already holds this run, finished; skipping it (--force runs it again)"
+        }
     }
 
     /// What identifies a run: the method as checked and overridden, and the settings that change its numbers.
@@ -26,7 +28,9 @@ public enum RunDirectoryClaim {
     }
 
     @discardableResult
-    static func claim(_ directory: String, for identity: Identity, replace: Bool, continueUnfinished: Bool = false) throws -> Decision {
+    static func claim(_ directory: String, for identity: Identity, replace: Bool, continueUnfinished: Bool = false)
+        throws -> Decision
+    {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: directory, isDirectory: &isDirectory) else {
@@ -34,12 +38,15 @@ public enum RunDirectoryClaim {
             return .start
         }
         guard isDirectory.boolValue else { throw TrainingError("--output \(directory) is a file, not a folder") }
-        let contents = try fm.contentsOfDirectory(atPath: directory).filter { $0 != ".DS_Store" && $0 != RunDirectoryLock.fileName }
+        let contents = try fm.contentsOfDirectory(atPath: directory).filter {
+            $0 != ".DS_Store" && $0 != RunDirectoryLock.fileName
+        }
         if contents.isEmpty { return .start }
         let runFile = (directory as NSString).appendingPathComponent(RunRecord.fileName)
         guard fm.fileExists(atPath: runFile) else {
-            throw TrainingError("\(directory) is not empty and holds no recombine run (\(contents.sorted().prefix(5).joined(separator: ", "))\(contents.count > 5 ? ", …" : "")); "
-                                + "choose a new or empty folder for --output")
+            throw TrainingError(
+                "\(directory) is not empty and holds no recombine run (\(contents.sorted().prefix(5).joined(separator: ", "))\(contents.count > 5 ? ", …" : "")); "
+                    + "choose a new or empty folder for --output")
         }
         func empty() throws -> Decision {
             for name in contents { try fm.removeItem(atPath: (directory as NSString).appendingPathComponent(name)) }
@@ -47,8 +54,10 @@ public enum RunDirectoryClaim {
         }
         if replace { return try empty() }
         let existing = try? RunRecord.read(directory: directory)
-        let method = try? String(contentsOfFile: (directory as NSString).appendingPathComponent("method.json"), encoding: .utf8)
-        let differences = Self.differences(identity, existing: existing, method: method, comparingThreads: !continueUnfinished)
+        let method = try? String(
+            contentsOfFile: (directory as NSString).appendingPathComponent("method.json"), encoding: .utf8)
+        let differences = Self.differences(
+            identity, existing: existing, method: method, comparingThreads: !continueUnfinished)
         let status = RunResult.status(inDirectory: directory)
         if continueUnfinished {
             if differences.isEmpty {
@@ -59,21 +68,29 @@ public enum RunDirectoryClaim {
         }
         if differences.isEmpty {
             if status == .completed { throw AlreadyFinished(directory: directory) }
-            throw TrainingError("\(directory) holds an unfinished run of this method with these settings (status \(status?.rawValue ?? "unknown")); "
-                                + "continue it with `recombine run --resume \(directory)`, or start it again with --force")
+            throw TrainingError(
+                "\(directory) holds an unfinished run of this method with these settings (status \(status?.rawValue ?? "unknown")); "
+                    + "continue it with `recombine run --resume \(directory)`, or start it again with --force")
         }
-        throw TrainingError("\(directory) holds another run (\(differences.joined(separator: "; "))); nothing was written: "
-                            + "choose another --output, or replace that run with --force")
+        throw TrainingError(
+            "\(directory) holds another run (\(differences.joined(separator: "; "))); nothing was written: "
+                + "choose another --output, or replace that run with --force")
     }
 
     /// How the run in a folder differs from `identity`, in words (empty when it is the same run).
-    static func differences(_ identity: Identity, existing: RunRecord?, method: String?, comparingThreads: Bool = true) -> [String] {
+    static func differences(_ identity: Identity, existing: RunRecord?, method: String?, comparingThreads: Bool = true)
+        -> [String]
+    {
         guard let existing else { return ["its run.json cannot be read"] }
         var found: [String] = []
         if method != identity.method { found.append("another method: \(existing.methodFile)") }
         if existing.seed != identity.seed { found.append("seed \(existing.seed), not \(identity.seed)") }
-        if existing.iterationsScale != identity.iterationsScale { found.append("--iterations-scale \(existing.iterationsScale), not \(identity.iterationsScale)") }
-        if comparingThreads && existing.threads != identity.threads { found.append("\(existing.threads) threads, not \(identity.threads)") }
+        if existing.iterationsScale != identity.iterationsScale {
+            found.append("--iterations-scale \(existing.iterationsScale), not \(identity.iterationsScale)")
+        }
+        if comparingThreads && existing.threads != identity.threads {
+            found.append("\(existing.threads) threads, not \(identity.threads)")
+        }
         return found
     }
 }

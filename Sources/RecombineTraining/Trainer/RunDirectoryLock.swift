@@ -27,14 +27,18 @@ public final class RunDirectoryLock {
         if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), !isDirectory.boolValue {
             throw TrainingError("--output \(directory) is a file, not a folder")
         }
-        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-        catch { throw TrainingError("cannot create the run folder \(directory): is a part of its path a file, or not writable?") }
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            throw TrainingError(
+                "cannot create the run folder \(directory): is a part of its path a file, or not writable?")
+        }
         path = (directory as NSString).appendingPathComponent(Self.fileName)
         // A holder removes the file when it releases; a lock taken on a file removed meanwhile guards
         // nothing, so take it again on the file that is there now.
         for _ in 0..<100 {
             let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw TrainingError("cannot create the lock file \(path): \(String(cString: strerror(errno)))") }
+            guard fd >= 0 else {
+                throw TrainingError("cannot create the lock file \(path): \(String(cString: strerror(errno)))")
+            }
             if flock(fd, LOCK_EX | LOCK_NB) != 0 {
                 let failure = errno
                 let holder = Self.holder(fd)
@@ -43,7 +47,9 @@ public final class RunDirectoryLock {
                 throw TrainingError("cannot lock \(path): \(String(cString: strerror(failure)))")
             }
             var held = stat(), current = stat()
-            if fstat(fd, &held) == 0, stat(path, &current) == 0, held.st_ino == current.st_ino, held.st_dev == current.st_dev {
+            if fstat(fd, &held) == 0, stat(path, &current) == 0, held.st_ino == current.st_ino,
+                held.st_dev == current.st_dev
+            {
                 descriptor = fd
                 let text = "pid \(getpid()) on \(ProcessInfo.processInfo.hostName)\n"
                 _ = ftruncate(fd, 0)

@@ -20,11 +20,13 @@ public struct RunRecord: Sendable {
     public var checkpointEvery: Int?
     public var checkpointSeconds: Double
 
-    public init(methodFile: String, baseDirectory: String, seed: UInt64, configuration: RunConfiguration, threads: Int) {
+    public init(methodFile: String, baseDirectory: String, seed: UInt64, configuration: RunConfiguration, threads: Int)
+    {
         self.methodFile = methodFile.hasPrefix("/") ? (methodFile as NSString).lastPathComponent : methodFile
         self.baseDirectory = baseDirectory; self.seed = seed
         iterationsScale = configuration.iterationsScale; dataDirectories = []
-        self.threads = threads; checkpointEvery = configuration.checkpointEvery; checkpointSeconds = configuration.checkpointSeconds
+        self.threads = threads; checkpointEvery = configuration.checkpointEvery;
+        checkpointSeconds = configuration.checkpointSeconds
     }
 
     /// run.json's fields; the seed is a decimal string (JSON numbers lose bits above 2^53).
@@ -40,36 +42,48 @@ public struct RunRecord: Sendable {
         var blasCore: String?
 
         enum CodingKeys: String, CodingKey {
-            case methodFile = "method_file", baseDirectory = "base_directory", seed, iterationsScale = "iterations_scale"
-            case dataDirectories = "data_directories", threads, checkpointEvery = "checkpoint_every", checkpointSeconds = "checkpoint_seconds"
+            case methodFile = "method_file"
+            case baseDirectory = "base_directory"
+            case seed
+            case iterationsScale = "iterations_scale"
+            case dataDirectories = "data_directories"
+            case threads
+            case checkpointEvery = "checkpoint_every"
+            case checkpointSeconds = "checkpoint_seconds"
             case blasCore = "blas_core"
         }
     }
 
     func write(to directory: String) throws {
-        let stored = Stored(methodFile: methodFile, baseDirectory: Self.relativePath(of: baseDirectory, from: directory), seed: String(seed),
-                            iterationsScale: iterationsScale, dataDirectories: nil, threads: threads, checkpointEvery: checkpointEvery,
-                            checkpointSeconds: checkpointSeconds, blasCore: Threads.blasCore)
+        let stored = Stored(
+            methodFile: methodFile, baseDirectory: Self.relativePath(of: baseDirectory, from: directory),
+            seed: String(seed),
+            iterationsScale: iterationsScale, dataDirectories: nil, threads: threads, checkpointEvery: checkpointEvery,
+            checkpointSeconds: checkpointSeconds, blasCore: Threads.blasCore)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try AtomicFile.write(try encoder.encode(stored), to: (directory as NSString).appendingPathComponent(Self.fileName))
+        try AtomicFile.write(
+            try encoder.encode(stored), to: (directory as NSString).appendingPathComponent(Self.fileName))
     }
 
     /// Reads `run.json` of a run directory, with an error naming the file when it is missing or damaged.
     public static func read(directory: String) throws -> RunRecord {
         let path = (directory as NSString).appendingPathComponent(fileName)
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw TrainingError("\(path) not found: \(directory) is not a recombine run directory (or was started by an older version)")
+            throw TrainingError(
+                "\(path) not found: \(directory) is not a recombine run directory (or was started by an older version)")
         }
         guard let stored = try? JSONDecoder().decode(Stored.self, from: data), let seed = UInt64(stored.seed) else {
-            throw TrainingError("\(path) is damaged (expected method_file, base_directory, seed, iterations_scale and threads)")
+            throw TrainingError(
+                "\(path) is damaged (expected method_file, base_directory, seed, iterations_scale and threads)")
         }
         var configuration = RunConfiguration()
         configuration.iterationsScale = stored.iterationsScale
         configuration.checkpointEvery = stored.checkpointEvery
         configuration.checkpointSeconds = stored.checkpointSeconds ?? 300
-        var record = RunRecord(methodFile: stored.methodFile, baseDirectory: resolve(stored.baseDirectory, from: directory), seed: seed,
-                               configuration: configuration, threads: stored.threads)
+        var record = RunRecord(
+            methodFile: stored.methodFile, baseDirectory: resolve(stored.baseDirectory, from: directory), seed: seed,
+            configuration: configuration, threads: stored.threads)
         record.dataDirectories = stored.dataDirectories ?? []
         return record
     }
@@ -84,7 +98,9 @@ public struct RunRecord: Sendable {
 
     /// `path` relative to `directory` (both taken from the working directory when relative, symbolic links resolved).
     static func relativePath(of path: String, from directory: String) -> String {
-        func components(_ p: String) -> [String] { URL(fileURLWithPath: p).resolvingSymlinksInPath().standardizedFileURL.pathComponents }
+        func components(_ p: String) -> [String] {
+            URL(fileURLWithPath: p).resolvingSymlinksInPath().standardizedFileURL.pathComponents
+        }
         let target = components(path), origin = components(directory)
         var common = 0
         while common < min(target.count, origin.count) && target[common] == origin[common] { common += 1 }
@@ -95,6 +111,7 @@ public struct RunRecord: Sendable {
     /// A stored base directory as an absolute path: relative ones are taken from the run directory.
     static func resolve(_ stored: String, from directory: String) -> String {
         if stored.hasPrefix("/") { return stored }
-        return URL(fileURLWithPath: directory).resolvingSymlinksInPath().appendingPathComponent(stored).standardizedFileURL.path
+        return URL(fileURLWithPath: directory).resolvingSymlinksInPath().appendingPathComponent(stored)
+            .standardizedFileURL.path
     }
 }
