@@ -38,6 +38,13 @@ struct KMeansCommand: ParsableCommand {
     @Option(help: "Threads.") var threads: Int?
     @Flag(help: "Print JSON.") var json = false
 
+    func validate() throws {
+        for (name, value) in [("--k", k), ("--n-init", nInit), ("--max-iter", maxIter)] where value < 1 {
+            throw ValidationError("\(name) must be at least 1, got \(value)")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
+
     func load() throws -> Dataset {
         let parts = data.split(separator: ":").map(String.init)
         if let kind = BuiltinImageDataset(rawValue: parts[0]) {

@@ -39,6 +39,17 @@ final class CLIContractTests: XCTestCase {
         XCTAssertTrue(outcome.output.hasPrefix("recombine ") && outcome.output.contains("revision "), outcome.output)
     }
 
+    /// `kmeans --k 0` reached k-means' precondition (SIGILL); counts below 1 are usage errors now.
+    func testKMeansCountsBelowOneAreUsageErrors() throws {
+        for (option, value) in [("--k", "0"), ("--n-init", "0"), ("--max-iter", "0"), ("--threads", "0")] {
+            var arguments = ["kmeans", "three_gaussians", "--k", "3", option, value]
+            if option == "--k" { arguments = ["kmeans", "three_gaussians", "--k", "0"] }
+            let outcome = try recombine(arguments)
+            XCTAssertEqual(outcome.status, 2, "\(option) \(value): \(outcome.errors)")
+            XCTAssertTrue(outcome.errors.contains("\(option) must be at least 1, got 0"), outcome.errors)
+        }
+    }
+
     func testMetricsOfEmptyFilesIsAnError() throws {
         let folder = try TemporaryDirectory(); defer { folder.remove() }
         for name in ["t", "p"] { FileManager.default.createFile(atPath: folder.appending(name).path, contents: Data()) }
