@@ -162,17 +162,27 @@ final class ClusterAssignment {
     }
 
     /// Initialises the centroids by the configured strategy.
+    /// Sets the centroids to the k-means centres of every sample's features (`restarts` restarts).
+    func centroidsByKMeans(
+        _ data: Dataset, pipeline: TransformPipeline, restarts: Int, generator g: inout RandomGenerator
+    )
+        throws -> String
+    {
+        let z = allFeatures(data, pipeline: pipeline)
+        let result = try KMeans(k: numClusters, nInit: restarts, seed: g.next()).fit(z)
+        centroids = Tensor(result.centers, shape: [numClusters, z.shape[1]])
+        return
+            "k-means on \(z.shape[0]) feature vectors (\(restarts) restarts, inertia \(String(format: "%.4g", result.inertia)))"
+    }
+
     func initializeCentroids(
         _ data: Dataset, pipeline: TransformPipeline, baseDirectory: String, generator g: inout RandomGenerator
     ) throws -> String {
         let k = numClusters
         switch spec.centroidInitializationStrategy ?? "classical_clustering" {
         case "classical_clustering":
-            let z = allFeatures(data, pipeline: pipeline)
-            let result = try KMeans(k: k, nInit: spec.initializationNumRestarts, seed: g.next()).fit(z)
-            centroids = Tensor(result.centers, shape: [k, z.shape[1]])
-            return
-                "k-means on \(z.shape[0]) feature vectors (\(spec.initializationNumRestarts) restarts, inertia \(String(format: "%.4g", result.inertia)))"
+            return try centroidsByKMeans(
+                data, pipeline: pipeline, restarts: spec.initializationNumRestarts, generator: &g)
         case "random_feature_representations":
             let picks = Array(g.permutation(data.count).prefix(k))
             centroids = withoutGradients { features(pipeline.batch(data, picks, seed: 0, epoch: 0, batchIndex: 0)) }

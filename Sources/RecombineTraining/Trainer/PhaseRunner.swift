@@ -203,10 +203,12 @@ final class PhaseRunner {
                         let trainable = strategy.centroids?.requiresGrad ?? false
                         mappings.train(false)
                         if how == "classical_clustering" {
+                            // k-means with the recalculation's own restarts, whatever initialised the centroids.
                             progress.status("\(phase.name): recalculating centroids by k-means")
-                            _ = try strategy.initializeCentroids(
-                                dataset.data, pipeline: dataset.main, baseDirectory: method.baseDirectory,
-                                generator: &generator)
+                            let summary = try strategy.centroidsByKMeans(
+                                dataset.data, pipeline: dataset.main,
+                                restarts: method.strategy.recalculationNumRestarts, generator: &generator)
+                            log.line("Recalculated feature-space centroids at iteration \(phaseIteration) (\(summary))")
                         } else {
                             // μ_k = Σ_i q_ik z_i / Σ_i q_ik over the whole dataset.
                             let q = try sweep.softAssignments()
