@@ -53,4 +53,34 @@ final class DefaultFillerTests: XCTestCase {
         XCTAssertNil(sgd["betas"])
         XCTAssertEqual(sgd["lr"]?.number, 0.1)
     }
+
+    /// A key given by its alias keeps the alias's value: the canonical key's default is not filled in
+    /// beside it (kmeans_gaussians.json's `classical_clustering_after_phase_num_restarts: 10` was
+    /// overridden by a filled-in `classical_clustering_in_feature_space_after_phase_num_restarts: 20`).
+    func testAliasGivenKeepsItsValueAndTheCanonicalDefaultIsNotFilled() throws {
+        let loader = MethodLoader(store: try SchemaStore(directory: RepositoryPaths.schema))
+        let file = RepositoryPaths.configurations.appendingPathComponent("kmeans_gaussians.json")
+        let spec = try XCTUnwrap(loader.load(path: file.path).spec)
+        XCTAssertEqual(spec.strategy.classicalClusteringAfterPhaseNumRestarts, 10)
+        XCTAssertNil(
+            spec.withDefaults?["cluster_assignment_strategy"]?[
+                "classical_clustering_in_feature_space_after_phase_num_restarts"])
+        let aliasSet = try XCTUnwrap(
+            loader.load(
+                path: file.path,
+                overrides: [
+                    (
+                        JSONPointer(["cluster_assignment_strategy", "classical_clustering_after_phase_num_restarts"]),
+                        .int(7)
+                    )
+                ]
+            ).spec)
+        XCTAssertEqual(aliasSet.strategy.classicalClusteringAfterPhaseNumRestarts, 7)
+        // Without either key, the canonical key's default applies.
+        var text = try String(contentsOf: file, encoding: .utf8)
+        text = text.replacingOccurrences(of: #", "classical_clustering_after_phase_num_restarts": 10"#, with: "")
+        XCTAssertFalse(text.contains("after_phase_num_restarts"), "the key was removed from the text")
+        let plain = try XCTUnwrap(loader.load(text: text, file: "plain.json").spec)
+        XCTAssertEqual(plain.strategy.classicalClusteringAfterPhaseNumRestarts, 20)
+    }
 }

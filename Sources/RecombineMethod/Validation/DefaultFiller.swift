@@ -2,6 +2,8 @@
 /// `method.json` of a run states every number it was trained with. Follows `$ref`, `allOf`, the
 /// `oneOf`/`anyOf` branch the value satisfies, `if`/`then`/`else`, object properties and array items.
 /// A default that would make its object invalid (a property excluded by the chosen variant) is left out.
+/// A key marked `"x-alias-of": "other_key"` (an older spelling) has no default of its own, and the other
+/// key's default is not filled in when the alias is given.
 /// Where the papers' and the reference framework's numbers differ, a property states both with the
 /// annotation `"x-default-by-numerics": {"papers": …, "reference": …}`, chosen by the method's `numerics`.
 public struct DefaultFiller: Sendable {
@@ -47,9 +49,17 @@ public struct DefaultFiller: Sendable {
         switch out {
         case .object(var object):
             guard let properties = s["properties"]?.object else { return out }
+            // A property another key is an alias of (`"x-alias-of": name`) stands for it when given, so
+            // the property's default is not filled in beside it.
+            let aliasedBy = Dictionary(
+                properties.members.compactMap { member in
+                    member.value["x-alias-of"]?.string.map { ($0, member.key) }
+                }, uniquingKeysWith: { first, _ in first })
             for (name, propertySchema) in properties.members {
                 if let present = object[name] {
                     object[name] = fill(present, sub(propertySchema), depth: depth + 1)
+                } else if let alias = aliasedBy[name], object[alias] != nil {
+                    continue
                 } else if let fallback = defaultValue(sub(propertySchema)) {
                     // A default is kept only when the object stays valid with it: mutually exclusive
                     // variants (a critic or a discriminator) must not gain the other variant's keys.
