@@ -28,3 +28,32 @@ def test_leaderboard_has_a_row_per_run(tmp_path):
 def test_leaderboard_of_a_missing_folder_is_an_error(tmp_path):
     with pytest.raises(FileNotFoundError):
         recombine.sweep_leaderboard(tmp_path / "none")
+
+
+def test_sweep_runs_every_grid_point_and_seed_once_and_returns_the_leaderboard(tmp_path):
+    output = tmp_path / "sweep"
+    frame = recombine.sweep(CONFIGURATIONS / "dec_gaussians.json", output=output, runs=2, seed=3,
+                            grid={"datasets__0__batch_size": [64, 128]}, iterations_scale=0.2)
+    assert sorted(frame["run"]) == [
+        "dec_gaussians/batch_size=128/seed-3", "dec_gaussians/batch_size=128/seed-4",
+        "dec_gaussians/batch_size=64/seed-3", "dec_gaussians/batch_size=64/seed-4",
+    ]
+    assert set(frame["status"]) == {"completed"}
+    logs = sorted(output.rglob("log.txt"))
+    assert len(logs) == 4
+    before = [log.read_text() for log in logs]
+    again = recombine.sweep(CONFIGURATIONS / "dec_gaussians.json", output=output, runs=2, seed=3,
+                            grid={"/datasets/0/batch_size": [64, 128]}, iterations_scale=0.2)
+    assert [log.read_text() for log in logs] == before, "a finished job is skipped, not run again"
+    assert list(again["run"]) == list(frame["run"])
+
+
+def test_sweep_with_a_comma_in_a_grid_value_is_an_error(tmp_path):
+    with pytest.raises(ValueError, match="without commas"):
+        recombine.sweep(CONFIGURATIONS / "dec_gaussians.json", output=tmp_path / "s", grid={"/x": [[1, 2]]})
+
+
+def test_sweep_with_a_bad_shard_carries_recombines_message(tmp_path):
+    with pytest.raises(recombine.RecombineError) as caught:
+        recombine.sweep(CONFIGURATIONS / "dec_gaussians.json", output=tmp_path / "s", shard="3/2")
+    assert caught.value.returncode == 2 and "shard" in caught.value.stderr

@@ -7,14 +7,15 @@ directories it writes; it computes nothing itself.
 - :class:`Run` reads a run directory: ``result``, ``metrics``, ``predictions``, ``report_path``,
   ``load_mapping(name)`` (a ``torch.nn.Module`` with the run's weights).
 - :class:`Clusterer` is a scikit-learn style estimator over arrays.
-- :func:`sweep_leaderboard` tabulates a folder of runs.
+- :func:`sweep` runs method files × grid points × seeds and returns the leaderboard;
+  :func:`sweep_leaderboard` tabulates any folder of runs.
 """
 
 from ._binary import find_binary
 from ._clusterer import Clusterer
 from ._errors import BinaryNotFoundError, RecombineError
 from ._run import Run, run
-from ._sweep import sweep_leaderboard
+from ._sweep import sweep, sweep_leaderboard
 
-__all__ = ["BinaryNotFoundError", "Clusterer", "RecombineError", "Run", "find_binary", "run", "sweep_leaderboard"]
+__all__ = ["BinaryNotFoundError", "Clusterer", "RecombineError", "Run", "find_binary", "run", "sweep", "sweep_leaderboard"]
 __version__ = "0.1.0"

@@ -1,12 +1,14 @@
-"""A leaderboard of the runs in a sweep folder."""
+"""Sweeps through ``recombine run --grid/--runs/--shard``, and the leaderboard of a sweep folder."""
 
 from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 
+from ._binary import run_binary
+from ._method import override_arguments, override_pointer
 from ._run import end_of_training_scores
 
 COLUMNS = ("run", "method", "seed", "status", "dataset", "acc", "nmi", "ari", "wall_seconds")
@@ -75,3 +77,83 @@ def sweep_leaderboard(directory: str | os.PathLike, *, as_frame: bool = True):
     except ImportError:
         raise ImportError("sweep_leaderboard needs pandas for a DataFrame (pip install pandas), or pass as_frame=False") from None
     return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def sweep(
+    methods: str | os.PathLike | Sequence[str | os.PathLike],
+    *,
+    output: str | os.PathLike,
+    grid: Optional[Mapping[str, Sequence[Any]]] = None,
+    runs: Optional[int] = None,
+    seed: Optional[int] = None,
+    shard: Optional[str] = None,
+    iterations_scale: Optional[float] = None,
+    overrides: Optional[Mapping[str, Any]] = None,
+    data_root: str | os.PathLike | None = None,
+    threads: Optional[int] = None,
+    report: bool = False,
+    as_frame: bool = True,
+):
+    """Run a sweep with ``recombine run`` and return its leaderboard.
+
+    The jobs are method files × grid points (every combination of the ``grid`` values) × seeds, each in
+    its own folder ``output/<method>/<grid point>/seed-<S>``. A job whose folder holds a finished run is
+    skipped and an interrupted one resumed, so calling this again (or from several processes with
+    ``shard``) completes the sweep without running a job twice.
+
+    Parameters
+    ----------
+    methods : path-like or sequence of path-like
+        Method files (or folders of method files).
+    output : path-like
+        The sweep folder.
+    grid : mapping, optional
+        JSON pointer (``"/datasets/0/batch_size"`` or ``"datasets__0__batch_size"``) to the values it
+        takes, e.g. ``{"/phases/0/optimizers/0/lr": [1e-3, 1e-2]}``.
+    runs : int, optional
+        Seeds per grid point: ``seed``, ``seed + 1``, ... (default: 1).
+    seed : int, optional
+        The first seed (default: each method's ``seed``, else 0).
+    shard : str, optional
+        ``"i/n"`` runs the jobs whose position is i modulo n; ``"auto"`` reads a Slurm job array or
+        ``RECOMBINE_SHARD``.
+    iterations_scale, overrides, data_root, threads, report
+        As in :func:`run` (``report`` defaults to False here).
+    as_frame : bool, default True
+        Return the leaderboard as a pandas DataFrame; False returns a list of dicts.
+
+    Returns
+    -------
+    pandas.DataFrame or list of dict
+        :func:`sweep_leaderboard` of ``output``: one row per run folder.
+
+    Raises
+    ------
+    RecombineError
+        When recombine rejects an argument or a method, or a job fails; it carries recombine's standard
+        error and exit status.
+    """
+    paths = [methods] if isinstance(methods, (str, os.PathLike)) else list(methods)
+    arguments: List[str] = ["run", "--quiet", "--output", os.fspath(output)]
+    for name, values in (grid or {}).items():
+        texts = [json.dumps(v) for v in values]
+        if not texts or any("," in t for t in texts):
+            raise ValueError(f"grid {name!r}: give a non-empty list of values without commas (numbers, strings, booleans); got {values!r}")
+        arguments.append(f"--grid={override_pointer(name)}={','.join(texts)}")
+    if runs is not None:
+        arguments.append(f"--runs={int(runs)}")
+    if seed is not None:
+        arguments.append(f"--seed={int(seed)}")
+    if shard is not None:
+        arguments.append(f"--shard={shard}")
+    if iterations_scale is not None:
+        arguments.append(f"--iterations-scale={float(iterations_scale)!r}")
+    if data_root is not None:
+        arguments += ["--data-root", os.fspath(data_root)]
+    if threads is not None:
+        arguments.append(f"--threads={int(threads)}")
+    if not report:
+        arguments.append("--no-report")
+    arguments += override_arguments(overrides)
+    run_binary(arguments + ["--"] + [os.fspath(p) for p in paths])
+    return sweep_leaderboard(output, as_frame=as_frame)
