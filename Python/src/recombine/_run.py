@@ -209,6 +209,22 @@ class Run:
         return build_mapping(self.method, name, self.weights())
 
 
+def run_option_arguments(*, seed, iterations_scale, data_root, threads, report, overrides) -> List[str]:
+    """The ``recombine run`` options that :func:`run` and :func:`sweep` share."""
+    arguments: List[str] = []
+    if seed is not None:
+        arguments.append(f"--seed={int(seed)}")
+    if iterations_scale is not None:
+        arguments.append(f"--iterations-scale={float(iterations_scale)!r}")
+    if data_root is not None:
+        arguments += ["--data-root", os.fspath(data_root)]
+    if threads is not None:
+        arguments.append(f"--threads={int(threads)}")
+    if not report:
+        arguments.append("--no-report")
+    return arguments + override_arguments(overrides)
+
+
 def run(
     method: MethodLike,
     *,
@@ -268,19 +284,10 @@ def run(
     {'acc': 1.0, 'nmi': 1.0, 'ari': 1.0}
     """
     arguments: List[str] = ["run", "--quiet"]
-    if seed is not None:
-        arguments.append(f"--seed={int(seed)}")
-    if iterations_scale is not None:
-        arguments.append(f"--iterations-scale={float(iterations_scale)!r}")
-    if data_root is not None:
-        arguments += ["--data-root", os.fspath(data_root)]
     if output is not None:
         arguments += ["--output", os.fspath(output)]
-    if not report:
-        arguments.append("--no-report")
-    if threads is not None:
-        arguments.append(f"--threads={int(threads)}")
-    arguments += override_arguments(overrides)
+    arguments += run_option_arguments(seed=seed, iterations_scale=iterations_scale, data_root=data_root,
+                                      threads=threads, report=report, overrides=overrides)
     with tempfile.TemporaryDirectory(prefix="recombine-method-") as folder:
         if is_method_dict(method):
             path = write_method(method, folder)

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from ._binary import run_binary
-from ._method import override_arguments, override_pointer
-from ._run import end_of_training_scores
+from ._method import override_pointer
+from ._run import end_of_training_scores, run_option_arguments
 
 COLUMNS = ("run", "method", "seed", "status", "dataset", "acc", "nmi", "ari", "wall_seconds")
 
@@ -142,18 +142,9 @@ def sweep(
         arguments.append(f"--grid={override_pointer(name)}={','.join(texts)}")
     if runs is not None:
         arguments.append(f"--runs={int(runs)}")
-    if seed is not None:
-        arguments.append(f"--seed={int(seed)}")
     if shard is not None:
         arguments.append(f"--shard={shard}")
-    if iterations_scale is not None:
-        arguments.append(f"--iterations-scale={float(iterations_scale)!r}")
-    if data_root is not None:
-        arguments += ["--data-root", os.fspath(data_root)]
-    if threads is not None:
-        arguments.append(f"--threads={int(threads)}")
-    if not report:
-        arguments.append("--no-report")
-    arguments += override_arguments(overrides)
+    arguments += run_option_arguments(seed=seed, iterations_scale=iterations_scale, data_root=data_root,
+                                      threads=threads, report=report, overrides=overrides)
     run_binary(arguments + ["--"] + [os.fspath(p) for p in paths])
     return sweep_leaderboard(output, as_frame=as_frame)
