@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "RecombineClustering", targets: ["RecombineClustering"]),
         .library(name: "RecombineMethod", targets: ["RecombineMethod"]),
         .library(name: "RecombineTraining", targets: ["RecombineTraining"]),
+        .library(name: "RecombineRunFiles", targets: ["RecombineRunFiles"]),
         .library(name: "RecombineReport", targets: ["RecombineReport"]),
     ],
     dependencies: [
@@ -64,22 +65,25 @@ let package = Package(
                 "RecombineTensor", "RecombineNN", "RecombineData", "CJSONC",
             ], plugins: ["EmbedSchemaPlugin"]),
         .plugin(name: "EmbedSchemaPlugin", capability: .buildTool()),
+        .target(name: "RecombineRunFiles"),
         .target(
             name: "RecombineTraining",
             dependencies: [
                 "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "RecombineMethod",
+                "RecombineRunFiles",
             ], plugins: ["SourceRevisionPlugin"]),
         .plugin(name: "SourceRevisionPlugin", capability: .buildTool()),
         .target(
             name: "RecombineReport",
             dependencies: [
-                "RecombineTensor", "RecombineNN", "RecombineClustering", "RecombineMethod", "CZlib",
+                "RecombineTensor", "RecombineNN", "RecombineClustering", "RecombineMethod", "RecombineRunFiles",
+                "CZlib",
             ]),
         .executableTarget(
             name: "RecombineCLI",
             dependencies: [
                 "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "RecombineMethod",
-                "RecombineTraining", "RecombineReport",
+                "RecombineTraining", "RecombineReport", "RecombineRunFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "RecombineFuzz", dependencies: ["RecombineMethod"]),
@@ -104,10 +108,12 @@ let package = Package(
             dependencies: ["RecombineClustering", "RecombineData", "RecombineTensor", "RecombineTestSupport"]),
         .testTarget(
             name: "RecombineMethodTests", dependencies: ["RecombineMethod", "RecombineData", "RecombineTestSupport"]),
+        .testTarget(name: "RecombineRunFilesTests", dependencies: ["RecombineRunFiles", "RecombineTestSupport"]),
         .testTarget(
             name: "RecombineTrainingTests",
             dependencies: [
-                "RecombineTraining", "RecombineMethod", "RecombineTensor", "RecombineNN", "RecombineTestSupport",
+                "RecombineTraining", "RecombineMethod", "RecombineTensor", "RecombineNN", "RecombineRunFiles",
+                "RecombineTestSupport",
             ]),
         // The command's contract (exit statuses, messages), run as a user runs it.
         .testTarget(
@@ -115,8 +121,8 @@ let package = Package(
         .testTarget(
             name: "RecombineReportTests",
             dependencies: [
-                "RecombineReport", "RecombineTraining", "RecombineMethod", "RecombineTensor", "CZlib",
-                "RecombineTestSupport",
+                "RecombineReport", "RecombineTraining", "RecombineMethod", "RecombineRunFiles", "RecombineTensor",
+                "CZlib", "RecombineTestSupport",
             ]),
     ],
     swiftLanguageModes: [.v5]

@@ -3,6 +3,7 @@ import Foundation
 import RecombineData
 import RecombineMethod
 import RecombineReport
+import RecombineRunFiles
 import RecombineTensor
 import RecombineTraining
 
@@ -206,7 +207,7 @@ enum MethodExecution {
     /// `recombine run --resume DIR`: the method and settings recorded in DIR, from its last checkpoint.
     static func resume(directory: String, options: RunOptions) throws {
         let record = try RunRecord.read(directory: directory)
-        if let outcome = try? RunOutcome(directory: directory), outcome.status == "completed" {
+        if let outcome = try? RunOutcome(directory: directory), outcome.status == .completed {
             print("\(directory) is already complete (result.json status: completed); nothing to resume")
             return
         }

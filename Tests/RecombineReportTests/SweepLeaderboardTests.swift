@@ -1,4 +1,5 @@
 import Foundation
+import RecombineRunFiles
 import RecombineTestSupport
 import XCTest
 
@@ -13,12 +14,14 @@ final class SweepLeaderboardTests: XCTestCase {
     ) throws {
         let directory = root.appending(path)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let object: [String: Any] = [
-            "method": method, "seed": 1, "status": status, "wall_seconds": wall,
-            "final": ["acc": acc, "nmi": acc / 2, "ari": acc / 4],
-            "provenance": ["grid_point": point, "overrides": ["/other=1"] + point],
-        ]
-        try JSONSerialization.data(withJSONObject: object).write(to: directory.appendingPathComponent("result.json"))
+        let provenance = RunProvenance(
+            recombineVersion: "test", gitRevision: "test", threads: 1, blasCore: "test", iterationsScale: 1,
+            overrides: ["/other=1"] + point, gridPoint: point, methodFileSHA256: nil)
+        let final = ResultFile.Scores(dataset: "D", acc: acc, nmi: acc / 2, ari: acc / 4)
+        let file = ResultFile(
+            method: method, seed: 1, status: try XCTUnwrap(RunStatus(rawValue: status)), wallSeconds: wall,
+            evaluations: [final], final: final, provenance: provenance, dataFilesSHA256: [:])
+        try file.encoded().write(to: directory.appendingPathComponent(ResultFile.name))
     }
 
     func testOneRowPerMethodAndGridPointWithMeanAndStdOverCompletedSeeds() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import RecombineMethod
 import RecombineNN
+import RecombineRunFiles
 import RecombineTensor
 import XCTest
 

@@ -1,6 +1,7 @@
 import Foundation
 import RecombineData
 import RecombineMethod
+import RecombineRunFiles
 import XCTest
 
 @testable import RecombineTraining

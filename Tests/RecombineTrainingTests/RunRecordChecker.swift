@@ -2,6 +2,7 @@ import Foundation
 import RecombineClustering
 import RecombineData
 import RecombineMethod
+import RecombineRunFiles
 
 @testable import RecombineTraining
 

@@ -1,5 +1,6 @@
 import Foundation
 import RecombineNN
+import RecombineRunFiles
 
 /// A page comparing several runs: their final metrics side by side (with the dataset they are on) and,
 /// per dataset, each metric's curve over iterations, so runs on different datasets never share an axis.
@@ -25,7 +26,8 @@ public enum ComparisonReport {
             let o = r.outcome
             table +=
                 "<tr><td>\(SVG.escape(o.dataset))</td><td><a href=\"\(SVG.escape(relative(r.directory, from: outputDirectory)))/report.html\">\(SVG.escape(names[i]))</a></td>"
-            table += "<td>\(SVG.escape(o.method))</td><td>\(SVG.escape(o.seed))</td><td>\(SVG.escape(o.status))</td>"
+            table +=
+                "<td>\(SVG.escape(o.method))</td><td>\(SVG.escape(o.seed))</td><td>\(SVG.escape(o.status.rawValue))</td>"
             table +=
                 "<td>\(RunReport.f(o.acc as Any?))</td><td>\(RunReport.f(o.nmi as Any?))</td><td>\(RunReport.f(o.ari as Any?))</td><td>\(String(format: "%.1f", o.wallSeconds))</td></tr>"
         }

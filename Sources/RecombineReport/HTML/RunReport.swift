@@ -1,5 +1,6 @@
 import Foundation
 import RecombineNN
+import RecombineRunFiles
 
 /// `report.html` of a run: one self-contained page (plots inlined as SVG) with the final metrics,
 /// every evaluation, the plots, provenance and the method as run; the plots are also written to
@@ -99,7 +100,7 @@ public enum RunReport {
         var html = HTMLPage(title: "recombine — \(o.method)")
         html.add("<h1>\(esc(o.method))</h1>")
         html.add(
-            "<p class=\"meta\">Run directory <code>\(esc(run.directory))</code> · seed \(esc(o.seed)) · status <b>\(esc(o.status))</b> · \(String(format: "%.1f", o.wallSeconds)) s</p>"
+            "<p class=\"meta\">Run directory <code>\(esc(run.directory))</code> · seed \(esc(o.seed)) · status <b>\(esc(o.status.rawValue))</b> · \(String(format: "%.1f", o.wallSeconds)) s</p>"
         )
         if let reason = run.result["reason"] as? String { html.add("<p class=\"warn\">\(esc(reason))</p>") }
         html.add(

@@ -1,5 +1,6 @@
 import Foundation
 import RecombineNN
+import RecombineRunFiles
 
 /// The final numbers of one run, read from its `result.json`.
 public struct RunOutcome: Sendable {
@@ -8,29 +9,23 @@ public struct RunOutcome: Sendable {
     /// The dataset the final scores are on (`final.dataset`, else `predictions_dataset`; empty when unknown).
     public let dataset: String
     public let seed: String
-    public let status: String
+    public let status: RunStatus
     public let acc: Double?, nmi: Double?, ari: Double?
     public let wallSeconds: Double
 
     /// Reads `<directory>/result.json`; the error names the file and what is wrong.
     public init(directory: String) throws {
-        let path = (directory as NSString).appendingPathComponent("result.json")
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ReportError("\(path): not found (is \(directory) a run directory?)")
-        }
-        guard let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw ReportError("\(path): not a JSON object")
-        }
+        let file: ResultFile
+        do { file = try ResultFile.read(directory: directory) } catch { throw ReportError("\(error)") }
         self.directory = directory
-        method = o["method"] as? String ?? "?"
-        seed = (o["seed"] as? NSNumber)?.stringValue ?? "?"
-        status = o["status"] as? String ?? "completed"
-        let final = o["final"] as? [String: Any]
-        dataset = final?["dataset"] as? String ?? o["predictions_dataset"] as? String ?? ""
-        acc = (final?["acc"] as? NSNumber)?.doubleValue
-        nmi = (final?["nmi"] as? NSNumber)?.doubleValue
-        ari = (final?["ari"] as? NSNumber)?.doubleValue
-        wallSeconds = (o["wall_seconds"] as? NSNumber)?.doubleValue ?? 0
+        method = file.method
+        seed = String(file.seed)
+        status = file.status
+        dataset = file.final?.dataset ?? file.predictionsDataset ?? ""
+        acc = file.final?.acc
+        nmi = file.final?.nmi
+        ari = file.final?.ari
+        wallSeconds = file.wallSeconds
     }
 }
 
@@ -59,7 +54,7 @@ public enum RunSummary {
     static func format(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "" }
 
     static func statistics(_ runs: [RunOutcome]) -> [(name: String, value: (mean: Double, std: Double)?)] {
-        let done = runs.filter { $0.status == "completed" }
+        let done = runs.filter { $0.status == .completed }
         return [
             ("acc", meanAndStandardDeviation(done.compactMap(\.acc))),
             ("nmi", meanAndStandardDeviation(done.compactMap(\.nmi))),
@@ -74,7 +69,8 @@ public enum RunSummary {
         for r in runs {
             lines.append(
                 [
-                    (r.directory as NSString).lastPathComponent, r.method, r.dataset, r.seed, r.status, format(r.acc),
+                    (r.directory as NSString).lastPathComponent, r.method, r.dataset, r.seed, r.status.rawValue,
+                    format(r.acc),
                     format(r.nmi), format(r.ari),
                     String(format: "%.1f", r.wallSeconds),
                 ].map(csvField).joined(separator: ","))
@@ -100,7 +96,7 @@ public enum RunSummary {
             let stats = statistics(group).flatMap { [format($0.value?.mean), format($0.value?.std)] }
             lines.append(
                 ([group[0].method, group[0].dataset].map(csvField) + [
-                    String(group.count), String(group.filter { $0.status == "completed" }.count),
+                    String(group.count), String(group.filter { $0.status == .completed }.count),
                 ] + stats)
                 .joined(separator: ","))
         }
@@ -114,7 +110,7 @@ public enum RunSummary {
     }
 
     public static func markdown(_ runs: [RunOutcome]) -> String {
-        let completed = runs.filter { $0.status == "completed" }.count
+        let completed = runs.filter { $0.status == .completed }.count
         var out = "# Summary of \(runs.first?.method ?? "runs")\n\n"
         out +=
             "\(runs.count) run\(runs.count == 1 ? "" : "s"), \(completed) completed. Mean ± sample standard deviation (n − 1) over the completed runs.\n\n"
@@ -129,7 +125,7 @@ public enum RunSummary {
             "| run | dataset | seed | status | ACC | NMI | ARI | wall time (s) |\n|---|---|---|---|---|---|---|---|\n"
         for r in runs {
             out +=
-                "| \((r.directory as NSString).lastPathComponent) | \(r.dataset) | \(r.seed) | \(r.status) | \(format(r.acc)) | \(format(r.nmi)) | \(format(r.ari)) | \(String(format: "%.1f", r.wallSeconds)) |\n"
+                "| \((r.directory as NSString).lastPathComponent) | \(r.dataset) | \(r.seed) | \(r.status.rawValue) | \(format(r.acc)) | \(format(r.nmi)) | \(format(r.ari)) | \(String(format: "%.1f", r.wallSeconds)) |\n"
         }
         return out
     }

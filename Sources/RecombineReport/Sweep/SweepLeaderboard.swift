@@ -1,5 +1,6 @@
 import Foundation
 import RecombineNN
+import RecombineRunFiles
 
 /// The leaderboard of a sweep folder (`recombine run ... --grid/--shard --output DIR`): one row per
 /// method and grid point with the mean ± sample standard deviation over its seeds of ACC, NMI, ARI and
@@ -46,7 +47,7 @@ public enum SweepLeaderboard {
             groups[key, default: (outcome.method, point, [])].runs.append(outcome)
         }
         let rows = groups.values.map { group -> Row in
-            let done = group.runs.filter { $0.status == "completed" }
+            let done = group.runs.filter { $0.status == .completed }
             return Row(
                 method: group.method, gridPoint: group.point, runs: group.runs.count, completed: done.count,
                 acc: meanAndStandardDeviation(done.compactMap(\.acc)),
@@ -63,12 +64,8 @@ public enum SweepLeaderboard {
 
     /// The grid point recorded in `<run>/result.json`'s provenance (its `--set` overrides for runs outside a grid).
     static func gridPoint(of run: String) -> String {
-        guard let data = FileManager.default.contents(atPath: (run as NSString).appendingPathComponent("result.json")),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let provenance = object["provenance"] as? [String: Any]
-        else { return "" }
-        let assignments = (provenance["grid_point"] as? [String]) ?? (provenance["overrides"] as? [String]) ?? []
-        return assignments.joined(separator: " ")
+        guard let provenance = (try? ResultFile.read(directory: run))?.provenance else { return "" }
+        return (provenance.gridPoint ?? provenance.overrides).joined(separator: " ")
     }
 
     /// Writes leaderboard.csv and leaderboard.md into `directory`; returns the Markdown file's path.

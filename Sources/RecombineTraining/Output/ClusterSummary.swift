@@ -1,4 +1,5 @@
 import RecombineClustering
+import RecombineRunFiles
 import RecombineTensor
 
 /// How a dataset's samples fall into clusters at the end of training, judged without labels: the size
@@ -33,11 +34,11 @@ public struct ClusterSummary: Sendable {
         }
     }
 
-    var json: [String: Any] {
-        var out: [String: Any] = ["dataset": dataset, "sizes": sizes]
-        if let silhouette, let silhouetteSamples {
-            out["silhouette"] = silhouette; out["silhouette_samples"] = silhouetteSamples
-        }
-        return out
+    /// As `result.json`'s `clusters` holds it (the silhouette with its sample count, or neither).
+    var clusters: ResultFile.Clusters {
+        let scored = silhouette != nil && silhouetteSamples != nil
+        return ResultFile.Clusters(
+            dataset: dataset, sizes: sizes, silhouette: scored ? silhouette : nil,
+            silhouetteSamples: scored ? silhouetteSamples : nil)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import RecombineNN
+import RecombineRunFiles
 
 /// One evaluation of a run.
 public struct EvaluationRecord: Sendable {
@@ -10,7 +11,7 @@ public struct EvaluationRecord: Sendable {
     public let acc: Double?, nmi: Double?, ari: Double?
     public let reassignmentRatio: Double?
 
-    /// The record as stored in result.json and checkpoints.
+    /// The record as stored in checkpoints.
     var json: [String: Any] {
         var r: [String: Any] = ["dataset": dataset, "phase": phase, "iteration": iteration, "epoch": epoch]
         if let v = acc { r["acc"] = v }
@@ -18,6 +19,12 @@ public struct EvaluationRecord: Sendable {
         if let v = ari { r["ari"] = v }
         if let v = reassignmentRatio { r["reassignment_ratio"] = v }
         return r
+    }
+
+    var scores: ResultFile.Scores {
+        ResultFile.Scores(
+            dataset: dataset, phase: phase, iteration: iteration, epoch: epoch, acc: acc, nmi: nmi, ari: ari,
+            reassignmentRatio: reassignmentRatio)
     }
 
     init(
@@ -46,6 +53,7 @@ public struct EndOfTrainingRecord: Sendable {
     public let acc: Double, nmi: Double, ari: Double
 
     var json: [String: Any] { ["dataset": dataset, "acc": acc, "nmi": nmi, "ari": ari] }
+    var scores: ResultFile.Scores { ResultFile.Scores(dataset: dataset, acc: acc, nmi: nmi, ari: ari) }
 
     init(dataset: String, acc: Double, nmi: Double, ari: Double) {
         self.dataset = dataset; self.acc = acc; self.nmi = nmi; self.ari = ari
@@ -57,11 +65,6 @@ public struct EndOfTrainingRecord: Sendable {
         else { return nil }
         self.init(dataset: dataset, acc: acc, nmi: nmi, ari: ari)
     }
-}
-
-/// Where a run stands: `result.json`'s `status`.
-public enum RunStatus: String, Sendable {
-    case running, completed, interrupted, stopped, failed
 }
 
 /// What `result.json` holds.
@@ -95,35 +98,28 @@ public struct RunResult: Sendable {
     /// The last evaluation (the method's final result, as the reference framework reports it).
     public var final: EvaluationRecord? { evaluations.last }
 
-    func json() throws -> [String: Any] {
-        let provenanceObject = try JSONSerialization.jsonObject(with: JSONEncoder().encode(provenance))
-        var out: [String: Any] = [
-            "method": method, "seed": seed, "wall_seconds": wallSeconds, "evaluations": evaluations.map(\.json),
-            "provenance": provenanceObject, "data_files_sha256": dataFiles, "status": status.rawValue,
-        ]
-        if let reason { out["reason"] = reason }
-        if let predictionsDataset { out["predictions_dataset"] = predictionsDataset }
-        if !labelNames.isEmpty { out["label_names"] = labelNames }
-        if let final {
-            out["final"] = final.json
-        } else if let end = endOfTraining.last {
-            // No scheduled evaluation: the end-of-training scores are the result.
-            var record = end.json; record["source"] = "end_of_training"; out["final"] = record
-        }
-        if !endOfTraining.isEmpty { out["end_of_training"] = endOfTraining.map(\.json) }
-        if !clusterSummaries.isEmpty { out["clusters"] = clusterSummaries.map(\.json) }
-        return out
+    /// The run as `result.json` states it.
+    var file: ResultFile {
+        let final =
+            self.final?.scores
+            ?? endOfTraining.last.map { end -> ResultFile.Scores in
+                // No scheduled evaluation: the end-of-training scores are the result.
+                var scores = end.scores
+                scores.source = "end_of_training"
+                return scores
+            }
+        return ResultFile(
+            method: method, seed: seed, status: status, reason: reason, wallSeconds: wallSeconds,
+            evaluations: evaluations.map(\.scores), final: final,
+            endOfTraining: endOfTraining.isEmpty ? nil : endOfTraining.map(\.scores),
+            clusters: clusterSummaries.isEmpty ? nil : clusterSummaries.map(\.clusters), provenance: provenance,
+            dataFilesSHA256: dataFiles, predictionsDataset: predictionsDataset,
+            labelNames: labelNames.isEmpty ? nil : labelNames)
     }
 
     /// The status result.json in `directory` records; nil when there is none or it cannot be read.
     static func status(inDirectory directory: String) -> RunStatus? {
-        struct Stored: Decodable { let status: String }
-        guard
-            let data = FileManager.default.contents(
-                atPath: (directory as NSString).appendingPathComponent("result.json")),
-            let stored = try? JSONDecoder().decode(Stored.self, from: data)
-        else { return nil }
-        return RunStatus(rawValue: stored.status)
+        try? ResultFile.read(directory: directory).status
     }
 
     /// Provenance, data hashes and the dataset of predictions.csv recorded by an earlier run in
@@ -141,33 +137,28 @@ public struct RunResult: Sendable {
                 case predictionsDataset = "predictions_dataset"
             }
         }
-        let path = (directory as NSString).appendingPathComponent("result.json")
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        if let stored = try? JSONDecoder().decode(Stored.self, from: data) {
-            return (stored.provenance, stored.dataFiles ?? [:], stored.predictionsDataset)
+        guard let stored = try? ResultFile.read(directory: directory) else { return nil }
+        if let provenance = stored.provenance {
+            return (provenance, stored.dataFilesSHA256, stored.predictionsDataset)
         }
         // Written before provenance was typed: every value a string, data files keyed by absolute path.
-        guard let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let old = o["provenance"] as? [String: String]
-        else { return nil }
+        guard let old = stored.legacyProvenance else { return nil }
         let provenance = RunProvenance(
             recombineVersion: old["recombine_version"] ?? "unknown", gitRevision: old["git_revision"] ?? "unknown",
             threads: old["threads"].flatMap { Int($0) } ?? 0, blasCore: old["blas_core"] ?? "unknown",
             iterationsScale: old["iterations_scale"].flatMap { Double($0) } ?? 1, overrides: [],
             methodFileSHA256: old["method_file_sha256"], resumed: old["resumed"].flatMap { Int($0) })
-        let files = (o["data_files_sha256"] as? [String: String]) ?? [:]
         return (
             provenance,
             Dictionary(
-                files.map { (DataFileHashes.name(ofFile: $0.key), $0.value) }, uniquingKeysWith: { first, _ in first }),
+                stored.dataFilesSHA256.map { (DataFileHashes.name(ofFile: $0.key), $0.value) },
+                uniquingKeysWith: { first, _ in first }),
             nil
         )
     }
 
     /// Writes `result.json` into the run directory atomically.
     public func write() throws {
-        let data = try JSONSerialization.data(
-            withJSONObject: try json(), options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        try AtomicFile.write(data, to: (runDirectory as NSString).appendingPathComponent("result.json"))
+        try AtomicFile.write(try file.encoded(), to: (runDirectory as NSString).appendingPathComponent(ResultFile.name))
     }
 }

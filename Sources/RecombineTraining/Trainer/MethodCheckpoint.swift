@@ -1,5 +1,6 @@
 import Foundation
 import RecombineMethod
+import RecombineRunFiles
 import RecombineTensor
 
 extension MethodRunner {

@@ -3,6 +3,7 @@ import RecombineClustering
 import RecombineData
 import RecombineMethod
 import RecombineNN
+import RecombineRunFiles
 import RecombineTensor
 
 /// Runs a checked method: datasets in order, phases in order, writing the run directory

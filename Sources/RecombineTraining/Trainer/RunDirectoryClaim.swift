@@ -1,4 +1,5 @@
 import Foundation
+import RecombineRunFiles
 
 /// A run never writes into a folder that holds another run. A new run may use a missing or empty
 /// folder; a folder holding the same run (same method as written to method.json, seed, iterations

@@ -18,10 +18,22 @@ public struct RunSegment: Codable, Sendable, Equatable {
         public var phase: String
         public var phaseIteration: Int
 
+        public init(dataset: String, phase: String, phaseIteration: Int) {
+            self.dataset = dataset; self.phase = phase; self.phaseIteration = phaseIteration
+        }
+
         enum CodingKeys: String, CodingKey {
             case dataset, phase
             case phaseIteration = "phase_iteration"
         }
+    }
+
+    public init(
+        gitRevision: String, threads: Int, blasCore: String, startSeconds: Double, endSeconds: Double,
+        resumedAt: Position? = nil
+    ) {
+        self.gitRevision = gitRevision; self.threads = threads; self.blasCore = blasCore
+        self.startSeconds = startSeconds; self.endSeconds = endSeconds; self.resumedAt = resumedAt
     }
 
     enum CodingKeys: String, CodingKey {

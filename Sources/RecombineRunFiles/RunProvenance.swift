@@ -1,5 +1,4 @@
 import Foundation
-import RecombineTensor
 
 /// `result.json`'s `provenance`: what is needed to judge and repeat a run, with no path of the machine
 /// it ran on. The seed and the wall time are `result.json`'s own `seed` and `wall_seconds`; the data
@@ -26,6 +25,17 @@ public struct RunProvenance: Codable, Sendable, Equatable {
     /// The processes the run was made of, when it was resumed (nil for a run in one piece).
     public var segments: [RunSegment]?
 
+    public init(
+        recombineVersion: String, gitRevision: String, threads: Int, blasCore: String, cpu: String? = nil,
+        iterationsScale: Double, overrides: [String], gridPoint: [String]? = nil, methodFileSHA256: String?,
+        resumed: Int? = nil, segments: [RunSegment]? = nil
+    ) {
+        self.recombineVersion = recombineVersion; self.gitRevision = gitRevision; self.threads = threads
+        self.blasCore = blasCore; self.cpu = cpu; self.iterationsScale = iterationsScale; self.overrides = overrides
+        self.gridPoint = gridPoint; self.methodFileSHA256 = methodFileSHA256; self.resumed = resumed
+        self.segments = segments
+    }
+
     enum CodingKeys: String, CodingKey {
         case recombineVersion = "recombine_version"
         case gitRevision = "git_revision"
@@ -37,36 +47,5 @@ public struct RunProvenance: Codable, Sendable, Equatable {
         case gridPoint = "grid_point"
         case methodFileSHA256 = "method_file_sha256"
         case resumed, segments
-    }
-}
-
-extension RunProvenance {
-    /// The provenance of a run started now by this binary.
-    init(configuration: RunConfiguration, methodFileSHA256: String?) {
-        recombineVersion = RecombineTraining.recombineVersion; gitRevision = SourceRevision.current
-        threads = Threads.count; blasCore = Threads.blasCore; cpu = CPUModel.summary
-        iterationsScale = configuration.iterationsScale; overrides = configuration.overrides
-        gridPoint = configuration.gridPoint.isEmpty ? nil : configuration.gridPoint
-        self.methodFileSHA256 = methodFileSHA256
-    }
-
-    /// This provenance continued by a new process from a checkpoint `elapsed` seconds into the run
-    /// (`position` says where): the last segment ends there, a segment of this binary begins.
-    func resumed(at elapsed: Double, position: RunSegment.Position?) -> RunProvenance {
-        var next = self
-        next.resumed = (resumed ?? 0) + 1
-        var segments =
-            self.segments ?? [
-                RunSegment(
-                    gitRevision: gitRevision, threads: threads, blasCore: blasCore, startSeconds: 0, endSeconds: elapsed
-                )
-            ]
-        segments[segments.count - 1].endSeconds = elapsed
-        segments.append(
-            RunSegment(
-                gitRevision: SourceRevision.current, threads: Threads.count, blasCore: Threads.blasCore,
-                startSeconds: elapsed, endSeconds: elapsed, resumedAt: position))
-        next.segments = segments
-        return next
     }
 }

@@ -1,0 +1,35 @@
+import Foundation
+import RecombineRunFiles
+import RecombineTensor
+
+extension RunProvenance {
+    /// The provenance of a run started now by this binary.
+    init(configuration: RunConfiguration, methodFileSHA256: String?) {
+        self.init(
+            recombineVersion: RecombineTraining.recombineVersion, gitRevision: SourceRevision.current,
+            threads: Threads.count, blasCore: Threads.blasCore, cpu: CPUModel.summary,
+            iterationsScale: configuration.iterationsScale, overrides: configuration.overrides,
+            gridPoint: configuration.gridPoint.isEmpty ? nil : configuration.gridPoint,
+            methodFileSHA256: methodFileSHA256)
+    }
+
+    /// This provenance continued by a new process from a checkpoint `elapsed` seconds into the run
+    /// (`position` says where): the last segment ends there, a segment of this binary begins.
+    func resumed(at elapsed: Double, position: RunSegment.Position?) -> RunProvenance {
+        var next = self
+        next.resumed = (resumed ?? 0) + 1
+        var segments =
+            self.segments ?? [
+                RunSegment(
+                    gitRevision: gitRevision, threads: threads, blasCore: blasCore, startSeconds: 0, endSeconds: elapsed
+                )
+            ]
+        segments[segments.count - 1].endSeconds = elapsed
+        segments.append(
+            RunSegment(
+                gitRevision: SourceRevision.current, threads: Threads.count, blasCore: Threads.blasCore,
+                startSeconds: elapsed, endSeconds: elapsed, resumedAt: position))
+        next.segments = segments
+        return next
+    }
+}
