@@ -69,13 +69,17 @@ extension PhaseRunner {
                 "sampler_epochs": p.samplerEpochs, "sampler_generator": p.samplerGenerator.map { String($0) },
                 "generator": CheckpointArchive.encode(generator),
                 // Doubles as bit patterns: JSON text may round the last bit, and a resumed run must match exactly.
-                "last_metrics": [lastACC, lastNMI, lastARI, lastRatio].map { String($0.bitPattern) },
-                "running_losses": runningLosses.mapValues { [String($0.sum.bitPattern), String($0.count)] },
-                "curve_losses": curveLosses.mapValues { [String($0.sum.bitPattern), String($0.count)] },
-                "evaluations": evaluations.map(\.json),
+                "last_metrics": [evaluation.lastACC, evaluation.lastNMI, evaluation.lastARI, evaluation.lastRatio].map {
+                    String($0.bitPattern)
+                },
+                "running_losses": lossReport.running.mapValues { [String($0.sum.bitPattern), String($0.count)] },
+                "curve_losses": lossReport.curve.mapValues { [String($0.sum.bitPattern), String($0.count)] },
+                "evaluations": evaluation.records.map(\.json),
                 "scheduler_steps": schedulers.map { $0.1.stepCount },
             ] as [String: Any]
-        if let lastAssignments { archive.tensors["phase/last_assignments"] = Tensor(lastAssignments.map(Double.init)) }
+        if let lastAssignments = evaluation.lastAssignments {
+            archive.tensors["phase/last_assignments"] = Tensor(lastAssignments.map(Double.init))
+        }
         for (i, o) in optimizers.enumerated() {
             for (name, t) in o.optimizer.stateTensors() { archive.tensors["phase/optimizer/\(i)/\(name)"] = t }
         }
@@ -92,22 +96,25 @@ extension PhaseRunner {
         generator = try archive.generator("generator", in: v)
         let metrics = ((v["last_metrics"] as? [String]) ?? []).compactMap(UInt64.init).map(Double.init(bitPattern:))
         guard metrics.count == 4 else { throw archive.missing("phase/last_metrics") }
-        lastACC = metrics[0]; lastNMI = metrics[1]; lastARI = metrics[2]; lastRatio = metrics[3]
+        evaluation.lastACC = metrics[0]; evaluation.lastNMI = metrics[1]; evaluation.lastARI = metrics[2]
+        evaluation.lastRatio = metrics[3]
         for (key, pair) in (v["running_losses"] as? [String: [String]]) ?? [:] {
             guard pair.count == 2, let bits = UInt64(pair[0]), let count = Int(pair[1]) else {
                 throw archive.missing("phase/running_losses")
             }
-            runningLosses[key] = (Double(bitPattern: bits), count)
+            lossReport.running[key] = (Double(bitPattern: bits), count)
         }
         // Absent from checkpoints written before loss_curve records existed.
         for (key, pair) in (v["curve_losses"] as? [String: [String]]) ?? [:] {
             guard pair.count == 2, let bits = UInt64(pair[0]), let count = Int(pair[1]) else {
                 throw archive.missing("phase/curve_losses")
             }
-            curveLosses[key] = (Double(bitPattern: bits), count)
+            lossReport.curve[key] = (Double(bitPattern: bits), count)
         }
-        evaluations = ((v["evaluations"] as? [[String: Any]]) ?? []).compactMap(EvaluationRecord.init(json:))
-        lastAssignments = archive.tensors["phase/last_assignments"].map { $0.toDoubleArray().map { Int($0) } }
+        evaluation.records = ((v["evaluations"] as? [[String: Any]]) ?? []).compactMap(EvaluationRecord.init(json:))
+        evaluation.lastAssignments = archive.tensors["phase/last_assignments"].map {
+            $0.toDoubleArray().map { Int($0) }
+        }
         let steps = (v["scheduler_steps"] as? [NSNumber])?.map(\.intValue) ?? []
         guard steps.count == schedulers.count else { throw archive.missing("phase/scheduler_steps") }
         for (i, (_, scheduler)) in schedulers.enumerated() { scheduler.restore(stepCount: steps[i]) }

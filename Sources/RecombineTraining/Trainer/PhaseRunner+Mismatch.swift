@@ -60,22 +60,12 @@ extension PhaseRunner {
         for b in 0..<count {
             let indices = Array((b * batchSize)..<((b + 1) * batchSize))
             let batch = dataset.main.batch(dataset.data, indices, seed: dataset.seed, epoch: 0, batchIndex: b)
-            var views: [String: Tensor] = [:]
-            for (v, name) in viewNames.enumerated() {
-                views[name] = dataset.augmentations[name]!.batch(
-                    dataset.data, indices, seed: dataset.seed &+ UInt64(v + 1) &* 0x9E37_79B9_7F4A_7C15, epoch: 0,
-                    batchIndex: b)
-            }
             let input = StepInput(
-                batch: batch, views: views, indices: indices, phaseIteration: phaseIteration, epoch: epoch)
-            var terms: [MismatchMeter.Term] = []
-            ForwardCache.active = ForwardCache()
-            for pattern in patterns {
-                for loss in try pattern.losses(input) {
-                    terms.append(.init(pattern: pattern.spec.id, name: loss.name, value: loss.value))
-                }
+                batch: batch, views: dataset.views(viewNames, indices: indices, epoch: 0, batchIndex: b),
+                indices: indices, phaseIteration: phaseIteration, epoch: epoch)
+            let terms = try lossesOfEveryPattern(on: input).map {
+                MismatchMeter.Term(pattern: $0.pattern.spec.id, name: $0.loss.name, value: $0.loss.value)
             }
-            ForwardCache.active = nil
             let m = meter.measure(terms)
             if let c = m.cosine { sum += c; measured += 1 }
             for (name, value) in m.pairs {

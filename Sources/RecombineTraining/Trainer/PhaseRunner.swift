@@ -17,20 +17,23 @@ final class PhaseRunner {
     let log: RunLog
     let runDirectory: String
     var generator: RandomGenerator
-    var evaluations: [EvaluationRecord] = []
 
     // Per-phase state (reset at phase entry).
-    var lastACC = 0.0, lastNMI = 0.0, lastARI = 0.0, lastRatio = 1.0
-    var lastAssignments: [Int]? = nil
+    lazy var evaluation = PhaseEvaluation(
+        method: method, phase: phase, dataset: dataset, mappings: mappings, strategy: strategy, log: log,
+        progress: progress)
+    /// The phase's evaluations so far.
+    var evaluations: [EvaluationRecord] { evaluation.records }
+    /// Scheduled centroid recalculation, when the phase has one.
+    lazy var centroidRecalculation = usesCentroids ? CentroidRecalculation(method.strategy) : nil
     var optimizers: [(spec: OptimizerSpec, optimizer: Optimizer)] = []
     var groupOrder: [String] = []
     var schedulers: [(SchedulerSpec, LearningRateScheduler)] = []
     var patterns: [DesignPattern] = []
     /// Measures the objective-function mismatch when the phase asks for it.
     var mismatchMeter: MismatchMeter?
-    var runningLosses: [String: (sum: Double, count: Int)] = [:]
-    /// Running sums for `loss_curve` records (see `report`), by the same keys.
-    var curveLosses: [String: (sum: Double, count: Int)] = [:]
+    /// The running means of the losses written to the log and as `loss` and `loss_curve` records.
+    lazy var lossReport = LossReport(phase: phase, dataset: dataset, log: log, configuration: configuration)
     /// Each loss term's value at the last step where it was finite (for fault messages).
     var lastFiniteLosses: [String: (value: Double, iteration: Int)] = [:]
     /// Parameter names (`mapping.layer.weight`, `centroids`) for fault messages.
@@ -194,32 +197,10 @@ final class PhaseRunner {
                 if resumedEpoch, batchIndex < resume!.batchIndex { continue }
                 if let iterations, phaseIteration > iterations { break }
                 strategy.phaseIteration = phaseIteration
-                if usesCentroids, let interval = method.strategy.centroidRecalculationInterval {
+                if let recalculation = centroidRecalculation {
                     sinceRecalculation += 1
-                    let how = method.strategy.centroidRecalculationStrategy
-                    if sinceRecalculation % interval == 0,
-                        how == "classical_clustering" || how == "soft_assignment_means"
-                    {
-                        let trainable = strategy.centroids?.requiresGrad ?? false
-                        mappings.train(false)
-                        if how == "classical_clustering" {
-                            // k-means with the recalculation's own restarts, whatever initialised the centroids.
-                            progress.status("\(phase.name): recalculating centroids by k-means")
-                            let summary = try strategy.centroidsByKMeans(
-                                dataset.data, pipeline: dataset.main,
-                                restarts: method.strategy.recalculationNumRestarts, generator: &generator)
-                            log.line("Recalculated feature-space centroids at iteration \(phaseIteration) (\(summary))")
-                        } else {
-                            // μ_k = Σ_i q_ik z_i / Σ_i q_ik over the whole dataset.
-                            let q = try sweep.softAssignments()
-                            let z = strategy.allFeatures(dataset.data, pipeline: dataset.main)
-                            strategy.centroids = withoutGradients {
-                                q.matmul(z, transposeSelf: true)
-                                    / q.sum(axis: 0).reshaped([q.shape[1], 1]).clamped(min: 1e-12)
-                            }
-                        }
-                        mappings.train(true)
-                        if trainable { try rebindCentroidOptimizers() }
+                    if recalculation.isDue(sinceRecalculation) {
+                        try recalculateCentroids(recalculation, phaseIteration: phaseIteration)
                     }
                 }
                 try iterate(
@@ -265,6 +246,9 @@ final class PhaseRunner {
     /// The exit criteria in the reference's order; the NMI threshold works (B6 in Docs/reference-differences.md).
     func exitCheck(epoch: Int, phaseIteration: Int, epochs: Int?, iterations: Int?) -> String? {
         let c = phase.exitCriteria
+        let (lastACC, lastNMI, lastARI, lastRatio) = (
+            evaluation.lastACC, evaluation.lastNMI, evaluation.lastARI, evaluation.lastRatio
+        )
         if let epochs, epoch > epochs { return "max epochs reached" }
         if let iterations, phaseIteration > iterations { return "max iterations reached" }
         if let v = c.accGreaterThan, lastACC > v { return "max ACC performance threshold passed" }
@@ -286,6 +270,21 @@ final class PhaseRunner {
             return "min ARI performance threshold after specified number of iterations in phase passed"
         }
         return nil
+    }
+
+    func recalculateCentroids(_ recalculation: CentroidRecalculation, phaseIteration: Int) throws {
+        let trainable = strategy.centroids?.requiresGrad ?? false
+        mappings.train(false)
+        if recalculation.way == .classicalClustering {
+            progress.status("\(phase.name): recalculating centroids by k-means")
+        }
+        if let summary = try recalculation.recalculate(
+            strategy, dataset: dataset, sweep: sweep, generator: &generator)
+        {
+            log.line("Recalculated feature-space centroids at iteration \(phaseIteration) (\(summary))")
+        }
+        mappings.train(true)
+        if trainable { try rebindCentroidOptimizers() }
     }
 
     func rebindCentroidOptimizers() throws {
@@ -314,6 +313,18 @@ final class PhaseRunner {
         return optimizers
     }
 
+    /// Every enabled pattern's losses on one batch, in pattern order; the patterns share the batch's
+    /// forward passes (`ForwardCache`).
+    func lossesOfEveryPattern(on input: StepInput) throws -> [(pattern: DesignPattern, loss: PatternLoss)] {
+        ForwardCache.active = ForwardCache()
+        defer { ForwardCache.active = nil }
+        var losses: [(pattern: DesignPattern, loss: PatternLoss)] = []
+        for pattern in patterns {
+            for loss in try pattern.losses(input) { losses.append((pattern, loss)) }
+        }
+        return losses
+    }
+
     func iterate(indices: [Int], views: [String], epoch: Int, batchIndex: Int, phaseIteration: Int) throws {
         let data = dataset.data
         let batch = dataset.main.batch(data, indices, seed: dataset.seed, epoch: epoch, batchIndex: batchIndex)
@@ -324,32 +335,27 @@ final class PhaseRunner {
         var shown: [(String, Double)] = []
         var shownPatterns: [String] = []
         var terms: [MismatchMeter.Term] = []
-        ForwardCache.active = ForwardCache()
-        defer { ForwardCache.active = nil }
-        for pattern in patterns {
-            for loss in try pattern.losses(input) {
-                let value = loss.value.item
-                let key = "\(pattern.spec.pointer)/\(loss.name)"
-                guard value.isFinite else {
-                    let last =
-                        lastFiniteLosses[key].map {
-                            String(format: "; its last finite value was %.6g at iteration %d", $0.value, $0.iteration)
-                        } ?? "; it was never finite in this phase"
-                    throw TrainingError(
-                        "method '\(method.name)', phase '\(phase.name)', iteration \(phaseIteration): the \(loss.name) of design pattern '\(pattern.spec.id)' (\(pattern.spec.pointer)) became \(value.isNaN ? "NaN" : value > 0 ? "+Inf" : "-Inf")\(last); training stopped"
-                    )
-                }
-                lastFiniteLosses[key] = (value, phaseIteration)
-                totals[loss.group] = totals[loss.group].map { $0 + loss.value } ?? loss.value
-                shown.append((loss.name, value))
-                shownPatterns.append(PatternKind.shortLabel(of: pattern.spec.id))
-                terms.append(.init(pattern: pattern.spec.id, name: loss.name, value: loss.value))
-                report(
-                    pattern: pattern, loss: loss, value: value, epoch: epoch, epochIteration: batchIndex + 1,
-                    phaseIteration: phaseIteration)
+        for (pattern, loss) in try lossesOfEveryPattern(on: input) {
+            let value = loss.value.item
+            let key = "\(pattern.spec.pointer)/\(loss.name)"
+            guard value.isFinite else {
+                let last =
+                    lastFiniteLosses[key].map {
+                        String(format: "; its last finite value was %.6g at iteration %d", $0.value, $0.iteration)
+                    } ?? "; it was never finite in this phase"
+                throw TrainingError(
+                    "method '\(method.name)', phase '\(phase.name)', iteration \(phaseIteration): the \(loss.name) of design pattern '\(pattern.spec.id)' (\(pattern.spec.pointer)) became \(value.isNaN ? "NaN" : value > 0 ? "+Inf" : "-Inf")\(last); training stopped"
+                )
             }
+            lastFiniteLosses[key] = (value, phaseIteration)
+            totals[loss.group] = totals[loss.group].map { $0 + loss.value } ?? loss.value
+            shown.append((loss.name, value))
+            shownPatterns.append(PatternKind.shortLabel(of: pattern.spec.id))
+            terms.append(.init(pattern: pattern.spec.id, name: loss.name, value: loss.value))
+            lossReport.add(
+                pattern: pattern, loss: loss, value: value, epoch: epoch, epochIteration: batchIndex + 1,
+                phaseIteration: phaseIteration, learningRates: { self.learningRates })
         }
-        ForwardCache.active = nil
         measureMismatch(terms, epoch: epoch, phaseIteration: phaseIteration)
         // Every group's gradients are computed before any group steps (B35 in Docs/reference-differences.md).
         let active = activeOptimizers(phaseIteration)
@@ -387,131 +393,10 @@ final class PhaseRunner {
         ) { a, _ in a }
     }
 
-    /// Running mean of each loss over the last `loss_report_interval` iterations, including the
-    /// current one (the reference skipped it, B9 in Docs/reference-differences.md), to the log and as `loss` records.
-    func report(
-        pattern: DesignPattern, loss: PatternLoss, value: Double, epoch: Int, epochIteration: Int, phaseIteration: Int
-    ) {
-        guard let interval = pattern.spec.lossReportInterval else { return }
-        let key = "\(pattern.spec.pointer)/\(loss.name)"
-        var running = runningLosses[key] ?? (0, 0)
-        running.sum += value; running.count += 1
-        if phaseIteration % interval == 0 {
-            let mean = running.sum / Double(running.count)
-            log.line(
-                String(
-                    format: "Running loss for \"%@\" at epoch %d, iteration %d: %.3f", pattern.spec.id, epoch,
-                    epochIteration, mean))
-            log.record([
-                "kind": "loss", "phase": phase.name, "dataset": dataset.spec.name, "epoch": epoch,
-                "iteration": phaseIteration,
-                "pattern": pattern.spec.id, "term": loss.name, "loss": mean, "learning_rates": learningRates,
-            ])
-            running = (0, 0)
-        }
-        runningLosses[key] = running
-        // A scaled schedule (--iterations-scale < 1) shortens phases but not the report interval, so a
-        // phase could end with one point or none: its loss curve is also recorded at the interval
-        // scaled like the budgets (as many points as the full schedule has), as `loss_curve` records.
-        let curveInterval = configuration.scaled(interval)
-        guard curveInterval < interval else { return }
-        var curve = curveLosses[key] ?? (0, 0)
-        curve.sum += value; curve.count += 1
-        if phaseIteration % curveInterval == 0 {
-            log.record([
-                "kind": "loss_curve", "phase": phase.name, "dataset": dataset.spec.name, "epoch": epoch,
-                "iteration": phaseIteration,
-                "pattern": pattern.spec.id, "term": loss.name, "loss": curve.sum / Double(curve.count),
-                "iterations_averaged": curve.count,
-            ])
-            curve = (0, 0)
-        }
-        curveLosses[key] = curve
-    }
-
     // MARK: Evaluation and saving
 
     func evaluate(epoch: Int, epochIteration: Int, phaseIteration: Int) throws {
-        let data = dataset.data
-        progress.status("\(phase.name): evaluating on \(data.count) samples of \"\(dataset.spec.name)\"")
-        let predictions: [Int]
-        mappings.train(false)
-        defer { mappings.train(true) }
-        if method.strategy.kind == .classicalClusteringAfterPhase {
-            let z = strategy.allFeatures(data, pipeline: dataset.main)
-            let fit = try KMeans(
-                k: dataset.spec.numClusters, nInit: method.strategy.classicalClusteringAfterPhaseNumRestarts,
-                seed: dataset.seed
-            ).fit(z)
-            predictions = fit.labels
-            // The k-means loss curve (inertia per Lloyd iteration of the best restart).
-            for (i, inertia) in fit.inertiaHistory.enumerated() {
-                log.record([
-                    "kind": "kmeans", "phase": phase.name, "dataset": dataset.spec.name, "iteration": i,
-                    "inertia": inertia,
-                    "restart": fit.bestRun,
-                ])
-            }
-        } else {
-            predictions = try sweep.softAssignments().argmax(axis: 1)
-        }
-        if let previous = lastAssignments {
-            lastRatio = ClusteringMetrics.reassignmentRatio(previous: previous, current: predictions)
-        }
-        lastAssignments = predictions
-        var record = EvaluationRecord(
-            dataset: dataset.spec.name, phase: phase.name, iteration: phaseIteration, epoch: epoch, acc: nil, nmi: nil,
-            ari: nil,
-            reassignmentRatio: lastRatio)
-        if let labels = data.labels, method.strategy.kind == .classifier {
-            let classifiers = mappings.mappings.filter { $0.spec.kind.isClassifier }
-            if classifiers.count > 1 {
-                for classifier in classifiers {
-                    let own = try sweep.softAssignments(classifierName: classifier.name).argmax(axis: 1)
-                    let a = ClusteringMetrics.accuracy(truth: labels, prediction: own),
-                        n = ClusteringMetrics.nmi(truth: labels, prediction: own),
-                        r = ClusteringMetrics.ari(truth: labels, prediction: own)
-                    strategy.classifierHistory[classifier.name, default: []].append((a, n, r))
-                    log.line(
-                        String(
-                            format:
-                                "Performance on epoch %d, iteration %d of classifier \"%@\": ACC %.3f, NMI %.3f, ARI %.3f",
-                            epoch, epochIteration, classifier.name, a, n, r))
-                }
-            }
-        }
-        if let labels = data.labels {
-            let acc = ClusteringMetrics.accuracy(truth: labels, prediction: predictions)
-            let nmi = ClusteringMetrics.nmi(truth: labels, prediction: predictions),
-                ari = ClusteringMetrics.ari(truth: labels, prediction: predictions)
-            lastACC = acc; lastNMI = nmi; lastARI = ari
-            record = EvaluationRecord(
-                dataset: dataset.spec.name, phase: phase.name, iteration: phaseIteration, epoch: epoch, acc: acc,
-                nmi: nmi, ari: ari,
-                reassignmentRatio: lastRatio)
-            if epoch == 0 {
-                log.line(
-                    String(
-                        format:
-                            "Performance after phase \"%@\" (k-means on the features): ACC %.3f, NMI %.3f, ARI %.3f",
-                        phase.name, acc, nmi, ari))
-            } else {
-                log.line(
-                    String(
-                        format: "Performance on epoch %d, iteration %d: ACC %.3f, NMI %.3f, ARI %.3f", epoch,
-                        epochIteration, acc, nmi, ari))
-            }
-        } else {
-            log.line("Evaluated epoch \(epoch), iteration \(epochIteration) (no labels)")
-        }
-        evaluations.append(record)
-        var entry: [String: Any] = [
-            "kind": "evaluation", "phase": phase.name, "dataset": dataset.spec.name, "epoch": epoch,
-            "iteration": phaseIteration,
-            "reassignment_ratio": lastRatio, "nmi_average_method": "arithmetic",
-        ]
-        if let a = record.acc { entry["acc"] = a; entry["nmi"] = record.nmi!; entry["ari"] = record.ari! }
-        log.record(entry)
+        try evaluation.evaluate(epoch: epoch, epochIteration: epochIteration, phaseIteration: phaseIteration)
         try measureMismatchAtEvaluation(epoch: epoch, phaseIteration: phaseIteration)
     }
 
