@@ -61,7 +61,12 @@ public struct MethodLoader: Sendable {
         let effective = JSONDocument(file: document.file, root: root, sourceMap: document.sourceMap)
         let schemaIssues = validator.validate(effective)
         let base = baseDirectory ?? URL(fileURLWithPath: path).deletingLastPathComponent().path
-        let spec = MethodSpec(document: effective, baseDirectory: base)
+        // What runs is read from the method with every schema default filled in, so an option's
+        // default is stated once, in the schema, and the run's method.json shows every number used.
+        // The checks read the same values (defaults inside parts the schema rejected may be missing).
+        let filled = DefaultFiller(validator: validator).fill(effective.root)
+        let filledDocument = JSONDocument(file: effective.file, root: filled, sourceMap: effective.sourceMap)
+        var spec = MethodSpec(document: filledDocument, baseDirectory: base)
         // Cross-references are checked even when the schema found problems, so one run reports
         // everything; findings inside parts the schema already rejected would only repeat them.
         let rejected = schemaIssues.map(\.pointer)
@@ -81,14 +86,18 @@ public struct MethodLoader: Sendable {
             ($0.position.line, $0.position.column) < ($1.position.line, $1.position.column)
         }
         guard all.isEmpty else { return Outcome(file: path, spec: nil, issues: all) }
-        // What runs is read from the method with every schema default filled in, so an option's
-        // default is stated once, in the schema, and the run's method.json shows every number used.
-        let filled = DefaultFiller(validator: validator).fill(effective.root)
-        var complete = MethodSpec(
-            document: JSONDocument(file: effective.file, root: filled, sourceMap: effective.sourceMap),
-            baseDirectory: base)
-        complete.withDefaults = filled
-        return Outcome(file: path, spec: complete, issues: [])
+        // A valid method has every option the specs read; a gap is a schema property that lost its default.
+        guard spec.unfilledOptions.isEmpty else {
+            return Outcome(
+                file: path, spec: nil,
+                issues: spec.unfilledOptions.map {
+                    ValidationIssue(
+                        file: path, position: effective.position(of: $0), pointer: $0,
+                        message: "no value, and the schema states no default for it (a defect of recombine's schema)")
+                })
+        }
+        spec.withDefaults = filled
+        return Outcome(file: path, spec: spec, issues: [])
     }
 
     /// `root` with the value at `pointer` set (creating the last object member if needed).

@@ -62,8 +62,9 @@ public struct MethodSummary: Sendable {
         let s = spec.strategy
         lines.append(
             "Cluster assignment: \(s.kind.rawValue)"
-                + (s.similarityMeasure.map { ", similarity \($0)" } ?? "")
-                + (s.centroidInitializationStrategy.map { ", centroids initialised by \($0)" } ?? ""))
+                + (s.similarityMeasure.map { ", similarity \($0.rawValue)" } ?? "")
+                + (s.useCentroidsDuringPhases.isEmpty
+                    ? "" : ", centroids initialised by \(s.centroidInitializationStrategy.rawValue)"))
         lines.append("Phases:")
         for p in spec.orderedPhases {
             var budget: [String] = []

@@ -22,15 +22,16 @@ final class DatasetDefaultsTests: XCTestCase {
         XCTAssertEqual(BuiltinImageDataset.downloadsByDefault, true)
     }
 
-    func testSchemaDefaultOfStandardizeIsTheOneTheLoaderUses() throws {
+    func testStandardizeDefaultIsStatedOnceInCommonSchema() throws {
         let store = try SchemaStore(directory: RepositoryPaths.schema)
         for kind in ["CSV", "NPY"] {
             let standardize = try XCTUnwrap(
                 store.schema(at: "dataset.json")?["$defs"]?[kind]?["properties"]?["standardize"], kind)
             XCTAssertEqual(standardize["$ref"]?.string, "common.json#/$defs/feature_standardize", kind)
+            XCTAssertNil(standardize["default"], kind)
         }
         let shared = try XCTUnwrap(store.schema(at: "common.json")?["$defs"]?["feature_standardize"])
-        XCTAssertEqual(shared["default"]?.bool, ColumnStandardization.appliedByDefault)
+        XCTAssertEqual(shared["default"]?.bool, false)
     }
 
     func testShippedConfigurationsNameNoRootAndDownloadWhenMissing() throws {

@@ -14,7 +14,12 @@ final class FuzzRegressionTests: XCTestCase {
              "cluster_assignment_strategy": {"type": "classical_clustering_in_feature_space_after_phase", "classical_clustering_in_feature_space_after_phase": "p"},
              "datasets": [{"dataset": "GaussianMixture", "preset": "three_gaussians", "batch_size": 10, "num_clusters": 3}]}
             """
-        return MethodSpec(document: try JSONParser.parse(text: text, file: "m.json"), baseDirectory: ".")
+        // As MethodLoader reads it: with the schema's defaults filled in, but without rejecting it first.
+        let document = try JSONParser.parse(text: text, file: "m.json")
+        let filled = DefaultFiller(validator: SchemaValidator(store: try SchemaStore.embedded())).fill(document.root)
+        return MethodSpec(
+            document: JSONDocument(file: document.file, root: filled, sourceMap: document.sourceMap), baseDirectory: "."
+        )
     }
 
     /// The compiler is reached only by schema-valid files, but must not trap on values the schema

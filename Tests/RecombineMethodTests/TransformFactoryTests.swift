@@ -1,6 +1,7 @@
 import RecombineData
-import RecombineMethod
 import XCTest
+
+@testable import RecombineMethod
 
 /// Transforms built from their method-file form.
 final class TransformFactoryTests: XCTestCase {
@@ -16,8 +17,11 @@ final class TransformFactoryTests: XCTestCase {
             #"{"type": "ColorJitter", "brightness": 0.4}"#, #"{"type": "GaussianBlur", "kernel_size": 3}"#,
             #"{"type": "RandomRotation", "degrees": 5}"#,
         ]
+        // As a method's transforms are read: with the schema's defaults filled in.
+        let filler = DefaultFiller(
+            validator: SchemaValidator(store: try SchemaStore(directory: RepositoryPaths.schema)))
         let elementwise = try cases.map { text in
-            let json = try JSONParser.parse(text: text, file: "transform").root
+            let json = filler.fill(try JSONParser.parse(text: text, file: "transform").root, against: "transform.json")
             return try TransformFactory.make(
                 TransformSpec(type: json.object!["type"]!.string!, arguments: json.object!, pointer: JSONPointer([]))
             ).isElementwise

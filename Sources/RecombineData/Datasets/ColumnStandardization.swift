@@ -2,9 +2,6 @@
 /// population standard deviation of each column over all samples (scikit-learn's StandardScaler). A
 /// constant column has std 0 and is only centred, so it becomes 0 rather than NaN.
 public struct ColumnStandardization: Sendable, Equatable {
-    /// Whether method files standardise when they do not say (`standardize`'s default in
-    /// Schema/common.json, which a test keeps equal to this).
-    public static let appliedByDefault = false
 
     public let mean: [Double]
     public let std: [Double]

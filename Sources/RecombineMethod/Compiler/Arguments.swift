@@ -37,46 +37,57 @@ struct Arguments {
         return i
     }
 
-    func int(_ key: String, _ fallback: Int? = nil) throws -> Int {
-        if let v = object[key] {
-            guard let i = v.integer else {
-                throw CompileError(pointer.appending(key), "expected an integer, found \(v.compactText())")
-            }
-            return try checked(key, i)
-        }
-        guard let fallback else { throw CompileError(pointer, "missing '\(key)'") }
-        return fallback
+    /// Every optional argument has its default in the schema and methods are compiled with their
+    /// defaults filled in, so an absent argument is an error here, never a second default.
+    func missing(_ key: String) -> CompileError {
+        CompileError(pointer.appending(key), "no value (and no default filled in from the schema)")
     }
 
-    func double(_ key: String, _ fallback: Double? = nil) throws -> Double {
-        if let v = object[key] {
-            guard let d = v.number else {
-                throw CompileError(pointer.appending(key), "expected a number, found \(v.compactText())")
-            }
-            return d
+    func int(_ key: String) throws -> Int {
+        guard let v = object[key] else { throw missing(key) }
+        guard let i = v.integer else {
+            throw CompileError(pointer.appending(key), "expected an integer, found \(v.compactText())")
         }
-        guard let fallback else { throw CompileError(pointer, "missing '\(key)'") }
-        return fallback
+        return try checked(key, i)
+    }
+
+    func double(_ key: String) throws -> Double {
+        guard let v = object[key] else { throw missing(key) }
+        guard let d = v.number else {
+            throw CompileError(pointer.appending(key), "expected a number, found \(v.compactText())")
+        }
+        return d
     }
 
     func optionalDouble(_ key: String) -> Double? { object[key]?.number }
 
-    func bool(_ key: String, _ fallback: Bool) throws -> Bool {
-        guard let v = object[key] else { return fallback }
+    func bool(_ key: String) throws -> Bool {
+        guard let v = object[key] else { throw missing(key) }
         guard let b = v.bool else {
             throw CompileError(pointer.appending(key), "expected true or false, found \(v.compactText())")
         }
         return b
     }
 
-    func string(_ key: String, _ fallback: String) -> String { object[key]?.string ?? fallback }
+    func string(_ key: String) throws -> String {
+        guard let v = object[key] else { throw missing(key) }
+        guard let s = v.string else {
+            throw CompileError(pointer.appending(key), "expected a string, found \(v.compactText())")
+        }
+        return s
+    }
+
+    func numbers(_ key: String) throws -> [Double] {
+        guard let v = object[key] else { throw missing(key) }
+        guard let a = v.array, a.allSatisfy({ $0.number != nil }) else {
+            throw CompileError(pointer.appending(key), "expected a list of numbers, found \(v.compactText())")
+        }
+        return a.map { $0.number! }
+    }
 
     /// An integer used for both dimensions, or a pair [height, width].
-    func pair(_ key: String, _ fallback: (Int, Int)? = nil) throws -> (Int, Int) {
-        guard let v = object[key] else {
-            guard let fallback else { throw CompileError(pointer, "missing '\(key)'") }
-            return fallback
-        }
+    func pair(_ key: String) throws -> (Int, Int) {
+        guard let v = object[key] else { throw missing(key) }
         if let i = v.integer { let c = try checked(key, i); return (c, c) }
         if let a = v.array, a.count == 2, let h = a[0].integer, let w = a[1].integer {
             return (try checked(key, h), try checked(key, w))

@@ -18,82 +18,85 @@ enum LayerRegistry {
         case "Linear":
             return Linear(
                 inFeatures: try a.int("in_features"), outFeatures: try a.int("out_features"),
-                bias: try a.bool("bias", true), generator: &g)
+                bias: try a.bool("bias"), generator: &g)
         case "Conv1d":
             let k = try a.pair("kernel_size").0
             return Conv1d(
                 inChannels: try a.int("in_channels"), outChannels: try a.int("out_channels"), kernelSize: k,
-                stride: try a.pair("stride", (1, 1)).0,
-                padding: try a.pair("padding", (0, 0)).0, dilation: try a.pair("dilation", (1, 1)).0,
-                groups: try a.int("groups", 1),
-                bias: try a.bool("bias", true), generator: &g)
+                stride: try a.pair("stride").0,
+                padding: try a.pair("padding").0, dilation: try a.pair("dilation").0,
+                groups: try a.int("groups"),
+                bias: try a.bool("bias"), generator: &g)
         case "Conv2d":
             return Conv2d(
                 inChannels: try a.int("in_channels"), outChannels: try a.int("out_channels"),
                 kernelSize: try a.pair("kernel_size"),
-                stride: try a.pair("stride", (1, 1)), padding: try a.pair("padding", (0, 0)),
-                dilation: try a.pair("dilation", (1, 1)),
-                groups: try a.int("groups", 1), bias: try a.bool("bias", true), generator: &g)
+                stride: try a.pair("stride"), padding: try a.pair("padding"),
+                dilation: try a.pair("dilation"),
+                groups: try a.int("groups"), bias: try a.bool("bias"), generator: &g)
         case "ConvTranspose2d":
             return ConvTranspose2d(
                 inChannels: try a.int("in_channels"), outChannels: try a.int("out_channels"),
                 kernelSize: try a.pair("kernel_size"),
-                stride: try a.pair("stride", (1, 1)), padding: try a.pair("padding", (0, 0)),
-                outputPadding: try a.pair("output_padding", (0, 0)),
-                dilation: try a.pair("dilation", (1, 1)), groups: try a.int("groups", 1),
-                bias: try a.bool("bias", true), generator: &g)
+                stride: try a.pair("stride"), padding: try a.pair("padding"),
+                outputPadding: try a.pair("output_padding"),
+                dilation: try a.pair("dilation"), groups: try a.int("groups"),
+                bias: try a.bool("bias"), generator: &g)
         case "MaxPool1d":
             let k = try a.pair("kernel_size").0
             return MaxPool1d(
-                kernelSize: k, stride: try a.optionalPair("stride")?.0, padding: try a.pair("padding", (0, 0)).0,
-                dilation: try a.pair("dilation", (1, 1)).0, ceilMode: try a.bool("ceil_mode", false))
+                kernelSize: k, stride: try a.optionalPair("stride")?.0, padding: try a.pair("padding").0,
+                dilation: try a.pair("dilation").0, ceilMode: try a.bool("ceil_mode"))
         case "MaxPool2d":
             return MaxPool2d(
                 kernelSize: try a.pair("kernel_size"), stride: try a.optionalPair("stride"),
-                padding: try a.pair("padding", (0, 0)),
-                dilation: try a.pair("dilation", (1, 1)), ceilMode: try a.bool("ceil_mode", false))
+                padding: try a.pair("padding"),
+                dilation: try a.pair("dilation"), ceilMode: try a.bool("ceil_mode"))
         case "AvgPool1d":
             return AvgPool1d(
                 kernelSize: try a.pair("kernel_size").0, stride: try a.optionalPair("stride")?.0,
-                padding: try a.pair("padding", (0, 0)).0,
-                ceilMode: try a.bool("ceil_mode", false), countIncludePad: try a.bool("count_include_pad", true))
+                padding: try a.pair("padding").0,
+                ceilMode: try a.bool("ceil_mode"), countIncludePad: try a.bool("count_include_pad"))
         case "AvgPool2d":
             return AvgPool2d(
                 kernelSize: try a.pair("kernel_size"), stride: try a.optionalPair("stride"),
-                padding: try a.pair("padding", (0, 0)),
-                ceilMode: try a.bool("ceil_mode", false), countIncludePad: try a.bool("count_include_pad", true))
+                padding: try a.pair("padding"),
+                ceilMode: try a.bool("ceil_mode"), countIncludePad: try a.bool("count_include_pad"))
         case "AdaptiveAvgPool2d": return AdaptiveAvgPool2d(outputSize: try a.pair("output_size"))
         case "Upsample":
-            let mode = UpsampleMode(rawValue: a.string("mode", "nearest")) ?? .nearest
+            let modeName = try a.string("mode")
+            guard let mode = UpsampleMode(rawValue: modeName) else {
+                throw CompileError(spec.pointer.appending("mode"), "unknown mode '\(modeName)'")
+            }
             return Upsample(
                 size: try a.optionalPair("size"), scaleFactor: try a.numberPair("scale_factor"), mode: mode,
-                alignCorners: try a.bool("align_corners", false))
+                alignCorners: try a.bool("align_corners"))
         case "BatchNorm1d", "BatchNorm2d":
-            let n = try a.int("num_features"), eps = try a.double("eps", 1e-5), momentum = try a.double("momentum", 0.1)
-            let affine = try a.bool("affine", true), track = try a.bool("track_running_stats", true)
+            let n = try a.int("num_features"), eps = try a.double("eps"), momentum = try a.double("momentum")
+            let affine = try a.bool("affine"), track = try a.bool("track_running_stats")
             return spec.type == "BatchNorm1d"
                 ? BatchNorm1d(numFeatures: n, eps: eps, momentum: momentum, affine: affine, trackRunningStats: track)
                 : BatchNorm2d(numFeatures: n, eps: eps, momentum: momentum, affine: affine, trackRunningStats: track)
         case "LayerNorm":
             return LayerNorm(
-                normalizedShape: try a.ints("normalized_shape"), eps: try a.double("eps", 1e-5),
-                elementwiseAffine: try a.bool("elementwise_affine", true), bias: try a.bool("bias", true))
-        case "Dropout": return Dropout(p: try a.double("p", 0.5), generator: &g)
-        case "Flatten": return Flatten(startDim: try a.int("start_dim", 1), endDim: try a.int("end_dim", -1))
+                normalizedShape: try a.ints("normalized_shape"), eps: try a.double("eps"),
+                elementwiseAffine: try a.bool("elementwise_affine"), bias: try a.bool("bias"))
+        case "Dropout": return Dropout(p: try a.double("p"), generator: &g)
+        case "Flatten": return Flatten(startDim: try a.int("start_dim"), endDim: try a.int("end_dim"))
         case "Unflatten": return Unflatten(dim: try a.int("dim"), unflattenedSize: try a.ints("unflattened_size"))
         case "Identity": return Identity()
         case "ReLU": return ReLU()
-        case "LeakyReLU": return LeakyReLU(negativeSlope: try a.double("negative_slope", 0.01))
-        case "ELU": return ELU(alpha: try a.double("alpha", 1))
+        case "LeakyReLU": return LeakyReLU(negativeSlope: try a.double("negative_slope"))
+        case "ELU": return ELU(alpha: try a.double("alpha"))
         case "SELU": return SELU()
-        case "CELU": return CELU(alpha: try a.double("alpha", 1))
+        case "CELU": return CELU(alpha: try a.double("alpha"))
         case "GELU": return GELU()
         case "Sigmoid": return Sigmoid()
         case "Tanh": return Tanh()
-        case "Softplus": return Softplus(beta: try a.double("beta", 1), threshold: try a.double("threshold", 20))
+        case "Softplus": return Softplus(beta: try a.double("beta"), threshold: try a.double("threshold"))
         case "Softmax": return Softmax(dim: try a.int("dim"))
         case "LogSoftmax": return LogSoftmax(dim: try a.int("dim"))
-        case "Hardtanh": return Hardtanh(minValue: try a.double("min_val", -1), maxValue: try a.double("max_val", 1))
+        case "Hardtanh": return Hardtanh(minValue: try a.double("min_val"), maxValue: try a.double("max_val"))
         default:
             throw CompileError(
                 spec.pointer.appending("type"),
@@ -108,7 +111,7 @@ extension LayerRegistry {
     static func checkConstraints(_ spec: LayerSpec, _ a: Arguments) throws {
         switch spec.type {
         case "Conv1d", "Conv2d", "ConvTranspose2d":
-            let groups = try a.int("groups", 1), inChannels = try a.int("in_channels"),
+            let groups = try a.int("groups"), inChannels = try a.int("in_channels"),
                 outChannels = try a.int("out_channels")
             if inChannels % groups != 0 || outChannels % groups != 0 {
                 throw CompileError(
@@ -117,7 +120,7 @@ extension LayerRegistry {
                 )
             }
         case "Dropout":
-            let p = try a.double("p", 0.5)
+            let p = try a.double("p")
             if !(p >= 0 && p <= 1) {
                 throw CompileError(spec.pointer.appending("p"), "expected a probability in [0, 1], found \(p)")
             }
@@ -141,21 +144,21 @@ enum FunctionRegistry {
         let a = Arguments(object: spec.arguments, pointer: spec.pointer)
         switch spec.functionName {
         case "normalize":
-            let p = try a.double("p", 2), dim = try a.int("dim", 1), eps = try a.double("eps", 1e-12)
+            let p = try a.double("p"), dim = try a.int("dim"), eps = try a.double("eps")
             return { $0.normalized(axis: dim, p: p, eps: eps) }
         case "softmax": let dim = try a.int("dim"); return { $0.softmax(axis: dim) }
         case "log_softmax": let dim = try a.int("dim"); return { $0.logSoftmax(axis: dim) }
         case "relu": return { $0.relu() }
         case "sigmoid": return { $0.sigmoid() }
         case "tanh": return { $0.tanh() }
-        case "leaky_relu": let s = try a.double("negative_slope", 0.01); return { $0.leakyReLU(negativeSlope: s) }
-        case "elu": let alpha = try a.double("alpha", 1); return { $0.elu(alpha: alpha) }
+        case "leaky_relu": let s = try a.double("negative_slope"); return { $0.leakyReLU(negativeSlope: s) }
+        case "elu": let alpha = try a.double("alpha"); return { $0.elu(alpha: alpha) }
         case "gelu": return { $0.gelu() }
         case "softplus":
-            let b = try a.double("beta", 1), t = try a.double("threshold", 20);
+            let b = try a.double("beta"), t = try a.double("threshold");
             return { $0.softplus(beta: b, threshold: t) }
         case "flatten":
-            let s = try a.int("start_dim", 0), e = try a.int("end_dim", -1);
+            let s = try a.int("start_dim"), e = try a.int("end_dim");
             return { $0.flattened(startDim: s, endDim: e) }
         default: throw CompileError(spec.pointer.appending("function_name"), "unknown function '\(spec.functionName)'")
         }
@@ -165,7 +168,7 @@ enum FunctionRegistry {
     static func outputShape(_ spec: FunctionSpec, _ shape: [Int]) -> [Int] {
         guard spec.functionName == "flatten" else { return shape }
         let a = Arguments(object: spec.arguments, pointer: spec.pointer)
-        let s0 = (try? a.int("start_dim", 0)) ?? 0, e0 = (try? a.int("end_dim", -1)) ?? -1
+        guard let s0 = try? a.int("start_dim"), let e0 = try? a.int("end_dim") else { return shape }
         let s = s0 < 0 ? s0 + shape.count : s0, e = e0 < 0 ? e0 + shape.count : e0
         guard s >= 0, e < shape.count, s <= e else { return shape }
         return Array(shape[..<s]) + [shape[s...e].reduce(1, *)] + Array(shape[(e + 1)...])

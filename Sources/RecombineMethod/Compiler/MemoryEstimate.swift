@@ -23,16 +23,16 @@ public struct MemoryEstimate: Sendable {
     /// overflow); 0 for parameter-free layers.
     static func parameters(of layer: LayerSpec) -> Double {
         let a = Arguments(object: layer.arguments, pointer: layer.pointer)
-        func value(_ key: String, _ fallback: Int? = nil) -> Double {
-            Double(Swift.max(0, (try? a.int(key, fallback)) ?? 0))
-        }
-        let bias: Double = ((try? a.bool("bias", true)) ?? true) ? 1 : 0
+        // Sizes that cannot be read count as 0 and a bias that cannot be read counts (an estimate of
+        // a file whose defaults were filled in, where both are present).
+        func value(_ key: String) -> Double { Double(Swift.max(0, (try? a.int(key)) ?? 0)) }
+        let bias: Double = (try? a.bool("bias")) == false ? 0 : 1
         func kernel(_ key: String) -> Double {
             guard let p = try? a.pair(key) else { return 0 }
             return layer.type == "Conv1d"
                 ? Double(Swift.max(0, p.0)) : Double(Swift.max(0, p.0)) * Double(Swift.max(0, p.1))
         }
-        let groups = Swift.max(1, value("groups", 1))
+        let groups = Swift.max(1, value("groups"))
         switch layer.type {
         case "Linear": return value("in_features") * value("out_features") + bias * value("out_features")
         case "Conv1d", "Conv2d":

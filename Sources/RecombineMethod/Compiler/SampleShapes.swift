@@ -2,15 +2,21 @@
 /// when it is known from the method file alone.
 public enum SampleShapes {
     static func raw(_ d: DatasetSpec) -> [Int]? {
-        switch d.dataset {
-        case "MNIST", "FashionMNIST": return [1, 28, 28]
-        case "USPS": return [1, 16, 16]
-        case "GaussianMixture":
-            if d.options["preset"] != nil { return [2] }
-            return d.options["means"]?.array?.first?.array.map { [$0.count] }
-        case "Blobs": return [d.options["n_features"]?.integer ?? 2]
-        case "ImageFolder": return ImageFolderOptions(d).statedShape  // else known once the first image is read
-        default: return nil  // IDX, CSV, NPY: known once the files are read
+        guard let kind = d.kind else { return nil }
+        switch kind {
+        case .mnist, .fashionMNIST: return [1, 28, 28]
+        case .usps: return [1, 16, 16]
+        case .gaussianMixture:
+            guard let o = try? d.options(DatasetOptions.GaussianMixture.self) else { return nil }
+            if o.preset != nil { return [2] }
+            return o.means?.first.map { [$0.count] }
+        case .blobs:
+            guard let o = try? d.options(DatasetOptions.Blobs.self) else { return nil }
+            // Given centres fix the dimension (n_features is then ignored, as in make_blobs).
+            if case .given(let centers) = o.centers, let first = centers.first { return [first.count] }
+            return [o.nFeatures]
+        case .imageFolder: return (try? ImageFolderOptions.of(d))?.statedShape  // else known once the first image is read
+        case .idx, .csv, .npy: return nil  // known once the files are read
         }
     }
 
@@ -37,7 +43,7 @@ public enum SampleShapes {
                 if let (h, w) = try? a.pair("size") { s = [s[0], h, w] }
             case "Pad":
                 if let (p, q) = try? a.pair("padding") { s = [s[0], s[1] + 2 * p, s[2] + 2 * q] }
-            case "Grayscale": s[0] = t.arguments["num_output_channels"]?.integer ?? 1
+            case "Grayscale": if let c = try? a.int("num_output_channels") { s[0] = c }
             default: continue
             }
         }
@@ -66,17 +72,17 @@ public enum SampleShapes {
 /// Number of samples of a dataset when it is known from the method file alone.
 enum SampleCounts {
     static func of(_ d: DatasetSpec) -> Int? {
-        let train = d.options["train"]?.bool ?? true
+        guard let kind = d.kind else { return nil }
         var n: Int?
-        switch d.dataset {
-        case "MNIST", "FashionMNIST": n = train ? 60000 : 10000
-        case "USPS": n = train ? 7291 : 2007
-        case "GaussianMixture":
-            n =
-                d.options["preset"] != nil
-                ? 4500 : d.options["num_samples_per_component"]?.array?.compactMap(\.integer).reduce(0, +)
-        case "Blobs": n = d.options["n_samples"]?.integer ?? 100
-        default: n = nil
+        switch kind {
+        case .mnist, .fashionMNIST, .usps:
+            guard let train = (try? d.options(DatasetOptions.Builtin.self))?.train else { return nil }
+            n = kind == .usps ? (train ? 7291 : 2007) : (train ? 60000 : 10000)
+        case .gaussianMixture:
+            guard let o = try? d.options(DatasetOptions.GaussianMixture.self) else { return nil }
+            n = o.preset != nil ? 4500 : o.numSamplesPerComponent?.reduce(0, +)
+        case .blobs: n = (try? d.options(DatasetOptions.Blobs.self))?.nSamples
+        case .idx, .csv, .npy, .imageFolder: n = nil
         }
         guard let total = n else { return nil }
         let first = d.firstSampleIndex ?? 0, last = Swift.min(d.lastSampleIndex ?? total - 1, total - 1)

@@ -45,28 +45,28 @@ public struct DatasetSpec: Sendable {
     ]
 
     init(_ r: SpecReader) {
-        dataset = r.string("dataset", default: "")
+        dataset = r.filledString("dataset")
         name = r.string("name") ?? dataset
-        order = r.double("order", default: 0)
-        enabled = r.bool("enabled", default: true)
+        order = r.filledDouble("order")
+        enabled = r.filledBool("enabled")
         phases = r.strings("phases")
-        batchSize = r.int("batch_size", default: 1)
-        numClusters = r.int("num_clusters", default: 2)
+        batchSize = r.filledInt("batch_size")
+        numClusters = r.filledInt("num_clusters")
         func transforms(_ list: [SpecReader]) -> [TransformSpec] {
             list.map {
                 TransformSpec(
-                    type: $0.string("type", default: ""), arguments: $0.arguments(excluding: ["type"]),
+                    type: $0.filledString("type"), arguments: $0.arguments(excluding: ["type"]),
                     pointer: $0.pointer)
             }
         }
         self.transforms = r.object["transforms"] == nil ? nil : transforms(r.items("transforms"))
         batchAugmentations = r.items("batch_augmentations").map {
             BatchAugmentationSpec(
-                name: $0.string("name", default: ""), transforms: transforms($0.items("transforms")),
+                name: $0.filledString("name"), transforms: transforms($0.items("transforms")),
                 pointer: $0.pointer)
         }
-        reinitializeMappings = r.bool("reinitialize_mappings", default: true)
-        shuffle = r.bool("shuffle", default: false)
+        reinitializeMappings = r.filledBool("reinitialize_mappings")
+        shuffle = r.filledBool("shuffle")
         firstSampleIndex = r.int("index_of_first_sample_to_use").flatMap { $0 >= 0 ? $0 : nil }
         lastSampleIndex = r.int("index_of_last_sample_to_use").flatMap { $0 >= 0 ? $0 : nil }
         options = r.arguments(excluding: Self.commonKeys)

@@ -1,5 +1,5 @@
 /// The options of an `ImageFolder` dataset entry (Schema/dataset.json), with the schema's defaults.
-public struct ImageFolderOptions: Sendable {
+public struct ImageFolderOptions: Sendable, Decodable {
     /// The folder, as written (relative to the method file's folder).
     public let path: String
     /// [height, width] every image is resized to; nil: the first image's size.
@@ -8,13 +8,9 @@ public struct ImageFolderOptions: Sendable {
     public let channels: Int?
     public let skipUnreadable: Bool
 
-    /// The ImageFolder options of the entry `d`.
-    public init(_ d: DatasetSpec) {
-        let o = d.options
-        path = o["path"]?.string ?? ""
-        imageSize = o["image_size"]?.array.map { $0.compactMap(\.integer) }.flatMap { $0.count == 2 ? $0 : nil }
-        channels = o["channels"]?.integer
-        skipUnreadable = o["skip_unreadable"]?.bool ?? false
+    /// The ImageFolder options of the entry `d` (read from the method with its schema defaults filled in).
+    public static func of(_ d: DatasetSpec) throws -> ImageFolderOptions {
+        try d.options.decode(at: d.pointer, what: "dataset '\(d.name)' (ImageFolder)")
     }
 
     /// The sample shape [C, H, W] when the method file states both size and channels.

@@ -49,27 +49,27 @@ public struct MappingSpec: Sendable {
     public let pointer: JSONPointer
 
     init(_ r: SpecReader) {
-        let kind = MappingKind(rawValue: r.string("type", default: "")) ?? .designPatternSpecific
+        let kind = MappingKind(rawValue: r.filledString("type")) ?? .designPatternSpecific
         self.kind = kind
         name = r.string("name") ?? kind.rawValue
         layers = r.items("layers").map {
             LayerSpec(
-                type: $0.string("type", default: ""), name: $0.string("name"),
+                type: $0.filledString("type"), name: $0.string("name"),
                 arguments: $0.arguments(excluding: ["type", "name"]), pointer: $0.pointer)
         }
         layerInitialization = r.items("layer_initialization").map {
-            var type = $0.string("type", default: "")
+            var type = $0.filledString("type")
             if type.hasSuffix("_") { type.removeLast() }
             return LayerInitializationSpec(
-                layerNames: $0.strings("layer_names") ?? [], weightType: $0.string("weight_type", default: "weight"),
+                layerNames: $0.strings("layer_names") ?? [], weightType: $0.filledString("weight_type"),
                 type: type, arguments: $0.arguments(excluding: ["type", "layer_names", "weight_type"]),
                 pointer: $0.pointer)
         }
         func functions(_ key: String) -> [FunctionSpec] {
             r.items(key).map {
                 FunctionSpec(
-                    functionName: $0.string("function_name", default: ""),
-                    inputArgumentName: $0.string("input_argument_name", default: "input"),
+                    functionName: $0.filledString("function_name"),
+                    inputArgumentName: $0.filledString("input_argument_name"),
                     arguments: $0.arguments(excluding: ["function_name", "input_argument_name"]), pointer: $0.pointer)
             }
         }

@@ -16,10 +16,13 @@ public struct MethodSpec: Sendable {
     /// The method with every schema default filled in (set by `MethodLoader` for valid files): what
     /// a run writes as its `method.json`.
     public internal(set) var withDefaults: JSONValue?
+    /// Options the schema requires or gives a default that were absent when the spec was read (see
+    /// `SpecReader`); empty for a method loaded through `MethodLoader`.
+    public let unfilledOptions: [JSONPointer]
 
     public init(document: JSONDocument, baseDirectory: String) {
         let r = SpecReader(document.root, at: JSONPointer())
-        name = r.string("name", default: "method")
+        name = r.filledString("name")
         description = r.string("description")
         seed = r.int("seed").map { UInt64(max($0, 0)) }
         referenceNumerics = r.string("numerics") == "reference"
@@ -29,6 +32,7 @@ public struct MethodSpec: Sendable {
         datasets = r.items("datasets").map(DatasetSpec.init)
         self.document = document
         self.baseDirectory = baseDirectory
+        unfilledOptions = r.gaps.pointers
     }
 
     /// The first mapping with `name`.

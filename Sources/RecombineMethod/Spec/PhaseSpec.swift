@@ -52,12 +52,12 @@ public struct OptimizerSpec: Sendable {
     public let pointer: JSONPointer
 
     init(_ r: SpecReader) {
-        type = r.string("type", default: "")
+        type = r.filledString("type")
         name = r.string("name")
         trainedMappingsKey = r.object["trained_mapping_names"] != nil ? "trained_mapping_names" : "trained_mappings"
         trainedMappingNames = r.strings(trainedMappingsKey) ?? []
-        groupName = r.string("group_name", default: "default")
-        optimizesCentroids = r.bool("optimizes_centroids", default: false)
+        groupName = r.filledString("group_name")
+        optimizesCentroids = r.filledBool("optimizes_centroids")
         arguments = r.arguments(excluding: [
             "type", "name", "trained_mapping_names", "trained_mappings", "group_name", "optimizes_centroids",
         ])
@@ -111,9 +111,9 @@ public struct PatternSpec: Sendable {
     public var kind: PatternKind? { PatternKind(rawValue: id) }
 
     init(_ r: SpecReader) {
-        let raw = r.string("pattern", default: "")
+        let raw = r.filledString("pattern")
         id = PatternKind(id: raw)?.rawValue ?? raw
-        enabled = r.bool("enabled", default: true)
+        enabled = r.filledBool("enabled")
         lossReportInterval = r.int("loss_report_interval").flatMap { $0 >= 1 ? $0 : nil }
         options = r.arguments(excluding: ["pattern", "enabled", "loss_report_interval"])
         pointer = r.pointer
@@ -171,21 +171,21 @@ public struct PhaseSpec: Sendable {
     public let pointer: JSONPointer
 
     init(_ r: SpecReader) {
-        name = r.string("name", default: "")
-        order = r.double("order", default: 0)
-        enabled = r.bool("enabled", default: true)
+        name = r.filledString("name")
+        order = r.filledDouble("order")
+        enabled = r.filledBool("enabled")
         exitCriteria = ExitCriteria(r.child("exit_criteria"))
         performanceEvaluationInterval = r.int("performance_evaluation_interval").flatMap { $0 >= 1 ? $0 : nil }
         loadParameters = r.items("load_mapping_parameters").map {
             LoadParametersSpec(
-                mappingName: $0.string("mapping_name", default: ""), path: $0.string("path_to_file", default: ""),
+                mappingName: $0.filledString("mapping_name"), path: $0.filledString("path_to_file"),
                 pointer: $0.pointer)
         }
         func save(_ s: SpecReader) -> SaveParametersSpec {
             SaveParametersSpec(
-                mappingName: s.string("mapping_name"), savingInterval: s.int("saving_interval", default: 1),
-                pathToFileOrDirectory: s.string("path_to_file_or_dir", default: "./"),
-                keepOldFiles: s.bool("keep_old_files", default: false),
+                mappingName: s.string("mapping_name"), savingInterval: s.filledInt("saving_interval"),
+                pathToFileOrDirectory: s.filledString("path_to_file_or_dir"),
+                keepOldFiles: s.filledBool("keep_old_files"),
                 pointer: s.pointer)
         }
         saveParameters = r.items("save_mapping_parameters").map(save)
@@ -195,27 +195,27 @@ public struct PhaseSpec: Sendable {
         optimizerCycle = r.items("optimizer_cycle").map {
             OptimizerCycleStep(
                 activeOptimizerNames: $0.strings("active_optimizer_names") ?? [],
-                iterations: $0.int("num_iterations", default: 1), pointer: $0.pointer)
+                iterations: $0.filledInt("num_iterations"), pointer: $0.pointer)
         }
         schedulers = r.items("optimizer_learning_rate_schedulers").map {
             SchedulerSpec(
-                type: $0.string("type", default: ""), optimizerName: $0.string("optimizer_name", default: ""),
-                intervalUnit: $0.string("interval_unit", default: "epoch"),
+                type: $0.filledString("type"), optimizerName: $0.filledString("optimizer_name"),
+                intervalUnit: $0.filledString("interval_unit"),
                 arguments: $0.arguments(excluding: ["type", "optimizer_name", "interval_unit"]), pointer: $0.pointer)
         }
         if r.object["objective_function_mismatch"] != nil {
             let m = r.child("objective_function_mismatch")
             mismatch = MismatchSpec(
-                featureExtractorName: m.string("feature_extractor_name", default: ""),
+                featureExtractorName: m.filledString("feature_extractor_name"),
                 interval: m.int("iteration_interval").flatMap { $0 >= 1 ? $0 : nil },
-                atEvaluation: m.bool("at_evaluation", default: false),
+                atEvaluation: m.filledBool("at_evaluation"),
                 evaluationBatches: m.int("evaluation_batches").flatMap { $0 >= 1 ? $0 : nil },
                 companionPatterns: m.strings("companion_patterns") ?? MismatchSpec.defaultCompanionPatterns,
                 // A list equal to the default (as in a run's method.json, defaults filled in) is the default.
                 companionPatternsGiven: m.strings("companion_patterns").map {
                     $0 != MismatchSpec.defaultCompanionPatterns
                 } ?? false,
-                pairwise: m.bool("pairwise", default: false), pointer: m.pointer)
+                pairwise: m.filledBool("pairwise"), pointer: m.pointer)
         } else {
             mismatch = nil
         }

@@ -6,6 +6,28 @@ public struct StrategySpec: Sendable {
         case centroidSimilarity = "feature_representation_centroid_similarity"
     }
 
+    /// The kernel between features and centroids (`similarity_measure`).
+    public enum SimilarityMeasure: String, Sendable, CaseIterable {
+        case studentT = "student_t"
+        case gaussian
+    }
+
+    /// How centroids start (`centroid_initialization_strategy`).
+    public enum CentroidInitialization: String, Sendable, CaseIterable {
+        case classicalClustering = "classical_clustering"
+        case randomFeatureRepresentations = "random_feature_representations"
+        case randomUniformNoise = "random_uniform_noise"
+        case loadFromFile = "load_from_file"
+    }
+
+    /// How centroids change during a phase (`centroid_recalculation_strategy`).
+    public enum CentroidRecalculation: String, Sendable, CaseIterable {
+        case fixedCentroids = "fixed_centroids"
+        case classicalClustering = "classical_clustering"
+        case recalculationByDesignPattern = "recalculation_by_design_pattern"
+        case softAssignmentMeans = "soft_assignment_means"
+    }
+
     /// Inverse temperature of the Gaussian similarity: fixed, or annealed stepwise.
     public enum InverseTemperature: Sendable {
         case fixed(Double)
@@ -21,10 +43,10 @@ public struct StrategySpec: Sendable {
     public let classicalClusteringAfterPhase: String?
     public let classicalClusteringAfterPhaseNumRestarts: Int
     public let associatedFeatureExtractorName: String?
-    public let similarityMeasure: String?
+    public let similarityMeasure: SimilarityMeasure?
     public let inverseTemperature: InverseTemperature?
-    public let centroidInitializationStrategy: String?
-    public let centroidRecalculationStrategy: String?
+    public let centroidInitializationStrategy: CentroidInitialization
+    public let centroidRecalculationStrategy: CentroidRecalculation
     public let centroidFilePath: String?
     public let centroidRecalculationInterval: Int?
     public let useCentroidsDuringPhases: [String]
@@ -33,19 +55,19 @@ public struct StrategySpec: Sendable {
     public let pointer: JSONPointer
 
     init(_ r: SpecReader) {
-        kind = Kind(rawValue: r.string("type", default: "")) ?? .classifier
-        classifierSelectionCriterion = r.string("classifier_selection_criterion", default: "first_declared")
+        kind = Kind(rawValue: r.filledString("type")) ?? .classifier
+        classifierSelectionCriterion = r.filledString("classifier_selection_criterion")
         classifierName = r.string("classifier_name")
-        initializationNumRestarts = r.int("centroid_initialization_classical_clustering_num_restarts", default: 20)
-        recalculationNumRestarts = r.int("centroid_recalculation_classical_clustering_num_restarts", default: 20)
+        initializationNumRestarts = r.filledInt("centroid_initialization_classical_clustering_num_restarts")
+        recalculationNumRestarts = r.filledInt("centroid_recalculation_classical_clustering_num_restarts")
         classicalClusteringAfterPhase =
             r.string("classical_clustering_in_feature_space_after_phase")
             ?? r.string("classical_clustering_after_phase")
         classicalClusteringAfterPhaseNumRestarts =
             r.int("classical_clustering_in_feature_space_after_phase_num_restarts")
-            ?? r.int("classical_clustering_after_phase_num_restarts") ?? 20
+            ?? r.filledInt("classical_clustering_after_phase_num_restarts")
         associatedFeatureExtractorName = r.string("associated_feature_extractor_name")
-        similarityMeasure = r.string("similarity_measure")
+        similarityMeasure = r.string("similarity_measure").flatMap(SimilarityMeasure.init)
         let t = r.child("gaussian_similarity_measure_inverse_temperature")
         if let fixed = t.double("fixed_value") {
             inverseTemperature = .fixed(fixed)
@@ -56,8 +78,8 @@ public struct StrategySpec: Sendable {
         } else {
             inverseTemperature = nil
         }
-        centroidInitializationStrategy = r.string("centroid_initialization_strategy")
-        centroidRecalculationStrategy = r.string("centroid_recalculation_strategy")
+        centroidInitializationStrategy = r.filledEnum("centroid_initialization_strategy", zero: .classicalClustering)
+        centroidRecalculationStrategy = r.filledEnum("centroid_recalculation_strategy", zero: .fixedCentroids)
         centroidFilePath = r.string("centroid_file_path")
         centroidRecalculationInterval = r.int("centroid_recalculation_interval").flatMap { $0 >= 1 ? $0 : nil }
         useCentroidsDuringPhases = r.strings("use_centroids_during_phases") ?? []

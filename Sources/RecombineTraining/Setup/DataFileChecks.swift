@@ -28,14 +28,15 @@ public enum DataFileChecks {
 
     /// The file whose samples a CSV, NPY or IDX dataset reads.
     static func mainFile(of dataset: DatasetSpec, factory: DatasetFactory) -> String? {
-        let o = dataset.options
-        switch dataset.dataset {
-        case "CSV", "NPY", "ImageFolder": return o["path"]?.string.map(factory.resolve)
-        case "IDX":
-            return o["images_file"]?.string.map {
-                (factory.resolve(o["root"]?.string ?? ".") as NSString).appendingPathComponent($0)
+        switch dataset.kind {
+        case .csv: return (try? dataset.options(DatasetOptions.CSV.self)).map { factory.resolve($0.path) }
+        case .npy: return (try? dataset.options(DatasetOptions.NPY.self)).map { factory.resolve($0.path) }
+        case .imageFolder: return (try? ImageFolderOptions.of(dataset)).map { factory.resolve($0.path) }
+        case .idx:
+            return (try? dataset.options(DatasetOptions.IDX.self)).map {
+                (factory.resolve($0.root) as NSString).appendingPathComponent($0.imagesFile)
             }
-        default: return nil
+        case .mnist, .fashionMNIST, .usps, .gaussianMixture, .blobs, nil: return nil
         }
     }
 }

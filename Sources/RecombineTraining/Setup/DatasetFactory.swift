@@ -20,78 +20,86 @@ struct DatasetFactory {
     final class FileLog { var paths: [String] = [] }
     let files = FileLog()
 
-    /// `data` with standardised columns when the entry's `standardize` (or its default) says so.
-    func standardizedIfAsked(_ data: FeatureDataset, _ options: JSONObject) throws -> FeatureDataset {
-        try options["standardize"]?.bool ?? ColumnStandardization.appliedByDefault ? data.standardized() : data
-    }
-
     func load(_ spec: DatasetSpec, seed: UInt64) throws -> Dataset {
-        let o = spec.options
+        func options<Options: Decodable>(_ type: Options.Type) throws -> Options { try spec.options(type) }
+        guard let kind = spec.kind else {
+            throw TrainingError(
+                "dataset type '\(spec.dataset)' of dataset '\(spec.name)' is not available in this build (supported: \(DatasetKind.allCases.map(\.rawValue).joined(separator: ", ")))"
+            )
+        }
         var data: Dataset
-        switch spec.dataset {
-        case "MNIST", "FashionMNIST", "USPS":
-            let kind = BuiltinImageDataset(rawValue: spec.dataset)!
-            let root = o["root"]?.string.map(resolve)
-            let train = o["train"]?.bool ?? true
-            let located = try kind.obtain(
-                train: train, root: root, locations: locations,
-                download: o["download"]?.bool ?? BuiltinImageDataset.downloadsByDefault, log: log)
+        switch kind {
+        case .mnist, .fashionMNIST, .usps:
+            guard let builtin = BuiltinImageDataset(rawValue: spec.dataset) else {
+                throw TrainingError("dataset '\(spec.name)': \(spec.dataset) has no download source")
+            }
+            let o = try options(DatasetOptions.Builtin.self)
+            let located = try builtin.obtain(
+                train: o.train, root: o.root.map(resolve), locations: locations, download: o.download, log: log)
             files.paths += [located.images, located.labels]
             data = try ImageDataset(name: spec.name, imagesFile: located.images, labelsFile: located.labels)
-        case "IDX":
-            let root = resolve(o["root"]?.string ?? ".")
-            let images = (root as NSString).appendingPathComponent(o["images_file"]?.string ?? "")
-            let labels = o["labels_file"]?.string.map { (root as NSString).appendingPathComponent($0) }
+        case .idx:
+            let o = try options(DatasetOptions.IDX.self)
+            let root = resolve(o.root)
+            let images = (root as NSString).appendingPathComponent(o.imagesFile)
+            let labels = o.labelsFile.map { (root as NSString).appendingPathComponent($0) }
             files.paths += [images] + (labels.map { [$0] } ?? [])
             data = try ImageDataset(name: spec.name, imagesFile: images, labelsFile: labels)
-        case "CSV":
-            let path = resolve(o["path"]?.string ?? "")
-            let header: Bool? = o["header"]?.bool
-            let labelColumn = o["label_column"].flatMap { v in
-                v.integer.map(CSVColumn.index) ?? v.string.map(CSVColumn.name)
+        case .csv:
+            let o = try options(DatasetOptions.CSV.self)
+            let path = resolve(o.path)
+            let labelColumn = o.labelColumn.map { column -> CSVColumn in
+                switch column {
+                case .index(let i): .index(i)
+                case .name(let n): .name(n)
+                }
             }
-            data = try standardizedIfAsked(
-                FeatureFiles.csv(
-                    path: path, delimiter: o["delimiter"]?.string?.first ?? ",", header: header,
-                    labelColumn: labelColumn,
-                    labelsPath: o["labels_path"]?.string.map(resolve), name: spec.name), o)
+            guard let delimiter = o.delimiter.first, o.delimiter.count == 1 else {
+                throw TrainingError("\(spec.pointer)/delimiter: expected one character, found \"\(o.delimiter)\"")
+            }
+            let features = try FeatureFiles.csv(
+                path: path, delimiter: delimiter, header: o.header.given, labelColumn: labelColumn,
+                labelsPath: o.labelsPath.map(resolve), name: spec.name)
+            data = o.standardize ? try features.standardized() : features
             files.paths.append(path)
-        case "NPY":
-            let path = resolve(o["path"]?.string ?? "")
-            data = try standardizedIfAsked(
-                FeatureFiles.npyDataset(path: path, labelsPath: o["labels_path"]?.string.map(resolve), name: spec.name),
-                o)
+        case .npy:
+            let o = try options(DatasetOptions.NPY.self)
+            let path = resolve(o.path)
+            let features = try FeatureFiles.npyDataset(
+                path: path, labelsPath: o.labelsPath.map(resolve), name: spec.name)
+            data = o.standardize ? try features.standardized() : features
             files.paths.append(path)
-        case "ImageFolder":
-            let options = ImageFolderOptions(spec)
+        case .imageFolder:
+            let options = try ImageFolderOptions.of(spec)
             let path = resolve(options.path)
             data = try ImageFolderDataset(
                 name: spec.name, path: path, imageSize: options.imageSize.map { ($0[0], $0[1]) },
                 channels: options.channels, skipUnreadable: options.skipUnreadable, warn: log)
             files.paths.append(path)
-        case "GaussianMixture":
-            let s = UInt64(o["seed"]?.integer ?? 0)
-            if o["preset"]?.string == "three_gaussians" {
-                data = SyntheticDatasets.threeGaussians(seed: s)
+        case .gaussianMixture:
+            let o = try options(DatasetOptions.GaussianMixture.self)
+            if o.preset == "three_gaussians" {
+                data = SyntheticDatasets.threeGaussians(seed: o.seed)
             } else {
-                let counts = o["num_samples_per_component"]?.array?.compactMap(\.integer) ?? []
-                let means = o["means"]?.array?.map { $0.array?.compactMap(\.number) ?? [] } ?? []
-                let stds =
-                    o["std"]?.array?.compactMap(\.number) ?? Array(repeating: o["std"]?.number ?? 1, count: means.count)
-                data = try SyntheticDatasets.gaussianMixture(counts: counts, means: means, stds: stds, seed: s)
+                let means = o.means ?? []
+                data = try SyntheticDatasets.gaussianMixture(
+                    counts: o.numSamplesPerComponent ?? [], means: means, stds: o.std.values(count: means.count),
+                    seed: o.seed)
             }
-        case "Blobs":
-            let centers = o["centers"]?.array?.map { $0.array?.compactMap(\.number) ?? [] }
-            let box = o["center_box"]?.array?.compactMap(\.number) ?? [-10, 10]
+        case .blobs:
+            let o = try options(DatasetOptions.Blobs.self)
+            guard o.centerBox.count == 2 else {
+                throw TrainingError(
+                    "\(spec.pointer)/center_box: expected [low, high], found \(o.centerBox.count) numbers")
+            }
+            let given: [[Double]]?, count: Int
+            switch o.centers {
+            case .count(let n): (given, count) = (nil, n)
+            case .given(let c): (given, count) = (c, c.count)
+            }
             data = SyntheticDatasets.blobs(
-                samples: o["n_samples"]?.integer ?? 100,
-                features: centers?.first?.count ?? o["n_features"]?.integer ?? 2,
-                centers: centers, centerCount: o["centers"]?.integer ?? 3, std: o["cluster_std"]?.number ?? 1,
-                box: (box.first ?? -10, box.last ?? 10), seed: UInt64(o["seed"]?.integer ?? 0))
-        default:
-            throw TrainingError(
-                "dataset type '\(spec.dataset)' of dataset '\(spec.name)' is not available in this build (supported: MNIST, FashionMNIST, USPS, IDX, CSV, NPY, ImageFolder, GaussianMixture, Blobs)"
-            )
+                samples: o.nSamples, features: given?.first?.count ?? o.nFeatures, centers: given, centerCount: count,
+                std: o.clusterStd, box: (o.centerBox[0], o.centerBox[1]), seed: o.seed)
         }
         if spec.firstSampleIndex != nil || spec.lastSampleIndex != nil {
             data = try SubsetDataset(

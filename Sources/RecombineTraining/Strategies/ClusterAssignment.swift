@@ -133,7 +133,7 @@ final class ClusterAssignment {
                 )
             }
             let d = Tensor.pairwiseSquaredDistances(features(x), mu)
-            if spec.similarityMeasure == "gaussian" {
+            if spec.similarityMeasure == .gaussian {
                 let scores = d * -inverseTemperature
                 return logits ? scores : scores.softmax(axis: 1)
             }
@@ -179,20 +179,20 @@ final class ClusterAssignment {
         _ data: Dataset, pipeline: TransformPipeline, baseDirectory: String, generator g: inout RandomGenerator
     ) throws -> String {
         let k = numClusters
-        switch spec.centroidInitializationStrategy ?? "classical_clustering" {
-        case "classical_clustering":
+        switch spec.centroidInitializationStrategy {
+        case .classicalClustering:
             return try centroidsByKMeans(
                 data, pipeline: pipeline, restarts: spec.initializationNumRestarts, generator: &g)
-        case "random_feature_representations":
+        case .randomFeatureRepresentations:
             let picks = Array(g.permutation(data.count).prefix(k))
             centroids = withoutGradients { features(pipeline.batch(data, picks, seed: 0, epoch: 0, batchIndex: 0)) }
                 .detached().clone()
             return "features of \(k) random samples"
-        case "random_uniform_noise":
+        case .randomUniformNoise:
             let d = withoutGradients { features(pipeline.batch(data, [0], seed: 0, epoch: 0, batchIndex: 0)) }.shape[1]
             centroids = Tensor.uniform([k, d], low: -1, high: 1, generator: &g)
             return "U(-1, 1) noise"
-        case "load_from_file":
+        case .loadFromFile:
             let path =
                 spec.centroidFilePath.map {
                     $0.hasPrefix("/") ? $0 : (baseDirectory as NSString).appendingPathComponent($0)
@@ -205,7 +205,6 @@ final class ClusterAssignment {
             }
             centroids = c.to(.float32)
             return "loaded from \(path)"
-        default: throw TrainingError("unknown centroid initialisation strategy")
         }
     }
 }

@@ -1,0 +1,63 @@
+import Foundation
+import XCTest
+
+@testable import RecombineMethod
+
+/// Specs are read from the method with the schema's defaults filled in, and state no default of their own.
+final class MethodLoaderTests: XCTestCase {
+    static let minimalMethod = """
+        {"name": "m", "mappings": [{"name": "encoder", "type": "feature_extractor", "layers": [{"type": "Linear", "in_features": 2, "out_features": 2}]}],
+         "phases": [{"name": "p", "order": 1, "exit_criteria": {"iterations": 1},
+           "design_patterns": [{"pattern": "training_feature_extractor_through_reconstruction_of_samples", "encoder_name": "encoder", "decoder_name": "encoder"}],
+           "optimizers": [{"type": "SGD", "lr": 0.1, "trained_mapping_names": ["encoder"]}]}],
+         "cluster_assignment_strategy": {"type": "classical_clustering_in_feature_space_after_phase", "classical_clustering_in_feature_space_after_phase": "p"},
+         "datasets": [{"dataset": "GaussianMixture", "preset": "three_gaussians", "batch_size": 10, "num_clusters": 3}]}
+        """
+
+    func testOptionsLeftOutTakeTheSchemaDefaults() throws {
+        let outcome = MethodLoader(store: try SchemaStore(directory: RepositoryPaths.schema))
+            .load(text: Self.minimalMethod, file: "m.json")
+        let spec = try XCTUnwrap(outcome.spec, outcome.issues.map(\.description).joined(separator: "\n"))
+        XCTAssertEqual(spec.unfilledOptions, [])
+        let dataset = try XCTUnwrap(spec.datasets.first)
+        XCTAssertEqual(dataset.enabled, true)
+        XCTAssertEqual(dataset.reinitializeMappings, true)
+        XCTAssertEqual(dataset.shuffle, false)
+        XCTAssertEqual(spec.phases.first?.optimizers.first?.groupName, "default")
+        XCTAssertEqual(spec.strategy.classicalClusteringAfterPhaseNumRestarts, 20)
+    }
+
+    func testOptionWithoutValueOrSchemaDefaultIsReportedInsteadOfGuessed() throws {
+        // The same schema with one default removed: the reader has no fallback of its own to use.
+        var texts: [String: String] = [:]
+        let root = URL(fileURLWithPath: RepositoryPaths.schema)
+        for name in try FileManager.default.subpathsOfDirectory(atPath: root.path) where name.hasSuffix(".json") {
+            texts[name] = try String(contentsOf: root.appendingPathComponent(name), encoding: .utf8)
+        }
+        let common = try XCTUnwrap(texts["common.json"])
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(common.utf8)) as? [String: Any])
+        var definitions = try XCTUnwrap(object["$defs"] as? [String: Any])
+        var shuffle = try XCTUnwrap(definitions["dataset_shuffle"] as? [String: Any])
+        XCTAssertNotNil(shuffle.removeValue(forKey: "default"))
+        definitions["dataset_shuffle"] = shuffle
+        object["$defs"] = definitions
+        texts["common.json"] = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+        let outcome = MethodLoader(store: try SchemaStore(texts: texts)).load(text: Self.minimalMethod, file: "m.json")
+        XCTAssertNil(outcome.spec)
+        XCTAssertEqual(outcome.issues.map(\.pointer.description), ["/datasets/0/shuffle"])
+        XCTAssertTrue(
+            outcome.issues.first?.message.contains("the schema states no default") ?? false,
+            outcome.issues.map(\.description).joined(separator: "\n"))
+    }
+
+    func testEveryShippedMethodIsReadWithoutMissingOptions() throws {
+        let loader = MethodLoader(store: try SchemaStore(directory: RepositoryPaths.schema))
+        let files = RepositoryPaths.methodFiles()
+        XCTAssertFalse(files.isEmpty)
+        for file in files {
+            let outcome = loader.load(path: file.path)
+            let spec = try XCTUnwrap(outcome.spec, "\(file.lastPathComponent): \(outcome.issues)")
+            XCTAssertEqual(spec.unfilledOptions, [], file.lastPathComponent)
+        }
+    }
+}
