@@ -1,4 +1,5 @@
 import Foundation
+import RecombineTestSupport
 import RecombineTraining
 import XCTest
 
@@ -10,12 +11,12 @@ final class CentroidRecalculationTests: XCTestCase {
     override func tearDown() { for d in directories { try? FileManager.default.removeItem(at: d) } }
 
     func testRecalculationByClassicalClusteringIsKMeansWithItsOwnRestarts() throws {
-        let method = TrainerTests.decMethod().replacingOccurrences(
-            of: #""centroid_initialization_strategy": "classical_clustering","#,
-            with: #""centroid_initialization_strategy": "random_feature_representations", "#
-                + #""centroid_recalculation_strategy": "classical_clustering", "centroid_recalculation_interval": 15, "#
-                + #""centroid_recalculation_classical_clustering_num_restarts": 2,"#)
-        XCTAssertTrue(method.contains("random_feature_representations"), "the method text was edited")
+        let strategy = "/cluster_assignment_strategy"
+        let method = try MethodDocument(TrainerTests.decMethod())
+            .setting("\(strategy)/centroid_initialization_strategy", "random_feature_representations")
+            .setting("\(strategy)/centroid_recalculation_strategy", "classical_clustering")
+            .setting("\(strategy)/centroid_recalculation_interval", 15)
+            .setting("\(strategy)/centroid_recalculation_classical_clustering_num_restarts", 2).text
         let result = try runMethodText(method, directories: &directories)
         let log = try String(contentsOfFile: result.runDirectory + "/log.txt", encoding: .utf8)
         XCTAssertTrue(log.contains("Initialized feature-space centroids (features of 3 random samples)"), log)

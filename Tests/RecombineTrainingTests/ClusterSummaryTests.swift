@@ -18,10 +18,11 @@ final class ClusterSummaryTests: XCTestCase {
         for i in 0..<240 { csv += "\(Double(i % 3) * 6 + g.nextDouble()),\(Double(i % 3) * -4 + g.nextDouble())\n" }
         let file = folder.appending("points.csv")
         try csv.write(to: file, atomically: true, encoding: .utf8)
-        let method = TrainerTests.decMethod().replacingOccurrences(
-            of: #""dataset": "GaussianMixture", "preset": "three_gaussians", "seed": 1,"#,
-            with: #""dataset": "CSV", "path": "\#(file.path)","#)
-        XCTAssertTrue(method.contains("points.csv"))
+        let method = try MethodDocument(TrainerTests.decMethod())
+            .setting(
+                "/datasets/0",
+                ["dataset": "CSV", "path": file.path, "batch_size": 100, "num_clusters": 3, "shuffle": true]
+            ).text
         let result = try runMethodText(method, directories: &directories)
         let summary = try XCTUnwrap(result.clusterSummaries.last)
         XCTAssertEqual(summary.sizes.reduce(0, +), 240)

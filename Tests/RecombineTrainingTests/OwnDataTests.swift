@@ -1,6 +1,7 @@
 import Foundation
 import RecombineData
 import RecombineMethod
+import RecombineTestSupport
 import XCTest
 
 @testable import RecombineTraining
@@ -24,11 +25,14 @@ final class OwnDataTests: XCTestCase {
         }
         let path = folder.appendingPathComponent("blobs.csv").path
         try csv.write(toFile: path, atomically: true, encoding: .utf8)
-        let method = TrainerTests.decMethod().replacingOccurrences(
-            of: #"{"dataset": "GaussianMixture", "preset": "three_gaussians", "seed": 1, "batch_size": 100,"#,
-            with:
-                #"{"dataset": "CSV", "path": "\#(path)", "label_column": "species", "standardize": true, "batch_size": 30,"#
-        )
+        let method = try MethodDocument(TrainerTests.decMethod())
+            .setting(
+                "/datasets/0",
+                [
+                    "dataset": "CSV", "path": path, "label_column": "species", "standardize": true, "batch_size": 30,
+                    "num_clusters": 3, "shuffle": true,
+                ]
+            ).text
         let spec = try loadMethodText(method, directories: &directories)
         let factory = DatasetFactory(
             baseDirectory: spec.baseDirectory, locations: DataLocations(searchDirectories: [], cache: folder.path))

@@ -2,6 +2,7 @@ import Foundation
 import RecombineClustering
 import RecombineData
 import RecombineMethod
+import RecombineTestSupport
 import XCTest
 
 @testable import RecombineTraining
@@ -27,12 +28,9 @@ final class PredictionsFileTests: XCTestCase {
     }
 
     func testASampleRangeKeepsEachSamplesPositionInTheFiles() throws {
-        let method = TrainerTests.decMethod().replacingOccurrences(
-            of: #""seed": 1, "batch_size": 100,"#,
-            with:
-                #""seed": 1, "index_of_first_sample_to_use": 1000, "index_of_last_sample_to_use": 1999, "batch_size": 100,"#
-        )
-        XCTAssertNotEqual(method, TrainerTests.decMethod(), "the method text was not modified as intended")
+        let method = try MethodDocument(TrainerTests.decMethod())
+            .setting("/datasets/0/index_of_first_sample_to_use", 1000)
+            .setting("/datasets/0/index_of_last_sample_to_use", 1999).text
         let result = try runMethodText(method, directories: &directories)
         let rows = try PredictionsFile.rows(
             Data(contentsOf: URL(fileURLWithPath: result.runDirectory + "/predictions.csv")))

@@ -2,6 +2,7 @@ import Foundation
 import RecombineMethod
 import RecombineNN
 import RecombineTensor
+import RecombineTestSupport
 import RecombineTraining
 import XCTest
 
@@ -74,7 +75,7 @@ final class TrainerTests: XCTestCase {
 
     /// Without scheduled evaluations the state training ended in is scored and becomes the final result.
     func testRunWithoutEvaluationsReportsTheEndOfTraining() throws {
-        let method = Self.decMethod().replacingOccurrences(of: #""performance_evaluation_interval": 20,"#, with: "")
+        let method = try MethodDocument(Self.decMethod()).removing("/phases/1/performance_evaluation_interval").text
         let result = try run(method)
         XCTAssertTrue(result.evaluations.isEmpty)
         let json =
