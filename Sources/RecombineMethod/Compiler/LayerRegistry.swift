@@ -4,22 +4,22 @@ import RecombineTensor
 /// The closed registry of torch.nn layer types a method file may use: name → constructor reading
 /// torch's keyword arguments. Nothing is looked up reflectively.
 enum LayerRegistry {
-    static let names = [
-        "Linear", "Conv1d", "Conv2d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d",
-        "AdaptiveAvgPool2d", "Upsample", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Dropout", "Flatten", "Unflatten",
-        "Identity", "ReLU", "LeakyReLU", "ELU", "SELU", "CELU", "GELU", "Sigmoid", "Tanh", "Softplus", "Softmax",
-        "LogSoftmax", "Hardtanh",
-    ]
+    static var names: [String] { LayerKind.allCases.map(\.rawValue) }
 
     static func make(_ spec: LayerSpec, generator g: inout RandomGenerator) throws -> Module {
         let a = Arguments(object: spec.arguments, pointer: spec.pointer)
+        guard let kind = spec.kind else {
+            throw CompileError(
+                spec.pointer.appending("type"),
+                "unknown layer type '\(spec.type)'." + Suggestions.hint(for: spec.type, among: names))
+        }
         try checkConstraints(spec, a)
-        switch spec.type {
-        case "Linear":
+        switch kind {
+        case .linear:
             return Linear(
                 inFeatures: try a.int("in_features"), outFeatures: try a.int("out_features"),
                 bias: try a.bool("bias"), generator: &g)
-        case "Conv1d":
+        case .conv1d:
             let k = try a.pair("kernel_size").0
             return Conv1d(
                 inChannels: try a.int("in_channels"), outChannels: try a.int("out_channels"), kernelSize: k,
@@ -27,14 +27,14 @@ enum LayerRegistry {
                 padding: try a.pair("padding").0, dilation: try a.pair("dilation").0,
                 groups: try a.int("groups"),
                 bias: try a.bool("bias"), generator: &g)
-        case "Conv2d":
+        case .conv2d:
             return Conv2d(
                 inChannels: try a.int("in_channels"), outChannels: try a.int("out_channels"),
                 kernelSize: try a.pair("kernel_size"),
                 stride: try a.pair("stride"), padding: try a.pair("padding"),
                 dilation: try a.pair("dilation"),
                 groups: try a.int("groups"), bias: try a.bool("bias"), generator: &g)
-        case "ConvTranspose2d":
+        case .convTranspose2d:
             return ConvTranspose2d(
                 inChannels: try a.int("in_channels"), outChannels: try a.int("out_channels"),
                 kernelSize: try a.pair("kernel_size"),
@@ -42,28 +42,28 @@ enum LayerRegistry {
                 outputPadding: try a.pair("output_padding"),
                 dilation: try a.pair("dilation"), groups: try a.int("groups"),
                 bias: try a.bool("bias"), generator: &g)
-        case "MaxPool1d":
+        case .maxPool1d:
             let k = try a.pair("kernel_size").0
             return MaxPool1d(
                 kernelSize: k, stride: try a.optionalPair("stride")?.0, padding: try a.pair("padding").0,
                 dilation: try a.pair("dilation").0, ceilMode: try a.bool("ceil_mode"))
-        case "MaxPool2d":
+        case .maxPool2d:
             return MaxPool2d(
                 kernelSize: try a.pair("kernel_size"), stride: try a.optionalPair("stride"),
                 padding: try a.pair("padding"),
                 dilation: try a.pair("dilation"), ceilMode: try a.bool("ceil_mode"))
-        case "AvgPool1d":
+        case .avgPool1d:
             return AvgPool1d(
                 kernelSize: try a.pair("kernel_size").0, stride: try a.optionalPair("stride")?.0,
                 padding: try a.pair("padding").0,
                 ceilMode: try a.bool("ceil_mode"), countIncludePad: try a.bool("count_include_pad"))
-        case "AvgPool2d":
+        case .avgPool2d:
             return AvgPool2d(
                 kernelSize: try a.pair("kernel_size"), stride: try a.optionalPair("stride"),
                 padding: try a.pair("padding"),
                 ceilMode: try a.bool("ceil_mode"), countIncludePad: try a.bool("count_include_pad"))
-        case "AdaptiveAvgPool2d": return AdaptiveAvgPool2d(outputSize: try a.pair("output_size"))
-        case "Upsample":
+        case .adaptiveAvgPool2d: return AdaptiveAvgPool2d(outputSize: try a.pair("output_size"))
+        case .upsample:
             let modeName = try a.string("mode")
             guard let mode = UpsampleMode(rawValue: modeName) else {
                 throw CompileError(spec.pointer.appending("mode"), "unknown mode '\(modeName)'")
@@ -71,36 +71,32 @@ enum LayerRegistry {
             return Upsample(
                 size: try a.optionalPair("size"), scaleFactor: try a.numberPair("scale_factor"), mode: mode,
                 alignCorners: try a.bool("align_corners"))
-        case "BatchNorm1d", "BatchNorm2d":
+        case .batchNorm1d, .batchNorm2d:
             let n = try a.int("num_features"), eps = try a.double("eps"), momentum = try a.double("momentum")
             let affine = try a.bool("affine"), track = try a.bool("track_running_stats")
-            return spec.type == "BatchNorm1d"
+            return kind == .batchNorm1d
                 ? BatchNorm1d(numFeatures: n, eps: eps, momentum: momentum, affine: affine, trackRunningStats: track)
                 : BatchNorm2d(numFeatures: n, eps: eps, momentum: momentum, affine: affine, trackRunningStats: track)
-        case "LayerNorm":
+        case .layerNorm:
             return LayerNorm(
                 normalizedShape: try a.ints("normalized_shape"), eps: try a.double("eps"),
                 elementwiseAffine: try a.bool("elementwise_affine"), bias: try a.bool("bias"))
-        case "Dropout": return Dropout(p: try a.double("p"), generator: &g)
-        case "Flatten": return Flatten(startDim: try a.int("start_dim"), endDim: try a.int("end_dim"))
-        case "Unflatten": return Unflatten(dim: try a.int("dim"), unflattenedSize: try a.ints("unflattened_size"))
-        case "Identity": return Identity()
-        case "ReLU": return ReLU()
-        case "LeakyReLU": return LeakyReLU(negativeSlope: try a.double("negative_slope"))
-        case "ELU": return ELU(alpha: try a.double("alpha"))
-        case "SELU": return SELU()
-        case "CELU": return CELU(alpha: try a.double("alpha"))
-        case "GELU": return GELU()
-        case "Sigmoid": return Sigmoid()
-        case "Tanh": return Tanh()
-        case "Softplus": return Softplus(beta: try a.double("beta"), threshold: try a.double("threshold"))
-        case "Softmax": return Softmax(dim: try a.int("dim"))
-        case "LogSoftmax": return LogSoftmax(dim: try a.int("dim"))
-        case "Hardtanh": return Hardtanh(minValue: try a.double("min_val"), maxValue: try a.double("max_val"))
-        default:
-            throw CompileError(
-                spec.pointer.appending("type"),
-                "unknown layer type '\(spec.type)'." + Suggestions.hint(for: spec.type, among: names))
+        case .dropout: return Dropout(p: try a.double("p"), generator: &g)
+        case .flatten: return Flatten(startDim: try a.int("start_dim"), endDim: try a.int("end_dim"))
+        case .unflatten: return Unflatten(dim: try a.int("dim"), unflattenedSize: try a.ints("unflattened_size"))
+        case .identity: return Identity()
+        case .relu: return ReLU()
+        case .leakyReLU: return LeakyReLU(negativeSlope: try a.double("negative_slope"))
+        case .elu: return ELU(alpha: try a.double("alpha"))
+        case .selu: return SELU()
+        case .celu: return CELU(alpha: try a.double("alpha"))
+        case .gelu: return GELU()
+        case .sigmoid: return Sigmoid()
+        case .tanh: return Tanh()
+        case .softplus: return Softplus(beta: try a.double("beta"), threshold: try a.double("threshold"))
+        case .softmax: return Softmax(dim: try a.int("dim"))
+        case .logSoftmax: return LogSoftmax(dim: try a.int("dim"))
+        case .hardtanh: return Hardtanh(minValue: try a.double("min_val"), maxValue: try a.double("max_val"))
         }
     }
 }
@@ -109,8 +105,8 @@ extension LayerRegistry {
     /// What the layers' constructors assume beyond single values: channels divisible by groups,
     /// probabilities in [0, 1], exactly one of Upsample's size and scale factor.
     static func checkConstraints(_ spec: LayerSpec, _ a: Arguments) throws {
-        switch spec.type {
-        case "Conv1d", "Conv2d", "ConvTranspose2d":
+        switch spec.kind {
+        case .conv1d, .conv2d, .convTranspose2d:
             let groups = try a.int("groups"), inChannels = try a.int("in_channels"),
                 outChannels = try a.int("out_channels")
             if inChannels % groups != 0 || outChannels % groups != 0 {
@@ -119,12 +115,12 @@ extension LayerRegistry {
                     "in_channels \(inChannels) and out_channels \(outChannels) must both be divisible by groups \(groups)"
                 )
             }
-        case "Dropout":
+        case .dropout:
             let p = try a.double("p")
             if !(p >= 0 && p <= 1) {
                 throw CompileError(spec.pointer.appending("p"), "expected a probability in [0, 1], found \(p)")
             }
-        case "Upsample":
+        case .upsample:
             let size = try a.optionalPair("size"), scale = try a.numberPair("scale_factor")
             if (size == nil) == (scale == nil) {
                 throw CompileError(spec.pointer, "Upsample needs exactly one of size and scale_factor")

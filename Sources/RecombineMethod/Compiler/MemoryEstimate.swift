@@ -29,20 +29,20 @@ public struct MemoryEstimate: Sendable {
         let bias: Double = (try? a.bool("bias")) == false ? 0 : 1
         func kernel(_ key: String) -> Double {
             guard let p = try? a.pair(key) else { return 0 }
-            return layer.type == "Conv1d"
+            return layer.kind == .conv1d
                 ? Double(Swift.max(0, p.0)) : Double(Swift.max(0, p.0)) * Double(Swift.max(0, p.1))
         }
         let groups = Swift.max(1, value("groups"))
-        switch layer.type {
-        case "Linear": return value("in_features") * value("out_features") + bias * value("out_features")
-        case "Conv1d", "Conv2d":
+        switch layer.kind {
+        case .linear: return value("in_features") * value("out_features") + bias * value("out_features")
+        case .conv1d, .conv2d:
             return value("out_channels") * (value("in_channels") / groups).rounded(.down) * kernel("kernel_size") + bias
                 * value("out_channels")
-        case "ConvTranspose2d":
+        case .convTranspose2d:
             return value("in_channels") * (value("out_channels") / groups).rounded(.down) * kernel("kernel_size") + bias
                 * value("out_channels")
-        case "BatchNorm1d", "BatchNorm2d": return 4 * value("num_features")
-        case "LayerNorm":
+        case .batchNorm1d, .batchNorm2d: return 4 * value("num_features")
+        case .layerNorm:
             return 2 * ((try? a.ints("normalized_shape")) ?? []).reduce(1.0) { $0 * Double(Swift.max(0, $1)) }
         default: return 0
         }
