@@ -154,6 +154,7 @@ final class PhaseRunner {
     // MARK: Training loop
 
     func train(resume: LoopPosition?) throws {
+        synchronizeReplicas()
         let criteria = phase.exitCriteria
         let iterations = criteria.iterations.map(configuration.scaled)
         let epochs = criteria.epochs.map(configuration.scaled)
@@ -324,7 +325,7 @@ final class PhaseRunner {
         var shown: [(String, Double)] = []
         var shownPatterns: [String] = []
         var terms: [MismatchMeter.Term] = []
-        ForwardCache.active = ForwardCache()
+        ForwardCache.active = makeForwardCache()
         defer { ForwardCache.active = nil }
         for pattern in patterns {
             for loss in try pattern.losses(input) {
@@ -369,6 +370,7 @@ final class PhaseRunner {
             }
             steps += members.map { ($0, gradients) }
         }
+        synchronizeGradients(&steps)
         for step in steps { step.optimizer.step(step.gradients) }
         // Parameters no active optimizer owns (e.g. a critic outside its cycle) would otherwise keep
         // accumulating gradients from other groups' backward passes.
