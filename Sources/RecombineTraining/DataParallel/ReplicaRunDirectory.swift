@@ -29,11 +29,12 @@ struct ReplicaRunDirectory {
         configuration.quiet = true; configuration.writeLogFile = false; configuration.oneLogFile = nil
     }
 
-    /// What rank 0 decided about the run directory (`decide`, run on rank 0 only: true to resume its
-    /// checkpoint), told to every process; an error there stops the others too.
+    /// What rank 0 decided about the run directory (`decide`, run on rank 0 only: lock it, then true to
+    /// resume its checkpoint), told to every process; an error there (finished, locked by another
+    /// process, failed) is raised on the others too.
     static func agree(_ group: DataParallelGroup, primary: String, decide: () throws -> Bool) throws -> Bool {
         guard group.size > 1 else { return try decide() }
-        enum Outcome: Int { case start = 0, resume = 1, finished = 2, failed = 3 }
+        enum Outcome: Int { case start = 0, resume = 1, finished = 2, busy = 3, failed = 4 }
         if group.isPrimary {
             do {
                 let resume = try decide()
@@ -42,6 +43,9 @@ struct ReplicaRunDirectory {
             } catch let finished as RunDirectoryClaim.AlreadyFinished {
                 _ = group.broadcast(Outcome.finished.rawValue)
                 throw finished
+            } catch let busy as RunDirectoryLock.Busy {
+                _ = group.broadcast(Outcome.busy.rawValue)
+                throw busy
             } catch {
                 _ = group.broadcast(Outcome.failed.rawValue)
                 throw error
@@ -51,6 +55,7 @@ struct ReplicaRunDirectory {
         case .start: return false
         case .resume: return true
         case .finished: throw RunDirectoryClaim.AlreadyFinished(directory: primary)
+        case .busy: throw RunDirectoryLock.Busy(directory: primary, holder: "")
         default: throw TrainingError("rank 0 could not start the run in \(primary) (its messages say why)")
         }
     }

@@ -31,11 +31,12 @@ public final class MethodRunner {
         let methodText = (spec.withDefaults ?? spec.document.root).serialized(indent: 2)
         // Whether the folder is free, finished or resumable is decided under the lock, so two processes
         // never both decide to run it.
-        lock = try RunDirectoryLock(directory: directory)
-        // In data-parallel training rank 0 decides and tells the other processes.
+        // In data-parallel training rank 0 locks and decides, and tells the other processes.
         let seed = self.seed
+        var held: RunDirectoryLock?
         configuration.resume = try ReplicaRunDirectory.agree(configuration.dataParallel, primary: directories.primary) {
             [configuration] in
+            held = try RunDirectoryLock(directory: directory)
             if configuration.resume {
                 if RunResult.status(inDirectory: directory) == .completed {
                     throw RunDirectoryClaim.AlreadyFinished(directory: directory)
@@ -49,6 +50,7 @@ public final class MethodRunner {
                 continueUnfinished: configuration.continueUnfinished)
             return decision == .resume
         }
+        lock = try held ?? RunDirectoryLock(directory: directory)
         self.configuration = configuration
         policy = CheckpointPolicy(configuration: configuration)
         resumeArchive = configuration.resume ? try CheckpointArchive.read(directory: directories.primary) : nil
