@@ -112,7 +112,9 @@ let package = Package(
             dependencies: [
                 "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "CBLASLAPACKE",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+                .target(name: "RecombineDistributed", condition: .when(traits: ["MPI"])),
+            ],
+            swiftSettings: [.define("RECOMBINE_MPI", .when(traits: ["MPI"]))]),
 
         // Test support shared by every test target: NaN-aware comparisons, finite-difference assertions,
         // Python oracles that fail under CI=true instead of skipping, repository paths, temporary folders.
