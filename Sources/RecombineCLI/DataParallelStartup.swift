@@ -1,4 +1,5 @@
 import Foundation
+import RecombineTensor
 import RecombineTraining
 
 #if RECOMBINE_MPI
@@ -16,6 +17,7 @@ enum DataParallelStartup {
             do {
                 let group = try MPIGroup()
                 DataParallelLaunch.group = group
+                shareCPUs()
                 // Rank 0 alone speaks; the others' errors still reach standard error.
                 if group.rank != 0 { freopen("/dev/null", "w", stdout) }
             } catch {
@@ -30,6 +32,18 @@ enum DataParallelStartup {
                 exit(1)
             }
         #endif
+    }
+
+    /// Processes started on one machine share its CPUs: without OPENBLAS_NUM_THREADS or
+    /// SLURM_CPUS_PER_TASK, each takes the CPUs it may run on divided by the processes on this machine
+    /// (Open MPI's and MPICH's local size), so `mpirun --bind-to none -np 2` on 2 cores runs 1 thread each.
+    static func shareCPUs() {
+        let environment = ProcessInfo.processInfo.environment
+        guard environment["OPENBLAS_NUM_THREADS"] == nil, environment["SLURM_CPUS_PER_TASK"] == nil,
+            let local = ["OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS"].lazy.compactMap({ environment[$0] })
+                .first.flatMap(Int.init), local > 1
+        else { return }
+        Threads.set(max(1, Threads.count / local))
     }
 
     /// Before the process exits with `status`: after a finished or signal-stopped run every process
