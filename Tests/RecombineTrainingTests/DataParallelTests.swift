@@ -76,6 +76,12 @@ final class DataParallelTests: XCTestCase {
         XCTAssertEqual(back.map { $0.toFloatArray() }, [[0.5, 1, 1.5, 2], [2.5, 3]])
     }
 
+    func testReplicaChecksumTellsApartSwappedValues() {
+        let a = Tensor([1, 2, 3] as [Float]), b = Tensor([2, 1, 3] as [Float])
+        XCTAssertEqual(PhaseRunner.checksum([a]), PhaseRunner.checksum([Tensor([1, 2, 3] as [Float])]))
+        XCTAssertNotEqual(PhaseRunner.checksum([a]), PhaseRunner.checksum([b]))
+    }
+
     func testMappingsThatMixRowsRunWholeOnEveryProcess() throws {
         func mapping(_ layers: String) throws -> Mapping {
             let method = TrainerTests.decMethod().replacingOccurrences(
