@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // recombine: deep-learning based clustering from JSON method files.
 //
 // Module layers (lower layers never import higher ones):
@@ -12,7 +12,11 @@
 //   RecombineCLI         the `recombine` command
 //   SourceRevisionPlugin build tool: the git revision a binary is built from, for run provenance
 //   EmbedSchemaPlugin    build tool: Schema/**/*.json compiled into RecombineMethod
+//   RecombineDistributed data-parallel training over MPI (only with `--traits MPI`; CMPIShim, CMPI below it)
 import PackageDescription
+
+/// The pkg-config name of the MPI library the `MPI` trait links: Open MPI's by default, e.g. `mpich` for MPICH.
+let mpiPackage = Context.environment["RECOMBINE_MPI_PKG"] ?? "ompi-c"
 
 let package = Package(
     name: "recombine",
@@ -30,6 +34,13 @@ let package = Package(
         .library(name: "RecombineRunFiles", targets: ["RecombineRunFiles"]),
         .library(name: "RecombineReport", targets: ["RecombineReport"]),
     ],
+    traits: [
+        .trait(
+            name: "MPI",
+            description:
+                "Data-parallel training over the system's MPI (`mpirun -np P recombine run FILE`); needs libopenmpi-dev, or RECOMBINE_MPI_PKG=mpich with libmpich-dev"
+        )
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
@@ -42,6 +53,17 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        // MPI, linked only by the `MPI` trait: pkg-config supplies the library (-lmpi or -lmpich), and the shim's
+        // handle-free C API keeps MPI's types (pointers in Open MPI, integers in MPICH) away from Swift.
+        .systemLibrary(name: "CMPI", pkgConfig: mpiPackage, providers: [.apt(["libopenmpi-dev"])]),
+        // Without the trait both targets compile to nothing (SwiftPM builds every target), and CMPI's
+        // pkg-config is never asked, so machines without MPI build as before.
+        .target(
+            name: "CMPIShim", dependencies: [.target(name: "CMPI", condition: .when(traits: ["MPI"]))],
+            cSettings: [.define("RECOMBINE_MPI", .when(traits: ["MPI"]))]),
+        .target(
+            name: "RecombineDistributed", dependencies: ["CMPIShim", "RecombineTraining"],
+            swiftSettings: [.define("RECOMBINE_MPI", .when(traits: ["MPI"]))]),
         // PNG/JPEG decoding with libpng's and libjpeg's setjmp error handling kept in C.
         .target(name: "CImageDecoding", dependencies: ["CPNG", "CJPEG"]),
 
@@ -85,14 +107,18 @@ let package = Package(
                 "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "RecombineMethod",
                 "RecombineTraining", "RecombineReport", "RecombineRunFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+                .target(name: "RecombineDistributed", condition: .when(traits: ["MPI"])),
+            ],
+            swiftSettings: [.define("RECOMBINE_MPI", .when(traits: ["MPI"]))]),
         .executableTarget(name: "RecombineFuzz", dependencies: ["RecombineMethod"]),
         .executableTarget(
             name: "RecombineBench",
             dependencies: [
                 "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "CBLASLAPACKE",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+                .target(name: "RecombineDistributed", condition: .when(traits: ["MPI"])),
+            ],
+            swiftSettings: [.define("RECOMBINE_MPI", .when(traits: ["MPI"]))]),
 
         // Test support shared by every test target: NaN-aware comparisons, finite-difference assertions,
         // Python oracles that fail under CI=true instead of skipping, repository paths, temporary folders.

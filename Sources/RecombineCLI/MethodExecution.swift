@@ -163,14 +163,17 @@ enum MethodExecution {
             print("\(label): \(finished)")
             return
         }
+        // Processes other than rank 0 of a data-parallel run write only a scratch folder: no reports.
+        defer { runner.removeReplicaDirectory() }
+        let report = !options.noReport && runner.writesRunDirectory
         let result: RunResult
         do { result = try runner.run() } catch {
-            if !options.noReport {
+            if report {
                 buildReport(runner.result.runDirectory, quiet: true, tsnePoints: options.tsnePoints)
             }
             throw error
         }
-        if !options.noReport { buildReport(result.runDirectory, quiet: options.quiet, tsnePoints: options.tsnePoints) }
+        if report { buildReport(result.runDirectory, quiet: options.quiet, tsnePoints: options.tsnePoints) }
         if let final = result.final, let acc = final.acc, let nmi = final.nmi, let ari = final.ari {
             print(
                 String(

@@ -24,14 +24,18 @@ struct Recombine: ParsableCommand {
     /// Runs the command with recombine's exit statuses: usage errors exit with 2 (not EX_USAGE, 64).
     static func main() {
         BLASKernelSelection.reexecuteWithFasterKernelsIfNeeded()
+        DataParallelStartup.start()
         do {
             var command = try parseAsRoot()
             try command.run()
+            DataParallelStartup.finish(status: 0)
         } catch {
             if exitCode(for: error) == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                DataParallelStartup.finish(status: 2)
                 Foundation.exit(2)
             }
+            DataParallelStartup.finish(status: exitCode(for: error).rawValue)
             exit(withError: error)
         }
     }

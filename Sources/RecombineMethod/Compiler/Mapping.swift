@@ -102,7 +102,11 @@ public final class Mapping: Module {
     }
 
     func forward(_ x: Tensor, logits: Bool) -> Tensor {
-        let compute = { self.applyOwn(self.prior.map { $0(x) } ?? x, logits: logits) }
+        let compute = {
+            let h = self.prior.map { $0(x) } ?? x
+            return ForwardCache.current?.distributedForward?(self, h) { self.applyOwn($0, logits: logits) }
+                ?? self.applyOwn(h, logits: logits)
+        }
         return ForwardCache.current?.output(of: self, input: x, logits: logits, compute: compute) ?? compute()
     }
 }
@@ -151,6 +155,9 @@ public final class ForwardCache {
     /// Inputs are retained so their identities stay unique while the cache lives.
     var inputs: [Tensor] = []
     public private(set) var hits = 0, misses = 0
+    /// Data-parallel training's forward of a mapping's own computation on `input` (its rows spread over
+    /// the processes, the outputs gathered); nil, or a nil result, computes it here on every row.
+    public var distributedForward: ((_ mapping: Mapping, _ input: Tensor, _ body: (Tensor) -> Tensor) -> Tensor?)?
 
     public init() {}
 

@@ -27,26 +27,34 @@ public final class MethodRunner {
         self.spec = spec
         seed = configuration.seed ?? spec.seed ?? 0
         generator = RandomGenerator(seed: seed)
-        let directory = try configuration.outputDirectory ?? RunConfiguration.newDefaultRunDirectory(method: spec.name)
+        let directories = try ReplicaRunDirectory(method: spec.name, configuration: &configuration)
+        let directory = directories.own
         let methodText = (spec.withDefaults ?? spec.document.root).serialized(indent: 2)
         // Whether the folder is free, finished or resumable is decided under the lock, so two processes
         // never both decide to run it.
-        lock = try RunDirectoryLock(directory: directory)
-        if configuration.resume {
-            if RunResult.status(inDirectory: directory) == .completed {
-                throw RunDirectoryClaim.AlreadyFinished(directory: directory)
+        // In data-parallel training rank 0 locks and decides, and tells the other processes.
+        let seed = self.seed
+        var held: RunDirectoryLock?
+        configuration.resume = try ReplicaRunDirectory.agree(configuration.dataParallel, primary: directories.primary) {
+            [configuration] in
+            held = try RunDirectoryLock(directory: directory)
+            if configuration.resume {
+                if RunResult.status(inDirectory: directory) == .completed {
+                    throw RunDirectoryClaim.AlreadyFinished(directory: directory)
+                }
+                return true
             }
-        } else {
             let identity = RunDirectoryClaim.Identity(
                 method: methodText, seed: seed, iterationsScale: configuration.iterationsScale, threads: Threads.count)
             let decision = try RunDirectoryClaim.claim(
                 directory, for: identity, replace: configuration.replaceExisting,
                 continueUnfinished: configuration.continueUnfinished)
-            configuration.resume = decision == .resume
+            return decision == .resume
         }
+        lock = try held ?? RunDirectoryLock(directory: directory)
         self.configuration = configuration
         policy = CheckpointPolicy(configuration: configuration)
-        resumeArchive = configuration.resume ? try CheckpointArchive.read(directory: directory) : nil
+        resumeArchive = configuration.resume ? try CheckpointArchive.read(directory: directories.primary) : nil
         let offsets = resumeArchive.flatMap { $0.values["log_offsets"] as? [String: NSNumber] }
         let truncate: (UInt64?, UInt64?) =
             configuration.resume
@@ -144,6 +152,7 @@ public final class MethodRunner {
             )
             for ignored in spec.ignoredSettings { log.line("Warning: \(ignored)") }
         }
+        logDataParallelStart()
         var mappings: MappingSet? = nil
         var centroids: Tensor? = nil
         let factory = DatasetFactory(
@@ -224,6 +233,7 @@ public final class MethodRunner {
                 )
                 phase.checkpointPolicy = policy
                 phase.writeCheckpoint = { [unowned self, unowned phase] loopPosition in
+                    guard self.configuration.dataParallel.isPrimary else { return }
                     try self.writeCheckpoint(
                         phase: phase, position: loopPosition, datasetIndex: index, phaseIndex: phaseIndex, seeds: seeds,
                         mappings: mappings!, strategy: strategy, start: start)
@@ -267,6 +277,7 @@ public final class MethodRunner {
             }
             centroids = strategy.centroids.map { $0.detached() }
         }
+        logDataParallelEnd()
         log.line("Finished processing method \"\(spec.name)\"")
     }
 

@@ -32,8 +32,9 @@ final class CheckpointPolicy {
     func afterStep() -> (write: Bool, stop: (reason: String, bySignal: Bool)?) {
         steps += 1
         var stop: (String, Bool)? = nil
-        if RunInterruption.requested {
-            stop = ("Interrupted by signal \(RunInterruption.signalNumber)", true)
+        let signal = RunInterruption.signalForThisStep
+        if signal != 0 {
+            stop = ("Interrupted by signal \(signal)", true)
         } else if let stopAfter, steps >= stopAfter {
             stop = ("Stopped after \(steps) training steps (--stop-after)", false)
         }

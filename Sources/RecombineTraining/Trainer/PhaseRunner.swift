@@ -157,6 +157,7 @@ final class PhaseRunner {
     // MARK: Training loop
 
     func train(resume: LoopPosition?) throws {
+        synchronizeReplicas()
         let criteria = phase.exitCriteria
         let iterations = criteria.iterations.map(configuration.scaled)
         let epochs = criteria.epochs.map(configuration.scaled)
@@ -316,7 +317,7 @@ final class PhaseRunner {
     /// Every enabled pattern's losses on one batch, in pattern order; the patterns share the batch's
     /// forward passes (`ForwardCache`).
     func lossesOfEveryPattern(on input: StepInput) throws -> [(pattern: DesignPattern, loss: PatternLoss)] {
-        ForwardCache.active = ForwardCache()
+        ForwardCache.active = makeForwardCache()
         defer { ForwardCache.active = nil }
         var losses: [(pattern: DesignPattern, loss: PatternLoss)] = []
         for pattern in patterns {
@@ -375,6 +376,7 @@ final class PhaseRunner {
             }
             steps += members.map { ($0, gradients) }
         }
+        synchronizeGradients(&steps)
         for step in steps { step.optimizer.step(step.gradients) }
         // Parameters no active optimizer owns (e.g. a critic outside its cycle) would otherwise keep
         // accumulating gradients from other groups' backward passes.

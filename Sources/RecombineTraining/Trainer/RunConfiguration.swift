@@ -36,6 +36,8 @@ public struct RunConfiguration: Sendable {
     public var continueUnfinished = false
     /// The sweep's grid point as `/pointer=value` (also among `overrides`), for provenance and the leaderboard.
     public var gridPoint: [String] = []
+    /// The processes training this run together (`mpirun -np P`); one process unless an MPI launcher started it.
+    public var dataParallel: any DataParallelGroup = DataParallelLaunch.group
 
     public init() {}
 

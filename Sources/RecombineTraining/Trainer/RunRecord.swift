@@ -19,6 +19,8 @@ public struct RunRecord: Sendable {
     public var threads: Int
     public var checkpointEvery: Int?
     public var checkpointSeconds: Double
+    /// Processes that trained the run together (`mpirun -np P`; 1 for a single process).
+    public var worldSize: Int
 
     public init(methodFile: String, baseDirectory: String, seed: UInt64, configuration: RunConfiguration, threads: Int)
     {
@@ -27,6 +29,7 @@ public struct RunRecord: Sendable {
         iterationsScale = configuration.iterationsScale; dataDirectories = []
         self.threads = threads; checkpointEvery = configuration.checkpointEvery;
         checkpointSeconds = configuration.checkpointSeconds
+        worldSize = configuration.dataParallel.size
     }
 
     /// run.json's fields; the seed is a decimal string (JSON numbers lose bits above 2^53).
@@ -40,6 +43,7 @@ public struct RunRecord: Sendable {
         var checkpointEvery: Int?
         var checkpointSeconds: Double?
         var blasCore: String?
+        var worldSize: Int?
 
         enum CodingKeys: String, CodingKey {
             case methodFile = "method_file"
@@ -51,6 +55,7 @@ public struct RunRecord: Sendable {
             case checkpointEvery = "checkpoint_every"
             case checkpointSeconds = "checkpoint_seconds"
             case blasCore = "blas_core"
+            case worldSize = "world_size"
         }
     }
 
@@ -59,7 +64,7 @@ public struct RunRecord: Sendable {
             methodFile: methodFile, baseDirectory: Self.relativePath(of: baseDirectory, from: directory),
             seed: String(seed),
             iterationsScale: iterationsScale, dataDirectories: nil, threads: threads, checkpointEvery: checkpointEvery,
-            checkpointSeconds: checkpointSeconds, blasCore: Threads.blasCore)
+            checkpointSeconds: checkpointSeconds, blasCore: Threads.blasCore, worldSize: worldSize)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try AtomicFile.write(
@@ -85,6 +90,7 @@ public struct RunRecord: Sendable {
             methodFile: stored.methodFile, baseDirectory: resolve(stored.baseDirectory, from: directory), seed: seed,
             configuration: configuration, threads: stored.threads)
         record.dataDirectories = stored.dataDirectories ?? []
+        record.worldSize = stored.worldSize ?? 1
         return record
     }
 
