@@ -86,7 +86,8 @@ let package = Package(
         .executableTarget(
             name: "RecombineBench",
             dependencies: [
-                "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "CBLASLAPACKE",
+                "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "RecombineMethod",
+                "RecombineTraining", "CBLASLAPACKE",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -109,6 +110,9 @@ let package = Package(
             dependencies: [
                 "RecombineTraining", "RecombineMethod", "RecombineTensor", "RecombineNN", "RecombineTestSupport",
             ]),
+        .testTarget(
+            name: "RecombineBenchTests",
+            dependencies: ["RecombineBench", "RecombineTraining", "RecombineTestSupport"]),
         // The command's contract (exit statuses, messages), run as a user runs it.
         .testTarget(
             name: "RecombineCLITests", dependencies: ["RecombineCLI", "RecombineTraining", "RecombineTestSupport"]),
