@@ -47,3 +47,19 @@ final class IsolatedPhaseStepTests: XCTestCase {
         }
     }
 }
+
+extension IsolatedPhaseStepTests {
+    func testScheduleCountsTheFullBudgetsPassesFromExitCriteriaAndIntervals() throws {
+        let step = try IsolatedPhaseStep(method: try load("dec.json"), phaseName: "clustering")
+        let schedule = step.schedule
+        // 20000 iterations; evaluations every 140; targets at the first step and every 140 iterations.
+        XCTAssertEqual(schedule.iterations, 20000)
+        XCTAssertEqual(schedule.evaluations, 142)
+        XCTAssertEqual(schedule.targetRecalculations, 143)
+        XCTAssertEqual(schedule.centroidRecalculations, 0)
+        XCTAssertNotNil(step.centroidInitializationSeconds, "the clustering phase initialises centroids")
+        XCTAssertTrue(try step.targetPass())
+        try step.evaluationPass()
+        XCTAssertFalse(try step.centroidRecalculationPass())
+    }
+}

@@ -23,13 +23,24 @@ public final class IsolatedPhaseStep {
     /// The phase iteration every step claims to be (1: no periodic recalculation falls on it).
     let phaseIteration = 1
     var trainerBatches = 0
+    /// The batch order of the trainer's iterations after the first.
+    var sampler: BatchSampler
+    var pendingBatches: [[Int]] = []
+    /// How long the strategy's centroid initialisation took when the phase made one (a k-means over
+    /// the whole dataset's features, as the trainer makes it at the first phase that uses centroids).
+    public private(set) var centroidInitializationSeconds: Double?
 
-    /// Builds phase `phaseName` of `method` on the first dataset that runs it, with its batch size
-    /// and the sample shape its spec gives (built-in image datasets only). `pretrainedLike` replaces
-    /// the file's initialisation of every weight matrix and kernel by Kaiming-normal weights (fan-in,
-    /// ReLU gain) and zero biases, so a phase that starts from pretrained weights sees spread-out
-    /// features instead of the near-identical outputs of a fresh network; the work is the same.
-    public init(method: MethodSpec, phaseName: String, seed: UInt64 = 0, pretrainedLike: Bool = false) throws {
+    /// Builds phase `phaseName` of `method` on dataset `datasetName` (default: the first that runs
+    /// it). Without `locations` the dataset is one batch of random images around prototypes, of the
+    /// sample shape the spec gives (built-in image datasets only); with them, the dataset's own files.
+    /// `pretrainedLike` replaces the file's initialisation of every weight matrix and kernel by
+    /// Kaiming-normal weights (fan-in, ReLU gain) and zero biases, so a phase that starts from
+    /// pretrained weights sees spread-out features instead of the near-identical outputs of a fresh
+    /// network; the work is the same.
+    public init(
+        method: MethodSpec, phaseName: String, datasetName: String? = nil, locations: DataLocations? = nil,
+        seed: UInt64 = 0, pretrainedLike: Bool = false
+    ) throws {
         guard let phase = method.orderedPhases.first(where: { $0.name == phaseName }) else {
             throw TrainingError(
                 "method '\(method.name)' has no phase '\(phaseName)' (phases: \(method.orderedPhases.map(\.name).joined(separator: ", ")))"
@@ -38,20 +49,31 @@ public final class IsolatedPhaseStep {
         guard
             let datasetSpec = method.orderedDatasets.first(where: {
                 $0.enabled && ($0.phases?.contains(phaseName) ?? true)
+                    && (datasetName.map($0.name.elementsEqual) ?? true)
             })
-        else { throw TrainingError("method '\(method.name)': no enabled dataset runs phase '\(phaseName)'") }
-        guard let shape = SampleShapes.of(datasetSpec), shape.count == 3 else {
+        else {
             throw TrainingError(
-                "dataset '\(datasetSpec.name)' of method '\(method.name)': a benchmark step needs images whose shape the method file gives"
+                "method '\(method.name)': no enabled dataset\(datasetName.map { " named '\($0)'" } ?? "") runs phase '\(phaseName)'"
             )
         }
         var g = RandomGenerator(seed: seed)
-        let n = datasetSpec.batchSize
-        let data = ImageDataset(
-            name: "random images",
-            pixels: Self.clusteredPixels(
-                count: n, size: shape.reduce(1, *), clusters: datasetSpec.numClusters, generator: &g),
-            sampleShape: shape, labels: nil)
+        let data: Dataset
+        if let locations {
+            data = try DatasetFactory(baseDirectory: method.baseDirectory, locations: locations).load(
+                datasetSpec, seed: g.next())
+        } else {
+            guard let shape = SampleShapes.of(datasetSpec), shape.count == 3 else {
+                throw TrainingError(
+                    "dataset '\(datasetSpec.name)' of method '\(method.name)': a benchmark step on random images needs images whose shape the method file gives"
+                )
+            }
+            data = ImageDataset(
+                name: "random images",
+                pixels: Self.clusteredPixels(
+                    count: datasetSpec.batchSize, size: shape.reduce(1, *), clusters: datasetSpec.numClusters,
+                    generator: &g),
+                sampleShape: shape, labels: nil)
+        }
         let context = try DatasetContext(spec: datasetSpec, data: data, seed: g.next())
         let mappings = try MappingSet(specs: method.mappings, generator: &g)
         if pretrainedLike {
@@ -76,15 +98,19 @@ public final class IsolatedPhaseStep {
             configuration: configuration, log: RunLog(timestamps: false, quiet: true, logPath: nil, metricsPath: nil),
             runDirectory: FileManager.default.temporaryDirectory.path, generator: g.split())
         if runner.usesCentroids {
+            let start = DispatchTime.now().uptimeNanoseconds
             mappings.train(false)
             _ = try strategy.initializeCentroids(
                 data, pipeline: context.main, baseDirectory: method.baseDirectory, generator: &g)
             mappings.train(true)
+            centroidInitializationSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         }
         try runner.buildOptimizers()
         try runner.buildPatterns()
         mappings.train(true)
-        indices = Array(0..<n)
+        sampler = BatchSampler(
+            count: data.count, batchSize: datasetSpec.batchSize, shuffle: datasetSpec.shuffle, seed: context.seed)
+        indices = sampler.nextEpoch().first ?? []
         viewNames = Array(Set(runner.patterns.flatMap(\.augmentationNames))).sorted()
         batch = context.main.batch(data, indices, seed: context.seed, epoch: 1, batchIndex: 0)
         views = context.views(viewNames, indices: indices, epoch: 1, batchIndex: 0)
@@ -148,8 +174,13 @@ public final class IsolatedPhaseStep {
     /// The trainer's iteration on the same samples (it assembles the batch and its views itself).
     /// The first call sees the same batch and views as `engineStep()`; later calls draw new views.
     public func trainerStep() throws {
+        var batch = indices
+        if trainerBatches > 0 {
+            if pendingBatches.isEmpty { pendingBatches = sampler.nextEpoch().reversed() }
+            batch = pendingBatches.removeLast()
+        }
         try runner.iterate(
-            indices: indices, views: viewNames, epoch: 1, batchIndex: trainerBatches, phaseIteration: phaseIteration)
+            indices: batch, views: viewNames, epoch: 1, batchIndex: trainerBatches, phaseIteration: phaseIteration)
         trainerBatches += 1
     }
 

@@ -1,0 +1,95 @@
+import Foundation
+import RecombineData
+import RecombineMethod
+import RecombineTensor
+
+/// The whole-dataset passes of a phase, each run once by the trainer's own code, and how many of
+/// each the phase's full schedule makes.
+extension IsolatedPhaseStep {
+    /// Counts over the phase's full schedule (no `--iterations-scale`), from its exit criteria and
+    /// intervals. Performance thresholds that may end a phase earlier are not counted.
+    public struct Schedule {
+        /// Training iterations: `iterations`, or `epochs` × batches per epoch; nil without a budget.
+        public let iterations: Int?
+        public let evaluations: Int
+        public let targetRecalculations: Int
+        public let centroidRecalculations: Int
+    }
+
+    public var schedule: Schedule {
+        let criteria = runner.phase.exitCriteria
+        let perEpoch = runner.dataset.data.count / Swift.max(1, runner.dataset.spec.batchSize)
+        let iterations = criteria.iterations ?? criteria.epochs.map { $0 * perEpoch }
+        let n = iterations ?? 0
+        var evaluations = runner.phase.performanceEvaluationInterval.map { n / $0 } ?? 0
+        if runner.method.strategy.kind == .classicalClusteringAfterPhase,
+            runner.method.strategy.classicalClusteringAfterPhase == runner.phase.name
+        {
+            evaluations += 1
+        }
+        var targets = 0
+        for case let pattern as DivergencePattern in runner.patterns {
+            let interval = pattern.options.targetDistributionRecalculationInterval
+            if pattern.intervalInEpochs {
+                let epochs = criteria.epochs ?? (n + perEpoch - 1) / Swift.max(1, perEpoch)
+                targets += (epochs + interval - 1) / interval
+            } else {
+                targets += 1 + n / interval
+            }
+        }
+        let recalculations =
+            runner.usesCentroids
+            ? runner.method.strategy.centroidRecalculationInterval.map { interval in
+                let how = runner.method.strategy.centroidRecalculationStrategy
+                return how == "classical_clustering" || how == "soft_assignment_means" ? n / interval : 0
+            } ?? 0 : 0
+        return Schedule(
+            iterations: iterations, evaluations: evaluations, targetRecalculations: targets,
+            centroidRecalculations: recalculations)
+    }
+
+    /// Whether the phase's patterns compute any loss (an evaluation-only phase computes none).
+    public var trains: Bool { !runner.patterns.isEmpty }
+
+    /// One evaluation as the trainer makes it (assignments of every sample, metrics, records).
+    public func evaluationPass() throws {
+        try runner.evaluate(epoch: 1, epochIteration: 1, phaseIteration: 1)
+    }
+
+    /// The target distributions of the phase's target-divergence patterns recomputed once each (the
+    /// whole-dataset pass of DEC and DEPICT, and one batch's loss); false when it has none.
+    public func targetPass() throws -> Bool {
+        let patterns = runner.patterns.compactMap { $0 as? DivergencePattern }
+        for pattern in patterns {
+            pattern.target = nil
+            _ = try pattern.losses(input)
+        }
+        return !patterns.isEmpty
+    }
+
+    /// One centroid recalculation as the trainer makes it (k-means with the recalculation's restarts,
+    /// or soft-assignment means); false when the phase recalculates none.
+    public func centroidRecalculationPass() throws -> Bool {
+        guard schedule.centroidRecalculations > 0 else { return false }
+        let mappings = runner.mappings, strategy = runner.strategy, dataset = runner.dataset
+        mappings.train(false)
+        defer { mappings.train(true) }
+        if runner.method.strategy.centroidRecalculationStrategy == "classical_clustering" {
+            _ = try strategy.centroidsByKMeans(
+                dataset.data, pipeline: dataset.main, restarts: runner.method.strategy.recalculationNumRestarts,
+                generator: &runner.generator)
+        } else {
+            let q = try runner.sweep.softAssignments()
+            let z = strategy.allFeatures(dataset.data, pipeline: dataset.main)
+            strategy.centroids = withoutGradients {
+                q.matmul(z, transposeSelf: true) / q.sum(axis: 0).reshaped([q.shape[1], 1]).clamped(min: 1e-12)
+            }
+        }
+        if strategy.centroids?.requiresGrad == false,
+            runner.optimizers.contains(where: { $0.spec.optimizesCentroids })
+        {
+            try runner.rebindCentroidOptimizers()
+        }
+        return true
+    }
+}
