@@ -32,6 +32,11 @@ struct MethodsBenchmark: ParsableCommand {
         help: "Method files to run, by name without .json (default: every file in the directory).")
     var filter: [String] = []
 
+    @Option(
+        name: .customLong("phase"), parsing: .upToNextOption,
+        help: "Only the phases of these names (default: every phase; projections then cover those only).")
+    var phaseNames: [String] = []
+
     @Option(help: "Timed iterations (and engine steps) per phase.")
     var iterations = 10
 
@@ -109,7 +114,10 @@ struct MethodsBenchmark: ParsableCommand {
         var centroidsExist = false
         for (index, dataset) in spec.orderedDatasets.enumerated() where dataset.enabled {
             if index > 0 && dataset.reinitializeMappings { centroidsExist = false }
-            for phase in spec.orderedPhases where phase.enabled && (dataset.phases?.contains(phase.name) ?? true) {
+            for phase in spec.orderedPhases
+            where phase.enabled && (dataset.phases?.contains(phase.name) ?? true)
+                && (phaseNames.isEmpty || phaseNames.contains(phase.name))
+            {
                 let step = try IsolatedPhaseStep(
                     method: spec, phaseName: phase.name, datasetName: dataset.name, locations: locations)
                 var row: [String: Any] = ["dataset": dataset.name, "phase": phase.name]
