@@ -12,7 +12,7 @@ struct MethodsBenchmark: ParsableCommand {
         commandName: "methods",
         abstract: "Time every phase of every method file on its real data and project the full schedule's hours.",
         discussion: """
-            For each dataset and phase in the order the trainer runs them, the phase is built by the trainer's own setup on the dataset's files; after --warmup iterations, --iterations trainer iterations (the trainer's own iteration: next batch and its augmented views, every loss, finiteness checks, gradients, optimizer steps, gradient clearing) alternate with as many engine steps (the same losses, backward and steps on one fixed batch, without the trainer's bookkeeping). The medians give seconds per iteration and the trainer's own share, (iteration − engine step) / iteration. Then each whole-dataset pass the phase makes is timed once: an evaluation, the target distributions (DEC, DEPICT), a centroid recalculation, and the k-means that initialises centroids at the first phase using them. The projection multiplies these by the counts of the full schedule (exit criteria iterations or epochs, intervals); thresholds that may end a phase earlier are not counted, nor the end-of-dataset assignments and report.
+            For each dataset and phase in the order the trainer runs them, the phase is built by the trainer's own setup on the dataset's files; after --warmup iterations, --iterations trainer iterations (the trainer's own iteration: next batch and its augmented views, every loss, finiteness checks, gradients, optimizer steps, gradient clearing) alternate with as many engine steps (the same losses, backward and steps on one fixed batch, without the trainer's bookkeeping). The medians give seconds per iteration and the trainer's own share, (iteration − engine step) / iteration. Then each whole-dataset pass the phase makes is timed once: an evaluation, the target distributions (DEC, DEPICT), a centroid recalculation, the k-means that initialises centroids at the first phase using them, reading the data, and the end-of-dataset outputs. The projection multiplies these by the counts of the full schedule (exit criteria iterations or epochs, intervals); thresholds that may end a phase earlier are not counted, nor saved weights, checkpoints and the report.
 
             Every phase starts from fresh weights (not from the previous phase's), so data-dependent work (k-means iterations until convergence) may differ from a real run's. Runtime: loading the data, one k-means and one evaluation per phase that has them, and 2 × (warmup + iterations) steps; for the MNIST configurations this is minutes each in a release build (convolutional ones longer): pick files with --filter. Where Docs/results/runs/<configuration>/ holds records of full runs, their measured wall time is shown beside the projection.
             """
@@ -100,7 +100,10 @@ struct MethodsBenchmark: ParsableCommand {
             let found = RunRecords.read(configuration: name, in: records)
             if !found.isEmpty { row["records"] = found }
             rows.append(row)
-            if !json { MethodsTable.print(row) }
+            if !json {
+                MethodsTable.print(row)
+                fflush(stdout)  // one configuration can take minutes: show each as it is done
+            }
         }
         if json {
             let data = try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys])
@@ -114,10 +117,11 @@ struct MethodsBenchmark: ParsableCommand {
         var centroidsExist = false
         for (index, dataset) in spec.orderedDatasets.enumerated() where dataset.enabled {
             if index > 0 && dataset.reinitializeMappings { centroidsExist = false }
-            for phase in spec.orderedPhases
-            where phase.enabled && (dataset.phases?.contains(phase.name) ?? true)
-                && (phaseNames.isEmpty || phaseNames.contains(phase.name))
-            {
+            let datasetPhases = spec.orderedPhases.filter {
+                $0.enabled && (dataset.phases?.contains($0.name) ?? true)
+                    && (phaseNames.isEmpty || phaseNames.contains($0.name))
+            }
+            for (phaseIndex, phase) in datasetPhases.enumerated() {
                 let step = try IsolatedPhaseStep(
                     method: spec, phaseName: phase.name, datasetName: dataset.name, locations: locations)
                 var row: [String: Any] = ["dataset": dataset.name, "phase": phase.name]
@@ -162,6 +166,17 @@ struct MethodsBenchmark: ParsableCommand {
                     total += initialization
                 }
                 if step.centroidInitializationSeconds != nil { centroidsExist = true }
+                if phaseIndex == 0, let loading = step.dataLoadingSeconds {
+                    passes["data_loading"] = ["seconds": loading, "count": 1] as [String: Any]
+                    total += loading
+                }
+                if phaseIndex == datasetPhases.count - 1 {
+                    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                        "recombine-bench-methods-\(getpid())")
+                    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                    defer { try? FileManager.default.removeItem(at: directory) }
+                    try pass("end_of_dataset", count: 1) { try step.endOfDatasetPass(directory: directory.path) }
+                }
                 try pass("evaluation", count: schedule.evaluations) {
                     try step.evaluationPass(); return true
                 }

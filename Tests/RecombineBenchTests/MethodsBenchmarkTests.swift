@@ -28,8 +28,11 @@ final class MethodsBenchmarkTests: XCTestCase {
             let share = try XCTUnwrap(row["trainer_share"] as? Double)
             XCTAssertLessThan(share, 1)
         }
+        // Data loading counts at a dataset's first phase, the end-of-dataset pass at its last.
+        XCTAssertEqual(Set((rows[0]["passes"] as? [String: Any] ?? [:]).keys), ["data_loading"])
         let clustering = rows[1]["passes"] as? [String: [String: Any]] ?? [:]
         XCTAssertEqual(
-            Set(clustering.keys), ["centroid_initialization", "evaluation", "targets"], "\(clustering)")
+            Set(clustering.keys), ["centroid_initialization", "evaluation", "targets", "end_of_dataset"],
+            "\(clustering)")
     }
 }

@@ -92,4 +92,20 @@ extension IsolatedPhaseStep {
         }
         return true
     }
+
+    /// What the trainer writes when a dataset is finished (`final.safetensors` with every sample's
+    /// assignments, features and nearest images, `predictions.csv`, the cluster summary), into
+    /// `directory`; false when the strategy cannot assign yet (no centroids), as the trainer then skips it.
+    public func endOfDatasetPass(directory: String) throws -> Bool {
+        guard
+            let assignments = try FinalState.write(
+                directory: directory, method: runner.method, dataset: runner.dataset, mappings: runner.mappings,
+                strategy: runner.strategy)
+        else { return false }
+        try PredictionsFile.write(directory: directory, predictions: assignments.predictions, data: runner.dataset.data)
+        _ = ClusterSummary(
+            dataset: runner.dataset.spec.name, assignments: assignments, numClusters: runner.dataset.spec.numClusters,
+            seed: runner.dataset.seed)
+        return true
+    }
 }

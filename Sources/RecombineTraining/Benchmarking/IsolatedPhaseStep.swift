@@ -29,6 +29,8 @@ public final class IsolatedPhaseStep {
     /// How long the strategy's centroid initialisation took when the phase made one (a k-means over
     /// the whole dataset's features, as the trainer makes it at the first phase that uses centroids).
     public private(set) var centroidInitializationSeconds: Double?
+    /// How long reading the dataset's files took (nil for random images).
+    public private(set) var dataLoadingSeconds: Double?
 
     /// Builds phase `phaseName` of `method` on dataset `datasetName` (default: the first that runs
     /// it). Without `locations` the dataset is one batch of random images around prototypes, of the
@@ -59,8 +61,10 @@ public final class IsolatedPhaseStep {
         var g = RandomGenerator(seed: seed)
         let data: Dataset
         if let locations {
+            let start = DispatchTime.now().uptimeNanoseconds
             data = try DatasetFactory(baseDirectory: method.baseDirectory, locations: locations).load(
                 datasetSpec, seed: g.next())
+            dataLoadingSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         } else {
             guard let shape = SampleShapes.of(datasetSpec), shape.count == 3 else {
                 throw TrainingError(
