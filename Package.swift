@@ -114,7 +114,8 @@ let package = Package(
         .executableTarget(
             name: "RecombineBench",
             dependencies: [
-                "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "CBLASLAPACKE",
+                "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "RecombineMethod",
+                "RecombineTraining", "CBLASLAPACKE",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .target(name: "RecombineDistributed", condition: .when(traits: ["MPI"])),
             ],
@@ -141,6 +142,9 @@ let package = Package(
                 "RecombineTraining", "RecombineMethod", "RecombineTensor", "RecombineNN", "RecombineRunFiles",
                 "RecombineTestSupport",
             ]),
+        .testTarget(
+            name: "RecombineBenchTests",
+            dependencies: ["RecombineBench", "RecombineTraining", "RecombineTestSupport"]),
         // The command's contract (exit statuses, messages), run as a user runs it.
         .testTarget(
             name: "RecombineCLITests", dependencies: ["RecombineCLI", "RecombineTraining", "RecombineTestSupport"]),

@@ -6,7 +6,7 @@ struct BenchmarkCase {
     let name: String
     /// Floating-point operations of one step (multiply-adds count 2), for GFLOP/s.
     let flops: Double
-    let step: () -> Void
+    let step: () throws -> Void
 }
 
 /// The DEC autoencoder 784-500-500-2000-10-2000-500-500-784 with ReLU except after the embedding and output.

@@ -7,8 +7,11 @@ struct EngineBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engine",
         abstract: "Time training steps of typical deep-clustering networks, interleaved with PyTorch's.",
-        discussion:
-            "Median over the timed steps after warm-up. PyTorch runs in a persistent python3 process with the same thread count when `import torch` works."
+        discussion: """
+            Median over the timed steps after warm-up. PyTorch runs in a persistent python3 process with the same thread count when `import torch` works.
+
+            ddc_step and dec_cc_hybrid_finetune_step are built from the method files (--configurations) by the trainer's own setup; before timing, PyTorch starts from the same weights, batch and views and must compute the same losses before and after one step (relative tolerance 1e-4), or the command fails. dec_cc_hybrid's augmented views are computed once, so both sides time the network and the losses.
+            """
     )
 
     @Option(help: "Threads for OpenBLAS, the engine and PyTorch (default: OPENBLAS_NUM_THREADS or all cores).")
@@ -21,7 +24,12 @@ struct EngineBenchmark: ParsableCommand {
     var steps: Int = 50
 
     @Option(help: "Cases to run (default: all).")
-    var cases: [String] = ["dec_ae_b256", "dec_ae_b64", "conv_ae_b256", "contrastive_b256"]
+    var cases: [String] = [
+        "dec_ae_b256", "dec_ae_b64", "conv_ae_b256", "contrastive_b256", "ddc_step", "dec_cc_hybrid_finetune_step",
+    ]
+
+    @Option(help: "Directory with ddc.json and dec_cc_hybrid.json.")
+    var configurations = "Configurations"
 
     @Flag(name: .customLong("no-torch"), help: "Skip PyTorch.")
     var noTorch = false
@@ -37,21 +45,44 @@ struct EngineBenchmark: ParsableCommand {
         var rows: [[String: Any]] = []
         for name in cases {
             let benchmark: BenchmarkCase
+            var checked: Bool? = nil
+            var comparedLosses: [String: Any]? = nil
             switch name {
             case "dec_ae_b256": benchmark = BenchmarkCases.decAE(batch: 256)
             case "dec_ae_b64": benchmark = BenchmarkCases.decAE(batch: 64)
             case "conv_ae_b256": benchmark = BenchmarkCases.convAE()
             case "contrastive_b256": benchmark = BenchmarkCases.contrastive()
-            default: throw ValidationError("unknown case \(name)")
+            default:
+                guard let methodCase = MethodStepCase.named(name) else {
+                    throw ValidationError(
+                        "unknown case \(name) (cases: dec_ae_b256, dec_ae_b64, conv_ae_b256, contrastive_b256, \(MethodStepCase.all.map(\.name).joined(separator: ", ")))"
+                    )
+                }
+                let prepared = try methodCase.prepare(configurations: configurations)
+                defer { try? FileManager.default.removeItem(at: prepared.stateFile) }
+                benchmark = prepared.benchmark
+                if let torch {
+                    guard let theirs = torch.load(caseName: name, stateFile: prepared.stateFile.path) else {
+                        throw ValidationError(
+                            "\(name): the PyTorch worker could not build the case (see its message above)")
+                    }
+                    try MethodStepCase.check(name, ours: prepared, torch: theirs)
+                    checked = true
+                    comparedLosses = [
+                        "terms": prepared.lossesBefore.map(\.name), "ours": prepared.lossesBefore.map(\.value),
+                        "torch": theirs.before, "ours_after_step": prepared.lossesAfter,
+                        "torch_after_step": theirs.after,
+                    ]
+                }
             }
             let timed = name.hasPrefix("conv") ? max(10, steps / 5) : steps
             let warmup = name.hasPrefix("conv") ? 2 : 10
             // Interleave in rounds so both sides see the same machine state.
             let rounds = 5, perRound = max(1, timed / rounds)
             var ours: [Double] = [], theirs: [Double] = []
-            for _ in 0..<warmup { benchmark.step() }
+            for _ in 0..<warmup { try benchmark.step() }
             for round in 0..<rounds {
-                for _ in 0..<perRound { ours.append(milliseconds(benchmark.step)) }
+                for _ in 0..<perRound { ours.append(try milliseconds(benchmark.step)) }
                 if let torch, let t = torch.run(caseName: name, steps: perRound, warmup: round == 0 ? warmup : 0) {
                     theirs += t
                 }
@@ -62,6 +93,8 @@ struct EngineBenchmark: ParsableCommand {
                 "sgemm_peak_gflops": peak,
             ]
             if let torchMs { row["torch_ms"] = torchMs; row["ratio"] = oursMs / torchMs }
+            if let checked { row["same_losses_as_torch"] = checked }
+            if let comparedLosses { row["losses"] = comparedLosses }
             rows.append(row)
             if !json { printRow(row) }
         }

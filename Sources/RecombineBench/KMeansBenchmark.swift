@@ -129,8 +129,8 @@ struct AugmentBenchmark: ParsableCommand {
             if i >= 5 { times.append(t) }
         }
         let step = BenchmarkCases.decAE(batch: 256)
-        for _ in 0..<5 { step.step() }
-        let stepMs = median((0..<20).map { _ in milliseconds(step.step) })
+        for _ in 0..<5 { try step.step() }
+        let stepMs = median(try (0..<20).map { _ in try milliseconds(step.step) })
         let augmentMs = median(times)
         print(
             String(

@@ -10,7 +10,10 @@ struct RecombineBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recombine-bench",
         abstract: "Benchmarks of recombine against PyTorch / scikit-learn on this machine.",
-        subcommands: [EngineBenchmark.self, KMeansBenchmark.self, AugmentBenchmark.self, AllreduceBenchmark.self])
+        subcommands: [
+            EngineBenchmark.self, MethodsBenchmark.self, KMeansBenchmark.self, AugmentBenchmark.self,
+            AllreduceBenchmark.self,
+        ])
 
     static func main() {
         BLASKernelSelection.reexecuteWithFasterKernelsIfNeeded()

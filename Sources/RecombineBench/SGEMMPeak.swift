@@ -25,8 +25,8 @@ func median(_ xs: [Double]) -> Double {
 }
 
 /// Monotonic time in milliseconds.
-func milliseconds(_ body: () -> Void) -> Double {
+func milliseconds(_ body: () throws -> Void) rethrows -> Double {
     let t0 = DispatchTime.now().uptimeNanoseconds
-    body()
+    try body()
     return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
 }

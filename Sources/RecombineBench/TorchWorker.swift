@@ -32,6 +32,17 @@ final class TorchWorker {
         return line.split(separator: " ").compactMap { Double($0) }
     }
 
+    /// Builds a method-file case from the state our side wrote; returns PyTorch's losses on it
+    /// before and after one step (nil when the worker failed; it says why on standard error).
+    func load(caseName: String, stateFile: String) -> (before: [Double], after: [Double])? {
+        input.fileHandleForWriting.write(Data("load \(caseName) \(stateFile)\n".utf8))
+        guard let line = readLine(), !line.hasPrefix("error") else { return nil }
+        let parts = line.split(separator: "|", omittingEmptySubsequences: false).map {
+            $0.split(separator: " ").compactMap { Double($0) }
+        }
+        return parts.count == 2 ? (parts[0], parts[1]) : nil
+    }
+
     private func readLine() -> String? {
         while true {
             if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
@@ -53,7 +64,7 @@ final class TorchWorker {
 
 /// The PyTorch versions of the engine benchmark's cases (same shapes, losses and optimizers).
 let torchScript = #"""
-    import sys, time
+    import json, math, struct, sys, time, traceback
     import torch
     import torch.nn as nn
     import torch.nn.functional as F
@@ -123,10 +134,167 @@ let torchScript = #"""
             return step
         raise ValueError(case)
 
+    # Method-file cases: the state (weights, batch, views, centroids, targets) and the method file
+    # with its defaults come from our side; the networks and losses are written here as a PyTorch
+    # user would write them, with the file's settings.
+    def read_safetensors(path):
+        with open(path, 'rb') as f:
+            data = f.read()
+        n = struct.unpack('<Q', data[:8])[0]
+        header = json.loads(data[8:8 + n])
+        meta = header.pop('__metadata__', {})
+        tensors = {}
+        for name, v in header.items():
+            a, b = v['data_offsets']
+            dtype = torch.float32 if v['dtype'] == 'F32' else torch.float64
+            raw = bytearray(data[8 + n + a:8 + n + b])
+            tensors[name] = (torch.frombuffer(raw, dtype=dtype) if raw else torch.zeros(0, dtype=dtype)).reshape(v['shape']).clone()
+        return tensors, meta
+
+    def load_module(module, tensors, prefix):
+        own = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
+        missing, unexpected = module.load_state_dict(own, strict=False)
+        missing = [m for m in missing if not m.endswith('num_batches_tracked')]
+        if missing or unexpected:
+            raise ValueError('%s: missing %s, unexpected %s' % (prefix, missing, unexpected))
+
+    def optimizer(spec, params):
+        if spec['type'] == 'Adam':
+            return torch.optim.Adam(params, lr=spec['lr'], betas=tuple(spec.get('betas', (0.9, 0.999))),
+                                    eps=spec.get('eps', 1e-8), weight_decay=spec.get('weight_decay', 0))
+        return torch.optim.SGD(params, lr=spec['lr'], momentum=spec.get('momentum', 0),
+                               weight_decay=spec.get('weight_decay', 0), nesterov=spec.get('nesterov', False))
+
+    def phase_of(method, name):
+        return next(p for p in method['phases'] if p['name'] == name)
+
+    def cs_divergence(a, kernel, eps_num, eps_den):
+        k = a.shape[1]
+        nom = a.t() @ kernel @ a
+        diag = torch.diagonal(nom)
+        den = torch.clamp(diag[:, None] * diag[None, :], min=eps_den).sqrt()
+        return torch.triu(torch.clamp(nom, min=eps_num) / den, diagonal=1).sum() * 2 / (k * (k - 1))
+
+    def ddc_losses(a, hidden, o):
+        sq = hidden.pow(2).sum(1)
+        d = torch.clamp(sq[:, None] + sq[None, :] - 2 * hidden @ hidden.t(), min=0)
+        sigma2 = max(o['rel_sigma'] * torch.quantile(d.detach().flatten().double(), 0.5).item(), 1e-12)
+        kernel = torch.exp(-d / (2 * sigma2))
+        n, w = a.shape[0], o.get('loss_weight', 1.0)
+        separation = cs_divergence(a, kernel, o['numerator_epsilon'], o['denominator_epsilon'])
+        orthogonality = (a.sum(0).pow(2).sum() - a.pow(2).sum()) / (n * (n - 1))
+        corners = torch.exp(-(a.pow(2).sum(1, keepdim=True) - 2 * a + 1))
+        simplex = cs_divergence(corners, kernel, o['numerator_epsilon'], o['denominator_epsilon'])
+        terms = [(o['cluster_separation_weight'], separation), (o['orthogonality_weight'], orthogonality),
+                 (o['simplex_corner_weight'], simplex)]
+        return [t * (c * w) for c, t in terms if c > 0]
+
+    def ddc_step(tensors, method, phase_name):
+        phase = phase_of(method, phase_name)
+        o = phase['design_patterns'][0]
+        bn = dict(eps=1e-3, momentum=0.01)
+        backbone = nn.Sequential(
+            nn.Conv2d(1, 32, 5), nn.ReLU(), nn.Conv2d(32, 32, 5), nn.BatchNorm2d(32, **bn), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 32, 3), nn.ReLU(), nn.Conv2d(32, 32, 3), nn.BatchNorm2d(32, **bn), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten())
+        hidden_part = nn.Sequential(nn.Linear(288, 100), nn.ReLU(), nn.BatchNorm1d(100, **bn))
+        output_part = nn.Sequential(nn.Linear(100, 10), nn.Softmax(dim=1))
+        load_module(backbone, tensors, 'backbone.net.')
+        head = {k.replace('ddc_head.net.', ''): v for k, v in tensors.items() if k.startswith('ddc_head.net.')}
+        load_module(hidden_part, {'h.' + k: v for k, v in head.items() if k.split('.')[0] in '012'}, 'h.')
+        load_module(output_part, {'o.%d.%s' % (int(k.split('.')[0]) - 3, k.split('.', 1)[1]): v
+                                  for k, v in head.items() if k.split('.')[0] in '34'}, 'o.')
+        params = list(backbone.parameters()) + list(hidden_part.parameters()) + list(output_part.parameters())
+        opt = optimizer(phase['optimizers'][0], params)
+        x = tensors['batch']
+
+        def losses():
+            hidden = hidden_part(backbone(x))
+            return ddc_losses(output_part(hidden), hidden, o)
+
+        def step():
+            opt.zero_grad(set_to_none=True)
+            sum(losses()).backward()
+            opt.step()
+        return losses, step
+
+    def nt_xent(a, b, tau, reused_rows):
+        n = a.shape[0]
+        a, b = F.normalize(a, dim=1), F.normalize(b, dim=1)
+        ab = a @ b.t() / tau
+        eye = torch.eye(n, dtype=torch.bool)
+        aa = (a @ a.t() / tau).masked_fill(eye, float('-inf'))
+        bb = (b @ b.t() / tau).masked_fill(eye, float('-inf'))
+        targets = torch.arange(n)
+        first = F.cross_entropy(torch.cat([ab, aa], 1), targets)
+        second = F.cross_entropy(torch.cat([ab if reused_rows else ab.t(), bb], 1), targets)
+        return (first + second) / 2
+
+    def dec_cc_hybrid_finetune_step(tensors, method, phase_name):
+        phase = phase_of(method, phase_name)
+        p3, p4, p2, p5a, p5b = phase['design_patterns']
+        strategy = method['cluster_assignment_strategy']
+        power = strategy['student_t_distance_power']
+        kernel_as_logits = method.get('numerics') == 'reference'
+        encoder = nn.Sequential(nn.Flatten(), nn.Linear(784, 500), nn.ReLU(), nn.Linear(500, 500), nn.ReLU(),
+                                nn.Linear(500, 2000), nn.ReLU(), nn.Linear(2000, 10))
+        head = nn.Sequential(nn.Linear(10, 512), nn.ReLU(), nn.Linear(512, 128))
+        load_module(encoder, tensors, 'encoder.net.')
+        load_module(head, tensors, 'instance_level_contrastive_head.net.')
+        centroids = nn.Parameter(tensors['centroids'].clone())
+        opt = optimizer(phase['optimizers'][0], list(encoder.parameters()) + list(head.parameters()) + [centroids])
+        x, v1, v2 = tensors['batch'], tensors['view.batch_augmentation_1'], tensors['view.batch_augmentation_2']
+        target = tensors['target.2']
+        views = {'batch_augmentation_1': 0, 'batch_augmentation_2': 1}
+
+        def student_t(z):
+            d = torch.cdist(z, centroids).pow(2)
+            kernel = 1 / (1 + (d if power == 2 else d.pow(power / 2)))
+            return kernel, kernel / kernel.sum(1, keepdim=True)
+
+        def entropy(q, w):
+            p = q.sum(0) / q.abs().sum()
+            return ((p * p.clamp(min=1e-8).log()).sum() + math.log(q.shape[1])) * w
+
+        def losses():
+            z, z1, z2 = encoder(x), encoder(v1), encoder(v2)
+            instance = nt_xent(head(z1), head(z2), p3['temperature_parameter'], p3['similarity_rows'] == 'reference')
+            (_, q1), (_, q2) = student_t(z1), student_t(z2)
+            cluster = nt_xent(q1.t(), q2.t(), p4['temperature_parameter'], p4['similarity_rows'] == 'reference')
+            kernel, q = student_t(z)
+            logits = kernel if kernel_as_logits else q.clamp(min=1e-30).log()
+            kl = F.kl_div(F.log_softmax(logits, dim=1), target, reduction='batchmean')
+            kl = kl * (p2['loss_weight'] if p2['apply_loss_weight'] else 1)
+            qs = [q1, q2]
+            return [instance * p3.get('loss_weight', 1.0), cluster * p4.get('loss_weight', 1.0), kl,
+                    entropy(qs[views[p5a['batch_augmentation_name']]], p5a.get('loss_weight', 1.0)),
+                    entropy(qs[views[p5b['batch_augmentation_name']]], p5b.get('loss_weight', 1.0))]
+
+        def step():
+            opt.zero_grad(set_to_none=True)
+            sum(losses()).backward()
+            opt.step()
+        return losses, step
+
+    method_cases = {'ddc_step': ddc_step, 'dec_cc_hybrid_finetune_step': dec_cc_hybrid_finetune_step}
+
+    def load(case, path):
+        tensors, meta = read_safetensors(path)
+        losses, step = method_cases[case](tensors, json.loads(meta['method']), meta['phase'])
+        before = [t.item() for t in losses()]
+        step()
+        after = [t.item() for t in losses()]
+        steps_cache[case] = step
+        return ' '.join('%.10g' % v for v in before) + '|' + ' '.join('%.10g' % v for v in after)
+
     steps_cache = {}
     print('ready torch ' + torch.__version__, flush=True)
     for line in sys.stdin:
         try:
+            if line.startswith('load '):
+                _, case, path = line.split(maxsplit=2)
+                print(load(case, path.strip()), flush=True)
+                continue
             case, steps, warmup = line.split()
             if case not in steps_cache:
                 steps_cache[case] = make(case)
@@ -140,5 +308,6 @@ let torchScript = #"""
                 times.append((time.perf_counter() - t0) * 1000)
             print(' '.join('%.4f' % t for t in times), flush=True)
         except Exception as e:
+            traceback.print_exc(file=sys.stderr)
             print('error ' + str(e).replace('\n', ' '), flush=True)
     """#

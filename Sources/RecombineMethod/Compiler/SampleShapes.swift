@@ -64,7 +64,7 @@ public enum SampleShapes {
     public static func isKnownFromMethodFile(_ d: DatasetSpec) -> Bool { raw(d) != nil }
 
     /// The sample shape of a dataset's main batches, or nil when it depends on files.
-    static func of(_ d: DatasetSpec) -> [Int]? {
+    public static func of(_ d: DatasetSpec) -> [Int]? {
         raw(d).map { transformed($0, by: d.transforms ?? []) }
     }
 }
