@@ -15,7 +15,9 @@ public enum SampleShapes {
             // Given centres fix the dimension (n_features is then ignored, as in make_blobs).
             if case .given(let centers) = o.centers, let first = centers.first { return [first.count] }
             return [o.nFeatures]
-        case .imageFolder: return (try? ImageFolderOptions.of(d))?.statedShape  // else known once the first image is read
+        case .imageFolder:
+            // Without a stated size and channels, known once the first image is read.
+            return (try? ImageFolderOptions.of(d))?.statedShape
         case .idx, .csv, .npy: return nil  // known once the files are read
         }
     }
