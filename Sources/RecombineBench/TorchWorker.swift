@@ -218,7 +218,7 @@ let torchScript = #"""
             opt.step()
         return losses, step
 
-    def nt_xent(a, b, tau, reused_rows):
+    def nt_xent_of_method(a, b, tau, reused_rows):
         n = a.shape[0]
         a, b = F.normalize(a, dim=1), F.normalize(b, dim=1)
         ab = a @ b.t() / tau
@@ -258,9 +258,9 @@ let torchScript = #"""
 
         def losses():
             z, z1, z2 = encoder(x), encoder(v1), encoder(v2)
-            instance = nt_xent(head(z1), head(z2), p3['temperature_parameter'], p3['similarity_rows'] == 'reference')
+            instance = nt_xent_of_method(head(z1), head(z2), p3['temperature_parameter'], p3['similarity_rows'] == 'reference')
             (_, q1), (_, q2) = student_t(z1), student_t(z2)
-            cluster = nt_xent(q1.t(), q2.t(), p4['temperature_parameter'], p4['similarity_rows'] == 'reference')
+            cluster = nt_xent_of_method(q1.t(), q2.t(), p4['temperature_parameter'], p4['similarity_rows'] == 'reference')
             kernel, q = student_t(z)
             logits = kernel if kernel_as_logits else q.clamp(min=1e-30).log()
             kl = F.kl_div(F.log_softmax(logits, dim=1), target, reduction='batchmean')
