@@ -10,7 +10,7 @@ public struct ImageFolderOptions: Sendable, Decodable {
 
     /// The ImageFolder options of the entry `d` (read from the method with its schema defaults filled in).
     public static func of(_ d: DatasetSpec) throws -> ImageFolderOptions {
-        try d.options.decode(at: d.pointer, what: "dataset '\(d.name)' (ImageFolder)")
+        try d.options(ImageFolderOptions.self)
     }
 
     /// The sample shape [C, H, W] when the method file states both size and channels.

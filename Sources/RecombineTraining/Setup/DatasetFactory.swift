@@ -21,7 +21,6 @@ struct DatasetFactory {
     let files = FileLog()
 
     func load(_ spec: DatasetSpec, seed: UInt64) throws -> Dataset {
-        func options<Options: Decodable>(_ type: Options.Type) throws -> Options { try spec.options(type) }
         guard let kind = spec.kind else {
             throw TrainingError(
                 "dataset type '\(spec.dataset)' of dataset '\(spec.name)' is not available in this build (supported: \(DatasetKind.allCases.map(\.rawValue).joined(separator: ", ")))"
@@ -33,20 +32,20 @@ struct DatasetFactory {
             guard let builtin = BuiltinImageDataset(rawValue: spec.dataset) else {
                 throw TrainingError("dataset '\(spec.name)': \(spec.dataset) has no download source")
             }
-            let o = try options(DatasetOptions.Builtin.self)
+            let o = try spec.options(DatasetOptions.Builtin.self)
             let located = try builtin.obtain(
                 train: o.train, root: o.root.map(resolve), locations: locations, download: o.download, log: log)
             files.paths += [located.images, located.labels]
             data = try ImageDataset(name: spec.name, imagesFile: located.images, labelsFile: located.labels)
         case .idx:
-            let o = try options(DatasetOptions.IDX.self)
+            let o = try spec.options(DatasetOptions.IDX.self)
             let root = resolve(o.root)
             let images = (root as NSString).appendingPathComponent(o.imagesFile)
             let labels = o.labelsFile.map { (root as NSString).appendingPathComponent($0) }
             files.paths += [images] + (labels.map { [$0] } ?? [])
             data = try ImageDataset(name: spec.name, imagesFile: images, labelsFile: labels)
         case .csv:
-            let o = try options(DatasetOptions.CSV.self)
+            let o = try spec.options(DatasetOptions.CSV.self)
             let path = resolve(o.path)
             let labelColumn = o.labelColumn.map { column -> CSVColumn in
                 switch column {
@@ -63,7 +62,7 @@ struct DatasetFactory {
             data = o.standardize ? try features.standardized() : features
             files.paths.append(path)
         case .npy:
-            let o = try options(DatasetOptions.NPY.self)
+            let o = try spec.options(DatasetOptions.NPY.self)
             let path = resolve(o.path)
             let features = try FeatureFiles.npyDataset(
                 path: path, labelsPath: o.labelsPath.map(resolve), name: spec.name)
@@ -77,7 +76,7 @@ struct DatasetFactory {
                 channels: options.channels, skipUnreadable: options.skipUnreadable, warn: log)
             files.paths.append(path)
         case .gaussianMixture:
-            let o = try options(DatasetOptions.GaussianMixture.self)
+            let o = try spec.options(DatasetOptions.GaussianMixture.self)
             if o.preset == "three_gaussians" {
                 data = SyntheticDatasets.threeGaussians(seed: o.seed)
             } else {
@@ -87,7 +86,7 @@ struct DatasetFactory {
                     seed: o.seed)
             }
         case .blobs:
-            let o = try options(DatasetOptions.Blobs.self)
+            let o = try spec.options(DatasetOptions.Blobs.self)
             guard o.centerBox.count == 2 else {
                 throw TrainingError(
                     "\(spec.pointer)/center_box: expected [low, high], found \(o.centerBox.count) numbers")
