@@ -83,7 +83,12 @@ struct EngineBenchmark: ParsableCommand {
             for _ in 0..<warmup { try benchmark.step() }
             for round in 0..<rounds {
                 for _ in 0..<perRound { ours.append(try milliseconds(benchmark.step)) }
-                if let torch, let t = torch.run(caseName: name, steps: perRound, warmup: round == 0 ? warmup : 0) {
+                if let torch {
+                    // A PyTorch side that fails must fail the command, not leave a row without a ratio.
+                    guard let t = torch.run(caseName: name, steps: perRound, warmup: round == 0 ? warmup : 0) else {
+                        throw ValidationError(
+                            "\(name): the PyTorch worker failed to time the case (see its message above)")
+                    }
                     theirs += t
                 }
             }
