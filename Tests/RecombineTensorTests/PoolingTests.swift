@@ -163,6 +163,55 @@ final class PoolingTests: XCTestCase {
             ], tolerance: 1e-12)
     }
 
+    /// Windows that lie inside the input take a path without bounds checks; it must pick the same element as the
+    /// definition: the first maximum in scan order (ties are common here), a NaN whenever the window has one.
+    func testMaxPoolWithWindowsInsideTheInputPicksTheFirstMaximumAndPropagatesNaN() {
+        let (n, c, h, w) = (2, 3, 6, 8)
+        var values = (0..<(n * c * h * w)).map { Double(($0 * 7) % 5) }
+        values[17] = .nan
+        values[100] = .nan
+        values[101] = .nan
+        let cases: [(kernel: (Int, Int), stride: (Int, Int), dilation: (Int, Int))] = [
+            ((2, 2), (2, 2), (1, 1)), ((3, 2), (1, 3), (1, 2)), ((2, 3), (2, 1), (2, 1)),
+        ]
+        for pool in cases {
+            let x = Tensor(values, shape: [n, c, h, w]).requiringGrad()
+            let y = x.maxPool2d(kernel: pool.kernel, stride: pool.stride, dilation: pool.dilation)
+            let outH = (h - pool.dilation.0 * (pool.kernel.0 - 1) - 1) / pool.stride.0 + 1
+            let outW = (w - pool.dilation.1 * (pool.kernel.1 - 1) - 1) / pool.stride.1 + 1
+            XCTAssertEqual(y.shape, [n, c, outH, outW])
+            y.sum().backward()
+            var expected = [Double](), expectedGrad = [Double](repeating: 0, count: values.count)
+            for plane in 0..<(n * c) {
+                for oh in 0..<outH {
+                    for ow in 0..<outW {
+                        var best = -Double.infinity, at = -1
+                        scan: for ki in 0..<pool.kernel.0 {
+                            for kj in 0..<pool.kernel.1 {
+                                let i =
+                                    (plane * h + oh * pool.stride.0 + ki * pool.dilation.0) * w + ow * pool.stride.1
+                                    + kj * pool.dilation.1
+                                if at < 0 || values[i] > best || values[i].isNaN {
+                                    best = values[i]; at = i
+                                    if best.isNaN { break scan }
+                                }
+                            }
+                        }
+                        expected.append(best)
+                        expectedGrad[at] += 1
+                    }
+                }
+            }
+            let got = y.toDoubleArray()
+            XCTAssertEqual(got.count, expected.count)
+            for (g, e) in zip(got, expected) {
+                XCTAssertTrue(e.isNaN ? g.isNaN : g == e, "kernel \(pool.kernel): \(g) where \(e) was expected")
+            }
+            XCTAssertEqual(x.grad?.toDoubleArray(), expectedGrad, "kernel \(pool.kernel)")
+            XCTAssertTrue(expected.contains { $0.isNaN }, "the case must cover a NaN window")
+        }
+    }
+
     func testPoolingGradients() {
         let input = randomDouble([2, 2, 5, 6], seed: 1)
         assertGradients([input]) {

@@ -66,4 +66,22 @@ final class UnaryGradientTests: XCTestCase {
         assertClose(x.hardtanh(), shape: [5], [-1.0, -0.5, 0.0, 0.5, 1.0], tolerance: 1e-12)
         assertClose(x.hardtanh(min: -0.25, max: 0.75), shape: [5], [-0.25, -0.25, 0.0, 0.5, 0.75], tolerance: 1e-12)
     }
+
+    /// The sign-branch-free sigmoid must give the same float32 bits as the two-sided formula
+    /// x ≥ 0 ? 1/(1 + e^−x) : e^x/(1 + e^x), including at ±0, ±∞, NaN and where e^x underflows.
+    func testSigmoidIsBitIdenticalToTheTwoSidedFormula() {
+        var values: [Float] = [0, -0, .infinity, -.infinity, .nan, 88, -88, 104, -104, 1e-30, -1e-30]
+        var state: UInt32 = 12345
+        for _ in 0..<20_000 {
+            state = state &* 1_664_525 &+ 1_013_904_223
+            values.append((Float(state >> 8) / Float(1 << 24) - 0.5) * 60)
+        }
+        let got = Tensor(values, shape: [values.count]).sigmoid().toFloatArray()
+        for (x, y) in zip(values, got) {
+            let expected = x >= 0 ? 1 / (1 + Float.exp(-x)) : Float.exp(x) / (1 + Float.exp(x))
+            XCTAssertTrue(
+                y.bitPattern == expected.bitPattern || (y.isNaN && expected.isNaN),
+                "sigmoid(\(x)) = \(y), not \(expected)")
+        }
+    }
 }

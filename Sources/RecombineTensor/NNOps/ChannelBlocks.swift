@@ -38,9 +38,11 @@ struct ChannelBlock {
     }
 }
 
-/// Images per GEMM chunk so that a patch matrix stays near 8M elements (32 MB in float32).
+/// Images per GEMM chunk so that a patch matrix stays near 1M elements (4 MB in float32), which stays in
+/// the last-level cache between im2col, GEMM and col2im: ddc.json's step took ~25 % less than with 8M
+/// (`recombine-bench engine --cases ddc_step`, Docs/benchmarks.md).
 func imagesPerChunk(patchSize: Int, positions: Int, batch: Int) -> Int {
-    Swift.max(1, Swift.min(batch, (1 << 23) / Swift.max(patchSize * positions, 1)))
+    Swift.max(1, Swift.min(batch, (1 << 20) / Swift.max(patchSize * positions, 1)))
 }
 
 /// Σ over batch and positions of g [N, C, L] per channel (the bias gradient of convolutions).

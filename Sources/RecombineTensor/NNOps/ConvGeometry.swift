@@ -39,6 +39,13 @@ public struct ConvGeometry: Equatable, Sendable {
     /// Output positions per image: Ho·Wo.
     public var positions: Int { outH * outW }
 
+    /// Whether every window lies inside the image (no padding read, no ceil-mode overhang).
+    var windowsInsideInput: Bool {
+        padH == 0 && padW == 0 && outH > 0 && outW > 0
+            && (outH - 1) * strideH + dilationH * (kernelH - 1) < height
+            && (outW - 1) * strideW + dilationW * (kernelW - 1) < width
+    }
+
     /// Writes the patches of `image` [C, H, W] into columns `column0 ..< column0 + Ho·Wo` of `cols`
     /// (row-major, `ld` columns per row); padding reads as zero.
     @inline(__always)
@@ -90,7 +97,7 @@ public struct ConvGeometry: Equatable, Sendable {
                         let dst = plane + ih * width, from = src + oh * outW
                         if strideW == 1 {
                             let lo = Swift.max(0, -colOffset), hi = Swift.min(outW, width - colOffset)
-                            if hi > lo { for ow in lo..<hi { dst[ow + colOffset] += from[ow] } }
+                            if hi > lo { addRun(into: dst + lo + colOffset, from: from + lo, count: hi - lo) }
                         } else {
                             for ow in 0..<outW {
                                 let iw = ow * strideW + colOffset
@@ -101,6 +108,16 @@ public struct ConvGeometry: Equatable, Sendable {
                     row += 1
                 }
             }
+        }
+    }
+
+    /// dst[i] += src[i] for i < count, in a loop the compiler vectorises (no overflow-checked indices).
+    @inline(__always)
+    private func addRun<S: TensorScalar>(into dst: UnsafeMutablePointer<S>, from src: UnsafePointer<S>, count: Int) {
+        var i = 0
+        while i < count {
+            dst[i] += src[i]
+            i &+= 1
         }
     }
 }

@@ -14,6 +14,10 @@ func maxPoolKernel<S: TensorScalar>(_ x: Tensor, _ s: PoolSetup, _: S.Type) -> (
     argmax.withUnsafeMutableBufferPointer { pa in
         let pa = pa.baseAddress!
         parallelRanges(planes, grain: Swift.max(1, 2048 / Swift.max(outPlane, 1))) { r in
+            if geo.windowsInsideInput {
+                for p in r { maxPoolPlaneInside(geo, px + p * inPlane, po + p * outPlane, pa + p * outPlane) }
+                return
+            }
             for p in r {
                 let src = px + p * inPlane
                 for oh in 0..<geo.outH {
@@ -39,6 +43,37 @@ func maxPoolKernel<S: TensorScalar>(_ x: Tensor, _ s: PoolSetup, _: S.Type) -> (
         }
     }
     return (out, argmax)
+}
+
+/// One plane of `maxPoolKernel` when every window lies inside the input (no bounds checks); the same
+/// scan order, ties and NaN rule.
+@inline(__always)
+private func maxPoolPlaneInside<S: TensorScalar>(
+    _ geo: ConvGeometry, _ src: UnsafePointer<S>, _ out: UnsafeMutablePointer<S>, _ argmax: UnsafeMutablePointer<Int32>
+) {
+    var o = 0
+    for oh in 0..<geo.outH {
+        for ow in 0..<geo.outW {
+            var best = -S.infinity, bestIndex = -1
+            var ki = 0
+            while ki < geo.kernelH {
+                let row = (oh &* geo.strideH &+ ki &* geo.dilationH) &* geo.width &+ ow &* geo.strideW
+                var kj = 0
+                while kj < geo.kernelW {
+                    let index = row &+ kj &* geo.dilationW, v = src[index]
+                    if v > best || v.isNaN || bestIndex < 0 {
+                        best = v; bestIndex = index
+                        if v.isNaN { break }
+                    }
+                    kj &+= 1
+                }
+                ki &+= 1
+            }
+            out[o] = best
+            argmax[o] = Int32(truncatingIfNeeded: bestIndex)
+            o &+= 1
+        }
+    }
 }
 
 func avgPoolKernel<S: TensorScalar>(
