@@ -31,6 +31,29 @@ final class MatMulGradientTests: XCTestCase {
         XCTAssertEqual(af.matmul(bf).toFloatArray(), [19, 22, 43, 50])
     }
 
+    /// With two threads and enough work, `linear`'s input and weight gradients are computed side by side, each
+    /// by single-threaded GEMM. They must agree with the gradients computed one at a time by two-threaded GEMM
+    /// (what happens when only one of the two is wanted; finite-difference checked above) up to float32 rounding
+    /// (OpenBLAS's one- and two-thread products differ in the last bits).
+    func testLinearGradientsComputedSideBySideAgreeWithTheOnesComputedAlone() {
+        Threads.set(2)
+        defer { Threads.set(Threads.fromEnvironment()) }
+        func gradients(input: Bool, weight: Bool) -> (x: [Double], w: [Double]) {
+            let x = randomDouble([128, 64], seed: 41).to(.float32).requiringGrad(input)
+            let w = randomDouble([48, 64], seed: 42).to(.float32).requiringGrad(weight)
+            let b = randomDouble([48], seed: 43).to(.float32).requiringGrad()
+            x.linear(weight: w, bias: b).squared().sum().backward()
+            return (x.grad?.toDoubleArray() ?? [], w.grad?.toDoubleArray() ?? [])
+        }
+        let both = gradients(input: true, weight: true)
+        let inputAlone = gradients(input: true, weight: false).x, weightAlone = gradients(input: false, weight: true).w
+        XCTAssertEqual([both.x.count, both.w.count], [128 * 64, 48 * 64])
+        // Relative to each gradient's largest magnitude: sums of large terms that cancel.
+        let scale = { (values: [Double]) in values.map(Swift.abs).max() ?? .nan }
+        assertClose(both.x, inputAlone, tolerance: 1e-6 * scale(inputAlone), "input gradient")
+        assertClose(both.w, weightAlone, tolerance: 1e-6 * scale(weightAlone), "weight gradient")
+    }
+
     func testLinear() {
         let x = randomDouble([6, 4], seed: 36), w = randomDouble([3, 4], seed: 37), b = randomDouble([3], seed: 38)
         assertGradients([x, w, b]) { $0[0].linear(weight: $0[1], bias: $0[2]) }

@@ -66,6 +66,9 @@ extension Tensor {
         }
     }
 
+    /// Multiply-adds of one gradient product from which `linear`'s two products run side by side.
+    static let concurrentGradientsMinimumWork = 1 << 18
+
     /// The affine map y = x·Wᵀ + b of torch.nn.functional.linear: `weight` is [out, in], `bias` [out],
     /// and `self` is [..., in]. One GEMM with the bias pre-filled (beta = 1).
     public func linear(weight: Tensor, bias: Tensor?) -> Tensor {
@@ -91,8 +94,19 @@ extension Tensor {
         let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
         return Tensor.record(out, "linear", inputs) { g, _ in
             let g2 = g.reshaped([rows, outFeatures])
-            let dx = x.requiresGrad ? g2.matmul(weight).reshaped(xShape) : nil
-            let dw = weight.requiresGrad ? g2.matmul(x.reshaped([rows, inFeatures]), transposeSelf: true) : nil
+            var dx: Tensor?, dw: Tensor?
+            func inputGradient() { dx = g2.matmul(weight).reshaped(xShape) }
+            func weightGradient() { dw = g2.matmul(x.reshaped([rows, inFeatures]), transposeSelf: true) }
+            if x.requiresGrad && weight.requiresGrad && Threads.count >= 2
+                && rows * inFeatures * outFeatures >= Self.concurrentGradientsMinimumWork
+            {
+                // The two products cost the same; one core each at single-threaded GEMM's efficiency beats
+                // both cores on one product after the other.
+                parallelWithSerialBLAS(2) { _, worker in worker == 0 ? inputGradient() : weightGradient() }
+            } else {
+                if x.requiresGrad { inputGradient() }
+                if weight.requiresGrad { weightGradient() }
+            }
             var grads = [dx, dw]
             if let bias { grads.append(bias.requiresGrad ? g2.sum(axis: 0) : nil) }
             return grads
