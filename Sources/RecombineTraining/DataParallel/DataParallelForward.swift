@@ -12,10 +12,17 @@ extension PhaseRunner {
         guard group.size > 1 else { return cache }
         cache.distributedForward = { mapping, input, body in
             let partition = RowPartition(rows: input.shape.first ?? 0, parts: group.size)
-            guard input.rank >= 1, partition.coversEveryPart, Self.computesRowByRow(mapping) else { return nil }
+            guard input.rank >= 1, partition.coversEveryPart, Self.computesRowByRow(mapping) else {
+                DataParallelStatistics.recordForward(shared: false)
+                return nil
+            }
             let own = partition.range(of: group.rank)
             let local = body(input[rows: own])
-            guard local.rank >= 1, local.shape[0] == own.count else { return body(input) }
+            guard local.rank >= 1, local.shape[0] == own.count else {
+                DataParallelStatistics.recordForward(shared: false)
+                return body(input)
+            }
+            DataParallelStatistics.recordForward(shared: true)
             return RowGather.gather(local, partition: partition, group: group)
         }
         return cache
