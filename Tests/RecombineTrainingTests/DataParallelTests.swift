@@ -84,7 +84,7 @@ final class DataParallelTests: XCTestCase {
         XCTAssertNotEqual(PhaseRunner.checksum([a]), PhaseRunner.checksum([b]))
     }
 
-    func testMappingsThatMixRowsRunWholeOnEveryProcess() throws {
+    func testMappingsThatWorkAlongTheBatchAxisRunWholeOnEveryProcess() throws {
         func mapping(_ layers: String) throws -> Mapping {
             let method = TrainerTests.decMethod().replacingOccurrences(
                 of: #"{"type": "Linear", "in_features": 2, "out_features": 16}, {"type": "ReLU"},"#,
@@ -94,11 +94,12 @@ final class DataParallelTests: XCTestCase {
             return try XCTUnwrap(MappingSet(specs: spec.mappings, generator: &g)["encoder"])
         }
         XCTAssertTrue(PhaseRunner.computesRowByRow(try mapping(#"{"type": "ReLU"},"#)))
-        let dropout = try mapping(#"{"type": "ReLU"}, {"type": "Dropout", "p": 0.1},"#)
-        XCTAssertFalse(PhaseRunner.computesRowByRow(dropout))
-        dropout.train(false)
-        XCTAssertTrue(PhaseRunner.computesRowByRow(dropout))
-        XCTAssertFalse(PhaseRunner.computesRowByRow(try mapping(#"{"type": "BatchNorm1d", "num_features": 16},"#)))
+        // BatchNorm and dropout take the whole batch's statistics and mask through BatchRowShare.
+        XCTAssertTrue(PhaseRunner.computesRowByRow(try mapping(#"{"type": "ReLU"}, {"type": "Dropout", "p": 0.1},"#)))
+        XCTAssertTrue(PhaseRunner.computesRowByRow(try mapping(#"{"type": "BatchNorm1d", "num_features": 16},"#)))
+        XCTAssertTrue(PhaseRunner.computesRowByRow(try mapping(#"{"type": "Softmax", "dim": 1},"#)))
+        XCTAssertFalse(PhaseRunner.computesRowByRow(try mapping(#"{"type": "Softmax", "dim": 0},"#)))
+        XCTAssertFalse(PhaseRunner.computesRowByRow(try mapping(#"{"type": "LogSoftmax", "dim": -2},"#)))
     }
 
     func testShardedSweepComputesThisProcessRowsAndGathersThemInDatasetOrder() {
