@@ -110,7 +110,8 @@ enum MethodExecution {
             do { try runOnce(spec, configuration: configuration, options: options, label: label) } catch let stop
                 as RunStopped
             {
-                printError(stop.description)
+                // Rank 0 names the run directory; another process's scratch folder is no place to resume.
+                if DataParallelLaunch.group.isPrimary { printError(stop.description) }
                 if stop.bySignal { throw ExitCode(130) }
             } catch let busy as RunDirectoryLock.Busy {
                 if sweep {
@@ -233,7 +234,7 @@ enum MethodExecution {
         configuration.resume = true
         applyOutputSettings(options, to: &configuration)
         do { try runOnce(spec, configuration: configuration, options: options) } catch let stop as RunStopped {
-            printError(stop.description)
+            if DataParallelLaunch.group.isPrimary { printError(stop.description) }
             throw stop.bySignal ? ExitCode(130) : ExitCode.success
         } catch {
             printError("Method \"\(spec.name)\" failed: \(error)")

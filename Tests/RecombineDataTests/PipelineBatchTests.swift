@@ -24,6 +24,25 @@ final class PipelineBatchTests: XCTestCase {
         XCTAssertEqual(Array(values[(3 * 2000)..<(3 * 2001)]), [6000, 2 * 6001, 3 * 6002], "rows in dataset order")
     }
 
+    func testSweepOfSomeRowsTransformsThemAsTheWholeSweepDoes() {
+        // Random noise per sample: each row must get the generator of its place in the whole sweep,
+        // also where `rows` cuts a chunk.
+        let noisy = TransformPipeline([GaussianNoise(std: 1)])
+        let whole = noisy.sweep(vectors, seed: 3, chunkSize: 1024) { $0 }.toFloatArray()
+        var parts: [Float] = []
+        for rows in [0..<700, 700..<1500, 1500..<2500] {
+            var chunks: [Int] = []
+            let part = noisy.sweep(vectors, seed: 3, chunkSize: 1024, rows: rows) {
+                chunks.append($0.shape[0]); return $0
+            }
+            XCTAssertEqual(part.shape, [rows.count, 3])
+            XCTAssertTrue(chunks.allSatisfy { $0 <= 1024 }, "\(chunks)")
+            parts += part.toFloatArray()
+        }
+        XCTAssertEqual(parts, whole)
+        XCTAssertNotEqual(whole, noisy.sweep(vectors, seed: 4) { $0 }.toFloatArray(), "the noise depends on the seed")
+    }
+
     func testFeatureVectorsTakeElementwiseTransformsOnly() {
         let normalize = TransformPipeline([ToTensor(), Normalize(mean: [0.5], std: [2])])
         XCTAssertNil(normalize.unsupportedTransformIndex(forSampleShape: [3]))

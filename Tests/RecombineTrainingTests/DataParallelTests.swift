@@ -1,4 +1,5 @@
 import Foundation
+import RecombineData
 import RecombineMethod
 import RecombineTensor
 import RecombineTestSupport
@@ -7,7 +8,8 @@ import XCTest
 @testable import RecombineTraining
 
 /// The data-parallel bookkeeping that needs no MPI: batch partitions, the single-process group, the
-/// launcher detection, broadcasts of values, and the gather's placement of this process's rows.
+/// launcher detection, broadcasts of values, the gather's placement of this process's rows, and
+/// whole-dataset passes shared out over the processes.
 final class DataParallelTests: XCTestCase {
     var directories: [URL] = []
     override func tearDown() { for d in directories { try? FileManager.default.removeItem(at: d) } }
@@ -82,7 +84,7 @@ final class DataParallelTests: XCTestCase {
         XCTAssertNotEqual(PhaseRunner.checksum([a]), PhaseRunner.checksum([b]))
     }
 
-    func testMappingsThatMixRowsRunWholeOnEveryProcess() throws {
+    func testMappingsThatWorkAlongTheBatchAxisRunWholeOnEveryProcess() throws {
         func mapping(_ layers: String) throws -> Mapping {
             let method = TrainerTests.decMethod().replacingOccurrences(
                 of: #"{"type": "Linear", "in_features": 2, "out_features": 16}, {"type": "ReLU"},"#,
@@ -92,11 +94,35 @@ final class DataParallelTests: XCTestCase {
             return try XCTUnwrap(MappingSet(specs: spec.mappings, generator: &g)["encoder"])
         }
         XCTAssertTrue(PhaseRunner.computesRowByRow(try mapping(#"{"type": "ReLU"},"#)))
-        let dropout = try mapping(#"{"type": "ReLU"}, {"type": "Dropout", "p": 0.1},"#)
-        XCTAssertFalse(PhaseRunner.computesRowByRow(dropout))
-        dropout.train(false)
-        XCTAssertTrue(PhaseRunner.computesRowByRow(dropout))
-        XCTAssertFalse(PhaseRunner.computesRowByRow(try mapping(#"{"type": "BatchNorm1d", "num_features": 16},"#)))
+        // BatchNorm and dropout take the whole batch's statistics and mask through BatchRowShare.
+        XCTAssertTrue(PhaseRunner.computesRowByRow(try mapping(#"{"type": "ReLU"}, {"type": "Dropout", "p": 0.1},"#)))
+        XCTAssertTrue(PhaseRunner.computesRowByRow(try mapping(#"{"type": "BatchNorm1d", "num_features": 16},"#)))
+        XCTAssertTrue(PhaseRunner.computesRowByRow(try mapping(#"{"type": "Softmax", "dim": 1},"#)))
+        XCTAssertFalse(PhaseRunner.computesRowByRow(try mapping(#"{"type": "Softmax", "dim": 0},"#)))
+        XCTAssertFalse(PhaseRunner.computesRowByRow(try mapping(#"{"type": "LogSoftmax", "dim": -2},"#)))
+    }
+
+    func testShardedSweepComputesThisProcessRowsAndGathersThemInDatasetOrder() {
+        let data = FeatureDataset(name: "ramp", features: (0..<15).map { Float($0) }, dimension: 3, labels: nil)
+        let pipeline = TransformPipeline([])
+        var seen: [Int] = []
+        let double: (Tensor) -> Tensor = {
+            seen.append($0.shape[0]); return $0 * 2
+        }
+        // Rank 1 of 2 holds rows 2..<5; the stand-in group leaves the other process's rows zero.
+        let group = RecordingGroup(rank: 1, size: 2)
+        let shared = ShardedSweep(group: group).sweep(pipeline, data, seed: 1, rowByRow: true, double)
+        XCTAssertEqual(seen, [3])
+        XCTAssertEqual(group.gatherCounts, [2 * 3 * 4, 3 * 3 * 4])
+        XCTAssertEqual(shared.toFloatArray(), [0, 0, 0, 0, 0, 0] + (6..<15).map { 2 * Float($0) })
+        // Rows that depend on each other: every row computed here, nothing gathered.
+        seen = []
+        let whole = ShardedSweep(group: RecordingGroup(rank: 1, size: 2)).sweep(
+            pipeline, data, seed: 1, rowByRow: false, double)
+        XCTAssertEqual(seen, [5])
+        XCTAssertEqual(whole.toFloatArray(), (0..<15).map { 2 * Float($0) })
+        let alone = ShardedSweep(group: SingleProcessGroup()).sweep(pipeline, data, seed: 1, rowByRow: true, double)
+        XCTAssertEqual(alone.toFloatArray(), whole.toFloatArray())
     }
 
     func testRunRecordStoresTheWorldSize() throws {

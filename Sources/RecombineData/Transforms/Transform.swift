@@ -47,8 +47,11 @@ public struct TransformPipeline: Sendable {
     /// Transformed samples `indices` as a batch [B, C', H', W'] for images, [B, D] for feature vectors
     /// (element-wise transforms only; check `unsupportedTransformIndex(forSampleShape:)` first). Each sample
     /// gets its own generator derived from (seed, epoch, batch, position), so batches are reproducible
-    /// at any thread count.
-    public func batch(_ dataset: Dataset, _ indices: [Int], seed: UInt64, epoch: Int, batchIndex: Int) -> Tensor {
+    /// at any thread count; `firstPosition` is the position of `indices[0]` in its batch (a part of a
+    /// batch then gets the transforms the whole batch would give those samples).
+    public func batch(
+        _ dataset: Dataset, _ indices: [Int], seed: UInt64, epoch: Int, batchIndex: Int, firstPosition: Int = 0
+    ) -> Tensor {
         guard !isIdentity else { return dataset.batch(indices) }
         let sampleShape = dataset.sampleShape
         precondition(
@@ -64,7 +67,7 @@ public struct TransformPipeline: Sendable {
             for i in r {
                 raw.withUnsafeMutableBufferPointer { dataset.writeSample(indices[i], to: $0.baseAddress!) }
                 var generator = RandomGenerator(
-                    seed: TransformPipeline.mix(seed, UInt64(epoch), UInt64(batchIndex), UInt64(i)))
+                    seed: TransformPipeline.mix(seed, UInt64(epoch), UInt64(batchIndex), UInt64(firstPosition + i)))
                 let image = apply(
                     FloatImage(channels: inShape[0], height: inShape[1], width: inShape[2], pixels: raw), &generator)
                 precondition(image.pixels.count == outSize, "a transform produced \(image.shape), expected \(outShape)")
@@ -78,13 +81,22 @@ public struct TransformPipeline: Sendable {
 
     /// `body` applied without gradients to every sample, in dataset order and chunks of `chunkSize`,
     /// the results joined along axis 0 (full-dataset sweeps: evaluation, DEC targets, k-means features).
-    public func sweep(_ dataset: Dataset, seed: UInt64, chunkSize: Int = 1024, _ body: (Tensor) throws -> Tensor)
-        rethrows -> Tensor
-    {
+    /// With `rows`, only those samples, each transformed as in the whole sweep (a process's share of a
+    /// sweep in data-parallel training; the chunks are those of the whole sweep cut to `rows`).
+    public func sweep(
+        _ dataset: Dataset, seed: UInt64, chunkSize: Int = 1024, rows: Range<Int>? = nil,
+        _ body: (Tensor) throws -> Tensor
+    ) rethrows -> Tensor {
         try withoutGradients {
             var parts: [Tensor] = []
             for chunk in BatchSampler.evaluationChunks(count: dataset.count, chunkSize: chunkSize) {
-                parts.append(try body(batch(dataset, Array(chunk), seed: seed, epoch: 0, batchIndex: chunk.lowerBound)))
+                let part = rows.map { chunk.clamped(to: $0) } ?? chunk
+                guard !part.isEmpty else { continue }
+                parts.append(
+                    try body(
+                        batch(
+                            dataset, Array(part), seed: seed, epoch: 0, batchIndex: chunk.lowerBound,
+                            firstPosition: part.lowerBound - chunk.lowerBound)))
             }
             return Tensor.concatenate(parts, axis: 0)
         }

@@ -1,7 +1,8 @@
 import RecombineTensor
 
 /// Batch normalisation over axis 1 (torch.nn.BatchNorm1d for [N, C] / [N, C, L], BatchNorm2d for
-/// [N, C, H, W]): weight 1, bias 0; buffers running_mean, running_var, num_batches_tracked.
+/// [N, C, H, W]): weight 1, bias 0; buffers running_mean, running_var, num_batches_tracked. In
+/// data-parallel training (`BatchRowShare.current`) the statistics are the whole batch's (SyncBN).
 public class BatchNorm: Module {
     public let numFeatures: Int, eps: Double, momentum: Double, expectedRanks: [Int]
     public let weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVar: Tensor?, numBatchesTracked: Tensor?
@@ -25,7 +26,7 @@ public class BatchNorm: Module {
         if isTraining, let n = numBatchesTracked { n.setFlat(0, n[flat: 0] + 1) }
         return x.batchNorm(
             runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias, training: isTraining,
-            momentum: momentum, eps: eps)
+            momentum: momentum, eps: eps, share: BatchRowShare.current)
     }
 
     public override func outputShape(for s: [Int]) -> Result<[Int], ShapeError> {
@@ -90,7 +91,8 @@ public final class LayerNorm: Module {
     }
 }
 
-/// Inverted dropout in training mode (torch.nn.Dropout), with its own seeded random stream.
+/// Inverted dropout in training mode (torch.nn.Dropout), with its own seeded random stream; in
+/// data-parallel training (`BatchRowShare.current`) the mask is drawn for the whole batch.
 public final class Dropout: Module {
     public let p: Double
     var generator: RandomGenerator
@@ -100,7 +102,7 @@ public final class Dropout: Module {
         super.init()
     }
     public override func callAsFunction(_ x: Tensor) -> Tensor {
-        x.dropout(p: p, training: isTraining, generator: &generator)
+        x.dropout(p: p, training: isTraining, generator: &generator, share: BatchRowShare.current)
     }
     public override var ownRandomState: [UInt64]? {
         get { generator.state }

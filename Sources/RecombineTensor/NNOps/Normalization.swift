@@ -1,31 +1,48 @@
 /// Batch normalisation (fused kernel and pullback), layer normalisation and dropout.
 
-/// Per-channel statistics of x viewed as [N, C, L]: mean and biased variance.
-func channelMoments<S: TensorScalar>(_ x: Tensor, channels: Int, length: Int, _: S.Type) -> ([Double], [Double]) {
-    let px = x.pointer(S.self), n = x.count / Swift.max(channels * length, 1), m = Double(n * length)
-    var means = [Double](repeating: 0, count: channels), variances = means
-    means.withUnsafeMutableBufferPointer { pm in
-        variances.withUnsafeMutableBufferPointer { pv in
-            let pm = pm.baseAddress!, pv = pv.baseAddress!
-            parallelRanges(channels, grain: Swift.max(1, 8192 / Swift.max(n * length, 1))) { r in
-                for c in r {
-                    var total = 0.0
+/// Per-channel statistics of x viewed as [N, C, L]: mean and biased variance; with a `share`, of the
+/// whole batch whose rows `x` holds a share of (both sums taken over the processes).
+func channelMoments<S: TensorScalar>(
+    _ x: Tensor, channels: Int, length: Int, share: BatchRowShare? = nil, _: S.Type
+) -> ([Double], [Double]) {
+    let n = x.count / Swift.max(channels * length, 1), m = Double((share?.rows ?? n) * length)
+    var totals = channelSums(x, channels: channels, length: length, around: nil, S.self)
+    if let share { totals = share.summed(totals) }
+    let means = totals.map { $0 / m }
+    var squares = channelSums(x, channels: channels, length: length, around: means, S.self)
+    if let share { squares = share.summed(squares) }
+    return (means, squares.map { $0 / m })
+}
+
+/// Per channel of x viewed as [N, C, L]: Σ x, or Σ (x − around_c)² when `around` is given (each
+/// sample's sum in S, added up in Double).
+func channelSums<S: TensorScalar>(
+    _ x: Tensor, channels: Int, length: Int, around: [Double]?, _: S.Type
+) -> [Double] {
+    let px = x.pointer(S.self), n = x.count / Swift.max(channels * length, 1)
+    var sums = [Double](repeating: 0, count: channels)
+    sums.withUnsafeMutableBufferPointer { ps in
+        let ps = ps.baseAddress!
+        parallelRanges(channels, grain: Swift.max(1, 8192 / Swift.max(n * length, 1))) { r in
+            for c in r {
+                var total = 0.0
+                if let around {
+                    let mu = S(around[c])
+                    for i in 0..<n {
+                        let p = px + (i * channels + c) * length; var s: S = 0;
+                        for l in 0..<length { let d = p[l] - mu; s += d * d }; total += Double(s)
+                    }
+                } else {
                     for i in 0..<n {
                         let p = px + (i * channels + c) * length; var s: S = 0; for l in 0..<length { s += p[l] };
                         total += Double(s)
                     }
-                    let mean = total / m
-                    var squares = 0.0
-                    for i in 0..<n {
-                        let p = px + (i * channels + c) * length; var s: S = 0; let mu = S(mean);
-                        for l in 0..<length { let d = p[l] - mu; s += d * d }; squares += Double(s)
-                    }
-                    pm[c] = mean; pv[c] = squares / m
                 }
+                ps[c] = total
             }
         }
     }
-    return (means, variances)
+    return sums
 }
 
 /// y = (x − mean_c)·scale_c + shift_c per channel.
@@ -56,14 +73,17 @@ extension Tensor {
     /// Batch normalisation over axis 1 of [N, C], [N, C, L] or [N, C, H, W]
     /// (torch.nn.functional.batch_norm). In training, batch statistics normalise and the running
     /// averages are updated in place (running = (1 − momentum)·running + momentum·batch, with the
-    /// unbiased batch variance); in evaluation the running statistics normalise.
+    /// unbiased batch variance); in evaluation the running statistics normalise. Given the `share` of a
+    /// batch spread over processes that this tensor's rows are, the batch statistics and the backward's
+    /// batch reductions are the whole batch's (SyncBN).
     public func batchNorm(
         runningMean: Tensor?, runningVar: Tensor?, weight: Tensor?, bias: Tensor?, training: Bool,
-        momentum: Double = 0.1, eps: Double = 1e-5
+        momentum: Double = 0.1, eps: Double = 1e-5, share: BatchRowShare? = nil
     ) -> Tensor {
         let (channels, length) = batchNormView
-        let m = count / channels
         let useBatchStatistics = training || runningMean == nil || runningVar == nil
+        let share = useBatchStatistics ? share.flatMap { $0.holds(batchRows: shape[0]) ? $0 : nil } : nil
+        let m = share.map { $0.rows * length } ?? count / channels
         precondition(
             !useBatchStatistics || m > 1,
             "batch_norm: expected more than one value per channel in training, got input \(shape)")
@@ -71,8 +91,8 @@ extension Tensor {
         if useBatchStatistics {
             (mean, variance) =
                 dtype == .float32
-                ? channelMoments(self, channels: channels, length: length, Float.self)
-                : channelMoments(self, channels: channels, length: length, Double.self)
+                ? channelMoments(self, channels: channels, length: length, share: share, Float.self)
+                : channelMoments(self, channels: channels, length: length, share: share, Double.self)
             if training, let rm = runningMean, let rv = runningVar {
                 let correction = Double(m) / Double(m - 1)
                 for c in 0..<channels {
@@ -108,7 +128,12 @@ extension Tensor {
             if x.requiresGrad {
                 if useBatchStatistics {
                     let a = (0..<channels).map { invStd[$0] * gamma[$0] }
-                    let meanG = sumG.map { $0 / Double(m) }, meanGX = sumGX.map { $0 / Double(m) }
+                    // The whole batch's reductions; γ and β keep this share's (data-parallel training
+                    // sums parameter gradients over the processes).
+                    let total = share?.summed(sumG + sumGX)
+                    let totalG = total.map { Array($0[..<channels]) } ?? sumG
+                    let totalGX = total.map { Array($0[channels...]) } ?? sumGX
+                    let meanG = totalG.map { $0 / Double(m) }, meanGX = totalGX.map { $0 / Double(m) }
                     grads.append(
                         g.dtype == .float32
                             ? batchNormInputGradient(g, x, mean, invStd, a, meanG, meanGX, channels, length, Float.self)
@@ -154,18 +179,28 @@ extension Tensor {
     }
 
     /// Inverted dropout (torch.nn.functional.dropout): in training each element is zeroed with
-    /// probability p and the others scaled by 1/(1 − p); otherwise the identity.
-    public func dropout(p: Double, training: Bool, generator: inout RandomGenerator) -> Tensor {
+    /// probability p and the others scaled by 1/(1 − p); otherwise the identity. Given the `share` of a
+    /// batch spread over processes that this tensor's rows are, the mask is drawn for the whole batch
+    /// and these rows of it are used.
+    public func dropout(p: Double, training: Bool, generator: inout RandomGenerator, share: BatchRowShare? = nil)
+        -> Tensor
+    {
         precondition(p >= 0 && p <= 1, "dropout: p must be in [0, 1], got \(p)")
         guard training && p > 0 else { return self }
         if p == 1 { return self * Tensor.zeros(shape, dtype: dtype) }
+        let share = share.flatMap { rank >= 1 && $0.holds(batchRows: shape[0]) ? $0 : nil }
+        let rowSize = rank >= 1 ? shape.dropFirst().reduce(1, *) : count
+        let before = (share?.own.lowerBound ?? 0) * rowSize
+        let after = share.map { ($0.rows - $0.own.upperBound) * rowSize } ?? 0
         let mask = Tensor(uninitialized: shape, dtype: dtype), keep = 1 / (1 - p)
+        for _ in 0..<before { _ = generator.next() }  // one draw per element, of the rows before these
         switch dtype {
         case .float32:
             let pm = mask.floats, k = Float(keep), q = Float(p);
             for i in 0..<count { pm[i] = generator.nextFloat() < q ? 0 : k }
         case .float64: let pm = mask.doubles; for i in 0..<count { pm[i] = generator.nextDouble() < p ? 0 : keep }
         }
+        for _ in 0..<after { _ = generator.next() }
         return self * mask
     }
 }

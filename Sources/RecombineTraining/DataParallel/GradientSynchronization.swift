@@ -90,8 +90,26 @@ public enum DataParallelStatistics {
     nonisolated(unsafe) public private(set) static var seconds = 0.0
     nonisolated(unsafe) public private(set) static var values = 0
 
+    /// Whole-dataset passes whose rows the processes shared out (`ShardedSweep`), and those every
+    /// process computed whole because their rows depend on each other.
+    nonisolated(unsafe) public private(set) static var shardedSweeps = 0
+    nonisolated(unsafe) public private(set) static var wholeSweeps = 0
+
     static func record(seconds: Double, values: Int) {
         allreduces += 1; self.seconds += seconds; self.values = max(self.values, values)
+    }
+
+    /// Mapping passes of training steps computed on each process's rows, and those every process
+    /// computed on the whole batch.
+    nonisolated(unsafe) public private(set) static var sharedForwards = 0
+    nonisolated(unsafe) public private(set) static var wholeForwards = 0
+
+    static func recordSweep(sharded: Bool) {
+        if sharded { shardedSweeps += 1 } else { wholeSweeps += 1 }
+    }
+
+    static func recordForward(shared: Bool) {
+        if shared { sharedForwards += 1 } else { wholeForwards += 1 }
     }
 }
 

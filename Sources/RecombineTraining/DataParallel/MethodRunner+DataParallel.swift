@@ -23,7 +23,14 @@ extension MethodRunner {
     }
 
     func logDataParallelEnd() {
-        guard configuration.dataParallel.size > 1, DataParallelStatistics.allreduces > 0 else { return }
+        guard configuration.dataParallel.size > 1 else { return }
+        log.line(
+            "Mapping passes in training steps: \(DataParallelStatistics.sharedForwards) on each process's rows, \(DataParallelStatistics.wholeForwards) on the whole batch by every process"
+        )
+        log.line(
+            "Whole-dataset passes: \(DataParallelStatistics.shardedSweeps) shared out over the processes, \(DataParallelStatistics.wholeSweeps) computed whole by every process"
+        )
+        guard DataParallelStatistics.allreduces > 0 else { return }
         log.line(
             String(
                 format: "Gradient allreduces: %d of %d values, %.2f ms each on average (rank 0)",

@@ -13,11 +13,7 @@ enum RowGather {
     static func gather(_ local: Tensor, partition: RowPartition, group: DataParallelGroup) -> Tensor {
         let rowShape = Array(local.shape.dropFirst())
         let rowBytes = rowShape.reduce(1, *) * local.dtype.byteSize
-        let output = Tensor(uninitialized: [partition.rows] + rowShape, dtype: local.dtype)
-        group.allgather(
-            UnsafeRawBufferPointer(start: local.storage.raw, count: local.count * local.dtype.byteSize),
-            counts: partition.counts.map { $0 * rowBytes },
-            into: UnsafeMutableRawBufferPointer(start: output.storage.raw, count: output.count * output.dtype.byteSize))
+        let output = concatenate(local, partition: partition, group: group)
         let own = partition.range(of: group.rank)
         return Tensor.differentiable(output, name: "data_parallel_gather", inputs: [local]) { g, _ in
             let total = Tensor(uninitialized: g.shape, dtype: g.dtype)
@@ -32,5 +28,18 @@ enum RowGather {
                 from: total.storage.raw + own.lowerBound * rowBytes, byteCount: own.count * rowBytes)
             return [mine]
         }
+    }
+
+    /// The same concatenation without a backward (for passes without gradients): every process's rows
+    /// in rank order, on every process. Every process's rows have `local`'s row shape and dtype.
+    static func concatenate(_ local: Tensor, partition: RowPartition, group: DataParallelGroup) -> Tensor {
+        let rowShape = Array(local.shape.dropFirst())
+        let rowBytes = rowShape.reduce(1, *) * local.dtype.byteSize
+        let output = Tensor(uninitialized: [partition.rows] + rowShape, dtype: local.dtype)
+        group.allgather(
+            UnsafeRawBufferPointer(start: local.storage.raw, count: local.count * local.dtype.byteSize),
+            counts: partition.counts.map { $0 * rowBytes },
+            into: UnsafeMutableRawBufferPointer(start: output.storage.raw, count: output.count * output.dtype.byteSize))
+        return output
     }
 }

@@ -72,9 +72,7 @@ enum FinalState {
             tensors.append(("kmeans/centroids", centers))
             scores = Tensor.pairwiseSquaredDistances(z, centers) * -1.0
         } else {
-            let q = try dataset.main.sweep(data, seed: dataset.seed) {
-                try strategy.assignments($0, logits: false, classifierName: nil)
-            }
+            let q = try DatasetSweep(dataset: dataset, mappings: mappings, strategy: strategy).softAssignments()
             predictions = q.argmax(axis: 1)
             scores = q
             if let c = strategy.centroids, let z = features {

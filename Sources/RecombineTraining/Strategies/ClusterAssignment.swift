@@ -22,6 +22,8 @@ final class ClusterAssignment {
     /// The reference framework's logits for Student-t: the raw kernel values (B17 in Docs/reference-differences.md).
     let kernelAsLogits: Bool
     var seed: UInt64
+    /// The processes that compute its whole-dataset passes together (one, unless training data-parallel).
+    var group: any DataParallelGroup = SingleProcessGroup()
 
     init(spec: StrategySpec, mappings: MappingSet, numClusters: Int, seed: UInt64, referenceNumerics: Bool) throws {
         self.spec = spec; self.mappings = mappings; self.numClusters = numClusters; self.seed = seed
@@ -156,9 +158,12 @@ final class ClusterAssignment {
         }
     }
 
-    /// Features of every sample in dataset order, without gradients (callers set evaluation mode).
+    /// Features of every sample in dataset order, without gradients (callers set evaluation mode);
+    /// shared out over the processes of `group`.
     func allFeatures(_ data: Dataset, pipeline: TransformPipeline) -> Tensor {
-        pipeline.sweep(data, seed: seed) { features($0) }
+        ShardedSweep(group: group).sweep(
+            pipeline, data, seed: seed, rowByRow: ShardedSweep.evaluatesRowByRow(mappings)
+        ) { features($0) }
     }
 
     /// Initialises the centroids by the configured strategy.

@@ -214,6 +214,7 @@ public final class MethodRunner {
                 spec: spec.strategy, mappings: mappings!, numClusters: datasetSpec.numClusters, seed: seeds[1],
                 referenceNumerics: spec.referenceNumerics)
             strategy.iterationsScale = configuration.iterationsScale
+            strategy.group = configuration.dataParallel
             strategy.centroids = centroids
             if resumingDataset { try restore(mappings: mappings!, strategy: strategy, from: resume!) }
             let context = try DatasetContext(spec: datasetSpec, data: data, seed: seeds[2])
