@@ -6,17 +6,17 @@ func channelMoments<S: TensorScalar>(
     _ x: Tensor, channels: Int, length: Int, share: BatchRowShare? = nil, _: S.Type
 ) -> ([Double], [Double]) {
     let n = x.count / Swift.max(channels * length, 1), m = Double((share?.rows ?? n) * length)
-    var totals = channelSums(x, channels: channels, length: length, around: nil, S.self)
+    var totals = channelMomentSums(x, channels: channels, length: length, around: nil, S.self)
     if let share { totals = share.summed(totals) }
     let means = totals.map { $0 / m }
-    var squares = channelSums(x, channels: channels, length: length, around: means, S.self)
+    var squares = channelMomentSums(x, channels: channels, length: length, around: means, S.self)
     if let share { squares = share.summed(squares) }
     return (means, squares.map { $0 / m })
 }
 
 /// Per channel of x viewed as [N, C, L]: Σ x, or Σ (x − around_c)² when `around` is given (each
 /// sample's sum in S, added up in Double).
-func channelSums<S: TensorScalar>(
+func channelMomentSums<S: TensorScalar>(
     _ x: Tensor, channels: Int, length: Int, around: [Double]?, _: S.Type
 ) -> [Double] {
     let px = x.pointer(S.self), n = x.count / Swift.max(channels * length, 1)
