@@ -39,8 +39,8 @@ struct ChannelBlock {
 }
 
 /// Images per GEMM chunk so that a patch matrix stays near 1M elements (4 MB in float32), which stays in
-/// the last-level cache between im2col, GEMM and col2im: ddc.json's step took ~25 % less than with 8M
-/// (`recombine-bench engine --cases ddc_step`, Docs/benchmarks.md).
+/// the last-level cache between im2col, GEMM and col2im; 8M spilled it, most of all when other processes
+/// shared the cache (Docs/benchmarks.md, 2026-12-03).
 func imagesPerChunk(patchSize: Int, positions: Int, batch: Int) -> Int {
     Swift.max(1, Swift.min(batch, (1 << 20) / Swift.max(patchSize * positions, 1)))
 }
