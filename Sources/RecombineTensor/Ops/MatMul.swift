@@ -97,11 +97,12 @@ extension Tensor {
             var dx: Tensor?, dw: Tensor?
             func inputGradient() { dx = g2.matmul(weight).reshaped(xShape) }
             func weightGradient() { dw = g2.matmul(x.reshaped([rows, inFeatures]), transposeSelf: true) }
-            if x.requiresGrad && weight.requiresGrad && Threads.count >= 2
+            if x.requiresGrad && weight.requiresGrad && Threads.count == 2
                 && rows * inFeatures * outFeatures >= Self.concurrentGradientsMinimumWork
             {
                 // The two products cost the same; one core each at single-threaded GEMM's efficiency beats
-                // both cores on one product after the other.
+                // both cores on one product after the other (measured at 2 threads only: with more, two
+                // serial GEMMs would leave cores idle).
                 parallelWithSerialBLAS(2) { _, worker in worker == 0 ? inputGradient() : weightGradient() }
             } else {
                 if x.requiresGrad { inputGradient() }
