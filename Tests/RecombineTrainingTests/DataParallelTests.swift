@@ -102,6 +102,51 @@ final class DataParallelTests: XCTestCase {
         XCTAssertFalse(PhaseRunner.computesRowByRow(try mapping(#"{"type": "LogSoftmax", "dim": -2},"#)))
     }
 
+    func testCapturingPassComputesThisProcessRowsAndGathersTheOutputAndEveryCapturedLayer() throws {
+        let spec = try loadMethodText(TrainerTests.decMethod(), directories: &directories)
+        var g = RandomGenerator(seed: 1)
+        let encoder = try XCTUnwrap(MappingSet(specs: spec.mappings, generator: &g)["encoder"])
+        let x = Tensor.normal([5, 2], generator: &g)
+        let outputWeights = Tensor.normal([5, 2], generator: &g), hiddenWeights = Tensor.normal([5, 16], generator: &g)
+        // Σ output·u + Σ hidden·v: each row's terms depend on that row alone, so the whole batch's parameter
+        // gradients are the sum of the two processes' (whose stand-in groups sum nothing).
+        func pass() throws -> (output: [Double], hidden: [Double], gradients: [Double]) {
+            encoder.zeroGrad()
+            let (output, captured) = encoder.forward(x, capturing: ["1"])
+            let hidden = try XCTUnwrap(captured["1"])
+            ((output * outputWeights).sum() + (hidden * hiddenWeights).sum()).backward()
+            return (
+                output.toDoubleArray(), hidden.toDoubleArray(),
+                try encoder.parameters.flatMap { try XCTUnwrap($0.grad).toDoubleArray() }
+            )
+        }
+        let whole = try pass()
+        var gradientSum = [Double](repeating: 0, count: whole.gradients.count)
+        for (rank, rows) in [0..<2, 2..<5].enumerated() {
+            let group = RecordingGroup(rank: rank, size: 2)
+            let cache = ForwardCache()
+            cache.distributedForward = PhaseRunner.rowSharingForward(group)
+            ForwardCache.active = cache
+            defer { ForwardCache.active = nil }
+            let shared = DataParallelStatistics.sharedForwards, wholeBefore = DataParallelStatistics.wholeForwards
+            let part = try pass()
+            XCTAssertEqual(DataParallelStatistics.sharedForwards, shared + 1, "rank \(rank): one pass on its rows")
+            XCTAssertEqual(DataParallelStatistics.wholeForwards, wholeBefore, "rank \(rank)")
+            // The hidden layer's output was gathered last: 16 float32 values per row.
+            XCTAssertEqual(group.gatherCounts, [2 * 16 * 4, 3 * 16 * 4])
+            XCTAssertEqual(group.summedValues, 5 * 2 + 5 * 16, "rank \(rank): both gathers' backwards")
+            // This process's rows equal the whole pass's; the other process's are left to the collective.
+            assertClose(Array(part.output[(rows.lowerBound * 2)..<(rows.upperBound * 2)]),
+                        Array(whole.output[(rows.lowerBound * 2)..<(rows.upperBound * 2)]), tolerance: 1e-6)
+            assertClose(Array(part.hidden[(rows.lowerBound * 16)..<(rows.upperBound * 16)]),
+                        Array(whole.hidden[(rows.lowerBound * 16)..<(rows.upperBound * 16)]), tolerance: 1e-6)
+            XCTAssertEqual(part.output.count, whole.output.count)
+            XCTAssertEqual(part.hidden.count, whole.hidden.count)
+            gradientSum = zip(gradientSum, part.gradients).map(+)
+        }
+        assertClose(gradientSum, whole.gradients, tolerance: 1e-5)
+    }
+
     func testShardedSweepComputesThisProcessRowsAndGathersThemInDatasetOrder() {
         let data = FeatureDataset(name: "ramp", features: (0..<15).map { Float($0) }, dimension: 3, labels: nil)
         let pipeline = TransformPipeline([])

@@ -74,26 +74,42 @@ public final class Mapping: Module {
     public func logits(_ x: Tensor) -> Tensor { forward(x, logits: true) }
 
     /// This mapping's output for `x` (after its prior) together with the outputs of the layers named
-    /// in `names` (a layer's `name`, or its index for unnamed layers). Always computed; the output is
-    /// then cached for the rest of the step, so patterns read after this one reuse the pass.
+    /// in `names` (a layer's `name`, or its index for unnamed layers). Always computed, in data-parallel
+    /// training on this process's rows with the output and every captured tensor gathered (as a plain
+    /// forward is); the output is then cached for the rest of the step, so patterns read after this one
+    /// reuse the pass.
     public func forward(_ x: Tensor, capturing names: Set<String>) -> (output: Tensor, captured: [String: Tensor]) {
-        var h = preProcessing.reduce(prior.map { $0(x) } ?? x) { $1($0) }
-        var captured: [String: Tensor] = [:]
-        for (i, layer) in net.layers.enumerated() {
-            h = layer(h)
-            let name = spec.layers[i].name ?? String(i)
-            if names.contains(name) { captured[name] = h }
-        }
-        let output = postProcessing.reduce(h) { $1($0) }
+        let h = prior.map { $0(x) } ?? x
+        let indices = net.layers.indices.filter { names.contains(layerName(at: $0)) }
+        let own = { (rows: Tensor) in self.applyOwn(rows, capturingLayersAt: indices) }
+        let outputs = ForwardCache.current?.distributedForward?(self, h, own) ?? own(h)
+        let output = outputs[0]
         // Later readers of this mapping on the same input in the step share this pass.
         ForwardCache.current?.store(output, of: self, input: x)
+        // Of two layers with the same name, the later one's output is kept.
+        let captured = Dictionary(zip(indices.map(layerName(at:)), outputs.dropFirst()), uniquingKeysWith: { $1 })
         return (output, captured)
     }
+
+    /// This mapping's own computation (without the prior mapping), followed by the outputs of the layers
+    /// at `indices` (ascending).
+    func applyOwn(_ x: Tensor, capturingLayersAt indices: [Int]) -> [Tensor] {
+        var h = preProcessing.reduce(x) { $1($0) }
+        var captured: [Tensor] = []
+        for (i, layer) in net.layers.enumerated() {
+            h = layer(h)
+            if indices.contains(i) { captured.append(h) }
+        }
+        return [postProcessing.reduce(h) { $1($0) }] + captured
+    }
+
+    /// The name of layer `index`: its `name`, or its index for an unnamed layer.
+    func layerName(at index: Int) -> String { spec.layers[index].name ?? String(index) }
 
     /// The input of the layer named `name` (after pre-processing and the layers before it), or nil
     /// when the mapping has no such layer.
     public func inputOfLayer(_ name: String, _ x: Tensor) -> Tensor? {
-        guard let index = spec.layers.indices.first(where: { (spec.layers[$0].name ?? String($0)) == name }) else {
+        guard let index = spec.layers.indices.first(where: { layerName(at: $0) == name }) else {
             return nil
         }
         var h = preProcessing.reduce(prior.map { $0(x) } ?? x) { $1($0) }
@@ -104,7 +120,7 @@ public final class Mapping: Module {
     func forward(_ x: Tensor, logits: Bool) -> Tensor {
         let compute = {
             let h = self.prior.map { $0(x) } ?? x
-            return ForwardCache.current?.distributedForward?(self, h) { self.applyOwn($0, logits: logits) }
+            return ForwardCache.current?.distributedForward?(self, h) { [self.applyOwn($0, logits: logits)] }?.first
                 ?? self.applyOwn(h, logits: logits)
         }
         return ForwardCache.current?.output(of: self, input: x, logits: logits, compute: compute) ?? compute()
@@ -155,9 +171,13 @@ public final class ForwardCache {
     /// Inputs are retained so their identities stay unique while the cache lives.
     var inputs: [Tensor] = []
     public private(set) var hits = 0, misses = 0
-    /// Data-parallel training's forward of a mapping's own computation on `input` (its rows spread over
-    /// the processes, the outputs gathered); nil, or a nil result, computes it here on every row.
-    public var distributedForward: ((_ mapping: Mapping, _ input: Tensor, _ body: (Tensor) -> Tensor) -> Tensor?)?
+    /// Data-parallel training's forward of a mapping's own computation `body` on `input` (its rows spread
+    /// over the processes, each of `body`'s outputs gathered); nil, or a nil result, computes it here on
+    /// every row.
+    public var distributedForward: DistributedForward?
+    /// A mapping, its input, and its own computation giving one or more tensors of one row per input row
+    /// (the output, then any captured layer outputs); the gathered tensors, or nil to compute them here.
+    public typealias DistributedForward = (_ mapping: Mapping, _ input: Tensor, _ body: (Tensor) -> [Tensor]) -> [Tensor]?
 
     public init() {}
 

@@ -3,17 +3,26 @@ import RecombineTensor
 
 extension PhaseRunner {
     /// The forward cache of one training step. In data-parallel training it spreads each mapping's rows
-    /// over the processes (`RowPartition`) and gathers the outputs (`RowGather`), so everything after a
-    /// mapping — losses over the whole batch, soft assignments, kernels — sees the global batch, as a
-    /// single process would. While a mapping computes its share, BatchNorm takes the whole batch's
-    /// statistics and dropout the whole batch's mask (`BatchRowShare`).
+    /// over the processes (`rowSharingForward`), so everything after a mapping — losses over the whole
+    /// batch, soft assignments, kernels — sees the global batch, as a single process would.
     func makeForwardCache() -> ForwardCache {
         let cache = ForwardCache()
         let group = configuration.dataParallel
         guard group.size > 1 else { return cache }
-        cache.distributedForward = { mapping, input, body in
+        cache.distributedForward = Self.rowSharingForward(group)
+        return cache
+    }
+
+    /// A mapping's own computation on this process's rows (`RowPartition`) with each of its outputs —
+    /// the mapping's output and any captured layer outputs — gathered (`RowGather`). While a mapping
+    /// computes its share, BatchNorm takes the whole batch's statistics and dropout the whole batch's
+    /// mask (`BatchRowShare`). Mappings that work along the batch axis, batches with fewer rows than
+    /// processes and outputs without one row per input row are computed whole (nil). Every pass is
+    /// counted in `DataParallelStatistics`.
+    static func rowSharingForward(_ group: DataParallelGroup) -> ForwardCache.DistributedForward {
+        { mapping, input, body in
             let partition = RowPartition(rows: input.shape.first ?? 0, parts: group.size)
-            guard input.rank >= 1, partition.coversEveryPart, Self.computesRowByRow(mapping) else {
+            guard input.rank >= 1, partition.coversEveryPart, computesRowByRow(mapping) else {
                 DataParallelStatistics.recordForward(shared: false)
                 return nil
             }
@@ -22,14 +31,13 @@ extension PhaseRunner {
             BatchRowShare.current = BatchRowShare(rows: partition.rows, own: own) { group.allreduceSum($0) }
             let local = body(input[rows: own])
             BatchRowShare.current = outer
-            guard local.rank >= 1, local.shape[0] == own.count else {
+            guard local.allSatisfy({ $0.rank >= 1 && $0.shape[0] == own.count }) else {
                 DataParallelStatistics.recordForward(shared: false)
                 return body(input)
             }
             DataParallelStatistics.recordForward(shared: true)
-            return RowGather.gather(local, partition: partition, group: group)
+            return local.map { RowGather.gather($0, partition: partition, group: group) }
         }
-        return cache
     }
 
     /// Whether a mapping's output rows can be computed apart, so that processes can compute shares of
