@@ -7,7 +7,8 @@ import RecombineTensor
 /// centre, the one lowering the potential most kept), Lloyd iterations with GEMM distances until the
 /// total squared centre shift falls below `tol` × mean feature variance, empty clusters moved to the
 /// points farthest from their centres, the best of `nInit` runs by inertia, labels consistent with the
-/// final centres. Seeded: one seed reproduces the result at a fixed thread count.
+/// final centres. Seeded: one seed reproduces the result at a fixed thread count, whether the restarts
+/// run on one process or are shared out over `processes`.
 public struct KMeans: Sendable {
     public let k: Int
     public var nInit: Int = 10
@@ -18,14 +19,16 @@ public struct KMeans: Sendable {
     /// assignments as full passes, a fraction of the distance computations); `false` recomputes every
     /// distance at every iteration.
     public var usesBounds: Bool = true
+    /// Processes that share the restarts out (nil or one process: every restart runs here).
+    public var processes: (any KMeansProcessGroup)? = nil
 
     public init(
         k: Int, nInit: Int = 10, maxIterations: Int = 300, tolerance: Double = 1e-4, seed: UInt64 = 0,
-        usesBounds: Bool = true
+        usesBounds: Bool = true, processes: (any KMeansProcessGroup)? = nil
     ) {
         precondition(k >= 1, "k-means needs k ≥ 1")
         self.k = k; self.nInit = nInit; self.maxIterations = maxIterations; self.tolerance = tolerance; self.seed = seed
-        self.usesBounds = usesBounds
+        self.usesBounds = usesBounds; self.processes = processes
     }
 
     public struct Result: Sendable {
@@ -62,18 +65,35 @@ public struct KMeans: Sendable {
             mean /= Double(n); variance += sq / Double(n) - mean * mean
         }
         let absoluteTolerance = tolerance * variance / Double(d)
+        let group = processes.flatMap { $0.size > 1 ? $0 : nil }
+        let (rank, size) = (group?.rank ?? 0, group?.size ?? 1)
         var master = RandomGenerator(seed: seed)
         var best: Result? = nil
         for run in 0..<Swift.max(nInit, 1) {
+            // Restart r draws from the r-th stream split off the seed's generator, whichever process runs it.
             var g = master.split()
+            guard run % size == rank else { continue }
             let initial = plusPlus(x, n: n, d: d, generator: &g)
             let result =
                 usesBounds
                 ? lloydWithBounds(x, n: n, d: d, norms: norms, centers: initial, tolerance: absoluteTolerance, run: run)
                 : lloyd(x, n: n, d: d, norms: norms, centers: initial, tolerance: absoluteTolerance, run: run)
-            if best == nil || result.inertia < best!.inertia { best = result }
+            if best.map({ Self.ranksBefore(result, $0) }) ?? true { best = result }
         }
-        return best!
+        guard let group else {
+            guard let best else { throw ClusteringError("k-means: no restart ran") }
+            return best
+        }
+        return try Self.bestOfEveryProcess(best, group: group, n: n, k: k, d: d)
+    }
+
+    /// Whether restart `a` beats restart `b`: the lower inertia, the earlier restart on equal inertia, and
+    /// a NaN inertia after every number. A total order, so the best of several processes' bests is the
+    /// best of all restarts.
+    static func ranksBefore(_ a: Result, _ b: Result) -> Bool {
+        if a.inertia.isNaN != b.inertia.isNaN { return b.inertia.isNaN }
+        if !a.inertia.isNaN && a.inertia != b.inertia { return a.inertia < b.inertia }
+        return a.bestRun < b.bestRun
     }
 
     /// Greedy k-means++ seeding.

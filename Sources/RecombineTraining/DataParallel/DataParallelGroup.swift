@@ -1,8 +1,11 @@
+import RecombineClustering
+
 /// The processes that train one run together, PyTorch DDP's process group: each holds the whole model,
 /// works on its share of every batch, and the collectives below keep them in step. Every process must
 /// call the same collectives in the same order. Training uses `SingleProcessGroup` unless the command
-/// was started by an MPI launcher and built with the `MPI` trait (`RecombineDistributed`).
-public protocol DataParallelGroup: AnyObject, Sendable {
+/// was started by an MPI launcher and built with the `MPI` trait (`RecombineDistributed`). k-means shares
+/// its restarts over the same processes (`KMeansProcessGroup`).
+public protocol DataParallelGroup: KMeansProcessGroup {
     /// This process's position, 0 ..< size; rank 0 alone writes the run directory.
     var rank: Int { get }
     var size: Int { get }

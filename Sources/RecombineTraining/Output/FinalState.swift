@@ -65,7 +65,8 @@ enum FinalState {
         var scores: Tensor
         if method.strategy.kind == .classicalClusteringAfterPhase, let z = features {
             let fit = try KMeans(
-                k: k, nInit: method.strategy.classicalClusteringAfterPhaseNumRestarts, seed: dataset.seed
+                k: k, nInit: method.strategy.classicalClusteringAfterPhaseNumRestarts, seed: dataset.seed,
+                processes: strategy.group
             ).fit(z)
             predictions = fit.labels
             let centers = Tensor(fit.centers, shape: [k, z.shape[1]])

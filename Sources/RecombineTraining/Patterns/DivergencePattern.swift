@@ -94,7 +94,9 @@ final class DivergencePattern: RoutedPattern {
                 "\(spec.pointer)/initialize_classifier_layer_from_kmeans: layer '\(layerName)' has weight \(weight.shape) but its inputs are \(features.shape)"
             )
         }
-        let fit = try KMeans(k: k, nInit: options.initializationKmeansRestarts, seed: initializationSeed).fit(features)
+        let fit = try KMeans(
+            k: k, nInit: options.initializationKmeansRestarts, seed: initializationSeed, processes: strategy.group
+        ).fit(features)
         let centers = Tensor(fit.centers, shape: [k, weight.shape[1]]).to(weight.dtype)
         weight.assign(centers / centers.norm(p: 2, axes: [1], keepDims: true).clamped(min: 1e-12))
         if let bias = layer.namedParameters().first(where: { $0.name == "bias" })?.tensor {

@@ -152,8 +152,9 @@ final class ClusterAssignment {
             return kernelAsLogits ? kernel : q.clamped(min: 1e-30).log()
         case .classicalClusteringAfterPhase:
             let z = withoutGradients { features(x) }
-            let result = try KMeans(k: numClusters, nInit: spec.classicalClusteringAfterPhaseNumRestarts, seed: seed)
-                .fit(z)
+            let result = try KMeans(
+                k: numClusters, nInit: spec.classicalClusteringAfterPhaseNumRestarts, seed: seed, processes: group
+            ).fit(z)
             return Tensor.oneHot(result.labels, classes: numClusters)
         }
     }
@@ -174,10 +175,10 @@ final class ClusterAssignment {
         throws -> String
     {
         let z = allFeatures(data, pipeline: pipeline)
-        let result = try KMeans(k: numClusters, nInit: restarts, seed: g.next()).fit(z)
+        let result = try KMeans(k: numClusters, nInit: restarts, seed: g.next(), processes: group).fit(z)
         centroids = Tensor(result.centers, shape: [numClusters, z.shape[1]])
         return
-            "k-means on \(z.shape[0]) feature vectors (\(restarts) restarts, inertia \(String(format: "%.4g", result.inertia)))"
+            "k-means on \(z.shape[0]) feature vectors (\(restarts) restarts\(group.size > 1 ? " shared over \(group.size) processes" : ""), inertia \(String(format: "%.4g", result.inertia)))"
     }
 
     func initializeCentroids(

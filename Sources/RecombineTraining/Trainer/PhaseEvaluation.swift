@@ -45,7 +45,7 @@ final class PhaseEvaluation {
             let z = strategy.allFeatures(data, pipeline: dataset.main)
             let fit = try KMeans(
                 k: dataset.spec.numClusters, nInit: method.strategy.classicalClusteringAfterPhaseNumRestarts,
-                seed: dataset.seed
+                seed: dataset.seed, processes: strategy.group
             ).fit(z)
             predictions = fit.labels
             // The k-means loss curve (inertia per Lloyd iteration of the best restart).
