@@ -68,6 +68,38 @@ final class ConvolutionTests: XCTestCase {
         }
     }
 
+    /// Images with at least 196 output positions take the per-image kernels: the forward GEMM onto the
+    /// bias, the input gradient as a convolution with the flipped kernel (stride 1, padding ≤ d(k−1)) or
+    /// col2im otherwise, and a 1×1 kernel without a patch matrix. Each case checks the output against the
+    /// definition and the three gradients against finite differences.
+    func testConv2dOfImagesWithManyPositionsMatchesDefinitionAndFiniteDifferences() {
+        // (input [N, C, H, W], weight [O, C/groups, kh, kw], stride, padding, dilation, groups); all ≥ 400 positions.
+        let cases: [([Int], [Int], (Int, Int), (Int, Int), (Int, Int), Int)] = [
+            ([2, 4, 22, 21], [4, 4, 3, 2], (1, 1), (0, 0), (1, 1), 1),  // flipped kernel, no padding
+            ([1, 4, 20, 20], [4, 1, 3, 3], (1, 1), (1, 1), (1, 1), 4),  // flipped kernel, padded, depthwise
+            ([1, 4, 22, 21], [2, 2, 3, 2], (1, 1), (1, 2), (2, 1), 2),  // padding above d(k−1): col2im
+            ([1, 2, 42, 41], [2, 2, 3, 3], (2, 2), (1, 1), (1, 1), 1),  // stride 2: col2im
+            ([2, 4, 22, 21], [4, 2, 1, 1], (1, 1), (0, 0), (1, 1), 2),  // 1×1: no patch matrix
+        ]
+        for (index, (inputShape, weightShape, stride, padding, dilation, groups)) in cases.enumerated() {
+            let seed = UInt64(100 + 3 * index)
+            let x = randomDouble(inputShape, seed: seed), w = randomDouble(weightShape, seed: seed + 1),
+                b = randomDouble([weightShape[0]], seed: seed + 2)
+            let y = x.conv2d(weight: w, bias: b, stride: stride, padding: padding, dilation: dilation, groups: groups)
+            XCTAssertGreaterThanOrEqual(y.shape[2] * y.shape[3], 400, "case \(index)")
+            assertClose(
+                y.toDoubleArray(),
+                naiveConv2d(x, w, b, stride: stride, padding: padding, dilation: dilation, groups: groups),
+                tolerance: 1e-12)
+            let input = x.indexSelect(axis: 0, indices: [0])
+            assertGradients([input, w, b]) { xs in
+                xs[0].conv2d(
+                    weight: xs[1], bias: xs[2], stride: stride, padding: padding, dilation: dilation, groups: groups
+                ).sigmoid().sum()
+            }
+        }
+    }
+
     /// The weight gradient accumulates over im2col chunks: with an image whose patch matrix exceeds half a
     /// chunk (K·L = 144 · 172² > 2²²), each image is its own chunk, and the gradient of a batch must equal
     /// the sum of the images' gradients. (The small inputs above fit in one chunk per worker.)

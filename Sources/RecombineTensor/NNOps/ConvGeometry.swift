@@ -66,7 +66,7 @@ public struct ConvGeometry: Equatable, Sendable {
                             // Contiguous run: zero the padded edges, copy the middle.
                             let lo = Swift.max(0, -colOffset), hi = Swift.min(outW, width - colOffset)
                             for ow in 0..<Swift.min(lo, outW) { out[ow] = 0 }
-                            if hi > lo { (out + lo).update(from: src + lo + colOffset, count: hi - lo) }
+                            if hi > lo { copyRun(into: out + lo, from: src + lo + colOffset, count: hi - lo) }
                             for ow in Swift.max(hi, lo)..<outW { out[ow] = 0 }
                         } else {
                             for ow in 0..<outW {
@@ -108,6 +108,17 @@ public struct ConvGeometry: Equatable, Sendable {
                     row += 1
                 }
             }
+        }
+    }
+
+    /// dst[i] = src[i] for i < count, inline: the runs are one output row (often tens of elements),
+    /// too short to pay for a call to memmove.
+    @inline(__always)
+    private func copyRun<S: TensorScalar>(into dst: UnsafeMutablePointer<S>, from src: UnsafePointer<S>, count: Int) {
+        var i = 0
+        while i < count {
+            dst[i] = src[i]
+            i &+= 1
         }
     }
 

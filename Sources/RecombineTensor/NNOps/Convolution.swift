@@ -1,5 +1,6 @@
 /// conv1d, conv2d and conv_transpose2d as im2col/col2im + GEMM, batch folded into the GEMM's
-/// column dimension in chunks; forward and pullbacks side by side.
+/// column dimension in chunks; forward and pullbacks side by side. conv2d of images with many output
+/// positions takes the per-image kernels of ConvolutionPerImage.swift instead.
 
 /// Shapes and hyper-parameters of one 2-D convolution call.
 struct Conv2dSetup {
@@ -198,17 +199,26 @@ extension Tensor {
             stride: stride, padding: padding, dilation: dilation)
         precondition(geo.outH > 0 && geo.outW > 0, "conv2d: input \(h)×\(w) is smaller than the dilated kernel")
         let setup = Conv2dSetup(n: n, inChannels: c, outChannels: o, groups: groups, geometry: geo)
+        let perImage = geo.positions >= perImageConvolutionPositions
         let out =
             dtype == .float32
-            ? conv2dForward(self, weight, bias, setup, Float.self)
-            : conv2dForward(self, weight, bias, setup, Double.self)
+            ? (perImage
+                ? conv2dForwardPerImage(self, weight, bias, setup, Float.self)
+                : conv2dForward(self, weight, bias, setup, Float.self))
+            : (perImage
+                ? conv2dForwardPerImage(self, weight, bias, setup, Double.self)
+                : conv2dForward(self, weight, bias, setup, Double.self))
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
         return Tensor.record(out, "conv2d", inputs) { [self] g, _ in
             let want = self.requiresGrad
             let (gx, gw) =
                 g.dtype == .float32
-                ? conv2dBackward(g, self, weight, setup, wantInput: want, Float.self)
-                : conv2dBackward(g, self, weight, setup, wantInput: want, Double.self)
+                ? (perImage
+                    ? conv2dBackwardPerImage(g, self, weight, setup, wantInput: want, Float.self)
+                    : conv2dBackward(g, self, weight, setup, wantInput: want, Float.self))
+                : (perImage
+                    ? conv2dBackwardPerImage(g, self, weight, setup, wantInput: want, Double.self)
+                    : conv2dBackward(g, self, weight, setup, wantInput: want, Double.self))
             var grads: [Tensor?] = [gx, gw]
             if bias != nil {
                 grads.append(
