@@ -99,7 +99,8 @@ final class KMeansSharedRestartsTests: XCTestCase {
                 let alone = try kmeans.fit(x)
                 let (shared, calls) = try fitOnThreads(kmeans, x, size: size)
                 for (rank, result) in shared.enumerated() {
-                    assertIdentical(result, alone, "nInit \(nInit), \(size) processes, bounds \(usesBounds), rank \(rank)")
+                    assertIdentical(
+                        result, alone, "nInit \(nInit), \(size) processes, bounds \(usesBounds), rank \(rank)")
                 }
                 // One table of bests, then the winner's header, labels, centres and history, on every process.
                 XCTAssertEqual(calls, 5 * size, "nInit \(nInit), \(size) processes")

@@ -136,10 +136,12 @@ final class DataParallelTests: XCTestCase {
             XCTAssertEqual(group.gatherCounts, [2 * 16 * 4, 3 * 16 * 4])
             XCTAssertEqual(group.summedValues, 5 * 2 + 5 * 16, "rank \(rank): both gathers' backwards")
             // This process's rows equal the whole pass's; the other process's are left to the collective.
-            assertClose(Array(part.output[(rows.lowerBound * 2)..<(rows.upperBound * 2)]),
-                        Array(whole.output[(rows.lowerBound * 2)..<(rows.upperBound * 2)]), tolerance: 1e-6)
-            assertClose(Array(part.hidden[(rows.lowerBound * 16)..<(rows.upperBound * 16)]),
-                        Array(whole.hidden[(rows.lowerBound * 16)..<(rows.upperBound * 16)]), tolerance: 1e-6)
+            assertClose(
+                Array(part.output[(rows.lowerBound * 2)..<(rows.upperBound * 2)]),
+                Array(whole.output[(rows.lowerBound * 2)..<(rows.upperBound * 2)]), tolerance: 1e-6)
+            assertClose(
+                Array(part.hidden[(rows.lowerBound * 16)..<(rows.upperBound * 16)]),
+                Array(whole.hidden[(rows.lowerBound * 16)..<(rows.upperBound * 16)]), tolerance: 1e-6)
             XCTAssertEqual(part.output.count, whole.output.count)
             XCTAssertEqual(part.hidden.count, whole.hidden.count)
             gradientSum = zip(gradientSum, part.gradients).map(+)

@@ -177,7 +177,8 @@ public final class ForwardCache {
     public var distributedForward: DistributedForward?
     /// A mapping, its input, and its own computation giving one or more tensors of one row per input row
     /// (the output, then any captured layer outputs); the gathered tensors, or nil to compute them here.
-    public typealias DistributedForward = (_ mapping: Mapping, _ input: Tensor, _ body: (Tensor) -> [Tensor]) -> [Tensor]?
+    public typealias DistributedForward =
+        (_ mapping: Mapping, _ input: Tensor, _ body: (Tensor) -> [Tensor]) -> [Tensor]?
 
     public init() {}
 
