@@ -7,7 +7,7 @@ struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build report.html and plots of run directories; with several, also comparison.html.",
         discussion:
-            "Each run directory gets report.html and plots/*.svg; a report newer than the run's files is kept as it is unless --tsne-points is given. With two or more run directories, comparison.html (final metrics side by side and overlaid curves) is written to --output (default: the current directory). A sweep folder (runs in folders below it, no run of its own) gets leaderboard.md and leaderboard.csv instead: one row per method and grid point, mean ± std over seeds."
+            "Each run directory gets report.html and plots/*.svg; a report newer than the run's files is kept as it is unless --tsne-points is given. With two or more run directories, comparison.html (final metrics side by side and overlaid curves) is written to --output (default: the current directory). A sweep folder (runs in folders below it, no run of its own) gets leaderboard.md and leaderboard.csv instead: one row per method and grid point, mean ± std over seeds. With --select-on, a sweep's rows are ranked across methods by the ACC of that dataset's last evaluation (a labelled validation slice of the training split, say), and the final dataset's scores are shown beside it without taking part in the ranking."
     )
 
     @Argument(help: "Run directories, or sweep folders.")
@@ -23,16 +23,28 @@ struct Report: ParsableCommand {
             valueName: "N"))
     var tsnePoints: Int?
 
+    @Option(
+        name: .customLong("select-on"),
+        help: ArgumentHelp(
+            "For sweep folders: rank combinations by the ACC of this evaluation dataset (by its name in the method files), not by the final dataset's.",
+            valueName: "dataset"))
+    var selectOn: String?
+
     func validate() throws {
         if runDirectories.isEmpty { throw ValidationError("give at least one run directory") }
         if let tsnePoints, tsnePoints < 0 { throw ValidationError("--tsne-points must not be negative") }
+        if let selectOn, selectOn.isEmpty { throw ValidationError("--select-on needs a dataset name") }
     }
 
     func run() throws {
         var failed = false
         let sweeps = runDirectories.filter(SweepLeaderboard.isSweep)
+        if selectOn != nil && sweeps.isEmpty {
+            printError("--select-on ranks the runs of a sweep folder, and none of the folders given is one")
+            throw ExitStatus.failure
+        }
         for directory in sweeps {
-            do { print(try SweepLeaderboard.write(directory: directory)) } catch {
+            do { print(try SweepLeaderboard.write(directory: directory, selectOn: selectOn)) } catch {
                 printError("\(directory): \(error)"); failed = true
             }
         }

@@ -120,6 +120,20 @@ final class SweepCLITests: XCTestCase {
                 $0.hasPrefix("dec_gaussians,/datasets/0/batch_size=") && $0.contains(",2,2,")
             }, "\(rows)")
         XCTAssertTrue(text(folder.appending("sweep/leaderboard.md").path).contains(" ± "))
+
+        let selected = try recombine(["report", folder.appending("sweep").path, "--select-on", "GaussianMixture"])
+        XCTAssertEqual(selected.status, 0, selected.errors)
+        let selectedRows = text(folder.appending("sweep/leaderboard.csv").path).split(separator: "\n")
+        XCTAssertTrue(selectedRows[0].contains(",selection_dataset,selection_acc_mean,"), "\(selectedRows)")
+        XCTAssertTrue(selectedRows.dropFirst().allSatisfy { $0.contains(",2,2,GaussianMixture,") }, "\(selectedRows)")
+        let unknown = try recombine(["report", folder.appending("sweep").path, "--select-on", "Validation"])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(
+            unknown.errors.contains("no evaluation of the selection dataset \"Validation\"")
+                && unknown.errors.contains("\"GaussianMixture\""), unknown.errors)
+        let notASweep = try recombine(["report", jobDirectories[0], "--select-on", "GaussianMixture"])
+        XCTAssertEqual(notASweep.status, 1)
+        XCTAssertTrue(notASweep.errors.contains("none of the folders given is one"), notASweep.errors)
     }
 
     func testAJobThatAnotherProcessHoldsIsLeftToIt() throws {

@@ -10,7 +10,7 @@ final class SweepLeaderboardTests: XCTestCase {
     /// A result.json of method `method` at grid point `point` in `<root>/<path>`.
     func result(
         _ root: TemporaryDirectory, _ path: String, method: String, point: [String], status: String = "completed",
-        acc: Double, wall: Double
+        acc: Double, wall: Double, validation: [Double] = []
     ) throws {
         let directory = root.appending(path)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -18,9 +18,10 @@ final class SweepLeaderboardTests: XCTestCase {
             recombineVersion: "test", gitRevision: "test", threads: 1, blasCore: "test", iterationsScale: 1,
             overrides: ["/other=1"] + point, gridPoint: point, methodFileSHA256: nil)
         let final = ResultFile.Scores(dataset: "D", acc: acc, nmi: acc / 2, ari: acc / 4)
+        let checks = validation.map { ResultFile.Scores(dataset: "V", acc: $0, nmi: $0 / 2, ari: $0 / 4) }
         let file = ResultFile(
             method: method, seed: 1, status: try XCTUnwrap(RunStatus(rawValue: status)), wallSeconds: wall,
-            evaluations: [final], final: final, provenance: provenance, dataFilesSHA256: [:])
+            evaluations: checks + [final], final: final, provenance: provenance, dataFilesSHA256: [:])
         try file.encoded().write(to: directory.appendingPathComponent(ResultFile.name))
     }
 
@@ -52,6 +53,46 @@ final class SweepLeaderboardTests: XCTestCase {
         XCTAssertTrue(
             try String(contentsOf: root.appending("leaderboard.md"), encoding: .utf8).contains(
                 "| dec | `/lr=0.1` | 3 (2) | 0.7000 ± 0.1414 |"))
+    }
+
+    func testSelectionDatasetRanksAcrossMethodsByItsLastEvaluationAndNotByTheFinalScores() throws {
+        let root = try TemporaryDirectory(); defer { root.remove() }
+        // The final (test) ACC would rank a, b, c; the validation slice's last evaluation ranks c, b, a.
+        try result(root, "a/p/seed-1", method: "a", point: ["/p=1"], acc: 0.95, wall: 1, validation: [0.99, 0.50])
+        try result(root, "a/p/seed-2", method: "a", point: ["/p=1"], acc: 0.93, wall: 1, validation: [0.99, 0.60])
+        try result(root, "b/p/seed-1", method: "b", point: ["/p=1"], acc: 0.90, wall: 1, validation: [0.10, 0.70])
+        try result(root, "c/p/seed-1", method: "c", point: ["/p=2"], acc: 0.80, wall: 1, validation: [0.80])
+        try result(root, "c/p/seed-2", method: "c", point: ["/p=2"], status: "failed", acc: 0, wall: 1)
+
+        let rows = try SweepLeaderboard.rows(root.path, selectOn: "V")
+        XCTAssertEqual(rows.map(\.method), ["c", "b", "a"])
+        let a = try XCTUnwrap(rows.last)
+        assertClose(try XCTUnwrap(a.selection?.acc?.mean), 0.55, tolerance: 1e-12)
+        assertClose(try XCTUnwrap(a.selection?.nmi?.mean), 0.275, tolerance: 1e-12)
+        assertClose(try XCTUnwrap(a.acc?.mean), 0.94, tolerance: 1e-12)
+        XCTAssertEqual(a.finalDataset, "D")
+        XCTAssertEqual(rows[0].completed, 1, "the failed run needs no selection scores and counts in no mean")
+
+        try SweepLeaderboard.write(directory: root.path, selectOn: "V")
+        let csv = try String(contentsOf: root.appending("leaderboard.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertTrue(csv[0].hasPrefix("method,grid_point,runs,completed,selection_dataset,selection_acc_mean,"))
+        XCTAssertEqual(
+            csv[3],
+            "a,/p=1,2,2,V,0.5500,0.0707,0.2750,0.0354,0.1375,0.0177,D,0.9400,0.0141,0.4700,0.0071,0.2350,0.0035,1.0,0.0"
+        )
+        let page = try String(contentsOf: root.appending("leaderboard.md"), encoding: .utf8)
+        XCTAssertTrue(page.contains("Ranked by ACC on the selection dataset \"V\""), page)
+        XCTAssertTrue(page.contains("| 1 | c | `/p=2` | 2 (1) | 0.8000 ± 0.0000 |"), page)
+    }
+
+    func testSelectionDatasetThatARunNeverEvaluatedIsAnErrorNamingTheRunAndWhatItEvaluated() throws {
+        let root = try TemporaryDirectory(); defer { root.remove() }
+        try result(root, "a/p/seed-1", method: "a", point: ["/p=1"], acc: 0.9, wall: 1, validation: [0.5])
+        XCTAssertThrowsError(try SweepLeaderboard.rows(root.path, selectOn: "W")) {
+            let message = "\($0)"
+            XCTAssertTrue(message.contains("a/p/seed-1/result.json"), message)
+            XCTAssertTrue(message.contains("\"W\"") && message.contains("\"D\", \"V\""), message)
+        }
     }
 
     func testAFolderWithoutRunsIsNoSweepAndGetsNoLeaderboard() throws {
