@@ -65,14 +65,13 @@ struct TensorKernel {
 
     /// B [N, D, P] with B_aᵀB_a = X_aᵀ(X_a X_aᵀ + εI)⁻¹X_a; the D×D factorisations run in float64.
     func orthonormalRows(_ unfolded: Tensor) throws -> Tensor {
-        let size = unfolded.shape[1]
-        let x = unfolded.to(.float64)
-        let gram = x.matmul(x, transposeOther: true)
         switch orthogonalisation {
         case .cholesky:
-            let factor = try (gram + Tensor.eye(size, dtype: .float64) * epsilon).cholesky()
-            return try factor.inverse().matmul(x).to(unfolded.dtype)
+            return try unfolded.choleskyOrthonormalRows(epsilon: epsilon)
         case .eigen:
+            let size = unfolded.shape[1]
+            let x = unfolded.to(.float64)
+            let gram = x.matmul(x, transposeOther: true)
             let (values, vectors) = try gram.symmetricEigen(
                 degeneracyTolerance: degeneracyThreshold, relativeTolerance: false)
             let scale = (values.relu() + epsilon).pow(-0.5).reshaped([unfolded.shape[0], size, 1])
