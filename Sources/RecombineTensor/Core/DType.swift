@@ -28,6 +28,16 @@ where Self.SIMD16Storage: Sendable {
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
         a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+    /// Row-major C = alpha * op(A) * op(A)ᵀ + beta * C through BLAS SYRK (op(A) = Aᵀ when `trans`), with
+    /// half GEMM's flops: only C's upper triangle (j ≥ i) is written.
+    static func syrkUpper(
+        trans: Bool, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+    /// Row-major C = alpha * A * B (`left`) or alpha * B * A + beta * C through BLAS SYMM, A symmetric with
+    /// only its upper triangle read; B and C are m × n.
+    static func symmUpper(
+        left: Bool, m: Int, n: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
+        b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
 }
 
 @inline(__always) func cblasTranspose(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : CblasNoTrans }
@@ -44,6 +54,26 @@ extension Float: TensorScalar {
             CblasRowMajor, cblasTranspose(transA), cblasTranspose(transB),
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
+
+    @inline(__always)
+    public static func syrkUpper(
+        trans: Bool, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        cblas_ssyrk(
+            CblasRowMajor, CblasUpper, cblasTranspose(trans), Int32(n), Int32(k), alpha, a, Int32(lda), beta, c,
+            Int32(ldc))
+    }
+
+    @inline(__always)
+    public static func symmUpper(
+        left: Bool, m: Int, n: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        cblas_ssymm(
+            CblasRowMajor, left ? CblasLeft : CblasRight, CblasUpper, Int32(m), Int32(n), alpha, a, Int32(lda), b,
+            Int32(ldb), beta, c, Int32(ldc))
+    }
 }
 
 extension Double: TensorScalar {
@@ -57,5 +87,25 @@ extension Double: TensorScalar {
         cblas_dgemm(
             CblasRowMajor, cblasTranspose(transA), cblasTranspose(transB),
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    @inline(__always)
+    public static func syrkUpper(
+        trans: Bool, n: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
+        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        cblas_dsyrk(
+            CblasRowMajor, CblasUpper, cblasTranspose(trans), Int32(n), Int32(k), alpha, a, Int32(lda), beta, c,
+            Int32(ldc))
+    }
+
+    @inline(__always)
+    public static func symmUpper(
+        left: Bool, m: Int, n: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
+        b: UnsafePointer<Double>, ldb: Int, beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        cblas_dsymm(
+            CblasRowMajor, left ? CblasLeft : CblasRight, CblasUpper, Int32(m), Int32(n), alpha, a, Int32(lda), b,
+            Int32(ldb), beta, c, Int32(ldc))
     }
 }

@@ -4,7 +4,8 @@ import RecombineTensor
 /// the squared chordal (projection) distances between the row spaces of their mode-m unfoldings,
 /// summed over the modes, D_ab = Σ_m max(2(d_m − t^m_ab), 0) with t^m_ab = ‖B_a B_bᵀ‖²_F, where the
 /// rows of B_a [d_m, P] span X_a's mode-m row space with (regularised) orthonormal rows, so that
-/// B_aᵀB_a = X_aᵀ(X_a X_aᵀ + εI)⁻¹X_a. All N² blocks B_a B_bᵀ come from one GEMM of the stacked bases.
+/// B_aᵀB_a = X_aᵀ(X_a X_aᵀ + εI)⁻¹X_a. The N² norms t^m_ab are one engine op (`crossGramSquaredNorms`),
+/// through all blocks B_a B_bᵀ or through the projectors B_aᵀB_a, whichever costs less for the mode.
 struct TensorKernel {
     /// How the orthonormal row bases are computed; both give the same B_aᵀB_a.
     enum Orthogonalisation: String {
@@ -58,23 +59,19 @@ struct TensorKernel {
 
     /// max(2(D − ‖B_a B_bᵀ‖²_F), 0) for unfoldings [N, D, P].
     func modeDistances(_ unfolded: Tensor) throws -> Tensor {
-        let (n, size, p) = (unfolded.shape[0], unfolded.shape[1], unfolded.shape[2])
-        let bases = try orthonormalRows(unfolded).reshaped([n * size, p])
-        let blocks = bases.matmul(bases, transposeOther: true)
-        let traces = blocks.squared().reshaped([n, size, n, size]).sum(axis: 3).sum(axis: 1)
-        return ((traces - Double(size)) * -2.0).relu()
+        let traces = try orthonormalRows(unfolded).crossGramSquaredNorms()
+        return ((traces - Double(unfolded.shape[1])) * -2.0).relu()
     }
 
     /// B [N, D, P] with B_aᵀB_a = X_aᵀ(X_a X_aᵀ + εI)⁻¹X_a; the D×D factorisations run in float64.
     func orthonormalRows(_ unfolded: Tensor) throws -> Tensor {
-        let size = unfolded.shape[1]
-        let x = unfolded.to(.float64)
-        let gram = x.matmul(x, transposeOther: true)
         switch orthogonalisation {
         case .cholesky:
-            let factor = try (gram + Tensor.eye(size, dtype: .float64) * epsilon).cholesky()
-            return try factor.inverse().matmul(x).to(unfolded.dtype)
+            return try unfolded.choleskyOrthonormalRows(epsilon: epsilon)
         case .eigen:
+            let size = unfolded.shape[1]
+            let x = unfolded.to(.float64)
+            let gram = x.matmul(x, transposeOther: true)
             let (values, vectors) = try gram.symmetricEigen(
                 degeneracyTolerance: degeneracyThreshold, relativeTolerance: false)
             let scale = (values.relu() + epsilon).pow(-0.5).reshaped([unfolded.shape[0], size, 1])
