@@ -25,14 +25,16 @@ public final class Adagrad: Optimizer {
         }
     }
 
-    func update<S: TensorScalar>(_ p: Tensor, _ g: Tensor, _ s: Tensor, _ clr: Double, _: S.Type) {
+    func update<S: UpdateScalar>(_ p: Tensor, _ g: Tensor, _ s: Tensor, _ clr: Double, _: S.Type) {
         let pp = p.pointer(S.self), pg = g.pointer(S.self), ps = s.pointer(S.self)
         let clr = S(clr), wd = S(weightDecay), eps = S(self.eps)
         elementwise(p.count) { r in
-            for i in r {
-                let grad = pg[i] + wd * pp[i]
-                ps[i] += grad * grad
-                pp[i] -= clr * grad / (ps[i].squareRoot() + eps)
+            for (i, n) in UpdateBlocks(r, S.self) {
+                let parameter = pp.block(i, n)
+                let grad = pg.block(i, n) + wd * parameter
+                let sum = ps.block(i, n) + grad * grad
+                ps.setBlock(i, n, sum)
+                pp.setBlock(i, n, parameter - clr * grad / (sum.squareRoot() + eps))
             }
         }
     }

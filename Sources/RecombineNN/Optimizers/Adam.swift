@@ -38,7 +38,7 @@ public class Adam: Optimizer {
         }
     }
 
-    func update<S: TensorScalar>(
+    func update<S: UpdateScalar>(
         _ p: Tensor, _ g: Tensor, _ m: Tensor, _ v: Tensor, _ vMax: Tensor?, _ t: Int, _ lr: Double, _: S.Type
     ) {
         let pp = p.pointer(S.self), pg = g.pointer(S.self), pm = m.pointer(S.self), pv = v.pointer(S.self),
@@ -49,14 +49,22 @@ public class Adam: Optimizer {
         let decay = decoupledWeightDecay ? S(1 - lr * weightDecay) : 1
         let coupled = !decoupledWeightDecay && weightDecay != 0
         elementwise(p.count) { r in
-            for i in r {
-                let grad = coupled ? pg[i] + wd * pp[i] : pg[i]
-                if decay != 1 { pp[i] *= decay }
-                pm[i] = b1 * pm[i] + (1 - b1) * grad
-                pv[i] = b2 * pv[i] + (1 - b2) * grad * grad
-                var second = pv[i]
-                if let pmax { pmax[i] = Swift.max(pmax[i], pv[i]); second = pmax[i] }
-                pp[i] -= stepSize * pm[i] / (second.squareRoot() / sqrtBC2 + eps)
+            for (i, n) in UpdateBlocks(r, S.self) {
+                var parameter = pp.block(i, n)
+                let grad = coupled ? pg.block(i, n) + wd * parameter : pg.block(i, n)
+                if decay != 1 { parameter = parameter * decay }
+                let mean = b1 * pm.block(i, n) + (1 - b1) * grad
+                let square = b2 * pv.block(i, n) + (1 - b2) * grad * grad
+                pm.setBlock(i, n, mean)
+                pv.setBlock(i, n, square)
+                var second = square
+                if let pmax {
+                    // Swift.max(old, new): the new value where it is ≥ the old one, as the scalar rule did.
+                    let old = pmax.block(i, n)
+                    second = old.replacing(with: square, where: square .>= old)
+                    pmax.setBlock(i, n, second)
+                }
+                pp.setBlock(i, n, parameter - stepSize * mean / (second.squareRoot() / sqrtBC2 + eps))
             }
         }
     }

@@ -27,20 +27,32 @@ public final class RMSprop: Optimizer {
         }
     }
 
-    func update<S: TensorScalar>(
+    func update<S: UpdateScalar>(
         _ p: Tensor, _ g: Tensor, _ v: Tensor, _ a: Tensor?, _ b: Tensor?, _ lr: Double, _: S.Type
     ) {
         let pp = p.pointer(S.self), pg = g.pointer(S.self), pv = v.pointer(S.self), pa = a?.pointer(S.self),
             pb = b?.pointer(S.self)
         let al = S(alpha), eps = S(self.eps), wd = S(weightDecay), mu = S(momentum), lr = S(lr)
         elementwise(p.count) { r in
-            for i in r {
-                let grad = pg[i] + wd * pp[i]
-                pv[i] = al * pv[i] + (1 - al) * grad * grad
-                var avg = pv[i]
-                if let pa { pa[i] = al * pa[i] + (1 - al) * grad; avg -= pa[i] * pa[i] }
+            for (i, n) in UpdateBlocks(r, S.self) {
+                let parameter = pp.block(i, n)
+                let grad = pg.block(i, n) + wd * parameter
+                let square = al * pv.block(i, n) + (1 - al) * grad * grad
+                pv.setBlock(i, n, square)
+                var avg = square
+                if let pa {
+                    let mean = al * pa.block(i, n) + (1 - al) * grad
+                    pa.setBlock(i, n, mean)
+                    avg = avg - mean * mean
+                }
                 let d = grad / (avg.squareRoot() + eps)
-                if let pb { pb[i] = mu * pb[i] + d; pp[i] -= lr * pb[i] } else { pp[i] -= lr * d }
+                if let pb {
+                    let buffer = mu * pb.block(i, n) + d
+                    pb.setBlock(i, n, buffer)
+                    pp.setBlock(i, n, parameter - lr * buffer)
+                } else {
+                    pp.setBlock(i, n, parameter - lr * d)
+                }
             }
         }
     }

@@ -36,17 +36,19 @@ public final class SGD: Optimizer {
         }
     }
 
-    func update<S: TensorScalar>(_ p: Tensor, _ g: Tensor, _ b: Tensor?, _ first: Bool, _ lr: Double, _: S.Type) {
+    func update<S: UpdateScalar>(_ p: Tensor, _ g: Tensor, _ b: Tensor?, _ first: Bool, _ lr: Double, _: S.Type) {
         let pp = p.pointer(S.self), pg = g.pointer(S.self), pb = b?.pointer(S.self)
         let lr = S(lr), mu = S(momentum), damp = 1 - S(dampening), wd = S(weightDecay), nesterov = self.nesterov
         elementwise(p.count) { r in
-            for i in r {
-                var d = pg[i] + wd * pp[i]
+            for (i, n) in UpdateBlocks(r, S.self) {
+                let parameter = pp.block(i, n)
+                var d = pg.block(i, n) + wd * parameter
                 if let pb {
-                    pb[i] = first ? d : mu * pb[i] + damp * d
-                    d = nesterov ? d + mu * pb[i] : pb[i]
+                    let buffer = first ? d : mu * pb.block(i, n) + damp * d
+                    pb.setBlock(i, n, buffer)
+                    d = nesterov ? d + mu * buffer : buffer
                 }
-                pp[i] -= lr * d
+                pp.setBlock(i, n, parameter - lr * d)
             }
         }
     }
