@@ -200,8 +200,8 @@ final class PaperPatternTests: XCTestCase {
     }
 
     /// The centroid initialisation gives unit-norm rows and a zero bias (checked after one step with a
-    /// negligible learning rate).
-    func testClassifierLayerIsInitialisedFromUnitCentroids() throws {
+    /// negligible learning rate), and the log says it happened.
+    func testClassifierLayerIsInitialisedFromUnitCentroidsAndLogged() throws {
         let text = Self.depictMethod().replacingOccurrences(
             of: #""lr": 0.003, "trained_mapping_names": ["encoder", "decoder", "clustering"]"#,
             with: #""lr": 1e-12, "trained_mapping_names": ["encoder", "decoder", "clustering"]"#)
@@ -218,6 +218,11 @@ final class PaperPatternTests: XCTestCase {
         let bias = try XCTUnwrap(weights["mapping/clustering/net.0.bias"])
         // One Adam step of lr 1e-12 moves each entry by at most about 1e-12.
         XCTAssertTrue(bias.toDoubleArray().allSatisfy { Swift.abs($0) < 1e-11 }, "\(bias.toDoubleArray())")
+        let log = try String(contentsOfFile: result.runDirectory + "/log.txt", encoding: .utf8)
+        XCTAssertTrue(
+            log.contains(
+                #"Initialized layer "theta" of classifier "clustering" from k-means on 4500 feature vectors (5 restarts, inertia "#
+            ), log)
     }
 
     func testLayerPairShapesAreCheckedBeforeTraining() throws {

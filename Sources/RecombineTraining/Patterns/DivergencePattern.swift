@@ -33,6 +33,7 @@ final class DivergencePattern: RoutedPattern {
     let options: Options
     let strategy: ClusterAssignment
     let sweep: DatasetSweep
+    let log: RunLog
     /// Whether the interval counts epochs (recompute at the start of every interval-th epoch) or iterations.
     var intervalInEpochs: Bool { options.targetDistributionRecalculationIntervalUnit == "epoch" }
     /// DEPICT's paper rule q/√f instead of DEC's q²/f.
@@ -50,6 +51,7 @@ final class DivergencePattern: RoutedPattern {
         options = try spec.decodeOptions()
         strategy = context.strategy
         sweep = context.sweep
+        log = context.log
         initializationSeed = context.seed(for: spec.pointer)
     }
 
@@ -102,6 +104,10 @@ final class DivergencePattern: RoutedPattern {
         if let bias = layer.namedParameters().first(where: { $0.name == "bias" })?.tensor {
             bias.assign(Tensor.zeros(bias.shape, dtype: bias.dtype))
         }
+        let shared = strategy.group.size > 1 ? " shared over \(strategy.group.size) processes" : ""
+        log.line(
+            "Initialized layer \"\(layerName)\" of classifier \"\(classifier.name)\" from k-means on \(features.shape[0]) feature vectors (\(options.initializationKmeansRestarts) restarts\(shared), inertia \(String(format: "%.4g", fit.inertia)))"
+        )
     }
 
     func losses(_ step: StepInput) throws -> [PatternLoss] {
