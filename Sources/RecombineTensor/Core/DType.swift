@@ -20,7 +20,7 @@ public enum DType: String, Sendable, CaseIterable {
 ///
 /// Kernels are written once, generically over `TensorScalar`, and specialised for both types inside
 /// this module; the public API of `Tensor` is not generic.
-public protocol TensorScalar: Real, BinaryFloatingPoint, SIMDScalar, Sendable
+public protocol TensorScalar: Real, BinaryFloatingPoint, SIMDScalar, Codable, Sendable
 where Self.SIMD16Storage: Sendable {
     static var dtype: DType { get }
     /// Row-major C = alpha * op(A) * op(B) + beta * C through BLAS.
