@@ -1,7 +1,7 @@
 import RecombineTensor
 
 /// The SIMD vector an optimizer update works on for each dtype: eight float32 or four float64 lanes
-/// (one 256-bit register). Updates read and write their buffers a vector at a time, with the same
+/// (256 bits: two SSE registers on the baseline x86-64 build, one where AVX is enabled). Updates read and write their buffers a vector at a time, with the same
 /// per-element arithmetic, in the same order, as a scalar loop, so the numbers do not change.
 protocol UpdateScalar: TensorScalar {
     associatedtype Block: SIMD where Block.Scalar == Self
