@@ -225,6 +225,66 @@ final class PaperPatternTests: XCTestCase {
             ), log)
     }
 
+    /// With `initialization_clustering: ac_pic` the layer's rows are the unit-normalised means of the
+    /// AC-PIC clusters, and the log names AC-PIC and its graph.
+    func testClassifierLayerIsInitialisedFromACPICClustersAndLogged() throws {
+        let text = Self.depictMethod()
+            .replacingOccurrences(
+                of: #""lr": 0.003, "trained_mapping_names": ["encoder", "decoder", "clustering"]"#,
+                with: #""lr": 1e-12, "trained_mapping_names": ["encoder", "decoder", "clustering"]"#
+            )
+            .replacingOccurrences(
+                of: #""initialization_kmeans_restarts": 5,"#,
+                with: #""initialization_clustering": "ac_pic", "initialization_ac_pic_neighbours": 10,"#
+            )
+            .replacingOccurrences(of: #""exit_criteria": {"epochs": 6}"#, with: #""exit_criteria": {"iterations": 1}"#)
+        let result = try runMethodText(text, directories: &directories)
+        let weights = try Safetensors.read(result.runDirectory + "/final.safetensors").tensors
+        let rows = try XCTUnwrap(weights["mapping/clustering/net.0.weight"]).toDoubleArray()
+        for r in 0..<3 {
+            XCTAssertEqual(rows[(r * 3)..<(r * 3 + 3)].reduce(0) { $0 + $1 * $1 }, 1, accuracy: 1e-5)
+        }
+        let log = try String(contentsOfFile: result.runDirectory + "/log.txt", encoding: .utf8)
+        XCTAssertTrue(
+            log.contains(
+                #"Initialized layer "theta" of classifier "clustering" from AC-PIC on 4500 feature vectors (10 neighbours, "#
+            ), log)
+    }
+
+    /// DEPICT's initialisation on hard labels: a phase whose target is the initial clustering's one-hot
+    /// labels, then the usual self-training phase; the run clusters the three Gaussians.
+    func testInitialClusteringLabelsPhaseThenSelfTraining() throws {
+        let hardPhase = #"""
+            {"name": "initialization", "order": 2, "exit_criteria": {"epochs": 2},
+             "design_patterns": [{"pattern": "encouraging_cluster_formation_by_minimizing_divergence_between_current_and_target_cluster_assignment_distribution",
+               "target_distribution_rule": "initial_clustering_labels", "target_distribution_recalculation_interval": 1,
+               "initialize_classifier_layer_from_kmeans": "theta", "initialization_clustering": "ac_pic", "initialization_ac_pic_neighbours": 10, "loss_report_interval": 10}],
+             "optimizers": [{"type": "Adam", "lr": 0.003, "trained_mapping_names": ["encoder", "clustering"]}]},
+            {"name": "clustering", "order": 3,
+            """#
+        let text = Self.depictMethod()
+            .replacingOccurrences(of: #""initialize_classifier_layer_from_kmeans": "theta","#, with: "")
+            .replacingOccurrences(of: #""initialization_kmeans_restarts": 5,"#, with: "")
+            .replacingOccurrences(of: #"{"name": "clustering", "order": 2,"#, with: hardPhase)
+        let result = try runMethodText(text, directories: &directories)
+        let log = try String(contentsOfFile: result.runDirectory + "/log.txt", encoding: .utf8)
+        XCTAssertEqual(
+            log.components(separatedBy: #"Initialized layer "theta" of classifier "clustering" from AC-PIC"#).count, 2,
+            log)
+        XCTAssertGreaterThan(try XCTUnwrap(result.final?.acc), 0.9)
+    }
+
+    /// The fixed target of `initial_clustering_labels` is the labels' one-hot matrix; centroids are
+    /// cluster means.
+    func testOneHotTargetAndCentroidsOfInitialLabels() {
+        XCTAssertEqual(
+            DivergencePattern.oneHot([2, 0, 1, 2], k: 3, dtype: .float64).toDoubleArray(),
+            [0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 1])
+        let x = Tensor([1, 2, 3, 4, 10, 10, 5, 6] as [Double], shape: [4, 2])
+        XCTAssertEqual(
+            DivergencePattern.centroids(x, labels: [0, 0, 1, 0], k: 3).toDoubleArray(), [3, 4, 10, 10, 0, 0])
+    }
+
     func testLayerPairShapesAreCheckedBeforeTraining() throws {
         let bad = Self.depictMethod(
             secondPair: #"{"encoder_layer_name": "h1", "decoder_layer_name": "out", "weight": 0.1}"#)

@@ -10,8 +10,11 @@ import RecombineTensor
 /// balanced prior); L = w · KL(P_batch ‖ softmax(logits)) with batchmean, the logits from the training-
 /// mode pass (DEPICT's noisy pathway; KL and DEPICT's cross-entropy differ by P's entropy, a constant).
 /// Targets are looked up by sample index, so shuffled datasets work too (the reference refused them).
-/// Optionally (DEPICT) a linear layer of the classifier is first set to the unit-normalised k-means
-/// centroids of its inputs over the dataset, with zero bias.
+/// Optionally (DEPICT) a linear layer of the classifier is first set to the unit-normalised centroids
+/// of an initial clustering of its inputs over the dataset (k-means, or AC-PIC as the official code
+/// on USPS), with zero bias; the rule `initial_clustering_labels` makes P that clustering's one-hot
+/// labels, fixed for the phase (DEPICT's initialisation on hard labels: KL to a one-hot target is the
+/// cross-entropy).
 final class DivergencePattern: RoutedPattern {
     static let kind = PatternKind.targetDivergence
 
@@ -20,10 +23,16 @@ final class DivergencePattern: RoutedPattern {
         let targetDistributionRecalculationInterval: Int
         /// `iteration` or `epoch`.
         let targetDistributionRecalculationIntervalUnit: String
-        /// `squared_over_frequency` (DEC) or `over_square_root_of_frequency` (DEPICT).
+        /// `squared_over_frequency` (DEC), `over_square_root_of_frequency` (DEPICT's paper) or
+        /// `initial_clustering_labels` (fixed one-hot targets).
         let targetDistributionRule: String
         let initializeClassifierLayerFromKmeans: String?
+        /// `kmeans` or `ac_pic`.
+        let initializationClustering: String
         let initializationKmeansRestarts: Int
+        let initializationAcPicNeighbours: Int
+        let initializationAcPicSigmaScale: Double
+        let initializationAcPicZ: Double
         /// Whether `loss_weight` multiplies the loss (the reference framework ignored it, B5 in Docs/reference-differences.md).
         let applyLossWeight: Bool
     }
@@ -38,9 +47,13 @@ final class DivergencePattern: RoutedPattern {
     var intervalInEpochs: Bool { options.targetDistributionRecalculationIntervalUnit == "epoch" }
     /// DEPICT's paper rule q/√f instead of DEC's q²/f.
     var squareRootRule: Bool { options.targetDistributionRule == "over_square_root_of_frequency" }
+    /// Fixed one-hot targets from the initial clustering.
+    var initialLabelsRule: Bool { options.targetDistributionRule == "initial_clustering_labels" }
     /// The seed of the k-means that initialises the classifier layer.
     let initializationSeed: UInt64
     var target: Tensor?
+    /// The initial clustering's labels (kept for the `initial_clustering_labels` rule).
+    var initialLabels: [Int]?
     /// The epoch whose start last recomputed the target (epoch unit).
     var targetEpoch = 0
     var classifierInitialized = false
@@ -74,40 +87,88 @@ final class DivergencePattern: RoutedPattern {
         return weighted / weighted.sum(axis: 1, keepDims: true)
     }
 
-    /// Sets the layer's weight rows to the unit-normalised k-means centroids of its inputs (DEPICT's
-    /// softmax clustering layer θ_k = μ_k/‖μ_k‖, b = 0).
+    /// Clusters the classifier layer's inputs over the dataset (evaluation mode) and, when a layer is
+    /// named, sets its weight rows to the unit-normalised centroids (DEPICT's softmax clustering layer
+    /// θ_k = μ_k/‖μ_k‖, b = 0); keeps the labels for the `initial_clustering_labels` rule.
     func initializeClassifier() throws {
-        guard let layerName = options.initializeClassifierLayerFromKmeans else { return }
-        guard let classifier = options.classifierName.flatMap({ strategy.mappings[$0] }) ?? strategy.classifiers.first,
-            let layer = classifier.layersByName[layerName],
-            let weight = layer.namedParameters().first(where: { $0.name == "weight" })?.tensor, weight.rank == 2
-        else {
-            throw TrainingError(
-                "\(spec.pointer)/initialize_classifier_layer_from_kmeans: the classifier has no linear layer '\(layerName)'"
-            )
+        let layerName = options.initializeClassifierLayerFromKmeans
+        guard layerName != nil || initialLabelsRule else { return }
+        let option = "\(spec.pointer)/initialize_classifier_layer_from_kmeans"
+        guard let classifier = options.classifierName.flatMap({ strategy.mappings[$0] }) ?? strategy.classifiers.first
+        else { throw TrainingError("\(spec.pointer): no classifier to initialise") }
+        var weight: Tensor?, bias: Tensor?
+        if let layerName {
+            guard let layer = classifier.layersByName[layerName],
+                let w = layer.namedParameters().first(where: { $0.name == "weight" })?.tensor, w.rank == 2
+            else { throw TrainingError("\(option): the classifier has no linear layer '\(layerName)'") }
+            weight = w
+            bias = layer.namedParameters().first(where: { $0.name == "bias" })?.tensor
         }
         let assignment = strategy
         let features = try sweep.apply { x in
-            classifier.inputOfLayer(layerName, assignment.classifierInput(classifier, x))!
+            let input = assignment.classifierInput(classifier, x)
+            return layerName.flatMap { classifier.inputOfLayer($0, input) } ?? input
         }
-        let k = weight.shape[0]
-        guard features.rank == 2, features.shape[1] == weight.shape[1] else {
+        let k = weight?.shape[0] ?? strategy.numClusters
+        guard !initialLabelsRule || k == strategy.numClusters else {
             throw TrainingError(
-                "\(spec.pointer)/initialize_classifier_layer_from_kmeans: layer '\(layerName)' has weight \(weight.shape) but its inputs are \(features.shape)"
+                "\(option): layer '\(layerName ?? "")' has \(k) outputs; the one-hot targets of initial_clustering_labels need one per cluster (\(strategy.numClusters))"
             )
         }
-        let fit = try KMeans(
-            k: k, nInit: options.initializationKmeansRestarts, seed: initializationSeed, processes: strategy.group
-        ).fit(features)
-        let centers = Tensor(fit.centers, shape: [k, weight.shape[1]]).to(weight.dtype)
-        weight.assign(centers / centers.norm(p: 2, axes: [1], keepDims: true).clamped(min: 1e-12))
-        if let bias = layer.namedParameters().first(where: { $0.name == "bias" })?.tensor {
-            bias.assign(Tensor.zeros(bias.shape, dtype: bias.dtype))
+        guard features.rank == 2, weight.map({ features.shape[1] == $0.shape[1] }) ?? true else {
+            throw TrainingError(
+                "\(option): layer '\(layerName ?? "")' has weight \(weight?.shape ?? []) but its inputs are \(features.shape)"
+            )
         }
-        let shared = strategy.group.size > 1 ? " shared over \(strategy.group.size) processes" : ""
-        log.line(
-            "Initialized layer \"\(layerName)\" of classifier \"\(classifier.name)\" from k-means on \(features.shape[0]) feature vectors (\(options.initializationKmeansRestarts) restarts\(shared), inertia \(String(format: "%.4g", fit.inertia)))"
-        )
+        let labels: [Int], description: String
+        switch options.initializationClustering {
+        case "ac_pic":
+            let fit = try PathIntegralClustering(
+                clusters: k, neighbours: options.initializationAcPicNeighbours,
+                sigmaScale: options.initializationAcPicSigmaScale, z: options.initializationAcPicZ
+            ).fit(features)
+            labels = fit.labels
+            let unlinked = fit.mergesWithoutEdges > 0 ? ", \(fit.mergesWithoutEdges) merges without an edge" : ""
+            description =
+                "AC-PIC on \(features.shape[0]) feature vectors (\(options.initializationAcPicNeighbours) neighbours, \(fit.initialClusters) initial groups, σ \(String(format: "%.4g", fit.sigma))\(unlinked))"
+        default:
+            let fit = try KMeans(
+                k: k, nInit: options.initializationKmeansRestarts, seed: initializationSeed, processes: strategy.group
+            ).fit(features)
+            labels = fit.labels
+            let shared = strategy.group.size > 1 ? " shared over \(strategy.group.size) processes" : ""
+            description =
+                "k-means on \(features.shape[0]) feature vectors (\(options.initializationKmeansRestarts) restarts\(shared), inertia \(String(format: "%.4g", fit.inertia)))"
+        }
+        initialLabels = labels
+        guard let weight, let layerName else {
+            log.line("Clustered the inputs of classifier \"\(classifier.name)\" by \(description)")
+            return
+        }
+        let centers = Self.centroids(features, labels: labels, k: k).to(weight.dtype)
+        weight.assign(centers / centers.norm(p: 2, axes: [1], keepDims: true).clamped(min: 1e-12))
+        if let bias { bias.assign(Tensor.zeros(bias.shape, dtype: bias.dtype)) }
+        log.line("Initialized layer \"\(layerName)\" of classifier \"\(classifier.name)\" from \(description)")
+    }
+
+    /// The mean feature vector of each cluster [k, d] (zero for a cluster without members).
+    static func centroids(_ features: Tensor, labels: [Int], k: Int) -> Tensor {
+        let x = features.to(.float64), d = features.shape[1]
+        let sums = Tensor.zeros([k, d], dtype: .float64)
+        var counts = [Double](repeating: 0, count: k)
+        for (i, label) in labels.enumerated() {
+            counts[label] += 1
+            for j in 0..<d { sums.doubles[label * d + j] += x.doubles[i * d + j] }
+        }
+        for c in 0..<k where counts[c] > 0 { for j in 0..<d { sums.doubles[c * d + j] /= counts[c] } }
+        return sums
+    }
+
+    /// One-hot rows of the initial clustering's labels [n, k].
+    static func oneHot(_ labels: [Int], k: Int, dtype: DType) -> Tensor {
+        let out = Tensor.zeros([labels.count, k], dtype: .float64)
+        for (i, label) in labels.enumerated() { out.doubles[i * k + label] = 1 }
+        return out.to(dtype)
     }
 
     func losses(_ step: StepInput) throws -> [PatternLoss] {
@@ -115,7 +176,12 @@ final class DivergencePattern: RoutedPattern {
             try initializeClassifier()
             classifierInitialized = true
         }
-        if target == nil
+        if initialLabelsRule {
+            if target == nil {
+                guard let initialLabels else { throw TrainingError("\(spec.pointer): no initial clustering") }
+                target = Self.oneHot(initialLabels, k: strategy.numClusters, dtype: .float32)
+            }
+        } else if target == nil
             || Self.recalculationDue(
                 epoch: step.epoch, iteration: step.phaseIteration,
                 interval: options.targetDistributionRecalculationInterval,
@@ -129,7 +195,12 @@ final class DivergencePattern: RoutedPattern {
         }
         guard let target else { throw TrainingError("\(spec.pointer): no target distribution") }
         let logits = try strategy.assignments(input(step), logits: true, classifierName: options.classifierName)
-        let p = target.indexSelect(axis: 0, indices: step.indices)
+        guard logits.shape[1] == target.shape[1] else {
+            throw TrainingError(
+                "\(spec.pointer): the classifier gives \(logits.shape[1]) cluster scores, the target has \(target.shape[1]) clusters"
+            )
+        }
+        let p = target.to(logits.dtype).indexSelect(axis: 0, indices: step.indices)
         let loss = klDivergence(logProbabilities: logits.logSoftmax(axis: 1), targets: p, reduction: .batchMean)
         return [PatternLoss(name: "divergence_loss", group: group, value: loss * effectiveWeight)]
     }
