@@ -121,6 +121,7 @@ final class DivergencePattern: RoutedPattern {
             )
         }
         let labels: [Int], description: String
+        var kmeansCenters: Tensor?
         switch options.initializationClustering {
         case "ac_pic":
             let fit = try PathIntegralClustering(
@@ -136,6 +137,7 @@ final class DivergencePattern: RoutedPattern {
                 k: k, nInit: options.initializationKmeansRestarts, seed: initializationSeed, processes: strategy.group
             ).fit(features)
             labels = fit.labels
+            kmeansCenters = Tensor(fit.centers, shape: [k, features.shape[1]])
             let shared = strategy.group.size > 1 ? " shared over \(strategy.group.size) processes" : ""
             description =
                 "k-means on \(features.shape[0]) feature vectors (\(options.initializationKmeansRestarts) restarts\(shared), inertia \(String(format: "%.4g", fit.inertia)))"
@@ -145,7 +147,8 @@ final class DivergencePattern: RoutedPattern {
             log.line("Clustered the inputs of classifier \"\(classifier.name)\" by \(description)")
             return
         }
-        let centers = Self.centroids(features, labels: labels, k: k).to(weight.dtype)
+        // k-means keeps its own centres (the numbers of earlier runs); AC-PIC's are its clusters' means.
+        let centers = (kmeansCenters ?? Self.centroids(features, labels: labels, k: k)).to(weight.dtype)
         weight.assign(centers / centers.norm(p: 2, axes: [1], keepDims: true).clamped(min: 1e-12))
         if let bias { bias.assign(Tensor.zeros(bias.shape, dtype: bias.dtype)) }
         log.line("Initialized layer \"\(layerName)\" of classifier \"\(classifier.name)\" from \(description)")
