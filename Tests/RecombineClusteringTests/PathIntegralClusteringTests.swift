@@ -103,7 +103,7 @@ final class PathIntegralClusteringTests: XCTestCase {
     }
 
     /// Duplicated samples and a graph in more pieces than clusters still give a partition; too few
-    /// samples or groups are errors, not crashes.
+    /// samples or groups and non-finite values are errors, not crashes.
     func testDisconnectedGraphsAndBadArgumentsAreHandled() throws {
         var x: [Float] = []
         for group in 0..<4 { for i in 0..<12 { x += [Float(group * 100) + Float(i % 3), 0] } }
@@ -116,6 +116,14 @@ final class PathIntegralClusteringTests: XCTestCase {
                 Tensor(x, shape: [48, 2]).slice(axis: 0, start: 0, end: 10)))
         XCTAssertThrowsError(try PathIntegralClustering(clusters: 30, neighbours: 5).fit(Tensor(x, shape: [48, 2])))
         XCTAssertThrowsError(try PathIntegralClustering(clusters: 2, z: 1).fit(Tensor(x, shape: [48, 2])))
+        for bad in [Float.nan, .infinity] {
+            var y = x
+            y[31] = bad
+            XCTAssertThrowsError(try PathIntegralClustering(clusters: 2, neighbours: 5).fit(Tensor(y, shape: [48, 2])))
+            {
+                XCTAssertTrue("\($0)".contains("sample 15"), "\($0)")
+            }
+        }
     }
 
     /// Neighbours are the k nearest other rows, nearest first, ties to the lower index.

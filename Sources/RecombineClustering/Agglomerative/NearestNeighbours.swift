@@ -13,7 +13,7 @@ public struct NearestNeighbours: Sendable {
     /// Their squared distances [n, k].
     public let distances: [Double]
 
-    /// Rows of `data` [n, d]; needs k < n.
+    /// Rows of `data` [n, d] (finite values); needs k < n.
     public init(_ data: Tensor, k: Int) throws {
         guard data.rank == 2 else {
             throw ClusteringError("nearest neighbours: expected [n, d] data, got \(data.shape)")
@@ -24,6 +24,10 @@ public struct NearestNeighbours: Sendable {
         }
         let converted = data.to(.float64)
         let x = Array(UnsafeBufferPointer(start: converted.doubles, count: n * d))
+        if let bad = x.firstIndex(where: { !$0.isFinite }) {
+            throw ClusteringError(
+                "nearest neighbours: sample \(bad / d) has \(x[bad]) at feature \(bad % d); every value must be finite")
+        }
         self.n = n
         self.k = k
         var norms = [Double](repeating: 0, count: n)
