@@ -70,7 +70,7 @@ let package = Package(
         .target(
             name: "RecombineTensor",
             dependencies: [
-                "CBLASLAPACKE",
+                "CBLASLAPACKE", "CKernels",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]),
         .target(name: "RecombineNN", dependencies: ["RecombineTensor", "CBLASLAPACKE"]),

@@ -34,6 +34,37 @@ void recombine_kmeans_candidate_potentials(const float *x, size_t begin, size_t 
                                            const float *candidates, const float *candidates_t, size_t count,
                                            double *closest, int update, double *totals);
 
+/// Direct stride-1 convolution of one image (conv_direct.c). The input's planes are padded images read row
+/// by row at width Wp, so output position q = oh·Wp + ow of a tap at flat offset i·Wp + j reads input
+/// q + c·plane + i·Wp + j. With offsets[k] those flat offsets for every (channel, tap) pair k < terms,
+/// out[o·q_pad + q] = Σ_k w[o][k] · x[q + offsets[k]] for o < 5·blocks and q < q_pad (a multiple of 16
+/// floats or 8 doubles), w packed [blocks][terms][5]. Every read lies below x + q_pad + max(offsets);
+/// positions with ow ≥ Wo are not outputs.
+void recombine_conv_direct_forward_f32(const float *x, const size_t *offsets, size_t terms, const float *w,
+                                       size_t blocks, float *out, size_t q_pad);
+void recombine_conv_direct_forward_f64(const double *x, const size_t *offsets, size_t terms, const double *w,
+                                       size_t blocks, double *out, size_t q_pad);
+
+/// The weight gradient of that convolution for one image: with `offsets` the flat offsets of the taps alone
+/// (padded_taps of them, a multiple of three ≥ taps) and the channels' planes `plane` apart,
+/// gw[(o·channels + c)·taps + t] += Σ_q gy[o·q_pad + q] · x[c·plane + q + offsets[t]] for o < out_channels ≤
+/// 4·blocks, where gy [4·blocks][q_pad] is zero at every q that is not an output position.
+void recombine_conv_direct_weight_gradient_f32(const float *x, size_t channels, size_t plane, const size_t *offsets,
+                                               size_t taps, size_t padded_taps, const float *gy, size_t blocks,
+                                               size_t out_channels, float *gw, size_t q_pad);
+void recombine_conv_direct_weight_gradient_f64(const double *x, size_t channels, size_t plane, const size_t *offsets,
+                                               size_t taps, size_t padded_taps, const double *gy, size_t blocks,
+                                               size_t out_channels, double *gw, size_t q_pad);
+
+/// The input gradient of that convolution for one image, into zeroed padded planes `plane` apart:
+/// gx[c·plane + q + offsets[t]] += Σ_o w[c][t][o] · gy[o·q_pad + q] for c < 5·blocks, t < taps, q < q_pad, with gy
+/// [out_channels][q_pad] zero at every q that is not an output position and w packed [blocks][taps][out_channels][5].
+void recombine_conv_direct_input_gradient_f32(const float *gy, size_t out_channels, size_t q_pad, const size_t *offsets,
+                                              size_t taps, const float *w, size_t blocks, float *gx, size_t plane);
+void recombine_conv_direct_input_gradient_f64(const double *gy, size_t out_channels, size_t q_pad,
+                                              const size_t *offsets, size_t taps, const double *w, size_t blocks,
+                                              double *gx, size_t plane);
+
 /// Whether the AVX2/FMA path is used on this CPU.
 int recombine_kmeans_uses_avx2(void);
 #endif

@@ -1,6 +1,7 @@
 /// conv1d, conv2d and conv_transpose2d as im2col/col2im + GEMM, batch folded into the GEMM's
-/// column dimension in chunks; forward and pullbacks side by side. conv2d of images with many output
-/// positions takes the per-image kernels of ConvolutionPerImage.swift instead.
+/// column dimension in chunks; forward and pullbacks side by side. conv2d of stride and dilation 1 takes
+/// the direct kernels of ConvolutionDirect.swift instead, and other conv2d of images with many output
+/// positions the per-image kernels of ConvolutionPerImage.swift.
 
 /// Shapes and hyper-parameters of one 2-D convolution call.
 struct Conv2dSetup {
@@ -199,26 +200,34 @@ extension Tensor {
             stride: stride, padding: padding, dilation: dilation)
         precondition(geo.outH > 0 && geo.outW > 0, "conv2d: input \(h)×\(w) is smaller than the dilated kernel")
         let setup = Conv2dSetup(n: n, inChannels: c, outChannels: o, groups: groups, geometry: geo)
-        let perImage = geo.positions >= perImageConvolutionPositions
+        let perImage = geo.positions >= perImageConvolutionPositions, direct = geo.takesDirectKernels
         let out =
-            dtype == .float32
-            ? (perImage
-                ? conv2dForwardPerImage(self, weight, bias, setup, Float.self)
-                : conv2dForward(self, weight, bias, setup, Float.self))
-            : (perImage
-                ? conv2dForwardPerImage(self, weight, bias, setup, Double.self)
-                : conv2dForward(self, weight, bias, setup, Double.self))
+            direct
+            ? (dtype == .float32
+                ? conv2dForwardDirect(self, weight, bias, setup, Float.self)
+                : conv2dForwardDirect(self, weight, bias, setup, Double.self))
+            : dtype == .float32
+                ? (perImage
+                    ? conv2dForwardPerImage(self, weight, bias, setup, Float.self)
+                    : conv2dForward(self, weight, bias, setup, Float.self))
+                : (perImage
+                    ? conv2dForwardPerImage(self, weight, bias, setup, Double.self)
+                    : conv2dForward(self, weight, bias, setup, Double.self))
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
         return Tensor.record(out, "conv2d", inputs) { [self] g, _ in
             let want = self.requiresGrad
             let (gx, gw) =
-                g.dtype == .float32
-                ? (perImage
-                    ? conv2dBackwardPerImage(g, self, weight, setup, wantInput: want, Float.self)
-                    : conv2dBackward(g, self, weight, setup, wantInput: want, Float.self))
-                : (perImage
-                    ? conv2dBackwardPerImage(g, self, weight, setup, wantInput: want, Double.self)
-                    : conv2dBackward(g, self, weight, setup, wantInput: want, Double.self))
+                direct
+                ? (g.dtype == .float32
+                    ? conv2dBackwardDirect(g, self, weight, setup, wantInput: want, Float.self)
+                    : conv2dBackwardDirect(g, self, weight, setup, wantInput: want, Double.self))
+                : g.dtype == .float32
+                    ? (perImage
+                        ? conv2dBackwardPerImage(g, self, weight, setup, wantInput: want, Float.self)
+                        : conv2dBackward(g, self, weight, setup, wantInput: want, Float.self))
+                    : (perImage
+                        ? conv2dBackwardPerImage(g, self, weight, setup, wantInput: want, Double.self)
+                        : conv2dBackward(g, self, weight, setup, wantInput: want, Double.self))
             var grads: [Tensor?] = [gx, gw]
             if bias != nil {
                 grads.append(

@@ -8,8 +8,9 @@
 /// dimension followed by col2im. Batches of small images keep the chunked kernels of Convolution.swift,
 /// whose larger GEMMs pay for the reshuffles.
 
-/// Output positions from which an image gets GEMMs of its own: ddc.json's 24×24 and 20×20 outputs gain
-/// from them, its 8×8 and 6×6 ones keep the chunked kernels (Docs/benchmarks.md).
+/// Output positions from which an image gets GEMMs of its own (for convolutions the direct kernels of
+/// ConvolutionDirect.swift do not take: strides or dilations above 1); below, the chunked kernels, whose larger
+/// GEMMs pay for the reshuffles.
 let perImageConvolutionPositions = 196
 
 extension ConvGeometry {
