@@ -96,7 +96,8 @@ struct DirectConvolutionLayout {
     }
 }
 
-/// Output channels per block of the forward kernel (five) and of the weight gradient's (four).
+/// Channels per block: output channels of the forward kernel and input channels of the input-gradient
+/// kernel (five), output channels of the weight-gradient kernel (four).
 let directForwardBlock = 5, directWeightGradientBlock = 4
 
 /// Weights [groups · outGroup, inGroup, kh, kw] packed for the forward kernel, per group
