@@ -5,7 +5,7 @@
 // row by row (width Wp) and every tap t at the flat offset offsets[t] = i·Wp + j, output position
 // q = oh·Wp + ow reads input q + offsets[t], so each tap's inputs for consecutive q are contiguous and
 // vector loads need no gather and no patch matrix. Positions with ow ≥ Wo are computed and discarded
-// (forward) or weighted by zero (weight gradient). One body per scalar type, compiled for the baseline
+// (forward) or carry zeros (weight and input gradients). One body per scalar type, compiled for the baseline
 // and, through the target attribute, for AVX2/FMA; dispatch once, at run time.
 
 typedef float f32x8 __attribute__((vector_size(32)));
