@@ -10,6 +10,7 @@
 
 typedef float f32x8 __attribute__((vector_size(32)));
 typedef double f64x4 __attribute__((vector_size(32)));
+typedef float f32x4 __attribute__((vector_size(16)));
 
 // Unaligned vector loads and stores as macros, not functions: a function taking or returning a 32-byte
 // vector would need AVX in its own ABI, and the baseline body shares them.
@@ -52,11 +53,25 @@ typedef double f64x4 __attribute__((vector_size(32)));
         }                                                                                                     \
     }
 
+// [Σa, Σb, Σc, Σd] of four vectors by pairwise shuffles and adds (the lanes' order is fixed): for small planes,
+// where the positions loop is short, the reductions cost as much as the products when done lane by lane.
+#define PAIRS8(a, b)                                                                                          \
+    (__builtin_shufflevector(a, b, 0, 2, 8, 10, 4, 6, 12, 14) + __builtin_shufflevector(a, b, 1, 3, 9, 11, 5, 7, 13, 15))
+#define SUM4_F32(a, b, c, d) ({                                                                               \
+        f32x8 h_ = PAIRS8(PAIRS8(a, b), PAIRS8(c, d));                                                        \
+        __builtin_shufflevector(h_, h_, 0, 1, 2, 3) + __builtin_shufflevector(h_, h_, 4, 5, 6, 7);            \
+    })
+#define PAIRS4(a, b) (__builtin_shufflevector(a, b, 0, 4, 2, 6) + __builtin_shufflevector(a, b, 1, 5, 3, 7))
+#define SUM4_F64(a, b, c, d) ({                                                                               \
+        f64x4 p_ = PAIRS4(a, b), r_ = PAIRS4(c, d);                                                           \
+        __builtin_shufflevector(p_, r_, 0, 1, 4, 5) + __builtin_shufflevector(p_, r_, 2, 3, 6, 7);            \
+    })
+
 // Weight gradient: gw[o][c][t] += Σ_q gy[o][q] · x[c·P + q + offsets[t]] for o < out_channels, t < taps,
 // with gy [4·blocks][q_pad] zero wherever q is not an output position. Four output channels × three taps
 // are twelve accumulators over the positions, reduced once per block; offsets has padded_taps ≥ taps
 // entries (a multiple of three, the extra ones pointing anywhere inside the plane, their sums dropped).
-#define WEIGHT_GRADIENT_BODY(T, V, LANES)                                                               \
+#define WEIGHT_GRADIENT_BODY(T, V, LANES, V4, SUM4)                                                               \
     for (size_t c = 0; c < channels; c++) {                                                                   \
         const T *xc = x + c * plane;                                                                          \
         for (size_t b = 0; b < blocks; b++) {                                                                 \
@@ -76,17 +91,14 @@ typedef double f64x4 __attribute__((vector_size(32)));
                     y = LOADV(V, g3 + q);                                                                         \
                     a30 += y * u0; a31 += y * u1; a32 += y * u2;                                              \
                 }                                                                                             \
-                V sums[12] = {a00, a01, a02, a10, a11, a12, a20, a21, a22, a30, a31, a32};                    \
+                V4 s0 = SUM4(a00, a10, a20, a30), s1 = SUM4(a01, a11, a21, a31), s2 = SUM4(a02, a12, a22, a32); \
                 for (size_t k = 0; k < 4; k++) {                                                              \
                     size_t o = b * 4 + k;                                                                     \
                     if (o >= out_channels) break;                                                             \
-                    for (size_t j = 0; j < 3; j++) {                                                          \
-                        size_t t = t0 + j;                                                                    \
-                        if (t >= taps) break;                                                                 \
-                        T s = 0;                                                                              \
-                        for (size_t l = 0; l < LANES; l++) s += sums[k * 3 + j][l];                           \
-                        gw[(o * channels + c) * taps + t] += s;                                               \
-                    }                                                                                         \
+                    T *g = gw + (o * channels + c) * taps + t0;                                               \
+                    g[0] += s0[k];                                                                            \
+                    if (t0 + 1 < taps) g[1] += s1[k];                                                         \
+                    if (t0 + 2 < taps) g[2] += s2[k];                                                         \
                 }                                                                                             \
             }                                                                                                 \
         }                                                                                                     \
@@ -153,18 +165,20 @@ __attribute__((target("avx2,fma"))) static void forward_f64_avx2(FORWARD_ARGS(do
     FORWARD_BODY(double, f64x4, 4, SPLAT4)
 }
 __attribute__((target("avx2,fma"))) static void weight_gradient_f32_avx2(WEIGHT_GRADIENT_ARGS(float)) {
-    WEIGHT_GRADIENT_BODY(float, f32x8, 8)
+    WEIGHT_GRADIENT_BODY(float, f32x8, 8, f32x4, SUM4_F32)
 }
 __attribute__((target("avx2,fma"))) static void weight_gradient_f64_avx2(WEIGHT_GRADIENT_ARGS(double)) {
-    WEIGHT_GRADIENT_BODY(double, f64x4, 4)
+    WEIGHT_GRADIENT_BODY(double, f64x4, 4, f64x4, SUM4_F64)
 }
 #endif
 
 static void forward_f32_generic(FORWARD_ARGS(float)) { FORWARD_BODY(float, f32x8, 8, SPLAT8) }
 static void forward_f64_generic(FORWARD_ARGS(double)) { FORWARD_BODY(double, f64x4, 4, SPLAT4) }
-static void weight_gradient_f32_generic(WEIGHT_GRADIENT_ARGS(float)) { WEIGHT_GRADIENT_BODY(float, f32x8, 8) }
+static void weight_gradient_f32_generic(WEIGHT_GRADIENT_ARGS(float)) {
+    WEIGHT_GRADIENT_BODY(float, f32x8, 8, f32x4, SUM4_F32)
+}
 static void weight_gradient_f64_generic(WEIGHT_GRADIENT_ARGS(double)) {
-    WEIGHT_GRADIENT_BODY(double, f64x4, 4)
+    WEIGHT_GRADIENT_BODY(double, f64x4, 4, f64x4, SUM4_F64)
 }
 
 static void input_gradient_f32_generic(INPUT_GRADIENT_ARGS(float)) { INPUT_GRADIENT_BODY(float, f32x8, 8, SPLAT8) }

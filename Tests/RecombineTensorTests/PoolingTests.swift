@@ -163,14 +163,17 @@ final class PoolingTests: XCTestCase {
             ], tolerance: 1e-12)
     }
 
-    /// Windows that lie inside the input take a path without bounds checks; it must pick the same element as the
-    /// definition: the first maximum in scan order (ties are common here), a NaN whenever the window has one.
+    /// Windows that lie inside the input take paths without bounds checks (2×2 at stride 2 has its own); they
+    /// must pick the same element as the definition: the first maximum in scan order (ties are common here), a
+    /// NaN whenever the window has one, the first NaN when it has several (on one row or on two).
     func testMaxPoolWithWindowsInsideTheInputPicksTheFirstMaximumAndPropagatesNaN() {
         let (n, c, h, w) = (2, 3, 6, 8)
         var values = (0..<(n * c * h * w)).map { Double(($0 * 7) % 5) }
         values[17] = .nan
         values[100] = .nan
         values[101] = .nan
+        values[33] = .nan
+        values[40] = .nan
         let cases: [(kernel: (Int, Int), stride: (Int, Int), dilation: (Int, Int))] = [
             ((2, 2), (2, 2), (1, 1)), ((3, 2), (1, 3), (1, 2)), ((2, 3), (2, 1), (2, 1)),
         ]

@@ -65,6 +65,15 @@ void recombine_conv_direct_input_gradient_f64(const double *gy, size_t out_chann
                                               const size_t *offsets, size_t taps, const double *w, size_t blocks,
                                               double *gx, size_t plane);
 
+/// Row sums (channel_reductions.c) of n contiguous values, in vector lanes added in a fixed order:
+/// Σ p[l]; Σ (p[l] − mu)²; Σ g[l]·(x[l] − mu).
+float recombine_row_sum_f32(const float *p, size_t n);
+double recombine_row_sum_f64(const double *p, size_t n);
+float recombine_row_squared_deviations_f32(const float *p, size_t n, float mu);
+double recombine_row_squared_deviations_f64(const double *p, size_t n, double mu);
+float recombine_row_gradient_deviations_f32(const float *g, const float *x, size_t n, float mu);
+double recombine_row_gradient_deviations_f64(const double *g, const double *x, size_t n, double mu);
+
 /// Whether the AVX2/FMA path is used on this CPU.
 int recombine_kmeans_uses_avx2(void);
 #endif

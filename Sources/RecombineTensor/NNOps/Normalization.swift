@@ -15,7 +15,7 @@ func channelMoments<S: TensorScalar>(
 }
 
 /// Per channel of x viewed as [N, C, L]: Σ x, or Σ (x − around_c)² when `around` is given (each
-/// sample's sum in S, added up in Double).
+/// sample's sum in S, in vector lanes, added up in Double).
 func channelMomentSums<S: TensorScalar>(
     _ x: Tensor, channels: Int, length: Int, around: [Double]?, _: S.Type
 ) -> [Double] {
@@ -26,17 +26,9 @@ func channelMomentSums<S: TensorScalar>(
         parallelRanges(channels, grain: Swift.max(1, 8192 / Swift.max(n * length, 1))) { r in
             for c in r {
                 var total = 0.0
-                if let around {
-                    let mu = S(around[c])
-                    for i in 0..<n {
-                        let p = px + (i * channels + c) * length; var s: S = 0;
-                        for l in 0..<length { let d = p[l] - mu; s += d * d }; total += Double(s)
-                    }
-                } else {
-                    for i in 0..<n {
-                        let p = px + (i * channels + c) * length; var s: S = 0; for l in 0..<length { s += p[l] };
-                        total += Double(s)
-                    }
+                for i in 0..<n {
+                    let p = px + (i * channels + c) * length
+                    total += around.map { rowSquaredDeviations(p, length, around: $0[c]) } ?? rowSum(p, length)
                 }
                 ps[c] = total
             }
@@ -217,12 +209,10 @@ func batchNormReductions<S: TensorScalar>(
             parallelRanges(channels, grain: Swift.max(1, 8192 / Swift.max(n * length, 1))) { r in
                 for c in r {
                     var sg = 0.0, sgx = 0.0
-                    let mu = S(mean[c])
                     for i in 0..<n {
                         let pgi = pg + (i * channels + c) * length, pxi = px + (i * channels + c) * length
-                        var s1: S = 0, s2: S = 0
-                        for l in 0..<length { s1 += pgi[l]; s2 += pgi[l] * (pxi[l] - mu) }
-                        sg += Double(s1); sgx += Double(s2)
+                        sg += rowSum(pgi, length)
+                        sgx += rowGradientDeviations(pgi, pxi, length, around: mean[c])
                     }
                     a[c] = sg; b[c] = sgx * invStd[c]
                 }

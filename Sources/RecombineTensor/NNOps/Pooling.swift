@@ -14,6 +14,10 @@ func maxPoolKernel<S: TensorScalar>(_ x: Tensor, _ s: PoolSetup, _: S.Type) -> (
     argmax.withUnsafeMutableBufferPointer { pa in
         let pa = pa.baseAddress!
         parallelRanges(planes, grain: Swift.max(1, 2048 / Swift.max(outPlane, 1))) { r in
+            if geo.windowsInsideInput && geo.isTwoByTwoStrideTwo {
+                for p in r { maxPoolPlaneTwoByTwo(geo, px + p * inPlane, po + p * outPlane, pa + p * outPlane) }
+                return
+            }
             if geo.windowsInsideInput {
                 for p in r { maxPoolPlaneInside(geo, px + p * inPlane, po + p * outPlane, pa + p * outPlane) }
                 return
@@ -23,7 +27,7 @@ func maxPoolKernel<S: TensorScalar>(_ x: Tensor, _ s: PoolSetup, _: S.Type) -> (
                 for oh in 0..<geo.outH {
                     for ow in 0..<geo.outW {
                         var best = -S.infinity, bestIndex: Int32 = -1
-                        for ki in 0..<geo.kernelH {
+                        scan: for ki in 0..<geo.kernelH {
                             let ih = oh * geo.strideH - geo.padH + ki * geo.dilationH
                             if ih < 0 || ih >= geo.height { continue }
                             for kj in 0..<geo.kernelW {
@@ -31,7 +35,7 @@ func maxPoolKernel<S: TensorScalar>(_ x: Tensor, _ s: PoolSetup, _: S.Type) -> (
                                 if iw < 0 || iw >= geo.width { continue }
                                 let v = src[ih * geo.width + iw]
                                 if v > best || v.isNaN || bestIndex < 0 {
-                                    best = v; bestIndex = Int32(ih * geo.width + iw); if v.isNaN { break }
+                                    best = v; bestIndex = Int32(ih * geo.width + iw); if v.isNaN { break scan }
                                 }
                             }
                         }
@@ -63,12 +67,47 @@ private func maxPoolPlaneInside<S: TensorScalar>(
                     let index = row &+ kj &* geo.dilationW, v = src[index]
                     if v > best || v.isNaN || bestIndex < 0 {
                         best = v; bestIndex = index
-                        if v.isNaN { break }
+                        if v.isNaN { ki = geo.kernelH; break }
                     }
                     kj &+= 1
                 }
                 ki &+= 1
             }
+            out[o] = best
+            argmax[o] = Int32(truncatingIfNeeded: bestIndex)
+            o &+= 1
+        }
+    }
+}
+
+extension ConvGeometry {
+    /// A 2×2 window at stride 2 without dilation: the most common pooling, with a loop of its own.
+    var isTwoByTwoStrideTwo: Bool {
+        kernelH == 2 && kernelW == 2 && strideH == 2 && strideW == 2 && dilationH == 1 && dilationW == 1
+    }
+}
+
+/// `maxPoolPlaneInside` for 2×2 windows at stride 2: the same scan order (a, b on the first row, c, d on the
+/// second), ties (the first maximum) and NaN rule (the first NaN wins).
+@inline(__always)
+private func maxPoolPlaneTwoByTwo<S: TensorScalar>(
+    _ geo: ConvGeometry, _ src: UnsafePointer<S>, _ out: UnsafeMutablePointer<S>, _ argmax: UnsafeMutablePointer<Int32>
+) {
+    let width = geo.width
+    var o = 0
+    for oh in 0..<geo.outH {
+        let top = oh &* 2 &* width
+        for ow in 0..<geo.outW {
+            let a = top &+ 2 &* ow, c = a &+ width
+            var best = src[a], bestIndex = a
+            @inline(__always) func consider(_ index: Int) {
+                guard !best.isNaN else { return }
+                let v = src[index]
+                if v > best || v.isNaN { best = v; bestIndex = index }
+            }
+            consider(a &+ 1)
+            consider(c)
+            consider(c &+ 1)
             out[o] = best
             argmax[o] = Int32(truncatingIfNeeded: bestIndex)
             o &+= 1
