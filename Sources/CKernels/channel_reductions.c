@@ -1,14 +1,11 @@
 #include "ckernels.h"
+#include "vectors.h"
 
 // Sums along one contiguous row (a channel's positions of one image), for batch normalisation's statistics
 // and the bias gradients of convolutions. Two vector accumulators of 32 bytes break the dependency chain of a
 // sequential sum; their lanes are added in a fixed order, so a row's sum does not depend on the CPU or the
 // thread count. Portable vector code: the compiler maps each 32-byte vector to AVX or to two SSE registers.
 
-typedef float f32x8 __attribute__((vector_size(32)));
-typedef double f64x4 __attribute__((vector_size(32)));
-
-#define LOADV(V, p) ({ V v_; __builtin_memcpy(&v_, (p), sizeof(V)); v_; })
 
 // Σ of TERM(l) over l < n; TERM reads lanes through the vector expression VTERM(l).
 #define ROW_SUM(T, V, LANES, VTERM, TERM)                                                                     \

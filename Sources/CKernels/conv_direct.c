@@ -1,4 +1,5 @@
 #include "ckernels.h"
+#include "vectors.h"
 #include <string.h>
 
 // Direct stride-1 convolution of one image over "wide" positions: with the input's planes [C][P] laid out
@@ -7,18 +8,6 @@
 // vector loads need no gather and no patch matrix. Positions with ow ≥ Wo are computed and discarded
 // (forward) or carry zeros (weight and input gradients). One body per scalar type, compiled for the baseline
 // and, through the target attribute, for AVX2/FMA; dispatch once, at run time.
-
-typedef float f32x8 __attribute__((vector_size(32)));
-typedef double f64x4 __attribute__((vector_size(32)));
-typedef float f32x4 __attribute__((vector_size(16)));
-
-// Unaligned vector loads and stores as macros, not functions: a function taking or returning a 32-byte
-// vector would need AVX in its own ABI, and the baseline body shares them.
-#define LOADV(V, p) ({ V v_; __builtin_memcpy(&v_, (p), sizeof(V)); v_; })
-#define STOREV(p, v) __builtin_memcpy((p), &(v), sizeof(v))
-#define ADDV(V, p, v) do { V s_ = LOADV(V, p) + (v); STOREV(p, s_); } while (0)
-#define SPLAT8(s) ({ float s_ = (s); (f32x8){s_, s_, s_, s_, s_, s_, s_, s_}; })
-#define SPLAT4(s) ({ double s_ = (s); (f64x4){s_, s_, s_, s_}; })
 
 // Forward: out[o][q] = Σ_k w[o][k] · x[q + offsets[k]] for o < 5·blocks, q < q_pad (a multiple of two
 // vectors), k over every (channel, tap) pair. Weights packed [blocks][terms][5]. Five output channels × two
@@ -150,8 +139,7 @@ typedef float f32x4 __attribute__((vector_size(16)));
     const T *gy, size_t out_channels, size_t q_pad, const size_t *offsets, size_t taps, const T *w, size_t blocks, \
         T *gx, size_t plane
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#define HAS_AVX2_PATH 1
+#ifdef RECOMBINE_HAS_AVX2_PATH
 __attribute__((target("avx2,fma"))) static void input_gradient_f32_avx2(INPUT_GRADIENT_ARGS(float)) {
     INPUT_GRADIENT_BODY(float, f32x8, 8, SPLAT8)
 }
@@ -186,36 +174,23 @@ static void input_gradient_f64_generic(INPUT_GRADIENT_ARGS(double)) {
     INPUT_GRADIENT_BODY(double, f64x4, 4, SPLAT4)
 }
 
-static int uses_avx2(void) {
-#ifdef HAS_AVX2_PATH
-    static int avx2 = -1;
-    if (avx2 < 0) {
-        __builtin_cpu_init();
-        avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    }
-    return avx2;
-#else
-    return 0;
-#endif
-}
-
 void recombine_conv_direct_forward_f32(FORWARD_ARGS(float)) {
-#ifdef HAS_AVX2_PATH
-    if (uses_avx2()) return forward_f32_avx2(x, offsets, terms, w, blocks, out, q_pad);
+#ifdef RECOMBINE_HAS_AVX2_PATH
+    if (recombine_cpu_has_avx2_fma()) return forward_f32_avx2(x, offsets, terms, w, blocks, out, q_pad);
 #endif
     forward_f32_generic(x, offsets, terms, w, blocks, out, q_pad);
 }
 
 void recombine_conv_direct_forward_f64(FORWARD_ARGS(double)) {
-#ifdef HAS_AVX2_PATH
-    if (uses_avx2()) return forward_f64_avx2(x, offsets, terms, w, blocks, out, q_pad);
+#ifdef RECOMBINE_HAS_AVX2_PATH
+    if (recombine_cpu_has_avx2_fma()) return forward_f64_avx2(x, offsets, terms, w, blocks, out, q_pad);
 #endif
     forward_f64_generic(x, offsets, terms, w, blocks, out, q_pad);
 }
 
 void recombine_conv_direct_weight_gradient_f32(WEIGHT_GRADIENT_ARGS(float)) {
-#ifdef HAS_AVX2_PATH
-    if (uses_avx2())
+#ifdef RECOMBINE_HAS_AVX2_PATH
+    if (recombine_cpu_has_avx2_fma())
         return weight_gradient_f32_avx2(x, channels, plane, offsets, taps, padded_taps, gy, blocks, out_channels, gw,
                                         q_pad);
 #endif
@@ -223,8 +198,8 @@ void recombine_conv_direct_weight_gradient_f32(WEIGHT_GRADIENT_ARGS(float)) {
 }
 
 void recombine_conv_direct_weight_gradient_f64(WEIGHT_GRADIENT_ARGS(double)) {
-#ifdef HAS_AVX2_PATH
-    if (uses_avx2())
+#ifdef RECOMBINE_HAS_AVX2_PATH
+    if (recombine_cpu_has_avx2_fma())
         return weight_gradient_f64_avx2(x, channels, plane, offsets, taps, padded_taps, gy, blocks, out_channels, gw,
                                         q_pad);
 #endif
@@ -232,15 +207,15 @@ void recombine_conv_direct_weight_gradient_f64(WEIGHT_GRADIENT_ARGS(double)) {
 }
 
 void recombine_conv_direct_input_gradient_f32(INPUT_GRADIENT_ARGS(float)) {
-#ifdef HAS_AVX2_PATH
-    if (uses_avx2()) return input_gradient_f32_avx2(gy, out_channels, q_pad, offsets, taps, w, blocks, gx, plane);
+#ifdef RECOMBINE_HAS_AVX2_PATH
+    if (recombine_cpu_has_avx2_fma()) return input_gradient_f32_avx2(gy, out_channels, q_pad, offsets, taps, w, blocks, gx, plane);
 #endif
     input_gradient_f32_generic(gy, out_channels, q_pad, offsets, taps, w, blocks, gx, plane);
 }
 
 void recombine_conv_direct_input_gradient_f64(INPUT_GRADIENT_ARGS(double)) {
-#ifdef HAS_AVX2_PATH
-    if (uses_avx2()) return input_gradient_f64_avx2(gy, out_channels, q_pad, offsets, taps, w, blocks, gx, plane);
+#ifdef RECOMBINE_HAS_AVX2_PATH
+    if (recombine_cpu_has_avx2_fma()) return input_gradient_f64_avx2(gy, out_channels, q_pad, offsets, taps, w, blocks, gx, plane);
 #endif
     input_gradient_f64_generic(gy, out_channels, q_pad, offsets, taps, w, blocks, gx, plane);
 }

@@ -65,6 +65,35 @@ void recombine_conv_direct_input_gradient_f64(const double *gy, size_t out_chann
                                               const size_t *offsets, size_t taps, const double *w, size_t blocks,
                                               double *gx, size_t plane);
 
+/// Direct stride-1 convolution of one image with vectors along channels (conv_channel_vectors.c), for
+/// channel counts that are multiples of its block (16 floats, 8 doubles). The input's planes are padded images
+/// read at width Wp; output position p has base bases[p] = oh·Wp + ow (positions: a multiple of six, the extra
+/// entries pointing anywhere inside the plane); offsets[k] = c·plane + i·Wp + j for every (channel, tap) pair.
+/// Forward: out[p·out_stride + o] = Σ_k w[o][k] · x[bases[p] + offsets[k]], o < block·blocks, w packed
+/// [blocks][terms][block].
+void recombine_conv_cv_forward_f32(const float *x, const size_t *offsets, size_t terms, const float *w, size_t blocks,
+                                   const size_t *bases, size_t positions, float *out, size_t out_stride);
+void recombine_conv_cv_forward_f64(const double *x, const size_t *offsets, size_t terms, const double *w,
+                                   size_t blocks, const size_t *bases, size_t positions, double *out,
+                                   size_t out_stride);
+/// Weight gradient: gw[k·gw_stride + o] += Σ_p x[bases[p] + offsets[k]] · gy[p·gy_stride + o] for k < terms (a
+/// multiple of six), o < block·blocks, p < positions (here exactly the output positions).
+void recombine_conv_cv_weight_gradient_f32(const float *x, const size_t *offsets, size_t terms, const float *gy,
+                                           size_t gy_stride, const size_t *bases, size_t positions, size_t blocks,
+                                           float *gw, size_t gw_stride);
+void recombine_conv_cv_weight_gradient_f64(const double *x, const size_t *offsets, size_t terms, const double *gy,
+                                           size_t gy_stride, const size_t *bases, size_t positions, size_t blocks,
+                                           double *gw, size_t gw_stride);
+/// Input gradient into position-major padded planes: gx[(bases[p] + offsets[t])·gx_stride + c] +=
+/// Σ_o gy[o·gy_stride + p] · w[c][t][o] for p < positions (gy zero at the extra ones), t < taps (offsets
+/// i·Wp + j), c < block·blocks; w packed [blocks][taps][out_channels][block].
+void recombine_conv_cv_input_gradient_f32(const float *gy, size_t out_channels, size_t gy_stride, const size_t *bases,
+                                          size_t positions, const size_t *offsets, size_t taps, const float *w,
+                                          size_t blocks, float *gx, size_t gx_stride);
+void recombine_conv_cv_input_gradient_f64(const double *gy, size_t out_channels, size_t gy_stride,
+                                          const size_t *bases, size_t positions, const size_t *offsets, size_t taps,
+                                          const double *w, size_t blocks, double *gx, size_t gx_stride);
+
 /// Row sums (channel_reductions.c) of n contiguous values, in vector lanes added in a fixed order:
 /// Σ p[l]; Σ (p[l] − mu)²; Σ g[l]·(x[l] − mu).
 float recombine_row_sum_f32(const float *p, size_t n);

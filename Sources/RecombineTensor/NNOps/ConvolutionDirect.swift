@@ -175,6 +175,9 @@ func directWeightGradientKernel<S: TensorScalar>(
 func conv2dForwardDirect<S: TensorScalar>(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ s: Conv2dSetup, _: S.Type)
     -> Tensor
 {
+    if ChannelVectorChoice(s, S.self).forwardAndWeightGradient {
+        return conv2dForwardChannelVectors(x, w, bias, s, S.self)
+    }
     let geo = s.geometry, layout = DirectConvolutionLayout(geo, lanes: directLanes(S.self))
     let blocks = (s.outGroup + directForwardBlock - 1) / directForwardBlock
     let packed = packedDirectWeights(
@@ -244,48 +247,114 @@ func packedInputGradientWeights<S: TensorScalar>(
     return packed
 }
 
-/// Gradients of conv2d with respect to input (when wanted) and weight, by the direct kernels.
+/// Gradients of conv2d with respect to input (when wanted) and weight, by the direct kernels: each pass by the
+/// channel-vector kernel when its channels fit (`ChannelVectorChoice`), by the wide-position kernel otherwise.
 func conv2dBackwardDirect<S: TensorScalar>(
     _ gOut: Tensor, _ x: Tensor, _ w: Tensor, _ s: Conv2dSetup, wantInput: Bool, _: S.Type
 ) -> (Tensor?, Tensor) {
     let geo = s.geometry, L = geo.positions, layout = DirectConvolutionLayout(geo, lanes: directLanes(S.self))
+    let choice = ChannelVectorChoice(s, S.self), block = channelVectorBlock(S.self)
+    let vectorWeights = choice.forwardAndWeightGradient, vectorInput = wantInput && choice.inputGradient
+    let wideInput = wantInput && !choice.inputGradient, wide = !vectorWeights || wideInput
     let outBlocks = (s.outGroup + directWeightGradientBlock - 1) / directWeightGradientBlock
     let inBlocks = (s.inGroup + directForwardBlock - 1) / directForwardBlock
     let packed =
-        wantInput
+        wideInput
         ? packedInputGradientWeights(
             w.pointer(S.self), groups: s.groups, outGroup: s.outGroup, inGroup: s.inGroup, taps: layout.taps,
-            dtype: w.dtype, S.self) : nil
+            dtype: w.dtype, S.self)
+        : vectorInput
+            ? packedChannelVectorInputWeights(
+                w.pointer(S.self), groups: s.groups, outGroup: s.outGroup, inGroup: s.inGroup, taps: layout.taps,
+                block: block, dtype: w.dtype, S.self) : nil
     let gx = wantInput ? Tensor(uninitialized: x.shape, dtype: x.dtype) : nil
     let gw = Tensor.zeros(w.shape, dtype: w.dtype)
-    let partials = (0..<serialBLASWorkers(s.n)).map { _ in Tensor.zeros(w.shape, dtype: w.dtype) }
+    // The channel-vector weight gradient accumulates [terms padded to six][outGroup] per group.
+    let terms: [Int] = {
+        var terms = directTermOffsets(layout, channels: s.inGroup)
+        while vectorWeights && terms.count % channelVectorPositions != 0 { terms.append(0) }
+        return terms
+    }()
+    let partialSize = vectorWeights ? s.groups * terms.count * s.outGroup : w.count
+    let partials = (0..<serialBLASWorkers(s.n)).map { _ in Tensor.zeros([partialSize], dtype: w.dtype) }
     let px = x.pointer(S.self), pg = gOut.pointer(S.self), pgx = gx?.pointer(S.self), pp = packed?.pointer(S.self)
     let planes = geo.height * geo.width, imageSize = s.inChannels * planes, outImage = s.outChannels * L
     let weightGroup = s.outGroup * s.inGroup * layout.taps
-    let packedGroup = inBlocks * layout.taps * s.outGroup * directForwardBlock
+    let bases = layout.channelVectorBases, basesCount = bases.count
+    let tapOffsets = Array(layout.offsets[..<layout.taps]),
+        gxVectorSize = layout.positionMajorPlanes(channels: s.inGroup)
     parallelWithSerialBLAS(s.n) { images, worker in
         let pgw = partials[worker].pointer(S.self)
         let padded = Tensor.zeros([s.inGroup * layout.plane], dtype: x.dtype)
-        let gyWide = Tensor.zeros([outBlocks * directWeightGradientBlock * layout.widePositions], dtype: x.dtype)
+        let gyWide =
+            wide ? Tensor.zeros([outBlocks * directWeightGradientBlock * layout.widePositions], dtype: x.dtype) : nil
         let gxPadded =
-            wantInput ? Tensor(uninitialized: [inBlocks * directForwardBlock * layout.plane], dtype: x.dtype) : nil
-        let pd = padded.pointer(S.self), pyw = gyWide.pointer(S.self), pxp = gxPadded?.pointer(S.self)
-        for i in images {
-            for g in 0..<s.groups {
-                layout.fillInterior(px + i * imageSize + g * s.inGroup * planes, channels: s.inGroup, into: pd)
-                layout.spread(pg + i * outImage + g * s.outGroup * L, channels: s.outGroup, into: pyw)
-                directWeightGradientKernel(
-                    pd, channels: s.inGroup, layout: layout, outputGradient: pyw, blocks: outBlocks,
-                    outChannels: s.outGroup, into: pgw + g * weightGroup)
-                guard let pgx, let pxp, let pp else { continue }
-                pxp.update(repeating: 0, count: inBlocks * directForwardBlock * layout.plane)
-                directInputGradientKernel(
-                    outputGradient: pyw, outChannels: s.outGroup, layout: layout, weights: pp + g * packedGroup,
-                    blocks: inBlocks, into: pxp)
-                layout.extractInterior(pxp, channels: s.inGroup, into: pgx + i * imageSize + g * s.inGroup * planes)
+            wideInput ? Tensor(uninitialized: [inBlocks * directForwardBlock * layout.plane], dtype: x.dtype) : nil
+        let gyPositionMajor = vectorWeights ? Tensor(uninitialized: [L * s.outGroup], dtype: x.dtype) : nil
+        let gyPadded = vectorInput ? Tensor.zeros([s.outGroup * basesCount], dtype: x.dtype) : nil
+        let gxVector = vectorInput ? Tensor(uninitialized: [gxVectorSize], dtype: x.dtype) : nil
+        let pd = padded.pointer(S.self), pyw = gyWide?.pointer(S.self), pxp = gxPadded?.pointer(S.self)
+        let pym = gyPositionMajor?.pointer(S.self), pyp = gyPadded?.pointer(S.self), pxv = gxVector?.pointer(S.self)
+        terms.withUnsafeBufferPointer { terms in
+            bases.withUnsafeBufferPointer { bases in
+                tapOffsets.withUnsafeBufferPointer { tapOffsets in
+                    for i in images {
+                        for g in 0..<s.groups {
+                            layout.fillInterior(
+                                px + i * imageSize + g * s.inGroup * planes, channels: s.inGroup, into: pd)
+                            let gy = pg + i * outImage + g * s.outGroup * L
+                            if let pyw { layout.spread(gy, channels: s.outGroup, into: pyw) }
+                            if let pym {
+                                transposeBlock(
+                                    gy, rows: s.outGroup, columns: L, sourceStride: L, into: pym,
+                                    destinationStride: s.outGroup)
+                                channelVectorWeightGradientKernel(
+                                    pd, termOffsets: terms, outputGradient: pym, gyStride: s.outGroup, bases: bases,
+                                    positions: L, blocks: s.outGroup / block,
+                                    into: pgw + g * terms.count * s.outGroup, gwStride: s.outGroup)
+                            } else if let pyw {
+                                directWeightGradientKernel(
+                                    pd, channels: s.inGroup, layout: layout, outputGradient: pyw, blocks: outBlocks,
+                                    outChannels: s.outGroup, into: pgw + g * weightGroup)
+                            }
+                            guard let pgx, let pp else { continue }
+                            let gxImage = pgx + i * imageSize + g * s.inGroup * planes
+                            if let pyp, let pxv {
+                                for o in 0..<s.outGroup { (pyp + o * basesCount).update(from: gy + o * L, count: L) }
+                                pxv.update(repeating: 0, count: gxVectorSize)
+                                channelVectorInputGradientKernel(
+                                    outputGradient: pyp, outChannels: s.outGroup, gyStride: basesCount, bases: bases,
+                                    tapOffsets: tapOffsets, taps: layout.taps, weights: pp + g * weightGroup,
+                                    blocks: s.inGroup / block, into: pxv, gxStride: s.inGroup)
+                                layout.extractPositionMajorInterior(pxv, channels: s.inGroup, into: gxImage)
+                            } else if let pxp, let pyw {
+                                pxp.update(repeating: 0, count: inBlocks * directForwardBlock * layout.plane)
+                                directInputGradientKernel(
+                                    outputGradient: pyw, outChannels: s.outGroup, layout: layout,
+                                    weights: pp + g * inBlocks * layout.taps * s.outGroup * directForwardBlock,
+                                    blocks: inBlocks, into: pxp)
+                                layout.extractInterior(pxp, channels: s.inGroup, into: gxImage)
+                            }
+                        }
+                    }
+                }
             }
         }
     }
-    sumPartials(partials, into: gw, S.self)
+    if vectorWeights {
+        // gw[g·outGroup + o, k] = Σ over workers of partial[(g·terms + k)·outGroup + o], in worker order.
+        let pw = gw.pointer(S.self), termsPerGroup = s.inGroup * layout.taps
+        for partial in partials {
+            let pt = partial.pointer(S.self)
+            for g in 0..<s.groups {
+                for k in 0..<termsPerGroup {
+                    let row = pt + (g * terms.count + k) * s.outGroup
+                    for o in 0..<s.outGroup { pw[(g * s.outGroup + o) * termsPerGroup + k] += row[o] }
+                }
+            }
+        }
+    } else {
+        sumPartials(partials, into: gw, S.self)
+    }
     return (gx, gw)
 }
