@@ -45,17 +45,19 @@ func imagesPerChunk(patchSize: Int, positions: Int, batch: Int) -> Int {
     Swift.max(1, Swift.min(batch, (1 << 20) / Swift.max(patchSize * positions, 1)))
 }
 
-/// Σ over batch and positions of g [N, C, L] per channel (the bias gradient of convolutions): each image's
-/// row sum in S, added up in Double.
+/// Σ over batch and positions of g [N, C, L] per channel (the bias gradient of convolutions), in channels'
+/// parallel ranges, each channel summed in S in order. Kept sequential on purpose: with row sums in vector
+/// lanes added in Double, one process and two data-parallel ones ended depict_usps_sgd's check-mpi run 1.2e-3
+/// apart instead of 4e-5.
 func channelSums<S: TensorScalar>(_ g: Tensor, channels: Int, length: Int, _: S.Type) -> Tensor {
     let out = Tensor.zeros([channels], dtype: g.dtype)
     let pg = g.pointer(S.self), po = out.pointer(S.self)
     let n = g.count / Swift.max(channels * length, 1)
     parallelRanges(channels, grain: Swift.max(1, 8192 / Swift.max(n * length, 1))) { r in
         for c in r {
-            var total = 0.0
-            for i in 0..<n { total += rowSum(pg + (i * channels + c) * length, length) }
-            po[c] = S(total)
+            var total: S = 0
+            for i in 0..<n { let p = pg + (i * channels + c) * length; for l in 0..<length { total += p[l] } }
+            po[c] = total
         }
     }
     return out
