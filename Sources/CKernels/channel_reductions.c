@@ -2,7 +2,7 @@
 #include "vectors.h"
 
 // Sums along one contiguous row (a channel's positions of one image), for batch normalisation's statistics
-// and the bias gradients of convolutions. Two vector accumulators of 32 bytes break the dependency chain of a
+// and backward reductions. Two vector accumulators of 32 bytes break the dependency chain of a
 // sequential sum; their lanes are added in a fixed order, so a row's sum does not depend on the CPU or the
 // thread count. Portable vector code: the compiler maps each 32-byte vector to AVX or to two SSE registers.
 

@@ -1,7 +1,7 @@
 import CKernels
 
 /// Sums along one contiguous row in vector lanes (channel_reductions.c): the per-image, per-channel sums of
-/// batch normalisation and of convolution bias gradients. Each is computed in the tensor's scalar type and
+/// batch normalisation's statistics and backward reductions. Each is computed in the tensor's scalar type and
 /// returned widened to Double, for the caller to add up over images.
 
 /// Σ p[l] for l < n.
