@@ -2,19 +2,23 @@ import Foundation
 import PackagePlugin
 
 /// Generates `EmbeddedSchema.swift` (the ontology's JSON Schema files as string constants) from
-/// `Schema/**/*.json` before every build, so the single `recombine` binary is self-contained and the
-/// repository keeps the schema in one place. The file is rewritten only when a schema file changed,
-/// so an unchanged schema recompiles nothing. A shell script, not a Swift tool: a tool would be built
-/// with the package's flags, and the fuzzing build's `-sanitize=fuzzer -parse-as-library` break it.
+/// `Schema/**/*.json`, so the single `recombine` binary is self-contained and the repository keeps the
+/// schema in one place. A build command whose inputs are the schema files and folders, so it reruns when
+/// one changes or one is added (a prebuild command runs only when SwiftPM re-plans the package, after
+/// `Package.swift` changes: swiftlang/swift-package-manager#5476). The file is rewritten only when its
+/// text changes, so an unchanged schema recompiles nothing. A shell script, not a Swift tool: a tool
+/// would be built with the package's flags, and the fuzzing build's `-sanitize=fuzzer
+/// -parse-as-library` break it.
 @main
 struct EmbedSchemaPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
-        let output = context.pluginWorkDirectoryURL.appendingPathComponent("generated")
+        let schema = context.package.directoryURL.appendingPathComponent("Schema")
+        let output = context.pluginWorkDirectoryURL.appendingPathComponent("generated/EmbeddedSchema.swift")
         let script = ######"""
             set -eu
             schema="$1"; out="$2"
-            mkdir -p "$out"
-            next="$out/.next"
+            mkdir -p "$(dirname "$out")"
+            next="$out.next"
             {
               printf '// Generated at build time by EmbedSchemaPlugin from Schema/; not kept in the repository.\n\n'
               printf '/// The ontology'"'"'s JSON Schema files, by path relative to `Schema/`.\n'
@@ -30,16 +34,23 @@ struct EmbedSchemaPlugin: BuildToolPlugin {
               printf '    ]\n}\n'
             } > "$next"
             grep -q '"method.json":' "$next" || { echo "EmbedSchemaPlugin: $schema has no method.json" >&2; exit 1; }
-            if cmp -s "$next" "$out/EmbeddedSchema.swift"; then rm "$next"; else mv "$next" "$out/EmbeddedSchema.swift"; fi
+            if cmp -s "$next" "$out"; then rm "$next"; else mv "$next" "$out"; fi
             """######
         return [
-            .prebuildCommand(
+            .buildCommand(
                 displayName: "Embedding the JSON Schema files into \(target.name)",
                 executable: URL(fileURLWithPath: "/bin/sh"),
-                arguments: [
-                    "-c", script, "sh", context.package.directoryURL.appendingPathComponent("Schema").path, output.path,
-                ],
-                outputFilesDirectory: output)
+                arguments: ["-c", script, "sh", schema.path, output.path],
+                inputFiles: Self.schemaFilesAndFolders(schema),
+                outputFiles: [output])
         ]
+    }
+
+    /// The schema folder, its subfolders (whose listings change when a file is added) and its files.
+    static func schemaFilesAndFolders(_ schema: URL) -> [URL] {
+        guard let walker = FileManager.default.enumerator(at: schema, includingPropertiesForKeys: nil) else {
+            return []
+        }
+        return [schema] + walker.compactMap { $0 as? URL }
     }
 }
