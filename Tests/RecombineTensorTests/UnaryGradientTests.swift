@@ -84,4 +84,22 @@ final class UnaryGradientTests: XCTestCase {
                 "sigmoid(\(x)) = \(y), not \(expected)")
         }
     }
+
+    /// A NaN input stays NaN through every activation, as in torch (relu, leaky_relu, elu, celu, selu, gelu,
+    /// sigmoid, tanh, softplus, hardtanh all return NaN), so finiteness checks see a diverging layer.
+    func testActivationsKeepNaNAsTorchDoes() {
+        let x = Tensor([Float.nan, 1, -1], shape: [3])
+        let activations: [(String, (Tensor) -> Tensor)] = [
+            ("relu", { $0.relu() }), ("leaky_relu", { $0.leakyReLU() }), ("elu", { $0.elu() }),
+            ("celu", { $0.celu(alpha: 2) }), ("selu", { $0.selu() }), ("gelu", { $0.gelu() }),
+            ("sigmoid", { $0.sigmoid() }), ("tanh", { $0.tanh() }), ("softplus", { $0.softplus() }),
+            ("hardtanh", { $0.hardtanh() }),
+        ]
+        for (name, activation) in activations {
+            let y = activation(x).toFloatArray()
+            XCTAssertTrue(y[0].isNaN, "\(name)(NaN) = \(y[0])")
+            XCTAssertTrue(y[1].isFinite && y[2].isFinite, "\(name) of finite values: \(y)")
+        }
+        XCTAssertEqual(x.relu().toFloatArray()[1...], [1, 0])
+    }
 }

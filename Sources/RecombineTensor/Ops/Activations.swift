@@ -1,7 +1,8 @@
 /// Elementwise activations with torch.nn semantics and defaults.
 
 struct ReLUFn: UnaryFunction {
-    @inline(__always) func value<S: TensorScalar>(_ x: S) -> S { x > 0 ? x : 0 }
+    /// NaN stays NaN (as torch.relu), so a diverging layer is seen by the finiteness checks.
+    @inline(__always) func value<S: TensorScalar>(_ x: S) -> S { x < 0 ? 0 : x }
     @inline(__always) func derivative<S: TensorScalar>(_ x: S, _: S) -> S { x > 0 ? 1 : 0 }
 }
 struct LeakyReLUFn: UnaryFunction {
