@@ -51,7 +51,7 @@ extension ReferenceDefectTests {
         let context = PatternContext(
             mappings: mappings, strategy: strategy,
             sweep: DatasetSweep(dataset: dataset, mappings: mappings, strategy: strategy),
-            log: RunLog(timestamps: false, quiet: true, logPath: nil, metricsPath: nil), scaled: { $0 },
+            log: try RunLog(timestamps: false, quiet: true, logPath: nil, metricsPath: nil), scaled: { $0 },
             generator: RandomGenerator(seed: 8), datasetSeed: 9)
         return (try ReinforcementPattern(spec: method.phases[0].patterns[0], context: context), mappings)
     }

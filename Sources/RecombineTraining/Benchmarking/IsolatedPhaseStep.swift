@@ -99,7 +99,8 @@ public final class IsolatedPhaseStep {
         configuration.writeLogFile = false
         runner = PhaseRunner(
             method: method, phase: phase, dataset: context, mappings: mappings, strategy: strategy,
-            configuration: configuration, log: RunLog(timestamps: false, quiet: true, logPath: nil, metricsPath: nil),
+            configuration: configuration,
+            log: try RunLog(timestamps: false, quiet: true, logPath: nil, metricsPath: nil),
             runDirectory: FileManager.default.temporaryDirectory.path, generator: g.split())
         if runner.usesCentroids {
             let start = DispatchTime.now().uptimeNanoseconds

@@ -17,30 +17,48 @@ public final class RunLog {
         return f
     }()
 
-    /// Opens (appending) the log and metrics files. A resumed run passes the lengths the files had at
-    /// its checkpoint: what an interrupted run wrote after it (possibly a partial last line) is cut off,
-    /// so the files read as if the run had never stopped; `elapsedBefore` is the time it had run.
+    /// Opens (appending) the log and metrics files, and throws naming the file when one cannot be created
+    /// or opened. A resumed run passes the lengths the files had at its checkpoint: what an interrupted run
+    /// wrote after it (possibly a partial last line) is cut off, so the files read as if the run had never
+    /// stopped; `elapsedBefore` is the time it had run.
     public init(
         timestamps: Bool, quiet: Bool, logPath: String?, metricsPath: String?,
         truncateLogTo: UInt64? = nil, truncateMetricsTo: UInt64? = nil, elapsedBefore: TimeInterval = 0
-    ) {
+    ) throws {
         start = Date().addingTimeInterval(-elapsedBefore)
         self.timestamps = timestamps
         self.quiet = quiet
-        func open(_ path: String?, truncateTo length: UInt64?) -> FileHandle? {
+        func open(_ path: String?, truncateTo length: UInt64?) throws -> FileHandle? {
             guard let path else { return nil }
-            if !FileManager.default.fileExists(atPath: path) {
-                FileManager.default.createFile(atPath: path, contents: nil)
+            if !FileManager.default.fileExists(atPath: path),
+                !FileManager.default.createFile(atPath: path, contents: nil)
+            {
+                throw TrainingError("\(path): cannot create the file (is its folder writable?)")
             }
-            let handle = FileHandle(forWritingAtPath: path)
-            if let length, let handle, let size = try? handle.seekToEnd(), size > length {
-                try? handle.truncate(atOffset: length)
+            guard let handle = FileHandle(forWritingAtPath: path) else {
+                throw TrainingError("\(path): cannot open the file for writing")
             }
-            handle?.seekToEndOfFile()
+            if let length, let size = try? handle.seekToEnd(), size > length {
+                try handle.truncate(atOffset: length)
+            }
+            try handle.seekToEnd()
             return handle
         }
-        logFile = open(logPath, truncateTo: truncateLogTo)
-        metricsFile = open(metricsPath, truncateTo: truncateMetricsTo)
+        logFile = try open(logPath, truncateTo: truncateLogTo)
+        metricsFile = try open(metricsPath, truncateTo: truncateMetricsTo)
+    }
+
+    /// Appends to a run file; on the first failure (a full disk, a vanished folder) says so once on stderr
+    /// and stops writing that file, so training goes on and its checkpoints report the condition.
+    private func append(_ data: Data, to file: inout FileHandle?, name: String) {
+        guard let handle = file else { return }
+        do {
+            try handle.write(contentsOf: data)
+        } catch {
+            FileHandle.standardError.write(
+                Data("recombine: cannot write \(name) any more (\(error)); it stops here\n".utf8))
+            file = nil
+        }
     }
 
     /// Current lengths of the log and metrics files (for checkpoints).
@@ -56,17 +74,17 @@ public final class RunLog {
             if isatty(STDERR_FILENO) != 0 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             FileHandle.standardOutput.write(Data(text.utf8))
         }
-        logFile?.write(Data(text.utf8))
+        append(Data(text.utf8), to: &logFile, name: "the log file")
     }
 
     /// One record to metrics.jsonl.
     func record(_ object: [String: Any]) {
         var object = object
         object["elapsed_seconds"] = (Date().timeIntervalSince(start) * 1000).rounded() / 1000
-        guard let metricsFile, let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        guard metricsFile != nil, var data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         else { return }
-        metricsFile.write(data)
-        metricsFile.write(Data("\n".utf8))
+        data.append(UInt8(ascii: "\n"))
+        append(data, to: &metricsFile, name: "metrics.jsonl")
     }
 
     deinit {

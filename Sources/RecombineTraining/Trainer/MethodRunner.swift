@@ -60,7 +60,7 @@ public final class MethodRunner {
             configuration.resume
             ? (offsets?["log"]?.uint64Value ?? 0, offsets?["metrics"]?.uint64Value ?? 0) : (nil, nil)
         let runLogPath = (directory as NSString).appendingPathComponent("log.txt")
-        log = RunLog(
+        log = try RunLog(
             timestamps: configuration.logTimestamps, quiet: configuration.quiet,
             logPath: configuration.oneLogFile ?? (configuration.writeLogFile ? runLogPath : nil),
             metricsPath: (directory as NSString).appendingPathComponent("metrics.jsonl"),
