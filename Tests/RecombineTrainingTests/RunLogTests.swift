@@ -37,4 +37,15 @@ final class RunLogTests: XCTestCase {
         XCTAssertEqual(metrics.count, 1)
         XCTAssertTrue(metrics[0].contains("\"value\":1.5"), String(metrics[0]))
     }
+
+    /// /dev/full accepts the open and fails every write with ENOSPC, as a full disk does.
+    func testAFailedWriteStopsThatFileAndKeepsItsLastLength() throws {
+        let log = try RunLog(timestamps: false, quiet: true, logPath: "/dev/full", metricsPath: nil)
+        let start = try XCTUnwrap(log.offsets.log)
+        log.line("lost")
+        XCTAssertNil(log.logFile, "the file stops after the failed write")
+        XCTAssertEqual(log.stoppedAt.log, start)
+        XCTAssertEqual(log.offsets.log, start, "a checkpoint keeps the length before the failure, not 0 or nil")
+        log.line("also lost, without another report")
+    }
 }

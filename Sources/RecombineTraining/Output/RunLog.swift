@@ -48,22 +48,28 @@ public final class RunLog {
         metricsFile = try open(metricsPath, truncateTo: truncateMetricsTo)
     }
 
+    /// Where each file's last complete write ended, once writing it failed: checkpoints keep that length,
+    /// so a resumed run cuts the file back to its last whole line instead of to nothing.
+    var stoppedAt: (log: UInt64?, metrics: UInt64?) = (nil, nil)
+
     /// Appends to a run file; on the first failure (a full disk, a vanished folder) says so once on stderr
     /// and stops writing that file, so training goes on and its checkpoints report the condition.
-    private func append(_ data: Data, to file: inout FileHandle?, name: String) {
+    private func append(_ data: Data, to file: inout FileHandle?, stoppedAt: inout UInt64?, name: String) {
         guard let handle = file else { return }
+        let before = try? handle.offset()
         do {
             try handle.write(contentsOf: data)
         } catch {
             FileHandle.standardError.write(
                 Data("recombine: cannot write \(name) any more (\(error)); it stops here\n".utf8))
             file = nil
+            stoppedAt = before
         }
     }
 
     /// Current lengths of the log and metrics files (for checkpoints).
     var offsets: (log: UInt64?, metrics: UInt64?) {
-        (try? logFile?.offset(), try? metricsFile?.offset())
+        ((try? logFile?.offset()) ?? stoppedAt.log, (try? metricsFile?.offset()) ?? stoppedAt.metrics)
     }
 
     /// One line to the console (stdout) and the log file.
@@ -74,7 +80,7 @@ public final class RunLog {
             if isatty(STDERR_FILENO) != 0 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             FileHandle.standardOutput.write(Data(text.utf8))
         }
-        append(Data(text.utf8), to: &logFile, name: "the log file")
+        append(Data(text.utf8), to: &logFile, stoppedAt: &stoppedAt.log, name: "the log file")
     }
 
     /// One record to metrics.jsonl.
@@ -84,7 +90,7 @@ public final class RunLog {
         guard metricsFile != nil, var data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         else { return }
         data.append(UInt8(ascii: "\n"))
-        append(data, to: &metricsFile, name: "metrics.jsonl")
+        append(data, to: &metricsFile, stoppedAt: &stoppedAt.metrics, name: "metrics.jsonl")
     }
 
     deinit {
