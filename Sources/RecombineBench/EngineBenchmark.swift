@@ -34,6 +34,15 @@ struct EngineBenchmark: ParsableCommand {
     @Flag(name: .customLong("no-torch"), help: "Skip PyTorch.")
     var noTorch = false
 
+    @Flag(
+        name: .customLong("gemm-alone"),
+        help: ArgumentHelp(
+            "Also time each step's GEMM calls alone, as our step made them, one after another: with OpenBLAS and with PyTorch's BLAS (Tensor.addmm_).",
+            discussion:
+                "Adds gemm_calls, gemm_alone_ms, torch_gemm_alone_ms and gemm_floor_ratio (our GEMM calls alone over PyTorch's whole step): a case cannot reach a ratio below its floor without fewer or faster products."
+        ))
+    var gemmAlone = false
+
     func run() throws {
         Threads.set(threads ?? Threads.count)
         let threadCount = Threads.count
@@ -77,21 +86,8 @@ struct EngineBenchmark: ParsableCommand {
             }
             let timed = name.hasPrefix("conv") ? max(10, steps / 5) : steps
             let warmup = name.hasPrefix("conv") ? 2 : 10
-            // Interleave in rounds so both sides see the same machine state.
-            let rounds = 5, perRound = max(1, timed / rounds)
-            var ours: [Double] = [], theirs: [Double] = []
-            for _ in 0..<warmup { try benchmark.step() }
-            for round in 0..<rounds {
-                for _ in 0..<perRound { ours.append(try milliseconds(benchmark.step)) }
-                if let torch {
-                    // A PyTorch side that fails must fail the command, not leave a row without a ratio.
-                    guard let t = torch.run(caseName: name, steps: perRound, warmup: round == 0 ? warmup : 0) else {
-                        throw ValidationError(
-                            "\(name): the PyTorch worker failed to time the case (see its message above)")
-                    }
-                    theirs += t
-                }
-            }
+            let (ours, theirs) = try interleaved(
+                name, step: benchmark.step, torch: torch, torchCase: name, timed: timed, warmup: warmup)
             let oursMs = median(ours), torchMs = theirs.isEmpty ? nil : median(theirs)
             var row: [String: Any] = [
                 "case": name, "threads": threadCount, "ours_ms": oursMs, "gflops": benchmark.flops / oursMs / 1e6,
@@ -102,6 +98,30 @@ struct EngineBenchmark: ParsableCommand {
             if let torchMs {
                 row["torch_ms"] = torchMs; row["ratio"] = oursMs / torchMs
                 row["torch_min_ms"] = theirs.min()
+            }
+            if gemmAlone {
+                let replay = GEMMReplay(try GEMMTrace.record { try benchmark.step() })
+                var torchCase: String? = nil
+                if let torch {
+                    let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+                        "recombine-bench-gemm-\(getpid())-\(name).json")
+                    defer { try? FileManager.default.removeItem(at: file) }
+                    try replay.write(to: file)
+                    guard torch.loadGEMMReplay(key: "gemm_" + name, callsFile: file.path) else {
+                        throw ValidationError("\(name): the PyTorch worker could not load the GEMM calls")
+                    }
+                    torchCase = "gemm_" + name
+                }
+                let (alone, theirsAlone) = try interleaved(
+                    name, step: { replay.step() }, torch: torch, torchCase: torchCase, timed: timed, warmup: warmup)
+                row["gemm_calls"] = replay.calls.count
+                row["gemm_call_shapes"] = replay.calls.map {
+                    "\($0.transA ? "T" : "N")\($0.transB ? "T" : "N") m\($0.m) n\($0.n) k\($0.k) beta \($0.beta)"
+                }
+                row["gemm_alone_ms"] = median(alone)
+                row["gemm_alone_gflops"] = replay.flops / median(alone) / 1e6
+                if !theirsAlone.isEmpty { row["torch_gemm_alone_ms"] = median(theirsAlone) }
+                if let torchMs { row["gemm_floor_ratio"] = median(alone) / torchMs }
             }
             if let checked { row["same_losses_as_torch"] = checked }
             if let comparedLosses { row["losses"] = comparedLosses }
@@ -118,6 +138,28 @@ struct EngineBenchmark: ParsableCommand {
         }
     }
 
+    /// Times `timed` steps of ours and of PyTorch's `torchCase` after `warmup` steps, interleaved in five
+    /// rounds so both sides see the same machine state; returns milliseconds per step of each side.
+    func interleaved(
+        _ name: String, step: () throws -> Void, torch: TorchWorker?, torchCase: String?, timed: Int, warmup: Int
+    ) throws -> (ours: [Double], torch: [Double]) {
+        let rounds = 5, perRound = max(1, timed / rounds)
+        var ours: [Double] = [], theirs: [Double] = []
+        for _ in 0..<warmup { try step() }
+        for round in 0..<rounds {
+            for _ in 0..<perRound { ours.append(try milliseconds(step)) }
+            if let torch, let torchCase {
+                // A PyTorch side that fails must fail the command, not leave a row without a ratio.
+                guard let t = torch.run(caseName: torchCase, steps: perRound, warmup: round == 0 ? warmup : 0)
+                else {
+                    throw ValidationError("\(name): the PyTorch worker failed to time the case (see its message above)")
+                }
+                theirs += t
+            }
+        }
+        return (ours, theirs)
+    }
+
     func printRow(_ row: [String: Any]) {
         func f(_ key: String, _ format: String) -> String {
             (row[key] as? Double).map { String(format: format, $0) } ?? "-"
@@ -126,5 +168,10 @@ struct EngineBenchmark: ParsableCommand {
         print(
             "\(name) threads \(row["threads"] ?? "")  ours \(f("ours_ms", "%8.2f")) ms  torch \(f("torch_ms", "%8.2f")) ms  ratio \(f("ratio", "%5.2f"))  \(f("gflops", "%6.1f")) GFLOP/s (\(String(format: "%.0f", 100 * ((row["gflops"] as? Double ?? 0) / (row["sgemm_peak_gflops"] as? Double ?? 1))))% of sgemm peak)"
         )
+        if let calls = row["gemm_calls"] {
+            print(
+                "  \(calls) GEMM calls alone: ours \(f("gemm_alone_ms", "%8.2f")) ms  torch \(f("torch_gemm_alone_ms", "%8.2f")) ms  floor \(f("gemm_floor_ratio", "%5.2f"))  \(f("gemm_alone_gflops", "%6.1f")) GFLOP/s"
+            )
+        }
     }
 }

@@ -43,6 +43,13 @@ final class TorchWorker {
         return parts.count == 2 ? (parts[0], parts[1]) : nil
     }
 
+    /// Loads a step's recorded GEMM calls (JSON) as the case `key`, replayed with `Tensor.addmm_`.
+    func loadGEMMReplay(key: String, callsFile: String) -> Bool {
+        input.fileHandleForWriting.write(Data("gemm \(key) \(callsFile)\n".utf8))
+        guard let line = readLine() else { return false }
+        return line == "ok"
+    }
+
     private func readLine() -> String? {
         while true {
             if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
@@ -287,10 +294,45 @@ let torchScript = #"""
         steps_cache[case] = step
         return ' '.join('%.10g' % v for v in before) + '|' + ' '.join('%.10g' % v for v in after)
 
+    def gemm_replay(path):
+        # The same products one after another, on tensors of the same shapes and leading dimensions;
+        # calls that shared an address in our step share storage here too.
+        calls = json.load(open(path))
+        extents = {}
+        def operands(c):
+            size = 8 if c['dtype'] == 'float64' else 4
+            rows_a = c['k'] if c['transA'] else c['m']
+            rows_b = c['n'] if c['transB'] else c['k']
+            return [(c['addressA'], rows_a, c['lda'], size), (c['addressB'], rows_b, c['ldb'], size),
+                    (c['addressC'], c['m'], c['ldc'], size)]
+        for c in calls:
+            for address, rows, ld, size in operands(c):
+                extents[address] = max(extents.get(address, 0), rows * ld * size)
+        storage = {a: torch.rand(max(8, n) // 4) * 2 - 1 for a, n in extents.items()}
+        ops = []
+        for c in calls:
+            dtype = torch.float64 if c['dtype'] == 'float64' else torch.float32
+            def view(address, rows, ld, cols):
+                return storage[address].view(dtype).as_strided((rows, cols), (ld, 1))
+            (aa, ra, lda, _), (ab, rb, ldb, _), (ac, rc, ldc, _) = operands(c)
+            a = view(aa, ra, lda, c['m'] if c['transA'] else c['k'])
+            b = view(ab, rb, ldb, c['k'] if c['transB'] else c['n'])
+            out = view(ac, rc, ldc, c['n'])
+            ops.append((a.t() if c['transA'] else a, b.t() if c['transB'] else b, out, c['alpha'], c['beta']))
+        def step():
+            for a, b, out, alpha, beta in ops:
+                out.addmm_(a, b, beta=beta, alpha=alpha)
+        return step
+
     steps_cache = {}
     print('ready torch ' + torch.__version__, flush=True)
     for line in sys.stdin:
         try:
+            if line.startswith('gemm '):
+                _, key, path = line.split(maxsplit=2)
+                steps_cache[key] = gemm_replay(path.strip())
+                print('ok', flush=True)
+                continue
             if line.startswith('load '):
                 _, case, path = line.split(maxsplit=2)
                 print(load(case, path.strip()), flush=True)
