@@ -238,6 +238,11 @@ enum MethodExecution {
             throw stop.bySignal ? ExitCode(130) : ExitCode.success
         } catch {
             printError("Method \"\(spec.name)\" failed: \(error)")
+            if error is DataError && dataDirectories(options).isEmpty {
+                printError(
+                    "A resumed run searches only the --data-root or RECOMBINE_DATA given to the resuming command (run.json keeps no absolute paths): if the run was started with --data-root DIR, resume with `recombine run --resume \(directory) --data-root DIR`."
+                )
+            }
             throw ExitStatus.failure
         }
     }

@@ -17,11 +17,19 @@ final class CLIContractTests: XCTestCase {
         return directory.appendingPathComponent("recombine")
     }
 
-    func recombine(_ arguments: [String], in directory: String? = nil) throws -> Outcome {
+    /// Runs `recombine`; `environment` changes this process's environment for it (nil removes a variable).
+    func recombine(_ arguments: [String], in directory: String? = nil, environment: [String: String?] = [:]) throws
+        -> Outcome
+    {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        if !environment.isEmpty {
+            var merged = ProcessInfo.processInfo.environment
+            for (name, value) in environment { merged[name] = value }
+            process.environment = merged
+        }
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output; process.standardError = errors
         try process.run()
@@ -85,6 +93,39 @@ final class CLIContractTests: XCTestCase {
         ])
         XCTAssertEqual(metrics.status, 0, metrics.errors)
         XCTAssertTrue(metrics.output.hasPrefix("ACC 1.0000"), metrics.output)
+    }
+
+    /// run.json keeps no absolute paths, so a run started with --data-root does not find its data when
+    /// resumed without it; the failure says to give it again, and with it the run continues.
+    func testResumeWithoutTheDataRootSaysToGiveItAgain() throws {
+        _ = try Repository.requireData("mnist/train-images-idx3-ubyte.gz")
+        let folder = try TemporaryDirectory(); defer { folder.remove() }
+        let run = folder.appending("run").path
+        // No cache with MNIST in it, no RECOMBINE_DATA, and a mirror that refuses at once.
+        let isolated: [String: String?] = [
+            "HOME": folder.path, "RECOMBINE_DATA": nil, "RECOMBINE_MIRROR": "http://127.0.0.1:9",
+            "XDG_CACHE_HOME": nil,
+        ]
+        let started = try recombine(
+            [
+                "run", Repository.configurations.path + "/ae_kmeans_mnist.json", "--quiet", "--no-report",
+                "--output", run, "--data-root", Repository.dataRoot, "--stop-after", "2", "--threads", "1",
+            ], environment: isolated)
+        XCTAssertEqual(started.status, 0, started.errors)
+        let withoutRoot = try recombine(["run", "--resume", run, "--quiet", "--no-report"], environment: isolated)
+        XCTAssertEqual(withoutRoot.status, 1, withoutRoot.errors)
+        XCTAssertTrue(withoutRoot.errors.contains("not found"), withoutRoot.errors)
+        XCTAssertTrue(
+            withoutRoot.errors.contains("resume with `recombine run --resume \(run) --data-root DIR`"),
+            withoutRoot.errors)
+        let withRoot = try recombine(
+            [
+                "run", "--resume", run, "--quiet", "--no-report", "--data-root", Repository.dataRoot, "--stop-after",
+                "4",
+            ],
+            environment: isolated)
+        XCTAssertEqual(withRoot.status, 0, withRoot.errors)
+        XCTAssertFalse(withRoot.errors.contains("not found"), withRoot.errors)
     }
 
     func testUnknownOptionIsAUsageError() throws {
