@@ -55,3 +55,27 @@ show("ExponentialLR(gamma=0.9)", rates(lambda o: S.ExponentialLR(o, gamma=0.9)))
 show("CosineAnnealingLR(T_max=5, eta_min=0.01)", rates(lambda o: S.CosineAnnealingLR(o, T_max=5, eta_min=0.01)))
 show("LinearLR(start_factor=0.25, end_factor=1, total_iters=4)",
      rates(lambda o: S.LinearLR(o, start_factor=0.25, end_factor=1, total_iters=4)))
+
+
+def clipped_steps(clip):
+    """Two parameters after SGD(lr=0.1, momentum=0.9) steps on fixed gradients, each step after `clip`."""
+    p = torch.tensor([[0.5, -1.0], [2.0, 0.25]], requires_grad=True)
+    q = torch.tensor([0.75], requires_grad=True)
+    optimizer = torch.optim.SGD([p, q], lr=0.1, momentum=0.9)
+    for g, h in zip(GRADIENTS, [[0.6], [-0.1], [0.2]]):
+        p.grad, q.grad = torch.tensor(g).view(2, 2), torch.tensor(h)
+        clip([p, q])
+        optimizer.step()
+    return torch.cat([p.detach().flatten(), q.detach()])
+
+
+def keras_clipnorm(parameters, clip_norm=0.5):
+    """tf.clip_by_norm on each gradient: g * clip_norm / max(||g||, clip_norm)."""
+    for t in parameters:
+        t.grad.mul_(clip_norm / max(t.grad.norm().item(), clip_norm))
+
+
+test("GradientClippingTests.testOptimizerStepsWithClippedGradientsMatchTorch")
+show("SGD(lr=0.1, momentum=0.9) after clip_grad_norm_(max_norm=0.5)",
+     clipped_steps(lambda ps: torch.nn.utils.clip_grad_norm_(ps, max_norm=0.5)))
+show("SGD(lr=0.1, momentum=0.9) after Keras clipnorm=0.5 per tensor", clipped_steps(keras_clipnorm))

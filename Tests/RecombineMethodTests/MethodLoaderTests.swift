@@ -27,6 +27,27 @@ final class MethodLoaderTests: XCTestCase {
         XCTAssertEqual(spec.strategy.classicalClusteringAfterPhaseNumRestarts, 20)
     }
 
+    func testGradientClippingIsReadWithItsDefaultScopeAndItsNormIsChecked() throws {
+        let loader = MethodLoader(store: try SchemaStore(directory: RepositoryPaths.schema))
+        let clipped = Self.minimalMethod.replacingOccurrences(
+            of: "\"lr\": 0.1,", with: "\"lr\": 0.1, \"gradient_clipping\": {\"max_norm\": 10},")
+        let outcome = loader.load(text: clipped, file: "m.json")
+        let spec = try XCTUnwrap(outcome.spec, outcome.issues.map(\.description).joined(separator: "\n"))
+        let optimizer = try XCTUnwrap(spec.phases.first?.optimizers.first)
+        XCTAssertEqual(optimizer.gradientClipping?.maxNorm, 10)
+        XCTAssertEqual(optimizer.gradientClipping?.scope, "global")
+        XCTAssertNil(optimizer.arguments["gradient_clipping"], "not an argument of torch.optim.SGD")
+        XCTAssertNil(
+            loader.load(text: Self.minimalMethod, file: "m.json").spec?.phases.first?.optimizers.first?
+                .gradientClipping)
+        let zero = loader.load(
+            text: clipped.replacingOccurrences(of: "\"max_norm\": 10", with: "\"max_norm\": 0"), file: "m.json")
+        XCTAssertNil(zero.spec)
+        XCTAssertTrue(
+            zero.issues.contains { $0.pointer.description == "/phases/0/optimizers/0/gradient_clipping/max_norm" },
+            zero.issues.map(\.description).joined(separator: "\n"))
+    }
+
     func testOptionWithoutValueOrSchemaDefaultIsReportedInsteadOfGuessed() throws {
         // The same schema with one default removed: the reader has no fallback of its own to use.
         var texts: [String: String] = [:]

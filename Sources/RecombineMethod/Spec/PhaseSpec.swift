@@ -49,6 +49,8 @@ public struct OptimizerSpec: Sendable {
     public let optimizesCentroids: Bool
     /// Constructor arguments (`lr`, `momentum`, …).
     public let arguments: JSONObject
+    /// `gradient_clipping`: the largest norm and its scope ("global" or "per_tensor"), when given.
+    public let gradientClipping: (maxNorm: Double, scope: String)?
     public let pointer: JSONPointer
 
     init(_ r: SpecReader) {
@@ -60,7 +62,12 @@ public struct OptimizerSpec: Sendable {
         optimizesCentroids = r.filledBool("optimizes_centroids")
         arguments = r.arguments(excluding: [
             "type", "name", "trained_mapping_names", "trained_mappings", "group_name", "optimizes_centroids",
+            "gradient_clipping",
         ])
+        let clipping = r.child("gradient_clipping")
+        gradientClipping =
+            r.object["gradient_clipping"] == nil
+            ? nil : (clipping.filledDouble("max_norm"), clipping.filledString("scope"))
         pointer = r.pointer
     }
 }

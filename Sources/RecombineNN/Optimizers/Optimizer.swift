@@ -40,9 +40,16 @@ open class Optimizer {
     /// Every parameter, group by group.
     public var parameters: [Tensor] { groups.flatMap(\.parameters) }
 
+    /// Rescaling of the gradients before each update (none by default).
+    public var gradientClipping: GradientClipping?
+
     /// One update of every parameter that has a gradient.
     public func step() {
         withoutGradients {
+            if let gradientClipping {
+                let owners = parameters.filter { $0.grad != nil }
+                for (p, g) in zip(owners, gradientClipping.clipped(owners.map { $0.grad! })) { p.grad = g }
+            }
             for group in groups {
                 for p in group.parameters {
                     guard let g = p.grad else { continue }

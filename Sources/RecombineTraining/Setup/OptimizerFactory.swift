@@ -13,6 +13,20 @@ enum OptimizerFactory {
     struct AdagradArguments: Decodable { let lr, lrDecay, weightDecay, initialAccumulatorValue, eps: Double }
 
     static func make(_ spec: OptimizerSpec, parameters: [Tensor]) throws -> Optimizer {
+        let optimizer = try unclipped(spec, parameters: parameters)
+        if let clipping = spec.gradientClipping {
+            guard let scope = GradientClipping.Scope(rawValue: clipping.scope) else {
+                throw TrainingError(
+                    "\(spec.pointer)/gradient_clipping/scope: expected one of \(GradientClipping.Scope.allCases.map(\.rawValue).joined(separator: ", ")), found '\(clipping.scope)'"
+                )
+            }
+            optimizer.gradientClipping = GradientClipping(maxNorm: clipping.maxNorm, scope: scope)
+        }
+        return optimizer
+    }
+
+    /// The optimizer of a type with its arguments.
+    static func unclipped(_ spec: OptimizerSpec, parameters: [Tensor]) throws -> Optimizer {
         func arguments<A: Decodable>(_ type: A.Type) throws -> A {
             try spec.arguments.decode(A.self, at: spec.pointer, what: "optimizer '\(spec.type)'")
         }
