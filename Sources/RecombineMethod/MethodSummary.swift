@@ -1,3 +1,5 @@
+import Foundation
+
 /// A readable account of a method: its mappings, strategy and phases (for `recombine describe`).
 public struct MethodSummary: Sendable {
     public let spec: MethodSpec
@@ -86,8 +88,11 @@ public struct MethodSummary: Sendable {
             }
             for o in p.optimizers {
                 let args = o.arguments.members.map { "\($0.key)=\($0.value.compactText())" }.joined(separator: ", ")
+                let clipping = o.gradientClipping.map {
+                    ", gradients clipped to norm \(String(format: "%g", $0.maxNorm)) (\($0.scope == "global" ? "all together" : "each tensor"))"
+                }
                 lines.append(
-                    "    optimizer \(o.name ?? o.type) [group '\(o.groupName)']: \(o.type)(\(args)) on \(o.trainedMappingNames.joined(separator: ", "))\(o.optimizesCentroids ? " + centroids" : "")"
+                    "    optimizer \(o.name ?? o.type) [group '\(o.groupName)']: \(o.type)(\(args)) on \(o.trainedMappingNames.joined(separator: ", "))\(o.optimizesCentroids ? " + centroids" : "")\(clipping ?? "")"
                 )
             }
         }

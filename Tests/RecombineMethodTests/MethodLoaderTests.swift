@@ -37,6 +37,9 @@ final class MethodLoaderTests: XCTestCase {
         XCTAssertEqual(optimizer.gradientClipping?.maxNorm, 10)
         XCTAssertEqual(optimizer.gradientClipping?.scope, "global")
         XCTAssertNil(optimizer.arguments["gradient_clipping"], "not an argument of torch.optim.SGD")
+        XCTAssertTrue(
+            MethodSummary(spec: spec).text().contains("gradients clipped to norm 10 (all together)"),
+            MethodSummary(spec: spec).text())
         XCTAssertNil(
             loader.load(text: Self.minimalMethod, file: "m.json").spec?.phases.first?.optimizers.first?
                 .gradientClipping)
