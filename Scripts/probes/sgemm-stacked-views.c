@@ -3,9 +3,9 @@
  * times both ways for the forward (NT) and weight-gradient (TN) products of the 784-500-500-2000-10
  * encoder with OpenBLAS, best of 30.
  *
- *   gcc -O2 Scripts/probes/sgemm-stacked-views.c -o /tmp/sgemm-stacked-views \
+ *   gcc -O2 Scripts/probes/sgemm-stacked-views.c -o sgemm-stacked-views \
  *       -I/usr/include/x86_64-linux-gnu/openblas-pthread -lopenblas
- *   /tmp/sgemm-stacked-views 1; /tmp/sgemm-stacked-views 2      # threads
+ *   ./sgemm-stacked-views 1; ./sgemm-stacked-views 2      # threads
  */
 #include <cblas.h>
 #include <stdio.h>
