@@ -182,9 +182,36 @@ let torchScript = #"""
         den = torch.clamp(diag[:, None] * diag[None, :], min=eps_den).sqrt()
         return torch.triu(torch.clamp(nom, min=eps_num) / den, diagonal=1).sum() * 2 / (k * (k - 1))
 
+    class TensorFlowPdist(torch.autograd.Function):
+        # tk-uco's pdist: unclamped squared distances whose gradient is 4(X * rowsum(G) - G X).
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            sq = x.pow(2).sum(1, keepdim=True)
+            return sq + sq.t() - 2 * x @ x.t()
+
+        @staticmethod
+        def backward(ctx, g):
+            x, = ctx.saved_tensors
+            return 4 * (x * g.sum(1, keepdim=True) - g @ x)
+
+    def clip_gradients(params, clipping):
+        # The method file's gradient_clipping: clip_grad_norm_, or Keras' clipnorm on each tensor.
+        if not clipping:
+            return
+        if clipping.get('scope', 'global') == 'global':
+            torch.nn.utils.clip_grad_norm_(params, clipping['max_norm'])
+            return
+        for p in params:
+            if p.grad is not None:
+                p.grad.mul_(clipping['max_norm'] / max(p.grad.norm().item(), clipping['max_norm']))
+
     def ddc_losses(a, hidden, o):
         sq = hidden.pow(2).sum(1)
-        d = torch.clamp(sq[:, None] + sq[None, :] - 2 * hidden @ hidden.t(), min=0)
+        if o.get('pdist_gradient') == 'tensorflow':
+            d = TensorFlowPdist.apply(hidden)
+        else:
+            d = torch.clamp(sq[:, None] + sq[None, :] - 2 * hidden @ hidden.t(), min=0)
         sigma2 = max(o['rel_sigma'] * torch.quantile(d.detach().flatten().double(), 0.5).item(), 1e-12)
         kernel = torch.exp(-d / (2 * sigma2))
         n, w = a.shape[0], o.get('loss_weight', 1.0)
@@ -222,6 +249,7 @@ let torchScript = #"""
         def step():
             opt.zero_grad(set_to_none=True)
             sum(losses()).backward()
+            clip_gradients(params, phase['optimizers'][0].get('gradient_clipping'))
             opt.step()
         return losses, step
 
@@ -249,7 +277,8 @@ let torchScript = #"""
         load_module(encoder, tensors, 'encoder.net.')
         load_module(head, tensors, 'instance_level_contrastive_head.net.')
         centroids = nn.Parameter(tensors['centroids'].clone())
-        opt = optimizer(phase['optimizers'][0], list(encoder.parameters()) + list(head.parameters()) + [centroids])
+        params = list(encoder.parameters()) + list(head.parameters()) + [centroids]
+        opt = optimizer(phase['optimizers'][0], params)
         x, v1, v2 = tensors['batch'], tensors['view.batch_augmentation_1'], tensors['view.batch_augmentation_2']
         target = tensors['target.2']
         views = {'batch_augmentation_1': 0, 'batch_augmentation_2': 1}
@@ -280,6 +309,7 @@ let torchScript = #"""
         def step():
             opt.zero_grad(set_to_none=True)
             sum(losses()).backward()
+            clip_gradients(params, phase['optimizers'][0].get('gradient_clipping'))
             opt.step()
         return losses, step
 
