@@ -12,11 +12,13 @@ struct KMeansCommand: ParsableCommand {
         abstract:
             "k-means (greedy k-means++, Lloyd, restarts) on a dataset; prints inertia, iterations, time and, with labels, ACC/NMI/ARI.",
         discussion:
-            "DATA is MNIST, FashionMNIST or USPS (found via --data-root, RECOMBINE_DATA or the user cache, downloaded into the cache when missing; add :test for the test split), three_gaussians, or a data file read by its extension: .csv, .npy, otherwise IDX (gzip or not)."
+            "DATA is MNIST, FashionMNIST or USPS (found via --data-root, RECOMBINE_DATA or the user cache, downloaded into the cache when missing; add :test for the test split, :all for train then test), three_gaussians, or a data file read by its extension: .csv, .npy, otherwise IDX (gzip or not)."
     )
 
     @Argument(
-        help: "The data: MNIST[:test], FashionMNIST[:test], USPS[:test], three_gaussians, or a .csv, .npy or IDX file.")
+        help:
+            "The data: MNIST[:test|:all], FashionMNIST[:test|:all], USPS[:test|:all], three_gaussians, or a .csv, .npy or IDX file."
+    )
     var data: String
     @Option(
         help: ArgumentHelp(
@@ -43,16 +45,34 @@ struct KMeansCommand: ParsableCommand {
             throw ValidationError("\(name) must be at least 1, got \(value)")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        _ = try Self.builtinSplits(data)
+    }
+
+    /// The built-in dataset DATA names and its splits in order (train true), nil for other data.
+    static func builtinSplits(_ data: String) throws -> (BuiltinImageDataset, [Bool])? {
+        let parts = data.split(separator: ":", maxSplits: 1).map(String.init)
+        guard let kind = BuiltinImageDataset(rawValue: parts[0]) else { return nil }
+        switch parts.count < 2 ? "train" : parts[1] {
+        case "train": return (kind, [true])
+        case "test": return (kind, [false])
+        case "all": return (kind, [true, false])
+        default:
+            throw ValidationError(
+                "\(data): expected \(kind.rawValue), \(kind.rawValue):test or \(kind.rawValue):all (train then test), found split '\(parts[1])'"
+            )
+        }
     }
 
     func load() throws -> Dataset {
-        let parts = data.split(separator: ":").map(String.init)
-        if let kind = BuiltinImageDataset(rawValue: parts[0]) {
-            let files = try kind.obtain(
-                train: parts.count < 2 || parts[1] != "test", root: nil, locations: DataLocations(dataRoot: dataRoot),
-                download: BuiltinImageDataset.downloadsByDefault
-            ) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-            return try ImageDataset(name: kind.rawValue, imagesFile: files.images, labelsFile: files.labels)
+        if let (kind, splits) = try Self.builtinSplits(data) {
+            let images = try splits.map { train in
+                let files = try kind.obtain(
+                    train: train, root: nil, locations: DataLocations(dataRoot: dataRoot),
+                    download: BuiltinImageDataset.downloadsByDefault
+                ) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+                return try ImageDataset(name: kind.rawValue, imagesFile: files.images, labelsFile: files.labels)
+            }
+            return try ImageDataset(name: kind.rawValue, concatenating: images)
         }
         if data == "three_gaussians" { return SyntheticDatasets.threeGaussians(seed: seed) }
         if let labelColumn {

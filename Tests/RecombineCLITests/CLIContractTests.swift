@@ -58,6 +58,12 @@ final class CLIContractTests: XCTestCase {
         }
     }
 
+    func testKMeansOnAnUnknownSplitIsAUsageError() throws {
+        let outcome = try recombine(["kmeans", "MNIST:tset", "--k", "10"])
+        XCTAssertEqual(outcome.status, 2, outcome.errors)
+        XCTAssertTrue(outcome.errors.contains("MNIST:all (train then test), found split 'tset'"), outcome.errors)
+    }
+
     func testMetricsOfEmptyFilesIsAnError() throws {
         let folder = try TemporaryDirectory(); defer { folder.remove() }
         for name in ["t", "p"] { FileManager.default.createFile(atPath: folder.appending(name).path, contents: Data()) }

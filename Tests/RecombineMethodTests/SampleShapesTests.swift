@@ -59,5 +59,23 @@ final class SampleShapesTests: XCTestCase {
                 try dataset(
                     #"{"dataset": "FashionMNIST", "index_of_last_sample_to_use": 99, "batch_size": 10, "num_clusters": 10}"#
                 )), 100)
+        XCTAssertEqual(
+            SampleCounts.of(
+                try dataset(#"{"dataset": "MNIST", "include_test_split": true, "batch_size": 10, "num_clusters": 10}"#)
+            ), 70000)
+        XCTAssertEqual(
+            SampleCounts.of(
+                try dataset(#"{"dataset": "USPS", "include_test_split": true, "batch_size": 10, "num_clusters": 10}"#)),
+            9298)
+    }
+
+    func testIncludingTheTestSplitWithTrainFalseIsRefusedAtItsPointer() throws {
+        let entry =
+            #"{"dataset": "MNIST", "train": false, "include_test_split": true, "batch_size": 10, "num_clusters": 10}"#
+        let outcome = try load(method(dataset: entry, inFeatures: 784))
+        XCTAssertNil(outcome.spec)
+        let issue = try XCTUnwrap(outcome.issues.first { $0.pointer.description.hasSuffix("include_test_split") })
+        XCTAssertEqual(issue.pointer.description, "/datasets/0/include_test_split")
+        XCTAssertTrue(issue.message.contains("needs train true"), issue.message)
     }
 }

@@ -350,6 +350,12 @@ struct ReferenceChecks {
                     dataset.pointer.appending("index_of_last_sample_to_use"),
                     "the last sample index (\(last)) is before the first (\(first))")
             }
+            if let o = try? dataset.options(DatasetOptions.Builtin.self), o.includeTestSplit, !o.train {
+                report(
+                    dataset.pointer.appending("include_test_split"),
+                    "include_test_split appends the test split to the training split, so it needs train true; found train false (the test split alone is what train false gives)"
+                )
+            }
         }
     }
 }

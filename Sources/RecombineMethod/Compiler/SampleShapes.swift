@@ -78,8 +78,9 @@ enum SampleCounts {
         var n: Int?
         switch kind {
         case .mnist, .fashionMNIST, .usps:
-            guard let train = (try? d.options(DatasetOptions.Builtin.self))?.train else { return nil }
-            n = kind == .usps ? (train ? 7291 : 2007) : (train ? 60000 : 10000)
+            guard let o = try? d.options(DatasetOptions.Builtin.self) else { return nil }
+            let (train, test) = kind == .usps ? (7291, 2007) : (60000, 10000)
+            n = o.train ? train + (o.includeTestSplit ? test : 0) : test
         case .gaussianMixture:
             guard let o = try? d.options(DatasetOptions.GaussianMixture.self) else { return nil }
             n = o.preset != nil ? 4500 : o.numSamplesPerComponent?.reduce(0, +)

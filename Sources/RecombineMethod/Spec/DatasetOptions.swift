@@ -18,6 +18,8 @@ public enum DatasetOptions {
     public struct Builtin: Decodable {
         public let root: String?
         public let train: Bool
+        /// The test split's samples follow the training split's (only with `train`).
+        public let includeTestSplit: Bool
         public let download: Bool
     }
 

@@ -33,10 +33,14 @@ struct DatasetFactory {
                 throw TrainingError("dataset '\(spec.name)': \(spec.dataset) has no download source")
             }
             let o = try spec.options(DatasetOptions.Builtin.self)
-            let located = try builtin.obtain(
-                train: o.train, root: o.root.map(resolve), locations: locations, download: o.download, log: log)
-            files.paths += [located.images, located.labels]
-            data = try ImageDataset(name: spec.name, imagesFile: located.images, labelsFile: located.labels)
+            var splits: [ImageDataset] = []
+            for train in o.includeTestSplit ? [true, false] : [o.train] {
+                let located = try builtin.obtain(
+                    train: train, root: o.root.map(resolve), locations: locations, download: o.download, log: log)
+                files.paths += [located.images, located.labels]
+                splits.append(try ImageDataset(name: spec.name, imagesFile: located.images, labelsFile: located.labels))
+            }
+            data = try ImageDataset(name: spec.name, concatenating: splits)
         case .idx:
             let o = try spec.options(DatasetOptions.IDX.self)
             let root = resolve(o.root)
