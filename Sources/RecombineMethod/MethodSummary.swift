@@ -74,7 +74,10 @@ public struct MethodSummary: Sendable {
             if let e = p.exitCriteria.epochs { budget.append("\(e) epochs") }
             lines.append(
                 "  \(p.order.rounded() == p.order ? String(Int(p.order)) : "\(p.order)"). \(p.name)\(p.enabled ? "" : " (disabled)"): \(budget.joined(separator: ", "))"
-                    + (p.performanceEvaluationInterval.map { ", evaluate every \($0)" } ?? ""))
+                    + (p.performanceEvaluationInterval.map {
+                        ", evaluate every \($0) \(p.performanceEvaluationInEpochs ? "epochs" : "iterations")"
+                    } ?? "")
+                    + (p.restoresLowestLossState ? ", ends in the state of its lowest evaluation loss" : ""))
             for pattern in p.patterns { lines.append("    pattern \(patternLine(pattern))") }
             if let m = p.mismatch {
                 let when = [

@@ -59,10 +59,10 @@ final class DatasetFactoryTests: XCTestCase {
             both.files.map { ($0 as NSString).lastPathComponent },
             ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"])
 
-        let trainOnly = try load([:])
+        let trainOnly = try load(["include_test_split": false])
         XCTAssertEqual(trainOnly.data.labels, [0, 1, 2, 3])
         XCTAssertEqual(trainOnly.files.count, 2)
-        XCTAssertEqual(try load(["train": false]).data.labels, [7, 8, 9])
+        XCTAssertEqual(try load(["train": false, "include_test_split": false]).data.labels, [7, 8, 9])
     }
 
     func testConcatenatingImagesOfDifferentShapesIsAnErrorNotACrash() throws {

@@ -187,6 +187,12 @@ struct ReferenceChecks {
                 "phase '\(phase.name)' has performance-based exit criteria but no 'performance_evaluation_interval', so they can never fire"
             )
         }
+        if phase.restoresLowestLossState && phase.performanceEvaluationInterval == nil {
+            report(
+                at.appending("restore_lowest_loss_state"),
+                "phase '\(phase.name)' restores the state of its lowest evaluation loss, but has no 'performance_evaluation_interval', so it never evaluates"
+            )
+        }
         // Centroid assignments need centroids: an evaluation before any phase that initialises them fails.
         if method.strategy.kind == .centroidSimilarity, phase.enabled, phase.performanceEvaluationInterval != nil,
             !method.phases.contains(where: {

@@ -167,6 +167,11 @@ public struct PhaseSpec: Sendable {
     public let enabled: Bool
     public let exitCriteria: ExitCriteria
     public let performanceEvaluationInterval: Int?
+    /// Whether `performanceEvaluationInterval` counts epochs (evaluated after an epoch's last batch)
+    /// rather than iterations.
+    public let performanceEvaluationInEpochs: Bool
+    /// Whether the state of the evaluation with the lowest evaluation loss is restored at the phase's end.
+    public let restoresLowestLossState: Bool
     public let loadParameters: [LoadParametersSpec]
     public let saveParameters: [SaveParametersSpec]
     public let saveCentroids: SaveParametersSpec?
@@ -183,6 +188,8 @@ public struct PhaseSpec: Sendable {
         enabled = r.filledBool("enabled")
         exitCriteria = ExitCriteria(r.child("exit_criteria"))
         performanceEvaluationInterval = r.int("performance_evaluation_interval").flatMap { $0 >= 1 ? $0 : nil }
+        performanceEvaluationInEpochs = r.filledString("performance_evaluation_interval_unit") == "epoch"
+        restoresLowestLossState = r.filledBool("restore_lowest_loss_state")
         loadParameters = r.items("load_mapping_parameters").map {
             LoadParametersSpec(
                 mappingName: $0.filledString("mapping_name"), path: $0.filledString("path_to_file"),

@@ -21,7 +21,12 @@ extension IsolatedPhaseStep {
         let perEpoch = runner.dataset.data.count / Swift.max(1, runner.dataset.spec.batchSize)
         let iterations = criteria.iterations ?? criteria.epochs.map { $0 * perEpoch }
         let n = iterations ?? 0
-        var evaluations = runner.phase.performanceEvaluationInterval.map { n / $0 } ?? 0
+        let epochs = criteria.epochs ?? (n + perEpoch - 1) / Swift.max(1, perEpoch)
+        var evaluations =
+            runner.phase.performanceEvaluationInterval.map {
+                runner.phase.performanceEvaluationInEpochs ? epochs / $0 : n / $0
+            }
+            ?? 0
         if runner.method.strategy.kind == .classicalClusteringAfterPhase,
             runner.method.strategy.classicalClusteringAfterPhase == runner.phase.name
         {
@@ -31,7 +36,6 @@ extension IsolatedPhaseStep {
         for case let pattern as DivergencePattern in runner.patterns {
             let interval = pattern.options.targetDistributionRecalculationInterval
             if pattern.intervalInEpochs {
-                let epochs = criteria.epochs ?? (n + perEpoch - 1) / Swift.max(1, perEpoch)
                 targets += (epochs + interval - 1) / interval
             } else {
                 targets += 1 + n / interval

@@ -85,6 +85,7 @@ extension PhaseRunner {
             for (name, t) in o.optimizer.stateTensors() { archive.tensors["phase/optimizer/\(i)/\(name)"] = t }
         }
         for (i, pattern) in patterns.enumerated() { pattern.save(into: archive, prefix: "phase/pattern/\(i)/") }
+        saveLowestLossState(into: archive)
     }
 
     /// Restores what `save(into:position:)` wrote (optimizers and patterns must be built first).
@@ -128,6 +129,7 @@ extension PhaseRunner {
             o.optimizer.loadState(state)
         }
         for (i, pattern) in patterns.enumerated() { try pattern.restore(from: archive, prefix: "phase/pattern/\(i)/") }
+        try restoreLowestLossState(from: archive)
         let words = ((v["sampler_generator"] as? [String]) ?? []).compactMap(UInt64.init)
         guard words.count == 4 else { throw archive.missing("phase/sampler_generator") }
         return LoopPosition(

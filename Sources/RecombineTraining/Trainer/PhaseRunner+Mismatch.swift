@@ -31,25 +31,13 @@ extension PhaseRunner {
     /// afterwards so the measurement does not change the run.
     func measureMismatchAtEvaluation(epoch: Int, phaseIteration: Int) throws {
         guard let meter = mismatchMeter, meter.spec.atEvaluation else { return }
-        let buffers = mappings.mappings.map { m in
-            Dictionary(m.namedBuffers().map { ($0.name, $0.tensor.clone()) }) { a, _ in a }
+        try leavingRunStateUnchanged {
+            defer { meter.clearGradients() }
+            try measureMismatchOverFullBatches(meter, epoch: epoch, phaseIteration: phaseIteration)
         }
-        let streams = mappings.mappings.map { m in
-            Dictionary(m.namedRandomStates().map { ($0.name, $0.state) }) { a, _ in a }
-        }
-        let patternState = CheckpointArchive()
-        for (i, pattern) in patterns.enumerated() { pattern.save(into: patternState, prefix: "pattern_\(i)/") }
-        patternState.values =
-            try JSONSerialization.jsonObject(with: JSONSerialization.data(withJSONObject: patternState.values))
-            as? [String: Any] ?? [:]
-        defer {
-            for (m, saved) in zip(mappings.mappings, buffers) { try? m.loadStateDict(saved, strict: false) }
-            for (m, saved) in zip(mappings.mappings, streams) { m.restoreRandomStates(saved) }
-            for (i, pattern) in patterns.enumerated() {
-                try? pattern.restore(from: patternState, prefix: "pattern_\(i)/")
-            }
-            meter.clearGradients()
-        }
+    }
+
+    private func measureMismatchOverFullBatches(_ meter: MismatchMeter, epoch: Int, phaseIteration: Int) throws {
         mappings.train(true)
         let batchSize = dataset.spec.batchSize
         let full = dataset.data.count / batchSize

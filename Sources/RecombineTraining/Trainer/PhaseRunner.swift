@@ -32,6 +32,8 @@ final class PhaseRunner {
     var patterns: [DesignPattern] = []
     /// Measures the objective-function mismatch when the phase asks for it.
     var mismatchMeter: MismatchMeter?
+    /// The state of the evaluation with the lowest evaluation loss so far (`restore_lowest_loss_state`).
+    var lowestLossState: LowestLossState?
     /// The running means of the losses written to the log and as `loss` and `loss_curve` records.
     lazy var lossReport = LossReport(phase: phase, dataset: dataset, log: log, configuration: configuration)
     /// Each loss term's value at the last step where it was finite (for fault messages).
@@ -209,7 +211,11 @@ final class PhaseRunner {
                     phaseIteration: phaseIteration)
                 if let interval = phase.performanceEvaluationInterval {
                     evaluationCounter += 1
-                    if evaluationCounter % interval == 0 {
+                    let due =
+                        phase.performanceEvaluationInEpochs
+                        ? batchIndex == batches.count - 1 && epoch % interval == 0
+                        : evaluationCounter % interval == 0
+                    if due {
                         try evaluate(epoch: epoch, epochIteration: batchIndex + 1, phaseIteration: phaseIteration)
                         if let reason = exitCheck(
                             epoch: epoch, phaseIteration: phaseIteration, epochs: nil, iterations: nil)
@@ -234,9 +240,11 @@ final class PhaseRunner {
         {
             try evaluate(epoch: 0, epochIteration: 0, phaseIteration: phaseIteration)
         }
+        try restoreLowestLossState()
         try periodicSave(phaseIteration: phaseIteration, force: true)
         log.line("Exiting phase \"\(phase.name)\": \(exitReason ?? "finished")")
-        if let last = evaluations.last, last.acc != nil {
+        let restored = lowestLossState.flatMap { kept in evaluations.last { $0.iteration == kept.phaseIteration } }
+        if let last = restored ?? evaluations.last, last.acc != nil {
             log.line(
                 String(
                     format: "Final performance on dataset \"%@\": ACC %.3f, NMI %.3f, ARI %.3f", dataset.spec.name,
@@ -400,6 +408,7 @@ final class PhaseRunner {
     func evaluate(epoch: Int, epochIteration: Int, phaseIteration: Int) throws {
         try evaluation.evaluate(epoch: epoch, epochIteration: epochIteration, phaseIteration: phaseIteration)
         try measureMismatchAtEvaluation(epoch: epoch, phaseIteration: phaseIteration)
+        try keepStateIfLowestLoss(epoch: epoch, phaseIteration: phaseIteration)
     }
 
     func savePath(_ target: String, name: String, phaseIteration: Int, keep: Bool) -> String {

@@ -1,0 +1,117 @@
+import Foundation
+import RecombineTensor
+
+/// The state of a phase's evaluation with the lowest evaluation loss (`restore_lowest_loss_state`):
+/// the mappings' parameters and buffers and the centroids, copied when the loss improves.
+final class LowestLossState {
+    let loss: Double
+    let epoch: Int
+    let phaseIteration: Int
+    /// `mapping/<mapping>/<name>` and `centroids`.
+    let tensors: [String: Tensor]
+
+    init(loss: Double, epoch: Int, phaseIteration: Int, tensors: [String: Tensor]) {
+        self.loss = loss; self.epoch = epoch; self.phaseIteration = phaseIteration; self.tensors = tensors
+    }
+}
+
+extension PhaseRunner {
+    /// The mean over the dataset's full batches, in order and in evaluation mode, of the sum of every
+    /// pattern's losses (Keras' test_on_batch averaged, as tk-uco's val_loss/tot); the run's state is
+    /// left as it was.
+    func meanEvaluationLoss(epoch: Int, phaseIteration: Int) throws -> Double {
+        try leavingRunStateUnchanged {
+            mappings.train(false)
+            let batchSize = dataset.spec.batchSize
+            let full = dataset.data.count / batchSize
+            let viewNames = Array(Set(patterns.flatMap(\.augmentationNames))).sorted()
+            var sum = 0.0
+            for b in 0..<full {
+                let indices = Array((b * batchSize)..<((b + 1) * batchSize))
+                let batch = dataset.main.batch(dataset.data, indices, seed: dataset.seed, epoch: 0, batchIndex: b)
+                let input = StepInput(
+                    batch: batch, views: dataset.views(viewNames, indices: indices, epoch: 0, batchIndex: b),
+                    indices: indices, phaseIteration: phaseIteration, epoch: epoch)
+                for (pattern, loss) in try lossesOfEveryPattern(on: input) {
+                    let value = loss.value.item
+                    guard value.isFinite else {
+                        throw TrainingError(
+                            "method '\(method.name)', phase '\(phase.name)', iteration \(phaseIteration): the \(loss.name) of design pattern '\(pattern.spec.id)' (\(pattern.spec.pointer)) became \(value.isNaN ? "NaN" : "infinite") on batch \(b + 1) of the evaluation loss; training stopped"
+                        )
+                    }
+                    sum += value
+                }
+            }
+            return full > 0 ? sum / Double(full) : .nan
+        }
+    }
+
+    /// At an evaluation of a phase with `restore_lowest_loss_state`: computes the evaluation loss, logs
+    /// it and keeps the state when the loss is lower than at every earlier evaluation.
+    func keepStateIfLowestLoss(epoch: Int, phaseIteration: Int) throws {
+        guard phase.restoresLowestLossState else { return }
+        let loss = try meanEvaluationLoss(epoch: epoch, phaseIteration: phaseIteration)
+        let lowest = lowestLossState.map { loss < $0.loss } ?? loss.isFinite
+        log.line(
+            String(format: "Evaluation loss at epoch %d, iteration %d: %.6g", epoch, phaseIteration, loss)
+                + (lowest ? " (lowest so far: state kept)" : ""))
+        log.record([
+            "kind": "evaluation_loss", "phase": phase.name, "dataset": dataset.spec.name, "epoch": epoch,
+            "iteration": phaseIteration, "loss": loss, "lowest": lowest,
+        ])
+        guard lowest else { return }
+        var tensors: [String: Tensor] = [:]
+        for mapping in mappings.mappings {
+            for (name, t) in mapping.stateDict() { tensors["mapping/\(mapping.name)/\(name)"] = t.detached().clone() }
+        }
+        if let c = strategy.centroids { tensors["centroids"] = c.detached().clone() }
+        lowestLossState = LowestLossState(loss: loss, epoch: epoch, phaseIteration: phaseIteration, tensors: tensors)
+    }
+
+    /// At the phase's end: puts the kept state back into the mappings and centroids.
+    func restoreLowestLossState() throws {
+        guard phase.restoresLowestLossState else { return }
+        guard let kept = lowestLossState else {
+            log.line("No evaluation loss was computed in phase \"\(phase.name)\"; its last state is kept")
+            return
+        }
+        for mapping in mappings.mappings {
+            let prefix = "mapping/\(mapping.name)/"
+            var own: [String: Tensor] = [:]
+            for (name, t) in kept.tensors where name.hasPrefix(prefix) { own[String(name.dropFirst(prefix.count))] = t }
+            try mapping.loadStateDict(own)
+        }
+        if let saved = kept.tensors["centroids"], let c = strategy.centroids { c.assign(saved) }
+        log.line(
+            String(
+                format: "Restored the state of epoch %d, iteration %d: the lowest evaluation loss (%.6g)", kept.epoch,
+                kept.phaseIteration, kept.loss))
+    }
+
+    /// The kept state in a checkpoint (`phase/lowest_loss/...`).
+    func saveLowestLossState(into archive: CheckpointArchive) {
+        guard let kept = lowestLossState else { return }
+        archive.values["phase_lowest_loss"] = [
+            "loss": String(kept.loss.bitPattern), "epoch": kept.epoch, "phase_iteration": kept.phaseIteration,
+        ]
+        for (name, t) in kept.tensors { archive.tensors["phase/lowest_loss/\(name)"] = t }
+    }
+
+    func restoreLowestLossState(from archive: CheckpointArchive) throws {
+        guard let v = archive.values["phase_lowest_loss"] as? [String: Any] else {
+            lowestLossState = nil
+            return
+        }
+        guard let bits = (v["loss"] as? String).flatMap(UInt64.init) else {
+            throw archive.missing("phase_lowest_loss/loss")
+        }
+        let prefix = "phase/lowest_loss/"
+        var tensors: [String: Tensor] = [:]
+        for (name, t) in archive.tensors where name.hasPrefix(prefix) {
+            tensors[String(name.dropFirst(prefix.count))] = t
+        }
+        lowestLossState = LowestLossState(
+            loss: Double(bitPattern: bits), epoch: try archive.int("epoch", in: v),
+            phaseIteration: try archive.int("phase_iteration", in: v), tensors: tensors)
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+extension PhaseRunner {
+    /// Runs `body` (a measurement over the dataset) and then puts back what it may have changed: the
+    /// mappings' buffers (batch-norm running statistics), their random streams (dropout) and the
+    /// patterns' state, and the mappings' training mode. The run goes on as if `body` had not run.
+    func leavingRunStateUnchanged<Result>(_ body: () throws -> Result) throws -> Result {
+        let buffers = mappings.mappings.map { m in
+            Dictionary(m.namedBuffers().map { ($0.name, $0.tensor.clone()) }) { a, _ in a }
+        }
+        let streams = mappings.mappings.map { m in
+            Dictionary(m.namedRandomStates().map { ($0.name, $0.state) }) { a, _ in a }
+        }
+        let patternState = CheckpointArchive()
+        for (i, pattern) in patterns.enumerated() { pattern.save(into: patternState, prefix: "pattern_\(i)/") }
+        patternState.values =
+            try JSONSerialization.jsonObject(with: JSONSerialization.data(withJSONObject: patternState.values))
+            as? [String: Any] ?? [:]
+        defer {
+            for (m, saved) in zip(mappings.mappings, buffers) { try? m.loadStateDict(saved, strict: false) }
+            for (m, saved) in zip(mappings.mappings, streams) { m.restoreRandomStates(saved) }
+            for (i, pattern) in patterns.enumerated() {
+                try? pattern.restore(from: patternState, prefix: "pattern_\(i)/")
+            }
+            mappings.train(true)
+        }
+        return try body()
+    }
+}
