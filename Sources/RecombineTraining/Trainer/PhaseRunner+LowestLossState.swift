@@ -22,16 +22,8 @@ extension PhaseRunner {
     func meanEvaluationLoss(epoch: Int, phaseIteration: Int) throws -> Double {
         try leavingRunStateUnchanged {
             mappings.train(false)
-            let batchSize = dataset.spec.batchSize
-            let full = dataset.data.count / batchSize
-            let viewNames = Array(Set(patterns.flatMap(\.augmentationNames))).sorted()
             var sum = 0.0
-            for b in 0..<full {
-                let indices = Array((b * batchSize)..<((b + 1) * batchSize))
-                let batch = dataset.main.batch(dataset.data, indices, seed: dataset.seed, epoch: 0, batchIndex: b)
-                let input = StepInput(
-                    batch: batch, views: dataset.views(viewNames, indices: indices, epoch: 0, batchIndex: b),
-                    indices: indices, phaseIteration: phaseIteration, epoch: epoch)
+            let full = try forEachFullBatch(limit: nil, epoch: epoch, phaseIteration: phaseIteration) { b, input in
                 for (pattern, loss) in try lossesOfEveryPattern(on: input) {
                     let value = loss.value.item
                     guard value.isFinite else {

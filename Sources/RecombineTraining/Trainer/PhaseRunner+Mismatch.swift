@@ -39,18 +39,11 @@ extension PhaseRunner {
 
     private func measureMismatchOverFullBatches(_ meter: MismatchMeter, epoch: Int, phaseIteration: Int) throws {
         mappings.train(true)
-        let batchSize = dataset.spec.batchSize
-        let full = dataset.data.count / batchSize
-        let count = Swift.min(full, meter.spec.evaluationBatches ?? full)
-        let viewNames = Array(Set(patterns.flatMap(\.augmentationNames))).sorted()
         var sum = 0.0, measured = 0
         var pairSums: [String: (sum: Double, count: Int)] = [:], pairOrder: [String] = []
-        for b in 0..<count {
-            let indices = Array((b * batchSize)..<((b + 1) * batchSize))
-            let batch = dataset.main.batch(dataset.data, indices, seed: dataset.seed, epoch: 0, batchIndex: b)
-            let input = StepInput(
-                batch: batch, views: dataset.views(viewNames, indices: indices, epoch: 0, batchIndex: b),
-                indices: indices, phaseIteration: phaseIteration, epoch: epoch)
+        let count = try forEachFullBatch(
+            limit: meter.spec.evaluationBatches, epoch: epoch, phaseIteration: phaseIteration
+        ) { _, input in
             let terms = try lossesOfEveryPattern(on: input).map {
                 MismatchMeter.Term(pattern: $0.pattern.spec.id, name: $0.loss.name, value: $0.loss.value)
             }

@@ -1,5 +1,7 @@
 import Foundation
 
+/// Measurements over the dataset's full batches that leave the run as it was (the objective-function
+/// mismatch and the evaluation loss at evaluations).
 extension PhaseRunner {
     /// Runs `body` (a measurement over the dataset) and then puts back what it may have changed: the
     /// mappings' buffers (batch-norm running statistics), their random streams (dropout) and the
@@ -25,5 +27,27 @@ extension PhaseRunner {
             mappings.train(true)
         }
         return try body()
+    }
+
+    /// Calls `body` with the dataset's first `limit` (nil: all) full batches in order, as their main
+    /// batch and augmented views with indices; returns how many there were.
+    @discardableResult
+    func forEachFullBatch(limit: Int?, epoch: Int, phaseIteration: Int, _ body: (Int, StepInput) throws -> Void)
+        throws -> Int
+    {
+        let batchSize = dataset.spec.batchSize
+        let full = dataset.data.count / batchSize
+        let count = Swift.min(full, limit ?? full)
+        let viewNames = Array(Set(patterns.flatMap(\.augmentationNames))).sorted()
+        for b in 0..<count {
+            let indices = Array((b * batchSize)..<((b + 1) * batchSize))
+            let batch = dataset.main.batch(dataset.data, indices, seed: dataset.seed, epoch: 0, batchIndex: b)
+            try body(
+                b,
+                StepInput(
+                    batch: batch, views: dataset.views(viewNames, indices: indices, epoch: 0, batchIndex: b),
+                    indices: indices, phaseIteration: phaseIteration, epoch: epoch))
+        }
+        return count
     }
 }
