@@ -67,6 +67,61 @@ final class RunRecordCheckTests: XCTestCase {
         XCTAssertTrue(flippedLabel.failed.first?.contains("label") == true, "\(flippedLabel.failed)")
     }
 
+    /// A run on MNIST's train and test splits together (`include_test_split`, a range across the two)
+    /// makes a record whose four data files and predictions the check rebuilds and accepts.
+    func testARecordOfTrainAndTestTogetherPasses() throws {
+        let file = Self.repository.appendingPathComponent("Configurations/ae_kmeans_mnist.json")
+        var method = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+        var datasets = try XCTUnwrap(method["datasets"] as? [[String: Any]])
+        datasets[0].merge([
+            "include_test_split": true, "index_of_first_sample_to_use": 59_900, "index_of_last_sample_to_use": 60_155,
+            "batch_size": 64,
+        ]) { $1 }
+        method["datasets"] = datasets
+        let folder = try freshDirectory()
+        let path = folder.appendingPathComponent("ae_kmeans_mnist.json").path
+        try JSONSerialization.data(withJSONObject: method).write(to: URL(fileURLWithPath: path))
+        let outcome = MethodLoader(store: try SchemaStore(directory: TrainerTests.schemaDirectory)).load(path: path)
+        let spec = try XCTUnwrap(outcome.spec, outcome.issues.map(\.description).joined(separator: "\n"))
+        var configuration = RunConfiguration()
+        configuration.seed = 1; configuration.quiet = true; configuration.iterationsScale = 0.02
+        configuration.outputDirectory = folder.appendingPathComponent("run").path
+        configuration.dataDirectories = [Self.dataDirectory]
+        configuration.dataCache = folder.appendingPathComponent("no-cache").path
+        let result: RunResult
+        do { result = try MethodRunner(spec: spec, configuration: configuration).run() } catch {
+            if !Self.underCI && "\(error)".contains("not found") { throw XCTSkip("MNIST missing (set RECOMBINE_DATA)") }
+            throw error
+        }
+        XCTAssertEqual(result.status, .completed)
+        let stored =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: result.runDirectory + "/result.json")))
+            as? [String: Any]
+        XCTAssertEqual(
+            (stored?["data_files_sha256"] as? [String: String])?.keys.sorted(),
+            [
+                "mnist/t10k-images-idx3-ubyte.gz", "mnist/t10k-labels-idx1-ubyte.gz",
+                "mnist/train-images-idx3-ubyte.gz",
+                "mnist/train-labels-idx1-ubyte.gz",
+            ])
+        let rows = try String(contentsOfFile: result.runDirectory + "/predictions.csv", encoding: .utf8)
+            .split(separator: "\n")
+        XCTAssertEqual(rows.count, 1 + 256)
+        // make-record takes shipped files only; the check reads what it would copy.
+        try gzipKeepingTheOriginal(result.runDirectory + "/predictions.csv")
+        XCTAssertEqual(Self.checker.check(record: URL(fileURLWithPath: result.runDirectory)), .passed)
+        // One changed label in the test part is caught.
+        var lines = rows.map(String.init)
+        var last = lines[lines.count - 1].split(separator: ",").map(String.init)
+        last[2] = String((Int(last[2])! + 1) % 10)
+        lines[lines.count - 1] = last.joined(separator: ",")
+        try (lines.joined(separator: "\n") + "\n").write(
+            toFile: result.runDirectory + "/predictions.csv", atomically: true, encoding: .utf8)
+        try gzipKeepingTheOriginal(result.runDirectory + "/predictions.csv")
+        XCTAssertNotEqual(Self.checker.check(record: URL(fileURLWithPath: result.runDirectory)), .passed)
+    }
+
     // MARK: - Helpers
 
     func freshDirectory() throws -> URL {
@@ -106,6 +161,16 @@ final class RunRecordCheckTests: XCTestCase {
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 0, message)
         return records
+    }
+
+    /// `path.gz` beside `path`, as Scripts/make-record writes it.
+    func gzipKeepingTheOriginal(_ path: String) throws {
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        gzip.arguments = ["gzip", "-k", "-f", path]
+        try gzip.run()
+        gzip.waitUntilExit()
+        XCTAssertEqual(gzip.terminationStatus, 0)
     }
 
     func write(_ rows: [[String]], to path: String) throws {
