@@ -63,7 +63,7 @@ final class LowestLossStateTests: XCTestCase {
         XCTAssertEqual(kept.evaluations.filter { $0.phase == "clustering" }.count, 8)
         let log = try String(contentsOfFile: kept.runDirectory + "/log.txt", encoding: .utf8)
         XCTAssertTrue(log.contains("Restored the state of epoch"), log)
-        XCTAssertTrue(log.contains("iteration \(keptIteration): the lowest evaluation loss"), log)
+        XCTAssertTrue(log.contains("(phase iteration \(keptIteration)): the lowest evaluation loss"), log)
     }
 
     func testAResumedRunKeepsTheStateKeptBeforeItStopped() throws {

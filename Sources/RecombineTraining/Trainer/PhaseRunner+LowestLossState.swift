@@ -45,7 +45,7 @@ extension PhaseRunner {
         let loss = try meanEvaluationLoss(epoch: epoch, phaseIteration: phaseIteration)
         let lowest = lowestLossState.map { loss < $0.loss } ?? loss.isFinite
         log.line(
-            String(format: "Evaluation loss at epoch %d, iteration %d: %.6g", epoch, phaseIteration, loss)
+            String(format: "Evaluation loss at epoch %d (phase iteration %d): %.6g", epoch, phaseIteration, loss)
                 + (lowest ? " (lowest so far: state kept)" : ""))
         log.record([
             "kind": "evaluation_loss", "phase": phase.name, "dataset": dataset.spec.name, "epoch": epoch,
@@ -76,7 +76,8 @@ extension PhaseRunner {
         if let saved = kept.tensors["centroids"], let c = strategy.centroids { c.assign(saved) }
         log.line(
             String(
-                format: "Restored the state of epoch %d, iteration %d: the lowest evaluation loss (%.6g)", kept.epoch,
+                format: "Restored the state of epoch %d (phase iteration %d): the lowest evaluation loss (%.6g)",
+                kept.epoch,
                 kept.phaseIteration, kept.loss))
     }
 
