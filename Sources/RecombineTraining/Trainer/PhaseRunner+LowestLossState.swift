@@ -24,7 +24,8 @@ extension PhaseRunner {
             mappings.train(false)
             var sum = 0.0
             let full = try forEachFullBatch(limit: nil, epoch: epoch, phaseIteration: phaseIteration) { b, input in
-                for (pattern, loss) in try lossesOfEveryPattern(on: input) {
+                // No pattern's loss needs gradients, and none are taken from it (Keras' test_on_batch).
+                for (pattern, loss) in try withoutGradients({ try lossesOfEveryPattern(on: input) }) {
                     let value = loss.value.item
                     guard value.isFinite else {
                         throw TrainingError(
