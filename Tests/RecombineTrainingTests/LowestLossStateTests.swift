@@ -133,6 +133,32 @@ final class LowestLossStateTests: XCTestCase {
         XCTAssertEqual(clustering.map(\.iteration), [90, 180])
     }
 
+    func testKMeansAfterThePhaseClustersTheRestoredState() throws {
+        // Reconstruction only, evaluated every 20 iterations by k-means on the features, k-means again after
+        // the phase: that last one must see the restored state, not the last.
+        let text = """
+            {"name": "ae_kmeans_restored", "seed": 3,
+             "mappings": [
+               {"name": "encoder", "type": "feature_extractor", "layers": [
+                  {"type": "Linear", "in_features": 2, "out_features": 16}, {"type": "ReLU"}, {"type": "Linear", "in_features": 16, "out_features": 2}]},
+               {"name": "decoder", "type": "design_pattern_specific", "layers": [
+                  {"type": "Linear", "in_features": 2, "out_features": 16}, {"type": "ReLU"}, {"type": "Linear", "in_features": 16, "out_features": 2}]}],
+             "phases": [
+               {"name": "pretraining", "order": 1, "exit_criteria": {"iterations": 60}, "performance_evaluation_interval": 20,
+                "restore_lowest_loss_state": true,
+                "design_patterns": [{"pattern": "training_feature_extractor_through_reconstruction_of_samples", "encoder_name": "encoder", "decoder_name": "decoder"}],
+                "optimizers": [{"type": "Adam", "lr": 0.01, "trained_mapping_names": ["encoder", "decoder"]}]}],
+             "cluster_assignment_strategy": {"type": "classical_clustering_in_feature_space_after_phase", "classical_clustering_in_feature_space_after_phase": "pretraining"},
+             "datasets": [{"dataset": "GaussianMixture", "preset": "three_gaussians", "seed": 1, "batch_size": 100, "num_clusters": 3, "shuffle": true}]}
+            """
+        let result = try runMethodText(text, directories: &directories)
+        XCTAssertEqual(result.status, .completed)
+        let log = try String(contentsOfFile: result.runDirectory + "/log.txt", encoding: .utf8)
+        let restored = try XCTUnwrap(log.range(of: "Restored the state of epoch"), log)
+        let afterPhase = try XCTUnwrap(log.range(of: "Performance after phase \"pretraining\""), log)
+        XCTAssertLessThan(restored.lowerBound, afterPhase.lowerBound)
+    }
+
     func testRestoringWithoutEvaluationsIsRefusedAtItsPointer() throws {
         let text = TrainerTests.decMethod().replacingOccurrences(
             of: #""exit_criteria": {"epochs": 2},"#,

@@ -235,12 +235,12 @@ final class PhaseRunner {
             }
             for (s, scheduler) in schedulers where s.intervalUnit == "epoch" { scheduler.step() }
         }
+        try restoreLowestLossState()
         if method.strategy.kind == .classicalClusteringAfterPhase,
             method.strategy.classicalClusteringAfterPhase == phase.name
         {
             try evaluate(epoch: 0, epochIteration: 0, phaseIteration: phaseIteration)
         }
-        try restoreLowestLossState()
         try periodicSave(phaseIteration: phaseIteration, force: true)
         log.line("Exiting phase \"\(phase.name)\": \(exitReason ?? "finished")")
         let restored = lowestLossState.flatMap { kept in evaluations.last { $0.iteration == kept.phaseIteration } }
