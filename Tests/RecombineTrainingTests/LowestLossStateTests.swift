@@ -138,11 +138,7 @@ final class LowestLossStateTests: XCTestCase {
         // the phase: that last one must see the restored state, not the last.
         let text = """
             {"name": "ae_kmeans_restored", "seed": 3,
-             "mappings": [
-               {"name": "encoder", "type": "feature_extractor", "layers": [
-                  {"type": "Linear", "in_features": 2, "out_features": 16}, {"type": "ReLU"}, {"type": "Linear", "in_features": 16, "out_features": 2}]},
-               {"name": "decoder", "type": "design_pattern_specific", "layers": [
-                  {"type": "Linear", "in_features": 2, "out_features": 16}, {"type": "ReLU"}, {"type": "Linear", "in_features": 16, "out_features": 2}]}],
+             "mappings": \(TrainerTests.tinyAutoencoderMappings),
              "phases": [
                {"name": "pretraining", "order": 1, "exit_criteria": {"iterations": 60}, "performance_evaluation_interval": 20,
                 "restore_lowest_loss_state": true,

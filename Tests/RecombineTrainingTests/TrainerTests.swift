@@ -15,14 +15,19 @@ final class TrainerTests: XCTestCase {
 
     /// An autoencoder on the three-Gaussian teaching set, pretrained by reconstruction, then DEC's KL
     /// target with Student-t centroids initialised by k-means.
-    static func decMethod(power: Double = 2, learningRate: Double = 0.01) -> String {
-        """
-        {"name": "tiny_dec", "seed": 3,
-         "mappings": [
+    /// A 2-16-2 encoder and a 2-16-2 decoder, as the `mappings` array of a method file.
+    static let tinyAutoencoderMappings = """
+        [
            {"name": "encoder", "type": "feature_extractor", "layers": [
               {"type": "Linear", "in_features": 2, "out_features": 16}, {"type": "ReLU"}, {"type": "Linear", "in_features": 16, "out_features": 2}]},
            {"name": "decoder", "type": "design_pattern_specific", "layers": [
-              {"type": "Linear", "in_features": 2, "out_features": 16}, {"type": "ReLU"}, {"type": "Linear", "in_features": 16, "out_features": 2}]}],
+              {"type": "Linear", "in_features": 2, "out_features": 16}, {"type": "ReLU"}, {"type": "Linear", "in_features": 16, "out_features": 2}]}]
+        """
+
+    static func decMethod(power: Double = 2, learningRate: Double = 0.01) -> String {
+        """
+        {"name": "tiny_dec", "seed": 3,
+         "mappings": \(tinyAutoencoderMappings),
          "phases": [
            {"name": "pretraining", "order": 1, "exit_criteria": {"epochs": 2},
             "design_patterns": [{"pattern": "training_feature_extractor_through_reconstruction_of_samples", "encoder_name": "encoder", "decoder_name": "decoder", "loss_report_interval": 50}],
