@@ -51,6 +51,22 @@ final class MethodLoaderTests: XCTestCase {
             zero.issues.map(\.description).joined(separator: "\n"))
     }
 
+    /// A dataset entry the schema rejects has no defaults filled in; it was also reported as "every dataset is
+    /// disabled", sending the user after an `enabled` they never wrote.
+    func testAnUnknownDatasetKeyIsTheOnlyProblemReported() throws {
+        let loader = MethodLoader(store: try SchemaStore(directory: RepositoryPaths.schema))
+        let unknown = loader.load(
+            text: Self.minimalMethod.replacingOccurrences(
+                of: "\"num_clusters\": 3}", with: "\"num_clusters\": 3, \"foo\": 1}"),
+            file: "m.json")
+        XCTAssertEqual(unknown.issues.map(\.pointer.description), ["/datasets/0/foo"], "\(unknown.issues)")
+        let disabled = loader.load(
+            text: Self.minimalMethod.replacingOccurrences(
+                of: "\"num_clusters\": 3}", with: "\"num_clusters\": 3, \"enabled\": false}"),
+            file: "m.json")
+        XCTAssertEqual(disabled.issues.map(\.message), ["every dataset is disabled; nothing would run"])
+    }
+
     func testOptionWithoutValueOrSchemaDefaultIsReportedInsteadOfGuessed() throws {
         // The same schema with one default removed: the reader has no fallback of its own to use.
         var texts: [String: String] = [:]

@@ -344,7 +344,8 @@ struct ReferenceChecks {
     }
 
     mutating func checkDatasets() {
-        if !method.datasets.contains(where: \.enabled) {
+        // An entry the schema rejected has no defaults filled in; its own error says what is wrong.
+        if !method.datasets.isEmpty && method.datasets.allSatisfy(\.disabledInFile) {
             report(JSONPointer(["datasets"]), "every dataset is disabled; nothing would run")
         }
         for dataset in method.datasets {

@@ -23,6 +23,9 @@ public struct DatasetSpec: Sendable {
     public let dataset: String
     public let order: Double
     public let enabled: Bool
+    /// Whether the file itself says `"enabled": false` (not a default missing from an entry the schema
+    /// rejected).
+    public let disabledInFile: Bool
     /// Phase names to run; nil means all phases.
     public let phases: [String]?
     public let batchSize: Int
@@ -49,6 +52,7 @@ public struct DatasetSpec: Sendable {
         name = r.string("name") ?? dataset
         order = r.filledDouble("order")
         enabled = r.filledBool("enabled")
+        disabledInFile = r.bool("enabled") == false
         phases = r.strings("phases")
         batchSize = r.filledInt("batch_size")
         numClusters = r.filledInt("num_clusters")
