@@ -65,14 +65,10 @@ struct KMeansCommand: ParsableCommand {
 
     func load() throws -> Dataset {
         if let (kind, splits) = try Self.builtinSplits(data) {
-            let images = try splits.map { train in
-                let files = try kind.obtain(
-                    train: train, root: nil, locations: DataLocations(dataRoot: dataRoot),
-                    download: BuiltinImageDataset.downloadsByDefault
-                ) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-                return try ImageDataset(name: kind.rawValue, imagesFile: files.images, labelsFile: files.labels)
-            }
-            return try ImageDataset(name: kind.rawValue, concatenating: images)
+            return try kind.obtainDataset(
+                splits: splits, root: nil, locations: DataLocations(dataRoot: dataRoot),
+                download: BuiltinImageDataset.downloadsByDefault
+            ) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }.data
         }
         if data == "three_gaussians" { return SyntheticDatasets.threeGaussians(seed: seed) }
         if let labelColumn {

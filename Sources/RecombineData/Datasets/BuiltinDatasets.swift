@@ -91,6 +91,22 @@ public enum BuiltinImageDataset: String, CaseIterable, Sendable {
         }
     }
 
+    /// The given splits (true: train) one after another as one dataset (`include_test_split`, `MNIST:all`),
+    /// their files found or downloaded as by `obtain`; also the files read, in order.
+    public func obtainDataset(
+        splits: [Bool], root: String?, locations: DataLocations, download: Bool, name: String? = nil,
+        log: (String) -> Void = { _ in }
+    ) throws -> (data: ImageDataset, files: [String]) {
+        var parts: [ImageDataset] = [], files: [String] = []
+        for train in splits {
+            let located = try obtain(train: train, root: root, locations: locations, download: download, log: log)
+            files += [located.images, located.labels]
+            parts.append(
+                try ImageDataset(name: name ?? rawValue, imagesFile: located.images, labelsFile: located.labels))
+        }
+        return (try ImageDataset(name: name ?? rawValue, concatenating: parts), files)
+    }
+
     /// Loads a split.
     public func load(train: Bool, root: String?, locations: DataLocations, name: String? = nil) throws -> ImageDataset {
         let files = try locate(train: train, root: root, locations: locations)

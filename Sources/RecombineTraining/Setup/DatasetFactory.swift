@@ -33,14 +33,11 @@ struct DatasetFactory {
                 throw TrainingError("dataset '\(spec.name)': \(spec.dataset) has no download source")
             }
             let o = try spec.options(DatasetOptions.Builtin.self)
-            var splits: [ImageDataset] = []
-            for train in o.includeTestSplit ? [true, false] : [o.train] {
-                let located = try builtin.obtain(
-                    train: train, root: o.root.map(resolve), locations: locations, download: o.download, log: log)
-                files.paths += [located.images, located.labels]
-                splits.append(try ImageDataset(name: spec.name, imagesFile: located.images, labelsFile: located.labels))
-            }
-            data = try ImageDataset(name: spec.name, concatenating: splits)
+            let obtained = try builtin.obtainDataset(
+                splits: o.includeTestSplit ? [true, false] : [o.train], root: o.root.map(resolve),
+                locations: locations, download: o.download, name: spec.name, log: log)
+            files.paths += obtained.files
+            data = obtained.data
         case .idx:
             let o = try spec.options(DatasetOptions.IDX.self)
             let root = resolve(o.root)
