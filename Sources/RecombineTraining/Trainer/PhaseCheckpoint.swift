@@ -129,7 +129,7 @@ extension PhaseRunner {
             o.optimizer.loadState(state)
         }
         for (i, pattern) in patterns.enumerated() { try pattern.restore(from: archive, prefix: "phase/pattern/\(i)/") }
-        try restoreLowestLossState(from: archive)
+        try loadLowestLossState(from: archive)
         let words = ((v["sampler_generator"] as? [String]) ?? []).compactMap(UInt64.init)
         guard words.count == 4 else { throw archive.missing("phase/sampler_generator") }
         return LoopPosition(

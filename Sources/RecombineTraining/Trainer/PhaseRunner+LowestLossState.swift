@@ -91,7 +91,7 @@ extension PhaseRunner {
         for (name, t) in kept.tensors { archive.tensors["phase/lowest_loss/\(name)"] = t }
     }
 
-    func restoreLowestLossState(from archive: CheckpointArchive) throws {
+    func loadLowestLossState(from archive: CheckpointArchive) throws {
         guard let v = archive.values["phase_lowest_loss"] as? [String: Any] else {
             lowestLossState = nil
             return
