@@ -63,3 +63,45 @@ extension IsolatedPhaseStepTests {
         XCTAssertFalse(try step.centroidRecalculationPass())
     }
 }
+
+extension IsolatedPhaseStepTests {
+    /// ddc_uco.json's UCO reads two backbone layers and DDC the backbone's output: one pass serves both,
+    /// so BatchNorm's running statistics move once per step, as with DDC alone (a second pass moved them
+    /// twice) and the DDC terms are the same numbers.
+    func testPatternsReadingLayersShareTheStepsOnePassOfTheBackbone() throws {
+        let url = Repository.configurations.appendingPathComponent("ddc_uco.json")
+        // The same file with the UCO pattern disabled (and the mismatch, which needs it, removed).
+        var method = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        var phases = try XCTUnwrap(method["phases"] as? [[String: Any]])
+        var patterns = try XCTUnwrap(phases[0]["design_patterns"] as? [[String: Any]])
+        XCTAssertEqual(patterns[1]["kernel"] as? String, "tensor")
+        patterns[1]["enabled"] = false
+        phases[0]["design_patterns"] = patterns
+        phases[0]["objective_function_mismatch"] = nil
+        method["phases"] = phases
+        var directories: [URL] = []
+        defer { for d in directories { try? FileManager.default.removeItem(at: d) } }
+        let both = try IsolatedPhaseStep(method: try load("ddc_uco.json"), phaseName: "training")
+        let ddcAlone = try IsolatedPhaseStep(
+            method: try loadMethodText(
+                String(decoding: try JSONSerialization.data(withJSONObject: method), as: UTF8.self),
+                directories: &directories),
+            phaseName: "training")
+        XCTAssertEqual(both.runner.patterns.count, 2)
+        XCTAssertEqual(ddcAlone.runner.patterns.count, 1)
+        let bothLosses = try both.losses(), aloneLosses = try ddcAlone.losses()
+        XCTAssertEqual(bothLosses.count, 5)
+        for (name, value) in aloneLosses {
+            let shared = try XCTUnwrap(bothLosses.first { $0.name == name }, name).value
+            XCTAssertEqual(shared, value, accuracy: 1e-12 * max(1, abs(value)), name)
+        }
+        let statistics = both.state().filter { $0.name.hasPrefix("backbone.") && $0.name.contains("running_") }
+        XCTAssertEqual(statistics.count, 4, "\(statistics.map(\.name))")
+        let alone = Dictionary(uniqueKeysWithValues: ddcAlone.state().map { ($0.name, $0.tensor) })
+        for (name, tensor) in statistics {
+            let values = tensor.toDoubleArray()
+            XCTAssertTrue(values.contains { $0 != 0 && $0 != 1 }, "\(name) did not move")
+            XCTAssertEqual(values, try XCTUnwrap(alone[name], name).toDoubleArray(), name)
+        }
+    }
+}

@@ -74,21 +74,25 @@ public final class Mapping: Module {
     public func logits(_ x: Tensor) -> Tensor { forward(x, logits: true) }
 
     /// This mapping's output for `x` (after its prior) together with the outputs of the layers named
-    /// in `names` (a layer's `name`, or its index for unnamed layers). Always computed, in data-parallel
-    /// training on this process's rows with the output and every captured tensor gathered (as a plain
-    /// forward is); the output is then cached for the rest of the step, so patterns read after this one
-    /// reuse the pass.
+    /// in `names` (a layer's `name`, or its index for unnamed layers). Inside a training step with a
+    /// `ForwardCache`: the step's pass of this mapping on `x` when it kept those layers (each pass keeps
+    /// the layers the step's patterns declared with `ForwardCache.capture(_:of:)`), otherwise a new pass
+    /// that later readers share. In data-parallel training a pass runs on this process's rows with the
+    /// output and every captured tensor gathered (as a plain forward is).
     public func forward(_ x: Tensor, capturing names: Set<String>) -> (output: Tensor, captured: [String: Tensor]) {
+        guard let cache = ForwardCache.current else { return pass(x, capturing: names) }
+        return cache.pass(of: self, input: x, capturing: names) { self.pass(x, capturing: $0) }
+    }
+
+    /// prior(x) (if any), then this mapping, keeping the outputs of the layers named in `names`.
+    func pass(_ x: Tensor, capturing names: Set<String>) -> (output: Tensor, captured: [String: Tensor]) {
         let h = prior.map { $0(x) } ?? x
         let indices = net.layers.indices.filter { names.contains(layerName(at: $0)) }
         let own = { (rows: Tensor) in self.applyOwn(rows, capturingLayersAt: indices) }
         let outputs = ForwardCache.current?.distributedForward?(self, h, own) ?? own(h)
-        let output = outputs[0]
-        // Later readers of this mapping on the same input in the step share this pass.
-        ForwardCache.current?.store(output, of: self, input: x)
         // Of two layers with the same name, the later one's output is kept.
         let captured = Dictionary(zip(indices.map(layerName(at:)), outputs.dropFirst()), uniquingKeysWith: { $1 })
-        return (output, captured)
+        return (outputs[0], captured)
     }
 
     /// This mapping's own computation (without the prior mapping), followed by the outputs of the layers
@@ -118,6 +122,7 @@ public final class Mapping: Module {
     }
 
     func forward(_ x: Tensor, logits: Bool) -> Tensor {
+        if !logits, ForwardCache.current != nil { return forward(x, capturing: []).output }
         let compute = {
             let h = self.prior.map { $0(x) } ?? x
             return ForwardCache.current?.distributedForward?(self, h) { [self.applyOwn($0, logits: logits)] }?.first
@@ -182,14 +187,40 @@ public final class ForwardCache {
 
     public init() {}
 
-    /// Records a mapping's (non-logit) output computed elsewhere, unless one is cached already.
-    func store(_ output: Tensor, of mapping: Mapping, input: Tensor) {
+    /// Layers whose outputs the step's patterns read, by mapping (`capture(_:of:)`).
+    var layersToCapture: [ObjectIdentifier: Set<String>] = [:]
+    /// The kept layer outputs of each cached non-logit pass.
+    var captures: [Key: [String: Tensor]] = [:]
+
+    /// Makes every pass of `mapping` in this step keep the outputs of the layers named `layers`, so a
+    /// pattern reading them shares the step's pass instead of computing a second one (which would also
+    /// update BatchNorm's running statistics a second time and draw a second dropout mask).
+    public func capture(_ layers: Set<String>, of mapping: Mapping) {
+        layersToCapture[ObjectIdentifier(mapping), default: []].formUnion(layers)
+    }
+
+    /// The step's non-logit pass of `mapping` on `input` with the layers `names` kept: the cached pass
+    /// when it kept them, otherwise `compute` with `names` and the declared layers (cached unless a
+    /// pass is cached already).
+    func pass(
+        of mapping: Mapping, input: Tensor, capturing names: Set<String>,
+        compute: (Set<String>) -> (output: Tensor, captured: [String: Tensor])
+    ) -> (output: Tensor, captured: [String: Tensor]) {
         let key = Key(
             mapping: ObjectIdentifier(mapping), input: ObjectIdentifier(input), logits: false,
             training: mapping.isTraining)
-        guard outputs[key] == nil else { return }
-        inputs.append(input)
-        outputs[key] = output
+        if let output = outputs[key], let kept = captures[key], names.isSubset(of: kept.keys) {
+            hits += 1
+            return (output, kept.filter { names.contains($0.key) })
+        }
+        misses += 1
+        let result = compute(names.union(layersToCapture[ObjectIdentifier(mapping)] ?? []))
+        if outputs[key] == nil {
+            inputs.append(input)
+            outputs[key] = result.output
+            captures[key] = result.captured
+        }
+        return (result.output, result.captured.filter { names.contains($0.key) })
     }
 
     func output(of mapping: Mapping, input: Tensor, logits: Bool, compute: () -> Tensor) -> Tensor {

@@ -144,7 +144,7 @@ public final class IsolatedPhaseStep {
     /// Every pattern's weighted losses on the batch, named `<pattern pointer>/<term>`, in the order
     /// the trainer computes them (no backward pass, no step).
     public func losses() throws -> [(name: String, value: Double)] {
-        ForwardCache.active = ForwardCache()
+        ForwardCache.active = runner.makeForwardCache()
         defer { ForwardCache.active = nil }
         return try runner.patterns.flatMap { pattern in
             try pattern.losses(input).map { ("\(pattern.spec.pointer)/\($0.name)", $0.value.item) }
@@ -155,7 +155,7 @@ public final class IsolatedPhaseStep {
     /// gradients before any step) without the trainer's bookkeeping. Phases whose optimizer groups
     /// share parameters are refused (their gradients would mix here; the trainer keeps them apart).
     public func engineStep() throws {
-        ForwardCache.active = ForwardCache()
+        ForwardCache.active = runner.makeForwardCache()
         let losses = try runner.patterns.flatMap { try $0.losses(input) }
         ForwardCache.active = nil
         let active = runner.activeOptimizers(phaseIteration)

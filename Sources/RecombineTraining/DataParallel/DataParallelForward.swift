@@ -2,11 +2,15 @@ import RecombineMethod
 import RecombineTensor
 
 extension PhaseRunner {
-    /// The forward cache of one training step. In data-parallel training it spreads each mapping's rows
-    /// over the processes (`rowSharingForward`), so everything after a mapping — losses over the whole
-    /// batch, soft assignments, kernels — sees the global batch, as a single process would.
+    /// The forward cache of one training step, keeping the layer outputs every pattern reads. In
+    /// data-parallel training it spreads each mapping's rows over the processes (`rowSharingForward`),
+    /// so everything after a mapping — losses over the whole batch, soft assignments, kernels — sees the
+    /// global batch, as a single process would.
     func makeForwardCache() -> ForwardCache {
         let cache = ForwardCache()
+        for pattern in patterns {
+            for (mapping, layers) in pattern.capturedLayers { cache.capture(layers, of: mapping) }
+        }
         let group = configuration.dataParallel
         guard group.size > 1 else { return cache }
         cache.distributedForward = Self.rowSharingForward(group)

@@ -43,6 +43,8 @@ final class CauchySchwarzDivergencePattern: RoutedPattern {
         self.classifier = classifier
     }
 
+    var capturedLayers: [(mapping: Mapping, layers: Set<String>)] { [(classifier, [hiddenLayer])] }
+
     func losses(_ step: StepInput) throws -> [PatternLoss] {
         let (a, captured) = classifier.forward(
             strategy.classifierInput(classifier, input(step)), capturing: [hiddenLayer])

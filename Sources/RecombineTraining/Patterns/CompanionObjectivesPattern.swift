@@ -88,9 +88,12 @@ final class CompanionObjectivesPattern: RoutedPattern {
         }
     }
 
+    var capturedLayers: [(mapping: Mapping, layers: Set<String>)] {
+        attachments.map { (mapping: $0.mapping, layers: Set($0.layers.map(\.name))) }
+    }
+
     func losses(_ step: StepInput) throws -> [PatternLoss] {
         let x = input(step)
-        // Intermediate outputs first: the capturing passes are cached for the assignments below.
         var outputs: [Int: Tensor] = [:]
         for (mapping, layers) in attachments {
             let captured = mapping.forward(x, capturing: Set(layers.map(\.name))).captured

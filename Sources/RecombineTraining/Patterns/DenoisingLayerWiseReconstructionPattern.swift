@@ -64,6 +64,10 @@ final class DenoisingLayerWiseReconstructionPattern: RoutedPattern {
         cleanTargetGradient = options.cleanTargetGradient
     }
 
+    var capturedLayers: [(mapping: Mapping, layers: Set<String>)] {
+        [(decoder, Set(pairs.map(\.decoderLayer))), (encoder, Set(pairs.compactMap(\.encoderLayer)))]
+    }
+
     func losses(_ step: StepInput) throws -> [PatternLoss] {
         let x = input(step)
         // Noisy pathway: the encoder as trained (dropout active), the decoder after it.

@@ -31,6 +31,9 @@ protocol DesignPattern: AnyObject {
     /// Batch augmentations this pattern reads.
     var augmentationNames: [String] { get }
     func losses(_ input: StepInput) throws -> [PatternLoss]
+    /// Layer outputs this pattern reads through `Mapping.forward(_:capturing:)`, by mapping: every
+    /// pass of the step keeps them, so the patterns of a step share one pass of each mapping.
+    var capturedLayers: [(mapping: Mapping, layers: Set<String>)] { get }
     /// Writes whatever the pattern carries between steps (targets, random streams) under `prefix`.
     func save(into archive: CheckpointArchive, prefix: String)
     /// Restores what `save(into:prefix:)` wrote.
@@ -38,6 +41,8 @@ protocol DesignPattern: AnyObject {
 }
 
 extension DesignPattern {
+    /// Patterns that read only mapping outputs capture nothing.
+    var capturedLayers: [(mapping: Mapping, layers: Set<String>)] { [] }
     /// Stateless patterns save nothing.
     func save(into archive: CheckpointArchive, prefix: String) {}
     func restore(from archive: CheckpointArchive, prefix: String) throws {}
