@@ -88,8 +88,12 @@ extension Tensor {
         if target == dtype { return self }
         let out = Tensor(uninitialized: shape, dtype: target)
         switch (dtype, target) {
-        case (.float32, .float64): for i in 0..<count { out.doubles[i] = Double(floats[i]) }
-        case (.float64, .float32): for i in 0..<count { out.floats[i] = Float(doubles[i]) }
+        case (.float32, .float64):
+            let input = floats, output = out.doubles
+            for i in 0..<count { output[i] = Double(input[i]) }
+        case (.float64, .float32):
+            let input = doubles, output = out.floats
+            for i in 0..<count { output[i] = Float(input[i]) }
         default: break
         }
         let source = dtype

@@ -55,10 +55,9 @@ extension Tensor {
                 for i in 0..<d {
                     let row = c + (a * d + i) * rows + b * d
                     if b == a {
-                        sum += Double(row[i]) * Double(row[i])
-                        for j in (i + 1)..<d { sum += 2 * Double(row[j]) * Double(row[j]) }
+                        sum += Double(row[i]) * Double(row[i]) + 2 * sumOfSquares(row + i + 1, d - i - 1)
                     } else {
-                        for j in 0..<d { sum += Double(row[j]) * Double(row[j]) }
+                        sum += sumOfSquares(row, d)
                     }
                 }
                 t[a * n + b] = S(sum)
@@ -154,4 +153,22 @@ private func eachUpperBlockRow(_ n: Int, _ body: (Int) -> Void) {
             if n - 1 - a != a { body(n - 1 - a) }
         }
     }
+}
+
+/// Σ x_j² of `count` values in float64, as four partial sums (independent chains the CPU overlaps).
+@inline(__always)
+private func sumOfSquares<S: TensorScalar>(_ x: UnsafeMutablePointer<S>, _ count: Int) -> Double {
+    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    var j = 0
+    while j + 4 <= count {
+        let v0 = Double(x[j]), v1 = Double(x[j + 1]), v2 = Double(x[j + 2]), v3 = Double(x[j + 3])
+        s0 += v0 * v0; s1 += v1 * v1; s2 += v2 * v2; s3 += v3 * v3
+        j += 4
+    }
+    while j < count {
+        let v = Double(x[j])
+        s0 += v * v
+        j += 1
+    }
+    return (s0 + s1) + (s2 + s3)
 }
