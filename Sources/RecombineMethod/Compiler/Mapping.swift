@@ -163,9 +163,27 @@ public final class ForwardCache {
     /// The cache of the step in progress (set by the trainer around the patterns of one iteration).
     public nonisolated(unsafe) static var active: ForwardCache?
 
-    /// The active cache while gradients are recorded (no-gradient passes such as target or evaluation
-    /// sweeps over the whole dataset are not cached).
-    static var current: ForwardCache? { GradMode.isEnabled ? active : nil }
+    /// The active cache while gradients are recorded, or at any time for a cache that
+    /// `cachesPassesWithoutGradients` (whole-dataset sweeps suspend the cache: `suspended(_:)`).
+    static var current: ForwardCache? {
+        guard let active, GradMode.isEnabled || active.cachesPassesWithoutGradients else { return nil }
+        return active
+    }
+
+    /// Caches passes computed without gradients as well: for a step that takes no gradients at all (the
+    /// evaluation loss over a dataset's batches), whose patterns then share their passes as a training
+    /// step's do. Never set it where gradients may be taken: a pass cached without a tape would be reused
+    /// by a reader that needs one.
+    public var cachesPassesWithoutGradients = false
+
+    /// Runs `body` without a cache: a whole-dataset sweep inside a step (a pattern's targets) must not
+    /// keep each chunk's pass until the step ends.
+    public static func suspended<Result>(_ body: () throws -> Result) rethrows -> Result {
+        let saved = active
+        active = nil
+        defer { active = saved }
+        return try body()
+    }
 
     /// A pass is shared only in the same mode: a mapping in evaluation mode (DEPICT's clean pathway,
     /// dropout off) computes its own pass on the same input.

@@ -12,9 +12,16 @@ struct ShardedSweep {
     let group: DataParallelGroup
 
     /// `body` applied without gradients to every sample of `data` after `pipeline`, joined in dataset
-    /// order (`TransformPipeline.sweep`); `rowByRow` says that a row of `body`'s output depends on its
-    /// own input row only. Every process must call it for the same pass.
+    /// order (`TransformPipeline.sweep`), outside any step's forward cache; `rowByRow` says that a row of
+    /// `body`'s output depends on its own input row only. Every process must call it for the same pass.
     func sweep(
+        _ pipeline: TransformPipeline, _ data: Dataset, seed: UInt64, rowByRow: Bool,
+        _ body: (Tensor) throws -> Tensor
+    ) rethrows -> Tensor {
+        try ForwardCache.suspended { try sweepShared(pipeline, data, seed: seed, rowByRow: rowByRow, body) }
+    }
+
+    private func sweepShared(
         _ pipeline: TransformPipeline, _ data: Dataset, seed: UInt64, rowByRow: Bool,
         _ body: (Tensor) throws -> Tensor
     ) rethrows -> Tensor {

@@ -25,7 +25,11 @@ extension PhaseRunner {
             var sum = 0.0
             let full = try forEachFullBatch(limit: nil, epoch: epoch, phaseIteration: phaseIteration) { b, input in
                 // No pattern's loss needs gradients, and none are taken from it (Keras' test_on_batch).
-                for (pattern, loss) in try withoutGradients({ try lossesOfEveryPattern(on: input) }) {
+                // The patterns share each mapping's pass on the batch, computed here on every row.
+                let cache = makeForwardCache()
+                cache.distributedForward = nil
+                cache.cachesPassesWithoutGradients = true
+                for (pattern, loss) in try withoutGradients({ try lossesOfEveryPattern(on: input, cache: cache) }) {
                     let value = loss.value.item
                     guard value.isFinite else {
                         throw TrainingError(

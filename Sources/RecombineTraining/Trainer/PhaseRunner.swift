@@ -323,9 +323,11 @@ final class PhaseRunner {
     }
 
     /// Every enabled pattern's losses on one batch, in pattern order; the patterns share the batch's
-    /// forward passes (`ForwardCache`).
-    func lossesOfEveryPattern(on input: StepInput) throws -> [(pattern: DesignPattern, loss: PatternLoss)] {
-        ForwardCache.active = makeForwardCache()
+    /// forward passes (`cache`, by default the training step's `makeForwardCache()`).
+    func lossesOfEveryPattern(on input: StepInput, cache: ForwardCache? = nil) throws -> [(
+        pattern: DesignPattern, loss: PatternLoss
+    )] {
+        ForwardCache.active = cache ?? makeForwardCache()
         defer { ForwardCache.active = nil }
         var losses: [(pattern: DesignPattern, loss: PatternLoss)] = []
         for pattern in patterns {
