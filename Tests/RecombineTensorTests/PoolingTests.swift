@@ -163,6 +163,44 @@ final class PoolingTests: XCTestCase {
             ], tolerance: 1e-12)
     }
 
+    /// The definition of max pooling with windows inside the input: each window's first maximum in scan order, a
+    /// NaN whenever the window has one (the first NaN); returns the outputs and how many outputs each input feeds.
+    private func firstMaximumPooling(
+        _ values: [Double], _ shape: (n: Int, c: Int, h: Int, w: Int), kernel: (Int, Int), stride: (Int, Int),
+        dilation: (Int, Int)
+    ) -> (outputs: [Double], outH: Int, outW: Int, gradient: [Double]) {
+        let (n, c, h, w) = shape
+        let outH = (h - dilation.0 * (kernel.0 - 1) - 1) / stride.0 + 1
+        let outW = (w - dilation.1 * (kernel.1 - 1) - 1) / stride.1 + 1
+        var outputs = [Double](), gradient = [Double](repeating: 0, count: values.count)
+        for plane in 0..<(n * c) {
+            for oh in 0..<outH {
+                for ow in 0..<outW {
+                    var best = -Double.infinity, at = -1
+                    scan: for ki in 0..<kernel.0 {
+                        for kj in 0..<kernel.1 {
+                            let i = (plane * h + oh * stride.0 + ki * dilation.0) * w + ow * stride.1 + kj * dilation.1
+                            if at < 0 || values[i] > best || values[i].isNaN {
+                                best = values[i]; at = i
+                                if best.isNaN { break scan }
+                            }
+                        }
+                    }
+                    outputs.append(best)
+                    gradient[at] += 1
+                }
+            }
+        }
+        return (outputs, outH, outW, gradient)
+    }
+
+    private func assertSameValues(_ got: [Double], _ expected: [Double], _ message: String) {
+        XCTAssertEqual(got.count, expected.count, message)
+        for (g, e) in zip(got, expected) {
+            XCTAssertTrue(e.isNaN ? g.isNaN : g == e, "\(message): \(g) where \(e) was expected")
+        }
+    }
+
     /// Windows that lie inside the input take paths without bounds checks (2×2 at stride 2 has its own); they
     /// must pick the same element as the definition: the first maximum in scan order (ties are common here), a
     /// NaN whenever the window has one, the first NaN when it has several (on one row or on two).
@@ -180,38 +218,42 @@ final class PoolingTests: XCTestCase {
         for pool in cases {
             let x = Tensor(values, shape: [n, c, h, w]).requiringGrad()
             let y = x.maxPool2d(kernel: pool.kernel, stride: pool.stride, dilation: pool.dilation)
-            let outH = (h - pool.dilation.0 * (pool.kernel.0 - 1) - 1) / pool.stride.0 + 1
-            let outW = (w - pool.dilation.1 * (pool.kernel.1 - 1) - 1) / pool.stride.1 + 1
-            XCTAssertEqual(y.shape, [n, c, outH, outW])
+            let expected = firstMaximumPooling(
+                values, (n, c, h, w), kernel: pool.kernel, stride: pool.stride, dilation: pool.dilation)
+            XCTAssertEqual(y.shape, [n, c, expected.outH, expected.outW])
             y.sum().backward()
-            var expected = [Double](), expectedGrad = [Double](repeating: 0, count: values.count)
-            for plane in 0..<(n * c) {
-                for oh in 0..<outH {
-                    for ow in 0..<outW {
-                        var best = -Double.infinity, at = -1
-                        scan: for ki in 0..<pool.kernel.0 {
-                            for kj in 0..<pool.kernel.1 {
-                                let i =
-                                    (plane * h + oh * pool.stride.0 + ki * pool.dilation.0) * w + ow * pool.stride.1
-                                    + kj * pool.dilation.1
-                                if at < 0 || values[i] > best || values[i].isNaN {
-                                    best = values[i]; at = i
-                                    if best.isNaN { break scan }
-                                }
-                            }
-                        }
-                        expected.append(best)
-                        expectedGrad[at] += 1
-                    }
-                }
+            assertSameValues(y.toDoubleArray(), expected.outputs, "kernel \(pool.kernel)")
+            XCTAssertEqual(x.grad?.toDoubleArray(), expected.gradient, "kernel \(pool.kernel)")
+            XCTAssertTrue(expected.outputs.contains { $0.isNaN }, "the case must cover a NaN window")
+        }
+    }
+
+    /// The 2×2 stride-2 kernel goes eight (float32) or four (float64) windows at a time, overlapping the last
+    /// vector of a row with the one before, and one window at a time on rows shorter than that; odd sizes leave
+    /// a row and a column out. Every such shape, in both precisions, with and without gradients, must give the
+    /// definition's values and send each gradient to the definition's element (ties, signed zeros, NaNs).
+    func testTwoByTwoMaxPoolMatchesTheDefinitionOnEveryRowLengthAndPrecision() {
+        let shapes = [(1, 2, 6, 8), (2, 3, 5, 21), (1, 1, 4, 6), (2, 2, 7, 35), (1, 1, 2, 16), (1, 2, 9, 33)]
+        for (n, c, h, w) in shapes {
+            var values: [Double] = (0..<(n * c * h * w)).map { (i: Int) -> Double in Double((i * 7 + i / 3) % 4) - 1 }
+            for i in stride(from: 0, to: values.count, by: 9) { values[i] = -0.0 }
+            for i in stride(from: 5, to: values.count, by: 23) { values[i] = .nan }
+            for i in stride(from: 6, to: values.count, by: 47) { values[i] = Double.nan }
+            for i in stride(from: 2, to: values.count, by: 31) { values[i] = -Double.infinity }
+            let expected = firstMaximumPooling(values, (n, c, h, w), kernel: (2, 2), stride: (2, 2), dilation: (1, 1))
+            XCTAssertTrue(expected.outputs.contains { $0.isNaN }, "\(h)×\(w) must cover a NaN window")
+            for dtype in [DType.float32, .float64] {
+                let label = "\(dtype) \(h)×\(w)"
+                let x = Tensor(values, shape: [n, c, h, w]).to(dtype).requiringGrad()
+                let y = x.maxPool2d(kernel: (2, 2))
+                XCTAssertEqual(y.shape, [n, c, expected.outH, expected.outW], label)
+                assertSameValues(y.toDoubleArray(), expected.outputs, label)
+                y.sum().backward()
+                XCTAssertEqual(x.grad?.toDoubleArray(), expected.gradient, label)
+                let evaluated = withoutGradients { x.maxPool2d(kernel: (2, 2)) }
+                XCTAssertFalse(evaluated.requiresGrad, label)
+                assertSameValues(evaluated.toDoubleArray(), expected.outputs, "\(label) without gradients")
             }
-            let got = y.toDoubleArray()
-            XCTAssertEqual(got.count, expected.count)
-            for (g, e) in zip(got, expected) {
-                XCTAssertTrue(e.isNaN ? g.isNaN : g == e, "kernel \(pool.kernel): \(g) where \(e) was expected")
-            }
-            XCTAssertEqual(x.grad?.toDoubleArray(), expectedGrad, "kernel \(pool.kernel)")
-            XCTAssertTrue(expected.contains { $0.isNaN }, "the case must cover a NaN window")
         }
     }
 

@@ -1,6 +1,7 @@
 #ifndef RECOMBINE_CKERNELS_H
 #define RECOMBINE_CKERNELS_H
 #include <stddef.h>
+#include <stdint.h>
 // Named here too, so that builds whose module cache predates the header rebuild the module.
 #include "sha256_blocks.h"
 
@@ -102,6 +103,14 @@ float recombine_row_squared_deviations_f32(const float *p, size_t n, float mu);
 double recombine_row_squared_deviations_f64(const double *p, size_t n, double mu);
 float recombine_row_gradient_deviations_f32(const float *g, const float *x, size_t n, float mu);
 double recombine_row_gradient_deviations_f64(const double *g, const double *x, size_t n, double mu);
+
+/// 2×2 max pooling at stride 2 without padding (max_pool.c) of `planes` planes [height, width] into [out_h, out_w]
+/// (out_h ≤ height / 2, out_w ≤ width / 2): each window's first maximum in the order top-left, top-right,
+/// bottom-left, bottom-right, the first NaN winning; `argmax` (may be NULL) gets its index within the plane.
+void recombine_max_pool_2x2_f32(const float *x, size_t planes, size_t height, size_t width, size_t out_h, size_t out_w,
+                                float *out, int32_t *argmax);
+void recombine_max_pool_2x2_f64(const double *x, size_t planes, size_t height, size_t width, size_t out_h,
+                                size_t out_w, double *out, int32_t *argmax);
 
 /// Whether the AVX2/FMA path is used on this CPU.
 int recombine_kmeans_uses_avx2(void);

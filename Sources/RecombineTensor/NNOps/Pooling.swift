@@ -1,3 +1,5 @@
+import CKernels
+
 /// Max and average pooling (1-D and 2-D), adaptive average pooling and upsampling, with torch's
 /// output-size and coordinate rules.
 
@@ -6,18 +8,29 @@ struct PoolSetup {
     let geometry: ConvGeometry  // channels = 1: one plane at a time
 }
 
-func maxPoolKernel<S: TensorScalar>(_ x: Tensor, _ s: PoolSetup, _: S.Type) -> (Tensor, [Int32]) {
+/// Window maxima of `x` and, with `keepingArgmax`, each window's index of its maximum within its plane (for
+/// the backward pass; evaluation passes skip it).
+func maxPoolKernel<S: TensorScalar>(_ x: Tensor, _ s: PoolSetup, keepingArgmax: Bool, _: S.Type) -> (Tensor, [Int32]?) {
     let geo = s.geometry, planes = s.n * s.channels, inPlane = geo.height * geo.width, outPlane = geo.positions
     let out = Tensor(uninitialized: [s.n, s.channels, geo.outH, geo.outW], dtype: x.dtype)
-    var argmax = [Int32](repeating: -1, count: planes * outPlane)
     let px = x.pointer(S.self), po = out.pointer(S.self)
+    let grain = Swift.max(1, 2048 / Swift.max(outPlane, 1))
+    if geo.windowsInsideInput && geo.isTwoByTwoStrideTwo {
+        var argmax = keepingArgmax ? [Int32](unsafeUninitializedCapacity: planes * outPlane) { $1 = $0.count } : nil
+        func pool(_ pa: UnsafeMutablePointer<Int32>?) {
+            parallelRanges(planes, grain: grain) { r in
+                maxPoolTwoByTwo(
+                    px + r.lowerBound * inPlane, planes: r.count, geo, po + r.lowerBound * outPlane,
+                    pa.map { $0 + r.lowerBound * outPlane })
+            }
+        }
+        if argmax == nil { pool(nil) } else { argmax!.withUnsafeMutableBufferPointer { pool($0.baseAddress) } }
+        return (out, argmax)
+    }
+    var argmax = [Int32](repeating: -1, count: planes * outPlane)
     argmax.withUnsafeMutableBufferPointer { pa in
         let pa = pa.baseAddress!
-        parallelRanges(planes, grain: Swift.max(1, 2048 / Swift.max(outPlane, 1))) { r in
-            if geo.windowsInsideInput && geo.isTwoByTwoStrideTwo {
-                for p in r { maxPoolPlaneTwoByTwo(geo, px + p * inPlane, po + p * outPlane, pa + p * outPlane) }
-                return
-            }
+        parallelRanges(planes, grain: grain) { r in
             if geo.windowsInsideInput {
                 for p in r { maxPoolPlaneInside(geo, px + p * inPlane, po + p * outPlane, pa + p * outPlane) }
                 return
@@ -87,31 +100,21 @@ extension ConvGeometry {
     }
 }
 
-/// `maxPoolPlaneInside` for 2×2 windows at stride 2: the same scan order (a, b on the first row, c, d on the
-/// second), ties (the first maximum) and NaN rule (the first NaN wins).
-@inline(__always)
-private func maxPoolPlaneTwoByTwo<S: TensorScalar>(
-    _ geo: ConvGeometry, _ src: UnsafePointer<S>, _ out: UnsafeMutablePointer<S>, _ argmax: UnsafeMutablePointer<Int32>
+/// `maxPoolPlaneInside` for 2×2 windows at stride 2 over `planes` planes, in C without branches (max_pool.c):
+/// the same scan order (a, b on the first row, c, d on the second), ties (the first maximum) and NaN rule (the
+/// first NaN wins).
+private func maxPoolTwoByTwo<S: TensorScalar>(
+    _ x: UnsafePointer<S>, planes: Int, _ geo: ConvGeometry, _ out: UnsafeMutablePointer<S>,
+    _ argmax: UnsafeMutablePointer<Int32>?
 ) {
-    let width = geo.width
-    var o = 0
-    for oh in 0..<geo.outH {
-        let top = oh &* 2 &* width
-        for ow in 0..<geo.outW {
-            let a = top &+ 2 &* ow, c = a &+ width
-            var best = src[a], bestIndex = a
-            @inline(__always) func consider(_ index: Int) {
-                guard !best.isNaN else { return }
-                let v = src[index]
-                if v > best || v.isNaN { best = v; bestIndex = index }
-            }
-            consider(a &+ 1)
-            consider(c)
-            consider(c &+ 1)
-            out[o] = best
-            argmax[o] = Int32(truncatingIfNeeded: bestIndex)
-            o &+= 1
-        }
+    if S.self == Float.self {
+        recombine_max_pool_2x2_f32(
+            UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), planes, geo.height, geo.width, geo.outH,
+            geo.outW, UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self), argmax)
+    } else {
+        recombine_max_pool_2x2_f64(
+            UnsafeRawPointer(x).assumingMemoryBound(to: Double.self), planes, geo.height, geo.width, geo.outH,
+            geo.outW, UnsafeMutableRawPointer(out).assumingMemoryBound(to: Double.self), argmax)
     }
 }
 
@@ -180,7 +183,12 @@ extension Tensor {
     ) -> Tensor {
         let s = poolSetup(
             "max_pool2d", kernel: kernel, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
-        let (out, argmax) = dtype == .float32 ? maxPoolKernel(self, s, Float.self) : maxPoolKernel(self, s, Double.self)
+        let keepingArgmax = GradMode.isEnabled && requiresGrad
+        let (out, kept) =
+            dtype == .float32
+            ? maxPoolKernel(self, s, keepingArgmax: keepingArgmax, Float.self)
+            : maxPoolKernel(self, s, keepingArgmax: keepingArgmax, Double.self)
+        guard keepingArgmax, let argmax = kept else { return out }
         let inputShape = shape, inPlane = shape[2] * shape[3], outPlane = s.geometry.positions
         return Tensor.record(out, "max_pool2d", [self]) { g, _ in
             let gx = Tensor.zeros(inputShape, dtype: g.dtype)
