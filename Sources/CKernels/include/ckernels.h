@@ -112,6 +112,13 @@ void recombine_max_pool_2x2_f32(const float *x, size_t planes, size_t height, si
 void recombine_max_pool_2x2_f64(const double *x, size_t planes, size_t height, size_t width, size_t out_h,
                                 size_t out_w, double *out, int32_t *argmax);
 
+/// dst[c·dst_stride + r] = src[r·src_stride + c] (+ bias[c] when `bias` is not NULL) for r < rows, c < columns
+/// (transpose.c), in vector tiles.
+void recombine_transpose_f32(const float *src, size_t rows, size_t columns, size_t src_stride, float *dst,
+                             size_t dst_stride, const float *bias);
+void recombine_transpose_f64(const double *src, size_t rows, size_t columns, size_t src_stride, double *dst,
+                             size_t dst_stride, const double *bias);
+
 /// Whether the AVX2/FMA path is used on this CPU.
 int recombine_kmeans_uses_avx2(void);
 #endif

@@ -90,15 +90,22 @@ func packedChannelVectorInputWeights<S: TensorScalar>(
     return packed
 }
 
-/// [rows, columns] → [columns, rows].
+/// [rows, columns] → [columns, rows], adding `columnBias[c]` to column c's values when given (transpose.c).
 @inline(__always)
 func transposeBlock<S: TensorScalar>(
     _ src: UnsafePointer<S>, rows: Int, columns: Int, sourceStride: Int, into dst: UnsafeMutablePointer<S>,
-    destinationStride: Int
+    destinationStride: Int, columnBias: UnsafePointer<S>? = nil
 ) {
-    for r in 0..<rows {
-        let row = src + r * sourceStride
-        for c in 0..<columns { dst[c * destinationStride + r] = row[c] }
+    if S.self == Float.self {
+        recombine_transpose_f32(
+            UnsafeRawPointer(src).assumingMemoryBound(to: Float.self), rows, columns, sourceStride,
+            UnsafeMutableRawPointer(dst).assumingMemoryBound(to: Float.self), destinationStride,
+            columnBias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) })
+    } else {
+        recombine_transpose_f64(
+            UnsafeRawPointer(src).assumingMemoryBound(to: Double.self), rows, columns, sourceStride,
+            UnsafeMutableRawPointer(dst).assumingMemoryBound(to: Double.self), destinationStride,
+            columnBias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Double.self) })
     }
 }
 
@@ -186,12 +193,8 @@ func conv2dForwardChannelVectors<S: TensorScalar>(
                             into: pm, stride: s.outGroup)
                         let dst = po + i * outImage + g * s.outGroup * P
                         transposeBlock(
-                            pm, rows: P, columns: s.outGroup, sourceStride: s.outGroup, into: dst, destinationStride: P)
-                        guard let pb else { continue }
-                        for o in 0..<s.outGroup {
-                            let b = pb[g * s.outGroup + o], row = dst + o * P
-                            for p in 0..<P { row[p] += b }
-                        }
+                            pm, rows: P, columns: s.outGroup, sourceStride: s.outGroup, into: dst, destinationStride: P,
+                            columnBias: pb.map { $0 + g * s.outGroup })
                     }
                 }
             }
