@@ -110,17 +110,8 @@
         const size_t *offsets, size_t taps, const T *w, size_t blocks, T *gx, size_t gx_stride
 
 // One function per kernel and scalar type: the AVX2/FMA body when the CPU has it, the baseline body otherwise.
-#ifdef RECOMBINE_HAS_AVX2_PATH
-#define CV_KERNEL(NAME, ARGS, BODY, CALL, T, V, LANES, SPLAT)                                                 \
-    __attribute__((target("avx2,fma"))) static void NAME##_avx2(ARGS(T)) { BODY(T, V, LANES, SPLAT) }         \
-    static void NAME##_generic(ARGS(T)) { BODY(T, V, LANES, SPLAT) }                                          \
-    void NAME(ARGS(T)) {                                                                                      \
-        if (recombine_cpu_has_avx2_fma()) NAME##_avx2 CALL; else NAME##_generic CALL;                         \
-    }
-#else
-#define CV_KERNEL(NAME, ARGS, BODY, CALL, T, V, LANES, SPLAT)                                                 \
-    void NAME(ARGS(T)) { BODY(T, V, LANES, SPLAT) }
-#endif
+#define CV_KERNEL(NAME, ARGS, BODY, CALL, T, V, LANES, SPLAT) \
+    RECOMBINE_DISPATCHED_KERNEL(NAME, (ARGS(T)), CALL, BODY(T, V, LANES, SPLAT))
 
 #define CV_FORWARD_CALL (x, offsets, terms, w, blocks, bases, positions, out, out_stride)
 #define CV_WEIGHT_GRADIENT_CALL (x, offsets, terms, gy, gy_stride, bases, positions, blocks, gw, gw_stride)

@@ -93,17 +93,7 @@ typedef int32_t i32x4 __attribute__((vector_size(16)));
 #define MP_BODY_F32 MP_BODY(float, f32x8, i32x8, 8, EVENS_8, ODDS_8, IOTA_8, SPLAT_I32X8, STORE_I32X8)
 #define MP_BODY_F64 MP_BODY(double, f64x4, i64x4, 4, EVENS_4, ODDS_4, IOTA_4, SPLAT_I64X4, STORE_I64X4)
 
-#ifdef RECOMBINE_HAS_AVX2_PATH
-#define MP_KERNEL(NAME, T, BODY)                                                                              \
-    __attribute__((target("avx2,fma"))) static void NAME##_avx2(MP_ARGS(T)) { BODY }                          \
-    static void NAME##_generic(MP_ARGS(T)) { BODY }                                                           \
-    void NAME(MP_ARGS(T)) {                                                                                   \
-        if (recombine_cpu_has_avx2_fma()) NAME##_avx2 MP_CALL; else NAME##_generic MP_CALL;                   \
-    }
-#else
-#define MP_KERNEL(NAME, T, BODY) \
-    void NAME(MP_ARGS(T)) { BODY }
-#endif
+#define MP_KERNEL(NAME, T, BODY) RECOMBINE_DISPATCHED_KERNEL(NAME, (MP_ARGS(T)), MP_CALL, BODY)
 
 MP_KERNEL(recombine_max_pool_2x2_f32, float, MP_BODY_F32)
 MP_KERNEL(recombine_max_pool_2x2_f64, double, MP_BODY_F64)

@@ -83,17 +83,8 @@
     }                                                                                                         \
     TRANSPOSE_TAIL(double)
 
-#ifdef RECOMBINE_HAS_AVX2_PATH
-#define TRANSPOSE_KERNEL(NAME, T, BODY)                                                                       \
-    __attribute__((target("avx2,fma"))) static void NAME##_avx2(TRANSPOSE_ARGS(T)) { BODY }                   \
-    static void NAME##_generic(TRANSPOSE_ARGS(T)) { BODY }                                                    \
-    void NAME(TRANSPOSE_ARGS(T)) {                                                                            \
-        if (recombine_cpu_has_avx2_fma()) NAME##_avx2 TRANSPOSE_CALL; else NAME##_generic TRANSPOSE_CALL;     \
-    }
-#else
 #define TRANSPOSE_KERNEL(NAME, T, BODY) \
-    void NAME(TRANSPOSE_ARGS(T)) { BODY }
-#endif
+    RECOMBINE_DISPATCHED_KERNEL(NAME, (TRANSPOSE_ARGS(T)), TRANSPOSE_CALL, BODY)
 
 TRANSPOSE_KERNEL(recombine_transpose_f32, float, TRANSPOSE_BODY_F32)
 TRANSPOSE_KERNEL(recombine_transpose_f64, double, TRANSPOSE_BODY_F64)

@@ -32,4 +32,18 @@ static inline int recombine_cpu_has_avx2_fma(void) {
     return 0;
 #endif
 }
+
+/// Defines `void NAME PARAMETERS` running the body (the rest of the arguments, commas and all) compiled twice:
+/// for AVX2/FMA when the CPU has them, for the baseline otherwise. PARAMETERS is the parenthesised parameter
+/// list, ARGUMENTS the call's.
+#ifdef RECOMBINE_HAS_AVX2_PATH
+#define RECOMBINE_DISPATCHED_KERNEL(NAME, PARAMETERS, ARGUMENTS, ...)                                         \
+    __attribute__((target("avx2,fma"))) static void NAME##_avx2 PARAMETERS { __VA_ARGS__ }                    \
+    static void NAME##_generic PARAMETERS { __VA_ARGS__ }                                                     \
+    void NAME PARAMETERS {                                                                                    \
+        if (recombine_cpu_has_avx2_fma()) NAME##_avx2 ARGUMENTS; else NAME##_generic ARGUMENTS;               \
+    }
+#else
+#define RECOMBINE_DISPATCHED_KERNEL(NAME, PARAMETERS, ARGUMENTS, ...) void NAME PARAMETERS { __VA_ARGS__ }
+#endif
 #endif
