@@ -64,6 +64,29 @@ final class CheckpointTests: XCTestCase {
         }
     }
 
+    /// Runs `spec` into `parts`, stopping (with a checkpoint, result status "stopped") after each count of
+    /// steps in turn and resuming, then resumes it to the end.
+    func runInParts(_ spec: MethodSpec, base: String, into parts: String, stoppingAfter stops: [Int]) throws
+        -> RunResult
+    {
+        for (i, stop) in stops.enumerated() {
+            let runSpec = i == 0 ? spec : try load(parts + "/method.json", base: base)
+            XCTAssertThrowsError(
+                try MethodRunner(spec: runSpec, configuration: configuration(parts, stopAfter: stop, resume: i > 0))
+                    .run()
+            ) { error in
+                XCTAssertTrue(error is RunStopped, "\(error)")
+            }
+            let result =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: parts + "/result.json")))
+                as! [String: Any]
+            XCTAssertEqual(result["status"] as? String, "stopped")
+        }
+        return try MethodRunner(
+            spec: try load(parts + "/method.json", base: base), configuration: configuration(parts, resume: true)
+        ).run()
+    }
+
     func testStoppedAndResumedRunEndsLikeAnUninterruptedOne() throws {
         XCTAssertTrue(
             Self.method.contains("Dropout") && Self.method.contains("StepLR"),
@@ -79,22 +102,7 @@ final class CheckpointTests: XCTestCase {
         // 90 pretraining steps (2 epochs of 45 batches), then 40 clustering steps: stop in the first
         // epoch, in the second (after the epoch schedule stepped), and inside the clustering phase
         // between two target recalculations.
-        for (i, stop) in [20, 50, 37].enumerated() {
-            let runSpec = i == 0 ? spec : try load(parts + "/method.json", base: d.path)
-            XCTAssertThrowsError(
-                try MethodRunner(spec: runSpec, configuration: configuration(parts, stopAfter: stop, resume: i > 0))
-                    .run()
-            ) { error in
-                XCTAssertTrue(error is RunStopped, "\(error)")
-            }
-            let result =
-                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: parts + "/result.json")))
-                as! [String: Any]
-            XCTAssertEqual(result["status"] as? String, "stopped")
-        }
-        let resumed = try MethodRunner(
-            spec: try load(parts + "/method.json", base: d.path), configuration: configuration(parts, resume: true)
-        ).run()
+        let resumed = try runInParts(spec, base: d.path, into: parts, stoppingAfter: [20, 50, 37])
         XCTAssertEqual(resumed.status, .completed)
         XCTAssertEqual(resumed.evaluations.count, whole.evaluations.count)
         for (a, b) in zip(resumed.evaluations, whole.evaluations) {
@@ -136,6 +144,49 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(elapsed, elapsed.sorted(), "elapsed_seconds went back after a resume")
         let weights = try Safetensors.read(parts + "/weights/tiny_dec_encoder.safetensors").tensors
         let reference = try Safetensors.read(d.path + "/whole/weights/tiny_dec_encoder.safetensors").tensors
+        for (name, t) in reference { XCTAssertEqual(weights[name]?.toFloatArray(), t.toFloatArray(), name) }
+    }
+
+    /// A DDC-style phase: a convolution, BatchNorm (running statistics), DDC with UCO's tensor kernel, Adam
+    /// with per-tensor clipping, an evaluation with its evaluation loss every epoch, and the lowest-loss state
+    /// kept for the phase's end (`restore_lowest_loss_state`). The learning rate is high enough that the first
+    /// epoch's state stays the lowest, so the state kept before the first stop must survive both resumptions.
+    /// Stopped one step after an epoch boundary (where the long ddc runs' checkpoints fall) and inside an epoch,
+    /// it must end as the uninterrupted run.
+    func testStoppedAndResumedDDCPhaseWithItsLowestLossStateEndsLikeAnUninterruptedOne() throws {
+        let method = PaperPatternTests.ddcUCOMethod(mismatch: "").replacingOccurrences(
+            of: #""exit_criteria": {"iterations": 60}, "performance_evaluation_interval": 30,"#,
+            with:
+                #""exit_criteria": {"epochs": 6}, "performance_evaluation_interval": 1, "performance_evaluation_interval_unit": "epoch", "restore_lowest_loss_state": true,"#
+        ).replacingOccurrences(
+            of: #"{"type": "Adam", "lr": 0.003,"#,
+            with: #"{"type": "Adam", "lr": 0.3, "gradient_clipping": {"max_norm": 0.5, "scope": "per_tensor"},"#)
+        XCTAssertTrue(
+            method.contains("restore_lowest_loss_state") && method.contains("gradient_clipping"),
+            "the method text was not modified as intended")
+        let d = try freshDirectory()
+        let file = d.appendingPathComponent("method.json").path
+        try method.write(toFile: file, atomically: true, encoding: .utf8)
+        let spec = try load(file)
+        let whole = try MethodRunner(spec: spec, configuration: configuration(d.path + "/whole")).run()
+        XCTAssertEqual(whole.status, .completed)
+        XCTAssertEqual(whole.evaluations.count, 6, "an evaluation at the end of each epoch")
+        let log = try String(contentsOfFile: d.path + "/whole/log.txt", encoding: .utf8)
+        XCTAssertTrue(
+            log.contains("Restored the state of epoch 1 (phase iteration 5)"),
+            "the case needs the first epoch's state to stay the lowest: \(log)")
+
+        // 300 samples in batches of 60: five steps per epoch, so step 6 is the first of epoch 2, 12 the second of 3.
+        let parts = d.path + "/parts"
+        let resumed = try runInParts(spec, base: d.path, into: parts, stoppingAfter: [6, 6])
+        XCTAssertEqual(resumed.status, .completed)
+        XCTAssertEqual(try metrics(parts), try metrics(d.path + "/whole"))
+        XCTAssertEqual(
+            try String(contentsOfFile: parts + "/predictions.csv", encoding: .utf8),
+            try String(contentsOfFile: d.path + "/whole/predictions.csv", encoding: .utf8))
+        let weights = try Safetensors.read(parts + "/final.safetensors").tensors
+        let reference = try Safetensors.read(d.path + "/whole/final.safetensors").tensors
+        XCTAssertTrue(reference.keys.contains { $0.contains("running_mean") }, "BatchNorm statistics are compared")
         for (name, t) in reference { XCTAssertEqual(weights[name]?.toFloatArray(), t.toFloatArray(), name) }
     }
 
