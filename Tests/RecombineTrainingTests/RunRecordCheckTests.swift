@@ -67,6 +67,21 @@ final class RunRecordCheckTests: XCTestCase {
         XCTAssertTrue(flippedLabel.failed.first?.contains("label") == true, "\(flippedLabel.failed)")
     }
 
+    /// Scripts/make-record files a record under its configuration file's name, which need not be the
+    /// method's own name (dec_cc_hybrid.json's method is "dec_cc_hybrid_mnist").
+    func testARecordIsFiledUnderItsConfigurationFileNameNotItsMethodName() throws {
+        let run = try trainDECOnThreeGaussians()
+        let resultFile = URL(fileURLWithPath: run + "/result.json")
+        var result = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: resultFile)) as? [String: Any])
+        XCTAssertEqual(result["method"] as? String, "dec_gaussians")
+        result["method"] = "a_method_named_otherwise"
+        try JSONSerialization.data(withJSONObject: result).write(to: resultFile)
+        let records = try makeRecords(of: run)
+        let folders = try FileManager.default.contentsOfDirectory(atPath: records.path).filter { !$0.hasPrefix(".") }
+        XCTAssertEqual(folders, ["dec_gaussians"])
+    }
+
     /// A run on MNIST's train and test splits together (`include_test_split`, a range across the two)
     /// makes a record whose four data files and predictions the check rebuilds and accepts.
     func testARecordOfTrainAndTestTogetherPasses() throws {
