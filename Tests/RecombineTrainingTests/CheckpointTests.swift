@@ -87,6 +87,41 @@ final class CheckpointTests: XCTestCase {
         ).run()
     }
 
+    /// A resume that fails before training (its data file gone) keeps nothing in the checkpoint, so the
+    /// finished run's provenance lists only the processes whose work it kept, as its log does.
+    func testAResumeThatFailedBeforeTrainingIsNoSegmentOfTheRun() throws {
+        let d = try freshDirectory()
+        var csv = "x,y,label\n"
+        for i in 0..<60 { csv += "\(Double(i % 3) * 5),\(Double(i) * 0.01),\(i % 3)\n" }
+        let points = d.appendingPathComponent("points.csv"), away = d.appendingPathComponent("away.csv")
+        try csv.write(to: points, atomically: true, encoding: .utf8)
+        let file = d.appendingPathComponent("method.json").path
+        let method = DamagedTrainingInputTests.csvMethod(points.path, batch: 20)
+        try method.write(toFile: file, atomically: true, encoding: .utf8)
+        let run = d.path + "/run"
+        XCTAssertThrowsError(
+            try MethodRunner(spec: try load(file), configuration: configuration(run, stopAfter: 4)).run())
+        try FileManager.default.moveItem(at: points, to: away)
+        XCTAssertThrowsError(
+            try MethodRunner(
+                spec: try load(run + "/method.json", base: d.path), configuration: configuration(run, resume: true)
+            )
+            .run()
+        ) { error in XCTAssertTrue("\(error)".contains("points.csv"), "\(error)") }
+        XCTAssertEqual(RunResult.status(inDirectory: run), .failed)
+        try FileManager.default.moveItem(at: away, to: points)
+        let resumed = try MethodRunner(
+            spec: try load(run + "/method.json", base: d.path), configuration: configuration(run, resume: true)
+        ).run()
+        XCTAssertEqual(resumed.status, .completed)
+        XCTAssertEqual(resumed.provenance.resumed, 1)
+        let segments = try XCTUnwrap(resumed.provenance.segments)
+        XCTAssertEqual(segments.count, 2)
+        XCTAssertEqual(segments.first?.endSeconds, segments.last?.startSeconds)
+        XCTAssertLessThan(try XCTUnwrap(segments.first?.startSeconds), try XCTUnwrap(segments.first?.endSeconds))
+        XCTAssertEqual(segments.last?.endSeconds, resumed.wallSeconds)
+    }
+
     func testStoppedAndResumedRunEndsLikeAnUninterruptedOne() throws {
         XCTAssertTrue(
             Self.method.contains("Dropout") && Self.method.contains("StepLR"),
