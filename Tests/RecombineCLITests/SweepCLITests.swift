@@ -154,7 +154,8 @@ final class SweepCLITests: XCTestCase {
         XCTAssertEqual(status(job), "completed")
     }
 
-    func testSIGUSR1WritesACheckpointAndTheNextSubmissionResumesIt() throws {
+    /// Starts the sweep's job at a 20× schedule and returns once it is training (a loss was reported).
+    func startTrainingJob() throws -> (running: Started, job: String, arguments: [String]) {
         let arguments = [
             "run", Self.method, "--shard", "0/1", "--output", folder.appending("sweep").path, "--quiet", "--no-report",
             "--iterations-scale", "20", "--threads", "1",
@@ -166,6 +167,11 @@ final class SweepCLITests: XCTestCase {
             usleep(50_000)
         }
         XCTAssertTrue(running.process.isRunning, "the run ended before it could be signalled")
+        return (running, job, arguments)
+    }
+
+    func testSIGUSR1WritesACheckpointAndTheNextSubmissionResumesIt() throws {
+        let (running, job, arguments) = try startTrainingJob()
         kill(running.process.processIdentifier, SIGUSR1)
         let stopped = running.finish()
         XCTAssertEqual(stopped.status, 130, stopped.errors)
@@ -178,6 +184,20 @@ final class SweepCLITests: XCTestCase {
         XCTAssertEqual(status(job), "completed")
         XCTAssertEqual(occurrences(of: "Resuming method", in: text(job + "/log.txt")), 1)
         XCTAssertTrue(text(job + "/result.json").contains(#""resumed" : 1"#))
+    }
+
+    func testSIGINTDeliveredTwiceAtOnceStillStopsWithACheckpoint() throws {
+        // GNU timeout signals the command and then its own process group: the run gets the signal twice
+        // within microseconds. That is one request, not the "second signal" that ends a run at once.
+        let (running, job, _) = try startTrainingJob()
+        kill(running.process.processIdentifier, SIGINT)
+        usleep(2_000)
+        kill(running.process.processIdentifier, SIGINT)
+        let stopped = running.finish()
+        XCTAssertEqual(stopped.status, 130, stopped.errors)
+        XCTAssertTrue(stopped.errors.contains("Interrupted by signal \(SIGINT)"), stopped.errors)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: job + "/checkpoint.safetensors"))
+        XCTAssertEqual(status(job), "interrupted")
     }
 
     func testMalformedShardsAndGridsAreRefusedNamingTheValue() throws {

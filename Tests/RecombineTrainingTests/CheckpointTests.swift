@@ -259,6 +259,15 @@ final class InterruptionTests: XCTestCase {
         for d in directories { try? FileManager.default.removeItem(at: d) }
     }
 
+    func testASecondSignalEndsTheProcessOnlyOnceTheRepeatWindowHasPassed() {
+        let window = RunInterruption.repeatWindowNanoseconds
+        XCTAssertEqual(window, 1_000_000_000)
+        XCTAssertFalse(RunInterruption.endsAtOnce(nanosecondsSinceFirst: 0), "the same request delivered twice")
+        XCTAssertFalse(RunInterruption.endsAtOnce(nanosecondsSinceFirst: window - 1))
+        XCTAssertTrue(RunInterruption.endsAtOnce(nanosecondsSinceFirst: window))
+        XCTAssertTrue(RunInterruption.endsAtOnce(nanosecondsSinceFirst: 30 * window))
+    }
+
     func testSignalStopsWithACheckpointThatResumes() throws {
         RunInterruption.installHandlers()
         raise(SIGINT)

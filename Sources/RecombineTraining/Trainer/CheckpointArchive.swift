@@ -121,14 +121,38 @@ final class CheckpointArchive {
 
 /// Requests to stop a run cleanly: SIGINT/SIGTERM/SIGUSR1 (the current step finishes, a checkpoint is
 /// written; SIGUSR1 is what Slurm's `--signal=USR1@seconds` sends before a time limit) and
-/// `--stop-after`. A second signal ends the process at once.
+/// `--stop-after`. A second signal ends the process at once, unless it came within
+/// `repeatWindowNanoseconds` of the first: that is one request delivered twice (GNU `timeout` signals the
+/// command and then its own process group, which holds the command too), not a second request.
 public enum RunInterruption {
     nonisolated(unsafe) static var signalled: sig_atomic_t = 0
+    /// CLOCK_MONOTONIC time of the first signal, in nanoseconds.
+    nonisolated(unsafe) static var firstSignalNanoseconds: Int64 = 0
+    /// Signals this soon after the first are repeats of it (one second).
+    public static let repeatWindowNanoseconds: Int64 = 1_000_000_000
+
+    /// Whether a signal arriving `nanosecondsSinceFirst` after the first one ends the process at once.
+    public static func endsAtOnce(nanosecondsSinceFirst: Int64) -> Bool {
+        nanosecondsSinceFirst >= repeatWindowNanoseconds
+    }
 
     /// Installs the SIGINT/SIGTERM/SIGUSR1 handlers (idempotent).
     public static func installHandlers() {
+        // Initialise the handler's statics here, outside any signal handler.
+        _ = (signalled, firstSignalNanoseconds, repeatWindowNanoseconds)
         let handler: @convention(c) (Int32) -> Void = { signal in
-            if RunInterruption.signalled != 0 { _exit(128 + signal) }
+            var now = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &now)  // async-signal-safe
+            let nanoseconds = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+            if RunInterruption.signalled != 0 {
+                if RunInterruption.endsAtOnce(
+                    nanosecondsSinceFirst: nanoseconds - RunInterruption.firstSignalNanoseconds)
+                {
+                    _exit(128 + signal)
+                }
+                return
+            }
+            RunInterruption.firstSignalNanoseconds = nanoseconds
             RunInterruption.signalled = signal
         }
         Glibc.signal(SIGINT, handler)
