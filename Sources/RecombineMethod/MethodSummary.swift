@@ -72,6 +72,11 @@ public struct MethodSummary: Sendable {
             var budget: [String] = []
             if let i = p.exitCriteria.iterations { budget.append("\(i) iterations") }
             if let e = p.exitCriteria.epochs { budget.append("\(e) epochs") }
+            if let t = p.exitCriteria.targetChangeLessThan {
+                budget.append(
+                    (budget.isEmpty ? "" : "or ")
+                        + "until consecutive targets differ by a mean squared difference below \(t)")
+            }
             lines.append(
                 "  \(p.order.rounded() == p.order ? String(Int(p.order)) : "\(p.order)"). \(p.name)\(p.enabled ? "" : " (disabled)"): \(budget.joined(separator: ", "))"
                     + (p.performanceEvaluationInterval.map {

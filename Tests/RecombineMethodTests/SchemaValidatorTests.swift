@@ -199,6 +199,25 @@ final class MethodCheckTests: XCTestCase {
             ["/phases/0/optimizers/1/name: duplicate optimizer name 'sgd' in phase 'pretraining'"])
     }
 
+    /// The target-convergence exit criterion needs a pattern that recomputes a target in its phase.
+    func testTargetConvergenceCriterionWithoutARecomputedTargetIsReported() throws {
+        XCTAssertEqual(
+            try loadBroken {
+                Self.set(&$0, "/phases/0/exit_criteria/target_distribution_change_mse_lt", .double(1e-7))
+            },
+            [
+                "/phases/0/exit_criteria/target_distribution_change_mse_lt: phase 'pretraining' ends when its target distribution stops changing, but none of its enabled design patterns recomputes one (expected 'encouraging_cluster_formation_by_minimizing_divergence_between_current_and_target_cluster_assignment_distribution' with a target_distribution_rule other than initial_clustering_labels)"
+            ])
+        XCTAssertEqual(
+            try loadBroken {
+                Self.set(&$0, "/phases/1/exit_criteria/target_distribution_change_mse_lt", .double(1e-7))
+            },
+            [])
+        XCTAssertEqual(
+            try loadBroken { Self.set(&$0, "/phases/1/exit_criteria/target_distribution_change_mse_lt", .double(0)) }
+                .count, 1)
+    }
+
     func testMissingPropertiesAndEarlyEvaluationsAreReportedUpFront() throws {
         XCTAssertEqual(
             try loadBroken { Self.set(&$0, "/phases/0/exit_criteria", nil) },

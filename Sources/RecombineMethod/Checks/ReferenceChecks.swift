@@ -177,7 +177,7 @@ struct ReferenceChecks {
     mutating func checkPhase(_ phase: PhaseSpec, index: Int) {
         let at = phase.pointer
         let criteria = phase.exitCriteria
-        if !criteria.hasBudget && !criteria.needsEvaluations {
+        if !criteria.hasBudget && !criteria.needsEvaluations && criteria.targetChangeLessThan == nil {
             report(
                 at.appending("exit_criteria"),
                 "phase '\(phase.name)' has no exit criterion that can end it (give 'iterations' or 'epochs')")
@@ -185,6 +185,17 @@ struct ReferenceChecks {
             report(
                 at.appending("exit_criteria"),
                 "phase '\(phase.name)' has performance-based exit criteria but no 'performance_evaluation_interval', so they can never fire"
+            )
+        }
+        if criteria.targetChangeLessThan != nil,
+            !phase.patterns.contains(where: {
+                $0.enabled && $0.kind == .targetDivergence
+                    && $0.options["target_distribution_rule"]?.string != "initial_clustering_labels"
+            })
+        {
+            report(
+                at.appending("exit_criteria").appending("target_distribution_change_mse_lt"),
+                "phase '\(phase.name)' ends when its target distribution stops changing, but none of its enabled design patterns recomputes one (expected '\(PatternKind.targetDivergence.rawValue)' with a target_distribution_rule other than initial_clustering_labels)"
             )
         }
         if phase.restoresLowestLossState && phase.performanceEvaluationInterval == nil {

@@ -7,6 +7,8 @@ public struct ExitCriteria: Sendable {
     public var nmiGreaterThan: Double?
     public var ariGreaterThan: Double?
     public var reassignmentRatioLessThan: Double?
+    /// `target_distribution_change_mse_lt`: leave when recomputed targets stop moving (DEPICT).
+    public var targetChangeLessThan: Double?
     public var accLessThanAfterIterations: ThresholdAfterIterations?
     public var nmiLessThanAfterIterations: ThresholdAfterIterations?
     public var ariLessThanAfterIterations: ThresholdAfterIterations?
@@ -18,6 +20,7 @@ public struct ExitCriteria: Sendable {
         nmiGreaterThan = r.double("performance_evaluation_nmi_gt")
         ariGreaterThan = r.double("performance_evaluation_ari_gt")
         reassignmentRatioLessThan = r.double("performance_evaluation_cluster_reassignment_ratio_lt")
+        targetChangeLessThan = r.double("target_distribution_change_mse_lt")
         func after(_ key: String) -> ThresholdAfterIterations? {
             let c = r.child(key)
             guard let v = c.double("value"), let i = c.int("iterations") else { return nil }

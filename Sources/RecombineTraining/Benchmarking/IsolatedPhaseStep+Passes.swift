@@ -7,7 +7,7 @@ import RecombineTensor
 /// each the phase's full schedule makes.
 extension IsolatedPhaseStep {
     /// Counts over the phase's full schedule (no `--iterations-scale`), from its exit criteria and
-    /// intervals. Performance thresholds that may end a phase earlier are not counted.
+    /// intervals. Performance thresholds and target convergence, which may end a phase earlier, are not counted.
     public struct Schedule {
         /// Training iterations: `iterations`, or `epochs` × batches per epoch; nil without a budget.
         public let iterations: Int?

@@ -14,8 +14,10 @@ import RecombineTensor
 /// of an initial clustering of its inputs over the dataset (k-means, or AC-PIC as the official code
 /// on USPS), with zero bias; the rule `initial_clustering_labels` makes P that clustering's one-hot
 /// labels, fixed for the phase (DEPICT's initialisation on hard labels: KL to a one-hot target is the
-/// cross-entropy).
-final class DivergencePattern: RoutedPattern {
+/// cross-entropy). Each recomputed target is compared with the one before it (mean squared difference
+/// over samples and clusters, metrics.jsonl kind "target_change") for the phase exit criterion
+/// `target_distribution_change_mse_lt` (DEPICT's official stopping rule).
+final class DivergencePattern: RoutedPattern, TargetRecomputing {
     static let kind = PatternKind.targetDivergence
 
     struct Options: Decodable {
@@ -56,7 +58,13 @@ final class DivergencePattern: RoutedPattern {
     var initialLabels: [Int]?
     /// The epoch whose start last recomputed the target (epoch unit).
     var targetEpoch = 0
+    /// The phase iteration whose step last recomputed the target (not checkpointed: a resumed run starts
+    /// at the step after a checkpoint).
+    var targetIteration = 0
     var classifierInitialized = false
+    /// How much the last recomputation changed the target.
+    private(set) var lastTargetChange: TargetChange?
+    var recomputesTargets: Bool { !initialLabelsRule }
 
     init(spec: PatternSpec, context: PatternContext) throws {
         self.spec = spec
@@ -174,7 +182,9 @@ final class DivergencePattern: RoutedPattern {
         return out.to(dtype)
     }
 
-    func losses(_ step: StepInput) throws -> [PatternLoss] {
+    /// Initialises the classifier on first use and recomputes P when it is due at this step (idempotent
+    /// within a step: `losses` calls it again).
+    func refreshTarget(epoch: Int, phaseIteration: Int) throws {
         if !classifierInitialized {
             try initializeClassifier()
             classifierInitialized = true
@@ -185,17 +195,42 @@ final class DivergencePattern: RoutedPattern {
                 target = Self.oneHot(initialLabels, k: strategy.numClusters, dtype: .float32)
             }
         } else if target == nil
-            || Self.recalculationDue(
-                epoch: step.epoch, iteration: step.phaseIteration,
-                interval: options.targetDistributionRecalculationInterval,
-                inEpochs: intervalInEpochs, lastEpoch: targetEpoch)
+            || (phaseIteration != targetIteration
+                && Self.recalculationDue(
+                    epoch: epoch, iteration: phaseIteration,
+                    interval: options.targetDistributionRecalculationInterval,
+                    inEpochs: intervalInEpochs, lastEpoch: targetEpoch))
         {
             let q = try sweep.softAssignments(classifierName: options.classifierName)
-            target = withoutGradients {
+            let previous = target
+            let next = withoutGradients {
                 squareRootRule ? Self.squareRootTargetDistribution(q) : Self.targetDistribution(q)
             }
-            targetEpoch = step.epoch
+            target = next
+            targetEpoch = epoch
+            targetIteration = phaseIteration
+            if let previous, previous.shape == next.shape {
+                let mse = Self.meanSquaredDifference(previous, next)
+                lastTargetChange = TargetChange(meanSquaredDifference: mse, phaseIteration: phaseIteration)
+                log.record([
+                    "kind": "target_change", "pattern": spec.id, "pointer": spec.pointer.description,
+                    "epoch": epoch, "iteration": phaseIteration, "mse": mse,
+                ])
+            }
         }
+    }
+
+    /// mean((a − b)²) over every element, in float64 (scikit-learn's mean_squared_error of two target matrices).
+    static func meanSquaredDifference(_ a: Tensor, _ b: Tensor) -> Double {
+        let x = a.toDoubleArray(), y = b.toDoubleArray()
+        guard !x.isEmpty else { return 0 }
+        var sum = 0.0
+        for i in x.indices { sum += (x[i] - y[i]) * (x[i] - y[i]) }
+        return sum / Double(x.count)
+    }
+
+    func losses(_ step: StepInput) throws -> [PatternLoss] {
+        try refreshTarget(epoch: step.epoch, phaseIteration: step.phaseIteration)
         guard let target else { throw TrainingError("\(spec.pointer): no target distribution") }
         let logits = try strategy.assignments(input(step), logits: true, classifierName: options.classifierName)
         guard logits.shape[1] == target.shape[1] else {

@@ -206,6 +206,12 @@ final class PhaseRunner {
                         try recalculateCentroids(recalculation, phaseIteration: phaseIteration)
                     }
                 }
+                if let threshold = criteria.targetChangeLessThan,
+                    let reason = try targetsConverged(threshold, epoch: epoch, phaseIteration: phaseIteration)
+                {
+                    exitReason = reason
+                    break
+                }
                 try iterate(
                     indices: indices, views: viewNames, epoch: epoch, batchIndex: batchIndex,
                     phaseIteration: phaseIteration)
@@ -279,6 +285,21 @@ final class PhaseRunner {
             return "min ARI performance threshold after specified number of iterations in phase passed"
         }
         return nil
+    }
+
+    /// `target_distribution_change_mse_lt`: recomputes the targets due at this step first, and ends the
+    /// phase when one was just recomputed and every recomputing pattern's latest change is below `threshold`.
+    func targetsConverged(_ threshold: Double, epoch: Int, phaseIteration: Int) throws -> String? {
+        let recomputing = patterns.compactMap { $0 as? TargetRecomputing }.filter(\.recomputesTargets)
+        for pattern in recomputing { try pattern.refreshTarget(epoch: epoch, phaseIteration: phaseIteration) }
+        let changes = recomputing.map(\.lastTargetChange)
+        guard !changes.isEmpty, changes.contains(where: { $0?.phaseIteration == phaseIteration }) else { return nil }
+        let differences = changes.map { $0?.meanSquaredDifference ?? .infinity }
+        // A NaN difference never counts as converged.
+        guard differences.allSatisfy({ $0 < threshold }), let largest = differences.max() else { return nil }
+        return String(
+            format: "target distribution converged (mean squared change %.3g < %.3g before iteration %d)", largest,
+            threshold, phaseIteration)
     }
 
     func recalculateCentroids(_ recalculation: CentroidRecalculation, phaseIteration: Int) throws {
