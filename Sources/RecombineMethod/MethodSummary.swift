@@ -82,7 +82,10 @@ public struct MethodSummary: Sendable {
                     + (p.performanceEvaluationInterval.map {
                         ", evaluate every \($0) \(p.performanceEvaluationInEpochs ? "epochs" : "iterations")"
                     } ?? "")
-                    + (p.restoresLowestLossState ? ", ends in the state of its lowest evaluation loss" : ""))
+                    + (p.restoresLowestLossState ? ", ends in the state of its lowest evaluation loss" : "")
+                    + (p.initializationTrials.map {
+                        ", trains the best of \($0.count) initialisations by the evaluation loss after \($0.epochs) epochs"
+                    } ?? ""))
             for pattern in p.patterns { lines.append("    pattern \(patternLine(pattern))") }
             if let m = p.mismatch {
                 let when = [

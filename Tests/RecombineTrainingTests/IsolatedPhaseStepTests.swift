@@ -62,6 +62,14 @@ extension IsolatedPhaseStepTests {
         try step.evaluationPass()
         XCTAssertFalse(try step.centroidRecalculationPass())
     }
+
+    /// ddc.json: 200 epochs plus 20 trials of 4 epochs (on random images the dataset is one batch, one
+    /// iteration per epoch), 50 evaluations plus one evaluation-loss pass per trial.
+    func testScheduleCountsInitializationTrials() throws {
+        let schedule = try IsolatedPhaseStep(method: try load("ddc.json"), phaseName: "training").schedule
+        XCTAssertEqual(schedule.iterations, 200 + 20 * 4)
+        XCTAssertEqual(schedule.evaluations, 50 + 20)
+    }
 }
 
 extension IsolatedPhaseStepTests {

@@ -38,3 +38,14 @@ func savedWeights(_ result: RunResult, _ mapping: String) throws -> [String: [Do
     XCTAssertEqual(files.count, 1, "\(files)")
     return try Safetensors.read(directory + "/" + files[0]).tensors.mapValues { $0.toDoubleArray() }
 }
+
+/// Trains a method text (see `runMethodText`) and returns its metrics.jsonl records and log.txt.
+func runMethodTextReadingOutputs(_ text: String, directories: inout [URL]) throws -> (
+    records: [[String: Any]], log: String
+) {
+    let result = try runMethodText(text, directories: &directories)
+    let records = try String(contentsOfFile: result.runDirectory + "/metrics.jsonl", encoding: .utf8)
+        .split(separator: "\n")
+        .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    return (records, try String(contentsOfFile: result.runDirectory + "/log.txt", encoding: .utf8))
+}

@@ -32,11 +32,7 @@ final class TargetConvergenceTests: XCTestCase {
     }
 
     func run(_ text: String) throws -> (records: [[String: Any]], log: String) {
-        let result = try runMethodText(text, directories: &directories)
-        let records = try String(contentsOfFile: result.runDirectory + "/metrics.jsonl", encoding: .utf8)
-            .split(separator: "\n")
-            .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-        return (records, try String(contentsOfFile: result.runDirectory + "/log.txt", encoding: .utf8))
+        try runMethodTextReadingOutputs(text, directories: &directories)
     }
 
     static func targetChanges(_ records: [[String: Any]]) -> [(epoch: Int, iteration: Int, mse: Double)] {

@@ -198,6 +198,22 @@ struct ReferenceChecks {
                 "phase '\(phase.name)' ends when its target distribution stops changing, but none of its enabled design patterns recomputes one (expected '\(PatternKind.targetDivergence.rawValue)' with a target_distribution_rule other than initial_clustering_labels)"
             )
         }
+        if phase.initializationTrials != nil {
+            let trials = at.appending("initialization_trials")
+            if method.strategy.useCentroidsDuringPhases.contains(phase.name) {
+                report(
+                    trials,
+                    "phase '\(phase.name)' tries several initialisations, but it uses centroids (use_centroids_during_phases), which are initialised from one of them; try initialisations in a phase without centroids"
+                )
+            }
+            let trained = Set(phase.optimizers.flatMap(\.trainedMappingNames))
+            for load in phase.loadParameters where trained.contains(load.mappingName) {
+                report(
+                    trials,
+                    "phase '\(phase.name)' tries several initialisations of mapping '\(load.mappingName)', but also loads its parameters (load_mapping_parameters); do one or the other"
+                )
+            }
+        }
         if phase.restoresLowestLossState && phase.performanceEvaluationInterval == nil {
             report(
                 at.appending("restore_lowest_loss_state"),

@@ -13,6 +13,9 @@ public struct ExitCriteria: Sendable {
     public var nmiLessThanAfterIterations: ThresholdAfterIterations?
     public var ariLessThanAfterIterations: ThresholdAfterIterations?
 
+    /// An epoch budget alone.
+    init(epochs: Int) { self.epochs = epochs }
+
     init(_ r: SpecReader) {
         iterations = r.int("iterations")
         epochs = r.int("epochs")
@@ -168,22 +171,46 @@ public struct PhaseSpec: Sendable {
     public let name: String
     public let order: Double
     public let enabled: Bool
-    public let exitCriteria: ExitCriteria
-    public let performanceEvaluationInterval: Int?
+    public private(set) var exitCriteria: ExitCriteria
+    public private(set) var performanceEvaluationInterval: Int?
     /// Whether `performanceEvaluationInterval` counts epochs (evaluated after an epoch's last batch)
     /// rather than iterations.
     public let performanceEvaluationInEpochs: Bool
     /// Whether the state of the evaluation with the lowest evaluation loss is restored at the phase's end.
-    public let restoresLowestLossState: Bool
-    public let loadParameters: [LoadParametersSpec]
-    public let saveParameters: [SaveParametersSpec]
-    public let saveCentroids: SaveParametersSpec?
+    public private(set) var restoresLowestLossState: Bool
+    public private(set) var loadParameters: [LoadParametersSpec]
+    public private(set) var saveParameters: [SaveParametersSpec]
+    public private(set) var saveCentroids: SaveParametersSpec?
     public let patterns: [PatternSpec]
     public let optimizers: [OptimizerSpec]
     public let optimizerCycle: [OptimizerCycleStep]
     public let schedulers: [SchedulerSpec]
-    public let mismatch: MismatchSpec?
+    public private(set) var mismatch: MismatchSpec?
+    /// `initialization_trials`: starts tried before the phase trains.
+    public private(set) var initializationTrials: InitializationTrials?
     public let pointer: JSONPointer
+
+    /// Best of `count` initialisations by the evaluation loss after `epochs` epochs.
+    public struct InitializationTrials: Sendable {
+        public let count: Int
+        public let epochs: Int
+    }
+
+    /// This phase as one initialisation trial trains it: the same patterns, optimizers and schedules for
+    /// `epochs` epochs, without evaluations, saved files, loaded parameters, state restoring, mismatch
+    /// measurements or trials of its own.
+    public func trialVariant(epochs: Int) -> PhaseSpec {
+        var trial = self
+        trial.exitCriteria = ExitCriteria(epochs: epochs)
+        trial.performanceEvaluationInterval = nil
+        trial.restoresLowestLossState = false
+        trial.loadParameters = []
+        trial.saveParameters = []
+        trial.saveCentroids = nil
+        trial.mismatch = nil
+        trial.initializationTrials = nil
+        return trial
+    }
 
     init(_ r: SpecReader) {
         name = r.filledString("name")
@@ -235,6 +262,10 @@ public struct PhaseSpec: Sendable {
                 pairwise: m.filledBool("pairwise"), pointer: m.pointer)
         } else {
             mismatch = nil
+        }
+        if r.object["initialization_trials"] != nil {
+            let t = r.child("initialization_trials")
+            initializationTrials = InitializationTrials(count: t.filledInt("count"), epochs: t.filledInt("epochs"))
         }
         pointer = r.pointer
     }

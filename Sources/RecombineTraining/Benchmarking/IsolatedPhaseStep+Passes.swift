@@ -7,9 +7,11 @@ import RecombineTensor
 /// each the phase's full schedule makes.
 extension IsolatedPhaseStep {
     /// Counts over the phase's full schedule (no `--iterations-scale`), from its exit criteria and
-    /// intervals. Performance thresholds and target convergence, which may end a phase earlier, are not counted.
+    /// intervals, initialisation trials included. Performance thresholds and target convergence, which may end
+    /// a phase earlier, are not counted.
     public struct Schedule {
-        /// Training iterations: `iterations`, or `epochs` × batches per epoch; nil without a budget.
+        /// Training iterations: `iterations`, or `epochs` × batches per epoch, plus the initialisation trials'
+        /// epochs; nil without a budget.
         public let iterations: Int?
         public let evaluations: Int
         public let targetRecalculations: Int
@@ -19,14 +21,19 @@ extension IsolatedPhaseStep {
     public var schedule: Schedule {
         let criteria = runner.phase.exitCriteria
         let perEpoch = runner.dataset.data.count / Swift.max(1, runner.dataset.spec.batchSize)
-        let iterations = criteria.iterations ?? criteria.epochs.map { $0 * perEpoch }
-        let n = iterations ?? 0
+        let budget = criteria.iterations ?? criteria.epochs.map { $0 * perEpoch }
+        let n = budget ?? 0
         let epochs = criteria.epochs ?? (n + perEpoch - 1) / Swift.max(1, perEpoch)
         var evaluations =
             runner.phase.performanceEvaluationInterval.map {
                 runner.phase.performanceEvaluationInEpochs ? epochs / $0 : n / $0
             }
             ?? 0
+        // Initialisation trials train their epochs first and end in an evaluation-loss pass each (counted as
+        // an evaluation, which computes that loss and the assignments).
+        let trials = runner.phase.initializationTrials
+        let iterations = budget.map { $0 + (trials.map { $0.count * $0.epochs * perEpoch } ?? 0) }
+        evaluations += trials?.count ?? 0
         if runner.method.strategy.kind == .classicalClusteringAfterPhase,
             runner.method.strategy.classicalClusteringAfterPhase == runner.phase.name
         {

@@ -90,6 +90,7 @@ final class PhaseRunner {
             mappings.train(true)
             log.line("Initialized feature-space centroids (\(how))")
         }
+        if let trials = phase.initializationTrials { try selectInitialization(trials) }
         try buildOptimizers()
         try buildPatterns()
         try train(resume: nil)

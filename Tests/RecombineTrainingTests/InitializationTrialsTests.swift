@@ -1,0 +1,79 @@
+import Foundation
+import XCTest
+
+@testable import RecombineTraining
+
+/// `initialization_trials` on the pretraining phase of the miniature DEPICT (`PaperPatternTests.depictMethod()`:
+/// dropout encoder and decoder, 4500 samples in batches of 50), evaluated after every epoch with its
+/// evaluation loss recorded (`restore_lowest_loss_state`).
+final class InitializationTrialsTests: XCTestCase {
+    var directories: [URL] = []
+    override func tearDown() { for d in directories { try? FileManager.default.removeItem(at: d) } }
+
+    static func method(trials: String?) -> String {
+        let settings =
+            #""performance_evaluation_interval": 1, "performance_evaluation_interval_unit": "epoch", "restore_lowest_loss_state": true"#
+            + (trials.map { #", "initialization_trials": \#($0)"# } ?? "")
+        return PaperPatternTests.depictMethod().replacingOccurrences(
+            of: #"{"name": "pretraining", "order": 1, "exit_criteria": {"epochs": 3},"#,
+            with: #"{"name": "pretraining", "order": 1, "exit_criteria": {"epochs": 3}, \#(settings),"#)
+    }
+
+    func run(_ text: String) throws -> (records: [[String: Any]], log: String) {
+        try runMethodTextReadingOutputs(text, directories: &directories)
+    }
+
+    static func values(_ records: [[String: Any]], kind: String, field: String) -> [Double] {
+        records.filter { $0["kind"] as? String == kind && $0["phase"] as? String != "clustering" }.map {
+            ($0[field] as? NSNumber)?.doubleValue ?? .nan
+        }
+    }
+
+    /// The phase trains from the trial with the lowest loss, with everything else reset: after the same
+    /// number of epochs its evaluation loss is that trial's, to the last bit; the first trial is the run's
+    /// own initialisation, so a run without trials reaches the first trial's loss.
+    func testThePhaseTrainsFromTheTrialWithTheLowestEvaluationLoss() throws {
+        XCTAssertTrue(Self.method(trials: "{}").contains(#""initialization_trials": {}"#))
+        let (records, log) = try run(Self.method(trials: #"{"count": 3, "epochs": 1}"#))
+        let trials = Self.values(records, kind: "initialization_trial", field: "evaluation_loss")
+        XCTAssertEqual(trials.count, 3)
+        XCTAssertTrue(trials.allSatisfy(\.isFinite), "\(trials)")
+        XCTAssertEqual(Set(trials).count, 3, "the trials start from different initialisations: \(trials)")
+        let best = try XCTUnwrap(trials.indices.min { trials[$0] < trials[$1] })
+        let phaseLosses = Self.values(records, kind: "evaluation_loss", field: "loss")
+        XCTAssertEqual(phaseLosses.count, 3)
+        XCTAssertEqual(phaseLosses.first, trials[best])
+        XCTAssertTrue(
+            log.contains(#"Phase "pretraining" trains from initialization trial \#(best + 1) of 3 (the lowest"#), log)
+        XCTAssertTrue(log.contains(#"Initialization trial 3 of 3 in phase "pretraining": evaluation loss "#), log)
+
+        let (plain, _) = try run(Self.method(trials: nil))
+        XCTAssertEqual(Self.values(plain, kind: "evaluation_loss", field: "loss").first, trials[0])
+    }
+
+    func testTrialsAreRefusedWhereTheyCannotApply() throws {
+        let withCentroids = TrainerTests.decMethod().replacingOccurrences(
+            of: #""exit_criteria": {"iterations": 40},"#,
+            with: #""exit_criteria": {"iterations": 40}, "initialization_trials": {"count": 2, "epochs": 1},"#)
+        XCTAssertThrowsError(try loadMethodText(withCentroids, directories: &directories)) {
+            XCTAssertTrue(
+                "\($0)".contains(
+                    "/phases/1/initialization_trials: phase 'clustering' tries several initialisations, but it uses centroids"
+                ), "\($0)")
+        }
+        let loading = Self.method(trials: #"{"count": 2, "epochs": 1}"#).replacingOccurrences(
+            of: #""restore_lowest_loss_state": true"#,
+            with:
+                #""restore_lowest_loss_state": true, "load_mapping_parameters": [{"mapping_name": "encoder", "path_to_file": "encoder.safetensors"}]"#
+        )
+        XCTAssertThrowsError(try loadMethodText(loading, directories: &directories)) {
+            XCTAssertTrue(
+                "\($0)".contains(
+                    "/phases/0/initialization_trials: phase 'pretraining' tries several initialisations of mapping 'encoder', but also loads its parameters"
+                ), "\($0)")
+        }
+        XCTAssertThrowsError(
+            try loadMethodText(Self.method(trials: #"{"count": 1, "epochs": 1}"#), directories: &directories)
+        ) { XCTAssertTrue("\($0)".contains("/phases/0/initialization_trials/count"), "\($0)") }
+    }
+}
