@@ -29,9 +29,12 @@ final class PatternContext {
 
     /// A seed for a pattern's own random choices that does not draw from the run's streams (FNV-1a of
     /// its pointer mixed with the dataset seed), so adding such a pattern leaves other streams alone.
-    func seed(for pointer: JSONPointer) -> UInt64 {
+    func seed(for pointer: JSONPointer) -> UInt64 { Self.seed(for: pointer.description, datasetSeed: datasetSeed) }
+
+    /// FNV-1a of `text` mixed with the dataset seed.
+    static func seed(for text: String, datasetSeed: UInt64) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in pointer.description.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return hash ^ datasetSeed
     }
 

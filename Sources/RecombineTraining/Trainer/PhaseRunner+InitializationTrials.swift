@@ -85,11 +85,7 @@ extension PhaseRunner {
     /// The seed of trial `trial`'s fresh initialisation: from the phase's pointer and the dataset's seed,
     /// so it draws nothing from the run's streams.
     func trialSeed(_ trial: Int) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in "\(phase.pointer)/initialization_trials/\(trial)".utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-        }
-        return hash ^ dataset.seed
+        PatternContext.seed(for: "\(phase.pointer)/initialization_trials/\(trial)", datasetSeed: dataset.seed)
     }
 
     /// One trial: this phase's patterns and optimizers, fresh, for `epochs` epochs (scaled as the phase's
