@@ -56,6 +56,31 @@ final class CheckpointTests: XCTestCase {
         return c
     }
 
+    /// Writes `method` to a fresh directory and trains it uninterrupted into `whole/` there.
+    func runUninterrupted(_ method: String) throws -> (spec: MethodSpec, directory: URL, whole: RunResult) {
+        let d = try freshDirectory()
+        let file = d.appendingPathComponent("method.json").path
+        try method.write(toFile: file, atomically: true, encoding: .utf8)
+        let spec = try load(file)
+        let whole = try MethodRunner(spec: spec, configuration: configuration(d.path + "/whole")).run()
+        XCTAssertEqual(whole.status, .completed)
+        return (spec, d, whole)
+    }
+
+    /// Fails unless two run directories hold the same predictions.csv and final.safetensors tensors;
+    /// returns the second's tensors.
+    @discardableResult
+    func assertSamePredictionsAndFinalState(_ run: String, _ reference: String) throws -> [String: Tensor] {
+        XCTAssertEqual(
+            try String(contentsOfFile: run + "/predictions.csv", encoding: .utf8),
+            try String(contentsOfFile: reference + "/predictions.csv", encoding: .utf8))
+        let weights = try Safetensors.read(run + "/final.safetensors").tensors
+        let expected = try Safetensors.read(reference + "/final.safetensors").tensors
+        XCTAssertFalse(expected.isEmpty)
+        for (name, t) in expected { XCTAssertEqual(weights[name]?.toFloatArray(), t.toFloatArray(), name) }
+        return expected
+    }
+
     /// metrics.jsonl without the elapsed times (which differ between runs).
     func metrics(_ directory: String) throws -> [String] {
         try String(contentsOfFile: directory + "/metrics.jsonl", encoding: .utf8).split(separator: "\n").map {
@@ -199,12 +224,7 @@ final class CheckpointTests: XCTestCase {
         XCTAssertTrue(
             method.contains("restore_lowest_loss_state") && method.contains("gradient_clipping"),
             "the method text was not modified as intended")
-        let d = try freshDirectory()
-        let file = d.appendingPathComponent("method.json").path
-        try method.write(toFile: file, atomically: true, encoding: .utf8)
-        let spec = try load(file)
-        let whole = try MethodRunner(spec: spec, configuration: configuration(d.path + "/whole")).run()
-        XCTAssertEqual(whole.status, .completed)
+        let (spec, d, whole) = try runUninterrupted(method)
         XCTAssertEqual(whole.evaluations.count, 6, "an evaluation at the end of each epoch")
         let log = try String(contentsOfFile: d.path + "/whole/log.txt", encoding: .utf8)
         XCTAssertTrue(
@@ -216,13 +236,45 @@ final class CheckpointTests: XCTestCase {
         let resumed = try runInParts(spec, base: d.path, into: parts, stoppingAfter: [6, 6])
         XCTAssertEqual(resumed.status, .completed)
         XCTAssertEqual(try metrics(parts), try metrics(d.path + "/whole"))
-        XCTAssertEqual(
-            try String(contentsOfFile: parts + "/predictions.csv", encoding: .utf8),
-            try String(contentsOfFile: d.path + "/whole/predictions.csv", encoding: .utf8))
-        let weights = try Safetensors.read(parts + "/final.safetensors").tensors
-        let reference = try Safetensors.read(d.path + "/whole/final.safetensors").tensors
+        let reference = try assertSamePredictionsAndFinalState(parts, d.path + "/whole")
         XCTAssertTrue(reference.keys.contains { $0.contains("running_mean") }, "BatchNorm statistics are compared")
-        for (name, t) in reference { XCTAssertEqual(weights[name]?.toFloatArray(), t.toFloatArray(), name) }
+    }
+
+    /// A phase with `initialization_trials` (three trials of one 90-step epoch), stopped inside its second
+    /// trial and again inside its third (trial steps count as training steps), goes on with the trial it
+    /// stopped in from that trial's start and ends as the uninterrupted run: each trial recorded once, the
+    /// same trial chosen, the same metrics, predictions and final parameters.
+    func testRunStoppedDuringInitializationTrialsEndsLikeAnUninterruptedOne() throws {
+        let (spec, d, _) = try runUninterrupted(InitializationTrialsTests.method(trials: #"{"count": 3, "epochs": 1}"#))
+        let parts = d.path + "/parts"
+        let resumed = try runInParts(spec, base: d.path, into: parts, stoppingAfter: [100, 100])
+        XCTAssertEqual(resumed.status, .completed)
+        let records = try metrics(parts)
+        XCTAssertEqual(records.filter { $0.contains(#""kind":"initialization_trial""#) }.count, 3, "\(records)")
+        XCTAssertEqual(records, try metrics(d.path + "/whole"))
+        let log = try String(contentsOfFile: parts + "/log.txt", encoding: .utf8)
+        for trial in [2, 3] {
+            XCTAssertTrue(
+                log.contains(#"Resumed phase "pretraining" (#1) at initialization trial \#(trial) of 3"#), log)
+        }
+        try assertSamePredictionsAndFinalState(parts, d.path + "/whole")
+    }
+
+    /// The stop message names the trial it stopped in.
+    func testAStopInsideAnInitializationTrialNamesTheTrial() throws {
+        let d = try freshDirectory()
+        let file = d.appendingPathComponent("method.json").path
+        try InitializationTrialsTests.method(trials: #"{"count": 2, "epochs": 1}"#).write(
+            toFile: file, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(
+            try MethodRunner(spec: try load(file), configuration: configuration(d.path + "/run", stopAfter: 95)).run()
+        ) { error in
+            XCTAssertTrue(
+                "\(error)".contains(
+                    "Stopped after 95 training steps (--stop-after) at iteration 5 of initialization trial 2 of 2 in phase 'pretraining'; checkpoint written"
+                ), "\(error)")
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: CheckpointArchive.path(in: d.path + "/run")))
     }
 
     func testResumeWithoutCheckpointStartsOver() throws {

@@ -54,7 +54,9 @@ extension PhaseRunner {
             progress.end()
             throw RunStopped(
                 runDirectory: runDirectory,
-                reason: stop.reason + " at iteration \(position.phaseIteration - 1) of phase '\(phase.name)'",
+                reason: stop.reason + " "
+                    + (stopLocation?(position.phaseIteration - 1)
+                        ?? "at iteration \(position.phaseIteration - 1) of phase '\(phase.name)'"),
                 bySignal: stop.bySignal)
         }
     }
@@ -62,7 +64,7 @@ extension PhaseRunner {
     /// The phase's part of a checkpoint: loop position, counters, last metrics, optimizer and scheduler
     /// states, the patterns' states and the phase's random stream.
     func save(into archive: CheckpointArchive, position p: LoopPosition) {
-        archive.values["phase"] =
+        var values: [String: Any] =
             [
                 "name": phase.name,
                 "epoch": p.epoch, "batch_index": p.batchIndex, "phase_iteration": p.phaseIteration,
@@ -77,7 +79,11 @@ extension PhaseRunner {
                 "curve_losses": lossReport.curve.mapValues { [String($0.sum.bitPattern), String($0.count)] },
                 "evaluations": evaluation.records.map(\.json),
                 "scheduler_steps": schedulers.map { $0.1.stepCount },
-            ] as [String: Any]
+            ]
+        if let finishedTrialLosses {
+            values["initialization_trials_finished"] = finishedTrialLosses.map { String($0.bitPattern) }
+        }
+        archive.values["phase"] = values
         if let lastAssignments = evaluation.lastAssignments {
             archive.tensors["phase/last_assignments"] = Tensor(lastAssignments.map(Double.init))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import RecombineData
 import RecombineMethod
 import RecombineNN
 import RecombineTensor
@@ -31,32 +32,33 @@ extension PhaseRunner {
     /// `initialization_trials`: trains the phase briefly from several initialisations of the mappings
     /// its optimizers train and leaves the mappings at the start whose evaluation loss was lowest, with
     /// everything else (other mappings, buffers, random streams, the strategy's history) as it was.
-    func selectInitialization(_ trials: PhaseSpec.InitializationTrials) throws {
-        let trainedNames = Set(phase.optimizers.flatMap(\.trainedMappingNames))
-        let trained = mappings.mappings.filter { trainedNames.contains($0.name) }
+    /// `finished` holds the losses of trials a stopped run already finished (fewer than `trials.count`).
+    /// A checkpoint is written after each trial; a signal or `--stop-after` inside a trial writes one with
+    /// the trials finished before it, so the resumed run trains that trial again from its start.
+    func selectInitialization(_ trials: PhaseSpec.InitializationTrials, finished: [Double] = []) throws {
         let before = MappingsSnapshot(mappings.mappings)
         let history = strategy.classifierHistory
         let centroids = strategy.centroids?.detached().clone()
+        let restoreBefore: () throws -> Void = {
+            try before.restore(self.mappings.mappings)
+            self.strategy.classifierHistory = history
+            self.strategy.centroids = centroids
+        }
         let epochs = configuration.scaled(trials.epochs)
-        var starts: [MappingsSnapshot] = [], losses: [Double] = [], firstFailure: Error?
-        for trial in 1...trials.count {
-            try before.restore(mappings.mappings)
-            if trial > 1 {
-                var g = RandomGenerator(seed: trialSeed(trial))
-                let fresh = try MappingSet(specs: method.mappings, generator: &g)
-                for m in trained {
-                    guard let start = fresh[m.name] else { continue }
-                    try m.loadStateDict(Dictionary(start.stateDict().map { ($0.name, $0.tensor) }) { a, _ in a })
-                }
-            }
-            starts.append(MappingsSnapshot(trained))
+        var losses = finished, firstFailure: Error?
+        for trial in (finished.count + 1)...trials.count {
+            try startTrial(trial)
             progress.status("\(phase.name): initialization trial \(trial) of \(trials.count)")
             var loss = Double.nan, failure: String?
             do {
-                loss = try trainTrial(epochs: trials.epochs)
+                loss = try trainTrial(trial, of: trials)
             } catch let error as TrainingError {
                 firstFailure = firstFailure ?? error
                 failure = error.description
+            } catch let stop as RunStopped {
+                try restoreBefore()
+                try writeTrialsCheckpoint(losses)
+                throw stop
             }
             losses.append(loss)
             log.line(
@@ -67,19 +69,33 @@ extension PhaseRunner {
                 "kind": "initialization_trial", "phase": phase.name, "dataset": dataset.spec.name, "trial": trial,
                 "epochs": epochs, "evaluation_loss": loss.isFinite ? loss : NSNull(),
             ])
+            try restoreBefore()
+            if trial < trials.count { try writeTrialsCheckpoint(losses) }
         }
-        try before.restore(mappings.mappings)
-        strategy.classifierHistory = history
-        strategy.centroids = centroids
         guard let best = losses.indices.filter({ losses[$0].isFinite }).min(by: { losses[$0] < losses[$1] }) else {
             throw firstFailure
-                ?? TrainingError("phase '\(phase.name)': no initialization trial gave a finite evaluation loss")
+                ?? TrainingError(
+                    "phase '\(phase.name)': no initialization trial gave a finite evaluation loss (the log names each trial's fault)"
+                )
         }
-        try starts[best].restore(trained)
+        try startTrial(best + 1)
         log.line(
             String(
                 format: "Phase \"%@\" trains from initialization trial %d of %d (the lowest evaluation loss, %.6g)",
                 phase.name, best + 1, trials.count, losses[best]))
+    }
+
+    /// Puts trial `trial`'s start into the mappings the phase trains: the run's own initialisation for the
+    /// first (the state the mappings are in), a fresh one from `trialSeed(trial)` for the others.
+    func startTrial(_ trial: Int) throws {
+        guard trial > 1 else { return }
+        let trainedNames = Set(phase.optimizers.flatMap(\.trainedMappingNames))
+        var g = RandomGenerator(seed: trialSeed(trial))
+        let fresh = try MappingSet(specs: method.mappings, generator: &g)
+        for m in mappings.mappings where trainedNames.contains(m.name) {
+            guard let start = fresh[m.name] else { continue }
+            try m.loadStateDict(Dictionary(start.stateDict().map { ($0.name, $0.tensor) }) { a, _ in a })
+        }
     }
 
     /// The seed of trial `trial`'s fresh initialisation: from the phase's pointer and the dataset's seed,
@@ -89,20 +105,65 @@ extension PhaseRunner {
     }
 
     /// One trial: this phase's patterns and optimizers, fresh, for `epochs` epochs (scaled as the phase's
-    /// budget) with a silent log, then the evaluation loss.
-    func trainTrial(epochs: Int) throws -> Double {
+    /// budget) with a silent log, then the evaluation loss. Its steps count for `--stop-after` and stop on
+    /// signals; the run's checkpoints are written between trials, not inside one.
+    func trainTrial(_ trial: Int, of trials: PhaseSpec.InitializationTrials) throws -> Double {
         var quiet = configuration
         quiet.quiet = true
         let runner = PhaseRunner(
-            method: method, phase: phase.trialVariant(epochs: epochs), dataset: dataset, mappings: mappings,
+            method: method, phase: phase.trialVariant(epochs: trials.epochs), dataset: dataset, mappings: mappings,
             strategy: strategy, configuration: quiet,
             log: try RunLog(timestamps: false, quiet: true, logPath: nil, metricsPath: nil),
             runDirectory: runDirectory, generator: generator)
+        runner.checkpointPolicy = checkpointPolicy
+        runner.stopLocation = { [phase] iteration in
+            "at iteration \(iteration) of initialization trial \(trial) of \(trials.count) in phase '\(phase.name)'"
+        }
         try runner.buildOptimizers()
         try runner.buildPatterns()
         try runner.train(resume: nil)
-        let scaled = configuration.scaled(epochs)
+        let scaled = configuration.scaled(trials.epochs)
         let iterations = scaled * (dataset.data.count / Swift.max(1, dataset.spec.batchSize))
         return try runner.meanEvaluationLoss(epoch: scaled, phaseIteration: iterations)
+    }
+
+    /// A checkpoint at the phase's start (the mappings as they entered it) that keeps the finished trials.
+    func writeTrialsCheckpoint(_ losses: [Double]) throws {
+        guard let writeCheckpoint else { return }
+        finishedTrialLosses = losses
+        defer { finishedTrialLosses = nil }
+        let sampler = BatchSampler(
+            count: dataset.data.count, batchSize: dataset.spec.batchSize, shuffle: dataset.spec.shuffle,
+            seed: dataset.seed
+        ).checkpointState
+        try writeCheckpoint(
+            LoopPosition(
+                epoch: 1, batchIndex: 0, phaseIteration: 1, evaluationCounter: 0, sinceRecalculation: 0,
+                samplerEpochs: sampler.epoch, samplerGenerator: sampler.generator))
+    }
+
+    /// The finished trials' losses when `archive` was written while this phase ran its trials.
+    func finishedTrials(in archive: CheckpointArchive) throws -> [Double]? {
+        let values = try archive.object("phase")
+        guard let words = values["initialization_trials_finished"] as? [String] else { return nil }
+        let losses = words.compactMap(UInt64.init).map(Double.init(bitPattern:))
+        guard losses.count == words.count, let trials = phase.initializationTrials, losses.count < trials.count
+        else { throw archive.missing("phase/initialization_trials_finished") }
+        return losses
+    }
+
+    /// Continues a phase stopped during its initialization trials (the mappings, the strategy and the
+    /// method-level state are restored already: they are the phase's start).
+    func resumeInitializationTrials(_ finished: [Double], from archive: CheckpointArchive) throws {
+        let values = try archive.object("phase")
+        guard (values["name"] as? String) == phase.name, let trials = phase.initializationTrials else {
+            throw TrainingError(
+                "checkpoint \(archive.source) belongs to phase '\(values["name"] ?? "?")', not '\(phase.name)'")
+        }
+        generator = try archive.generator("generator", in: values)
+        log.line(
+            "Resumed phase \"\(phase.name)\" (#\(MethodRunner.order(phase.order))) at initialization trial \(finished.count + 1) of \(trials.count)"
+        )
+        try selectInitialization(trials, finished: finished)
     }
 }

@@ -54,6 +54,11 @@ final class PhaseRunner {
     var writeCheckpoint: ((LoopPosition) throws -> Void)?
     /// When to write checkpoints and when to stop early.
     var checkpointPolicy: CheckpointPolicy?
+    /// Where a stop happened, for its message (default: the iteration of this phase).
+    var stopLocation: ((Int) -> String)?
+    /// The evaluation losses of the initialization trials finished so far, while the phase runs them
+    /// (a checkpoint written then keeps them, and the resumed run goes on with the next trial).
+    var finishedTrialLosses: [Double]?
 
     init(
         method: MethodSpec, phase: PhaseSpec, dataset: DatasetContext, mappings: MappingSet,
@@ -70,6 +75,13 @@ final class PhaseRunner {
     /// Runs the phase from its start, or from a checkpoint's loop position when `archive` is given
     /// (parameters, centroids and the method-level state are then already restored).
     func run(resumingFrom archive: CheckpointArchive? = nil) throws {
+        if let archive, let finished = try finishedTrials(in: archive) {
+            try resumeInitializationTrials(finished, from: archive)
+            try buildOptimizers()
+            try buildPatterns()
+            try train(resume: nil)
+            return
+        }
         if let archive {
             try buildOptimizers()
             try buildPatterns()
