@@ -29,6 +29,39 @@ final class BLASKernelSelectionTests: XCTestCase {
         XCTAssertNil(BLASKernelSelection.preferredKernel(current: "NEOVERSEN1", cpuFlags: avx512))
     }
 
+    func testAMDFamily19hTradesAVX512KernelsForHaswells() {
+        let zen4 = (vendor: "AuthenticAMD", family: 25)
+        for current in ["Cooperlake", "SkylakeX", "Prescott"] {
+            XCTAssertEqual(
+                BLASKernelSelection.preferredKernel(
+                    current: current, cpuFlags: avx512, vendor: zen4.vendor, family: zen4.family),
+                "Haswell", current)
+        }
+        for current in ["Haswell", "Zen"] {
+            XCTAssertNil(
+                BLASKernelSelection.preferredKernel(
+                    current: current, cpuFlags: avx512, vendor: zen4.vendor, family: zen4.family), current)
+        }
+        // Zen 3 (same family, no AVX-512) keeps OpenBLAS's Zen kernels.
+        XCTAssertNil(
+            BLASKernelSelection.preferredKernel(
+                current: "Zen", cpuFlags: ["avx", "avx2", "fma"], vendor: zen4.vendor, family: zen4.family))
+    }
+
+    func testOtherAVX512CPUsKeepTheAVX512Kernels() {
+        XCTAssertNil(
+            BLASKernelSelection.preferredKernel(
+                current: "Cooperlake", cpuFlags: avx512, vendor: "GenuineIntel", family: 6))
+        // Zen 5 (family 1Ah) runs 512-bit instructions at full width.
+        XCTAssertNil(
+            BLASKernelSelection.preferredKernel(
+                current: "SkylakeX", cpuFlags: avx512, vendor: "AuthenticAMD", family: 26))
+        XCTAssertEqual(
+            BLASKernelSelection.preferredKernel(
+                current: "Prescott", cpuFlags: avx512, vendor: "GenuineIntel", family: 6),
+            "SkylakeX")
+    }
+
     func testReadsThisMachinesFlagsAndKernel() {
         #if os(Linux) && arch(x86_64)
             XCTAssertTrue(BLASKernelSelection.cpuFlags().contains("sse2"), "x86-64 always has SSE2")

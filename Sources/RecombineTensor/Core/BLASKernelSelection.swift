@@ -8,8 +8,13 @@ import Foundation
 /// 2-core development VM, 2 threads). The choice cannot be changed after loading, so the executables re-run
 /// themselves once with `OPENBLAS_CORETYPE` naming the kernel set the CPU's features support.
 ///
+/// On AMD family 19h (Zen 4), which runs 512-bit instructions as two 256-bit halves, OpenBLAS 0.3.21's AVX-512
+/// kernels (its choice there: Cooperlake) are slower than its Haswell kernels: 101 against 108 GFLOP/s for
+/// 1024³ sgemm at one thread on a 2-core EPYC VM, and the MLP training steps of `recombine-bench engine` 2–6 %
+/// faster with Haswell's (Docs/benchmarks.md). There the Haswell kernels are asked for instead.
+///
 /// Nothing happens when `OPENBLAS_CORETYPE` is already set, when `RECOMBINE_KEEP_BLAS_KERNELS` is set,
-/// or when OpenBLAS's own choice is at least as capable.
+/// or when OpenBLAS's own choice is already the one this type would make.
 public enum BLASKernelSelection {
     /// OpenBLAS kernel families from least to most capable (x86-64 names of its dynamic-arch builds).
     static let rank: [String: Int] = [
@@ -20,9 +25,10 @@ public enum BLASKernelSelection {
         "skylakex": 3, "cooperlake": 3, "sapphirerapids": 3,
     ]
 
-    /// The kernel family the CPU flags (as in /proc/cpuinfo) support, with its rank, if better than SSE3.
-    static func bestKernel(cpuFlags: Set<Substring>) -> (name: String, rank: Int)? {
-        if ["avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"].allSatisfy(cpuFlags.contains) {
+    /// The kernel family the CPU flags (as in /proc/cpuinfo) support, with its rank, if better than SSE3;
+    /// without the AVX-512 families when `avx512Kernels` is false.
+    static func bestKernel(cpuFlags: Set<Substring>, avx512Kernels: Bool = true) -> (name: String, rank: Int)? {
+        if avx512Kernels, ["avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"].allSatisfy(cpuFlags.contains) {
             return ("SkylakeX", 3)
         }
         if ["avx2", "fma"].allSatisfy(cpuFlags.contains) { return ("Haswell", 2) }
@@ -30,11 +36,21 @@ public enum BLASKernelSelection {
         return nil
     }
 
+    /// Whether the CPU runs 512-bit instructions in two 256-bit halves, where OpenBLAS's AVX-512 kernels lose
+    /// to its Haswell kernels: AMD family 19h (25), whose AVX-512 models are Zen 4. Zen 5 (family 1Ah) runs
+    /// them at full width and keeps OpenBLAS's choice.
+    static func splitsAVX512(vendor: String?, family: Int?) -> Bool {
+        vendor == "AuthenticAMD" && family == 25
+    }
+
     /// The kernel family to ask for, or nil to keep OpenBLAS's choice.
-    static func preferredKernel(current: String, cpuFlags: Set<Substring>) -> String? {
-        guard let best = bestKernel(cpuFlags: cpuFlags), let currentRank = rank[current.lowercased()] else {
-            return nil
-        }
+    static func preferredKernel(
+        current: String, cpuFlags: Set<Substring>, vendor: String? = nil, family: Int? = nil
+    ) -> String? {
+        guard let currentRank = rank[current.lowercased()] else { return nil }
+        let avx512Kernels = !splitsAVX512(vendor: vendor, family: family)
+        if !avx512Kernels, currentRank == 3, ["avx2", "fma"].allSatisfy(cpuFlags.contains) { return "Haswell" }
+        guard let best = bestKernel(cpuFlags: cpuFlags, avx512Kernels: avx512Kernels) else { return nil }
         return best.rank > currentRank ? best.name : nil
     }
 
@@ -51,11 +67,13 @@ public enum BLASKernelSelection {
     static var currentKernel: String { Threads.blasCore }
 
     /// Re-executes this process with `OPENBLAS_CORETYPE` set when OpenBLAS fell back to kernels below what
-    /// the CPU supports; returns without doing anything otherwise (or if the re-execution fails).
+    /// the CPU supports or chose AVX-512 kernels on a CPU that splits them; returns without doing anything
+    /// otherwise (or if the re-execution fails).
     public static func reexecuteWithFasterKernelsIfNeeded() {
         let environment = ProcessInfo.processInfo.environment
         guard environment["OPENBLAS_CORETYPE"] == nil, environment["RECOMBINE_KEEP_BLAS_KERNELS"] == nil,
-            let kernel = preferredKernel(current: currentKernel, cpuFlags: cpuFlags())
+            let kernel = preferredKernel(
+                current: currentKernel, cpuFlags: cpuFlags(), vendor: CPUModel.vendor, family: CPUModel.family)
         else { return }
         setenv("OPENBLAS_CORETYPE", kernel, 1)
         // Guards against a loop should OpenBLAS ignore the request.
