@@ -9,9 +9,9 @@ import Foundation
 /// themselves once with `OPENBLAS_CORETYPE` naming the kernel set the CPU's features support.
 ///
 /// On AMD family 19h (Zen 4), which runs 512-bit instructions as two 256-bit halves, OpenBLAS 0.3.21's AVX-512
-/// kernels (its choice there: Cooperlake) are slower than its Haswell kernels: 101 against 108 GFLOP/s for
-/// 1024³ sgemm at one thread on a 2-core EPYC VM, and the MLP training steps of `recombine-bench engine` 2–6 %
-/// faster with Haswell's (Docs/benchmarks.md). There the Haswell kernels are asked for instead.
+/// kernels (its choice there: Cooperlake) are slower than its Haswell kernels: 98–102 against 106–110 GFLOP/s
+/// for 1024³ sgemm at one thread on a 2-core EPYC VM, and the MLP training steps of `recombine-bench engine`
+/// 4–7 % faster at one thread with Haswell's (Docs/benchmarks.md). There the Haswell kernels are asked for.
 ///
 /// Nothing happens when `OPENBLAS_CORETYPE` is already set, when `RECOMBINE_KEEP_BLAS_KERNELS` is set,
 /// or when OpenBLAS's own choice is already the one this type would make.
