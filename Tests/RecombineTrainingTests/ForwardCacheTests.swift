@@ -48,7 +48,7 @@ final class ForwardCacheTests: XCTestCase {
         cache.cachesPassesWithoutGradients = true
         ForwardCache.active = cache
         defer { ForwardCache.active = nil }
-        let swept = try ShardedSweep(group: SingleProcessGroup()).sweep(
+        let swept = ShardedSweep(group: SingleProcessGroup()).sweep(
             TransformPipeline([]), data, seed: 1, rowByRow: true
         ) { chunk in
             XCTAssertNil(ForwardCache.active, "the sweep ran inside the step's cache")

@@ -83,8 +83,8 @@ final class RunDirectoryClaimTests: XCTestCase {
     func testDefaultRunDirectoriesNeverCollide() throws {
         let parent = try folder()
         let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(parent)
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        guard FileManager.default.changeCurrentDirectoryPath(parent) else { return XCTFail("cannot enter \(parent)") }
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         let names = try (0..<5).map { _ in try RunConfiguration.newDefaultRunDirectory(method: "m") }
         XCTAssertEqual(Set(names).count, 5, "\(names)")
     }
