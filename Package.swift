@@ -5,7 +5,7 @@
 //   RecombineTensor      tensor engine and reverse-mode autodiff (OpenBLAS, LAPACKE)
 //   RecombineNN          layers, initialisers, optimizers, schedules, safetensors
 //   RecombineData        datasets, IDX/gzip, PNG/JPEG image folders, transforms and batch augmentations
-//   RecombineClustering  evaluation metrics, k-means, PCA
+//   RecombineClustering  evaluation metrics, k-means, Gaussian mixtures, AC-PIC, PCA, t-SNE
 //   RecombineMethod      JSON (json-c), schema validation, semantic checks, method compiler
 //   RecombineTraining    design patterns, cluster-assignment strategies, the phased trainer, run outputs
 //   RecombineReport      run reports from run directories: SVG plots, report.html, multi-run summaries

@@ -225,18 +225,16 @@ final class PaperPatternTests: XCTestCase {
             ), log)
     }
 
-    /// With `initialization_clustering: ac_pic` the layer's rows are the unit-normalised means of the
-    /// AC-PIC clusters, and the log names AC-PIC and its graph.
-    func testClassifierLayerIsInitialisedFromACPICClustersAndLogged() throws {
+    /// Trains one step (at a learning rate too small to move anything) of the DEPICT method whose
+    /// k-means options are replaced by `clusteringOptions`; checks that the classifier layer's three
+    /// rows have unit norm and returns the run's log.
+    func logOfUnitRowsInitialisation(_ clusteringOptions: String) throws -> String {
         let text = Self.depictMethod()
             .replacingOccurrences(
                 of: #""lr": 0.003, "trained_mapping_names": ["encoder", "decoder", "clustering"]"#,
                 with: #""lr": 1e-12, "trained_mapping_names": ["encoder", "decoder", "clustering"]"#
             )
-            .replacingOccurrences(
-                of: #""initialization_kmeans_restarts": 5,"#,
-                with: #""initialization_clustering": "ac_pic", "initialization_ac_pic_neighbours": 10,"#
-            )
+            .replacingOccurrences(of: #""initialization_kmeans_restarts": 5,"#, with: clusteringOptions)
             .replacingOccurrences(of: #""exit_criteria": {"epochs": 6}"#, with: #""exit_criteria": {"iterations": 1}"#)
         let result = try runMethodText(text, directories: &directories)
         let weights = try Safetensors.read(result.runDirectory + "/final.safetensors").tensors
@@ -244,10 +242,28 @@ final class PaperPatternTests: XCTestCase {
         for r in 0..<3 {
             XCTAssertEqual(rows[(r * 3)..<(r * 3 + 3)].reduce(0) { $0 + $1 * $1 }, 1, accuracy: 1e-5)
         }
-        let log = try String(contentsOfFile: result.runDirectory + "/log.txt", encoding: .utf8)
+        return try String(contentsOfFile: result.runDirectory + "/log.txt", encoding: .utf8)
+    }
+
+    /// With `initialization_clustering: ac_pic` the layer's rows are the unit-normalised means of the
+    /// AC-PIC clusters, and the log names AC-PIC and its graph.
+    func testClassifierLayerIsInitialisedFromACPICClustersAndLogged() throws {
+        let log = try logOfUnitRowsInitialisation(
+            #""initialization_clustering": "ac_pic", "initialization_ac_pic_neighbours": 10,"#)
         XCTAssertTrue(
             log.contains(
                 #"Initialized layer "theta" of classifier "clustering" from AC-PIC on 4500 feature vectors (10 neighbours, "#
+            ), log)
+    }
+
+    /// With `initialization_clustering: gaussian_mixture` the layer's rows are the unit-normalised means
+    /// of the mixture's components, and the log names the mixture and its EM.
+    func testClassifierLayerIsInitialisedFromGaussianMixtureMeansAndLogged() throws {
+        let log = try logOfUnitRowsInitialisation(
+            #""initialization_clustering": "gaussian_mixture", "initialization_gaussian_mixture_restarts": 2,"#)
+        XCTAssertTrue(
+            log.contains(
+                #"Initialized layer "theta" of classifier "clustering" from a Gaussian mixture on 4500 feature vectors (full covariances, 2 restarts, converged after "#
             ), log)
     }
 

@@ -11,8 +11,8 @@ import RecombineTensor
 /// mode pass (DEPICT's noisy pathway; KL and DEPICT's cross-entropy differ by P's entropy, a constant).
 /// Targets are looked up by sample index, so shuffled datasets work too (the reference refused them).
 /// Optionally (DEPICT) a linear layer of the classifier is first set to the unit-normalised centroids
-/// of an initial clustering of its inputs over the dataset (k-means, or AC-PIC as the official code
-/// on USPS), with zero bias; the rule `initial_clustering_labels` makes P that clustering's one-hot
+/// of an initial clustering of its inputs over the dataset (k-means; AC-PIC as the official code
+/// on USPS; or a Gaussian mixture with full covariances), with zero bias; the rule `initial_clustering_labels` makes P that clustering's one-hot
 /// labels, fixed for the phase (DEPICT's initialisation on hard labels: KL to a one-hot target is the
 /// cross-entropy). Each recomputed target is compared with the one before it (mean squared difference
 /// over samples and clusters, metrics.jsonl kind "target_change") for the phase exit criterion
@@ -29,9 +29,11 @@ final class DivergencePattern: RoutedPattern, TargetRecomputing {
         /// `initial_clustering_labels` (fixed one-hot targets).
         let targetDistributionRule: String
         let initializeClassifierLayerFromKmeans: String?
-        /// `kmeans` or `ac_pic`.
+        /// `kmeans`, `ac_pic` or `gaussian_mixture`.
         let initializationClustering: String
         let initializationKmeansRestarts: Int
+        let initializationGaussianMixtureRestarts: Int
+        let initializationGaussianMixtureCovarianceRegularization: Double
         let initializationAcPicNeighbours: Int
         let initializationAcPicSigmaScale: Double
         let initializationAcPicZ: Double
@@ -129,7 +131,7 @@ final class DivergencePattern: RoutedPattern, TargetRecomputing {
             )
         }
         let labels: [Int], description: String
-        var kmeansCenters: Tensor?
+        var kmeansCenters: Tensor?, mixtureMeans: Tensor?
         switch options.initializationClustering {
         case "ac_pic":
             let fit = try PathIntegralClustering(
@@ -140,6 +142,17 @@ final class DivergencePattern: RoutedPattern, TargetRecomputing {
             let unlinked = fit.mergesWithoutEdges > 0 ? ", \(fit.mergesWithoutEdges) merges without an edge" : ""
             description =
                 "AC-PIC on \(features.shape[0]) feature vectors (\(options.initializationAcPicNeighbours) neighbours, \(fit.initialClusters) initial groups, σ \(String(format: "%.4g", fit.sigma))\(unlinked))"
+        case "gaussian_mixture":
+            let fit = try GaussianMixture(
+                components: k, restarts: options.initializationGaussianMixtureRestarts,
+                covarianceRegularization: options.initializationGaussianMixtureCovarianceRegularization,
+                seed: initializationSeed
+            ).fit(features)
+            labels = fit.labels
+            mixtureMeans = Tensor(doubles: fit.means, shape: [k, features.shape[1]], dtype: .float64)
+            let convergence = fit.converged ? "converged after \(fit.iterations)" : "not converged in \(fit.iterations)"
+            description =
+                "a Gaussian mixture on \(features.shape[0]) feature vectors (full covariances, \(options.initializationGaussianMixtureRestarts) restarts, \(convergence) EM iterations, mean log-likelihood \(String(format: "%.5g", fit.meanLogLikelihood)))"
         default:
             let fit = try KMeans(
                 k: k, nInit: options.initializationKmeansRestarts, seed: initializationSeed, processes: strategy.group
@@ -155,8 +168,9 @@ final class DivergencePattern: RoutedPattern, TargetRecomputing {
             log.line("Clustered the inputs of classifier \"\(classifier.name)\" by \(description)")
             return
         }
-        // k-means keeps its own centres (the numbers of earlier runs); AC-PIC's are its clusters' means.
-        let centers = (kmeansCenters ?? Self.centroids(features, labels: labels, k: k)).to(weight.dtype)
+        // k-means keeps its own centres (the numbers of earlier runs), the mixture its components' means;
+        // AC-PIC's are its clusters' means.
+        let centers = (kmeansCenters ?? mixtureMeans ?? Self.centroids(features, labels: labels, k: k)).to(weight.dtype)
         weight.assign(centers / centers.norm(p: 2, axes: [1], keepDims: true).clamped(min: 1e-12))
         if let bias { bias.assign(Tensor.zeros(bias.shape, dtype: bias.dtype)) }
         log.line("Initialized layer \"\(layerName)\" of classifier \"\(classifier.name)\" from \(description)")
