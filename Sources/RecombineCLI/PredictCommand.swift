@@ -17,7 +17,7 @@ struct Predict: ParsableCommand {
             "Writes CSV: sample index and cluster, plus one probability column per cluster with --soft. Data is read by extension: .csv, .npy, otherwise IDX (gzip or not); a folder is read as images (class folders give labels), resized to the run's image size, with a file column (the path in the folder)."
     )
 
-    @Argument(help: "A finished run directory (with final.safetensors).")
+    @Argument(help: "A finished run directory (with final.safetensors), or any run directory with --checkpoint.")
     var runDirectory: String
 
     @Argument(help: "The data file, or a folder of images.")
@@ -47,6 +47,12 @@ struct Predict: ParsableCommand {
             valueName: "file.npy"))
     var features: String?
 
+    @Flag(
+        help:
+            "Use the run's last checkpoint instead of its final weights (an unfinished or interrupted run): with --features, its features are written even before it can assign clusters."
+    )
+    var checkpoint = false
+
     @Option(help: "Threads for BLAS and the engine's loops.")
     var threads: Int?
 
@@ -62,10 +68,20 @@ struct Predict: ParsableCommand {
                 for issue in outcome.issues { printError(issue.description) }
                 throw ExitStatus.failure
             }
-            let predictor = try Predictor(runDirectory: runDirectory, spec: spec)
+            let predictor = try Predictor(runDirectory: runDirectory, spec: spec, fromCheckpoint: checkpoint)
             let dataset = try Predictor.loadData(
                 data, labels: labels, sampleShape: predictor.sampleShape, skipUnreadable: skipUnreadable
             ) { printError($0) }
+            if let features {
+                let z = try predictor.features(dataset)
+                try AtomicFile.write(try NPYWriter.float32(z.to(.float32).toFloatArray(), shape: z.shape), to: features)
+                if let problem = predictor.assignmentProblem {
+                    printError(
+                        "Wrote the features of \(z.shape[0]) samples to \(features); no cluster assignments: \(problem)"
+                    )
+                    return
+                }
+            }
             let files = (dataset as? ImageFolderDataset)?.files
             let q = try predictor.softAssignments(dataset)
             let clusters = q.argmax(axis: 1)
@@ -78,10 +94,6 @@ struct Predict: ParsableCommand {
                 csv += "\(i)," + (files.map { RunSummary.csvField($0[i]) + "," } ?? "") + "\(c)"
                 if soft { csv += (0..<k).map { String(format: ",%.6g", values[i * k + $0]) }.joined() }
                 csv += "\n"
-            }
-            if let features {
-                let z = try predictor.features(dataset)
-                try AtomicFile.write(try NPYWriter.float32(z.to(.float32).toFloatArray(), shape: z.shape), to: features)
             }
             if let out { try AtomicFile.write(Data(csv.utf8), to: out) } else { print(csv, terminator: "") }
             if let truth = dataset.labels {

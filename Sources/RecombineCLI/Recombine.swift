@@ -16,7 +16,7 @@ struct Recombine: ParsableCommand {
             """,
         version: "recombine \(recombineVersion) (revision \(SourceRevision.current))",
         subcommands: [
-            Run.self, Validate.self, Describe.self, Patterns.self, Metrics.self, KMeansCommand.self, Report.self,
+            Run.self, Validate.self, Describe.self, Patterns.self, Metrics.self, ClusterCommand.self, Report.self,
             Predict.self,
         ],
         defaultSubcommand: Run.self)

@@ -49,7 +49,9 @@ final class CLIContractTests: XCTestCase {
 
     /// `kmeans --k 0` reached k-means' precondition (SIGILL); counts below 1 are usage errors now.
     func testKMeansCountsBelowOneAreUsageErrors() throws {
-        for (option, value) in [("--k", "0"), ("--n-init", "0"), ("--max-iter", "0"), ("--threads", "0")] {
+        for (option, value) in [
+            ("--k", "0"), ("--n-init", "0"), ("--max-iter", "0"), ("--threads", "0"), ("--neighbours", "0"),
+        ] {
             var arguments = ["kmeans", "three_gaussians", "--k", "3", option, value]
             if option == "--k" { arguments = ["kmeans", "three_gaussians", "--k", "0"] }
             let outcome = try recombine(arguments)
@@ -62,6 +64,37 @@ final class CLIContractTests: XCTestCase {
         let outcome = try recombine(["kmeans", "MNIST:tset", "--k", "10"])
         XCTAssertEqual(outcome.status, 2, outcome.errors)
         XCTAssertTrue(outcome.errors.contains("MNIST:all (train then test), found split 'tset'"), outcome.errors)
+    }
+
+    /// `cluster` runs each algorithm on three Gaussians, prints what the algorithm found and the
+    /// metrics, and writes the assignments with the true labels as CSV; `kmeans` is its alias.
+    func testClusterRunsEveryAlgorithmAndWritesItsAssignments() throws {
+        let folder = try TemporaryDirectory(); defer { folder.remove() }
+        let expected = [
+            "kmeans": "\"inertia\"", "gaussian-mixture": "\"mean_log_likelihood\"", "ac-pic": "\"initial_clusters\"",
+        ]
+        for (algorithm, key) in expected {
+            let csv = folder.appending("\(algorithm).csv").path
+            let outcome = try recombine([
+                "cluster", "three_gaussians", "--k", "3", "--algorithm", algorithm, "--json", "--out", csv,
+            ])
+            XCTAssertEqual(outcome.status, 0, outcome.errors)
+            let json = try XCTUnwrap(
+                JSONSerialization.jsonObject(with: Data(outcome.output.utf8)) as? [String: Any], outcome.output)
+            XCTAssertTrue(outcome.output.contains(key), outcome.output)
+            XCTAssertEqual(json["algorithm"] as? String, algorithm)
+            XCTAssertEqual((json["cluster_sizes"] as? [Int])?.reduce(0, +), 4500, outcome.output)
+            XCTAssertGreaterThan(try XCTUnwrap(json["acc"] as? Double), 0.99, algorithm)
+            let rows = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
+            XCTAssertEqual(rows.first, "index,cluster,label")
+            XCTAssertEqual(rows.count, 4501)
+        }
+        let alias = try recombine(["kmeans", "three_gaussians", "--k", "3"])
+        XCTAssertEqual(alias.status, 0, alias.errors)
+        XCTAssertTrue(alias.output.hasPrefix("k-means on 4500 samples, k = 3: inertia "), alias.output)
+        let mixture = try recombine(["cluster", "three_gaussians", "--k", "3", "--algorithm", "gaussian-mixture"])
+        XCTAssertTrue(
+            mixture.output.hasPrefix("Gaussian mixture on 4500 samples, k = 3: mean log-likelihood "), mixture.output)
     }
 
     func testMetricsOfEmptyFilesIsAnError() throws {

@@ -127,4 +127,24 @@ final class FeatureFileTests: XCTestCase {
         XCTAssertEqual(data.count, 3); XCTAssertEqual(data.dimension, 4); XCTAssertEqual(data.features.last, 11);
         XCTAssertEqual(data.labels, [2, 0, 1])
     }
+
+    /// Labels of a features file may come as an IDX labels file, raw or gzipped (MNIST's), and a
+    /// count that differs from the samples' is an error naming the file.
+    func testFeatureLabelsFromAnIDXFile() throws {
+        let features = directory.appending("z.csv")
+        try "1,2\n3,4\n5,6\n".write(to: features, atomically: true, encoding: .utf8)
+        let raw: [UInt8] = [0, 0, 8, 1, 0, 0, 0, 3, 7, 0, 9]
+        let plain = directory.appending("labels-idx1-ubyte"), zipped = directory.appending("labels-idx1-ubyte.gz")
+        try Data(raw).write(to: plain)
+        try runProcess(["gzip", "--keep", plain.path])
+        for file in [plain, zipped] {
+            let data = try FeatureFiles.csv(path: features.path, labelsPath: file.path, name: "z")
+            XCTAssertEqual(data.labels, [7, 0, 9], file.lastPathComponent)
+        }
+        let short = directory.appending("short-idx1-ubyte")
+        try Data([0, 0, 8, 1, 0, 0, 0, 2, 7, 0]).write(to: short)
+        XCTAssertThrowsError(try FeatureFiles.csv(path: features.path, labelsPath: short.path, name: "z")) { error in
+            XCTAssertEqual("\(error)", "\(short.path): 2 labels for 3 samples")
+        }
+    }
 }

@@ -82,10 +82,14 @@ public enum FeatureFiles {
             name: name, features: features, dimension: width, labels: labels?.values, labelNames: labels?.names)
     }
 
+    /// Labels for `expected` samples: an .npy array, an IDX labels file (gzip or not), or one integer per line.
     static func labelFile(_ path: String, expected: Int) throws -> [Int] {
         let labels: [Int]
         if path.hasSuffix(".npy") {
             labels = try npy(path).values.map { Int($0) }
+        } else if let idx = try? IDXArray.read(path), idx.dimensions.count == 1 {
+            // An IDX labels file (gzip or not), as MNIST's.
+            labels = idx.bytes.map(Int.init)
         } else {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw DataError("\(path): cannot read the file")

@@ -5,7 +5,8 @@ import RecombineMethod
 import RecombineNN
 import RecombineTensor
 
-/// Cluster assignments for new data from a finished run: the run's mappings (`final.safetensors`),
+/// Cluster assignments for new data from a finished run: the run's mappings (`final.safetensors`, or
+/// the last checkpoint of an unfinished one),
 /// the main transforms of the dataset it finished on, and its strategy (centroids, classifiers, or
 /// the k-means centroids of `classical_clustering_in_feature_space_after_phase`).
 public struct Predictor {
@@ -14,25 +15,51 @@ public struct Predictor {
     let strategy: ClusterAssignment
     let pipeline: TransformPipeline
     let kmeansCentroids: Tensor?
+    /// The file the weights came from (final.safetensors or checkpoint.safetensors).
+    public let weightsPath: String
+    /// The samples' shape the run trained on ([] when unknown: a checkpoint does not record it).
     public let sampleShape: [Int]
     public let numClusters: Int
 
-    /// Loads the run in `runDirectory` (whose `method.json` was compiled into `spec`).
-    public init(runDirectory: String, spec: MethodSpec) throws {
-        let path = (runDirectory as NSString).appendingPathComponent(FinalState.fileName)
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw TrainingError(
-                "\(path) not found: the run did not finish a dataset, so it has no final weights to predict with")
-        }
-        let (tensors, metadata) = try Safetensors.read(path)
-        guard let datasetName = metadata["dataset"],
-            let dataset = spec.datasets.first(where: { $0.name == datasetName })
-        else {
-            throw TrainingError("\(path): its dataset '\(metadata["dataset"] ?? "?")' is not in the run's method.json")
+    /// Loads the run in `runDirectory` (whose `method.json` was compiled into `spec`): its final weights,
+    /// or with `fromCheckpoint` those of its last checkpoint (an unfinished or interrupted run, with the
+    /// transforms of the dataset it was training on; it may not assign clusters yet, but its features
+    /// can be taken).
+    public init(runDirectory: String, spec: MethodSpec, fromCheckpoint: Bool = false) throws {
+        let path: String, tensors: [String: Tensor], dataset: DatasetSpec
+        if fromCheckpoint {
+            path = CheckpointArchive.path(in: runDirectory)
+            guard let archive = try CheckpointArchive.read(directory: runDirectory) else {
+                throw TrainingError("\(path) not found: the run has no checkpoint to predict with")
+            }
+            let index = try archive.int("dataset_index", in: try archive.object("run"))
+            guard spec.datasets.indices.contains(index) else {
+                throw TrainingError("\(path): its dataset #\(index) is not in the run's method.json")
+            }
+            tensors = archive.tensors
+            dataset = spec.datasets[index]
+            sampleShape = []
+        } else {
+            path = (runDirectory as NSString).appendingPathComponent(FinalState.fileName)
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw TrainingError(
+                    "\(path) not found: the run did not finish a dataset, so it has no final weights to predict with (--checkpoint takes its last checkpoint's)"
+                )
+            }
+            let metadata: [String: String]
+            (tensors, metadata) = try Safetensors.read(path)
+            guard let datasetName = metadata["dataset"],
+                let named = spec.datasets.first(where: { $0.name == datasetName })
+            else {
+                throw TrainingError(
+                    "\(path): its dataset '\(metadata["dataset"] ?? "?")' is not in the run's method.json")
+            }
+            dataset = named
+            sampleShape = (metadata["sample_shape"] ?? "").split(separator: ",").compactMap { Int($0) }
         }
         self.spec = spec
+        weightsPath = path
         numClusters = dataset.numClusters
-        sampleShape = (metadata["sample_shape"] ?? "").split(separator: ",").compactMap { Int($0) }
         var g = RandomGenerator(seed: 0)
         mappings = try MappingSet(specs: spec.mappings, generator: &g)
         for mapping in mappings.mappings {
@@ -51,16 +78,22 @@ public struct Predictor {
             referenceNumerics: spec.referenceNumerics)
         strategy.centroids = tensors["strategy/centroids"]
         kmeansCentroids = tensors["kmeans/centroids"]
+        pipeline = try TransformFactory.pipeline(dataset.transforms ?? [])
+        // A finished run must be able to assign; a checkpoint may come before anything can.
+        if !fromCheckpoint, let problem = assignmentProblem { throw TrainingError(problem) }
+    }
+
+    /// Why the loaded weights cannot assign clusters, or nil when they can.
+    public var assignmentProblem: String? {
         if !strategy.canAssign {
-            throw TrainingError(
-                "\(path): the run ended on dataset '\(datasetName)' without centroids (its phases never used them), so it cannot assign clusters"
-            )
+            return
+                "\(weightsPath): the run has no centroids at this point (its phases had not used them yet), so it cannot assign clusters"
         }
         if spec.strategy.kind == .classicalClusteringAfterPhase && kmeansCentroids == nil {
-            throw TrainingError(
-                "\(path): the method clusters with k-means after a phase, but the file holds no k-means centroids")
+            return
+                "\(weightsPath): the method clusters with k-means after a phase, but the file holds no k-means centroids"
         }
-        pipeline = try TransformFactory.pipeline(dataset.transforms ?? [])
+        return nil
     }
 
     /// Reads new data by file type: a folder of PNG/JPEG images (`ImageFolderDataset`, labelled when it
@@ -119,6 +152,7 @@ public struct Predictor {
 
     /// Soft assignments [N, K] (one-hot for k-means after a phase) of every sample of `data`.
     public func softAssignments(_ data: Dataset) throws -> Tensor {
+        if let assignmentProblem { throw TrainingError(assignmentProblem) }
         try checkShape(data)
         if let centers = kmeansCentroids {
             let z = strategy.allFeatures(data, pipeline: pipeline)
