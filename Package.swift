@@ -147,7 +147,8 @@ let package = Package(
             dependencies: ["RecombineBench", "RecombineTraining", "RecombineTestSupport"]),
         // The command's contract (exit statuses, messages), run as a user runs it.
         .testTarget(
-            name: "RecombineCLITests", dependencies: ["RecombineCLI", "RecombineTraining", "RecombineTestSupport"]),
+            name: "RecombineCLITests",
+            dependencies: ["RecombineCLI", "RecombineData", "RecombineTraining", "RecombineTestSupport"]),
         .testTarget(
             name: "RecombineReportTests",
             dependencies: [

@@ -20,8 +20,18 @@ struct Predict: ParsableCommand {
     @Argument(help: "A finished run directory (with final.safetensors), or any run directory with --checkpoint.")
     var runDirectory: String
 
-    @Argument(help: "The data file, or a folder of images.")
+    @Argument(
+        help:
+            "The data file, a folder of images, or a built-in dataset: MNIST, FashionMNIST or USPS (:test for the test split, :all for train then test; labelled)."
+    )
     var data: String
+
+    @Option(
+        name: .customLong("data-root"),
+        help:
+            "For a built-in dataset: the directory with mnist/, fashion-mnist/, usps/ (searched before RECOMBINE_DATA and the user cache)."
+    )
+    var dataRoot: String?
 
     @Option(
         help: ArgumentHelp(
@@ -56,6 +66,13 @@ struct Predict: ParsableCommand {
     @Option(help: "Threads for BLAS and the engine's loops.")
     var threads: Int?
 
+    func validate() throws {
+        if try ClusterCommand.builtinSplits(data) != nil, labels != nil {
+            throw ValidationError("--labels does not apply to \(data): a built-in dataset comes with its labels")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
+
     func run() throws {
         Threads.set(threads ?? Threads.count)
         do {
@@ -69,9 +86,11 @@ struct Predict: ParsableCommand {
                 throw ExitStatus.failure
             }
             let predictor = try Predictor(runDirectory: runDirectory, spec: spec, fromCheckpoint: checkpoint)
-            let dataset = try Predictor.loadData(
-                data, labels: labels, sampleShape: predictor.sampleShape, skipUnreadable: skipUnreadable
-            ) { printError($0) }
+            let dataset =
+                try ClusterCommand.builtinDataset(data, dataRoot: dataRoot)
+                ?? Predictor.loadData(
+                    data, labels: labels, sampleShape: predictor.sampleShape, skipUnreadable: skipUnreadable
+                ) { printError($0) }
             if let features {
                 let z = try predictor.features(dataset)
                 try AtomicFile.write(try NPYWriter.float32(z.to(.float32).toFloatArray(), shape: z.shape), to: features)

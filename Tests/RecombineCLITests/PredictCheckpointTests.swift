@@ -1,9 +1,46 @@
 import Foundation
+import RecombineData
 import RecombineTestSupport
 import XCTest
 
-/// `predict --checkpoint`: the features of an unfinished run.
+/// `predict --checkpoint`: the features of an unfinished run; built-in datasets as `predict`'s data and
+/// as `cluster`'s labels.
 extension CLIContractTests {
+    /// `cluster FEATURES --labels USPS:test` scores features of the built-in split with its labels; a
+    /// count that differs is an error naming both; `predict RUN MNIST:test` takes the built-in split as
+    /// its data, and `predict DATA --labels` with a built-in dataset is a usage error.
+    func testBuiltinDatasetsAsClusterLabelsAndPredictData() throws {
+        _ = try Repository.requireData("usps/t10k-labels-idx1-ubyte.gz")
+        let folder = try TemporaryDirectory(); defer { folder.remove() }
+        let images = try IDXArray.read(try Repository.requireData("usps/t10k-images-idx3-ubyte.gz"))
+        let n = images.dimensions[0], d = images.bytes.count / n
+        let features = folder.appending("usps.csv"), short = folder.appending("short.csv")
+        let rows = (0..<n).map { i in images.bytes[(i * d)..<((i + 1) * d)].map(String.init).joined(separator: ",") }
+        try rows.joined(separator: "\n").write(to: features, atomically: true, encoding: .utf8)
+        try rows.prefix(100).joined(separator: "\n").write(to: short, atomically: true, encoding: .utf8)
+        let root = ["--data-root", Repository.dataRoot]
+        let scored = try recombine(["cluster", features.path, "--labels", "USPS:test", "--k", "10", "--json"] + root)
+        XCTAssertEqual(scored.status, 0, scored.errors)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(scored.output.utf8)) as? [String: Any])
+        XCTAssertEqual(json["samples"] as? Int, n)
+        XCTAssertGreaterThan(try XCTUnwrap(json["acc"] as? Double), 0.5, scored.output)
+        let mismatched = try recombine(["cluster", short.path, "--labels", "USPS:test", "--k", "10"] + root)
+        XCTAssertNotEqual(mismatched.status, 0)
+        XCTAssertTrue(mismatched.errors.contains("\(n) labels for the 100 samples of \(short.path)"), mismatched.errors)
+        _ = try Repository.requireData("mnist/t10k-images-idx3-ubyte.gz")
+        let run = folder.appending("run").path, z = folder.appending("z.npy").path
+        let stopped = try recombine(
+            ["run", Repository.configurations.path + "/ae_kmeans_mnist.json", "--quiet", "--no-report"]
+                + ["--output", run, "--stop-after", "1"] + root)
+        XCTAssertEqual(stopped.status, 0, stopped.errors)
+        let written = try recombine(["predict", run, "MNIST:test", "--checkpoint", "--features", z] + root)
+        XCTAssertEqual(written.status, 0, written.errors)
+        XCTAssertTrue(written.errors.contains("Wrote the features of 10000 samples"), written.errors)
+        let predicted = try recombine(["predict", folder.path, "USPS:test", "--labels", "y.csv"])
+        XCTAssertEqual(predicted.status, 2)
+        XCTAssertTrue(predicted.errors.contains("--labels does not apply to USPS:test"), predicted.errors)
+    }
+
     /// A run stopped in its pretraining has no final weights and no centroids yet: `predict` says to use
     /// `--checkpoint`; with it, `--features` writes the encoder's output under the checkpoint's weights
     /// (recomputed by NumPy) and says why there are no assignments; without `--features` it is an error.
