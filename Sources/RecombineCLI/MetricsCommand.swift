@@ -18,7 +18,25 @@ struct Metrics: ParsableCommand {
     ) var pred: String
     @Option(help: "NMI/AMI normalisation: arithmetic (default), geometric, min or max.") var average: String =
         "arithmetic"
+    @Flag(
+        help:
+            "Also print the contingency table: a row per predicted cluster (with the true label the ACC matching gives it), a column per true label."
+    ) var confusion = false
     @Flag(help: "Print JSON.") var json = false
+
+    /// The counts of every (cluster, label) pair, clusters and labels in increasing order, and each
+    /// cluster's label under the ACC matching (nil when it has none).
+    static func contingency(truth: [Int], prediction: [Int]) -> (
+        clusters: [Int], labels: [Int], counts: [[Int]], matched: [Int?]
+    ) {
+        let clusters = Set(prediction).sorted(), labels = Set(truth).sorted()
+        let row = Dictionary(uniqueKeysWithValues: clusters.enumerated().map { ($1, $0) })
+        let column = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+        var counts = [[Int]](repeating: [Int](repeating: 0, count: labels.count), count: clusters.count)
+        for (t, p) in zip(truth, prediction) { counts[row[p]!][column[t]!] += 1 }
+        let matching = ClusteringMetrics.matching(truth: truth, prediction: prediction)
+        return (clusters, labels, counts, clusters.map { matching[$0] })
+    }
 
     /// The integer labels of a file: one per line, or the named column of a CSV file with a header
     /// (read by the project's RFC 4180 reader, so quoting, CRLF and a byte-order mark are handled).
@@ -56,14 +74,32 @@ struct Metrics: ParsableCommand {
             throw ValidationError("\(truth) has \(t.count) labels but \(pred) has \(p.count)")
         }
         let report = ClusteringMetrics.evaluate(truth: t, prediction: p, average: method)
+        let table = confusion ? Self.contingency(truth: t, prediction: p) : nil
         if json {
-            let data = try JSONEncoder().encode(report)
+            var object =
+                try JSONSerialization.jsonObject(with: try JSONEncoder().encode(report)) as? [String: Any] ?? [:]
+            if let table {
+                object["confusion"] = [
+                    "clusters": table.clusters, "labels": table.labels, "counts": table.counts,
+                    "matched_labels": table.matched.map { $0 as Any? ?? NSNull() },
+                ]
+            }
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
-        } else {
+            return
+        }
+        print(
+            String(
+                format: "ACC %.4f  NMI(%@) %.4f  ARI %.4f  AMI(%@) %.4f  purity %.4f  (%d samples)", report.acc,
+                average, report.nmi, report.ari, average, report.ami, report.purity, report.samples))
+        guard let table else { return }
+        let width = max(8, String(table.counts.joined().max() ?? 0).count + 1)
+        func cell(_ text: String) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
+        print(cell("cluster") + cell("label") + " |" + table.labels.map { cell(String($0)) }.joined())
+        for (i, cluster) in table.clusters.enumerated() {
             print(
-                String(
-                    format: "ACC %.4f  NMI(%@) %.4f  ARI %.4f  AMI(%@) %.4f  purity %.4f  (%d samples)", report.acc,
-                    average, report.nmi, report.ari, average, report.ami, report.purity, report.samples))
+                cell(String(cluster)) + cell(table.matched[i].map(String.init) ?? "-") + " |"
+                    + table.counts[i].map { cell(String($0)) }.joined())
         }
     }
 }

@@ -14,7 +14,7 @@ struct Predict: ParsableCommand {
         abstract:
             "Assign new data (IDX, CSV, NPY or a folder of PNG/JPEG images) to clusters with a finished run's mappings, preprocessing and strategy.",
         discussion:
-            "Writes CSV: sample index and cluster, plus one probability column per cluster with --soft. Data is read by extension: .csv, .npy, otherwise IDX (gzip or not); a folder is read as images (class folders give labels), resized to the run's image size, with a file column (the path in the folder)."
+            "Writes CSV: sample index and cluster, the true label when the data has labels (as a run's predictions.csv), plus one probability column per cluster with --soft. Data is read by extension: .csv, .npy, otherwise IDX (gzip or not); a folder is read as images (class folders give labels), resized to the run's image size, with a file column (the path in the folder)."
     )
 
     @Argument(help: "A finished run directory (with final.safetensors), or any run directory with --checkpoint.")
@@ -106,16 +106,20 @@ struct Predict: ParsableCommand {
             let clusters = q.argmax(axis: 1)
             let k = q.shape[1]
             let values = q.to(.float64).toDoubleArray()
-            var csv =
-                "index," + (files == nil ? "" : "file,") + "cluster" + (soft ? (0..<k).map { ",p\($0)" }.joined() : "")
-                + "\n"
+            let truth = dataset.labels
+            let fileColumn = files == nil ? "" : "file,"
+            let labelColumn = truth == nil ? "" : ",label"
+            let probabilityColumns = soft ? (0..<k).map { ",p\($0)" }.joined() : ""
+            var csv = "index," + fileColumn + "cluster" + labelColumn + probabilityColumns + "\n"
             for (i, c) in clusters.enumerated() {
-                csv += "\(i)," + (files.map { RunSummary.csvField($0[i]) + "," } ?? "") + "\(c)"
+                let file = files.map { RunSummary.csvField($0[i]) + "," } ?? ""
+                csv += "\(i)," + file + "\(c)"
+                if let truth { csv += ",\(truth[i])" }
                 if soft { csv += (0..<k).map { String(format: ",%.6g", values[i * k + $0]) }.joined() }
                 csv += "\n"
             }
             if let out { try AtomicFile.write(Data(csv.utf8), to: out) } else { print(csv, terminator: "") }
-            if let truth = dataset.labels {
+            if let truth {
                 let acc = ClusteringMetrics.accuracy(truth: truth, prediction: clusters),
                     nmi = ClusteringMetrics.nmi(truth: truth, prediction: clusters)
                 let ari = ClusteringMetrics.ari(truth: truth, prediction: clusters)

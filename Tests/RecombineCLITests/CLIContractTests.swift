@@ -97,6 +97,27 @@ final class CLIContractTests: XCTestCase {
             mixture.output.hasPrefix("Gaussian mixture on 4500 samples, k = 3: mean log-likelihood "), mixture.output)
     }
 
+    /// `metrics --confusion` prints a row per cluster with its matched label and a column per true
+    /// label (and the same in JSON); a cluster the matching leaves without a label shows "-".
+    func testMetricsConfusionTableNamesEachClustersMatchedLabel() throws {
+        let folder = try TemporaryDirectory(); defer { folder.remove() }
+        try "label,cluster\n4,7\n4,7\n9,7\n9,2\n1,5\n1,5\n1,3\n".write(
+            to: folder.appending("p.csv"), atomically: true, encoding: .utf8)
+        let path = folder.appending("p.csv").path
+        let text = try recombine(["metrics", "--truth", path, "--pred", path, "--confusion"])
+        XCTAssertEqual(text.status, 0, text.errors)
+        let lines = text.output.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
+        XCTAssertEqual(
+            Array(lines.dropFirst()),
+            ["cluster label | 1 4 9", "2 9 | 0 0 1", "3 - | 1 0 0", "5 1 | 2 0 0", "7 4 | 0 2 1"], text.output)
+        let json = try recombine(["metrics", "--truth", path, "--pred", path, "--confusion", "--json"])
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+        let table = try XCTUnwrap(object["confusion"] as? [String: Any], json.output)
+        XCTAssertEqual(table["counts"] as? [[Int]], [[0, 0, 1], [1, 0, 0], [2, 0, 0], [0, 2, 1]])
+        XCTAssertEqual((table["matched_labels"] as? [Any])?.map { "\($0)" }, ["9", "<null>", "1", "4"])
+        XCTAssertEqual(try XCTUnwrap(object["acc"] as? Double), 5.0 / 7.0, accuracy: 1e-12)
+    }
+
     func testMetricsOfEmptyFilesIsAnError() throws {
         let folder = try TemporaryDirectory(); defer { folder.remove() }
         for name in ["t", "p"] { FileManager.default.createFile(atPath: folder.appending(name).path, contents: Data()) }

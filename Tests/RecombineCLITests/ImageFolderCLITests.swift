@@ -28,9 +28,9 @@ extension CLIContractTests {
         let predicted = try recombine(["predict", run, images])
         XCTAssertEqual(predicted.status, 0, predicted.errors)
         let lines = predicted.output.split(separator: "\n")
-        XCTAssertEqual(lines.first, "index,file,cluster")
+        XCTAssertEqual(lines.first, "index,file,cluster,label")
         XCTAssertEqual(lines.count, 301)
-        XCTAssertTrue(lines[1].hasPrefix("0,0/0003.png,"), String(lines[1]))
+        XCTAssertTrue(lines[1].hasPrefix("0,0/0003.png,") && lines[1].hasSuffix(",0"), String(lines[1]))
         XCTAssertTrue(predicted.errors.contains("300 samples: ACC"), predicted.errors)
 
         try Data(repeating: 0x89, count: 5).write(to: URL(fileURLWithPath: images + "/3/broken.png"))
