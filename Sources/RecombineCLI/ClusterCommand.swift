@@ -68,7 +68,9 @@ struct ClusterCommand: ParsableCommand {
             throw ValidationError("\(name) must be at least 1, got \(value)")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        _ = try Self.builtinSplits(data)
+        if try Self.builtinSplits(data) != nil || data == "three_gaussians", labels != nil {
+            throw ValidationError("--labels does not apply to \(data): it comes with its labels")
+        }
         if let labels { _ = try Self.builtinSplits(labels) }
     }
 

@@ -17,6 +17,7 @@ public struct Predictor {
     let kmeansCentroids: Tensor?
     /// The file the weights came from (final.safetensors or checkpoint.safetensors).
     public let weightsPath: String
+    let fromCheckpoint: Bool
     /// The samples' shape the run trained on ([] when unknown: a checkpoint does not record it).
     public let sampleShape: [Int]
     public let numClusters: Int
@@ -58,6 +59,7 @@ public struct Predictor {
             sampleShape = (metadata["sample_shape"] ?? "").split(separator: ",").compactMap { Int($0) }
         }
         self.spec = spec
+        self.fromCheckpoint = fromCheckpoint
         weightsPath = path
         numClusters = dataset.numClusters
         var g = RandomGenerator(seed: 0)
@@ -86,8 +88,9 @@ public struct Predictor {
     /// Why the loaded weights cannot assign clusters, or nil when they can.
     public var assignmentProblem: String? {
         if !strategy.canAssign {
-            return
-                "\(weightsPath): the run has no centroids at this point (its phases had not used them yet), so it cannot assign clusters"
+            return fromCheckpoint
+                ? "\(weightsPath): the run has no centroids at this point (its phases had not used them yet), so it cannot assign clusters"
+                : "\(weightsPath): the run ended without centroids (its phases never used them), so it cannot assign clusters"
         }
         if spec.strategy.kind == .classicalClusteringAfterPhase && kmeansCentroids == nil {
             return
