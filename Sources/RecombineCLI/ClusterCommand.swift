@@ -14,6 +14,14 @@ struct ClusterCommand: ParsableCommand {
         case kmeans
         case gaussianMixture = "gaussian-mixture"
         case acPic = "ac-pic"
+
+        var displayName: String {
+            switch self {
+            case .kmeans: "k-means"
+            case .gaussianMixture: "Gaussian mixture"
+            case .acPic: "AC-PIC"
+            }
+        }
     }
 
     static let configuration = CommandConfiguration(
@@ -165,10 +173,7 @@ struct ClusterCommand: ParsableCommand {
             out["ari"] = ClusteringMetrics.ari(truth: truth, prediction: labels)
         }
         if let file = self.out {
-            var csv = "index,cluster" + (dataset.labels == nil ? "" : ",label") + "\n"
-            for (i, c) in labels.enumerated() {
-                csv += "\(i),\(c)" + (dataset.labels.map { ",\($0[i])" } ?? "") + "\n"
-            }
+            let csv = PredictionsFile.text(predictions: labels, labels: dataset.labels, firstIndex: 0)
             try AtomicFile.write(Data(csv.utf8), to: file)
         }
         if json {
@@ -176,9 +181,9 @@ struct ClusterCommand: ParsableCommand {
                 String(decoding: try JSONSerialization.data(withJSONObject: out, options: [.sortedKeys]), as: UTF8.self)
             ); return
         }
-        let name = ["kmeans": "k-means", "gaussian-mixture": "Gaussian mixture", "ac-pic": "AC-PIC"][
-            algorithm.rawValue]!
-        var line = "\(name) on \(dataset.count) samples, k = \(k): \(found), " + String(format: "%.2f s", seconds)
+        var line =
+            "\(algorithm.displayName) on \(dataset.count) samples, k = \(k): \(found), "
+            + String(format: "%.2f s", seconds)
         if let acc = out["acc"] as? Double {
             line += String(format: "; ACC %.4f, NMI %.4f, ARI %.4f", acc, out["nmi"] as! Double, out["ari"] as! Double)
         }

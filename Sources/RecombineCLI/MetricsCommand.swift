@@ -29,11 +29,9 @@ struct Metrics: ParsableCommand {
     static func contingency(truth: [Int], prediction: [Int]) -> (
         clusters: [Int], labels: [Int], counts: [[Int]], matched: [Int?]
     ) {
+        let table = Contingency(truth: truth, prediction: prediction)  // rows: labels, columns: clusters
         let clusters = Set(prediction).sorted(), labels = Set(truth).sorted()
-        let row = Dictionary(uniqueKeysWithValues: clusters.enumerated().map { ($1, $0) })
-        let column = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
-        var counts = [[Int]](repeating: [Int](repeating: 0, count: labels.count), count: clusters.count)
-        for (t, p) in zip(truth, prediction) { counts[row[p]!][column[t]!] += 1 }
+        let counts = (0..<table.cols).map { c in (0..<table.rows).map { r in table.counts[r * table.cols + c] } }
         let matching = ClusteringMetrics.matching(truth: truth, prediction: prediction)
         return (clusters, labels, counts, clusters.map { matching[$0] })
     }

@@ -5,10 +5,11 @@ import RecombineNN
 /// `predictions.csv`: the cluster of every sample of a dataset as training left it — header
 /// `index,cluster` (and `label` when the dataset has labels), one row per sample, `index` being the
 /// sample's position in the dataset's files (a dataset limited to a sample range starts at its first).
-enum PredictionsFile {
+public enum PredictionsFile {
     static let fileName = "predictions.csv"
 
-    static func text(predictions: [Int], labels: [Int]?, firstIndex: Int) -> String {
+    /// The file's text for `predictions` (and their true `labels`), rows numbered from `firstIndex`.
+    public static func text(predictions: [Int], labels: [Int]?, firstIndex: Int) -> String {
         var out = labels == nil ? "index,cluster\n" : "index,cluster,label\n"
         out.reserveCapacity(out.utf8.count + predictions.count * 12)
         for (i, cluster) in predictions.enumerated() {
