@@ -21,7 +21,10 @@ struct MethodsBenchmark: ParsableCommand {
     @Option(help: "Threads for OpenBLAS and the engine (default: OPENBLAS_NUM_THREADS or all cores).")
     var threads: Int?
 
-    @Flag(help: "Print one JSON array of rows {configuration, phases, projected_hours, …} instead of a table.")
+    @Flag(
+        help:
+            "Print one JSON array of rows {configuration, phases, projected_hours, threads, blas_core, cpu, …} instead of a table."
+    )
     var json = false
 
     @Option(help: "Directory of method files.")
@@ -73,32 +76,7 @@ struct MethodsBenchmark: ParsableCommand {
         let store = try SchemaStore.embedded()
         var rows: [[String: Any]] = []
         for file in files {
-            let name = String(file.dropLast(5))
-            var row: [String: Any] = ["configuration": name, "threads": Threads.count]
-            do {
-                let path = (configurations as NSString).appendingPathComponent(file)
-                let outcome = MethodLoader(store: store).load(path: path)
-                guard let spec = outcome.spec, outcome.isValid else {
-                    throw ValidationError(
-                        "\(path) does not load: \(outcome.issues.map(\.description).joined(separator: "; "))")
-                }
-                let phases = try measure(spec, locations: locations)
-                row["phases"] = phases
-                row["projected_hours"] = phases.compactMap { $0["projected_hours"] as? Double }.reduce(0, +)
-                if phases.contains(where: { $0["projected_hours"] == nil }) { row["projection_incomplete"] = true }
-                let weighted = phases.compactMap { p -> (Double, Double)? in
-                    guard let share = p["trainer_share"] as? Double, let s = p["iteration_s"] as? Double,
-                        let n = p["iterations"] as? Int
-                    else { return nil }
-                    return (share * s * Double(n), s * Double(n))
-                }
-                let total = weighted.map(\.1).reduce(0, +)
-                if total > 0 { row["trainer_share"] = weighted.map(\.0).reduce(0, +) / total }
-            } catch {
-                row["error"] = "\(error)"
-            }
-            let found = RunRecords.read(configuration: name, in: records)
-            if !found.isEmpty { row["records"] = found }
+            let row = measuredRow(file: file, locations: locations, store: store)
             rows.append(row)
             if !json {
                 MethodsTable.print(row)
@@ -109,6 +87,40 @@ struct MethodsBenchmark: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         }
+    }
+
+    /// The row of one method file: its phases, projection and trainer's share (or the error that stopped it),
+    /// the CPU and BLAS kernels it was measured with, and the wall times of its kept records.
+    func measuredRow(file: String, locations: DataLocations, store: SchemaStore) -> [String: Any] {
+        let name = String(file.dropLast(5))
+        var row: [String: Any] = [
+            "configuration": name, "threads": Threads.count, "blas_core": Threads.blasCore, "cpu": CPUModel.summary,
+        ]
+        do {
+            let path = (configurations as NSString).appendingPathComponent(file)
+            let outcome = MethodLoader(store: store).load(path: path)
+            guard let spec = outcome.spec, outcome.isValid else {
+                throw ValidationError(
+                    "\(path) does not load: \(outcome.issues.map(\.description).joined(separator: "; "))")
+            }
+            let phases = try measure(spec, locations: locations)
+            row["phases"] = phases
+            row["projected_hours"] = phases.compactMap { $0["projected_hours"] as? Double }.reduce(0, +)
+            if phases.contains(where: { $0["projected_hours"] == nil }) { row["projection_incomplete"] = true }
+            let weighted = phases.compactMap { p -> (Double, Double)? in
+                guard let share = p["trainer_share"] as? Double, let s = p["iteration_s"] as? Double,
+                    let n = p["iterations"] as? Int
+                else { return nil }
+                return (share * s * Double(n), s * Double(n))
+            }
+            let total = weighted.map(\.1).reduce(0, +)
+            if total > 0 { row["trainer_share"] = weighted.map(\.0).reduce(0, +) / total }
+        } catch {
+            row["error"] = "\(error)"
+        }
+        let found = RunRecords.read(configuration: name, in: records)
+        if !found.isEmpty { row["records"] = found }
+        return row
     }
 
     /// One row per dataset and phase the trainer runs, in its order.

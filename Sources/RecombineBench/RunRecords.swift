@@ -38,6 +38,7 @@ enum MethodsTable {
         } else {
             Swift.print(
                 "\(name): projected \(f(row["projected_hours"], "%.3g")) h at \(row["threads"] ?? "") threads"
+                    + " (\(row["cpu"] ?? "unknown CPU"), OpenBLAS \(row["blas_core"] ?? "unknown") kernels)"
                     + ((row["projection_incomplete"] as? Bool) == true ? " (a phase has no iteration budget)" : "")
                     + ", trainer's own share \(f((row["trainer_share"] as? Double).map { 100 * $0 }, "%.1f")) %")
             Swift.print(

@@ -1,6 +1,7 @@
 import Foundation
 import RecombineData
 import RecombineMethod
+import RecombineTensor
 import RecombineTestSupport
 import XCTest
 
@@ -34,5 +35,22 @@ final class MethodsBenchmarkTests: XCTestCase {
         XCTAssertEqual(
             Set(clustering.keys), ["centroid_initialization", "evaluation", "targets", "end_of_dataset"],
             "\(clustering)")
+    }
+
+    func testEachRowNamesTheCPUAndBLASKernelsItWasMeasuredWith() throws {
+        let directory = try TemporaryDirectory()
+        let benchmark = try MethodsBenchmark.parse([
+            "--iterations", "1", "--warmup", "0", "--configurations", Repository.configurations.path,
+            "--records", directory.path,
+        ])
+        let row = benchmark.measuredRow(
+            file: "kmeans_gaussians.json", locations: DataLocations(searchDirectories: [], cache: directory.path),
+            store: try SchemaStore.embedded())
+        XCTAssertNil(row["error"], "\(row)")
+        XCTAssertEqual(row["configuration"] as? String, "kmeans_gaussians")
+        XCTAssertEqual(row["blas_core"] as? String, Threads.blasCore)
+        XCTAssertEqual(row["cpu"] as? String, CPUModel.summary)
+        XCTAssertFalse(Threads.blasCore.isEmpty)
+        XCTAssertNotNil(row["projected_hours"] as? Double)
     }
 }
