@@ -112,7 +112,7 @@ final class GaussianMixtureTests: XCTestCase {
         let finite = Tensor([0, 0, 1, 1, 2, 2, 3, 3] as [Double], shape: [4, 2])
         let cases: [(String, () throws -> GaussianMixture.Result)] = [
             (
-                "not all finite",
+                "sample 0 has a non-finite value (nan) at feature 1",
                 { try GaussianMixture(components: 2).fit(Tensor([0, .nan, 1, 1] as [Double], shape: [2, 2])) }
             ),
             ("cannot form 5 components", { try GaussianMixture(components: 5).fit(finite) }),

@@ -60,6 +60,7 @@ public struct PathIntegralClustering: Sendable {
             throw ClusteringError(
                 "AC-PIC: \(n) samples are too few for \(neighbours) neighbours each and \(clusters) clusters")
         }
+        try ClusteringError.requireFinite(data.toDoubleArray(), dimension: data.shape[1], in: "AC-PIC")
         let searched = min(n - 1, max(neighbours, 3))
         let nearest = try NearestNeighbours(data, k: searched)
         let graph = TransitionGraph(nearest, neighbours: neighbours)

@@ -47,13 +47,14 @@ public struct KMeans: Sendable {
 
     /// Clusters the rows of `data` [n, d].
     public func fit(_ data: Tensor) throws -> Result {
-        precondition(data.rank == 2, "k-means expects [n, d] data, got \(data.shape)")
+        guard data.rank == 2 else { throw ClusteringError("k-means: expected [n, d] data, got \(data.shape)") }
         let x = data.dtype == .float32 ? data : data.to(.float32)
         return try fit(x.floats, n: x.shape[0], d: x.shape[1])
     }
 
     public func fit(_ x: UnsafePointer<Float>, n: Int, d: Int) throws -> Result {
         guard n >= k else { throw ClusteringError("k-means: \(n) samples cannot form \(k) clusters") }
+        try ClusteringError.requireFinite(UnsafeBufferPointer(start: x, count: n * d), dimension: d, in: "k-means")
         let norms = (0..<n).map { i -> Float in
             var s: Float = 0; for j in 0..<d { s += x[i * d + j] * x[i * d + j] }; return s
         }
@@ -267,11 +268,4 @@ public struct KMeans: Sendable {
         }
         return (sums, counts, partialInertia.reduce(0, +), distances)
     }
-}
-
-/// A problem running classical clustering.
-public struct ClusteringError: Error, CustomStringConvertible {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
 }

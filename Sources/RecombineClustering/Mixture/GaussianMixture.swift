@@ -92,7 +92,7 @@ public struct GaussianMixture: Sendable {
                 "Gaussian mixture: \(n) samples of dimension \(d) cannot form \(components) components")
         }
         let x = data.toDoubleArray()
-        guard x.allSatisfy(\.isFinite) else { throw ClusteringError("Gaussian mixture: the data are not all finite") }
+        try ClusteringError.requireFinite(x, dimension: d, in: "Gaussian mixture")
         return (x, n, d)
     }
 
