@@ -6,15 +6,17 @@ import RecombineData
 /// `recombine metrics --truth FILE --pred FILE`: clustering metrics of two label files.
 struct Metrics: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "ACC, NMI, ARI, AMI and purity of predicted clusters against true labels (one integer per line).")
+        abstract:
+            "ACC, NMI, ARI, AMI and purity of predicted clusters against true labels (label files: see --truth and --pred)."
+    )
 
     @Option(
         help:
-            "True labels: one integer per line, or a CSV with a header whose 'label' column holds them (predictions.csv)."
+            "True labels: one integer per line, a CSV with a header whose 'label' column holds them (predictions.csv), an .npy vector or an IDX labels file (gzip or not)."
     ) var truth: String
     @Option(
         help:
-            "Predicted clusters: one integer per line, or a CSV with a header whose 'cluster' column holds them (predictions.csv, predict's output)."
+            "Predicted clusters: one integer per line, a CSV with a header whose 'cluster' column holds them (predictions.csv, predict's output), or an .npy vector."
     ) var pred: String
     @Option(help: "NMI/AMI normalisation: arithmetic (default), geometric, min or max.") var average: String =
         "arithmetic"
@@ -36,12 +38,27 @@ struct Metrics: ParsableCommand {
         return (clusters, labels, counts, clusters.map { matching[$0] })
     }
 
-    /// The integer labels of a file: one per line, or the named column of a CSV file with a header
-    /// (read by the project's RFC 4180 reader, so quoting, CRLF and a byte-order mark are handled).
+    /// The integer labels of a file: an .npy vector, an IDX labels file, one integer per line, or the named
+    /// column of a CSV file with a header (read by the project's RFC 4180 reader, so quoting, CRLF and a
+    /// byte-order mark are handled).
     static func labels(_ path: String, column: String) throws -> [Int] {
+        let binary: [Int]?
+        do { binary = try FeatureFiles.binaryLabels(path) } catch { throw ValidationError("\(error)") }
+        if let binary {
+            guard !binary.isEmpty else { throw ValidationError("\(path) holds no labels") }
+            return binary
+        }
         var records: [CSVRecord] = []
         do { try CSVReader(path: path, delimiter: ",").forEachRecord { records.append($0) } } catch {
             throw ValidationError("\(error)")
+        }
+        if let first = records.first,
+            first.fields.joined().unicodeScalars.contains(where: {
+                $0.properties.generalCategory == .control && $0 != "\t"
+            })
+        {
+            throw ValidationError(
+                "\(path): not a label file (binary content; expected text, CSV, an .npy vector or an IDX labels file)")
         }
         var index = 0
         if let header = records.first, header.fields.count > 1 || Int(header.fields.first ?? "") == nil {

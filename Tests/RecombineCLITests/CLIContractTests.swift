@@ -129,6 +129,26 @@ final class CLIContractTests: XCTestCase {
         XCTAssertFalse(outcome.output.contains("1.0000"), outcome.output)
     }
 
+    /// `metrics` reads the label files `cluster --labels` reads: an IDX labels file (MNIST's) as truth and
+    /// an .npy vector as prediction; a binary file of another kind is an error that says so.
+    func testMetricsReadsIDXAndNPYLabelFilesAndRefusesOtherBinaries() throws {
+        let folder = try TemporaryDirectory(); defer { folder.remove() }
+        let truth = folder.appending("labels-idx1-ubyte"), pred = folder.appending("p.npy")
+        try Data([0, 0, 8, 1, 0, 0, 0, 4, 7, 7, 3, 3]).write(to: truth)
+        try PythonOracle.require(["numpy"])
+        try PythonOracle.run("import numpy as np; np.save('\(pred.path)', np.array([1, 1, 0, 2], dtype=np.int32))")
+        let json = try recombine(["metrics", "--truth", truth.path, "--pred", pred.path, "--json"])
+        XCTAssertEqual(json.status, 0, json.errors)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+        XCTAssertEqual(try XCTUnwrap(object["acc"] as? Double), 0.75, accuracy: 1e-12)
+        XCTAssertEqual(object["samples"] as? Int, 4)
+        let binary = folder.appending("weights.bin")
+        try Data([0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0, 10]).write(to: binary)
+        let refused = try recombine(["metrics", "--truth", binary.path, "--pred", pred.path])
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.errors.contains("\(binary.path): not a label file (binary content"), refused.errors)
+    }
+
     /// Runs write predictions.csv; `metrics` reads it (labels and clusters by column).
     func testRunFoldersNeverMixAndMetricsReadsPredictions() throws {
         let folder = try TemporaryDirectory(); defer { folder.remove() }

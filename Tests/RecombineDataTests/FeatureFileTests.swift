@@ -147,4 +147,28 @@ final class FeatureFileTests: XCTestCase {
             XCTAssertEqual("\(error)", "\(short.path): 2 labels for 3 samples")
         }
     }
+
+    /// .npy labels must be integers in a vector: a fraction, NaN, a huge value or a matrix is an error
+    /// naming the file (and the label), never a crash or a silent truncation.
+    func testNPYLabelsThatAreNotIntegersAreRefused() throws {
+        let features = directory.appending("z.csv")
+        try "1,2\n3,4\n5,6\n".write(to: features, atomically: true, encoding: .utf8)
+        try PythonOracle.require(["numpy"])
+        let cases = [
+            ("fraction", "np.array([0, 0.5, 1])", "label 1 is 0.5, not an integer"),
+            ("nan", "np.array([0, 1, np.nan])", "label 2 is nan, not an integer"),
+            ("huge", "np.array([1e30, 1, 2])", "label 0 is 1e+30, not an integer"),
+            ("matrix", "np.zeros((3, 2), dtype=np.int64)", "expected labels of shape [N] or [N, 1], found [3, 2]"),
+        ]
+        for (name, array, message) in cases {
+            let path = directory.appending("\(name).npy").path
+            try PythonOracle.run("import numpy as np; np.save('\(path)', \(array))")
+            XCTAssertThrowsError(try FeatureFiles.csv(path: features.path, labelsPath: path, name: "z"), name) {
+                XCTAssertEqual("\($0)", "\(path): \(message)")
+            }
+        }
+        let column = directory.appending("column.npy").path
+        try PythonOracle.run("import numpy as np; np.save('\(column)', np.array([[2], [0], [1]], dtype=np.float32))")
+        XCTAssertEqual(try FeatureFiles.csv(path: features.path, labelsPath: column, name: "z").labels, [2, 0, 1])
+    }
 }

@@ -85,11 +85,8 @@ public enum FeatureFiles {
     /// Labels for `expected` samples: an .npy array, an IDX labels file (gzip or not), or one integer per line.
     static func labelFile(_ path: String, expected: Int) throws -> [Int] {
         let labels: [Int]
-        if path.hasSuffix(".npy") {
-            labels = try npy(path).values.map { Int($0) }
-        } else if let idx = try? IDXArray.read(path), idx.dimensions.count == 1 {
-            // An IDX labels file (gzip or not), as MNIST's.
-            labels = idx.bytes.map(Int.init)
+        if let binary = try binaryLabels(path) {
+            labels = binary
         } else {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw DataError("\(path): cannot read the file")
@@ -105,6 +102,25 @@ public enum FeatureFiles {
             throw DataError("\(path): \(labels.count) labels for \(expected) samples")
         }
         return labels
+    }
+
+    /// The labels of an .npy vector (integers, in any dtype) or an IDX labels file (gzip or not, as
+    /// MNIST's); nil when `path` is neither, so that callers can read it as text.
+    public static func binaryLabels(_ path: String) throws -> [Int]? {
+        if path.hasSuffix(".npy") {
+            let (shape, values) = try npy(path)
+            guard shape.count == 1 || (shape.count == 2 && shape[1] == 1) else {
+                throw DataError("\(path): expected labels of shape [N] or [N, 1], found \(shape)")
+            }
+            return try values.enumerated().map { index, value in
+                guard let label = Int(exactly: value) else {
+                    throw DataError("\(path): label \(index) is \(value), not an integer")
+                }
+                return label
+            }
+        }
+        if let idx = try? IDXArray.read(path), idx.dimensions.count == 1 { return idx.bytes.map(Int.init) }
+        return nil
     }
 
     /// An .npy array (format 1.0–3.0, little-endian, C order) of float32, float64, uint8 or integers.

@@ -73,8 +73,10 @@ public struct RunArtifacts {
         }
     }
 
-    /// Integer vector stored as float64 in final.safetensors.
+    /// Integer vector stored as float64 in final.safetensors (nil when absent or not all integers).
     func integers(_ name: String) -> [Int]? {
-        final?.tensors[name].map { $0.to(.float64).toDoubleArray().map { Int($0) } }
+        guard let values = final?.tensors[name]?.to(.float64).toDoubleArray() else { return nil }
+        let integers = values.compactMap { Int(exactly: $0) }
+        return integers.count == values.count ? integers : nil
     }
 }

@@ -120,8 +120,10 @@ extension PhaseRunner {
             lossReport.curve[key] = (Double(bitPattern: bits), count)
         }
         evaluation.records = ((v["evaluations"] as? [[String: Any]]) ?? []).compactMap(EvaluationRecord.init(json:))
-        evaluation.lastAssignments = archive.tensors["phase/last_assignments"].map {
-            $0.toDoubleArray().map { Int($0) }
+        if let stored = archive.tensors["phase/last_assignments"]?.toDoubleArray() {
+            let assignments = stored.compactMap { Int(exactly: $0) }
+            guard assignments.count == stored.count else { throw archive.missing("phase/last_assignments") }
+            evaluation.lastAssignments = assignments
         }
         let steps = (v["scheduler_steps"] as? [NSNumber])?.map(\.intValue) ?? []
         guard steps.count == schedulers.count else { throw archive.missing("phase/scheduler_steps") }
