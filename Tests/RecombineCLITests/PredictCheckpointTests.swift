@@ -44,18 +44,24 @@ extension CLIContractTests {
         XCTAssertTrue(predicted.errors.contains("--labels does not apply to USPS:test"), predicted.errors)
     }
 
-    /// A run stopped in its pretraining has no final weights and no centroids yet: `predict` says to use
-    /// `--checkpoint`; with it, `--features` writes the encoder's output under the checkpoint's weights
-    /// (recomputed by NumPy) and says why there are no assignments; without `--features` it is an error.
-    func testPredictFromACheckpointWritesFeaturesBeforeCentroidsExist() throws {
-        try PythonOracle.require(["numpy", "safetensors"])
-        let folder = try TemporaryDirectory(); defer { folder.remove() }
+    /// dec_gaussians stopped after 3 pretraining steps in `folder`/run: a checkpoint, no centroids yet.
+    func decGaussiansStoppedInPretraining(in folder: TemporaryDirectory) throws -> String {
         let run = folder.appending("run").path
         let stopped = try recombine([
             "run", Repository.configurations.path + "/dec_gaussians.json", "--quiet", "--no-report", "--output", run,
             "--stop-after", "3",
         ])
         XCTAssertEqual(stopped.status, 0, stopped.errors)
+        return run
+    }
+
+    /// A run stopped in its pretraining has no final weights and no centroids yet: `predict` says to use
+    /// `--checkpoint`; with it, `--features` writes the encoder's output under the checkpoint's weights
+    /// (recomputed by NumPy) and says why there are no assignments; without `--features` it is an error.
+    func testPredictFromACheckpointWritesFeaturesBeforeCentroidsExist() throws {
+        try PythonOracle.require(["numpy", "safetensors"])
+        let folder = try TemporaryDirectory(); defer { folder.remove() }
+        let run = try decGaussiansStoppedInPretraining(in: folder)
         XCTAssertFalse(FileManager.default.fileExists(atPath: run + "/final.safetensors"))
         let points = folder.appending("points.csv").path
         try "0.5,-1\n13,12.5\n4,9\n".write(toFile: points, atomically: true, encoding: .utf8)
@@ -89,5 +95,42 @@ extension CLIContractTests {
             print(float(np.abs(np.load(sys.argv[2]) - (h @ p("net.2.weight").T + p("net.2.bias"))).max()))
             """, arguments: [run, features])
         XCTAssertLessThan(Double(check.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .infinity, 1e-4, check)
+    }
+
+    /// A checkpoint does not record the trained sample shape, so data that do not fit the encoder are
+    /// found by the method's shape checks (an error naming the layer, not a crash), and weights that are
+    /// not finite (a damaged file) are refused instead of writing NaN features.
+    func testPredictFromACheckpointRefusesMisfitDataAndNonFiniteWeights() throws {
+        try PythonOracle.require(["numpy", "safetensors"])
+        let folder = try TemporaryDirectory(); defer { folder.remove() }
+        let run = try decGaussiansStoppedInPretraining(in: folder)
+        let wide = folder.appending("wide.csv").path, features = folder.appending("z.npy").path
+        try "1,2,3\n4,5,6\n".write(toFile: wide, atomically: true, encoding: .utf8)
+        let misfit = try recombine(["predict", run, wide, "--checkpoint", "--features", features])
+        XCTAssertEqual(misfit.status, 1)
+        XCTAssertTrue(
+            misfit.errors.contains("wide.csv: samples of shape [3] do not fit the run's method: /mappings/0/layers/0:")
+                && misfit.errors.contains("expects 2 input features, got 3"), misfit.errors)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: features))
+
+        try PythonOracle.run(
+            """
+            import sys, numpy as np
+            from safetensors.numpy import load_file, save_file
+            from safetensors import safe_open
+            path = sys.argv[1] + "/checkpoint.safetensors"
+            with safe_open(path, "np") as f: metadata = f.metadata()
+            w = load_file(path)
+            w["mapping/encoder/net.2.bias"] = np.full_like(w["mapping/encoder/net.2.bias"], np.nan)
+            save_file(w, path, metadata=metadata)
+            """, arguments: [run])
+        let points = folder.appending("points.csv").path
+        try "0.5,-1\n13,12.5\n".write(toFile: points, atomically: true, encoding: .utf8)
+        let damaged = try recombine(["predict", run, points, "--checkpoint", "--features", features])
+        XCTAssertEqual(damaged.status, 1)
+        XCTAssertTrue(
+            damaged.errors.contains("checkpoint.safetensors: the weights encoder.net.2.bias are not all finite"),
+            damaged.errors)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: features))
     }
 }

@@ -14,6 +14,8 @@ public struct Predictor {
     let mappings: MappingSet
     let strategy: ClusterAssignment
     let pipeline: TransformPipeline
+    /// The dataset whose transforms the run applies (the one it finished on, or was training on).
+    let dataset: DatasetSpec
     let kmeansCentroids: Tensor?
     /// The file the weights came from (final.safetensors or checkpoint.safetensors).
     public let weightsPath: String
@@ -59,6 +61,7 @@ public struct Predictor {
             sampleShape = (metadata["sample_shape"] ?? "").split(separator: ",").compactMap { Int($0) }
         }
         self.spec = spec
+        self.dataset = dataset
         self.fromCheckpoint = fromCheckpoint
         weightsPath = path
         numClusters = dataset.numClusters
@@ -70,6 +73,11 @@ public struct Predictor {
                 guard let t = tensors["mapping/\(mapping.name)/\(name)"] else {
                     throw TrainingError("\(path): no weights for \(mapping.name).\(name)")
                 }
+                guard t.allFinite else {
+                    throw TrainingError(
+                        "\(path): the weights \(mapping.name).\(name) are not all finite (a damaged file, or a run that diverged)"
+                    )
+                }
                 own[name] = t
             }
             try mapping.loadStateDict(own)
@@ -78,6 +86,9 @@ public struct Predictor {
         strategy = try ClusterAssignment(
             spec: spec.strategy, mappings: mappings, numClusters: numClusters, seed: 0,
             referenceNumerics: spec.referenceNumerics)
+        for key in ["strategy/centroids", "kmeans/centroids"] where tensors[key].map({ !$0.allFinite }) ?? false {
+            throw TrainingError("\(path): '\(key)' is not all finite (a damaged file, or a run that diverged)")
+        }
         strategy.centroids = tensors["strategy/centroids"]
         kmeansCentroids = tensors["kmeans/centroids"]
         pipeline = try TransformFactory.pipeline(dataset.transforms ?? [])
@@ -139,7 +150,8 @@ public struct Predictor {
         return strategy.allFeatures(data, pipeline: pipeline)
     }
 
-    /// Refuses data whose samples differ from the run's or cannot take its transforms.
+    /// Refuses data whose samples differ from the run's, cannot take its transforms, or do not fit its
+    /// mappings (the method's shape checks, which a checkpoint, not knowing the trained shape, relies on).
     func checkShape(_ data: Dataset) throws {
         if !sampleShape.isEmpty && data.sampleShape != sampleShape {
             throw TrainingError(
@@ -149,6 +161,11 @@ public struct Predictor {
         if pipeline.unsupportedTransformIndex(forSampleShape: data.sampleShape) != nil {
             throw TrainingError(
                 "\(data.name): samples of shape \(data.sampleShape) cannot take the run's transforms (image transforms need [C, H, W])"
+            )
+        }
+        if let issue = MethodCompiler.checkShapes(spec, dataset: dataset, loadedSampleShape: data.sampleShape).first {
+            throw TrainingError(
+                "\(data.name): samples of shape \(data.sampleShape) do not fit the run's method: \(issue.pointer): \(issue.message)"
             )
         }
     }
