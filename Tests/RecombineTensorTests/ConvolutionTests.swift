@@ -103,21 +103,31 @@ final class ConvolutionTests: XCTestCase {
     /// The weight gradient accumulates over im2col chunks: with an image whose patch matrix exceeds half a
     /// chunk (K·L = 144 · 172² > 2²²), each image is its own chunk, and the gradient of a batch must equal
     /// the sum of the images' gradients. (The small inputs above fit in one chunk per worker.)
-    func testWeightGradientSumsOverIm2colChunks() {
+    /// The weight gradient of a batch is the sum of its images' on each of conv2d's three paths, which
+    /// accumulate over images differently: the direct kernels (stride 1), per-image GEMMs (≥ 196 output
+    /// positions) and im2col in chunks of images (fewer positions; here 12 images per chunk, 3 chunks).
+    func testWeightGradientSumsOverImagesOnEveryConvolutionPath() {
         var g = RandomGenerator(seed: 22)
-        let x = Tensor.normal([3, 16, 172, 172], generator: &g),
-            w = Tensor.normal([4, 16, 3, 3], std: 0.1, generator: &g)
-        func weightGradient(_ images: Tensor) -> [Double] {
-            let weight = w.clone().requiringGrad()
-            images.conv2d(weight: weight, padding: (1, 1)).sum().backward()
-            return weight.grad!.toDoubleArray()
+        let cases: [(name: String, input: [Int], channels: Int, stride: Int)] = [
+            ("direct", [3, 16, 40, 40], 16, 1),
+            ("per-image im2col", [3, 16, 40, 40], 16, 2),
+            ("chunked im2col", [30, 64, 24, 24], 64, 2),
+        ]
+        for (name, input, channels, stride) in cases {
+            let x = Tensor.normal(input, generator: &g),
+                w = Tensor.normal([4, channels, 3, 3], std: 0.1, generator: &g)
+            func weightGradient(_ images: Tensor) -> [Double] {
+                let weight = w.clone().requiringGrad()
+                images.conv2d(weight: weight, stride: (stride, stride), padding: (1, 1)).sum().backward()
+                return weight.grad!.toDoubleArray()
+            }
+            let batch = weightGradient(x)
+            var summed = [Double](repeating: 0, count: batch.count)
+            for n in 0..<input[0] {
+                for (i, v) in weightGradient(x.indexSelect(axis: 0, indices: [n])).enumerated() { summed[i] += v }
+            }
+            assertClose(batch, summed, tolerance: 1e-4, name)
         }
-        let batch = weightGradient(x)
-        var summed = [Double](repeating: 0, count: batch.count)
-        for n in 0..<3 {
-            for (i, v) in weightGradient(x.indexSelect(axis: 0, indices: [n])).enumerated() { summed[i] += v }
-        }
-        assertClose(batch, summed, tolerance: 1e-4)
     }
 
     func testConv1dGradientsAndShape() {
