@@ -171,4 +171,25 @@ final class FeatureFileTests: XCTestCase {
         try PythonOracle.run("import numpy as np; np.save('\(column)', np.array([[2], [0], [1]], dtype=np.float32))")
         XCTAssertEqual(try FeatureFiles.csv(path: features.path, labelsPath: column, name: "z").labels, [2, 0, 1])
     }
+
+    /// An .npy sample that is NaN, infinite or beyond float32 is an error naming the file, sample and
+    /// feature when the data are read, not a NaN loss in the first training step.
+    func testNPYSamplesMustBeFinite() throws {
+        try PythonOracle.require(["numpy"])
+        let cases = [
+            ("nan", "x[2, 1] = np.nan", "sample 2, feature 1 is nan; the samples must be finite"),
+            ("inf", "x[0, 0] = -np.inf", "sample 0, feature 0 is -inf; the samples must be finite"),
+            (
+                "huge", "x[3, 1] = 1e300",
+                "sample 3, feature 1 is 1e+300, beyond float32's range; the samples must be finite"
+            ),
+        ]
+        for (name, change, message) in cases {
+            let path = directory.appending("\(name).npy").path
+            try PythonOracle.run("import numpy as np; x = np.zeros((4, 2)); \(change); np.save('\(path)', x)")
+            XCTAssertThrowsError(try FeatureFiles.npyDataset(path: path, labelsPath: nil, name: name), name) {
+                XCTAssertEqual("\($0)", "\(path): \(message)")
+            }
+        }
+    }
 }

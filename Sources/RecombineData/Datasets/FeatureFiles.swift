@@ -183,7 +183,13 @@ public enum FeatureFiles {
         guard shape.count >= 2, let n = shape.first, n > 0 else {
             throw DataError("\(path): expected an array [N, features…], found shape \(shape)")
         }
+        let features = values.map(Float.init), dimension = values.count / n
+        if let i = features.firstIndex(where: { !$0.isFinite }) {
+            throw DataError(
+                "\(path): sample \(i / dimension), feature \(i % dimension) is \(values[i])\(values[i].isFinite ? ", beyond float32's range" : ""); the samples must be finite"
+            )
+        }
         let labels = try labelsPath.map { try labelFile($0, expected: n) }
-        return FeatureDataset(name: name, features: values.map(Float.init), dimension: values.count / n, labels: labels)
+        return FeatureDataset(name: name, features: features, dimension: dimension, labels: labels)
     }
 }
