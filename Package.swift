@@ -98,8 +98,8 @@ let package = Package(
         .target(
             name: "RecombineReport",
             dependencies: [
-                "RecombineTensor", "RecombineNN", "RecombineClustering", "RecombineMethod", "RecombineRunFiles",
-                "CZlib",
+                "RecombineTensor", "RecombineNN", "RecombineData", "RecombineClustering", "RecombineMethod",
+                "RecombineTraining", "RecombineRunFiles", "CZlib",
             ]),
         .executableTarget(
             name: "RecombineCLI",

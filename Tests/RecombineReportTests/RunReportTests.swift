@@ -1,5 +1,6 @@
 import Foundation
 import RecombineMethod
+import RecombineTestSupport
 import RecombineTraining
 import XCTest
 
@@ -119,6 +120,33 @@ final class RunReportTests: XCTestCase {
         let text = try String(contentsOfFile: comparison, encoding: .utf8)
         XCTAssertTrue(text.contains("a/run/report.html") && text.contains("b/run/report.html"), text)
         XCTAssertEqual(text.components(separatedBy: "<svg ").count - 1, 3)
+    }
+
+    /// A run record (Docs/results/runs: metrics and predictions gzipped, no final.safetensors) gets its
+    /// curves from metrics.jsonl.gz and its confusion matrix from predictions.csv.gz, with a note that
+    /// says why there are no embedding plots.
+    func testARunRecordsReportReadsItsGzippedFilesAndPredictions() throws {
+        let record = try run(features: 2, name: "record")
+        let result = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: record + "/result.json")))
+        let acc = try XCTUnwrap(((result as? [String: Any])?["final"] as? [String: Any])?["acc"] as? Double)
+        for name in ["metrics.jsonl", "predictions.csv"] { _ = try runProcess(["gzip", record + "/" + name]) }
+        try FileManager.default.removeItem(atPath: record + "/final.safetensors")
+        try? FileManager.default.removeItem(atPath: record + "/plots")
+        let page = try String(contentsOfFile: try RunReport.build(directory: record, tsnePoints: 0), encoding: .utf8)
+        XCTAssertEqual(
+            try plots(record),
+            [
+                "confusion.svg", "losses_GaussianMixture_clustering.svg", "losses_GaussianMixture_pretraining.svg",
+                "metrics.svg",
+            ])
+        let confusion = try String(contentsOfFile: record + "/plots/confusion.svg", encoding: .utf8)
+        XCTAssertTrue(confusion.contains(String(format: "Confusion matrix (ACC %.3f)", acc)), confusion)
+        XCTAssertTrue(
+            page.contains(
+                "no final.safetensors (the run finished: a run record keeps no weights): no embedding or image plots; the confusion matrix comes from predictions.csv"
+            ), page)
+        XCTAssertFalse(page.contains("metrics.jsonl is missing"))
     }
 
     /// At a 1 % schedule a phase of 1 000 iterations runs 10, fewer than its loss report interval (300):

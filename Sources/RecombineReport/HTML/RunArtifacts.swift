@@ -1,10 +1,14 @@
 import Foundation
+import RecombineData
 import RecombineNN
 import RecombineTensor
+import RecombineTraining
 
 /// What a run directory holds, read for its report: result, method, metrics records and the final
 /// analysis tensors. Damaged or missing parts are tolerated (the report says what is missing);
-/// a partial last line of `metrics.jsonl` (a killed run) is skipped.
+/// a partial last line of `metrics.jsonl` (a killed run) is skipped. A run record
+/// (`Docs/results/runs/…`: gzipped metrics and predictions, no weights) reads its `.gz` files, and
+/// its confusion matrix comes from `predictions.csv`.
 public struct RunArtifacts {
     public let directory: String
     public let outcome: RunOutcome
@@ -21,7 +25,17 @@ public struct RunArtifacts {
     /// Loss, loss-curve and evaluation records in file order (what places phases on one iteration axis).
     public let iterationRecords: [[String: Any]]
     public let final: (tensors: [String: Tensor], metadata: [String: String])?
+    /// Clusters and true labels of `predictions.csv(.gz)`, read when there is no `final.safetensors`.
+    public let predictions: (clusters: [Int], labels: [Int]?)?
     public var notes: [String] = []
+
+    /// The bytes of `name` in `directory`, or of `name.gz` decompressed (as run records keep it).
+    static func contents(of name: String, in directory: String) -> Data? {
+        let path = (directory as NSString).appendingPathComponent(name)
+        if let data = FileManager.default.contents(atPath: path) { return data }
+        guard let zipped = FileManager.default.contents(atPath: path + ".gz") else { return nil }
+        return try? Gzip.decompress(zipped, file: path + ".gz")
+    }
 
     /// `readFinal: false` skips `final.safetensors` (a comparison needs only the records).
     public init(directory: String, readFinal: Bool = true) throws {
@@ -37,9 +51,8 @@ public struct RunArtifacts {
             kmeans: [[String: Any]] = []
         var iterations: [[String: Any]] = []
         var skipped = 0
-        if let text = try? String(
-            contentsOfFile: (directory as NSString).appendingPathComponent("metrics.jsonl"), encoding: .utf8)
-        {
+        if let data = Self.contents(of: "metrics.jsonl", in: directory) {
+            let text = String(decoding: data, as: UTF8.self)
             for line in text.split(separator: "\n") {
                 guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
                     skipped += 1; continue
@@ -59,6 +72,7 @@ public struct RunArtifacts {
         lossRecords = losses; lossCurveRecords = curves; evaluationRecords = evaluations; kmeansRecords = kmeans;
         iterationRecords = iterations
         let finalPath = (directory as NSString).appendingPathComponent("final.safetensors")
+        var predictions: (clusters: [Int], labels: [Int]?)? = nil
         if !readFinal {
             final = nil
         } else if FileManager.default.fileExists(atPath: finalPath) {
@@ -68,9 +82,32 @@ public struct RunArtifacts {
             }
         } else {
             final = nil
+            let rows = Self.contents(of: PredictionsFile.fileName, in: directory).flatMap {
+                try? PredictionsFile.rows($0)
+            }
+            if let rows, !rows.isEmpty {
+                let labels = rows.compactMap(\.label)
+                predictions = (rows.map(\.cluster), labels.count == rows.count ? labels : nil)
+            }
+            let why =
+                outcome.status == .completed
+                ? "the run finished: a run record keeps no weights" : "the run did not finish a dataset"
+            let confusion = predictions?.labels != nil ? "; the confusion matrix comes from predictions.csv" : ""
             notes.append(
-                "no final.safetensors (the run did not finish a dataset): no embedding, confusion or image plots")
+                "no final.safetensors (\(why)): no embedding or image plots\(confusion.isEmpty ? ", no confusion matrix" : confusion)"
+            )
         }
+        self.predictions = predictions
+    }
+
+    /// True labels and predicted clusters for the confusion matrix: the final analysis tensors, else
+    /// `predictions.csv(.gz)` (a run record's).
+    var labelledPredictions: (labels: [Int], predictions: [Int])? {
+        if let labels = integers("analysis/labels"), let predicted = integers("analysis/predictions") {
+            return (labels, predicted)
+        }
+        guard let predictions, let labels = predictions.labels else { return nil }
+        return (labels, predictions.clusters)
     }
 
     /// Integer vector stored as float64 in final.safetensors (nil when absent or not all integers).

@@ -196,9 +196,7 @@ public enum RunPlots {
 
     /// Counts of true label × predicted cluster, clusters reordered by the Hungarian matching of ACC.
     static func confusionPlot(_ run: RunArtifacts) -> Plot? {
-        guard let labels = run.integers("analysis/labels"), let predictions = run.integers("analysis/predictions"),
-            labels.count == predictions.count
-        else { return nil }
+        guard let (labels, predictions) = run.labelledPredictions, labels.count == predictions.count else { return nil }
         let matching = ClusteringMetrics.matching(truth: labels, prediction: predictions)
         let trueLabels = Array(Set(labels)).sorted()
         let clusters = Array(Set(predictions)).sorted { (matching[$0] ?? Int.max, $0) < (matching[$1] ?? Int.max, $1) }

@@ -6,7 +6,7 @@ import RecombineNN
 /// `index,cluster` (and `label` when the dataset has labels), one row per sample, `index` being the
 /// sample's position in the dataset's files (a dataset limited to a sample range starts at its first).
 public enum PredictionsFile {
-    static let fileName = "predictions.csv"
+    public static let fileName = "predictions.csv"
 
     /// The file's text for `predictions` (and their true `labels`), rows numbered from `firstIndex`.
     public static func text(predictions: [Int], labels: [Int]?, firstIndex: Int) -> String {
@@ -28,10 +28,10 @@ public enum PredictionsFile {
     }
 
     /// One row of the file.
-    struct Row { let index: Int, cluster: Int, label: Int? }
+    public struct Row { public let index: Int, cluster: Int, label: Int? }
 
     /// The rows of a predictions.csv; the error names a wrong header or row.
-    static func rows(_ data: Data) throws -> [Row] {
+    public static func rows(_ data: Data) throws -> [Row] {
         guard let text = String(data: data, encoding: .utf8) else {
             throw TrainingError("predictions.csv is not UTF-8 text")
         }
