@@ -12,11 +12,11 @@ struct Metrics: ParsableCommand {
 
     @Option(
         help:
-            "True labels: one integer per line, a CSV with a header whose 'label' column holds them (predictions.csv), an .npy vector or an IDX labels file (gzip or not)."
+            "True labels: one integer per line, a CSV with a header whose 'label' column holds them (predictions.csv, gzipped or not), an .npy vector or an IDX labels file (gzipped or not)."
     ) var truth: String
     @Option(
         help:
-            "Predicted clusters: one integer per line, a CSV with a header whose 'cluster' column holds them (predictions.csv, predict's output), or an .npy vector."
+            "Predicted clusters: one integer per line, a CSV with a header whose 'cluster' column holds them (predictions.csv, gzipped or not; predict's output), or an .npy vector."
     ) var pred: String
     @Option(help: "NMI/AMI normalisation: arithmetic (default), geometric, min or max.") var average: String =
         "arithmetic"

@@ -130,8 +130,9 @@ final class CLIContractTests: XCTestCase {
     }
 
     /// `metrics` reads the label files `cluster --labels` reads: an IDX labels file (MNIST's) as truth and
-    /// an .npy vector as prediction; a binary file of another kind is an error that says so.
-    func testMetricsReadsIDXAndNPYLabelFilesAndRefusesOtherBinaries() throws {
+    /// an .npy vector as prediction, and a gzipped predictions.csv (a run record's); a binary file of
+    /// another kind is an error that says so.
+    func testMetricsReadsIDXNPYAndGzippedLabelFilesAndRefusesOtherBinaries() throws {
         let folder = try TemporaryDirectory(); defer { folder.remove() }
         let truth = folder.appending("labels-idx1-ubyte"), pred = folder.appending("p.npy")
         try Data([0, 0, 8, 1, 0, 0, 0, 4, 7, 7, 3, 3]).write(to: truth)
@@ -142,6 +143,16 @@ final class CLIContractTests: XCTestCase {
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
         XCTAssertEqual(try XCTUnwrap(object["acc"] as? Double), 0.75, accuracy: 1e-12)
         XCTAssertEqual(object["samples"] as? Int, 4)
+        // A run record's gzipped predictions.csv, as Docs/results/runs keeps it.
+        let predictions = folder.appending("predictions.csv")
+        try "index,cluster,label\n0,1,7\n1,1,7\n2,0,3\n3,2,3\n".write(
+            to: predictions, atomically: true, encoding: .utf8)
+        _ = try runProcess(["gzip", predictions.path])
+        let zipped = predictions.path + ".gz"
+        let record = try recombine(["metrics", "--truth", zipped, "--pred", zipped, "--json"])
+        XCTAssertEqual(record.status, 0, record.errors)
+        let scores = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(record.output.utf8)) as? [String: Any])
+        XCTAssertEqual(try XCTUnwrap(scores["acc"] as? Double), 0.75, accuracy: 1e-12)
         let binary = folder.appending("weights.bin")
         try Data([0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0, 10]).write(to: binary)
         let refused = try recombine(["metrics", "--truth", binary.path, "--pred", pred.path])

@@ -192,4 +192,14 @@ final class FeatureFileTests: XCTestCase {
             }
         }
     }
+
+    /// A gzipped CSV reads as the plain file does (run records keep predictions.csv gzipped).
+    func testGzippedCSVReadsLikeThePlainFile() throws {
+        let plain = try file("x.csv", "a,b,label\n1,2,0\n3.5,-1,1\n")
+        let expected = try FeatureFiles.csv(path: plain, labelColumn: .name("label"), name: "x")
+        _ = try runProcess(["gzip", "--keep", plain])
+        let zipped = try FeatureFiles.csv(path: plain + ".gz", labelColumn: .name("label"), name: "x")
+        XCTAssertEqual(zipped.features, expected.features)
+        XCTAssertEqual(zipped.labels, [0, 1])
+    }
 }

@@ -12,6 +12,7 @@ public struct CSVRecord {
 /// RFC 4180 CSV: fields separated by a one-character delimiter, records by LF, CRLF or CR. A field
 /// in double quotes may hold delimiters, line breaks and quotes written twice (""). Unquoted fields
 /// are trimmed of spaces and tabs, a UTF-8 byte-order mark is skipped, and empty lines are skipped.
+/// A gzipped file (a run record's predictions.csv.gz) is read decompressed.
 public struct CSVReader {
     let bytes: [UInt8]
     let delimiter: UInt8
@@ -27,7 +28,7 @@ public struct CSVReader {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DataError("\(path): cannot read the file")
         }
-        bytes = Array(data)
+        bytes = Array(Gzip.isCompressed(data) ? try Gzip.decompress(data, file: path) : data)
         self.delimiter = ascii
         file = path
     }
