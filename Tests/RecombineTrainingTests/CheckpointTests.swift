@@ -225,11 +225,15 @@ final class CheckpointTests: XCTestCase {
             method.contains("restore_lowest_loss_state") && method.contains("gradient_clipping"),
             "the method text was not modified as intended")
         let (spec, d, whole) = try runUninterrupted(method)
-        XCTAssertEqual(whole.evaluations.count, 6, "an evaluation at the end of each epoch")
+        XCTAssertEqual(whole.evaluations.count, 7, "an evaluation at the end of each epoch, then the restored state's")
         let log = try String(contentsOfFile: d.path + "/whole/log.txt", encoding: .utf8)
         XCTAssertTrue(
             log.contains("Restored the state of epoch 1 (phase iteration 5)"),
             "the case needs the first epoch's state to stay the lowest: \(log)")
+        // Parameters, BatchNorm statistics and all: the restored state scores exactly as it did at epoch 1.
+        let first = whole.evaluations[0], restored = try XCTUnwrap(whole.evaluations.last)
+        XCTAssertEqual([restored.acc, restored.nmi, restored.ari], [first.acc, first.nmi, first.ari])
+        XCTAssertNotNil(restored.acc)
 
         // 300 samples in batches of 60: five steps per epoch, so step 6 is the first of epoch 2, 12 the second of 3.
         let parts = d.path + "/parts"

@@ -60,10 +60,26 @@ final class LowestLossStateTests: XCTestCase {
             try String(contentsOfFile: kept.runDirectory + "/predictions.csv", encoding: .utf8),
             try String(contentsOfFile: stopped.runDirectory + "/predictions.csv", encoding: .utf8))
         XCTAssertEqual(kept.endOfTraining.last?.acc, stopped.endOfTraining.last?.acc)
-        XCTAssertEqual(kept.evaluations.filter { $0.phase == "clustering" }.count, 8)
+        // The phase's last evaluation scores the restored state: the same scores as the evaluation it was
+        // kept at, and the run's final scores (not those of the state at iteration 40, which it discarded).
+        let clustering = kept.evaluations.filter { $0.phase == "clustering" }
+        XCTAssertEqual(clustering.map(\.iteration), [5, 10, 15, 20, 25, 30, 35, 40, 40])
+        let keptEvaluation = try XCTUnwrap(clustering.first { $0.iteration == keptIteration })
+        let restored = try XCTUnwrap(clustering.last)
+        XCTAssertEqual(
+            [restored.acc, restored.nmi, restored.ari], [keptEvaluation.acc, keptEvaluation.nmi, keptEvaluation.ari])
+        XCTAssertEqual(kept.final?.iteration, 40)
+        XCTAssertEqual(kept.final?.acc, keptEvaluation.acc)
+        let written = try records(kept, kind: "evaluation").last
+        XCTAssertEqual(written?["restored_from_iteration"] as? Int, keptIteration)
+        XCTAssertNil(try records(kept, kind: "evaluation").dropLast().first { $0["restored_from_iteration"] != nil })
         let log = try String(contentsOfFile: kept.runDirectory + "/log.txt", encoding: .utf8)
         XCTAssertTrue(log.contains("Restored the state of epoch"), log)
         XCTAssertTrue(log.contains("(phase iteration \(keptIteration)): the lowest evaluation loss"), log)
+        XCTAssertTrue(
+            log.contains(
+                "Performance of the restored state (epoch 1, phase iteration \(keptIteration)) at the end of phase"),
+            log)
     }
 
     func testAResumedRunKeepsTheStateKeptBeforeItStopped() throws {
@@ -112,7 +128,8 @@ final class LowestLossStateTests: XCTestCase {
     func testALossPassLeavesTheTrainingAsItWas() throws {
         let with = try runMethodText(Self.method(iterations: 40, restore: true), directories: &directories)
         let without = try runMethodText(Self.method(iterations: 40, restore: false), directories: &directories)
-        XCTAssertEqual(with.evaluations.count, without.evaluations.count)
+        // `with` adds one evaluation at the end, of the state it restores.
+        XCTAssertEqual(with.evaluations.count, without.evaluations.count + 1)
         for (a, b) in zip(with.evaluations, without.evaluations) {
             XCTAssertEqual(a.iteration, b.iteration); XCTAssertEqual(a.acc, b.acc); XCTAssertEqual(a.nmi, b.nmi)
         }

@@ -35,7 +35,12 @@ final class PhaseEvaluation {
 
     /// Scores the phase's current state on every sample of the dataset: logs it, appends it to
     /// `records` and writes an `evaluation` record.
-    func evaluate(epoch: Int, epochIteration: Int, phaseIteration: Int) throws {
+    /// `restoredFrom` marks the evaluation of a state put back by `restore_lowest_loss_state` (the epoch
+    /// and phase iteration it was kept at): its log line and record say so, and it adds nothing to the
+    /// classifiers' selection history.
+    func evaluate(
+        epoch: Int, epochIteration: Int, phaseIteration: Int, restoredFrom: (epoch: Int, phaseIteration: Int)? = nil
+    ) throws {
         let data = dataset.data
         progress.status("\(phase.name): evaluating on \(data.count) samples of \"\(dataset.spec.name)\"")
         let predictions: [Int]
@@ -67,7 +72,7 @@ final class PhaseEvaluation {
             dataset: dataset.spec.name, phase: phase.name, iteration: phaseIteration, epoch: epoch, acc: nil, nmi: nil,
             ari: nil,
             reassignmentRatio: lastRatio)
-        if let labels = data.labels, method.strategy.kind == .classifier {
+        if let labels = data.labels, method.strategy.kind == .classifier, restoredFrom == nil {
             let classifiers = mappings.mappings.filter { $0.spec.kind.isClassifier }
             if classifiers.count > 1 {
                 for classifier in classifiers {
@@ -93,7 +98,13 @@ final class PhaseEvaluation {
                 dataset: dataset.spec.name, phase: phase.name, iteration: phaseIteration, epoch: epoch, acc: acc,
                 nmi: nmi, ari: ari,
                 reassignmentRatio: lastRatio)
-            if epoch == 0 {
+            if let restoredFrom {
+                log.line(
+                    String(
+                        format:
+                            "Performance of the restored state (epoch %d, phase iteration %d) at the end of phase \"%@\": ACC %.3f, NMI %.3f, ARI %.3f",
+                        restoredFrom.epoch, restoredFrom.phaseIteration, phase.name, acc, nmi, ari))
+            } else if epoch == 0 {
                 log.line(
                     String(
                         format:
@@ -115,6 +126,10 @@ final class PhaseEvaluation {
             "reassignment_ratio": lastRatio, "nmi_average_method": "arithmetic",
         ]
         if let a = record.acc { entry["acc"] = a; entry["nmi"] = record.nmi!; entry["ari"] = record.ari! }
+        if let restoredFrom {
+            entry["restored_from_epoch"] = restoredFrom.epoch
+            entry["restored_from_iteration"] = restoredFrom.phaseIteration
+        }
         log.record(entry)
     }
 

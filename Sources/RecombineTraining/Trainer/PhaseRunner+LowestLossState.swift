@@ -65,12 +65,14 @@ extension PhaseRunner {
         lowestLossState = LowestLossState(loss: loss, epoch: epoch, phaseIteration: phaseIteration, tensors: tensors)
     }
 
-    /// At the phase's end: puts the kept state back into the mappings and centroids.
-    func restoreLowestLossState() throws {
-        guard phase.restoresLowestLossState else { return }
+    /// At the phase's end: puts the kept state back into the mappings and centroids, and returns it
+    /// (nil when the phase does not restore or kept nothing).
+    @discardableResult
+    func restoreLowestLossState() throws -> LowestLossState? {
+        guard phase.restoresLowestLossState else { return nil }
         guard let kept = lowestLossState else {
             log.line("No evaluation loss was computed in phase \"\(phase.name)\"; its last state is kept")
-            return
+            return nil
         }
         for mapping in mappings.mappings {
             let prefix = "mapping/\(mapping.name)/"
@@ -84,6 +86,7 @@ extension PhaseRunner {
                 format: "Restored the state of epoch %d (phase iteration %d): the lowest evaluation loss (%.6g)",
                 kept.epoch,
                 kept.phaseIteration, kept.loss))
+        return kept
     }
 
     /// The kept state in a checkpoint (`phase/lowest_loss/...`).

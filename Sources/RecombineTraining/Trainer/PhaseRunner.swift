@@ -254,7 +254,13 @@ final class PhaseRunner {
             }
             for (s, scheduler) in schedulers where s.intervalUnit == "epoch" { scheduler.step() }
         }
-        try restoreLowestLossState()
+        if let restored = try restoreLowestLossState() {
+            // The phase's last evaluation is of the state it ends in, so that the run's final scores are
+            // those of its weights and predictions, not of the state just discarded.
+            try evaluation.evaluate(
+                epoch: evaluations.last?.epoch ?? restored.epoch, epochIteration: 0, phaseIteration: phaseIteration - 1,
+                restoredFrom: (restored.epoch, restored.phaseIteration))
+        }
         if method.strategy.kind == .classicalClusteringAfterPhase,
             method.strategy.classicalClusteringAfterPhase == phase.name
         {
@@ -262,8 +268,7 @@ final class PhaseRunner {
         }
         try periodicSave(phaseIteration: phaseIteration, force: true)
         log.line("Exiting phase \"\(phase.name)\": \(exitReason ?? "finished")")
-        let restored = lowestLossState.flatMap { kept in evaluations.last { $0.iteration == kept.phaseIteration } }
-        if let last = restored ?? evaluations.last, last.acc != nil {
+        if let last = evaluations.last, last.acc != nil {
             log.line(
                 String(
                     format: "Final performance on dataset \"%@\": ACC %.3f, NMI %.3f, ARI %.3f", dataset.spec.name,
