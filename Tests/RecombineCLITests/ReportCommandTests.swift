@@ -27,4 +27,37 @@ extension CLIContractTests {
         XCTAssertFalse(forced.output.contains("up to date"), forced.output)
         XCTAssertGreaterThan(try modified(), built)
     }
+
+    /// `recombine report RECORD --output DIR` reports a committed run record (gzipped metrics and
+    /// predictions, no weights) into DIR and leaves the record untouched; its file links name the
+    /// record's files; another run's folder is refused as --output.
+    func testReportOfOneRunGoesToOutputAndNeverIntoAnotherRun() throws {
+        let folder = try TemporaryDirectory(); defer { folder.remove() }
+        let record = folder.appending("record").path
+        try FileManager.default.copyItem(
+            atPath: Repository.root.appendingPathComponent("Docs/results/runs/dec_gaussians/seed-1").path,
+            toPath: record)
+        let before = try FileManager.default.contentsOfDirectory(atPath: record).sorted()
+        let out = folder.appending("out").path
+        let reported = try recombine(["report", record, "--output", out])
+        XCTAssertEqual(reported.status, 0, reported.errors)
+        XCTAssertEqual(reported.output.trimmingCharacters(in: .whitespacesAndNewlines), out + "/report.html")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: record).sorted(), before)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/plots/confusion.svg"))
+        let page = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        XCTAssertTrue(page.contains("href=\"file://\(record)/predictions.csv.gz\""), page)
+        let kept = try recombine(["report", record, "--output", out])
+        XCTAssertTrue(kept.output.contains("report.html (up to date, kept)"), kept.output)
+
+        let other = folder.appending("other").path
+        let trained = try recombine([
+            "run", Repository.configurations.path + "/kmeans_gaussians.json", "--quiet", "--output", other,
+        ])
+        XCTAssertEqual(trained.status, 0, trained.errors)
+        let report = try String(contentsOfFile: other + "/report.html", encoding: .utf8)
+        let refused = try recombine(["report", record, "--output", other])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.errors.contains("--output \(other) is another run's folder"), refused.errors)
+        XCTAssertEqual(try String(contentsOfFile: other + "/report.html", encoding: .utf8), report)
+    }
 }

@@ -10,21 +10,26 @@ public enum RunReport {
     /// seconds where 3 000 took a minute (Docs/benchmarks.md, "Reports").
     public static let defaultTSNEPoints = 1000
 
-    /// Builds the report of `directory`; returns the path of `report.html`. A t-SNE plot computed
-    /// before for the same final state is reused (see `RunPlots.make`).
+    /// Builds the report of `directory` into `output` (default: the run directory itself); returns the
+    /// path of `report.html`. A t-SNE plot computed before for the same final state is reused (see
+    /// `RunPlots.make`).
     @discardableResult
-    public static func build(directory: String, tsnePoints: Int = defaultTSNEPoints) throws -> String {
+    public static func build(directory: String, tsnePoints: Int = defaultTSNEPoints, output: String? = nil) throws
+        -> String
+    {
+        let target = output ?? directory
         let run = try RunArtifacts(directory: directory)
-        let plots = RunPlots.make(run, tsnePoints: tsnePoints, existingTSNE: existingTSNE(in: directory))
-        let plotDirectory = (directory as NSString).appendingPathComponent("plots")
+        let plots = RunPlots.make(
+            run, tsnePoints: tsnePoints, existingTSNE: existingTSNE(in: directory, output: target))
+        let plotDirectory = (target as NSString).appendingPathComponent("plots")
         try FileManager.default.createDirectory(atPath: plotDirectory, withIntermediateDirectories: true)
         for p in plots {
             // An unchanged plot (a reused t-SNE) is left alone, so its date still says when it was computed.
             let file = (plotDirectory as NSString).appendingPathComponent(p.file), data = Data(p.svg.utf8)
             if FileManager.default.contents(atPath: file) != data { try AtomicFile.write(data, to: file) }
         }
-        let path = (directory as NSString).appendingPathComponent("report.html")
-        try AtomicFile.write(Data(page(run, plots: plots).utf8), to: path)
+        let path = (target as NSString).appendingPathComponent("report.html")
+        try AtomicFile.write(Data(page(run, plots: plots, linksToRun: output != nil).utf8), to: path)
         return path
     }
 
@@ -36,38 +41,45 @@ public enum RunReport {
     /// The run's files a report is built from.
     static let inputs = ["result.json", "metrics.jsonl", "final.safetensors", "method.json"]
 
-    /// Whether `directory/report.html` is of this version and newer than every file it was built from.
-    public static func isCurrent(directory: String) -> Bool {
+    /// Whether `output/report.html` (default: the run's own) is of this version and newer than every file
+    /// of `directory` it was built from.
+    public static func isCurrent(directory: String, output: String? = nil) -> Bool {
         let fm = FileManager.default
-        func modified(_ name: String) -> Date? {
-            (try? fm.attributesOfItem(atPath: (directory as NSString).appendingPathComponent(name)))?[.modificationDate]
+        func modified(_ name: String, in folder: String = directory) -> Date? {
+            (try? fm.attributesOfItem(atPath: (folder as NSString).appendingPathComponent(name)))?[.modificationDate]
                 as? Date
         }
-        guard let page = modified("report.html"),
-            let handle = FileHandle(forReadingAtPath: (directory as NSString).appendingPathComponent("report.html"))
+        let target = output ?? directory
+        guard let page = modified("report.html", in: target),
+            let handle = FileHandle(forReadingAtPath: (target as NSString).appendingPathComponent("report.html"))
         else { return false }
         defer { try? handle.close() }
         let head = String(decoding: (try? handle.read(upToCount: 1024)) ?? Data(), as: UTF8.self)
-        return head.contains(generatorTag) && inputs.allSatisfy { modified($0).map { $0 <= page } ?? true }
+        return head.contains(generatorTag)
+            && inputs.flatMap { [$0, $0 + ".gz"] }.allSatisfy { modified($0).map { $0 <= page } ?? true }
     }
 
     /// `build`, unless no t-SNE size is asked for and the run already has a current report (see
     /// `isCurrent`), which is then kept as it is: `recombine report A B` reuses finished runs' reports.
     /// Without a size, a rebuild keeps a t-SNE of the same final state whatever its size.
-    public static func update(directory: String, tsnePoints: Int?) throws -> (path: String, reused: Bool) {
-        if tsnePoints == nil, isCurrent(directory: directory) {
-            return ((directory as NSString).appendingPathComponent("report.html"), true)
+    public static func update(directory: String, tsnePoints: Int?, output: String? = nil) throws -> (
+        path: String, reused: Bool
+    ) {
+        if tsnePoints == nil, isCurrent(directory: directory, output: output) {
+            return (((output ?? directory) as NSString).appendingPathComponent("report.html"), true)
         }
         return (
             try build(
                 directory: directory,
-                tsnePoints: tsnePoints ?? existingTSNE(in: directory)?.samples ?? defaultTSNEPoints), false
+                tsnePoints: tsnePoints ?? existingTSNE(in: directory, output: output)?.samples ?? defaultTSNEPoints,
+                output: output), false
         )
     }
 
-    /// `plots/tsne.svg` when it is newer than the run's final state and says how many samples it shows.
-    static func existingTSNE(in directory: String) -> RunPlots.ExistingTSNE? {
-        let path = (directory as NSString).appendingPathComponent("plots/tsne.svg")
+    /// `plots/tsne.svg` of the report in `output` (default: the run's own) when it is newer than the run's
+    /// final state and says how many samples it shows.
+    static func existingTSNE(in directory: String, output: String? = nil) -> RunPlots.ExistingTSNE? {
+        let path = ((output ?? directory) as NSString).appendingPathComponent("plots/tsne.svg")
         let final = (directory as NSString).appendingPathComponent("final.safetensors")
         let fm = FileManager.default
         guard let svg = try? String(contentsOfFile: path, encoding: .utf8),
@@ -95,7 +107,9 @@ public enum RunReport {
     }
     static func f(_ v: Any?) -> String { (v as? NSNumber).map { String(format: "%.4f", $0.doubleValue) } ?? "–" }
 
-    static func page(_ run: RunArtifacts, plots: [RunPlots.Plot]) -> String {
+    /// `linksToRun`: the page is written outside the run directory, so its file links name the run's files
+    /// by absolute path.
+    static func page(_ run: RunArtifacts, plots: [RunPlots.Plot], linksToRun: Bool = false) -> String {
         let o = run.outcome
         var html = HTMLPage(title: "recombine — \(o.method)")
         html.add("<h1>\(esc(o.method))</h1>")
@@ -138,8 +152,15 @@ public enum RunReport {
         }
         html.add(provenance + "</table>")
         let files = ["method.json", "metrics.jsonl", "result.json", "log.txt", "predictions.csv"]
+            .flatMap { [$0, $0 + ".gz"] }
             .filter { FileManager.default.fileExists(atPath: (run.directory as NSString).appendingPathComponent($0)) }
-        html.add("<h2>Files</h2><p>" + files.map { "<a href=\"\($0)\">\($0)</a>" }.joined(separator: " · ") + "</p>")
+        let runFolder = URL(fileURLWithPath: run.directory).standardizedFileURL
+        func link(_ file: String) -> String {
+            linksToRun ? runFolder.appendingPathComponent(file).absoluteString : file
+        }
+        html.add(
+            "<h2>Files</h2><p>" + files.map { "<a href=\"\(esc(link($0)))\">\($0)</a>" }.joined(separator: " · ")
+                + "</p>")
         if let method = run.methodText {
             html.add("<details><summary>Method as run (method.json)</summary><pre>\(esc(method))</pre></details>")
         }
