@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import RecombineReport
+import RecombineRunFiles
+import RecombineTraining
 
 /// `recombine report RUN_DIR...`: (re)builds run reports; with several runs, also a comparison page.
 struct Report: ParsableCommand {
@@ -79,7 +81,7 @@ struct Report: ParsableCommand {
         let a = URL(fileURLWithPath: folder).standardizedFileURL.resolvingSymlinksInPath()
         let b = URL(fileURLWithPath: run).standardizedFileURL.resolvingSymlinksInPath()
         guard a.path != b.path else { return false }
-        return ["result.json", "run.json"].contains {
+        return [ResultFile.name, RunRecord.fileName].contains {
             FileManager.default.fileExists(atPath: a.appendingPathComponent($0).path)
         }
     }

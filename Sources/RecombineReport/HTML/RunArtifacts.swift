@@ -32,9 +32,7 @@ public struct RunArtifacts {
     /// The bytes of `name` in `directory`, or of `name.gz` decompressed (as run records keep it).
     static func contents(of name: String, in directory: String) -> Data? {
         let path = (directory as NSString).appendingPathComponent(name)
-        if let data = FileManager.default.contents(atPath: path) { return data }
-        guard let zipped = FileManager.default.contents(atPath: path + ".gz") else { return nil }
-        return try? Gzip.decompress(zipped, file: path + ".gz")
+        return FileManager.default.contents(atPath: path) ?? (try? Gzip.readFile(path + ".gz"))
     }
 
     /// `readFinal: false` skips `final.safetensors` (a comparison needs only the records).
