@@ -3,8 +3,8 @@ import Dispatch
 import Foundation
 
 /// The engine's single threading setting: OpenBLAS threads for GEMM and the engine's own loops
-/// (elementwise, im2col, reductions) use the same count, and the engine never runs its own parallel
-/// loops around a BLAS call, so the two pools are never nested.
+/// (elementwise, im2col, reductions) use the same count. Where the engine runs BLAS calls side by side
+/// (`parallelWithSerialBLAS`) OpenBLAS is single-threaded meanwhile, so the two pools never nest.
 public enum Threads {
     /// Threads the engine's own loops use.
     public private(set) nonisolated(unsafe) static var count: Int = Threads.fromEnvironment()
