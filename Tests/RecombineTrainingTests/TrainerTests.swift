@@ -322,7 +322,17 @@ final class DamagedTrainingInputTests: XCTestCase {
         try csv.write(to: d.appendingPathComponent("tiny.csv"), atomically: true, encoding: .utf8)
         assertRunFails(
             Self.csvMethod(d.appendingPathComponent("tiny.csv").path, batch: 20),
-            mentions: ["2 samples", "batch_size 20"])
+            mentions: ["tiny.csv", "2 samples", "batch_size 20", "/datasets/0/batch_size"])
+    }
+
+    /// Fewer samples than clusters used to surface in k-means after the whole pretraining phase.
+    func testFewerSamplesThanClustersIsRefusedBeforeTraining() throws {
+        let d = try scratch()
+        try "x,y,label\n1,2,0\n3,4,1\n".write(
+            to: d.appendingPathComponent("two.csv"), atomically: true, encoding: .utf8)
+        assertRunFails(
+            Self.csvMethod(d.appendingPathComponent("two.csv").path, batch: 2),
+            mentions: ["two.csv", "2 samples", "fewer than num_clusters 3", "/datasets/0/num_clusters"])
     }
 
     func testWeightsFileWithWrongNamesOrShapes() throws {

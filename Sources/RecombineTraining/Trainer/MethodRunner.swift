@@ -217,6 +217,7 @@ public final class MethodRunner {
             strategy.group = configuration.dataParallel
             strategy.centroids = centroids
             if resumingDataset { try restore(mappings: mappings!, strategy: strategy, from: resume!) }
+            try Self.checkSampleCount(data.count, of: datasetSpec, source: factory.files.paths.last)
             let context = try DatasetContext(spec: datasetSpec, data: data, seed: seeds[2])
             for (phaseIndex, phaseSpec) in spec.orderedPhases.enumerated()
             where datasetSpec.phases?.contains(phaseSpec.name) ?? true {
@@ -283,6 +284,22 @@ public final class MethodRunner {
     }
 
     static func order(_ value: Double) -> String { value.rounded() == value ? String(Int(value)) : String(value) }
+
+    /// Refuses, before the first step, a dataset with fewer samples than one batch or than its clusters
+    /// (k-means and the mixture would only find out after pretraining), naming its file and pointer.
+    static func checkSampleCount(_ count: Int, of dataset: DatasetSpec, source: String?) throws {
+        let name = "dataset '\(dataset.name)' (\(source ?? dataset.dataset))"
+        if count < dataset.batchSize {
+            throw TrainingError(
+                "\(name) has \(count) samples, fewer than batch_size \(dataset.batchSize) (\(dataset.pointer)/batch_size): no complete batch can be formed"
+            )
+        }
+        if count < dataset.numClusters {
+            throw TrainingError(
+                "\(name) has \(count) samples, fewer than num_clusters \(dataset.numClusters) (\(dataset.pointer)/num_clusters): each cluster needs at least one sample"
+            )
+        }
+    }
 }
 
 /// recombine's version, recorded in every result.
@@ -306,7 +323,7 @@ final class DatasetContext {
         self.augmentations = augmentations
         guard data.count >= spec.batchSize else {
             throw TrainingError(
-                "dataset '\(spec.name)' has \(data.count) samples, fewer than batch_size \(spec.batchSize): no complete batch can be formed"
+                "dataset '\(spec.name)' has \(data.count) samples, fewer than batch_size \(spec.batchSize) (\(spec.pointer)/batch_size): no complete batch can be formed"
             )
         }
     }
