@@ -36,7 +36,7 @@ public struct MethodLoader: Sendable {
                 file: path, spec: nil,
                 issues: [
                     ValidationIssue(
-                        file: error.file, position: error.position, pointer: JSONPointer(), message: error.message)
+                        file: error.file, position: error.position, pointer: error.pointer, message: error.message)
                 ])
         } catch {
             return Outcome(

@@ -34,6 +34,26 @@ final class JSONParserTests: XCTestCase {
         }
     }
 
+    /// json-c accepts NaN, Infinity and numbers that overflow to infinity even in strict mode; a NaN learning
+    /// rate then passed every range check of the schema.
+    func testNaNInfinityAndOverflowingNumbersAreRefusedWithTheirPlace() throws {
+        for (token, expected) in [
+            ("NaN", "NaN is not a JSON number"), ("Infinity", "Infinity is not a JSON number"),
+            ("-Infinity", "-Infinity is not a JSON number"), ("1e999", "beyond the range of a double"),
+            ("-1e400", "beyond the range of a double"),
+        ] {
+            XCTAssertThrowsError(try JSONParser.parse(text: "{\"a\": 1,\n \"lr\": \(token)}", file: "n.json"), token) {
+                error in
+                XCTAssertTrue("\(error)".hasPrefix("n.json:2:8: "), "\(error)")
+                XCTAssertTrue("\(error)".contains(expected), "\(error)")
+                XCTAssertEqual((error as? JSONSyntaxError)?.pointer.description, "/lr")
+            }
+            XCTAssertThrowsError(try JSONParser.parse(text: "[1, [\(token)]]", file: "n.json"), token)
+        }
+        let fine = try JSONParser.parse(text: #"[-0, 1e308, -2.5E-3, 1e-400, true, false, null]"#, file: "ok.json")
+        XCTAssertEqual(fine.root.array?.count, 7)
+    }
+
     func testSourcePositionsOfValuesAndKeys() throws {
         let text = "{\n  \"phases\": [\n    {\"name\": \"a\",\n     \"x/y\": 2}\n  ]\n}"
         let doc = try JSONParser.parse(text: text, file: "p.json")

@@ -199,6 +199,14 @@ final class MethodCheckTests: XCTestCase {
             ["/phases/0/optimizers/1/name: duplicate optimizer name 'sgd' in phase 'pretraining'"])
     }
 
+    /// An optimizer entry the schema refuses gets no defaults filled in, group_name included; its phase's patterns
+    /// used to add "unknown optimizer group 'default'. Known optimizer groups: ''." to the one real problem.
+    func testARefusedOptimizerEntryIsTheOnlyProblemReported() throws {
+        XCTAssertEqual(
+            try loadBroken { Self.set(&$0, "/phases/0/optimizers/0/lr", .string("NaN")) },
+            ["/phases/0/optimizers/0/lr: expected a number, found a string \"NaN\""])
+    }
+
     /// The target-convergence exit criterion needs a pattern that recomputes a target in its phase.
     func testTargetConvergenceCriterionWithoutARecomputedTargetIsReported() throws {
         XCTAssertEqual(

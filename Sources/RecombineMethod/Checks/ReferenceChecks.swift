@@ -314,6 +314,9 @@ struct ReferenceChecks {
                 "phase '\(phase.name)' has design patterns but no optimizers, so nothing would be trained")
         }
         let augmentations = augmentationNames(forPhase: phase.name)
+        // An optimizer entry the schema refused has no default filled in, group_name included: then which
+        // groups exist is unknown, and checking against them would only add a confusing second error.
+        let groupsKnown = !phase.optimizers.isEmpty && phase.optimizers.allSatisfy { !$0.groupName.isEmpty }
         for (i, pattern) in phase.patterns.enumerated() {
             let p = at.appending("design_patterns").appending(i)
             for (key, value) in pattern.options.members {
@@ -326,11 +329,11 @@ struct ReferenceChecks {
                 {
                     unknownName("batch augmentation", name, among: augmentations, at: p.appending(key))
                 }
-                if key.hasSuffix("optimizer_group_name"), !phase.optimizers.isEmpty, !groups.contains(name) {
+                if key.hasSuffix("optimizer_group_name"), groupsKnown, !groups.contains(name) {
                     unknownName("optimizer group", name, among: groups.sorted(), at: p.appending(key))
                 }
             }
-            if pattern.options["loss_optimizer_group_name"] == nil, pattern.enabled, !phase.optimizers.isEmpty,
+            if pattern.options["loss_optimizer_group_name"] == nil, pattern.enabled, groupsKnown,
                 !groups.contains("default"),
                 pattern.kind != .adversarialInterpolation
             {

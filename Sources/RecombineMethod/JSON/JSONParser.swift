@@ -6,6 +6,8 @@ public struct JSONSyntaxError: Error, CustomStringConvertible, Sendable {
     public let file: String
     public let position: SourcePosition
     public let message: String
+    /// The value or object the error is in, where the text parsed far enough to know it.
+    public var pointer = JSONPointer()
     public var description: String { "\(file):\(position): \(message)" }
 }
 
@@ -77,7 +79,8 @@ public enum JSONParser {
         }
         let sourceMap = SourceMap(bytes: bytes)
         if let problem = sourceMap.nonStandardSyntax {
-            throw JSONSyntaxError(file: file, position: problem.position, message: problem.message)
+            throw JSONSyntaxError(
+                file: file, position: problem.position, message: problem.message, pointer: problem.pointer)
         }
         return JSONDocument(file: file, root: convert(object), sourceMap: sourceMap)
     }

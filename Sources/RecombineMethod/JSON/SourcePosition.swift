@@ -23,8 +23,9 @@ struct SourceMap {
     var values: [JSONPointer: SourcePosition] = [:]
     var keys: [JSONPointer: SourcePosition] = [:]
     var duplicateKeys: [(JSONPointer, SourcePosition)] = []
-    /// Non-standard syntax json-c tolerates (single-quoted strings): where and what.
-    var nonStandardSyntax: (position: SourcePosition, message: String)?
+    /// Non-standard syntax json-c tolerates (single-quoted strings, NaN, Infinity, numbers beyond a double's
+    /// range): where and what.
+    var nonStandardSyntax: (position: SourcePosition, pointer: JSONPointer, message: String)?
 
     init(bytes: [UInt8]) {
         var scanner = Scanner(bytes: bytes)
@@ -102,7 +103,9 @@ struct SourceMap {
                     if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
                     let keyPosition = position
                     if bytes[i] != UInt8(ascii: "\"") && map.nonStandardSyntax == nil {
-                        map.nonStandardSyntax = (keyPosition, "JSON syntax error: object keys must be in double quotes")
+                        map.nonStandardSyntax = (
+                            keyPosition, pointer, "JSON syntax error: object keys must be in double quotes"
+                        )
                     }
                     let key = string()
                     let member = pointer.appending(key)
@@ -127,14 +130,36 @@ struct SourceMap {
                 _ = string()
             case UInt8(ascii: "'"):
                 if map.nonStandardSyntax == nil {
-                    map.nonStandardSyntax = (position, "JSON syntax error: strings must be in double quotes")
+                    map.nonStandardSyntax = (position, pointer, "JSON syntax error: strings must be in double quotes")
                 }
                 i += 1
                 while i < bytes.count && bytes[i] != UInt8(ascii: "'") { i += 1 }
                 i += 1
             default:
+                let start = i
                 while i < bytes.count, !",]} \t\r\n".utf8.contains(bytes[i]) { i += 1 }
+                if map.nonStandardSyntax == nil, let problem = Self.nonStandardScalar(bytes[start..<i]) {
+                    map.nonStandardSyntax = (map.values[pointer] ?? position, pointer, problem)
+                }
             }
+        }
+
+        /// What is wrong with a bare token json-c let through: NaN and Infinity, which RFC 8259 does not
+        /// have (a NaN learning rate passed every range check), and numbers beyond a double's range.
+        static func nonStandardScalar(_ token: ArraySlice<UInt8>) -> String? {
+            let text = String(decoding: token, as: UTF8.self)
+            if ["true", "false", "null"].contains(text) { return nil }
+            let value = Double(text)
+            if let first = text.unicodeScalars.first(where: { $0 != "-" && $0 != "+" }),
+                !("0"..."9").contains(first) || value?.isNaN == true
+            {
+                return
+                    "JSON syntax error: \(text) is not a JSON number (JSON has no NaN or Infinity); write a finite number"
+            }
+            if let value, value.isInfinite {
+                return "JSON syntax error: \(text) is beyond the range of a double (±1.8e308)"
+            }
+            return nil
         }
     }
 }
