@@ -88,9 +88,7 @@ struct Predict: ParsableCommand {
             let predictor = try Predictor(runDirectory: runDirectory, spec: spec, fromCheckpoint: checkpoint)
             let dataset =
                 try ClusterCommand.builtinDataset(data, dataRoot: dataRoot)
-                ?? Predictor.loadData(
-                    data, labels: labels, sampleShape: predictor.sampleShape, skipUnreadable: skipUnreadable
-                ) { printError($0) }
+                ?? predictor.read(data, labels: labels, skipUnreadable: skipUnreadable) { printError($0) }
             if let features {
                 let z = try predictor.features(dataset)
                 try AtomicFile.write(try NPYWriter.float32(z.to(.float32).toFloatArray(), shape: z.shape), to: features)

@@ -31,6 +31,12 @@ public struct ColumnStandardization: Sendable, Equatable {
         std = squares.map { ($0 / rows).squareRoot() }
     }
 
+    /// Statistics kept from an earlier fit (a run's files), to scale new data as the training data was.
+    public init(mean: [Double], std: [Double]) {
+        self.mean = mean
+        self.std = std
+    }
+
     /// `features` [N, dimension] standardised.
     public func apply(_ features: [Float]) -> [Float] {
         let dimension = mean.count

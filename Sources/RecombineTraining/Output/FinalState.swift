@@ -38,6 +38,7 @@ enum FinalState {
         for mapping in mappings.mappings {
             for (name, t) in mapping.stateDict() { tensors.append(("mapping/\(mapping.name)/\(name)", t.detached())) }
         }
+        tensors += StandardizationRecord.tensors(of: data)
         let hasFeatures = strategy.featureExtractor != nil
         let features: Tensor? = hasFeatures ? strategy.allFeatures(data, pipeline: dataset.main) : nil
         var g = RandomGenerator(seed: dataset.seed)

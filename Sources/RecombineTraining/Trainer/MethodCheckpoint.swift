@@ -25,6 +25,7 @@ extension MethodRunner {
         archive.values["log_offsets"] = ["log": offsets.log ?? 0, "metrics": offsets.metrics ?? 0]
         for mapping in mappings.mappings { archive.save(module: mapping, prefix: "mapping/\(mapping.name)/") }
         if let c = strategy.centroids { archive.tensors["strategy/centroids"] = c }
+        for (name, t) in StandardizationRecord.tensors(of: phase.dataset.data) { archive.tensors[name] = t }
         archive.values["strategy"] = [
             "classifier_history": strategy.classifierHistory.mapValues { $0.map { [$0.acc, $0.nmi, $0.ari] } }
         ]

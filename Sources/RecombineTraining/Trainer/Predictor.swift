@@ -23,6 +23,8 @@ public struct Predictor {
     /// The samples' shape the run trained on ([] when unknown: a checkpoint does not record it).
     public let sampleShape: [Int]
     public let numClusters: Int
+    /// The training data's column statistics when the run read it with `"standardize": true`.
+    let standardization: ColumnStandardization?
 
     /// Loads the run in `runDirectory` (whose `method.json` was compiled into `spec`): its final weights,
     /// or with `fromCheckpoint` those of its last checkpoint (an unfinished or interrupted run, with the
@@ -91,6 +93,12 @@ public struct Predictor {
         }
         strategy.centroids = tensors["strategy/centroids"]
         kmeansCentroids = tensors["kmeans/centroids"]
+        standardization = try StandardizationRecord.read(tensors, file: path)
+        if Self.standardizes(dataset), standardization == nil {
+            throw TrainingError(
+                "\(path): the run read its data with \"standardize\": true (\(dataset.pointer)/standardize), but this file holds no column statistics to scale new data with (it was written before recombine kept them); train the run again to predict with it"
+            )
+        }
         pipeline = try TransformFactory.pipeline(dataset.transforms ?? [])
         // A finished run must be able to assign; a checkpoint may come before anything can.
         if !fromCheckpoint, let problem = assignmentProblem { throw TrainingError(problem) }
@@ -108,6 +116,62 @@ public struct Predictor {
                 "\(weightsPath): the method clusters with k-means after a phase, but the file holds no k-means centroids"
         }
         return nil
+    }
+
+    /// Whether `dataset` standardises its feature columns.
+    static func standardizes(_ dataset: DatasetSpec) -> Bool {
+        switch dataset.kind {
+        case .csv?: return (try? dataset.options(DatasetOptions.CSV.self).standardize) ?? false
+        case .npy?: return (try? dataset.options(DatasetOptions.NPY.self).standardize) ?? false
+        default: return false
+        }
+    }
+
+    /// Reads new data as `loadData` does, a CSV file with the run's CSV settings (delimiter, header, and its
+    /// label column when the new file has it: by name in its header, by index when it has one column more
+    /// than the run's features).
+    public func read(
+        _ path: String, labels: String? = nil, skipUnreadable: Bool = false, warn: (String) -> Void = { _ in }
+    ) throws -> Dataset {
+        guard path.lowercased().hasSuffix(".csv"), dataset.kind == .csv,
+            let o = try? dataset.options(DatasetOptions.CSV.self), let delimiter = o.delimiter.first
+        else {
+            return try Self.loadData(
+                path, labels: labels, sampleShape: sampleShape, skipUnreadable: skipUnreadable, warn: warn)
+        }
+        var labelColumn: CSVColumn?
+        if labels == nil, let column = o.labelColumn {
+            struct FirstRowRead: Error {}
+            var firstRow: [String] = []
+            do {
+                try CSVReader(path: path, delimiter: delimiter).forEachRecord {
+                    firstRow = $0.fields
+                    throw FirstRowRead()
+                }
+            } catch is FirstRowRead {}
+            switch column {
+            case .name(let name): labelColumn = firstRow.contains(name) ? .name(name) : nil
+            case .index(let index):
+                let trained = sampleShape.first ?? (standardization?.mean.count ?? -1)
+                labelColumn = firstRow.count == trained + 1 ? .index(index) : nil
+            }
+        }
+        return try FeatureFiles.csv(
+            path: path, delimiter: delimiter, header: o.header.given, labelColumn: labelColumn, labelsPath: labels,
+            name: (path as NSString).lastPathComponent)
+    }
+
+    /// `data` scaled with the training data's column statistics when the run standardised its features.
+    func prepared(_ data: Dataset) throws -> Dataset {
+        guard let standardization else { return data }
+        guard let features = data as? FeatureDataset, features.dimension == standardization.mean.count else {
+            throw TrainingError(
+                "\(data.name): samples have shape \(data.sampleShape), but the run standardised feature vectors of \(standardization.mean.count) columns"
+            )
+        }
+        return FeatureDataset(
+            name: features.name, features: standardization.apply(features.features), dimension: features.dimension,
+            labels: features.labels, labelNames: features.labelNames, standardization: standardization)
     }
 
     /// Reads new data by file type: a folder of PNG/JPEG images (`ImageFolderDataset`, labelled when it
@@ -143,6 +207,7 @@ public struct Predictor {
     /// The feature extractor's output [N, D] (flattened after the sample axis) for every sample of
     /// `data`, after the run's main transforms: what the strategy clusters.
     public func features(_ data: Dataset) throws -> Tensor {
+        let data = try prepared(data)
         try checkShape(data)
         guard strategy.featureExtractor != nil else {
             throw TrainingError("the run's method has no feature extractor mapping, so it has no features to write")
@@ -173,6 +238,7 @@ public struct Predictor {
     /// Soft assignments [N, K] (one-hot for k-means after a phase) of every sample of `data`.
     public func softAssignments(_ data: Dataset) throws -> Tensor {
         if let assignmentProblem { throw TrainingError(assignmentProblem) }
+        let data = try prepared(data)
         try checkShape(data)
         if let centers = kmeansCentroids {
             let z = strategy.allFeatures(data, pipeline: pipeline)
