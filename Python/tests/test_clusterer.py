@@ -38,6 +38,24 @@ def test_transform_is_the_encoder_output(blobs, blobs_clusterer):
     np.testing.assert_allclose(blobs_clusterer.transform(X[indices]), weights["analysis/features"], atol=1e-5, rtol=0)
 
 
+def test_standardize_carries_over_to_fit_predict_and_transform(blobs):
+    """A method whose dataset standardizes its columns keeps doing so on X, and new data is scaled with the
+    training statistics (predict used to feed it unscaled)."""
+    X, y, X_new, y_new = blobs
+    scale = np.array([1000.0, 0.001])
+    method = json.loads((CONFIGURATIONS / "dec_gaussians.json").read_text())
+    method["datasets"][0] = {"dataset": "NPY", "path": "replaced.npy", "standardize": True, "batch_size": 100,
+                             "num_clusters": 3}
+    model = recombine.Clusterer(method, random_state=1).fit(X * scale, y)
+    assert model.run_.method["datasets"][0]["standardize"] is True
+    assert clustering_accuracy(y, model.labels_) > 0.9
+    assert np.array_equal(model.predict(X * scale), model.labels_)
+    assert clustering_accuracy(y_new, model.predict(X_new * scale)) > 0.9
+    weights = model.run_.weights()
+    indices = weights["analysis/sample_indices"].astype(int)
+    np.testing.assert_allclose(model.transform((X * scale)[indices]), weights["analysis/features"], atol=1e-5, rtol=0)
+
+
 def test_digits_are_clustered_sensibly():
     from sklearn.datasets import load_digits
 

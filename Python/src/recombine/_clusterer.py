@@ -28,7 +28,8 @@ except ImportError:  # pragma: no cover - exercised only without scikit-learn
 # The keys of a dataset entry that do not depend on where its data comes from (DatasetSpec.commonKeys,
 # without the sample range, which would cut X).
 _COMMON_DATASET_KEYS = ("name", "order", "enabled", "phases", "batch_size", "num_clusters", "transforms",
-                        "batch_augmentations", "reinitialize_mappings", "shuffle", "pin_memory", "num_workers")
+                        "batch_augmentations", "reinitialize_mappings", "shuffle", "pin_memory", "num_workers",
+                        "standardize")
 _CLASSIFIERS = ("feature_space_classifier", "sample_space_classifier")
 
 
