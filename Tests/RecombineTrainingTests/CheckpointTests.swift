@@ -1,4 +1,5 @@
 import Foundation
+import RecombineData
 import RecombineMethod
 import RecombineNN
 import RecombineRunFiles
@@ -54,6 +55,42 @@ final class CheckpointTests: XCTestCase {
         c.seed = 5; c.quiet = true; c.outputDirectory = output; c.stopAfterSteps = stopAfter; c.resume = resume
         c.checkpointSeconds = 0
         return c
+    }
+
+    /// A data file edited between a stop and `--resume` used to be trained on silently, while result.json kept
+    /// the first file's SHA-256; the resumed run now stops naming the file, and resumes once it is restored.
+    func testResumingRefusesADataFileChangedSinceTheRunStarted() throws {
+        let d = try freshDirectory()
+        let data = SyntheticDatasets.threeGaussians(seed: 1)
+        var csv = "x,y,label\n"
+        for i in 0..<data.count { csv += "\(data.features[2 * i]),\(data.features[2 * i + 1]),\(data.labels![i])\n" }
+        let csvFile = d.appendingPathComponent("points.csv").path
+        try csv.write(toFile: csvFile, atomically: true, encoding: .utf8)
+        let method = TrainerTests.decMethod().replacingOccurrences(
+            of: #"{"dataset": "GaussianMixture", "preset": "three_gaussians", "seed": 1,"#,
+            with: #"{"dataset": "CSV", "path": "points.csv", "label_column": "label","#)
+        XCTAssertNotEqual(method, TrainerTests.decMethod(), "the dataset entry was not replaced")
+        let methodFile = d.appendingPathComponent("method.json").path
+        try method.write(toFile: methodFile, atomically: true, encoding: .utf8)
+        let run = d.appendingPathComponent("run").path
+        XCTAssertThrowsError(
+            try MethodRunner(spec: try load(methodFile), configuration: configuration(run, stopAfter: 3)).run()
+        ) { XCTAssertTrue($0 is RunStopped, "\($0)") }
+        try csv.replacingOccurrences(of: "\n0.", with: "\n1.").write(toFile: csvFile, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(
+            try MethodRunner(
+                spec: try load(run + "/method.json", base: d.path), configuration: configuration(run, resume: true)
+            ).run()
+        ) { error in
+            XCTAssertTrue(
+                "\(error)".contains("points.csv changed since this run started") && "\(error)".contains("SHA-256"),
+                "\(error)")
+        }
+        try csv.write(toFile: csvFile, atomically: true, encoding: .utf8)
+        let resumed = try MethodRunner(
+            spec: try load(run + "/method.json", base: d.path), configuration: configuration(run, resume: true)
+        ).run()
+        XCTAssertEqual(resumed.status, .completed)
     }
 
     /// Writes `method` to a fresh directory and trains it uninterrupted into `whole/` there.
