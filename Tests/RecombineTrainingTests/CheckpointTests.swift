@@ -93,6 +93,34 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(resumed.status, .completed)
     }
 
+    /// An edit to the run folder's method.json between a stop and `--resume` (here a learning rate) used to be
+    /// trained on silently; the resume now stops naming the file, and goes on once the edit is undone.
+    func testResumingRefusesAnEditedMethodJSON() throws {
+        let d = try freshDirectory()
+        let methodFile = d.appendingPathComponent("method.json").path
+        try TrainerTests.decMethod().write(toFile: methodFile, atomically: true, encoding: .utf8)
+        let run = d.appendingPathComponent("run").path
+        XCTAssertThrowsError(
+            try MethodRunner(spec: try load(methodFile), configuration: configuration(run, stopAfter: 3)).run()
+        ) { XCTAssertTrue($0 is RunStopped, "\($0)") }
+        let written = try String(contentsOfFile: run + "/method.json", encoding: .utf8)
+        let edited = written.replacingOccurrences(of: "0.01", with: "0.02")
+        XCTAssertNotEqual(edited, written, "no learning rate of 0.01 to edit")
+        try edited.write(toFile: run + "/method.json", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(
+            try MethodRunner(
+                spec: try load(run + "/method.json", base: d.path), configuration: configuration(run, resume: true)
+            ).run()
+        ) { error in
+            XCTAssertTrue("\(error)".contains("method.json was edited after the run started"), "\(error)")
+        }
+        try written.write(toFile: run + "/method.json", atomically: true, encoding: .utf8)
+        let resumed = try MethodRunner(
+            spec: try load(run + "/method.json", base: d.path), configuration: configuration(run, resume: true)
+        ).run()
+        XCTAssertEqual(resumed.status, .completed)
+    }
+
     /// Writes `method` to a fresh directory and trains it uninterrupted into `whole/` there.
     func runUninterrupted(_ method: String) throws -> (spec: MethodSpec, directory: URL, whole: RunResult) {
         let d = try freshDirectory()

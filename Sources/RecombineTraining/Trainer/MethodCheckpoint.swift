@@ -21,6 +21,7 @@ extension MethodRunner {
                 "end_of_training": result.endOfTraining.map(\.json),
             ] as [String: Any]
         archive.values["wall_seconds"] = Date().timeIntervalSince(start)
+        if let methodJSONSHA256 { archive.values[Self.methodJSONKey] = methodJSONSHA256 }
         let offsets = log.offsets
         archive.values["log_offsets"] = ["log": offsets.log ?? 0, "metrics": offsets.metrics ?? 0]
         for mapping in mappings.mappings { archive.save(module: mapping, prefix: "mapping/\(mapping.name)/") }

@@ -21,6 +21,9 @@ public final class MethodRunner {
     let policy: CheckpointPolicy
     /// Held while this runner exists: no other process runs in its directory meanwhile.
     let lock: RunDirectoryLock
+    /// SHA-256 of the run folder's `method.json` as the run wrote it, kept in checkpoints: a resumed run
+    /// continues the method it began with, not an edited one.
+    let methodJSONSHA256: String?
 
     public init(spec: MethodSpec, configuration: RunConfiguration) throws {
         var configuration = configuration
@@ -55,6 +58,18 @@ public final class MethodRunner {
         self.configuration = configuration
         policy = CheckpointPolicy(configuration: configuration)
         resumeArchive = configuration.resume ? try CheckpointArchive.read(directory: directories.primary) : nil
+        let methodJSON = (directory as NSString).appendingPathComponent("method.json")
+        if let recorded = resumeArchive?.values[Self.methodJSONKey] as? String {
+            if let now = try? SHA256.hex(ofFile: methodJSON), now != recorded {
+                throw TrainingError(
+                    "\(methodJSON) was edited after the run started (SHA-256 \(recorded.prefix(12))… at its last checkpoint, now \(now.prefix(12))…): a resumed run continues the method it began with. Undo the edit, or start a new run from the edited file with another --output."
+                )
+            }
+            methodJSONSHA256 = recorded
+        } else {
+            methodJSONSHA256 =
+                configuration.resume ? try? SHA256.hex(ofFile: methodJSON) : SHA256.hex(Data(methodText.utf8))
+        }
         let offsets = resumeArchive.flatMap { $0.values["log_offsets"] as? [String: NSNumber] }
         let truncate: (UInt64?, UInt64?) =
             configuration.resume
@@ -291,6 +306,9 @@ public final class MethodRunner {
         logDataParallelEnd()
         log.line("Finished processing method \"\(spec.name)\"")
     }
+
+    /// The checkpoint value holding `methodJSONSHA256`.
+    static let methodJSONKey = "method_json_sha256"
 
     static func order(_ value: Double) -> String { value.rounded() == value ? String(Int(value)) : String(value) }
 
