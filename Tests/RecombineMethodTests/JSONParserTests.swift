@@ -54,6 +54,15 @@ final class JSONParserTests: XCTestCase {
         XCTAssertEqual(fine.root.array?.count, 7)
     }
 
+    func testAFolderOrAMissingPathIsNamedAsSuch() {
+        XCTAssertThrowsError(try JSONParser.parse(contentsOf: FileManager.default.temporaryDirectory.path)) { error in
+            XCTAssertTrue("\(error)".hasSuffix("a folder, not a method file"), "\(error)")
+        }
+        XCTAssertThrowsError(try JSONParser.parse(contentsOf: "/nonexistent/method.json")) { error in
+            XCTAssertTrue("\(error)".hasSuffix("no such file"), "\(error)")
+        }
+    }
+
     func testSourcePositionsOfValuesAndKeys() throws {
         let text = "{\n  \"phases\": [\n    {\"name\": \"a\",\n     \"x/y\": 2}\n  ]\n}"
         let doc = try JSONParser.parse(text: text, file: "p.json")

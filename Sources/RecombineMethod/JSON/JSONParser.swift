@@ -88,8 +88,12 @@ public enum JSONParser {
     /// Reads and parses the file at `path`.
     public static func parse(contentsOf path: String, label: String? = nil) throws -> JSONDocument {
         guard let data = FileManager.default.contents(atPath: path) else {
+            var isFolder: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
             throw JSONSyntaxError(
-                file: label ?? path, position: .init(line: 1, column: 1), message: "cannot read the file")
+                file: label ?? path, position: .init(line: 1, column: 1),
+                message: !exists
+                    ? "no such file" : isFolder.boolValue ? "a folder, not a method file" : "cannot read the file")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw JSONSyntaxError(
