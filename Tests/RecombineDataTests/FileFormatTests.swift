@@ -16,6 +16,27 @@ final class FileFormatTests: XCTestCase {
         [0, 0, 8, UInt8(dims.count)] + dims.flatMap { d in [24, 16, 8, 0].map { UInt8((d >> $0) & 0xff) } } + values
     }
 
+    /// Every reader of data files says whether the path is missing, a folder or unreadable (they all said
+    /// "cannot read the file").
+    func testMissingPathsAndFoldersAreNamedByEveryReader() throws {
+        let folder = FileManager.default.temporaryDirectory.path, missing = "/nonexistent/data.csv"
+        let points = directory.appendingPathComponent("points.csv").path
+        try "1,2\n3,4\n".write(toFile: points, atomically: true, encoding: .utf8)
+        let readers: [(String, (String) throws -> Void)] = [
+            ("CSV", { _ = try CSVReader(path: $0, delimiter: ",") }), ("NPY", { _ = try FeatureFiles.npy($0) }),
+            ("gzip", { _ = try Gzip.readFile($0) }), ("image", { _ = try ImageFile.decode($0) }),
+            ("labels", { _ = try FeatureFiles.csv(path: points, labelsPath: $0, name: "x") }),
+        ]
+        for (name, read) in readers {
+            XCTAssertThrowsError(try read(folder), name) {
+                XCTAssertTrue("\($0)".hasSuffix("a folder, not a file"), "\(name): \($0)")
+            }
+            XCTAssertThrowsError(try read(missing), name) {
+                XCTAssertTrue("\($0)".hasSuffix("no such file"), "\(name): \($0)")
+            }
+        }
+    }
+
     func testSHA256KnownVectors() {
         XCTAssertEqual(SHA256.hex(Data()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         XCTAssertEqual(SHA256.hex(Data("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")

@@ -88,8 +88,8 @@ public enum FeatureFiles {
         if let binary = try binaryLabels(path) {
             labels = binary
         } else {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw DataError("\(path): cannot read the file")
+            guard let text = String(data: try FileContents.read(path), encoding: .utf8) else {
+                throw DataError("\(path): not UTF-8 text")
             }
             labels = try text.split(whereSeparator: \.isNewline).map { line in
                 guard let v = Int(line.trimmingCharacters(in: .whitespaces)) else {
@@ -125,9 +125,7 @@ public enum FeatureFiles {
 
     /// An .npy array (format 1.0–3.0, little-endian, C order) of float32, float64, uint8 or integers.
     public static func npy(_ path: String) throws -> (shape: [Int], values: [Double]) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DataError("\(path): cannot read the file")
-        }
+        let data = try FileContents.read(path)
         let bytes = [UInt8](data)
         guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1...5]) == Array("NUMPY".utf8) else {
             throw DataError("\(path): not a .npy file (bad magic)")

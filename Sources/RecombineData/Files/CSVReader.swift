@@ -25,9 +25,7 @@ public struct CSVReader {
                 "\(path): the delimiter '\(delimiter)' is not usable; expected one ASCII character other than a quote or a line break"
             )
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DataError("\(path): cannot read the file")
-        }
+        let data = try FileContents.read(path)
         bytes = Array(Gzip.isCompressed(data) ? try Gzip.decompress(data, file: path) : data)
         self.delimiter = ascii
         file = path

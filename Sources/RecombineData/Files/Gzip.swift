@@ -43,9 +43,7 @@ public enum Gzip {
 
     /// The file's bytes, decompressed when it is gzip.
     public static func readFile(_ path: String) throws -> Data {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DataError("\(path): cannot read the file")
-        }
+        let data = try FileContents.read(path)
         return isCompressed(data) ? try decompress(data, file: path) : data
     }
 }

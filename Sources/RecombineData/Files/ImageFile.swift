@@ -40,9 +40,7 @@ public enum ImageFile {
     ]
 
     public static func decode(_ path: String) throws -> DecodedImage {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DataError("\(path): cannot read the file")
-        }
+        let data = try FileContents.read(path)
         return try decode(data, file: path)
     }
 
