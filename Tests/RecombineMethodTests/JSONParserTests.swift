@@ -56,7 +56,7 @@ final class JSONParserTests: XCTestCase {
 
     func testAFolderOrAMissingPathIsNamedAsSuch() {
         XCTAssertThrowsError(try JSONParser.parse(contentsOf: FileManager.default.temporaryDirectory.path)) { error in
-            XCTAssertTrue("\(error)".hasSuffix("a folder, not a method file"), "\(error)")
+            XCTAssertTrue("\(error)".hasSuffix("a folder, not a file"), "\(error)")
         }
         XCTAssertThrowsError(try JSONParser.parse(contentsOf: "/nonexistent/method.json")) { error in
             XCTAssertTrue("\(error)".hasSuffix("no such file"), "\(error)")

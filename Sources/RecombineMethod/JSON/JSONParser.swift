@@ -1,5 +1,6 @@
 import CJSONC
 import Foundation
+import RecombineData
 
 /// A JSON syntax error with its place in the file.
 public struct JSONSyntaxError: Error, CustomStringConvertible, Sendable {
@@ -88,12 +89,8 @@ public enum JSONParser {
     /// Reads and parses the file at `path`.
     public static func parse(contentsOf path: String, label: String? = nil) throws -> JSONDocument {
         guard let data = FileManager.default.contents(atPath: path) else {
-            var isFolder: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
             throw JSONSyntaxError(
-                file: label ?? path, position: .init(line: 1, column: 1),
-                message: !exists
-                    ? "no such file" : isFolder.boolValue ? "a folder, not a method file" : "cannot read the file")
+                file: label ?? path, position: .init(line: 1, column: 1), message: FileContents.whyUnreadable(path))
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw JSONSyntaxError(
