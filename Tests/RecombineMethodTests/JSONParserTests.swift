@@ -54,6 +54,89 @@ final class JSONParserTests: XCTestCase {
         XCTAssertEqual(fine.root.array?.count, 7)
     }
 
+    /// json-c's own words ("boolean expected" for `tanh`, "invalid string sequence" for `C:\data`) named neither
+    /// the value nor the fix; each usual slip is now reported at its place, in its value, with the fix.
+    func testSyntaxErrorsNameTheValueWhatWasExpectedAndTheUsualFix() {
+        let cases: [(text: String, position: String, pointer: String, says: String)] = [
+            (#"{"a": {"numerics": True}}"#, "1:20", "/a/numerics", "found True, which is Python; JSON writes true"),
+            (#"{"a": None}"#, "1:7", "/a", "JSON writes null"),
+            (#"{"activation": tanh}"#, "1:16", "/activation", #"a string must be in double quotes ("tanh")"#),
+            (#"{"d": 'x'}"#, "1:7", "/d", "strings must be in double quotes, found a single quote"),
+            ("{\"a\": 1,\n \"b\": 2,\n}", "2:8", "/", "a comma before '}' is not allowed in JSON"),
+            (#"{"a": [1, 2, ]}"#, "1:12", "/a", "a comma before ']' is not allowed in JSON"),
+            (
+                "{\"a\": 1\n \"b\": 2}", "2:2", "/a",
+                #"expected ',' or '}' after the value of "a", found '"' (a missing comma?)"#
+            ),
+            (#"{"a": [1 2]}"#, "1:10", "/a/0", "expected ',' or ']' after element 0, found '2'"),
+            (
+                #"{"path": "C:\data"}"#, "1:13", "/path",
+                #"'\d' is not a JSON escape; a backslash in a string is written \\"#
+            ),
+            (#"{"s": "\u12"}"#, "1:8", "/s", "four hexadecimal digits"),
+            ("{\"s\": \"ab\n\"}", "1:10", "/s", "runs past the end of its line"),
+            ("// note\n{}", "1:1", "/", "found a comment (JSON has none; remove it)"),
+            (#"{"a": 1, /* why */ "b": 2}"#, "1:10", "/", "expected a key in double quotes, found a comment"),
+            (#"{name: "x"}"#, "1:2", "/", #"object keys must be in double quotes: write "name""#),
+            (#"{"name" "x"}"#, "1:9", "/name", #"expected ':' after the key "name", found '"'"#),
+            (#"{"lr": .5}"#, "1:8", "/lr", "a digit before its point (0.5, not .5)"),
+            (#"{"lr": 1.}"#, "1:10", "/lr", "a digit after its point"),
+            (#"{"lr": 1e}"#, "1:10", "/lr", "digits after its exponent"),
+            (#"{"lr": +1}"#, "1:8", "/lr", "no leading '+'"),
+            (#"{"lr": 01}"#, "1:9", "/lr", "no leading zeros"),
+            (#"{"lr": -x}"#, "1:9", "/lr", "expected a digit after '-', found 'x'"),
+            (
+                "{\"a\": [1,\n  {\"b\": 2}", "2:11", "/a",
+                "the array opened at line 1, column 7 is not closed (expected ',' or ']')"
+            ),
+            (#"{"a": {"b": "#, "1:13", "/a/b", "unexpected end of file: expected a value"),
+            (#"{"a": "abc"#, "1:7", "/a", "the string opened here is not closed"),
+            (#"{"a": 1} x"#, "1:10", "/", "expected the end of the document after its top-level value, found 'x'"),
+            (
+                String(repeating: "[", count: 40), "1:33",
+                "/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0", "nested more than 32 levels"
+            ),
+        ]
+        for (text, position, pointer, says) in cases {
+            XCTAssertThrowsError(try JSONParser.parse(text: text, file: "m.json"), text) { error in
+                guard let error = error as? JSONSyntaxError else { return XCTFail("\(error)") }
+                XCTAssertEqual("\(error.position)", position, "\(text) → \(error)")
+                XCTAssertEqual(error.pointer.description, pointer, "\(text) → \(error)")
+                XCTAssertTrue(error.message.contains(says), "\(text) → \(error.message)")
+            }
+        }
+    }
+
+    /// The explanation must exist for every text json-c refuses: single-byte deletions, insertions and
+    /// replacements of a shipped method file, checked against json-c's verdict.
+    func testEveryTextJSONCRefusesGetsAnExplanation() throws {
+        let original = Array(
+            try String(contentsOf: RepositoryPaths.configurations.appendingPathComponent("dec.json")).utf8)
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return Int(state % UInt64(bound))
+        }
+        let alphabet = Array(#"{}[],:"'\ aT0.-/e"#.utf8) + [10, 9]
+        var refused = 0
+        for _ in 0..<3000 {
+            var bytes = original
+            let at = next(bytes.count)
+            switch next(3) {
+            case 0: bytes.remove(at: at)
+            case 1: bytes.insert(alphabet[next(alphabet.count)], at: at)
+            default: bytes[at] = alphabet[next(alphabet.count)]
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            guard (try? JSONParser.parse(text: text, file: "m.json")) == nil else { continue }
+            refused += 1
+            let diagnosis = JSONSyntaxDiagnosis.first(in: Array(text.utf8))
+            XCTAssertNotNil(
+                diagnosis, "no explanation for a refused text, byte \(at): \(text.prefix(at + 20).suffix(40))")
+        }
+        XCTAssertGreaterThan(refused, 1000)
+    }
+
     func testAFolderOrAMissingPathIsNamedAsSuch() {
         XCTAssertThrowsError(try JSONParser.parse(contentsOf: FileManager.default.temporaryDirectory.path)) { error in
             XCTAssertTrue("\(error)".hasSuffix("a folder, not a file"), "\(error)")

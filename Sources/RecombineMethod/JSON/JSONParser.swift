@@ -36,7 +36,7 @@ public struct JSONDocument: Sendable {
 
 extension SourceMap: @unchecked Sendable {}
 
-/// Parses JSON text with json-c (strict RFC 8259 mode) into `JSONValue`s.
+/// Parses JSON text with json-c (strict mode) into `JSONValue`s, refusing what RFC 8259 does not allow.
 public enum JSONParser {
     /// Parses `text`; `file` names it in errors.
     public static func parse(text: String, file: String) throws -> JSONDocument {
@@ -57,6 +57,13 @@ public enum JSONParser {
         let error = json_tokener_get_error(tokener)
         let end = json_tokener_get_parse_end(tokener)
         if error != json_tokener_success || object == nil {
+            if !bytes.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }),
+                let diagnosis = JSONSyntaxDiagnosis.first(in: bytes)
+            {
+                throw JSONSyntaxError(
+                    file: file, position: SourcePosition.of(offset: diagnosis.offset, in: bytes),
+                    message: "JSON syntax error: " + diagnosis.message, pointer: diagnosis.pointer)
+            }
             let message: String
             if error == json_tokener_continue || (error == json_tokener_success && object == nil)
                 || Int(end) >= bytes.count
@@ -82,6 +89,13 @@ public enum JSONParser {
         if let problem = sourceMap.nonStandardSyntax {
             throw JSONSyntaxError(
                 file: file, position: problem.position, message: problem.message, pointer: problem.pointer)
+        }
+        // json-c also lets through what RFC 8259 (and Python's json) refuse: line breaks and tabs inside
+        // strings, numbers like "1.".
+        if let diagnosis = JSONSyntaxDiagnosis.first(in: bytes) {
+            throw JSONSyntaxError(
+                file: file, position: SourcePosition.of(offset: diagnosis.offset, in: bytes),
+                message: "JSON syntax error: " + diagnosis.message, pointer: diagnosis.pointer)
         }
         return JSONDocument(file: file, root: convert(object), sourceMap: sourceMap)
     }
