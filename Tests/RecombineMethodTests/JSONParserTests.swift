@@ -1,3 +1,4 @@
+import RecombineTestSupport
 import XCTest
 
 @testable import RecombineMethod
@@ -107,19 +108,25 @@ final class JSONParserTests: XCTestCase {
         }
     }
 
-    /// The explanation must exist for every text json-c refuses: single-byte deletions, insertions and
-    /// replacements of a shipped method file, checked against json-c's verdict.
-    func testEveryTextJSONCRefusesGetsAnExplanation() throws {
+    /// Single-byte deletions, insertions and replacements of a shipped method file: a text is accepted exactly
+    /// when Python's json (strict, with NaN, Infinity and overflowing numbers refused as here) accepts it, and
+    /// every refused text gets an explanation from the scan rather than json-c's own words (none of these
+    /// edits can make NaN or an overflowing number, the refusals that need no scan).
+    func testSyntaxVerdictsAgreeWithPythonsStrictJSON() throws {
+        try PythonOracle.require(["json"])
         let original = Array(
-            try String(contentsOf: RepositoryPaths.configurations.appendingPathComponent("dec.json")).utf8)
+            try String(contentsOf: RepositoryPaths.configurations.appendingPathComponent("dec.json"), encoding: .utf8)
+                .utf8)
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next(_ bound: Int) -> Int {
-            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
             return Int(state % UInt64(bound))
         }
-        let alphabet = Array(#"{}[],:"'\ aT0.-/e"#.utf8) + [10, 9]
-        var refused = 0
-        for _ in 0..<3000 {
+        let alphabet = Array(#"{}[],:"'\ aT0.-+/eE"#.utf8) + [10, 9, 0, 1]
+        var texts: [String] = [], edits: [Int] = []
+        for _ in 0..<2000 {
             var bytes = original
             let at = next(bytes.count)
             switch next(3) {
@@ -127,14 +134,42 @@ final class JSONParserTests: XCTestCase {
             case 1: bytes.insert(alphabet[next(alphabet.count)], at: at)
             default: bytes[at] = alphabet[next(alphabet.count)]
             }
-            let text = String(decoding: bytes, as: UTF8.self)
-            guard (try? JSONParser.parse(text: text, file: "m.json")) == nil else { continue }
-            refused += 1
-            let diagnosis = JSONSyntaxDiagnosis.first(in: Array(text.utf8))
-            XCTAssertNotNil(
-                diagnosis, "no explanation for a refused text, byte \(at): \(text.prefix(at + 20).suffix(40))")
+            texts.append(String(decoding: bytes, as: UTF8.self))
+            edits.append(at)
         }
-        XCTAssertGreaterThan(refused, 1000)
+        let verdicts = try PythonOracle.run(
+            """
+            import json, math, sys
+            def finite(text):
+                value = float(text)
+                if math.isinf(value): raise ValueError(text)
+                return value
+            def refuse(name): raise ValueError(name)
+            def accepts(text):
+                try:
+                    json.loads(text, parse_float=finite, parse_constant=refuse)
+                    return True
+                except ValueError:
+                    return False
+            print(json.dumps([accepts(t) for t in json.load(sys.stdin)]))
+            """, input: try JSONSerialization.data(withJSONObject: texts))
+        let pythonAccepts = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(verdicts.utf8)) as? [Bool])
+        XCTAssertEqual(pythonAccepts.count, texts.count)
+        var refused = 0
+        for ((text, at), python) in zip(zip(texts, edits), pythonAccepts) {
+            let accepted = (try? JSONParser.parse(text: text, file: "m.json")) != nil
+            let edited = String(
+                decoding: Array(text.utf8)[max(0, at - 30)..<min(text.utf8.count, at + 30)], as: UTF8.self)
+            XCTAssertEqual(
+                accepted, python, "recombine \(accepted ? "accepts" : "refuses") the edit at byte \(at): \(edited)")
+            if !accepted {
+                refused += 1
+                XCTAssertNotNil(
+                    JSONSyntaxDiagnosis.first(in: Array(text.utf8)),
+                    "no explanation for the edit at byte \(at): \(edited)")
+            }
+        }
+        XCTAssertGreaterThan(refused, 600)
     }
 
     func testAFolderOrAMissingPathIsNamedAsSuch() {

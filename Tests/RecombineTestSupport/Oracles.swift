@@ -36,11 +36,11 @@ public enum PythonOracle {
             environment: environment)
     }
 
-    /// Runs `python3 -c script arguments…` and returns its standard output; throws with its standard
-    /// error when it cannot start or exits non-zero.
+    /// Runs `python3 -c script arguments…` (with `input` on its standard input) and returns its standard
+    /// output; throws with its standard error when it cannot start or exits non-zero.
     @discardableResult
-    public static func run(_ script: String, arguments: [String] = []) throws -> String {
-        try runProcess(["python3", "-c", script] + arguments)
+    public static func run(_ script: String, arguments: [String] = [], input: Data? = nil) throws -> String {
+        try runProcess(["python3", "-c", script] + arguments, input: input)
     }
 }
 

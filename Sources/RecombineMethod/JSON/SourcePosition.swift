@@ -123,7 +123,10 @@ struct SourceMap {
                     guard i < bytes.count else { return }
                     if bytes[i] == UInt8(ascii: "]") { i += 1; return }
                     if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                    let start = i
                     value(at: pointer.appending(index), into: &map)
+                    // Only accepted texts are scanned, but a stray '}' must not hold the scan in place.
+                    if i == start { i += 1 }
                     index += 1
                 }
             case UInt8(ascii: "\""):
