@@ -2,9 +2,9 @@
 /// pointer of the value it is in, what was expected there and what was found (with the usual causes named:
 /// Python's True/None, single quotes, unquoted words, trailing commas, comments, unescaped backslashes).
 ///
-/// json-c decides whether a text parses; this scan only explains a text json-c refused, because json-c's own
-/// descriptions ("boolean expected" for `tanh`, "invalid string sequence" for `C:\data`) name neither the
-/// value nor the fix.
+/// json-c parses; this scan explains a text json-c refused, because json-c's own descriptions ("boolean
+/// expected" for `tanh`, "invalid string sequence" for `C:\data`) name neither the value nor the fix, and
+/// finds what json-c lets through but RFC 8259 does not (tabs and line breaks inside strings, `1.`).
 struct JSONSyntaxDiagnosis: Error {
     let offset: Int
     let pointer: JSONPointer
