@@ -172,6 +172,20 @@ final class JSONParserTests: XCTestCase {
         XCTAssertGreaterThan(refused, 600)
     }
 
+    func testAUTF16FileIsNamedAsSuch() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = directory.appending("m.json")
+        try (Data([0xFF, 0xFE]) + #"{"name": "x"}"#.data(using: .utf16LittleEndian)!).write(to: file)
+        XCTAssertThrowsError(try JSONParser.parse(contentsOf: file.path)) { error in
+            XCTAssertTrue("\(error)".hasSuffix("the file is UTF-16 text; save it as UTF-8"), "\(error)")
+        }
+        try Data([0x7B, 0xFF, 0x7D]).write(to: file)
+        XCTAssertThrowsError(try JSONParser.parse(contentsOf: file.path)) { error in
+            XCTAssertTrue("\(error)".hasSuffix("the file is not UTF-8 text"), "\(error)")
+        }
+    }
+
     func testAFolderOrAMissingPathIsNamedAsSuch() {
         XCTAssertThrowsError(try JSONParser.parse(contentsOf: FileManager.default.temporaryDirectory.path)) { error in
             XCTAssertTrue("\(error)".hasSuffix("a folder, not a file"), "\(error)")

@@ -107,8 +107,11 @@ public enum JSONParser {
                 file: label ?? path, position: .init(line: 1, column: 1), message: FileContents.whyUnreadable(path))
         }
         guard let text = String(data: data, encoding: .utf8) else {
+            // UTF-16 is what PowerShell's '>' and Notepad's "Unicode" write.
+            let utf16 = data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF])
             throw JSONSyntaxError(
-                file: label ?? path, position: .init(line: 1, column: 1), message: "the file is not UTF-8 text")
+                file: label ?? path, position: .init(line: 1, column: 1),
+                message: utf16 ? "the file is UTF-16 text; save it as UTF-8" : "the file is not UTF-8 text")
         }
         return try parse(text: text, file: label ?? path)
     }
