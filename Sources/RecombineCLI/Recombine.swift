@@ -25,13 +25,19 @@ struct Recombine: ParsableCommand {
     static func main() {
         BLASKernelSelection.reexecuteWithFasterKernelsIfNeeded()
         DataParallelStartup.start()
+        var parsed = false
         do {
             var command = try parseAsRoot()
+            parsed = true
             try command.run()
             DataParallelStartup.finish(status: 0)
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                // A problem found while running (a data file, a value) is not a misuse of the arguments:
+                // no usage lines, which would be the root command's here anyway.
+                let message =
+                    parsed ? "Error: " + ((error as? ValidationError)?.message ?? "\(error)") : fullMessage(for: error)
+                FileHandle.standardError.write(Data((message + "\n").utf8))
                 DataParallelStartup.finish(status: 2)
                 Foundation.exit(2)
             }

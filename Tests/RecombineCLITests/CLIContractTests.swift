@@ -118,7 +118,7 @@ final class CLIContractTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(object["acc"] as? Double), 5.0 / 7.0, accuracy: 1e-12)
     }
 
-    func testMetricsOfEmptyFilesIsAnError() throws {
+    func testMetricsOfEmptyFilesIsAnErrorWithoutUsageLines() throws {
         let folder = try TemporaryDirectory(); defer { folder.remove() }
         for name in ["t", "p"] { FileManager.default.createFile(atPath: folder.appending(name).path, contents: Data()) }
         let outcome = try recombine([
@@ -127,6 +127,11 @@ final class CLIContractTests: XCTestCase {
         XCTAssertEqual(outcome.status, 2)
         XCTAssertTrue(outcome.errors.contains("holds no labels"), outcome.errors)
         XCTAssertFalse(outcome.output.contains("1.0000"), outcome.output)
+        // A bad data file is not a misuse of the arguments: no usage lines (they were the root command's).
+        XCTAssertFalse(outcome.errors.contains("Usage:"), outcome.errors)
+        let missing = try recombine(["metrics", "--truth", folder.appending("t").path])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.errors.contains("Usage: recombine metrics"), missing.errors)
     }
 
     /// `metrics` reads the label files `cluster --labels` reads: an IDX labels file (MNIST's) as truth and
