@@ -12,6 +12,14 @@ public struct JSONSyntaxError: Error, CustomStringConvertible, Sendable {
     public var description: String { "\(file):\(position): \(message)" }
 }
 
+extension JSONSyntaxError {
+    init(file: String, diagnosis: JSONSyntaxDiagnosis, in bytes: [UInt8]) {
+        self.init(
+            file: file, position: SourcePosition.of(offset: diagnosis.offset, in: bytes),
+            message: "JSON syntax error: " + diagnosis.message, pointer: diagnosis.pointer)
+    }
+}
+
 /// A parsed JSON file: its value and where each part of it came from.
 public struct JSONDocument: Sendable {
     /// Path (or label) of the file, used in messages.
@@ -57,20 +65,15 @@ public enum JSONParser {
         let error = json_tokener_get_error(tokener)
         let end = json_tokener_get_parse_end(tokener)
         if error != json_tokener_success || object == nil {
-            if !bytes.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }),
-                let diagnosis = JSONSyntaxDiagnosis.first(in: bytes)
-            {
-                throw JSONSyntaxError(
-                    file: file, position: SourcePosition.of(offset: diagnosis.offset, in: bytes),
-                    message: "JSON syntax error: " + diagnosis.message, pointer: diagnosis.pointer)
+            let blank = bytes.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 })
+            if !blank, let diagnosis = JSONSyntaxDiagnosis.first(in: bytes) {
+                throw JSONSyntaxError(file: file, diagnosis: diagnosis, in: bytes)
             }
             let message: String
             if error == json_tokener_continue || (error == json_tokener_success && object == nil)
                 || Int(end) >= bytes.count
             {
-                message =
-                    bytes.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 })
-                    ? "the file is empty" : "unexpected end of file (an unclosed object, array or string)"
+                message = blank ? "the file is empty" : "unexpected end of file (an unclosed object, array or string)"
             } else {
                 message = "JSON syntax error: " + String(cString: json_tokener_error_desc(error))
             }
@@ -93,9 +96,7 @@ public enum JSONParser {
         // json-c also lets through what RFC 8259 (and Python's json) refuse: line breaks and tabs inside
         // strings, numbers like "1.".
         if let diagnosis = JSONSyntaxDiagnosis.first(in: bytes) {
-            throw JSONSyntaxError(
-                file: file, position: SourcePosition.of(offset: diagnosis.offset, in: bytes),
-                message: "JSON syntax error: " + diagnosis.message, pointer: diagnosis.pointer)
+            throw JSONSyntaxError(file: file, diagnosis: diagnosis, in: bytes)
         }
         return JSONDocument(file: file, root: convert(object), sourceMap: sourceMap)
     }
