@@ -57,6 +57,38 @@ final class CheckpointTests: XCTestCase {
         return c
     }
 
+    /// Writes `decMethod()` as `d/method.json` with the opening of its dataset entry replaced by `entry`;
+    /// returns the file's path.
+    func writeMethod(in d: URL, datasetEntry entry: String) throws -> String {
+        let method = TrainerTests.decMethod().replacingOccurrences(
+            of: #"{"dataset": "GaussianMixture", "preset": "three_gaussians", "seed": 1,"#, with: entry)
+        XCTAssertNotEqual(method, TrainerTests.decMethod(), "the dataset entry was not replaced")
+        let methodFile = d.appendingPathComponent("method.json").path
+        try method.write(toFile: methodFile, atomically: true, encoding: .utf8)
+        return methodFile
+    }
+
+    /// Runs `methodFile` into `run` and stops it with a checkpoint after `steps` training steps.
+    func startAndStop(_ methodFile: String, in run: String, after steps: Int) throws {
+        XCTAssertThrowsError(
+            try MethodRunner(spec: try load(methodFile), configuration: configuration(run, stopAfter: steps)).run()
+        ) { XCTAssertTrue($0 is RunStopped, "\($0)") }
+    }
+
+    /// Resumes the run in `run`, its method.json's relative paths taken from `base`.
+    func resume(_ run: String, base: URL) throws -> RunResult {
+        try MethodRunner(
+            spec: try load(run + "/method.json", base: base.path), configuration: configuration(run, resume: true)
+        ).run()
+    }
+
+    /// The `data_files_sha256` of the run in `run`.
+    func dataFileHashes(_ run: String) throws -> [String: String] {
+        let stored = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: run + "/result.json")))
+        return try XCTUnwrap((stored as? [String: Any])?["data_files_sha256"] as? [String: String])
+    }
+
     /// A data file edited between a stop and `--resume` used to be trained on silently, while result.json kept
     /// the first file's SHA-256; the resumed run now stops naming the file, and resumes once it is restored.
     func testResumingRefusesADataFileChangedSinceTheRunStarted() throws {
@@ -66,31 +98,93 @@ final class CheckpointTests: XCTestCase {
         for i in 0..<data.count { csv += "\(data.features[2 * i]),\(data.features[2 * i + 1]),\(data.labels![i])\n" }
         let csvFile = d.appendingPathComponent("points.csv").path
         try csv.write(toFile: csvFile, atomically: true, encoding: .utf8)
-        let method = TrainerTests.decMethod().replacingOccurrences(
-            of: #"{"dataset": "GaussianMixture", "preset": "three_gaussians", "seed": 1,"#,
-            with: #"{"dataset": "CSV", "path": "points.csv", "label_column": "label","#)
-        XCTAssertNotEqual(method, TrainerTests.decMethod(), "the dataset entry was not replaced")
-        let methodFile = d.appendingPathComponent("method.json").path
-        try method.write(toFile: methodFile, atomically: true, encoding: .utf8)
+        let methodFile = try writeMethod(
+            in: d, datasetEntry: #"{"dataset": "CSV", "path": "points.csv", "label_column": "label","#)
         let run = d.appendingPathComponent("run").path
-        XCTAssertThrowsError(
-            try MethodRunner(spec: try load(methodFile), configuration: configuration(run, stopAfter: 3)).run()
-        ) { XCTAssertTrue($0 is RunStopped, "\($0)") }
+        try startAndStop(methodFile, in: run, after: 3)
         try csv.replacingOccurrences(of: "\n0.", with: "\n1.").write(toFile: csvFile, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(
-            try MethodRunner(
-                spec: try load(run + "/method.json", base: d.path), configuration: configuration(run, resume: true)
-            ).run()
-        ) { error in
+        XCTAssertThrowsError(try resume(run, base: d)) { error in
             XCTAssertTrue(
                 "\(error)".contains("points.csv changed since this run started") && "\(error)".contains("SHA-256"),
                 "\(error)")
         }
         try csv.write(toFile: csvFile, atomically: true, encoding: .utf8)
-        let resumed = try MethodRunner(
-            spec: try load(run + "/method.json", base: d.path), configuration: configuration(run, resume: true)
-        ).run()
-        XCTAssertEqual(resumed.status, .completed)
+        XCTAssertEqual(try resume(run, base: d).status, .completed)
+    }
+
+    /// Every 15th point of `threeGaussians(seed:)` (300 points, 3 batches of 100) as CSV text, with or
+    /// without its label column.
+    static func gaussianCSV(seed: UInt64, labelColumn: Bool = true) -> (csv: String, labels: String) {
+        let data = SyntheticDatasets.threeGaussians(seed: seed)
+        var csv = labelColumn ? "x,y,label\n" : "x,y\n", labels = ""
+        for i in stride(from: 0, to: data.count, by: 15) {
+            csv +=
+                "\(data.features[2 * i]),\(data.features[2 * i + 1])" + (labelColumn ? ",\(data.labels![i])\n" : "\n")
+            labels += "\(data.labels![i])\n"
+        }
+        return (csv, labels)
+    }
+
+    /// Two dataset entries reading files of the same folder and file name (`first/data/points.csv`,
+    /// `second/data/points.csv`) with different points: result.json keyed both by `data/points.csv`, kept only
+    /// the first, and a resume inside the second entry was refused as if its file had changed. The second is now
+    /// `second: data/points.csv`; resuming inside either entry goes on, and a real change is still refused.
+    func testResumingADatasetWhoseFileSharesAnEarlierEntrysFolderAndFileName() throws {
+        let d = try freshDirectory()
+        for (folder, seed) in [("first", UInt64(1)), ("second", UInt64(2))] {
+            let folderURL = d.appendingPathComponent("\(folder)/data")
+            try FileManager.default.createDirectory(at: folderURL, withIntermediateDirectories: true)
+            try Self.gaussianCSV(seed: seed).csv.write(
+                to: folderURL.appendingPathComponent("points.csv"), atomically: true, encoding: .utf8)
+        }
+        let rest = #""batch_size": 100, "num_clusters": 3, "shuffle": true}"#
+        let methodFile = try writeMethod(
+            in: d,
+            datasetEntry:
+                #"{"name": "first", "dataset": "CSV", "path": "first/data/points.csv", "label_column": "label", "#
+                + rest + ", "
+                + #"{"name": "second", "dataset": "CSV", "path": "second/data/points.csv", "label_column": "label","#)
+        // 46 steps per entry (6 pretraining, 40 clustering): 20 stops inside the first, 60 inside the second.
+        for (index, steps) in [20, 60].enumerated() {
+            let run = d.appendingPathComponent("run-\(index)").path
+            try startAndStop(methodFile, in: run, after: steps)
+            XCTAssertEqual(try resume(run, base: d).status, .completed, "stopped after \(steps) steps")
+            let hashes = try dataFileHashes(run)
+            XCTAssertEqual(hashes.keys.sorted(), ["data/points.csv", "second: data/points.csv"])
+            XCTAssertEqual(hashes["data/points.csv"], try SHA256.hex(ofFile: d.path + "/first/data/points.csv"))
+            XCTAssertEqual(
+                hashes["second: data/points.csv"], try SHA256.hex(ofFile: d.path + "/second/data/points.csv"))
+        }
+        let run = d.appendingPathComponent("run-changed").path
+        try startAndStop(methodFile, in: run, after: 60)
+        try Self.gaussianCSV(seed: 3).csv.write(
+            toFile: d.path + "/second/data/points.csv", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try resume(run, base: d)) { error in
+            XCTAssertTrue("\(error)".contains("second/data/points.csv changed since this run started"), "\(error)")
+        }
+    }
+
+    /// A CSV dataset's separate labels file (`labels_path`) decides every score, yet result.json did not name it
+    /// and a resume did not notice it changed; it is now hashed and checked like the points.
+    func testResumingRefusesAChangedLabelsFile() throws {
+        let d = try freshDirectory()
+        let (csv, labels) = Self.gaussianCSV(seed: 1, labelColumn: false)
+        try csv.write(toFile: d.path + "/points.csv", atomically: true, encoding: .utf8)
+        try labels.write(toFile: d.path + "/labels.txt", atomically: true, encoding: .utf8)
+        let methodFile = try writeMethod(
+            in: d, datasetEntry: #"{"dataset": "CSV", "path": "points.csv", "labels_path": "labels.txt","#)
+        let run = d.appendingPathComponent("run").path
+        try startAndStop(methodFile, in: run, after: 3)
+        XCTAssertEqual(
+            try dataFileHashes(run).keys.sorted(),
+            ["\(d.lastPathComponent)/labels.txt", "\(d.lastPathComponent)/points.csv"])
+        let swapped = labels.replacingOccurrences(of: "0\n", with: "9\n").replacingOccurrences(of: "1\n", with: "0\n")
+            .replacingOccurrences(of: "9\n", with: "1\n")
+        XCTAssertNotEqual(swapped, labels)
+        try swapped.write(toFile: d.path + "/labels.txt", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try resume(run, base: d)) { error in
+            XCTAssertTrue("\(error)".contains("labels.txt changed since this run started"), "\(error)")
+        }
     }
 
     /// An edit to the run folder's method.json between a stop and `--resume` (here a learning rate) used to be

@@ -131,7 +131,7 @@ struct RunRecordChecker {
         let data = try factory.load(datasetSpec, seed: 0)
         for path in factory.files.paths {
             let name = DataFileHashes.name(ofFile: path)
-            guard let expected = result.dataFiles?[name] else {
+            guard let expected = result.dataFiles?["\(scored): \(name)"] ?? result.dataFiles?[name] else {
                 return .failed("result.json names no data file \(name)")
             }
             let actual = try SHA256.hex(ofFile: path)

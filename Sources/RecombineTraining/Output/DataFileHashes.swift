@@ -4,7 +4,9 @@ import RecombineData
 /// The data files of a run for `result.json`'s `data_files_sha256`: each named by its folder and file
 /// name (`mnist/train-images-idx3-ubyte.gz`: where the machine keeps its data is no part of a result),
 /// with its SHA-256 computed once per file (path, size and modification date) per process — batch
-/// runs over many method files share the same datasets.
+/// runs over many method files share the same datasets. When that name already holds other content (a
+/// later dataset entry's file of the same folder and file name, or a file changed between two entries
+/// of one run), the file is named `<dataset>: <folder>/<file>`.
 enum DataFileHashes {
     nonisolated(unsafe) static var cache: [String: String] = [:]
     static let lock = NSLock()
@@ -27,5 +29,21 @@ enum DataFileHashes {
             ? try? ImageFolderListing(root: path).sha256() : try? SHA256.hex(ofFile: path)
         cache[key] = hash
         return hash
+    }
+
+    /// Records in `recorded` the files one dataset entry read when it started; when `resuming` that entry,
+    /// checks them instead: resuming on other data than the entry started with is refused, naming the file.
+    static func note(files: [String], dataset: String, in recorded: inout [String: String], resuming: Bool) throws {
+        for path in files {
+            guard let hash = sha256(path) else { continue }
+            let plain = name(ofFile: path), qualified = "\(dataset): \(plain)"
+            if recorded[plain] == hash || recorded[qualified] == hash { continue }
+            if resuming, let before = recorded[qualified] ?? recorded[plain] {
+                throw TrainingError(
+                    "\(path) changed since this run started (SHA-256 \(before.prefix(12))… in its result.json, now \(hash.prefix(12))…): resuming would go on training on other data. Restore the file, or start a new run."
+                )
+            }
+            recorded[recorded[plain] == nil ? plain : qualified] = hash
+        }
     }
 }

@@ -16,7 +16,7 @@ struct DatasetFactory {
             ? path : URL(fileURLWithPath: baseDirectory).appendingPathComponent(path).standardizedFileURL.path
     }
 
-    /// Files read by the last `load`, for provenance.
+    /// Files read by every `load` so far, in order (each call appends its own), for provenance.
     final class FileLog { var paths: [String] = [] }
     let files = FileLog()
 
@@ -61,14 +61,14 @@ struct DatasetFactory {
                 path: path, delimiter: delimiter, header: o.header.given, labelColumn: labelColumn,
                 labelsPath: o.labelsPath.map(resolve), name: spec.name)
             data = o.standardize ? try features.standardized() : features
-            files.paths.append(path)
+            files.paths += [path] + (o.labelsPath.map { [resolve($0)] } ?? [])
         case .npy:
             let o = try spec.options(DatasetOptions.NPY.self)
             let path = resolve(o.path)
             let features = try FeatureFiles.npyDataset(
                 path: path, labelsPath: o.labelsPath.map(resolve), name: spec.name)
             data = o.standardize ? try features.standardized() : features
-            files.paths.append(path)
+            files.paths += [path] + (o.labelsPath.map { [resolve($0)] } ?? [])
         case .imageFolder:
             let options = try ImageFolderOptions.of(spec)
             let path = resolve(options.path)

@@ -194,20 +194,12 @@ public final class MethodRunner {
                 resumingDataset
                 ? try resume!.seeds("dataset_seeds", in: position)
                 : [generator.next(), generator.next(), generator.next()]
+            let filesBefore = factory.files.paths.count
             let data = try factory.load(datasetSpec, seed: seeds[0])
             if let names = data.labelNames { result.labelNames[datasetSpec.name] = names }
-            for path in factory.files.paths {
-                let name = DataFileHashes.name(ofFile: path), hash = DataFileHashes.sha256(path)
-                guard let recorded = result.dataFiles[name] else {
-                    result.dataFiles[name] = hash
-                    continue
-                }
-                if resume != nil, let hash, hash != recorded {
-                    throw TrainingError(
-                        "\(path) changed since this run started (SHA-256 \(recorded.prefix(12))… in its result.json, now \(hash.prefix(12))…): resuming would go on training on other data. Restore the file, or start a new run."
-                    )
-                }
-            }
+            try DataFileHashes.note(
+                files: Array(factory.files.paths[filesBefore...]), dataset: datasetSpec.name, in: &result.dataFiles,
+                resuming: resumingDataset)
             if !SampleShapes.isKnownFromMethodFile(datasetSpec) {
                 // CSV, NPY and IDX shapes are known only now: check every mapping against them before the first step.
                 let issues = MethodCompiler.checkShapes(spec, dataset: datasetSpec, loadedSampleShape: data.sampleShape)
