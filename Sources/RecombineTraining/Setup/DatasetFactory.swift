@@ -47,7 +47,7 @@ struct DatasetFactory {
             data = try ImageDataset(name: spec.name, imagesFile: images, labelsFile: labels)
         case .csv:
             let o = try spec.options(DatasetOptions.CSV.self)
-            let path = resolve(o.path)
+            let path = resolve(o.path), labelsPath = o.labelsPath.map(resolve)
             let labelColumn = o.labelColumn.map { column -> CSVColumn in
                 switch column {
                 case .index(let i): .index(i)
@@ -59,16 +59,15 @@ struct DatasetFactory {
             }
             let features = try FeatureFiles.csv(
                 path: path, delimiter: delimiter, header: o.header.given, labelColumn: labelColumn,
-                labelsPath: o.labelsPath.map(resolve), name: spec.name)
+                labelsPath: labelsPath, name: spec.name)
             data = o.standardize ? try features.standardized() : features
-            files.paths += [path] + (o.labelsPath.map { [resolve($0)] } ?? [])
+            files.paths += [path, labelsPath].compactMap { $0 }
         case .npy:
             let o = try spec.options(DatasetOptions.NPY.self)
-            let path = resolve(o.path)
-            let features = try FeatureFiles.npyDataset(
-                path: path, labelsPath: o.labelsPath.map(resolve), name: spec.name)
+            let path = resolve(o.path), labelsPath = o.labelsPath.map(resolve)
+            let features = try FeatureFiles.npyDataset(path: path, labelsPath: labelsPath, name: spec.name)
             data = o.standardize ? try features.standardized() : features
-            files.paths += [path] + (o.labelsPath.map { [resolve($0)] } ?? [])
+            files.paths += [path, labelsPath].compactMap { $0 }
         case .imageFolder:
             let options = try ImageFolderOptions.of(spec)
             let path = resolve(options.path)
