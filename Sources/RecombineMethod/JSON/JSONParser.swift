@@ -88,17 +88,12 @@ public enum JSONParser {
                 file: file, position: SourcePosition.of(offset: rest, in: bytes),
                 message: "JSON syntax error: unexpected text after the end of the document")
         }
-        let sourceMap = SourceMap(bytes: bytes)
-        if let problem = sourceMap.nonStandardSyntax {
-            throw JSONSyntaxError(
-                file: file, position: problem.position, message: problem.message, pointer: problem.pointer)
-        }
-        // json-c also lets through what RFC 8259 (and Python's json) refuse: line breaks and tabs inside
-        // strings, numbers like "1.".
+        // json-c's strict mode still lets through what RFC 8259 (and Python's json) refuse: NaN, Infinity,
+        // single quotes, numbers beyond a double's range, line breaks and tabs inside strings, "1.".
         if let diagnosis = JSONSyntaxDiagnosis.first(in: bytes) {
             throw JSONSyntaxError(file: file, diagnosis: diagnosis, in: bytes)
         }
-        return JSONDocument(file: file, root: convert(object), sourceMap: sourceMap)
+        return JSONDocument(file: file, root: convert(object), sourceMap: SourceMap(bytes: bytes))
     }
 
     /// Reads and parses the file at `path`.

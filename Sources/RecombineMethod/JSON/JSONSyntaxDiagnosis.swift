@@ -4,7 +4,9 @@
 ///
 /// json-c parses; this scan explains a text json-c refused, because json-c's own descriptions ("boolean
 /// expected" for `tanh`, "invalid string sequence" for `C:\data`) name neither the value nor the fix, and
-/// finds what json-c lets through but RFC 8259 does not (tabs and line breaks inside strings, `1.`).
+/// finds what json-c lets through even in strict mode but RFC 8259 does not (tabs and line breaks inside strings,
+/// `1.`, single quotes, NaN and Infinity — a NaN learning rate passed every range check — and numbers beyond a
+/// double's range).
 struct JSONSyntaxDiagnosis: Error {
     let offset: Int
     let pointer: JSONPointer
@@ -271,11 +273,13 @@ struct JSONSyntaxDiagnosis: Error {
         }
 
         private mutating func number(at pointer: JSONPointer) throws {
+            let start = i
             if current == UInt8(ascii: "-") { i += 1 }
             guard let first = current, Self.isDigit(first) else {
                 let word = String(decoding: self.word(at: i), as: UTF8.self)
                 if word == "Infinity" || word == "inf" {
-                    throw problem(pointer, "found -\(word): JSON has no NaN or Infinity; write a finite number")
+                    throw problem(
+                        pointer, "found -\(word): JSON has no NaN or Infinity; write a finite number", at: start)
                 }
                 throw problem(pointer, "expected a digit after '-', found \(found())")
             }
@@ -298,6 +302,11 @@ struct JSONSyntaxDiagnosis: Error {
                     throw problem(pointer, "a JSON number needs digits after its exponent's 'e'")
                 }
                 while let byte = current, Self.isDigit(byte) { i += 1 }
+            }
+            let text = String(decoding: bytes[start..<i], as: UTF8.self)
+            if let value = Double(text), value.isInfinite {
+                throw problem(
+                    pointer, "\(text) is beyond the range of a double (±1.8e308); write a finite number", at: start)
             }
         }
     }

@@ -18,14 +18,12 @@ public struct SourcePosition: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Where every value (and every object key) of a JSON text starts, by JSON pointer, plus keys that
-/// occur twice in one object. Built by a light scan of text that json-c has already accepted.
+/// occur twice in one object. Built by a light scan of text that json-c and `JSONSyntaxDiagnosis` have
+/// already accepted as RFC 8259 JSON.
 struct SourceMap {
     var values: [JSONPointer: SourcePosition] = [:]
     var keys: [JSONPointer: SourcePosition] = [:]
     var duplicateKeys: [(JSONPointer, SourcePosition)] = []
-    /// Non-standard syntax json-c tolerates (single-quoted strings, NaN, Infinity, numbers beyond a double's
-    /// range): where and what.
-    var nonStandardSyntax: (position: SourcePosition, pointer: JSONPointer, message: String)?
 
     init(bytes: [UInt8]) {
         var scanner = Scanner(bytes: bytes)
@@ -60,15 +58,6 @@ struct SourceMap {
                 switch bytes[i] {
                 case UInt8(ascii: "\n"): line += 1; i += 1; lineStart = i
                 case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): i += 1
-                case UInt8(ascii: "/") where i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "/"):
-                    while i < bytes.count && bytes[i] != UInt8(ascii: "\n") { i += 1 }
-                case UInt8(ascii: "/") where i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "*"):
-                    i += 2
-                    while i + 1 < bytes.count && !(bytes[i] == UInt8(ascii: "*") && bytes[i + 1] == UInt8(ascii: "/")) {
-                        if bytes[i] == UInt8(ascii: "\n") { line += 1; lineStart = i + 1 }
-                        i += 1
-                    }
-                    i += 2
                 default: return
                 }
             }
@@ -102,11 +91,6 @@ struct SourceMap {
                     if bytes[i] == UInt8(ascii: "}") { i += 1; return }
                     if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
                     let keyPosition = position
-                    if bytes[i] != UInt8(ascii: "\"") && map.nonStandardSyntax == nil {
-                        map.nonStandardSyntax = (
-                            keyPosition, pointer, "JSON syntax error: object keys must be in double quotes"
-                        )
-                    }
                     let key = string()
                     let member = pointer.appending(key)
                     if !seen.insert(key).inserted { map.duplicateKeys.append((member, keyPosition)) }
@@ -131,38 +115,9 @@ struct SourceMap {
                 }
             case UInt8(ascii: "\""):
                 _ = string()
-            case UInt8(ascii: "'"):
-                if map.nonStandardSyntax == nil {
-                    map.nonStandardSyntax = (position, pointer, "JSON syntax error: strings must be in double quotes")
-                }
-                i += 1
-                while i < bytes.count && bytes[i] != UInt8(ascii: "'") { i += 1 }
-                i += 1
             default:
-                let start = i
                 while i < bytes.count, !",]} \t\r\n".utf8.contains(bytes[i]) { i += 1 }
-                if map.nonStandardSyntax == nil, let problem = Self.nonStandardScalar(bytes[start..<i]) {
-                    map.nonStandardSyntax = (map.values[pointer] ?? position, pointer, problem)
-                }
             }
-        }
-
-        /// What is wrong with a bare token json-c let through: NaN and Infinity, which RFC 8259 does not
-        /// have (a NaN learning rate passed every range check), and numbers beyond a double's range.
-        static func nonStandardScalar(_ token: ArraySlice<UInt8>) -> String? {
-            let text = String(decoding: token, as: UTF8.self)
-            if ["true", "false", "null"].contains(text) { return nil }
-            let value = Double(text)
-            if let first = text.unicodeScalars.first(where: { $0 != "-" && $0 != "+" }),
-                !("0"..."9").contains(first) || value?.isNaN == true
-            {
-                return
-                    "JSON syntax error: \(text) is not a JSON number (JSON has no NaN or Infinity); write a finite number"
-            }
-            if let value, value.isInfinite {
-                return "JSON syntax error: \(text) is beyond the range of a double (±1.8e308)"
-            }
-            return nil
         }
     }
 }
