@@ -20,6 +20,13 @@ public struct StrategySpec: Sendable {
         case loadFromFile = "load_from_file"
     }
 
+    /// The classical clustering whose centres initialise centroids
+    /// (`centroid_initialization_classical_clustering_method`).
+    public enum CentroidInitializationClustering: String, Sendable, CaseIterable {
+        case kMeans = "k_means"
+        case gaussianMixture = "gaussian_mixture"
+    }
+
     /// How centroids change during a phase (`centroid_recalculation_strategy`).
     public enum CentroidRecalculation: String, Sendable, CaseIterable {
         case fixedCentroids = "fixed_centroids"
@@ -37,7 +44,11 @@ public struct StrategySpec: Sendable {
     public let kind: Kind
     public let classifierSelectionCriterion: String
     public let classifierName: String?
+    public let initializationClustering: CentroidInitializationClustering
+    /// k-means restarts of the centroid initialisation.
     public let initializationNumRestarts: Int
+    public let initializationGaussianMixtureRestarts: Int
+    public let initializationGaussianMixtureCovarianceRegularization: Double
     public let recalculationNumRestarts: Int
     /// The phase after which classical clustering assigns clusters.
     public let classicalClusteringAfterPhase: String?
@@ -58,7 +69,12 @@ public struct StrategySpec: Sendable {
         kind = Kind(rawValue: r.filledString("type")) ?? .classifier
         classifierSelectionCriterion = r.filledString("classifier_selection_criterion")
         classifierName = r.string("classifier_name")
+        initializationClustering = r.filledEnum(
+            "centroid_initialization_classical_clustering_method", zero: .kMeans)
         initializationNumRestarts = r.filledInt("centroid_initialization_classical_clustering_num_restarts")
+        initializationGaussianMixtureRestarts = r.filledInt("centroid_initialization_gaussian_mixture_restarts")
+        initializationGaussianMixtureCovarianceRegularization = r.filledDouble(
+            "centroid_initialization_gaussian_mixture_covariance_regularization")
         recalculationNumRestarts = r.filledInt("centroid_recalculation_classical_clustering_num_restarts")
         classicalClusteringAfterPhase =
             r.string("classical_clustering_in_feature_space_after_phase")

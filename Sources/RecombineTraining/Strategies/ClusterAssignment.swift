@@ -181,14 +181,36 @@ final class ClusterAssignment {
             "k-means on \(z.shape[0]) feature vectors (\(restarts) restarts\(group.size > 1 ? " shared over \(group.size) processes" : ""), inertia \(String(format: "%.4g", result.inertia)))"
     }
 
+    /// Sets the centroids to the means of a Gaussian mixture (full covariances) of every sample's features.
+    /// Every process fits the same mixture from the same seed; it draws one number from `g`, as k-means does.
+    func centroidsByGaussianMixture(
+        _ data: Dataset, pipeline: TransformPipeline, generator g: inout RandomGenerator
+    ) throws -> String {
+        let z = allFeatures(data, pipeline: pipeline)
+        let restarts = spec.initializationGaussianMixtureRestarts
+        let fit = try GaussianMixture(
+            components: numClusters, restarts: restarts,
+            covarianceRegularization: spec.initializationGaussianMixtureCovarianceRegularization, seed: g.next()
+        ).fit(z)
+        centroids = Tensor(doubles: fit.means, shape: [numClusters, z.shape[1]], dtype: .float64).to(z.dtype)
+        let convergence = fit.converged ? "converged after \(fit.iterations)" : "not converged in \(fit.iterations)"
+        return
+            "a Gaussian mixture on \(z.shape[0]) feature vectors (full covariances, \(restarts) restarts, \(convergence) EM iterations, mean log-likelihood \(String(format: "%.5g", fit.meanLogLikelihood)))"
+    }
+
     func initializeCentroids(
         _ data: Dataset, pipeline: TransformPipeline, baseDirectory: String, generator g: inout RandomGenerator
     ) throws -> String {
         let k = numClusters
         switch spec.centroidInitializationStrategy {
         case .classicalClustering:
-            return try centroidsByKMeans(
-                data, pipeline: pipeline, restarts: spec.initializationNumRestarts, generator: &g)
+            switch spec.initializationClustering {
+            case .kMeans:
+                return try centroidsByKMeans(
+                    data, pipeline: pipeline, restarts: spec.initializationNumRestarts, generator: &g)
+            case .gaussianMixture:
+                return try centroidsByGaussianMixture(data, pipeline: pipeline, generator: &g)
+            }
         case .randomFeatureRepresentations:
             let picks = Array(g.permutation(data.count).prefix(k))
             centroids = withoutGradients { features(pipeline.batch(data, picks, seed: 0, epoch: 0, batchIndex: 0)) }
