@@ -16,8 +16,10 @@ final class SummaryTests: XCTestCase {
     /// summary.csv is tidy (one row per run, with its dataset); the aggregates live in summary_aggregates.csv.
     func testSummaryCSVHasOneRowPerRunAndAggregatesElsewhere() throws {
         let m = try XCTUnwrap(meanAndStandardDeviation([0.8, 0.9, 1.0]))
-        XCTAssertEqual(m.mean, 0.9, accuracy: 1e-12); XCTAssertEqual(m.std, 0.1, accuracy: 1e-12)
-        XCTAssertEqual(meanAndStandardDeviation([0.5])?.std, 0)
+        XCTAssertEqual(m.mean, 0.9, accuracy: 1e-12); XCTAssertEqual(try XCTUnwrap(m.std), 0.1, accuracy: 1e-12)
+        let single = try XCTUnwrap(meanAndStandardDeviation([0.5]))
+        XCTAssertEqual(single.mean, 0.5)
+        XCTAssertNil(single.std, "one value has no sample standard deviation")
         XCTAssertNil(meanAndStandardDeviation([]))
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("summary-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }

@@ -42,7 +42,8 @@ final class SweepLeaderboardTests: XCTestCase {
         let tenth = rows[1]
         XCTAssertEqual(tenth.runs, 3); XCTAssertEqual(tenth.completed, 2)
         assertClose(tenth.acc!.mean, 0.7, tolerance: 1e-12)
-        assertClose(tenth.acc!.std, 0.02.squareRoot(), tolerance: 1e-12)  // sample std (n − 1) of 0.6 and 0.8
+        // The sample standard deviation (n − 1) of 0.6 and 0.8.
+        assertClose(try XCTUnwrap(tenth.acc!.std), 0.02.squareRoot(), tolerance: 1e-12)
         assertClose(tenth.wallSeconds!.mean, 12, tolerance: 1e-12)
 
         let page = try SweepLeaderboard.write(directory: root.path)
@@ -53,6 +54,12 @@ final class SweepLeaderboardTests: XCTestCase {
         XCTAssertTrue(
             try String(contentsOf: root.appending("leaderboard.md"), encoding: .utf8).contains(
                 "| dec | `/lr=0.1` | 3 (2) | 0.7000 ± 0.1414 |"))
+        // One completed run has no spread: its mean alone, and an empty std field (not ± 0).
+        XCTAssertNil(rows[0].acc!.std)
+        XCTAssertEqual(csv[1], "dec,/lr=0.01,1,1,0.9000,,0.4500,,0.2250,,20.0,")
+        XCTAssertTrue(
+            try String(contentsOf: root.appending("leaderboard.md"), encoding: .utf8).contains(
+                "| dec | `/lr=0.01` | 1 (1) | 0.9000 | 0.4500 | 0.2250 | 20.0 |"))
     }
 
     func testSelectionDatasetRanksAcrossMethodsByItsLastEvaluationAndNotByTheFinalScores() throws {
@@ -82,7 +89,7 @@ final class SweepLeaderboardTests: XCTestCase {
         )
         let page = try String(contentsOf: root.appending("leaderboard.md"), encoding: .utf8)
         XCTAssertTrue(page.contains("Ranked by ACC on the selection dataset \"V\""), page)
-        XCTAssertTrue(page.contains("| 1 | c | `/p=2` | 2 (1) | 0.8000 ± 0.0000 |"), page)
+        XCTAssertTrue(page.contains("| 1 | c | `/p=2` | 2 (1) | 0.8000 | 0.4000 |"), page)
     }
 
     func testSelectionDatasetThatARunNeverEvaluatedIsAnErrorNamingTheRunAndWhatItEvaluated() throws {

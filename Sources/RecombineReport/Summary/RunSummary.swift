@@ -29,13 +29,21 @@ public struct RunOutcome: Sendable {
     }
 }
 
-/// Mean and sample standard deviation (n − 1 in the denominator; 0 for a single value).
-public func meanAndStandardDeviation(_ values: [Double]) -> (mean: Double, std: Double)? {
+/// Mean and sample standard deviation (n − 1 in the denominator; nil for a single value, whose spread is
+/// unknown rather than zero).
+public func meanAndStandardDeviation(_ values: [Double]) -> (mean: Double, std: Double?)? {
     guard !values.isEmpty else { return nil }
     let mean = values.reduce(0, +) / Double(values.count)
-    guard values.count > 1 else { return (mean, 0) }
+    guard values.count > 1 else { return (mean, nil) }
     let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)
     return (mean, variance.squareRoot())
+}
+
+/// "mean ± std" with `digits` decimals, the mean alone for a single value, "–" for none.
+func meanPlusMinusStandardDeviation(_ v: (mean: Double, std: Double?)?, _ digits: Int) -> String {
+    guard let v else { return "–" }
+    guard let std = v.std else { return String(format: "%.\(digits)f", v.mean) }
+    return String(format: "%.\(digits)f ± %.\(digits)f", v.mean, std)
 }
 
 /// `summary.md`, `summary.csv` (tidy: one row per run, nothing else) and `summary_aggregates.csv`
@@ -53,7 +61,7 @@ public enum RunSummary {
 
     static func format(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "" }
 
-    static func statistics(_ runs: [RunOutcome]) -> [(name: String, value: (mean: Double, std: Double)?)] {
+    static func statistics(_ runs: [RunOutcome]) -> [(name: String, value: (mean: Double, std: Double?)?)] {
         let done = runs.filter { $0.status == .completed }
         return [
             ("acc", meanAndStandardDeviation(done.compactMap(\.acc))),
@@ -113,12 +121,9 @@ public enum RunSummary {
         let completed = runs.filter { $0.status == .completed }.count
         var out = "# Summary of \(runs.first?.method ?? "runs")\n\n"
         out +=
-            "\(runs.count) run\(runs.count == 1 ? "" : "s"), \(completed) completed. Mean ± sample standard deviation (n − 1) over the completed runs.\n\n"
+            "\(runs.count) run\(runs.count == 1 ? "" : "s"), \(completed) completed. Mean ± sample standard deviation (n − 1) over the completed runs (the mean alone for one).\n\n"
         let stats = statistics(runs)
-        func pm(_ i: Int, _ digits: Int = 4) -> String {
-            guard let v = stats[i].value else { return "–" }
-            return String(format: "%.\(digits)f ± %.\(digits)f", v.mean, v.std)
-        }
+        func pm(_ i: Int, _ digits: Int = 4) -> String { meanPlusMinusStandardDeviation(stats[i].value, digits) }
         out +=
             "| ACC | NMI | ARI | wall time (s) |\n|---|---|---|---|\n| \(pm(0)) | \(pm(1)) | \(pm(2)) | \(pm(3, 1)) |\n\n"
         out +=

@@ -18,7 +18,7 @@ public enum SweepLeaderboard {
         public let gridPoint: String
         public let runs: Int
         public let completed: Int
-        public let acc, nmi, ari, wallSeconds: (mean: Double, std: Double)?
+        public let acc, nmi, ari, wallSeconds: (mean: Double, std: Double?)?
         /// The final dataset's name when all completed runs share it ("" when unknown, "mixed" otherwise).
         public let finalDataset: String
         /// Scores on the selection dataset (nil without one).
@@ -28,7 +28,7 @@ public enum SweepLeaderboard {
     /// Mean ± std over a row's completed runs of the last evaluation on the selection dataset.
     public struct SelectionScores: Sendable {
         public let dataset: String
-        public let acc, nmi, ari: (mean: Double, std: Double)?
+        public let acc, nmi, ari: (mean: Double, std: Double?)?
     }
 
     /// Whether `directory` is a sweep folder: no run of its own, runs in folders below it.
@@ -168,8 +168,8 @@ public enum SweepLeaderboard {
     }
 
     public static func markdown(_ rows: [Row], title: String) -> String {
-        func pm(_ v: (mean: Double, std: Double)?, _ digits: Int = 4) -> String {
-            v.map { String(format: "%.\(digits)f ± %.\(digits)f", $0.mean, $0.std) } ?? "–"
+        func pm(_ v: (mean: Double, std: Double?)?, _ digits: Int = 4) -> String {
+            meanPlusMinusStandardDeviation(v, digits)
         }
         func cell(_ text: String) -> String {
             text.isEmpty ? "–" : "`" + text.replacingOccurrences(of: "|", with: "\\|") + "`"
@@ -180,7 +180,7 @@ public enum SweepLeaderboard {
         if let selected = rows.first(where: { $0.selection != nil })?.selection?.dataset {
             let finals = Set(rows.map(\.finalDataset).filter { !$0.isEmpty }).sorted().joined(separator: ", ")
             out +=
-                "Mean ± sample standard deviation (n − 1) over the completed runs (seeds). Ranked by ACC on the selection dataset \"\(selected)\" (its last evaluation); "
+                "Mean ± sample standard deviation (n − 1) over the completed runs (seeds; the mean alone for one). Ranked by ACC on the selection dataset \"\(selected)\" (its last evaluation); "
                 + "ACC, NMI and ARI on the final dataset (\(finals.isEmpty ? "unknown" : finals)) are reported beside it and played no part in the ranking.\n\n"
             out +=
                 "| rank | method | grid point | runs (completed) | selection ACC | selection NMI | final ACC | final NMI | final ARI | wall time (s) |\n|---|---|---|---|---|---|---|---|---|---|\n"
@@ -191,7 +191,7 @@ public enum SweepLeaderboard {
             return out
         }
         out +=
-            "Mean ± sample standard deviation (n − 1) over the completed runs (seeds); best ACC first within each method.\n\n"
+            "Mean ± sample standard deviation (n − 1) over the completed runs (seeds; the mean alone for one); best ACC first within each method.\n\n"
         out +=
             "| method | grid point | runs (completed) | ACC | NMI | ARI | wall time (s) |\n|---|---|---|---|---|---|---|\n"
         for r in rows {
