@@ -43,6 +43,14 @@ public struct GaussianMixture: Sendable {
         public let converged: Bool
         /// Which restart won (0-based).
         public let bestRun: Int
+
+        /// What a log line says of the fit: "a Gaussian mixture on N feature vectors (full covariances,
+        /// R restarts, converged after I EM iterations, mean log-likelihood L)".
+        public func summary(restarts: Int) -> String {
+            let convergence = converged ? "converged after \(iterations)" : "not converged in \(iterations)"
+            return
+                "a Gaussian mixture on \(labels.count) feature vectors (full covariances, \(restarts) restarts, \(convergence) EM iterations, mean log-likelihood \(String(format: "%.5g", meanLogLikelihood)))"
+        }
     }
 
     /// Fits the rows of `data` [n, d].

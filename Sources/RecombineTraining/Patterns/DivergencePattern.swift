@@ -150,9 +150,7 @@ final class DivergencePattern: RoutedPattern, TargetRecomputing {
             ).fit(features)
             labels = fit.labels
             mixtureMeans = Tensor(doubles: fit.means, shape: [k, features.shape[1]], dtype: .float64)
-            let convergence = fit.converged ? "converged after \(fit.iterations)" : "not converged in \(fit.iterations)"
-            description =
-                "a Gaussian mixture on \(features.shape[0]) feature vectors (full covariances, \(options.initializationGaussianMixtureRestarts) restarts, \(convergence) EM iterations, mean log-likelihood \(String(format: "%.5g", fit.meanLogLikelihood)))"
+            description = fit.summary(restarts: options.initializationGaussianMixtureRestarts)
         default:
             let fit = try KMeans(
                 k: k, nInit: options.initializationKmeansRestarts, seed: initializationSeed, processes: strategy.group

@@ -193,9 +193,7 @@ final class ClusterAssignment {
             covarianceRegularization: spec.initializationGaussianMixtureCovarianceRegularization, seed: g.next()
         ).fit(z)
         centroids = Tensor(doubles: fit.means, shape: [numClusters, z.shape[1]], dtype: .float64).to(z.dtype)
-        let convergence = fit.converged ? "converged after \(fit.iterations)" : "not converged in \(fit.iterations)"
-        return
-            "a Gaussian mixture on \(z.shape[0]) feature vectors (full covariances, \(restarts) restarts, \(convergence) EM iterations, mean log-likelihood \(String(format: "%.5g", fit.meanLogLikelihood)))"
+        return fit.summary(restarts: restarts)
     }
 
     func initializeCentroids(
