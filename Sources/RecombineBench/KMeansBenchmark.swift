@@ -103,22 +103,47 @@ struct KMeansBenchmark: ParsableCommand {
 struct AugmentBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "augment",
-        abstract:
-            "Two augmented views (RandomResizedCrop + RandomAffine) of a 256-image 28×28 batch, against a DEC autoencoder training step."
+        abstract: "Two augmented views of a 256-image 28×28 batch, against a DEC autoencoder training step."
     )
+
+    /// The batch augmentations of a method file.
+    enum Views: String, CaseIterable, ExpressibleByArgument {
+        /// dec_cc_hybrid.json: RandomResizedCrop (scale 0.75–1, ratio 0.75–1.333), RandomAffine (±20°).
+        case cropAffine = "crop_affine"
+        /// dec_cc_hybrid_fashion_mnist.json: RandomPerspective (0.2, p 1), RandomAffine (translate 0.1,
+        /// scale 0.75–1.25), ColorJitter (brightness 0.7–1.15, contrast 0.85–1.15).
+        case perspectiveAffineJitter = "perspective_affine_jitter"
+
+        var pipeline: TransformPipeline {
+            switch self {
+            case .cropAffine:
+                TransformPipeline([
+                    RandomResizedCrop(size: (28, 28), scale: (0.75, 1), ratio: (0.75, 1.333)),
+                    RandomAffine(degrees: (-20, 20)), ToTensor(),
+                ])
+            case .perspectiveAffineJitter:
+                TransformPipeline([
+                    RandomPerspective(distortionScale: 0.2, p: 1),
+                    RandomAffine(degrees: (0, 0), translate: (0.1, 0.1), scale: (0.75, 1.25)),
+                    ColorJitter(brightness: (0.7, 1.15), contrast: (0.85, 1.15)), ToTensor(),
+                ])
+            }
+        }
+    }
 
     @Option(help: "Threads.") var threads: Int?
     @Option(help: "Timed repetitions.") var steps: Int = 50
+    @Option(
+        help:
+            "The views: \(Views.allCases.map(\.rawValue).joined(separator: ", ")) (dec_cc_hybrid.json's, dec_cc_hybrid_fashion_mnist.json's)."
+    ) var views: Views = .cropAffine
 
     func run() throws {
         Threads.set(threads ?? Threads.count)
         var g = RandomGenerator(seed: 1)
         let pixels = (0..<(60000 * 784 / 60)).map { _ in UInt8(g.nextInt(below: 256)) }
         let data = ImageDataset(name: "random", pixels: pixels, sampleShape: [1, 28, 28], labels: nil)
-        let pipeline = TransformPipeline([
-            RandomResizedCrop(size: (28, 28), scale: (0.75, 1), ratio: (0.75, 1.333)), RandomAffine(degrees: (-20, 20)),
-            ToTensor(),
-        ])
+        let pipeline = views.pipeline
         let indices = Array(0..<256)
         var times: [Double] = []
         for i in 0..<(steps + 5) {

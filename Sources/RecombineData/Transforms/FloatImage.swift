@@ -23,7 +23,8 @@ public struct FloatImage: Sendable {
         set { pixels[(c * height + y) * width + x] = newValue }
     }
 
-    /// Bilinear sample at continuous pixel coordinates (pixel centres at integers); `fill` outside.
+    /// Bilinear sample at continuous pixel coordinates (pixel centres at integers); `fill` outside. The
+    /// definition `resampled` computes for every pixel at once (FloatImageTests compares the two).
     @inline(__always) func bilinear(_ c: Int, _ y: Double, _ x: Double, fill: Float) -> Float {
         let x0 = Int(x.rounded(.down)), y0 = Int(y.rounded(.down))
         let tx = Float(x - Double(x0)), ty = Float(y - Double(y0))
@@ -35,25 +36,67 @@ public struct FloatImage: Sendable {
         return top * (1 - ty) + bottom * ty
     }
 
-    /// Nearest sample (round half to even, as grid_sample) at continuous pixel coordinates.
+    /// Nearest sample (round half to even, as grid_sample) at continuous pixel coordinates; the definition
+    /// `resampled` computes for every pixel at once.
     @inline(__always) func nearest(_ c: Int, _ y: Double, _ x: Double, fill: Float) -> Float {
         let xi = Int(x.rounded(.toNearestOrEven)), yi = Int(y.rounded(.toNearestOrEven))
         return yi >= 0 && yi < height && xi >= 0 && xi < width ? self[c, yi, xi] : fill
     }
 
-    /// A new image of `outHeight`×`outWidth` whose pixel (y, x) samples this one at `source(y, x)`.
+    /// `Int(v.rounded(.down))` without a call into the C library (the target has no inline rounding
+    /// instruction): truncate, then step down where truncation went up. Traps where that does (NaN, out of
+    /// Int's range).
+    @inline(__always) static func floorToInt(_ v: Double) -> Int {
+        let truncated = Int(v)
+        return Double(truncated) > v ? truncated - 1 : truncated
+    }
+
+    /// `Int(v.rounded(.toNearestOrEven))` the same way: halves go to the even neighbour. `v − floor(v)` is
+    /// exact for |v| ≥ 0.5; in (−0.5, 0) it may round, but only to values in [0.5, 1], which give 0 as well.
+    @inline(__always) static func roundHalfEvenToInt(_ v: Double) -> Int {
+        let below = floorToInt(v), fraction = v - Double(below)
+        return fraction > 0.5 || (fraction == 0.5 && below & 1 == 1) ? below + 1 : below
+    }
+
+    /// A new image of `outHeight`×`outWidth` whose pixel (y, x) samples this one at `source(y, x)`
+    /// (`bilinear(_:_:_:fill:)` or `nearest(_:_:_:fill:)` numbers, read through buffer pointers).
     func resampled(
         outHeight: Int, outWidth: Int, bilinear useBilinear: Bool, fill: Float,
         _ source: (Double, Double) -> (Double, Double)?
     ) -> FloatImage {
         var out = FloatImage(channels: channels, height: outHeight, width: outWidth)
-        for y in 0..<outHeight {
-            for x in 0..<outWidth {
-                guard let (sy, sx) = source(Double(y), Double(x)) else {
-                    for c in 0..<channels { out[c, y, x] = fill }; continue
-                }
-                for c in 0..<channels {
-                    out[c, y, x] = useBilinear ? bilinear(c, sy, sx, fill: fill) : nearest(c, sy, sx, fill: fill)
+        let h = height, w = width, plane = h * w, outPlane = outHeight * outWidth, channels = channels
+        pixels.withUnsafeBufferPointer { src in
+            out.pixels.withUnsafeMutableBufferPointer { dst in
+                guard let src = src.baseAddress, let dst = dst.baseAddress else { return }
+                for y in 0..<outHeight {
+                    for x in 0..<outWidth {
+                        let o = dst + y * outWidth + x
+                        guard let (sy, sx) = source(Double(y), Double(x)) else {
+                            for c in 0..<channels { o[c * outPlane] = fill }
+                            continue
+                        }
+                        if useBilinear {
+                            let x0 = Self.floorToInt(sx), y0 = Self.floorToInt(sy)
+                            let tx = Float(sx - Double(x0)), ty = Float(sy - Double(y0))
+                            let rowsInside = (y0 >= 0 && y0 < h, y0 + 1 >= 0 && y0 + 1 < h)
+                            let columnsInside = (x0 >= 0 && x0 < w, x0 + 1 >= 0 && x0 + 1 < w)
+                            for c in 0..<channels {
+                                let base = src + c * plane
+                                let topLeft = rowsInside.0 && columnsInside.0 ? base[y0 * w + x0] : fill
+                                let topRight = rowsInside.0 && columnsInside.1 ? base[y0 * w + x0 + 1] : fill
+                                let bottomLeft = rowsInside.1 && columnsInside.0 ? base[(y0 + 1) * w + x0] : fill
+                                let bottomRight = rowsInside.1 && columnsInside.1 ? base[(y0 + 1) * w + x0 + 1] : fill
+                                let top = topLeft * (1 - tx) + topRight * tx
+                                let bottom = bottomLeft * (1 - tx) + bottomRight * tx
+                                o[c * outPlane] = top * (1 - ty) + bottom * ty
+                            }
+                        } else {
+                            let xi = Self.roundHalfEvenToInt(sx), yi = Self.roundHalfEvenToInt(sy)
+                            let inside = yi >= 0 && yi < h && xi >= 0 && xi < w
+                            for c in 0..<channels { o[c * outPlane] = inside ? src[c * plane + yi * w + xi] : fill }
+                        }
+                    }
                 }
             }
         }

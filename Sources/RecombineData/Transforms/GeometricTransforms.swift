@@ -93,7 +93,7 @@ public struct RandomAffine: ImageTransform {
                     var sx = m[0] * -cx + m[1] * v + m[2] + cx, sy = m[3] * -cx + m[4] * v + m[5] + cy
                     for x in 0..<w {
                         if bilinear {
-                            let x0 = Int(sx.rounded(.down)), y0 = Int(sy.rounded(.down))
+                            let x0 = FloatImage.floorToInt(sx), y0 = FloatImage.floorToInt(sy)
                             let tx = Float(sx - Double(x0)), ty = Float(sy - Double(y0))
                             for c in 0..<image.channels {
                                 let base = src + c * plane
@@ -105,7 +105,7 @@ public struct RandomAffine: ImageTransform {
                                 dst[c * plane + y * w + x] = top * (1 - ty) + bottom * ty
                             }
                         } else {
-                            let xi = Int(sx.rounded(.toNearestOrEven)), yi = Int(sy.rounded(.toNearestOrEven))
+                            let xi = FloatImage.roundHalfEvenToInt(sx), yi = FloatImage.roundHalfEvenToInt(sy)
                             let inside = yi >= 0 && yi < h && xi >= 0 && xi < w
                             for c in 0..<image.channels {
                                 dst[c * plane + y * w + x] = inside ? src[c * plane + yi * w + xi] : fill
@@ -202,14 +202,13 @@ public struct RandomPerspective: ImageTransform {
         bilinear: Bool = true
     ) -> FloatImage {
         guard let c = coefficients(from: start, to: end) else { return image }
+        let (c0, c1, c2, c3, c4, c5, c6, c7) = (c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7])
         return image.resampled(outHeight: image.height, outWidth: image.width, bilinear: bilinear, fill: Float(fill)) {
             y, x in
             // torchvision evaluates the map at pixel centres (x + 0.5) and samples with align_corners=False.
             let px = x + 0.5, py = y + 0.5
-            let denominator = c[6] * px + c[7] * py + 1
-            return (
-                (c[3] * px + c[4] * py + c[5]) / denominator - 0.5, (c[0] * px + c[1] * py + c[2]) / denominator - 0.5
-            )
+            let denominator = c6 * px + c7 * py + 1
+            return ((c3 * px + c4 * py + c5) / denominator - 0.5, (c0 * px + c1 * py + c2) / denominator - 0.5)
         }
     }
 }
