@@ -57,23 +57,22 @@ public struct ConvGeometry: Equatable, Sendable {
                 for kj in 0..<kernelW {
                     let dst = cols + row * ld + column0
                     let rowOffset = ki * dilationH - padH, colOffset = kj * dilationW - padW
+                    let (lo, hi) = columnsInside(offset: colOffset)
                     for oh in 0..<outH {
                         let ih = oh * strideH + rowOffset
                         let out = dst + oh * outW
                         if ih < 0 || ih >= height { for ow in 0..<outW { out[ow] = 0 }; continue }
-                        let src = plane + ih * width
-                        if strideW == 1 {
-                            // Contiguous run: zero the padded edges, copy the middle.
-                            let lo = Swift.max(0, -colOffset), hi = Swift.min(outW, width - colOffset)
-                            for ow in 0..<Swift.min(lo, outW) { out[ow] = 0 }
-                            if hi > lo { copyRun(into: out + lo, from: src + lo + colOffset, count: hi - lo) }
-                            for ow in Swift.max(hi, lo)..<outW { out[ow] = 0 }
-                        } else {
-                            for ow in 0..<outW {
-                                let iw = ow * strideW + colOffset
-                                out[ow] = iw >= 0 && iw < width ? src[iw] : 0
+                        // Zero the padded edges, copy the middle (a contiguous run at stride 1).
+                        for ow in 0..<lo { out[ow] = 0 }
+                        if hi > lo {
+                            let from = plane + ih * width + lo * strideW + colOffset
+                            if strideW == 1 {
+                                copyRun(into: out + lo, from: from, count: hi - lo)
+                            } else {
+                                copyStridedRun(into: out + lo, from: from, stride: strideW, count: hi - lo)
                             }
                         }
+                        for ow in Swift.max(hi, lo)..<outW { out[ow] = 0 }
                     }
                     row += 1
                 }
@@ -91,23 +90,55 @@ public struct ConvGeometry: Equatable, Sendable {
                 for kj in 0..<kernelW {
                     let src = cols + row * ld + column0
                     let rowOffset = ki * dilationH - padH, colOffset = kj * dilationW - padW
-                    for oh in 0..<outH {
+                    let (lo, hi) = columnsInside(offset: colOffset)
+                    for oh in 0..<outH where hi > lo {
                         let ih = oh * strideH + rowOffset
                         if ih < 0 || ih >= height { continue }
-                        let dst = plane + ih * width, from = src + oh * outW
+                        let dst = plane + ih * width + lo * strideW + colOffset, from = src + oh * outW + lo
                         if strideW == 1 {
-                            let lo = Swift.max(0, -colOffset), hi = Swift.min(outW, width - colOffset)
-                            if hi > lo { addRun(into: dst + lo + colOffset, from: from + lo, count: hi - lo) }
+                            addRun(into: dst, from: from, count: hi - lo)
                         } else {
-                            for ow in 0..<outW {
-                                let iw = ow * strideW + colOffset
-                                if iw >= 0 && iw < width { dst[iw] += from[ow] }
-                            }
+                            addStridedRun(into: dst, stride: strideW, from: from, count: hi - lo)
                         }
                     }
                     row += 1
                 }
             }
+        }
+    }
+
+    /// The output columns `lo ..< hi` whose input column `ow·strideW + offset` lies inside the row (`hi ≤ lo`
+    /// when none does); `lo ≤ outW`.
+    @inline(__always)
+    func columnsInside(offset: Int) -> (lo: Int, hi: Int) {
+        let lo = offset >= 0 ? 0 : (strideW - 1 - offset) / strideW
+        let last = width - 1 - offset  // the largest ow·strideW inside the row
+        return (Swift.min(lo, outW), last < 0 ? 0 : Swift.min(outW, last / strideW + 1))
+    }
+
+    /// dst[i] = src[i·stride] for i < count, without bounds or overflow checks in the loop.
+    @inline(__always)
+    private func copyStridedRun<S: TensorScalar>(
+        into dst: UnsafeMutablePointer<S>, from src: UnsafePointer<S>, stride: Int, count: Int
+    ) {
+        var i = 0, j = 0
+        while i < count {
+            dst[i] = src[j]
+            i &+= 1
+            j &+= stride
+        }
+    }
+
+    /// dst[i·stride] += src[i] for i < count (the adjoint of copyStridedRun).
+    @inline(__always)
+    private func addStridedRun<S: TensorScalar>(
+        into dst: UnsafeMutablePointer<S>, stride: Int, from src: UnsafePointer<S>, count: Int
+    ) {
+        var i = 0, j = 0
+        while i < count {
+            dst[j] += src[i]
+            i &+= 1
+            j &+= stride
         }
     }
 
