@@ -1,4 +1,3 @@
-import RecombineTestSupport
 import XCTest
 
 @testable import RecombineTensor
