@@ -145,7 +145,7 @@ public struct ConvGeometry: Equatable, Sendable {
     /// dst[i] = src[i] for i < count, inline: the runs are one output row (often tens of elements),
     /// too short to pay for a call to memmove.
     @inline(__always)
-    private func copyRun<S: TensorScalar>(into dst: UnsafeMutablePointer<S>, from src: UnsafePointer<S>, count: Int) {
+    func copyRun<S: TensorScalar>(into dst: UnsafeMutablePointer<S>, from src: UnsafePointer<S>, count: Int) {
         var i = 0
         while i < count {
             dst[i] = src[i]

@@ -29,16 +29,18 @@ func conv2dForward<S: TensorScalar>(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _
     let out = Tensor(uninitialized: [s.n, s.outChannels, geo.outH, geo.outW], dtype: x.dtype)
     let px = x.pointer(S.self), pw = w.pointer(S.self), po = out.pointer(S.self), pb = bias?.pointer(S.self)
     let imageSize = s.inChannels * geo.height * geo.width
+    let table = PatchTable.pays(for: geo) ? PatchTable(geo) : nil
     parallelWithSerialBLAS(s.n) { images, _ in
         let chunk = imagesPerChunk(patchSize: K, positions: L, batch: images.count)
         let cols = Tensor(uninitialized: [K * chunk * L], dtype: x.dtype),
             tmp = Tensor(uninitialized: [s.outGroup * chunk * L], dtype: x.dtype)
         let pc = cols.pointer(S.self), pt = tmp.pointer(S.self)
+        let patches = PatchCopies<S>(geo, table: table, dtype: x.dtype)
         for n0 in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
             let nb = Swift.min(chunk, images.upperBound - n0), ld = nb * L
             for g in 0..<s.groups {
                 for j in 0..<nb {
-                    geo.im2col(
+                    patches.im2col(
                         px + (n0 + j) * imageSize + g * s.inGroup * geo.height * geo.width, into: pc, ld: ld,
                         column0: j * L)
                 }
@@ -64,19 +66,22 @@ func conv2dBackward<S: TensorScalar>(
     let partials = (0..<serialBLASWorkers(s.n)).map { _ in Tensor.zeros(w.shape, dtype: w.dtype) }
     let px = x.pointer(S.self), pw = w.pointer(S.self), pg = gOut.pointer(S.self), pgx = gx?.pointer(S.self)
     let planes = geo.height * geo.width, imageSize = s.inChannels * planes
+    let table = PatchTable.pays(for: geo) ? PatchTable(geo) : nil
     parallelWithSerialBLAS(s.n) { images, worker in
         let pgw = partials[worker].pointer(S.self)
         let chunk = imagesPerChunk(patchSize: K, positions: L, batch: images.count)
         let cols = Tensor(uninitialized: [K * chunk * L], dtype: x.dtype),
             tmp = Tensor(uninitialized: [s.outGroup * chunk * L], dtype: x.dtype)
         let pc = cols.pointer(S.self), pt = tmp.pointer(S.self)
+        let patches = PatchCopies<S>(geo, table: table, dtype: x.dtype)
         for n0 in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
             let nb = Swift.min(chunk, images.upperBound - n0), ld = nb * L
             for g in 0..<s.groups {
                 ChannelBlock(n0: n0, nb: nb, c0: g * s.outGroup, cCount: s.outGroup, channels: s.outChannels, length: L)
                     .gather(pg, into: pt)
                 for j in 0..<nb {
-                    geo.im2col(px + (n0 + j) * imageSize + g * s.inGroup * planes, into: pc, ld: ld, column0: j * L)
+                    patches.im2col(
+                        px + (n0 + j) * imageSize + g * s.inGroup * planes, into: pc, ld: ld, column0: j * L)
                 }
                 S.gemm(
                     transA: false, transB: true, m: s.outGroup, n: K, k: ld, alpha: 1, a: pt, lda: ld, b: pc, ldb: ld,
@@ -86,8 +91,8 @@ func conv2dBackward<S: TensorScalar>(
                         transA: true, transB: false, m: K, n: ld, k: s.outGroup, alpha: 1, a: pw + g * s.outGroup * K,
                         lda: K,
                         b: pt, ldb: ld, beta: 0, c: pc, ldc: ld)
-                    for j in 0..<nb {
-                        geo.col2im(
+                    for j in 0..<nb {  // gx is zeros, and each image's group is written here only
+                        patches.col2imIntoZeros(
                             pc, ld: ld, column0: j * L, into: pgx + (n0 + j) * imageSize + g * s.inGroup * planes)
                     }
                 }
@@ -109,11 +114,13 @@ func convTranspose2dForward<S: TensorScalar>(_ x: Tensor, _ w: Tensor, _ bias: T
     let px = x.pointer(S.self), pw = w.pointer(S.self), po = out.pointer(S.self)
     let outPlanes = geo.height * geo.width, outImage = s.outChannels * outPlanes
     let pb = bias?.pointer(S.self)
+    let table = PatchTable.pays(for: geo) ? PatchTable(geo) : nil
     parallelWithSerialBLAS(s.n) { images, _ in
         let chunk = imagesPerChunk(patchSize: K, positions: Lin, batch: images.count)
         let cols = Tensor(uninitialized: [K * chunk * Lin], dtype: x.dtype),
             tmp = Tensor(uninitialized: [s.inGroup * chunk * Lin], dtype: x.dtype)
         let pc = cols.pointer(S.self), pt = tmp.pointer(S.self)
+        let patches = PatchCopies<S>(geo, table: table, dtype: x.dtype)
         for n0 in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
             let nb = Swift.min(chunk, images.upperBound - n0), ld = nb * Lin
             for g in 0..<s.groups {
@@ -123,8 +130,8 @@ func convTranspose2dForward<S: TensorScalar>(_ x: Tensor, _ w: Tensor, _ bias: T
                 S.gemm(
                     transA: true, transB: false, m: K, n: ld, k: s.inGroup, alpha: 1, a: pw + g * s.inGroup * K, lda: K,
                     b: pt, ldb: ld, beta: 0, c: pc, ldc: ld)
-                for j in 0..<nb {
-                    geo.col2im(
+                for j in 0..<nb {  // out is zeros until the bias below, and each image's group is written here only
+                    patches.col2imIntoZeros(
                         pc, ld: ld, column0: j * Lin, into: po + (n0 + j) * outImage + g * s.outGroup * outPlanes)
                 }
             }
@@ -148,17 +155,19 @@ func convTranspose2dBackward<S: TensorScalar>(
     let partials = (0..<serialBLASWorkers(s.n)).map { _ in Tensor.zeros(w.shape, dtype: w.dtype) }
     let px = x.pointer(S.self), pw = w.pointer(S.self), pg = gOut.pointer(S.self), pgx = gx?.pointer(S.self)
     let outPlanes = geo.height * geo.width, outImage = s.outChannels * outPlanes
+    let table = PatchTable.pays(for: geo) ? PatchTable(geo) : nil
     parallelWithSerialBLAS(s.n) { images, worker in
         let pgw = partials[worker].pointer(S.self)
         let chunk = imagesPerChunk(patchSize: K, positions: Lin, batch: images.count)
         let cols = Tensor(uninitialized: [K * chunk * Lin], dtype: x.dtype),
             tmp = Tensor(uninitialized: [s.inGroup * chunk * Lin], dtype: x.dtype)
         let pc = cols.pointer(S.self), pt = tmp.pointer(S.self)
+        let patches = PatchCopies<S>(geo, table: table, dtype: x.dtype)
         for n0 in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
             let nb = Swift.min(chunk, images.upperBound - n0), ld = nb * Lin
             for g in 0..<s.groups {
                 for j in 0..<nb {
-                    geo.im2col(
+                    patches.im2col(
                         pg + (n0 + j) * outImage + g * s.outGroup * outPlanes, into: pc, ld: ld, column0: j * Lin)
                 }
                 let block = ChannelBlock(
