@@ -120,7 +120,9 @@ final class CLIContractTests: XCTestCase {
 
     func testMetricsOfEmptyFilesIsAnErrorWithoutUsageLines() throws {
         let folder = try TemporaryDirectory(); defer { folder.remove() }
-        for name in ["t", "p"] { FileManager.default.createFile(atPath: folder.appending(name).path, contents: Data()) }
+        for name in ["t", "p"] {
+            XCTAssertTrue(FileManager.default.createFile(atPath: folder.appending(name).path, contents: Data()))
+        }
         let outcome = try recombine([
             "metrics", "--truth", folder.appending("t").path, "--pred", folder.appending("p").path,
         ])
