@@ -112,6 +112,18 @@ void recombine_max_pool_2x2_f32(const float *x, size_t planes, size_t height, si
 void recombine_max_pool_2x2_f64(const double *x, size_t planes, size_t height, size_t width, size_t out_h,
                                 size_t out_w, double *out, int32_t *argmax);
 
+/// im2col of one image's `channels` padded planes (patch_copies.c) for windows at column stride 2: patch row
+/// (c, ki, kj) of `cols` (rows `ld` apart) gets, at output (oh, ow), the padded element at row
+/// oh·stride_h + ki·dilation_h, column 2·ow + kj·dilation_w. Reads one element past the last window element.
+void recombine_im2col_column_step_two_f32(const float *padded, size_t channels, size_t padded_plane,
+                                          size_t padded_width, size_t kernel_h, size_t kernel_w, size_t stride_h,
+                                          size_t dilation_h, size_t dilation_w, size_t out_h, size_t out_w,
+                                          float *cols, size_t ld);
+void recombine_im2col_column_step_two_f64(const double *padded, size_t channels, size_t padded_plane,
+                                          size_t padded_width, size_t kernel_h, size_t kernel_w, size_t stride_h,
+                                          size_t dilation_h, size_t dilation_w, size_t out_h, size_t out_w,
+                                          double *cols, size_t ld);
+
 /// dst[c·dst_stride + r] = src[r·src_stride + c] (+ bias[c] when `bias` is not NULL) for r < rows, c < columns
 /// (transpose.c), in vector tiles.
 void recombine_transpose_f32(const float *src, size_t rows, size_t columns, size_t src_stride, float *dst,

@@ -1,14 +1,22 @@
+import CKernels
+
 /// im2col and col2im of strided or dilated windows through a zero-padded copy of the image and a table of
 /// where each window element sits in a padded plane: one flat loop over the Ho·Wo output positions per patch
 /// row, where ConvGeometry's copies run once per output row and, at stride 2 on small images (rows of 4 to
 /// 13 outputs), pay their loop set-up every few elements. Same elements in the same order: the numbers
-/// are ConvGeometry's bit for bit (ConvGeometryTests).
+/// are ConvGeometry's bit for bit (ConvGeometryTests). im2col of windows at column stride 2 skips the table: a C
+/// kernel (patch_copies.c) copies each output row with vector loads and a shuffle of the even elements. (Its
+/// col2im counterpart was slower than the table's loop on depict's transposed convolutions and was not kept.)
 struct PatchTable {
     let geometry: ConvGeometry
     /// A padded plane: the image plane at row padH, column padW, zeros around it, as large as the windows reach.
     let paddedHeight: Int, paddedWidth: Int
     /// [kh·kw, Ho·Wo]: the padded-plane offset that window element (ki, kj) reads at each output position.
     private let offsets: [Int]
+    /// Whether the windows move two columns per output: im2col by patch_copies.c's kernel.
+    let columnStepTwo: Bool
+    /// Elements after the padded image that the column-step-two kernel may read.
+    static let slack = 16
 
     /// Whether a convolution of this geometry should copy its patches through a table: strided or dilated
     /// windows, whose per-row copies are short or strided.
@@ -22,6 +30,7 @@ struct PatchTable {
             geo.padH + geo.height, (geo.outH - 1) * geo.strideH + (geo.kernelH - 1) * geo.dilationH + 1)
         paddedWidth = Swift.max(
             geo.padW + geo.width, (geo.outW - 1) * geo.strideW + (geo.kernelW - 1) * geo.dilationW + 1)
+        columnStepTwo = geo.strideW == 2
         var offsets: [Int] = []
         offsets.reserveCapacity(geo.kernelH * geo.kernelW * geo.positions)
         for ki in 0..<geo.kernelH {
@@ -38,6 +47,8 @@ struct PatchTable {
     var paddedPlane: Int { paddedHeight * paddedWidth }
     /// Elements of a padded image [C, paddedHeight, paddedWidth].
     var paddedImage: Int { geometry.channels * paddedPlane }
+    /// Elements to allocate for a padded image: the image and the column-step-two kernel's slack.
+    var paddedAllocation: Int { paddedImage + Self.slack }
 
     /// Copies `image` [C, H, W] into the interior of `padded`; the border is left as it is (zero once, stays zero).
     @inline(__always)
@@ -70,6 +81,10 @@ struct PatchTable {
     func im2col<S: TensorScalar>(
         padded: UnsafePointer<S>, into cols: UnsafeMutablePointer<S>, ld: Int, column0: Int
     ) {
+        if columnStepTwo {
+            im2colColumnStepTwo(padded: padded, into: cols + column0, ld: ld)
+            return
+        }
         let windowElements = geometry.kernelH * geometry.kernelW, positions = geometry.positions
         offsets.withUnsafeBufferPointer { table in
             let t = table.baseAddress!
@@ -115,6 +130,27 @@ struct PatchTable {
     }
 }
 
+extension PatchTable {
+    /// `im2col` at column stride 2 in C; `cols` points at column0.
+    @inline(__always)
+    fileprivate func im2colColumnStepTwo<S: TensorScalar>(
+        padded: UnsafePointer<S>, into cols: UnsafeMutablePointer<S>, ld: Int
+    ) {
+        let g = geometry
+        if S.self == Float.self {
+            recombine_im2col_column_step_two_f32(
+                UnsafeRawPointer(padded).assumingMemoryBound(to: Float.self), g.channels, paddedPlane, paddedWidth,
+                g.kernelH, g.kernelW, g.strideH, g.dilationH, g.dilationW, g.outH, g.outW,
+                UnsafeMutableRawPointer(cols).assumingMemoryBound(to: Float.self), ld)
+        } else {
+            recombine_im2col_column_step_two_f64(
+                UnsafeRawPointer(padded).assumingMemoryBound(to: Double.self), g.channels, paddedPlane, paddedWidth,
+                g.kernelH, g.kernelW, g.strideH, g.dilationH, g.dilationW, g.outH, g.outW,
+                UnsafeMutableRawPointer(cols).assumingMemoryBound(to: Double.self), ld)
+        }
+    }
+}
+
 /// The patch copies of one worker of a convolution kernel: ConvGeometry's, or a PatchTable's through the
 /// worker's own padded images (one to read patches from, whose border stays zero; one to sum columns into).
 struct PatchCopies<S: TensorScalar> {
@@ -125,7 +161,7 @@ struct PatchCopies<S: TensorScalar> {
     init(_ geometry: ConvGeometry, table: PatchTable?, dtype: DType) {
         self.geometry = geometry
         self.table = table
-        padded = table.map { Tensor.zeros([$0.paddedImage], dtype: dtype) }
+        padded = table.map { Tensor.zeros([$0.paddedAllocation], dtype: dtype) }
         sums = table.map { Tensor(uninitialized: [$0.paddedImage], dtype: dtype) }
     }
 
