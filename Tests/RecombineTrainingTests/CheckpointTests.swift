@@ -408,19 +408,36 @@ final class CheckpointTests: XCTestCase {
     /// stopped in from that trial's start and ends as the uninterrupted run: each trial recorded once, the
     /// same trial chosen, the same metrics, predictions and final parameters.
     func testRunStoppedDuringInitializationTrialsEndsLikeAnUninterruptedOne() throws {
-        let (spec, d, _) = try runUninterrupted(InitializationTrialsTests.method(trials: #"{"count": 3, "epochs": 1}"#))
+        try assertTrialsStoppedTwiceEndLikeAnUninterruptedRun(
+            InitializationTrialsTests.method(trials: #"{"count": 3, "epochs": 1}"#), stops: [100, 100],
+            phase: #""pretraining" (#1)"#)
+    }
+
+    /// The same with centroids: DEC's clustering phase without pretraining (45 steps an epoch) tries three
+    /// starts, each with centroids of its own, and is stopped inside its second trial and again inside its
+    /// third; the resumed trials initialise the same centroids again and the run ends as the uninterrupted one.
+    func testRunStoppedDuringInitializationTrialsWithCentroidsEndsLikeAnUninterruptedOne() throws {
+        try assertTrialsStoppedTwiceEndLikeAnUninterruptedRun(
+            InitializationTrialsTests.decMethod(trials: #"{"count": 3, "epochs": 1}"#), stops: [55, 55],
+            phase: #""clustering" (#2)"#)
+    }
+
+    /// Runs `method` (three initialization trials) whole and in parts stopped after `stops` steps, and fails
+    /// unless the parts resumed `phase` at trials 2 and 3 and end as the whole run did.
+    func assertTrialsStoppedTwiceEndLikeAnUninterruptedRun(_ method: String, stops: [Int], phase: String) throws {
+        let (spec, d, _) = try runUninterrupted(method)
         let parts = d.path + "/parts"
-        let resumed = try runInParts(spec, base: d.path, into: parts, stoppingAfter: [100, 100])
+        let resumed = try runInParts(spec, base: d.path, into: parts, stoppingAfter: stops)
         XCTAssertEqual(resumed.status, .completed)
         let records = try metrics(parts)
         XCTAssertEqual(records.filter { $0.contains(#""kind":"initialization_trial""#) }.count, 3, "\(records)")
         XCTAssertEqual(records, try metrics(d.path + "/whole"))
         let log = try String(contentsOfFile: parts + "/log.txt", encoding: .utf8)
         for trial in [2, 3] {
-            XCTAssertTrue(
-                log.contains(#"Resumed phase "pretraining" (#1) at initialization trial \#(trial) of 3"#), log)
+            XCTAssertTrue(log.contains("Resumed phase \(phase) at initialization trial \(trial) of 3"), log)
         }
-        try assertSamePredictionsAndFinalState(parts, d.path + "/whole")
+        let reference = try assertSamePredictionsAndFinalState(parts, d.path + "/whole")
+        XCTAssertFalse(reference.isEmpty)
     }
 
     /// The stop message names the trial it stopped in.

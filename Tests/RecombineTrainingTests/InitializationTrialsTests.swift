@@ -19,6 +19,20 @@ final class InitializationTrialsTests: XCTestCase {
             with: #"{"name": "pretraining", "order": 1, "exit_criteria": {"epochs": 3}, \#(settings),"#)
     }
 
+    /// The miniature DEC (`TrainerTests.decMethod()`) without its pretraining (so that every trial starts from
+    /// an untrained encoder, as a contrastive method's does): its clustering phase, the first to use centroids,
+    /// trains three epochs and evaluates after each with its evaluation loss recorded.
+    static func decMethod(trials: String?) -> String {
+        let settings =
+            #""exit_criteria": {"epochs": 3}, "performance_evaluation_interval": 1, "performance_evaluation_interval_unit": "epoch", "restore_lowest_loss_state": true"#
+            + (trials.map { #", "initialization_trials": \#($0)"# } ?? "")
+        return TrainerTests.decMethod().replacingOccurrences(
+            of: #""exit_criteria": {"iterations": 40}, "performance_evaluation_interval": 20,"#, with: settings + ","
+        ).replacingOccurrences(
+            of: #"{"name": "pretraining", "order": 1,"#, with: #"{"name": "pretraining", "order": 1, "enabled": false,"#
+        )
+    }
+
     func run(_ text: String) throws -> (records: [[String: Any]], log: String) {
         try runMethodTextReadingOutputs(text, directories: &directories)
     }
@@ -51,14 +65,47 @@ final class InitializationTrialsTests: XCTestCase {
         XCTAssertEqual(Self.values(plain, kind: "evaluation_loss", field: "loss").first, trials[0])
     }
 
+    /// In the first phase that uses centroids, every trial gets centroids of its own start: the first keeps
+    /// the run's (a run without trials reaches its loss), the others run the centroid initialisation again on
+    /// their fresh encoders, and the phase trains from the chosen trial's start and centroids (its first
+    /// evaluation loss is that trial's to the last bit, which fails if any other centroids were left).
+    func testTrialsInTheFirstPhaseWithCentroidsEachInitialiseTheirOwnCentroids() throws {
+        func clustering(_ records: [[String: Any]], kind: String, field: String) -> [Double] {
+            records.filter { $0["kind"] as? String == kind && $0["phase"] as? String == "clustering" }.map {
+                ($0[field] as? NSNumber)?.doubleValue ?? .nan
+            }
+        }
+        let (records, log) = try run(Self.decMethod(trials: #"{"count": 3, "epochs": 1}"#))
+        let trials = clustering(records, kind: "initialization_trial", field: "evaluation_loss")
+        XCTAssertEqual(trials.count, 3)
+        XCTAssertTrue(trials.allSatisfy(\.isFinite), "\(trials)")
+        XCTAssertEqual(Set(trials).count, 3, "the trials start from different initialisations: \(trials)")
+        let best = try XCTUnwrap(trials.indices.min { trials[$0] < trials[$1] })
+        XCTAssertNotEqual(best, 0, "a later trial wins, so that its own centroids are what the phase must train from")
+        let phaseLosses = clustering(records, kind: "evaluation_loss", field: "loss")
+        XCTAssertEqual(phaseLosses.count, 3)
+        XCTAssertEqual(phaseLosses.first, trials[best])
+        for trial in [2, 3] {
+            XCTAssertTrue(log.contains("Initialized feature-space centroids of initialization trial \(trial) ("), log)
+        }
+        XCTAssertTrue(
+            log.contains(#"Phase "clustering" trains from initialization trial \#(best + 1) of 3 (the lowest"#), log)
+
+        let (plain, _) = try run(Self.decMethod(trials: nil))
+        XCTAssertEqual(clustering(plain, kind: "evaluation_loss", field: "loss").first, trials[0])
+    }
+
     func testTrialsAreRefusedWhereTheyCannotApply() throws {
-        let withCentroids = TrainerTests.decMethod().replacingOccurrences(
+        let centroidsFromAnEarlierPhase = TrainerTests.decMethod().replacingOccurrences(
             of: #""exit_criteria": {"iterations": 40},"#,
-            with: #""exit_criteria": {"iterations": 40}, "initialization_trials": {"count": 2, "epochs": 1},"#)
-        XCTAssertThrowsError(try loadMethodText(withCentroids, directories: &directories)) {
+            with: #""exit_criteria": {"iterations": 40}, "initialization_trials": {"count": 2, "epochs": 1},"#
+        ).replacingOccurrences(
+            of: #""use_centroids_during_phases": ["clustering"]"#,
+            with: #""use_centroids_during_phases": ["pretraining", "clustering"]"#)
+        XCTAssertThrowsError(try loadMethodText(centroidsFromAnEarlierPhase, directories: &directories)) {
             XCTAssertTrue(
                 "\($0)".contains(
-                    "/phases/1/initialization_trials: phase 'clustering' tries several initialisations, but it uses centroids"
+                    "/phases/1/initialization_trials: phase 'clustering' tries several initialisations, but its centroids come from phase 'pretraining'"
                 ), "\($0)")
         }
         let loading = Self.method(trials: #"{"count": 2, "epochs": 1}"#).replacingOccurrences(

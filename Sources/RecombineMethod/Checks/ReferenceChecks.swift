@@ -200,10 +200,15 @@ struct ReferenceChecks {
         }
         if phase.initializationTrials != nil {
             let trials = at.appending("initialization_trials")
-            if method.strategy.useCentroidsDuringPhases.contains(phase.name) {
+            let centroidPhases = method.strategy.useCentroidsDuringPhases
+            if centroidPhases.contains(phase.name),
+                let earlier = method.phases.first(where: {
+                    $0.enabled && $0.order < phase.order && centroidPhases.contains($0.name)
+                })
+            {
                 report(
                     trials,
-                    "phase '\(phase.name)' tries several initialisations, but it uses centroids (use_centroids_during_phases), which are initialised from one of them; try initialisations in a phase without centroids"
+                    "phase '\(phase.name)' tries several initialisations, but its centroids come from phase '\(earlier.name)', which trained one of them; try initialisations in the first phase that uses centroids (each trial then initialises its own)"
                 )
             }
             let trained = Set(phase.optimizers.flatMap(\.trainedMappingNames))

@@ -31,7 +31,9 @@ struct MappingsSnapshot {
 extension PhaseRunner {
     /// `initialization_trials`: trains the phase briefly from several initialisations of the mappings
     /// its optimizers train and leaves the mappings at the start whose evaluation loss was lowest, with
-    /// everything else (other mappings, buffers, random streams, the strategy's history) as it was.
+    /// everything else (other mappings, buffers, random streams, the strategy's history) as it was. In a
+    /// phase that initialises centroids, each start gets its own (`startCentroids`), and the chosen start's
+    /// are the phase's.
     /// `finished` holds the losses of trials a stopped run already finished (fewer than `trials.count`).
     /// A checkpoint is written after each trial; a signal or `--stop-after` inside a trial writes one with
     /// the trials finished before it, so the resumed run trains that trial again from its start.
@@ -39,15 +41,17 @@ extension PhaseRunner {
         let before = MappingsSnapshot(mappings.mappings)
         let history = strategy.classifierHistory
         let centroids = strategy.centroids?.detached().clone()
+        // Clones: a trial's optimizer may update the centroids in place (optimizes_centroids).
         let restoreBefore: () throws -> Void = {
             try before.restore(self.mappings.mappings)
             self.strategy.classifierHistory = history
-            self.strategy.centroids = centroids
+            self.strategy.centroids = centroids?.clone()
         }
         let epochs = configuration.scaled(trials.epochs)
         var losses = finished, firstFailure: Error?
         for trial in (finished.count + 1)...trials.count {
             try startTrial(trial)
+            try startCentroids(trial, own: centroids)
             progress.status("\(phase.name): initialization trial \(trial) of \(trials.count)")
             var loss = Double.nan, failure: String?
             do {
@@ -79,6 +83,7 @@ extension PhaseRunner {
                 )
         }
         try startTrial(best + 1)
+        try startCentroids(best + 1, own: centroids)
         log.line(
             String(
                 format: "Phase \"%@\" trains from initialization trial %d of %d (the lowest evaluation loss, %.6g)",
@@ -102,6 +107,27 @@ extension PhaseRunner {
     /// so it draws nothing from the run's streams.
     func trialSeed(_ trial: Int) -> UInt64 {
         PatternContext.seed(for: "\(phase.pointer)/initialization_trials/\(trial)", datasetSeed: dataset.seed)
+    }
+
+    /// In a phase that uses centroids, puts trial `trial`'s into the strategy: the run's own (`own`, made at the
+    /// phase's start) for the first trial; for the others, the centroid initialisation run again on the trial's
+    /// start (evaluation mode, as at the phase's start) with a generator from `trialSeed`'s pointer, so that it
+    /// draws nothing from the run's streams and gives the same centroids whenever it is repeated.
+    func startCentroids(_ trial: Int, own: Tensor?) throws {
+        guard usesCentroids else { return }
+        guard trial > 1 else {
+            strategy.centroids = own?.clone()
+            return
+        }
+        var g = RandomGenerator(
+            seed: PatternContext.seed(
+                for: "\(phase.pointer)/initialization_trials/\(trial)/centroids", datasetSeed: dataset.seed))
+        progress.status("\(phase.name): initialising centroids of initialization trial \(trial)")
+        mappings.train(false)
+        defer { mappings.train(true) }
+        let how = try strategy.initializeCentroids(
+            dataset.data, pipeline: dataset.main, baseDirectory: method.baseDirectory, generator: &g)
+        log.line("Initialized feature-space centroids of initialization trial \(trial) (\(how))")
     }
 
     /// One trial: this phase's patterns and optimizers, fresh, for `epochs` epochs (scaled as the phase's
