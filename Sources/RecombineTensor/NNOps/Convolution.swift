@@ -24,7 +24,10 @@ func sumPartials<S: TensorScalar>(_ partials: [Tensor], into total: Tensor, _: S
 // running single-threaded GEMMs on its images in chunks), which keeps both cores busy through the
 // im2col/col2im copies that a threaded GEMM would leave idle.
 
-func conv2dForward<S: TensorScalar>(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ s: Conv2dSetup, _: S.Type) -> Tensor {
+/// `kept`, when given, receives the patch matrices for the backward (KeptPatches) instead of a scratch buffer.
+func conv2dForward<S: TensorScalar>(
+    _ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ s: Conv2dSetup, keeping kept: KeptPatches? = nil, _: S.Type
+) -> Tensor {
     let geo = s.geometry, L = geo.positions, K = geo.patchSize
     let out = Tensor(uninitialized: [s.n, s.outChannels, geo.outH, geo.outW], dtype: x.dtype)
     let px = x.pointer(S.self), pw = w.pointer(S.self), po = out.pointer(S.self), pb = bias?.pointer(S.self)
@@ -32,13 +35,14 @@ func conv2dForward<S: TensorScalar>(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _
     let table = PatchTable.pays(for: geo) ? PatchTable(geo) : nil
     parallelWithSerialBLAS(s.n) { images, _ in
         let chunk = imagesPerChunk(patchSize: K, positions: L, batch: images.count)
-        let cols = Tensor(uninitialized: [K * chunk * L], dtype: x.dtype),
+        let cols = kept == nil ? Tensor(uninitialized: [K * chunk * L], dtype: x.dtype) : nil,
             tmp = Tensor(uninitialized: [s.outGroup * chunk * L], dtype: x.dtype)
-        let pc = cols.pointer(S.self), pt = tmp.pointer(S.self)
+        let scratch = cols?.pointer(S.self), pt = tmp.pointer(S.self)
         let patches = PatchCopies<S>(geo, table: table, dtype: x.dtype)
         for n0 in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
             let nb = Swift.min(chunk, images.upperBound - n0), ld = nb * L
             for g in 0..<s.groups {
+                let pc = kept?.slot(n0: n0, nb: nb, group: g, S.self) ?? scratch!
                 for j in 0..<nb {
                     patches.im2col(
                         px + (n0 + j) * imageSize + g * s.inGroup * geo.height * geo.width, into: pc, ld: ld,
@@ -56,9 +60,11 @@ func conv2dForward<S: TensorScalar>(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _
     return out
 }
 
-/// Gradients of conv2d with respect to input (when wanted), weight and bias.
+/// Gradients of conv2d with respect to input (when wanted), weight and bias. The weight gradient reads the
+/// forward's patch matrices where `kept` has them and copies the windows again where not.
 func conv2dBackward<S: TensorScalar>(
-    _ gOut: Tensor, _ x: Tensor, _ w: Tensor, _ s: Conv2dSetup, wantInput: Bool, _: S.Type
+    _ gOut: Tensor, _ x: Tensor, _ w: Tensor, _ s: Conv2dSetup, wantInput: Bool, kept: KeptPatches? = nil,
+    _: S.Type
 ) -> (Tensor?, Tensor) {
     let geo = s.geometry, L = geo.positions, K = geo.patchSize
     let gx = wantInput ? Tensor.zeros(x.shape, dtype: x.dtype) : nil
@@ -79,13 +85,19 @@ func conv2dBackward<S: TensorScalar>(
             for g in 0..<s.groups {
                 ChannelBlock(n0: n0, nb: nb, c0: g * s.outGroup, cCount: s.outGroup, channels: s.outChannels, length: L)
                     .gather(pg, into: pt)
-                for j in 0..<nb {
-                    patches.im2col(
-                        px + (n0 + j) * imageSize + g * s.inGroup * planes, into: pc, ld: ld, column0: j * L)
+                let windows: UnsafeMutablePointer<S>
+                if let keptMatrix = kept?.matrix(n0: n0, nb: nb, group: g, S.self) {
+                    windows = keptMatrix
+                } else {
+                    for j in 0..<nb {
+                        patches.im2col(
+                            px + (n0 + j) * imageSize + g * s.inGroup * planes, into: pc, ld: ld, column0: j * L)
+                    }
+                    windows = pc
                 }
                 S.gemm(
-                    transA: false, transB: true, m: s.outGroup, n: K, k: ld, alpha: 1, a: pt, lda: ld, b: pc, ldb: ld,
-                    beta: 1, c: pgw + g * s.outGroup * K, ldc: K)
+                    transA: false, transB: true, m: s.outGroup, n: K, k: ld, alpha: 1, a: pt, lda: ld, b: windows,
+                    ldb: ld, beta: 1, c: pgw + g * s.outGroup * K, ldc: K)
                 if let pgx {
                     S.gemm(
                         transA: true, transB: false, m: K, n: ld, k: s.outGroup, alpha: 1, a: pw + g * s.outGroup * K,
@@ -210,6 +222,10 @@ extension Tensor {
         precondition(geo.outH > 0 && geo.outW > 0, "conv2d: input \(h)×\(w) is smaller than the dilated kernel")
         let setup = Conv2dSetup(n: n, inChannels: c, outChannels: o, groups: groups, geometry: geo)
         let perImage = geo.positions >= perImageConvolutionPositions, direct = geo.takesDirectKernels
+        // A recorded forward on the chunked path keeps its patch matrices for the weight gradient.
+        let kept =
+            !direct && !perImage && GradMode.isEnabled && weight.requiresGrad && KeptPatches.pay(for: setup)
+            ? KeptPatches(setup, dtype: dtype) : nil
         let out =
             direct
             ? (dtype == .float32
@@ -218,10 +234,10 @@ extension Tensor {
             : dtype == .float32
                 ? (perImage
                     ? conv2dForwardPerImage(self, weight, bias, setup, Float.self)
-                    : conv2dForward(self, weight, bias, setup, Float.self))
+                    : conv2dForward(self, weight, bias, setup, keeping: kept, Float.self))
                 : (perImage
                     ? conv2dForwardPerImage(self, weight, bias, setup, Double.self)
-                    : conv2dForward(self, weight, bias, setup, Double.self))
+                    : conv2dForward(self, weight, bias, setup, keeping: kept, Double.self))
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
         return Tensor.record(out, "conv2d", inputs) { [self] g, _ in
             let want = self.requiresGrad
@@ -233,10 +249,10 @@ extension Tensor {
                 : g.dtype == .float32
                     ? (perImage
                         ? conv2dBackwardPerImage(g, self, weight, setup, wantInput: want, Float.self)
-                        : conv2dBackward(g, self, weight, setup, wantInput: want, Float.self))
+                        : conv2dBackward(g, self, weight, setup, wantInput: want, kept: kept, Float.self))
                     : (perImage
                         ? conv2dBackwardPerImage(g, self, weight, setup, wantInput: want, Double.self)
-                        : conv2dBackward(g, self, weight, setup, wantInput: want, Double.self))
+                        : conv2dBackward(g, self, weight, setup, wantInput: want, kept: kept, Double.self))
             var grads: [Tensor?] = [gx, gw]
             if bias != nil {
                 grads.append(
