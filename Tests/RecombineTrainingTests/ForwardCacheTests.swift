@@ -68,7 +68,7 @@ final class ForwardCacheTests: XCTestCase {
         let step = try IsolatedPhaseStep(method: spec, phaseName: "training")
         let runner = step.runner
         XCTAssertEqual(runner.patterns.count, 2)
-        let shared = try runner.meanEvaluationLoss(epoch: 1, phaseIteration: 1)
+        let shared = try runner.meanEvaluationLoss(epoch: 1, phaseIteration: 1).total
         runner.mappings.train(false)
         defer { runner.mappings.train(true) }
         var alone = 0.0, batches = 0

@@ -65,6 +65,35 @@ final class InitializationTrialsTests: XCTestCase {
         XCTAssertEqual(Self.values(plain, kind: "evaluation_loss", field: "loss").first, trials[0])
     }
 
+    /// Each trial's record and each evaluation loss's record list the terms they sum (here DEC's divergence
+    /// and a reconstruction added to the miniature DEC's clustering phase), each a mean over the same batches,
+    /// so the terms add up to the loss.
+    func testEvaluationLossRecordsListTheTermsTheySum() throws {
+        let kl = #""target_distribution_recalculation_interval": 10}"#
+        let method = Self.decMethod(trials: #"{"count": 2, "epochs": 1}"#).replacingOccurrences(
+            of: kl,
+            with: kl
+                + #", {"pattern": "training_feature_extractor_through_reconstruction_of_samples", "encoder_name": "encoder", "decoder_name": "decoder"}"#
+        )
+        XCTAssertTrue(method.contains(#""decoder_name": "decoder"}]"#))
+        let (records, _) = try run(method)
+        func check(_ kind: String, loss lossField: String, terms termsField: String) throws {
+            let chosen = records.filter { $0["kind"] as? String == kind }
+            XCTAssertFalse(chosen.isEmpty, kind)
+            for record in chosen {
+                let loss = try XCTUnwrap((record[lossField] as? NSNumber)?.doubleValue, kind)
+                let terms = try XCTUnwrap(record[termsField] as? [[String: Any]], "\(kind): \(record)")
+                XCTAssertGreaterThanOrEqual(terms.count, 2, "\(kind): \(terms)")
+                let values = terms.map { ($0["loss"] as? NSNumber)?.doubleValue ?? .nan }
+                XCTAssertTrue(terms.allSatisfy { $0["pattern"] is String && $0["term"] is String }, "\(terms)")
+                XCTAssertTrue(values.allSatisfy(\.isFinite), "\(kind): \(values)")
+                XCTAssertEqual(values.reduce(0, +), loss, accuracy: 1e-9 * max(1, abs(loss)), kind)
+            }
+        }
+        try check("initialization_trial", loss: "evaluation_loss", terms: "evaluation_terms")
+        try check("evaluation_loss", loss: "loss", terms: "terms")
+    }
+
     /// In the first phase that uses centroids, every trial gets centroids of its own start: the first keeps
     /// the run's (a run without trials reaches its loss), the others run the centroid initialisation again on
     /// their fresh encoders, and the phase trains from the chosen trial's start and centroids (its first

@@ -53,9 +53,11 @@ extension PhaseRunner {
             try startTrial(trial)
             try startCentroids(trial, own: centroids)
             progress.status("\(phase.name): initialization trial \(trial) of \(trials.count)")
-            var loss = Double.nan, failure: String?
+            var loss = Double.nan, terms: [[String: Any]] = [], failure: String?
             do {
-                loss = try trainTrial(trial, of: trials)
+                let evaluation = try trainTrial(trial, of: trials)
+                loss = evaluation.total
+                terms = evaluation.termRecords
             } catch let error as TrainingError {
                 firstFailure = firstFailure ?? error
                 failure = error.description
@@ -71,7 +73,7 @@ extension PhaseRunner {
                         ?? String(format: "evaluation loss %.6g after %d epochs", loss, epochs)))
             log.record([
                 "kind": "initialization_trial", "phase": phase.name, "dataset": dataset.spec.name, "trial": trial,
-                "epochs": epochs, "evaluation_loss": loss.isFinite ? loss : NSNull(),
+                "epochs": epochs, "evaluation_loss": loss.isFinite ? loss : NSNull(), "evaluation_terms": terms,
             ])
             try restoreBefore()
             if trial < trials.count { try writeTrialsCheckpoint(losses) }
@@ -133,7 +135,7 @@ extension PhaseRunner {
     /// One trial: this phase's patterns and optimizers, fresh, for `epochs` epochs (scaled as the phase's
     /// budget) with a silent log, then the evaluation loss. Its steps count for `--stop-after` and stop on
     /// signals; the run's checkpoints are written between trials, not inside one.
-    func trainTrial(_ trial: Int, of trials: PhaseSpec.InitializationTrials) throws -> Double {
+    func trainTrial(_ trial: Int, of trials: PhaseSpec.InitializationTrials) throws -> EvaluationLoss {
         var quiet = configuration
         quiet.quiet = true
         let runner = PhaseRunner(

@@ -15,14 +15,26 @@ final class LowestLossState {
     }
 }
 
+/// A phase's evaluation loss and the terms it sums, each averaged over the same batches.
+struct EvaluationLoss {
+    /// The mean over the batches of the sum of every pattern's losses.
+    let total: Double
+    /// Every pattern's terms, in the order the patterns compute them: pattern id, term name, mean over the batches.
+    let terms: [(pattern: String, term: String, loss: Double)]
+
+    /// The terms as metrics.jsonl values.
+    var termRecords: [[String: Any]] { terms.map { ["pattern": $0.pattern, "term": $0.term, "loss": $0.loss] } }
+}
+
 extension PhaseRunner {
     /// The mean over the dataset's full batches, in order and in evaluation mode, of the sum of every
-    /// pattern's losses (Keras' test_on_batch averaged, as tk-uco's val_loss/tot); the run's state is
-    /// left as it was.
-    func meanEvaluationLoss(epoch: Int, phaseIteration: Int) throws -> Double {
+    /// pattern's losses (Keras' test_on_batch averaged, as tk-uco's val_loss/tot), with each term's own
+    /// mean; the run's state is left as it was.
+    func meanEvaluationLoss(epoch: Int, phaseIteration: Int) throws -> EvaluationLoss {
         try leavingRunStateUnchanged {
             mappings.train(false)
             var sum = 0.0
+            var termSums: [String: Double] = [:], terms: [(key: String, pattern: String, term: String)] = []
             let full = try forEachFullBatch(limit: nil, epoch: epoch, phaseIteration: phaseIteration) { b, input in
                 // No pattern's loss needs gradients, and none are taken from it (Keras' test_on_batch).
                 // The patterns share each mapping's pass on the batch, computed here on every row.
@@ -37,9 +49,15 @@ extension PhaseRunner {
                         )
                     }
                     sum += value
+                    let key = "\(pattern.spec.pointer)/\(loss.name)"
+                    if termSums[key] == nil { terms.append((key, pattern.spec.id, loss.name)) }
+                    termSums[key, default: 0] += value
                 }
             }
-            return full > 0 ? sum / Double(full) : .nan
+            let batches = Double(full)
+            return EvaluationLoss(
+                total: full > 0 ? sum / batches : .nan,
+                terms: terms.map { ($0.pattern, $0.term, full > 0 ? termSums[$0.key, default: 0] / batches : .nan) })
         }
     }
 
@@ -47,14 +65,15 @@ extension PhaseRunner {
     /// it and keeps the state when the loss is lower than at every earlier evaluation.
     func keepStateIfLowestLoss(epoch: Int, phaseIteration: Int) throws {
         guard phase.restoresLowestLossState else { return }
-        let loss = try meanEvaluationLoss(epoch: epoch, phaseIteration: phaseIteration)
+        let evaluation = try meanEvaluationLoss(epoch: epoch, phaseIteration: phaseIteration)
+        let loss = evaluation.total
         let lowest = lowestLossState.map { loss < $0.loss } ?? loss.isFinite
         log.line(
             String(format: "Evaluation loss at epoch %d (phase iteration %d): %.6g", epoch, phaseIteration, loss)
                 + (lowest ? " (lowest so far: state kept)" : ""))
         log.record([
             "kind": "evaluation_loss", "phase": phase.name, "dataset": dataset.spec.name, "epoch": epoch,
-            "iteration": phaseIteration, "loss": loss, "lowest": lowest,
+            "iteration": phaseIteration, "loss": loss, "lowest": lowest, "terms": evaluation.termRecords,
         ])
         guard lowest else { return }
         var tensors: [String: Tensor] = [:]
