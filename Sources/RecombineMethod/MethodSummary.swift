@@ -84,7 +84,9 @@ public struct MethodSummary: Sendable {
                     } ?? "")
                     + (p.restoresLowestLossState ? ", ends in the state of its lowest evaluation loss" : "")
                     + (p.initializationTrials.map {
-                        ", trains the best of \($0.count) initialisations by the evaluation loss after \($0.epochs) epochs"
+                        ", trains the best of \($0.count) initialisations by the evaluation loss"
+                            + ($0.judgedOnPatterns.map { " of \($0.joined(separator: ", "))" } ?? "")
+                            + " after \($0.epochs) epochs"
                     } ?? ""))
             for pattern in p.patterns { lines.append("    pattern \(patternLine(pattern))") }
             if let m = p.mismatch {

@@ -94,6 +94,73 @@ final class InitializationTrialsTests: XCTestCase {
         try check("evaluation_loss", loss: "loss", terms: "terms")
     }
 
+    /// With `judged_on_patterns` the trials are judged on the named patterns' terms only: each record's
+    /// `selection_loss` is the sum of those terms, the phase trains from the trial where it is lowest (its first
+    /// evaluation, after the same epoch, gives that trial's terms again). Four trials of DEC's divergence plus a
+    /// reconstruction, judged on each; for at least one the sum over every term would have chosen another trial.
+    func testTrialsJudgedOnNamedPatternsChooseByTheirTermsAlone() throws {
+        let kl = #""target_distribution_recalculation_interval": 10}"#
+        let reconstruction = "training_feature_extractor_through_reconstruction_of_samples"
+        func method(judgedOn: String) -> String {
+            Self.decMethod(trials: #"{"count": 4, "epochs": 1, "judged_on_patterns": [\#(judgedOn)]}"#)
+                .replacingOccurrences(
+                    of: kl,
+                    with: kl
+                        + #", {"pattern": "\#(reconstruction)", "encoder_name": "encoder", "decoder_name": "decoder"}"#)
+        }
+        var choicesAgainstTheTotal = 0
+        for judged in [
+            reconstruction,
+            "encouraging_cluster_formation_by_minimizing_divergence_between_current_and_target_cluster_assignment_distribution",
+        ] {
+            let (records, log) = try run(method(judgedOn: #""\#(judged)""#))
+            let trials = records.filter { $0["kind"] as? String == "initialization_trial" }
+            XCTAssertEqual(trials.count, 4)
+            var selection: [Double] = [], totals: [Double] = []
+            for trial in trials {
+                let terms = try XCTUnwrap(trial["evaluation_terms"] as? [[String: Any]])
+                let judgedSum = terms.filter { $0["pattern"] as? String == judged }
+                    .map { ($0["loss"] as? NSNumber)?.doubleValue ?? .nan }.reduce(0, +)
+                XCTAssertEqual(terms.filter { $0["pattern"] as? String == judged }.count, 1, "\(terms)")
+                let recorded = try XCTUnwrap((trial["selection_loss"] as? NSNumber)?.doubleValue, "\(trial)")
+                XCTAssertEqual(recorded, judgedSum, judged)
+                XCTAssertLessThan(recorded, (trial["evaluation_loss"] as? NSNumber)?.doubleValue ?? .nan, judged)
+                selection.append(recorded)
+                totals.append((trial["evaluation_loss"] as? NSNumber)?.doubleValue ?? .nan)
+            }
+            XCTAssertEqual(Set(selection).count, 4, "\(selection)")
+            let best = try XCTUnwrap(selection.indices.min { selection[$0] < selection[$1] })
+            XCTAssertTrue(
+                log.contains(
+                    #"Phase "clustering" trains from initialization trial \#(best + 1) of 4 (the lowest evaluation loss of \#(judged), "#
+                ), log)
+            // The phase's first evaluation (after one epoch, as the trials) repeats the chosen trial's judged terms.
+            let first = try XCTUnwrap(
+                records.first { $0["kind"] as? String == "evaluation_loss" && $0["phase"] as? String == "clustering" })
+            let firstTerms = try XCTUnwrap(first["terms"] as? [[String: Any]])
+            let firstJudged = firstTerms.filter { $0["pattern"] as? String == judged }
+                .map { ($0["loss"] as? NSNumber)?.doubleValue ?? .nan }.reduce(0, +)
+            XCTAssertEqual(firstJudged, selection[best], judged)
+            if totals.indices.min(by: { totals[$0] < totals[$1] }) != best { choicesAgainstTheTotal += 1 }
+        }
+        XCTAssertGreaterThan(choicesAgainstTheTotal, 0, "the judged terms must choose differently from the total once")
+    }
+
+    /// A pattern named in `judged_on_patterns` must be an enabled pattern of the phase; the error names the
+    /// pointer and suggests the nearest name.
+    func testTrialsJudgedOnAPatternThePhaseLacksAreRefused() throws {
+        let method = Self.decMethod(
+            trials:
+                #"{"count": 2, "epochs": 1, "judged_on_patterns": ["training_feature_extractor_through_reconstruction_of_sample"]}"#
+        )
+        XCTAssertThrowsError(try loadMethodText(method, directories: &directories)) {
+            XCTAssertTrue(
+                "\($0)".contains(
+                    "/phases/1/initialization_trials/judged_on_patterns/0: phase 'clustering' judges its initialization trials on design pattern 'training_feature_extractor_through_reconstruction_of_sample', but has no enabled pattern of that name."
+                ), "\($0)")
+        }
+    }
+
     /// In the first phase that uses centroids, every trial gets centroids of its own start: the first keeps
     /// the run's (a run without trials reaches its loss), the others run the centroid initialisation again on
     /// their fresh encoders, and the phase trains from the chosen trial's start and centroids (its first

@@ -198,8 +198,15 @@ struct ReferenceChecks {
                 "phase '\(phase.name)' ends when its target distribution stops changing, but none of its enabled design patterns recomputes one (expected '\(PatternKind.targetDivergence.rawValue)' with a target_distribution_rule other than initial_clustering_labels)"
             )
         }
-        if phase.initializationTrials != nil {
+        if let initializationTrials = phase.initializationTrials {
             let trials = at.appending("initialization_trials")
+            let ids = phase.patterns.filter(\.enabled).map(\.id)
+            for (i, id) in (initializationTrials.judgedOnPatterns ?? []).enumerated() where !ids.contains(id) {
+                report(
+                    trials.appending("judged_on_patterns").appending(i),
+                    "phase '\(phase.name)' judges its initialization trials on design pattern '\(id)', but has no enabled pattern of that name."
+                        + Suggestions.hint(for: id, among: ids))
+            }
             let centroidPhases = method.strategy.useCentroidsDuringPhases
             if centroidPhases.contains(phase.name),
                 let earlier = method.phases.first(where: {

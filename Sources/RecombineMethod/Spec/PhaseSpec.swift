@@ -190,10 +190,19 @@ public struct PhaseSpec: Sendable {
     public private(set) var initializationTrials: InitializationTrials?
     public let pointer: JSONPointer
 
-    /// Best of `count` initialisations by the evaluation loss after `epochs` epochs.
+    /// Best of `count` initialisations by the evaluation loss after `epochs` epochs, summed over the terms of
+    /// `judgedOnPatterns` only when given.
     public struct InitializationTrials: Sendable {
         public let count: Int
         public let epochs: Int
+        /// `judged_on_patterns`: pattern ids whose terms judge the trials (nil: every pattern's).
+        public let judgedOnPatterns: [String]?
+
+        /// The loss a trial is judged by: the evaluation loss, or the sum of the judged patterns' terms.
+        public func selectionLoss(total: Double, terms: [(pattern: String, term: String, loss: Double)]) -> Double {
+            guard let judged = judgedOnPatterns else { return total }
+            return terms.filter { judged.contains($0.pattern) }.reduce(0) { $0 + $1.loss }
+        }
     }
 
     /// This phase as one initialisation trial trains it: the same patterns, optimizers and schedules for
@@ -265,7 +274,9 @@ public struct PhaseSpec: Sendable {
         }
         if r.object["initialization_trials"] != nil {
             let t = r.child("initialization_trials")
-            initializationTrials = InitializationTrials(count: t.filledInt("count"), epochs: t.filledInt("epochs"))
+            initializationTrials = InitializationTrials(
+                count: t.filledInt("count"), epochs: t.filledInt("epochs"),
+                judgedOnPatterns: t.strings("judged_on_patterns"))
         }
         pointer = r.pointer
     }

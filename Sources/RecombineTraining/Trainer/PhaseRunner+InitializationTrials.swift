@@ -30,7 +30,8 @@ struct MappingsSnapshot {
 
 extension PhaseRunner {
     /// `initialization_trials`: trains the phase briefly from several initialisations of the mappings
-    /// its optimizers train and leaves the mappings at the start whose evaluation loss was lowest, with
+    /// its optimizers train and leaves the mappings at the start whose evaluation loss (summed over the
+    /// `judged_on_patterns`' terms only, when given) was lowest, with
     /// everything else (other mappings, buffers, random streams, the strategy's history) as it was. In a
     /// phase that initialises centroids, each start gets its own (`startCentroids`), and the chosen start's
     /// are the phase's.
@@ -53,10 +54,11 @@ extension PhaseRunner {
             try startTrial(trial)
             try startCentroids(trial, own: centroids)
             progress.status("\(phase.name): initialization trial \(trial) of \(trials.count)")
-            var loss = Double.nan, terms: [[String: Any]] = [], failure: String?
+            var loss = Double.nan, total = Double.nan, terms: [[String: Any]] = [], failure: String?
             do {
                 let evaluation = try trainTrial(trial, of: trials)
-                loss = evaluation.total
+                total = evaluation.total
+                loss = trials.selectionLoss(total: evaluation.total, terms: evaluation.terms)
                 terms = evaluation.termRecords
             } catch let error as TrainingError {
                 firstFailure = firstFailure ?? error
@@ -70,11 +72,14 @@ extension PhaseRunner {
             log.line(
                 "Initialization trial \(trial) of \(trials.count) in phase \"\(phase.name)\": "
                     + (failure.map { "stopped (\($0))" }
-                        ?? String(format: "evaluation loss %.6g after %d epochs", loss, epochs)))
-            log.record([
+                        ?? String(format: "evaluation loss %.6g after %d epochs", total, epochs)
+                        + (trials.judgedOnPatterns == nil ? "" : String(format: ", judged on %.6g", loss))))
+            var record: [String: Any] = [
                 "kind": "initialization_trial", "phase": phase.name, "dataset": dataset.spec.name, "trial": trial,
-                "epochs": epochs, "evaluation_loss": loss.isFinite ? loss : NSNull(), "evaluation_terms": terms,
-            ])
+                "epochs": epochs, "evaluation_loss": total.isFinite ? total : NSNull(), "evaluation_terms": terms,
+            ]
+            if trials.judgedOnPatterns != nil { record["selection_loss"] = loss.isFinite ? loss : NSNull() }
+            log.record(record)
             try restoreBefore()
             if trial < trials.count { try writeTrialsCheckpoint(losses) }
         }
@@ -86,10 +91,10 @@ extension PhaseRunner {
         }
         try startTrial(best + 1)
         try startCentroids(best + 1, own: centroids)
+        let judged = trials.judgedOnPatterns.map { " of \($0.joined(separator: ", "))" } ?? ""
         log.line(
-            String(
-                format: "Phase \"%@\" trains from initialization trial %d of %d (the lowest evaluation loss, %.6g)",
-                phase.name, best + 1, trials.count, losses[best]))
+            "Phase \"\(phase.name)\" trains from initialization trial \(best + 1) of \(trials.count) (the lowest evaluation loss\(judged), "
+                + String(format: "%.6g)", losses[best]))
     }
 
     /// Puts trial `trial`'s start into the mappings the phase trains: the run's own initialisation for the
