@@ -87,6 +87,7 @@ public struct MethodSummary: Sendable {
                         ", trains the best of \($0.count) initialisations by the evaluation loss"
                             + ($0.judgedOnPatterns.map { " of \($0.joined(separator: ", "))" } ?? "")
                             + " after \($0.epochs) epochs"
+                            + ($0.continuesFromChosenTrial ? ", continued from where it stopped" : "")
                     } ?? ""))
             for pattern in p.patterns { lines.append("    pattern \(patternLine(pattern))") }
             if let m = p.mismatch {

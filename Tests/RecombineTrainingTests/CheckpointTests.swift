@@ -422,6 +422,16 @@ final class CheckpointTests: XCTestCase {
             phase: #""clustering" (#2)"#)
     }
 
+    /// The same where the phase continues the chosen trial (`continue_from_chosen_trial`): the end of the best
+    /// trial so far travels in the checkpoints written between trials, so the run stopped inside its second and
+    /// third trials continues the same trial's end as the uninterrupted run.
+    func testRunStoppedDuringTrialsItContinuesEndsLikeAnUninterruptedOne() throws {
+        try assertTrialsStoppedTwiceEndLikeAnUninterruptedRun(
+            InitializationTrialsTests.decMethod(
+                trials: #"{"count": 3, "epochs": 1, "continue_from_chosen_trial": true}"#),
+            stops: [55, 55], phase: #""clustering" (#2)"#)
+    }
+
     /// Runs `method` (three initialization trials) whole and in parts stopped after `stops` steps, and fails
     /// unless the parts resumed `phase` at trials 2 and 3 and end as the whole run did.
     func assertTrialsStoppedTwiceEndLikeAnUninterruptedRun(_ method: String, stops: [Int], phase: String) throws {

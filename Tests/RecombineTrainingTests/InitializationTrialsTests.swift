@@ -1,4 +1,5 @@
 import Foundation
+import RecombineNN
 import XCTest
 
 @testable import RecombineTraining
@@ -189,6 +190,74 @@ final class InitializationTrialsTests: XCTestCase {
 
         let (plain, _) = try run(Self.decMethod(trials: nil))
         XCTAssertEqual(clustering(plain, kind: "evaluation_loss", field: "loss").first, trials[0])
+    }
+
+    /// Evaluation records of the clustering phase, by kind: the phase's epoch and the loss (or ACC).
+    static func clusteringRecords(_ records: [[String: Any]], kind: String, field: String) -> [(Int, Double)] {
+        records.filter { $0["kind"] as? String == kind && $0["phase"] as? String == "clustering" }.map {
+            (($0["epoch"] as? NSNumber)?.intValue ?? -1, ($0[field] as? NSNumber)?.doubleValue ?? .nan)
+        }
+    }
+
+    /// With `continue_from_chosen_trial` the phase goes on from where the chosen trial stopped, with its
+    /// parameters, centroids, optimizer state and position in the batches: the miniature DEC's clustering
+    /// phase (three epochs) after three trials of one epoch chooses the same trial as without the option, has
+    /// no evaluation of the epoch the trial trained, and its evaluations of epochs 2 and 3 are, to the last bit,
+    /// those of the run that trains the chosen start again for all three epochs.
+    func testAPhaseContinuingTheChosenTrialGoesOnAsIfItHadTrainedThatStartThroughout() throws {
+        let (again, againLog) = try run(Self.decMethod(trials: #"{"count": 3, "epochs": 1}"#))
+        let (continued, log) = try run(
+            Self.decMethod(trials: #"{"count": 3, "epochs": 1, "continue_from_chosen_trial": true}"#))
+        let trials = Self.clusteringRecords(continued, kind: "initialization_trial", field: "evaluation_loss")
+        XCTAssertEqual(
+            trials.map(\.1),
+            Self.clusteringRecords(again, kind: "initialization_trial", field: "evaluation_loss").map(\.1))
+        let best = try XCTUnwrap(trials.indices.min { trials[$0].1 < trials[$1].1 })
+        XCTAssertNotEqual(best, 0, "a later trial wins, so that the phase must take its end, not the run's own start")
+        XCTAssertTrue(
+            log.contains(
+                #"Phase "clustering" continues from the end of initialization trial \#(best + 1) of 3 (the lowest"#),
+            log)
+        XCTAssertTrue(
+            againLog.contains(#"Phase "clustering" trains from initialization trial \#(best + 1) of 3"#), againLog)
+        let losses = Self.clusteringRecords(continued, kind: "evaluation_loss", field: "loss")
+        let lossesAgain = Self.clusteringRecords(again, kind: "evaluation_loss", field: "loss")
+        XCTAssertEqual(losses.map(\.0), [2, 3])
+        XCTAssertEqual(lossesAgain.map(\.0), [1, 2, 3])
+        XCTAssertEqual(losses.map(\.1), Array(lossesAgain.map(\.1).dropFirst()))
+        XCTAssertTrue(losses.allSatisfy { $0.1.isFinite }, "\(losses)")
+        let scores = Self.clusteringRecords(continued, kind: "evaluation", field: "acc")
+        let scoresAgain = Self.clusteringRecords(again, kind: "evaluation", field: "acc")
+        XCTAssertEqual(scores.prefix(2).map(\.0), [2, 3])
+        XCTAssertEqual(scores.prefix(2).map(\.1), scoresAgain.dropFirst().prefix(2).map(\.1))
+    }
+
+    /// Trials as long as the phase end it where the chosen trial ended: with no evaluation between, the phase
+    /// trains nothing more, and the run ends with the predictions and parameters of the run that trains the
+    /// chosen start again for the whole phase — the best of three whole runs at three runs' cost.
+    func testTrialsAsLongAsThePhaseEndItWhereTheChosenTrialEnded() throws {
+        func method(_ trials: String) -> String {
+            Self.decMethod(trials: trials).replacingOccurrences(
+                of:
+                    #""performance_evaluation_interval": 1, "performance_evaluation_interval_unit": "epoch", "restore_lowest_loss_state": true, "#,
+                with: "")
+        }
+        XCTAssertFalse(method("{}").contains("restore_lowest_loss_state"))
+        let again = try runMethodText(method(#"{"count": 3, "epochs": 3}"#), directories: &directories)
+        let continued = try runMethodText(
+            method(#"{"count": 3, "epochs": 3, "continue_from_chosen_trial": true}"#), directories: &directories)
+        let log = try String(contentsOfFile: continued.runDirectory + "/log.txt", encoding: .utf8)
+        XCTAssertTrue(log.contains(#"Phase "clustering" continues from the end of initialization trial "#), log)
+        XCTAssertTrue(log.contains(#"Exiting phase "clustering": max epochs reached"#), log)
+        XCTAssertEqual(
+            try String(contentsOfFile: continued.runDirectory + "/predictions.csv", encoding: .utf8),
+            try String(contentsOfFile: again.runDirectory + "/predictions.csv", encoding: .utf8))
+        let weights = try Safetensors.read(continued.runDirectory + "/final.safetensors").tensors
+        let expected = try Safetensors.read(again.runDirectory + "/final.safetensors").tensors
+        XCTAssertFalse(expected.isEmpty)
+        for (name, t) in expected {
+            XCTAssertTrue(weights[name]?.toDoubleArray() == t.toDoubleArray(), "\(name) differs")
+        }
     }
 
     func testTrialsAreRefusedWhereTheyCannotApply() throws {

@@ -70,6 +70,27 @@ extension IsolatedPhaseStepTests {
         XCTAssertEqual(schedule.iterations, 200 + 20 * 4)
         XCTAssertEqual(schedule.evaluations, 50 + 20)
     }
+
+    /// A phase that continues the chosen trial trains only what is left of its budget after it: ddc.json's
+    /// trials continued are 20 × 4 epochs and the remaining 196 of its 200.
+    func testScheduleOfAPhaseContinuingItsChosenTrialCountsOnlyTheRestOfItsBudget() throws {
+        let url = Repository.configurations.appendingPathComponent("ddc.json")
+        var method = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        var phases = try XCTUnwrap(method["phases"] as? [[String: Any]])
+        var trials = try XCTUnwrap(phases[0]["initialization_trials"] as? [String: Any])
+        trials["continue_from_chosen_trial"] = true
+        phases[0]["initialization_trials"] = trials
+        method["phases"] = phases
+        var directories: [URL] = []
+        defer { for d in directories { try? FileManager.default.removeItem(at: d) } }
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: method), as: UTF8.self)
+        let schedule = try IsolatedPhaseStep(
+            method: try loadMethodText(text, directories: &directories), phaseName: "training"
+        )
+        .schedule
+        XCTAssertEqual(schedule.iterations, 20 * 4 + 196)
+        XCTAssertEqual(schedule.evaluations, 50 + 20)
+    }
 }
 
 extension IsolatedPhaseStepTests {

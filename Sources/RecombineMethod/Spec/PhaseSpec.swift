@@ -197,6 +197,9 @@ public struct PhaseSpec: Sendable {
         public let epochs: Int
         /// `judged_on_patterns`: pattern ids whose terms judge the trials (nil: every pattern's).
         public let judgedOnPatterns: [String]?
+        /// `continue_from_chosen_trial`: the phase goes on from where the chosen trial stopped instead of
+        /// training the chosen start again.
+        public let continuesFromChosenTrial: Bool
 
         /// The loss a trial is judged by: the evaluation loss, or the sum of the judged patterns' terms.
         public func selectionLoss(total: Double, terms: [(pattern: String, term: String, loss: Double)]) -> Double {
@@ -276,7 +279,8 @@ public struct PhaseSpec: Sendable {
             let t = r.child("initialization_trials")
             initializationTrials = InitializationTrials(
                 count: t.filledInt("count"), epochs: t.filledInt("epochs"),
-                judgedOnPatterns: t.strings("judged_on_patterns"))
+                judgedOnPatterns: t.strings("judged_on_patterns"),
+                continuesFromChosenTrial: t.filledBool("continue_from_chosen_trial"))
         }
         pointer = r.pointer
     }

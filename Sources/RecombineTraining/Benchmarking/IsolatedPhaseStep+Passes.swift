@@ -30,9 +30,14 @@ extension IsolatedPhaseStep {
             }
             ?? 0
         // Initialisation trials train their epochs first and end in an evaluation-loss pass each (counted as
-        // an evaluation, which computes that loss and the assignments).
+        // an evaluation, which computes that loss and the assignments); a phase that continues the chosen
+        // trial trains only what is left of its budget after it.
         let trials = runner.phase.initializationTrials
-        let iterations = budget.map { $0 + (trials.map { $0.count * $0.epochs * perEpoch } ?? 0) }
+        let iterations = budget.map { budget in
+            guard let trials else { return budget }
+            let trial = trials.epochs * perEpoch
+            return trials.count * trial + (trials.continuesFromChosenTrial ? Swift.max(0, budget - trial) : budget)
+        }
         evaluations += trials?.count ?? 0
         if runner.method.strategy.kind == .classicalClusteringAfterPhase,
             runner.method.strategy.classicalClusteringAfterPhase == runner.phase.name

@@ -13,6 +13,9 @@ struct LoopPosition {
     /// The batch sampler before it drew `epoch`'s order, so the same order is drawn again.
     var samplerEpochs: Int
     var samplerGenerator: [UInt64]
+    /// Whether `epoch`'s start-of-epoch exit check already ran (a checkpoint's position); false where an
+    /// initialization trial ended at that check by its own criteria and the phase goes on from there.
+    var startOfEpochChecked = true
 }
 
 /// When checkpoints are written (every N steps, every T seconds, on a signal, at `--stop-after`).
@@ -82,6 +85,7 @@ extension PhaseRunner {
             ]
         if let finishedTrialLosses {
             values["initialization_trials_finished"] = finishedTrialLosses.map { String($0.bitPattern) }
+            if let chosenTrialEnd { chosenTrialEnd.save(into: archive, values: &values) }
         }
         archive.values["phase"] = values
         if let lastAssignments = evaluation.lastAssignments {

@@ -28,6 +28,64 @@ struct MappingsSnapshot {
     }
 }
 
+/// Where an initialization trial stopped (`continue_from_chosen_trial`): the mappings' parameters, buffers and
+/// random streams, the centroids, and the trial's own phase state (optimizers, schedulers, patterns, random
+/// stream, loop position), laid out as in a checkpoint so that the phase restores it as it resumes one.
+struct TrialEnd {
+    let trial: Int
+    let loss: Double
+    let archive: CheckpointArchive
+
+    /// Captures `runner`'s end (a trial that stopped by its own exit criteria) as copies.
+    init(trial: Int, loss: Double, runner: PhaseRunner) throws {
+        guard let position = runner.endPosition else {
+            throw TrainingError(
+                "phase '\(runner.phase.name)': initialization trial \(trial) ended before its last epoch")
+        }
+        let archive = CheckpointArchive()
+        for mapping in runner.mappings.mappings { archive.save(module: mapping, prefix: "mapping/\(mapping.name)/") }
+        if let c = runner.strategy.centroids { archive.tensors["strategy/centroids"] = c }
+        runner.save(into: archive, position: position)
+        // The archive must not follow the mappings, centroids and optimizer buffers the next trials change.
+        archive.tensors = archive.tensors.mapValues { $0.detached().clone() }
+        self.init(trial: trial, loss: loss, archive: archive)
+    }
+
+    init(trial: Int, loss: Double, archive: CheckpointArchive) {
+        self.trial = trial; self.loss = loss; self.archive = archive
+    }
+
+    static let prefix = "phase/chosen_trial/"
+
+    /// Adds this end to a checkpoint written between trials (tensors under `prefix`, the rest in `values`).
+    func save(into checkpoint: CheckpointArchive, values: inout [String: Any]) {
+        for (name, t) in archive.tensors { checkpoint.tensors[Self.prefix + name] = t }
+        values["chosen_trial"] = ["trial": trial, "loss": String(loss.bitPattern), "values": archive.values]
+    }
+
+    /// The end `save(into:values:)` added to `checkpoint`, or nil when it holds none.
+    static func read(from checkpoint: CheckpointArchive, values: [String: Any]) throws -> TrialEnd? {
+        guard let stored = values["chosen_trial"] else { return nil }
+        guard let object = stored as? [String: Any], let trial = (object["trial"] as? NSNumber)?.intValue,
+            let bits = (object["loss"] as? String).flatMap(UInt64.init), let inner = object["values"] as? [String: Any]
+        else { throw checkpoint.missing("phase/chosen_trial") }
+        let archive = CheckpointArchive(source: checkpoint.source)
+        archive.values = inner
+        for (name, t) in checkpoint.tensors where name.hasPrefix(prefix) {
+            archive.tensors[String(name.dropFirst(prefix.count))] = t
+        }
+        return TrialEnd(trial: trial, loss: Double(bitPattern: bits), archive: archive)
+    }
+
+    /// Puts the trial's mappings and centroids back (the phase's own state follows from `archive`).
+    func restore(_ mappings: MappingSet, _ strategy: ClusterAssignment) throws {
+        for mapping in mappings.mappings {
+            try archive.restore(module: mapping, prefix: "mapping/\(mapping.name)/")
+        }
+        if let c = archive.tensors["strategy/centroids"] { strategy.centroids = c.clone() }
+    }
+}
+
 extension PhaseRunner {
     /// `initialization_trials`: trains the phase briefly from several initialisations of the mappings
     /// its optimizers train and leaves the mappings at the start whose evaluation loss (summed over the
@@ -35,10 +93,13 @@ extension PhaseRunner {
     /// everything else (other mappings, buffers, random streams, the strategy's history) as it was. In a
     /// phase that initialises centroids, each start gets its own (`startCentroids`), and the chosen start's
     /// are the phase's.
+    /// With `continue_from_chosen_trial` it keeps the end of the trial with the lowest loss so far and returns the
+    /// chosen trial's end, from which the phase goes on (the mappings and centroids already in it); otherwise nil.
     /// `finished` holds the losses of trials a stopped run already finished (fewer than `trials.count`).
     /// A checkpoint is written after each trial; a signal or `--stop-after` inside a trial writes one with
     /// the trials finished before it, so the resumed run trains that trial again from its start.
-    func selectInitialization(_ trials: PhaseSpec.InitializationTrials, finished: [Double] = []) throws {
+    @discardableResult
+    func selectInitialization(_ trials: PhaseSpec.InitializationTrials, finished: [Double] = []) throws -> TrialEnd? {
         let before = MappingsSnapshot(mappings.mappings)
         let history = strategy.classifierHistory
         let centroids = strategy.centroids?.detached().clone()
@@ -56,10 +117,13 @@ extension PhaseRunner {
             progress.status("\(phase.name): initialization trial \(trial) of \(trials.count)")
             var loss = Double.nan, total = Double.nan, terms: [[String: Any]] = [], failure: String?
             do {
-                let evaluation = try trainTrial(trial, of: trials)
+                let (evaluation, runner) = try trainTrial(trial, of: trials)
                 total = evaluation.total
                 loss = trials.selectionLoss(total: evaluation.total, terms: evaluation.terms)
                 terms = evaluation.termRecords
+                if trials.continuesFromChosenTrial, loss.isFinite, loss < chosenTrialEnd?.loss ?? .infinity {
+                    chosenTrialEnd = try TrialEnd(trial: trial, loss: loss, runner: runner)
+                }
             } catch let error as TrainingError {
                 firstFailure = firstFailure ?? error
                 failure = error.description
@@ -89,12 +153,26 @@ extension PhaseRunner {
                     "phase '\(phase.name)': no initialization trial gave a finite evaluation loss (the log names each trial's fault)"
                 )
         }
+        let judged = trials.judgedOnPatterns.map { " of \($0.joined(separator: ", "))" } ?? ""
+        let lowest = "(the lowest evaluation loss\(judged), " + String(format: "%.6g)", losses[best])
+        if trials.continuesFromChosenTrial {
+            defer { chosenTrialEnd = nil }
+            guard let end = chosenTrialEnd, end.trial == best + 1 else {
+                throw TrainingError(
+                    "phase '\(phase.name)': the end of initialization trial \(best + 1) was not kept (checkpoint written by a build without continue_from_chosen_trial?)"
+                )
+            }
+            try end.restore(mappings, strategy)
+            log.line(
+                "Phase \"\(phase.name)\" continues from the end of initialization trial \(best + 1) of \(trials.count) \(lowest)"
+            )
+            return end
+        }
         try startTrial(best + 1)
         try startCentroids(best + 1, own: centroids)
-        let judged = trials.judgedOnPatterns.map { " of \($0.joined(separator: ", "))" } ?? ""
         log.line(
-            "Phase \"\(phase.name)\" trains from initialization trial \(best + 1) of \(trials.count) (the lowest evaluation loss\(judged), "
-                + String(format: "%.6g)", losses[best]))
+            "Phase \"\(phase.name)\" trains from initialization trial \(best + 1) of \(trials.count) \(lowest)")
+        return nil
     }
 
     /// Puts trial `trial`'s start into the mappings the phase trains: the run's own initialisation for the
@@ -140,7 +218,7 @@ extension PhaseRunner {
     /// One trial: this phase's patterns and optimizers, fresh, for `epochs` epochs (scaled as the phase's
     /// budget) with a silent log, then the evaluation loss. Its steps count for `--stop-after` and stop on
     /// signals; the run's checkpoints are written between trials, not inside one.
-    func trainTrial(_ trial: Int, of trials: PhaseSpec.InitializationTrials) throws -> EvaluationLoss {
+    func trainTrial(_ trial: Int, of trials: PhaseSpec.InitializationTrials) throws -> (EvaluationLoss, PhaseRunner) {
         var quiet = configuration
         quiet.quiet = true
         let runner = PhaseRunner(
@@ -157,7 +235,7 @@ extension PhaseRunner {
         try runner.train(resume: nil)
         let scaled = configuration.scaled(trials.epochs)
         let iterations = scaled * (dataset.data.count / Swift.max(1, dataset.spec.batchSize))
-        return try runner.meanEvaluationLoss(epoch: scaled, phaseIteration: iterations)
+        return (try runner.meanEvaluationLoss(epoch: scaled, phaseIteration: iterations), runner)
     }
 
     /// A checkpoint at the phase's start (the mappings as they entered it) that keeps the finished trials.
@@ -187,7 +265,7 @@ extension PhaseRunner {
 
     /// Continues a phase stopped during its initialization trials (the mappings, the strategy and the
     /// method-level state are restored already: they are the phase's start).
-    func resumeInitializationTrials(_ finished: [Double], from archive: CheckpointArchive) throws {
+    func resumeInitializationTrials(_ finished: [Double], from archive: CheckpointArchive) throws -> TrialEnd? {
         let values = try archive.object("phase")
         guard (values["name"] as? String) == phase.name, let trials = phase.initializationTrials else {
             throw TrainingError(
@@ -197,6 +275,7 @@ extension PhaseRunner {
         log.line(
             "Resumed phase \"\(phase.name)\" (#\(MethodRunner.order(phase.order))) at initialization trial \(finished.count + 1) of \(trials.count)"
         )
-        try selectInitialization(trials, finished: finished)
+        chosenTrialEnd = try TrialEnd.read(from: archive, values: values)
+        return try selectInitialization(trials, finished: finished)
     }
 }

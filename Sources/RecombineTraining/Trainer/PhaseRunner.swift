@@ -59,6 +59,10 @@ final class PhaseRunner {
     /// The evaluation losses of the initialization trials finished so far, while the phase runs them
     /// (a checkpoint written then keeps them, and the resumed run goes on with the next trial).
     var finishedTrialLosses: [Double]?
+    /// With `continue_from_chosen_trial`: the end of the trial with the lowest loss so far, while the trials run.
+    var chosenTrialEnd: TrialEnd?
+    /// Where a trial's training stopped by its own exit criteria at the start of an epoch.
+    var endPosition: LoopPosition?
 
     init(
         method: MethodSpec, phase: PhaseSpec, dataset: DatasetContext, mappings: MappingSet,
@@ -76,10 +80,7 @@ final class PhaseRunner {
     /// (parameters, centroids and the method-level state are then already restored).
     func run(resumingFrom archive: CheckpointArchive? = nil) throws {
         if let archive, let finished = try finishedTrials(in: archive) {
-            try resumeInitializationTrials(finished, from: archive)
-            try buildOptimizers()
-            try buildPatterns()
-            try train(resume: nil)
+            try trainAfterTrials(try resumeInitializationTrials(finished, from: archive))
             return
         }
         if let archive {
@@ -102,10 +103,21 @@ final class PhaseRunner {
             mappings.train(true)
             log.line("Initialized feature-space centroids (\(how))")
         }
-        if let trials = phase.initializationTrials { try selectInitialization(trials) }
+        let continuation = try phase.initializationTrials.flatMap { try selectInitialization($0) }
+        try trainAfterTrials(continuation)
+    }
+
+    /// Builds the phase and trains it from its start, or, after trials that continue the chosen one, from
+    /// where that trial stopped (`continuation`, its end).
+    func trainAfterTrials(_ continuation: TrialEnd?) throws {
         try buildOptimizers()
         try buildPatterns()
-        try train(resume: nil)
+        guard let continuation else { return try train(resume: nil) }
+        var position = try restore(from: continuation.archive)
+        // The trial counted no evaluations; the phase's are due at the same iterations as without trials.
+        position.evaluationCounter = position.phaseIteration - 1
+        position.startOfEpochChecked = false
+        try train(resume: position)
     }
 
     // MARK: Setup
@@ -184,7 +196,7 @@ final class PhaseRunner {
             throw TrainingError(
                 "phase '\(phase.name)': batch augmentation '\(name)' is not defined by dataset '\(dataset.spec.name)'")
         }
-        if resume == nil {
+        if resume.map({ !$0.startOfEpochChecked }) ?? true {
             log.line(
                 "Batch augmentations computed per iteration: \(viewNames.isEmpty ? "none" : viewNames.map { "\"\($0)\"" }.joined(separator: ", "))"
             )
@@ -200,10 +212,17 @@ final class PhaseRunner {
             // A resumed epoch already passed its start-of-epoch check before the checkpoint.
             let resumedEpoch = resume.map { $0.epoch == epoch } ?? false
             if let reason = exitReason
-                ?? (resumedEpoch
+                ?? (resumedEpoch && resume!.startOfEpochChecked
                     ? nil
                     : exitCheck(epoch: epoch, phaseIteration: phaseIteration, epochs: epochs, iterations: iterations))
             {
+                if exitReason == nil {
+                    let sampled = sampler.checkpointState
+                    endPosition = LoopPosition(
+                        epoch: epoch, batchIndex: 0, phaseIteration: phaseIteration,
+                        evaluationCounter: evaluationCounter, sinceRecalculation: sinceRecalculation,
+                        samplerEpochs: sampled.epoch, samplerGenerator: sampled.generator)
+                }
                 exitReason = reason
                 break epochLoop
             }
