@@ -201,10 +201,12 @@ public struct PhaseSpec: Sendable {
         /// training the chosen start again.
         public let continuesFromChosenTrial: Bool
 
-        /// The loss a trial is judged by: the evaluation loss, or the sum of the judged patterns' terms.
+        /// The loss a trial is judged by: the evaluation loss, or the sum of the judged patterns' terms (NaN,
+        /// which loses, when those patterns computed no term: an empty sum would make every trial tie at 0).
         public func selectionLoss(total: Double, terms: [(pattern: String, term: String, loss: Double)]) -> Double {
             guard let judged = judgedOnPatterns else { return total }
-            return terms.filter { judged.contains($0.pattern) }.reduce(0) { $0 + $1.loss }
+            let judgedTerms = terms.filter { judged.contains($0.pattern) }
+            return judgedTerms.isEmpty ? .nan : judgedTerms.reduce(0) { $0 + $1.loss }
         }
     }
 
