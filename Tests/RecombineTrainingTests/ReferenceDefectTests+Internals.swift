@@ -46,13 +46,7 @@ extension ReferenceDefectTests {
         let strategy = try ClusterAssignment(
             spec: method.strategy, mappings: mappings, numClusters: 3, seed: 0, referenceNumerics: false)
         strategy.centroids = centroids
-        let dataset = try DatasetContext(
-            spec: method.datasets[0], data: SyntheticDatasets.threeGaussians(seed: 1), seed: 9)
-        let context = PatternContext(
-            mappings: mappings, strategy: strategy,
-            sweep: DatasetSweep(dataset: dataset, mappings: mappings, strategy: strategy),
-            log: try RunLog(timestamps: false, quiet: true, logPath: nil, metricsPath: nil), scaled: { $0 },
-            generator: RandomGenerator(seed: 8), datasetSeed: 9)
+        let context = try patternContext(method, mappings: mappings, strategy: strategy)
         return (try ReinforcementPattern(spec: method.phases[0].patterns[0], context: context), mappings)
     }
 

@@ -4,7 +4,8 @@ import RecombineTensor
 /// P8 (DKM/DCN family): L = w · (1/B) Σ over selected (sample, cluster) pairs of weight ×
 /// loss(sample representation, cluster representation). The target of pair (i, k) is cluster k
 /// (the reference indexed the B×K pseudolabel matrix by cluster, B13 in Docs/reference-differences.md), and distances are over
-/// the flattened representations.
+/// the flattened representations. With `pairs_selected_on_plain_batch` the mask of selected pairs comes from the
+/// plain batch's assignments and distances (without gradients) and the loss from the augmented view.
 final class ReinforcementPattern: RoutedPattern {
     static let kind = PatternKind.reinforcement
 
@@ -22,6 +23,9 @@ final class ReinforcementPattern: RoutedPattern {
         let associatedFeatureExtractorName: String?
         let associatedEncoderName: String?
         let associatedDecoderName: String?
+        /// Select pairs and samples on the plain batch's assignments (without gradients) while the loss is taken
+        /// on `batch_augmentation_name`'s view (SCAN's self-labelling).
+        let pairsSelectedOnPlainBatch: Bool
     }
 
     let spec: PatternSpec
@@ -78,11 +82,24 @@ final class ReinforcementPattern: RoutedPattern {
             }
             centroidDistances = Tensor.pairwiseSquaredDistances(featureExtractor(x).flattened(startDim: 1), mu)
         }
+        // What selects pairs: the loss's own view, or the plain batch seen without gradients.
+        var selectionQ = q
+        var selectionDistances = centroidDistances
+        if options.pairsSelectedOnPlainBatch {
+            let plain = step.batch
+            try withoutGradients {
+                selectionQ = try strategy.assignments(plain, logits: false, classifierName: options.classifierName)
+                if needsCentroids, let mu = strategy.centroids {
+                    selectionDistances = Tensor.pairwiseSquaredDistances(
+                        featureExtractor(plain).flattened(startDim: 1), mu)
+                }
+            }
+        }
         // Mask of selected (sample, cluster) pairs.
         var mask: Tensor
         switch options.clusterSelectionCriterion {
-        case "nearest_centroid": mask = Tensor.oneHot(centroidDistances!.argmin(axis: 1), classes: k)
-        case "argmax_of_soft_assignments": mask = Tensor.oneHot(q.argmax(axis: 1), classes: k)
+        case "nearest_centroid": mask = Tensor.oneHot(selectionDistances!.argmin(axis: 1), classes: k)
+        case "argmax_of_soft_assignments": mask = Tensor.oneHot(selectionQ.argmax(axis: 1), classes: k)
         default: mask = Tensor.ones([Int(b), k])
         }
         switch options.sampleSelectionCriterion {
@@ -95,8 +112,8 @@ final class ReinforcementPattern: RoutedPattern {
             mask =
                 mask
                 * withoutGradients {
-                    Tensor.full([], value: t).greater(centroidDistances!.detached())
-                        + centroidDistances!.detached().equal(Tensor.full([], value: t))
+                    Tensor.full([], value: t).greater(selectionDistances!.detached())
+                        + selectionDistances!.detached().equal(Tensor.full([], value: t))
                 }
         case "threshold_on_soft_assignment_to_cluster":
             guard let t = options.thresholdOnSoftAssignmentToCluster else {
@@ -107,7 +124,8 @@ final class ReinforcementPattern: RoutedPattern {
             mask =
                 mask
                 * withoutGradients {
-                    q.detached().greater(Tensor.full([], value: t)) + q.detached().equal(Tensor.full([], value: t))
+                    selectionQ.detached().greater(Tensor.full([], value: t))
+                        + selectionQ.detached().equal(Tensor.full([], value: t))
                 }
         default: break
         }
