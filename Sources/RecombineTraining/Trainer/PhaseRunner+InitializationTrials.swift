@@ -98,7 +98,6 @@ extension PhaseRunner {
     /// `finished` holds the losses of trials a stopped run already finished (fewer than `trials.count`).
     /// A checkpoint is written after each trial; a signal or `--stop-after` inside a trial writes one with
     /// the trials finished before it, so the resumed run trains that trial again from its start.
-    @discardableResult
     func selectInitialization(_ trials: PhaseSpec.InitializationTrials, finished: [Double] = []) throws -> TrialEnd? {
         let before = MappingsSnapshot(mappings.mappings)
         let history = strategy.classifierHistory
