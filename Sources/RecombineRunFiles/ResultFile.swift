@@ -69,6 +69,9 @@ public struct ResultFile: Codable, Sendable {
     public var legacyProvenance: [String: String]?
     /// SHA-256 of every data file read, keyed by the file's folder and name.
     public var dataFilesSHA256: [String: String]
+    /// SHA-256 of every file a phase or the strategy loaded parameters or centroids from (`load_parameters`,
+    /// `centroid_file_path`), keyed by the path as the method file gives it; nil when nothing was loaded.
+    public var loadedFilesSHA256: [String: String]?
     /// The dataset whose predictions `predictions.csv` holds.
     public var predictionsDataset: String?
     /// What each label number stands for, per dataset whose labels are names.
@@ -77,14 +80,14 @@ public struct ResultFile: Codable, Sendable {
     public init(
         method: String, seed: UInt64, status: RunStatus, reason: String? = nil, wallSeconds: Double,
         evaluations: [Scores], final: Scores?, endOfTraining: [Scores]? = nil, clusters: [Clusters]? = nil,
-        provenance: RunProvenance?, dataFilesSHA256: [String: String], predictionsDataset: String? = nil,
-        labelNames: [String: [String]]? = nil
+        provenance: RunProvenance?, dataFilesSHA256: [String: String], loadedFilesSHA256: [String: String]? = nil,
+        predictionsDataset: String? = nil, labelNames: [String: [String]]? = nil
     ) {
         self.method = method; self.seed = seed; self.status = status; self.reason = reason
         self.wallSeconds = wallSeconds; self.evaluations = evaluations; self.final = final
         self.endOfTraining = endOfTraining; self.clusters = clusters; self.provenance = provenance
-        self.dataFilesSHA256 = dataFilesSHA256; self.predictionsDataset = predictionsDataset
-        self.labelNames = labelNames
+        self.dataFilesSHA256 = dataFilesSHA256; self.loadedFilesSHA256 = loadedFilesSHA256
+        self.predictionsDataset = predictionsDataset; self.labelNames = labelNames
     }
 
     enum CodingKeys: String, CodingKey {
@@ -92,6 +95,7 @@ public struct ResultFile: Codable, Sendable {
         case wallSeconds = "wall_seconds"
         case endOfTraining = "end_of_training"
         case dataFilesSHA256 = "data_files_sha256"
+        case loadedFilesSHA256 = "loaded_files_sha256"
         case predictionsDataset = "predictions_dataset"
         case labelNames = "label_names"
     }
@@ -116,6 +120,7 @@ public struct ResultFile: Codable, Sendable {
             legacyProvenance = try? c.decodeIfPresent([String: String].self, forKey: .provenance)
         }
         dataFilesSHA256 = try c.decodeIfPresent([String: String].self, forKey: .dataFilesSHA256) ?? [:]
+        loadedFilesSHA256 = try c.decodeIfPresent([String: String].self, forKey: .loadedFilesSHA256)
         predictionsDataset = try c.decodeIfPresent(String.self, forKey: .predictionsDataset)
         labelNames = try c.decodeIfPresent([String: [String]].self, forKey: .labelNames)
     }
@@ -134,6 +139,7 @@ public struct ResultFile: Codable, Sendable {
         try c.encodeIfPresent(provenance, forKey: .provenance)
         if provenance == nil, let legacyProvenance { try c.encode(legacyProvenance, forKey: .provenance) }
         try c.encode(dataFilesSHA256, forKey: .dataFilesSHA256)
+        try c.encodeIfPresent(loadedFilesSHA256, forKey: .loadedFilesSHA256)
         try c.encodeIfPresent(predictionsDataset, forKey: .predictionsDataset)
         try c.encodeIfPresent(labelNames, forKey: .labelNames)
     }

@@ -30,7 +30,8 @@ final class ResultFileTests: XCTestCase {
             endOfTraining: [ResultFile.Scores(dataset: "D", acc: 0.91, nmi: 0.81, ari: 0.71)],
             clusters: [ResultFile.Clusters(dataset: "D", sizes: [3, 4], silhouette: 0.2, silhouetteSamples: 7)],
             provenance: provenance, dataFilesSHA256: ["mnist/t10k-images-idx3-ubyte.gz": "ff"],
-            predictionsDataset: "D", labelNames: ["D": ["cat", "dog"]])
+            loadedFilesSHA256: ["pretrained/encoder.safetensors": "ee"], predictionsDataset: "D",
+            labelNames: ["D": ["cat", "dog"]])
         try file.encoded().write(to: directory.appending(ResultFile.name))
         let read = try ResultFile.read(directory: directory.path)
         XCTAssertEqual(read.method, "m")
@@ -44,6 +45,7 @@ final class ResultFileTests: XCTestCase {
         XCTAssertEqual(read.clusters, file.clusters)
         XCTAssertEqual(read.provenance, provenance)
         XCTAssertEqual(read.dataFilesSHA256, file.dataFilesSHA256)
+        XCTAssertEqual(read.loadedFilesSHA256, ["pretrained/encoder.safetensors": "ee"])
         XCTAssertEqual(read.predictionsDataset, "D")
         XCTAssertEqual(read.labelNames, ["D": ["cat", "dog"]])
         // The keys are the file's documented snake_case names, and absent values are left out.
@@ -53,7 +55,8 @@ final class ResultFileTests: XCTestCase {
             Set(object.keys),
             [
                 "method", "seed", "status", "reason", "wall_seconds", "evaluations", "final", "end_of_training",
-                "clusters", "provenance", "data_files_sha256", "predictions_dataset", "label_names",
+                "clusters", "provenance", "data_files_sha256", "loaded_files_sha256", "predictions_dataset",
+                "label_names",
             ])
         let final = try XCTUnwrap(object["final"] as? [String: Any])
         XCTAssertEqual(final["reassignment_ratio"] as? Double, 0.01)

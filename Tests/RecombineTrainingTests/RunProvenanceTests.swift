@@ -1,7 +1,9 @@
 import Foundation
 import RecombineData
 import RecombineMethod
+import RecombineNN
 import RecombineRunFiles
+import RecombineTensor
 import XCTest
 
 @testable import RecombineTraining
@@ -53,6 +55,41 @@ final class RunProvenanceTests: XCTestCase {
         XCTAssertEqual(
             record.baseDirectory, URL(fileURLWithPath: spec.baseDirectory).resolvingSymlinksInPath().path,
             "run.json's relative base directory leads back to the method file's folder")
+    }
+
+    func testLoadedWeightsAndCentroidsAreNamedAsTheMethodFileGivesThemWithTheirHashes() throws {
+        let first = try runMethodText(TrainerTests.decMethod(), directories: &directories)
+        let base = try XCTUnwrap(directories.last)
+        let weights = first.runDirectory + "/weights/tiny_dec_encoder.safetensors"
+        let centroids = base.appendingPathComponent("centroids.safetensors").path
+        try Safetensors.write(
+            [("centroids", Tensor(doubles: [0, 0, 1, 1, 2, 2], shape: [3, 2], dtype: .float32))], to: centroids)
+        let text = TrainerTests.decMethod()
+            .replacingOccurrences(
+                of: #""exit_criteria": {"iterations": 40},"#,
+                with:
+                    #""exit_criteria": {"iterations": 40}, "load_mapping_parameters": [{"mapping_name": "encoder", "path_to_file": "run/weights/tiny_dec_encoder.safetensors"}],"#
+            )
+            .replacingOccurrences(
+                of: #""centroid_initialization_strategy": "classical_clustering","#,
+                with:
+                    #""centroid_initialization_strategy": "load_from_file", "centroid_file_path": "centroids.safetensors","#
+            )
+        let outcome = MethodLoader(store: try SchemaStore(directory: TrainerTests.schemaDirectory)).load(
+            text: text, file: base.appendingPathComponent("second.json").path, baseDirectory: base.path)
+        let spec = try XCTUnwrap(outcome.spec, outcome.issues.map(\.description).joined(separator: "\n"))
+        var configuration = RunConfiguration()
+        configuration.quiet = true
+        configuration.outputDirectory = base.appendingPathComponent("second").path
+        let second = try MethodRunner(spec: spec, configuration: configuration).run()
+
+        let expected = [
+            "run/weights/tiny_dec_encoder.safetensors": try SHA256.hex(ofFile: weights),
+            "centroids.safetensors": try SHA256.hex(ofFile: centroids),
+        ]
+        XCTAssertEqual(second.loadedFiles, expected)
+        XCTAssertEqual(try ResultFile.read(directory: second.runDirectory).loadedFilesSHA256, expected)
+        XCTAssertNil(try ResultFile.read(directory: first.runDirectory).loadedFilesSHA256, "nothing loaded, no field")
     }
 
     func testRelativeBaseDirectoriesLeadBackFromTheRunDirectory() {

@@ -150,6 +150,10 @@ public enum RunReport {
         for (k, v) in ((run.result["data_files_sha256"] as? [String: String]) ?? [:]).sorted(by: { $0.key < $1.key }) {
             provenance += "<tr><td>\(esc(k))</td><td><code>\(esc(v))</code></td></tr>"
         }
+        for (k, v) in ((run.result["loaded_files_sha256"] as? [String: String]) ?? [:]).sorted(by: { $0.key < $1.key })
+        {
+            provenance += "<tr><td>loaded \(esc(k))</td><td><code>\(esc(v))</code></td></tr>"
+        }
         html.add(provenance + "</table>")
         let files = ["method.json", "metrics.jsonl", "result.json", "log.txt", "predictions.csv"]
             .flatMap { [$0, $0 + ".gz"] }

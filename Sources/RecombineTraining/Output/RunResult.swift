@@ -86,6 +86,9 @@ public struct RunResult: Sendable {
     public var provenance: RunProvenance
     /// SHA-256 of every data file read, keyed by the file's folder and name (`DataFileHashes.name`).
     public var dataFiles: [String: String] = [:]
+    /// SHA-256 of every parameter or centroid file loaded, keyed by the path as the method file gives it
+    /// (`LoadedFileHashes`).
+    public var loadedFiles: [String: String] = [:]
     /// The dataset whose predictions `predictions.csv` holds (the last one that had predictions).
     public var predictionsDataset: String?
     /// What each label number stands for, per dataset whose labels are names (image class folders,
@@ -113,7 +116,8 @@ public struct RunResult: Sendable {
             evaluations: evaluations.map(\.scores), final: final,
             endOfTraining: endOfTraining.isEmpty ? nil : endOfTraining.map(\.scores),
             clusters: clusterSummaries.isEmpty ? nil : clusterSummaries.map(\.clusters), provenance: provenance,
-            dataFilesSHA256: dataFiles, predictionsDataset: predictionsDataset,
+            dataFilesSHA256: dataFiles, loadedFilesSHA256: loadedFiles.isEmpty ? nil : loadedFiles,
+            predictionsDataset: predictionsDataset,
             labelNames: labelNames.isEmpty ? nil : labelNames)
     }
 
@@ -122,10 +126,11 @@ public struct RunResult: Sendable {
         try? ResultFile.read(directory: directory).status
     }
 
-    /// Provenance, data hashes and the dataset of predictions.csv recorded by an earlier run in
-    /// `directory` (kept when it resumes); nil when there is no result.json or no provenance in it.
+    /// Provenance, data and loaded files' hashes and the dataset of predictions.csv recorded by an earlier run
+    /// in `directory` (kept when it resumes); nil when there is no result.json or no provenance in it.
     static func provenance(inDirectory directory: String) -> (
-        provenance: RunProvenance, dataFiles: [String: String], predictionsDataset: String?
+        provenance: RunProvenance, dataFiles: [String: String], loadedFiles: [String: String],
+        predictionsDataset: String?
     )? {
         struct Stored: Decodable {
             let provenance: RunProvenance
@@ -139,7 +144,7 @@ public struct RunResult: Sendable {
         }
         guard let stored = try? ResultFile.read(directory: directory) else { return nil }
         if let provenance = stored.provenance {
-            return (provenance, stored.dataFilesSHA256, stored.predictionsDataset)
+            return (provenance, stored.dataFilesSHA256, stored.loadedFilesSHA256 ?? [:], stored.predictionsDataset)
         }
         // Written before provenance was typed: every value a string, data files keyed by absolute path.
         guard let old = stored.legacyProvenance else { return nil }
@@ -153,7 +158,7 @@ public struct RunResult: Sendable {
             Dictionary(
                 stored.dataFilesSHA256.map { (DataFileHashes.name(ofFile: $0.key), $0.value) },
                 uniquingKeysWith: { first, _ in first }),
-            nil
+            [:], nil
         )
     }
 

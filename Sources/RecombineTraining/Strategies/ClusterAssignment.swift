@@ -13,6 +13,9 @@ final class ClusterAssignment {
     let numClusters: Int
     /// Centroids [K, D] (float32), trainable when an optimizer sets `optimizes_centroids`.
     var centroids: Tensor?
+    /// The file the centroids were last loaded from (`load_from_file`): the path as the method file gives it
+    /// and where it was read.
+    var loadedCentroidFile: (pathAsGiven: String, resolvedPath: String)?
     /// The current phase's iteration (for the annealed Gaussian inverse temperature).
     var phaseIteration = 1
     var iterationsScale = 1.0
@@ -230,6 +233,7 @@ final class ClusterAssignment {
                 throw TrainingError("\(path): centroids have shape \(c.shape), expected [\(k), D]")
             }
             centroids = c.to(.float32)
+            loadedCentroidFile = (spec.centroidFilePath ?? "", path)
             return "loaded from \(path)"
         }
     }

@@ -86,6 +86,7 @@ public final class MethodRunner {
                 at: Self.elapsedBefore(resumeArchive), position: Self.position(of: resumeArchive, in: spec))
             result = RunResult(method: spec.name, seed: seed, runDirectory: directory, provenance: provenance)
             result.dataFiles = previous.dataFiles
+            result.loadedFiles = previous.loadedFiles
             result.predictionsDataset = previous.predictionsDataset
         } else {
             let provenance = RunProvenance(
@@ -250,6 +251,11 @@ public final class MethodRunner {
                     configuration: configuration, log: log, runDirectory: result.runDirectory, generator: phaseGenerator
                 )
                 phase.checkpointPolicy = policy
+                phase.noteLoadedFile = { [unowned self] pathAsGiven, resolvedPath in
+                    try LoadedFileHashes.note(
+                        path: pathAsGiven, resolvedPath: resolvedPath, phase: phaseSpec.name,
+                        in: &self.result.loadedFiles)
+                }
                 phase.writeCheckpoint = { [unowned self, unowned phase] loopPosition in
                     guard self.configuration.dataParallel.isPrimary else { return }
                     try self.writeCheckpoint(

@@ -63,6 +63,9 @@ final class PhaseRunner {
     var chosenTrialEnd: TrialEnd?
     /// Where a trial's training stopped by its own exit criteria at the start of an epoch.
     var endPosition: LoopPosition?
+    /// Records a parameter or centroid file the phase loaded: the path as the method file gives it and where it
+    /// was read (set by the method runner, for `result.json`'s `loaded_files_sha256`).
+    var noteLoadedFile: ((_ pathAsGiven: String, _ resolvedPath: String) throws -> Void)?
 
     init(
         method: MethodSpec, phase: PhaseSpec, dataset: DatasetContext, mappings: MappingSet,
@@ -101,6 +104,7 @@ final class PhaseRunner {
             let how = try strategy.initializeCentroids(
                 dataset.data, pipeline: dataset.main, baseDirectory: method.baseDirectory, generator: &generator)
             mappings.train(true)
+            if let file = strategy.loadedCentroidFile { try noteLoadedFile?(file.pathAsGiven, file.resolvedPath) }
             log.line("Initialized feature-space centroids (\(how))")
         }
         let continuation = try phase.initializationTrials.flatMap { try selectInitialization($0) }
@@ -132,6 +136,7 @@ final class PhaseRunner {
                 throw TrainingError(
                     "phase '\(phase.name)': cannot load parameters of '\(load.mappingName)' from \(path): \(error)")
             }
+            try noteLoadedFile?(load.path, path)
             log.line("Loaded parameters of mapping \"\(load.mappingName)\" from \(path)")
         }
     }
