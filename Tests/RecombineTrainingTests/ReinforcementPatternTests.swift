@@ -1,5 +1,4 @@
 import Foundation
-import RecombineData
 import RecombineMethod
 import RecombineNN
 import RecombineTensor
