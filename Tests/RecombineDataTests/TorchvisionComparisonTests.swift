@@ -57,4 +57,34 @@ final class TorchvisionComparisonTests: XCTestCase {
             XCTAssertLessThanOrEqual(worst, 1.0 / 255, "\(name): max difference \(worst)")
         }
     }
+
+    /// Histogram equalisation against torchvision's `F.equalize` on the same 8-bit levels, per channel, on an
+    /// image large enough for the equalising step to be above zero and skewed towards dark levels.
+    func testEqualizeMatchesTorchvisionLevelForLevel() throws {
+        try PythonOracle.require(["torch", "torchvision"])
+        var g = RandomGenerator(seed: 5)
+        let (c, h, w) = (3, 32, 40)
+        let pixels = (0..<(c * h * w)).map { i in Float(i % 7 == 0 ? 0 : pow(g.nextDouble(), 3)) }
+        let image = FloatImage(channels: c, height: h, width: w, pixels: pixels)
+        let ours = RandomEqualize.equalize(image)
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("tv-\(UUID().uuidString).json")
+        try JSONSerialization.data(withJSONObject: ["shape": [c, h, w], "pixels": pixels.map(Double.init)]).write(
+            to: input)
+        defer { try? FileManager.default.removeItem(at: input) }
+        let script = """
+            import json, sys, torch
+            import torchvision.transforms.functional as F
+            d = json.load(open(sys.argv[1])); x = torch.tensor(d['pixels'], dtype=torch.float64).view(*d['shape'])
+            levels = torch.round(x.clamp(0, 1) * 255).to(torch.uint8)
+            print(json.dumps((F.equalize(levels).to(torch.float64) / 255).flatten().tolist()))
+            """
+        let theirs = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(try PythonOracle.run(script, arguments: [input.path]).utf8))
+                as? [Double])
+        XCTAssertEqual(theirs.count, ours.pixels.count)
+        XCTAssertLessThanOrEqual(maxAbsoluteDifference(ours.pixels.map(Double.init), theirs), 1e-6)
+        XCTAssertGreaterThan(
+            maxAbsoluteDifference(ours.pixels.map(Double.init), pixels.map(Double.init)), 0.1,
+            "the image was equalised, not returned as it was")
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import RecombineData
+import RecombineTestSupport
 import XCTest
 
 final class TransformTests: XCTestCase {
@@ -64,5 +65,22 @@ final class TransformTests: XCTestCase {
         XCTAssertEqual(data.labels!.filter { $0 == 1 }.count, 1500)
         let second = (2000..<3500).map { Double(data.features[2 * $0]) }.reduce(0, +) / 1500
         XCTAssertEqual(second, 13, accuracy: 0.1)
+    }
+
+    /// Equalising makes a dark and a light copy of one picture alike, leaves a one-level image as it is, and
+    /// p = 0 never equalises.
+    func testEqualizeMakesDarkAndLightCopiesAlike() {
+        var g = RandomGenerator(seed: 7)
+        let shape = (0..<(24 * 24)).map { _ in Float(g.nextDouble() < 0.4 ? 0 : 0.2 + 0.8 * g.nextDouble()) }
+        let light = FloatImage(channels: 1, height: 24, width: 24, pixels: shape)
+        let dark = FloatImage(channels: 1, height: 24, width: 24, pixels: shape.map { $0 * 0.5 })
+        XCTAssertGreaterThan(maxAbsoluteDifference(light.pixels.map(Double.init), dark.pixels.map(Double.init)), 0.3)
+        let (a, b) = (RandomEqualize.equalize(light), RandomEqualize.equalize(dark))
+        XCTAssertLessThanOrEqual(maxAbsoluteDifference(a.pixels.map(Double.init), b.pixels.map(Double.init)), 0.02)
+        let flat = FloatImage(channels: 1, height: 24, width: 24, fill: 0.3)
+        XCTAssertEqual(RandomEqualize.equalize(flat).pixels, flat.pixels)
+        var unused = RandomGenerator(seed: 1)
+        XCTAssertEqual(RandomEqualize(p: 0).apply(light, &unused).pixels, light.pixels)
+        XCTAssertEqual(RandomEqualize(p: 1).apply(dark, &unused).pixels, b.pixels)
     }
 }

@@ -15,7 +15,7 @@ final class TransformFactoryTests: XCTestCase {
             #"{"type": "RandomApply", "transforms": [{"type": "GaussianNoise"}, {"type": "RandomVerticalFlip"}]}"#,
             #"{"type": "RandomErasing"}"#,
             #"{"type": "ColorJitter", "brightness": 0.4}"#, #"{"type": "GaussianBlur", "kernel_size": 3}"#,
-            #"{"type": "RandomRotation", "degrees": 5}"#,
+            #"{"type": "RandomRotation", "degrees": 5}"#, #"{"type": "RandomEqualize", "p": 1}"#,
         ]
         // As a method's transforms are read: with the schema's defaults filled in.
         let filler = DefaultFiller(
@@ -26,6 +26,6 @@ final class TransformFactoryTests: XCTestCase {
                 TransformSpec(type: json.object!["type"]!.string!, arguments: json.object!, pointer: JSONPointer([]))
             ).isElementwise
         }
-        XCTAssertEqual(elementwise, [true, true, true, false, true, false, false, false, false, false])
+        XCTAssertEqual(elementwise, [true, true, true, false, true, false, false, false, false, false, false])
     }
 }

@@ -48,6 +48,7 @@ public enum TransformFactory {
                 bilinear: try bilinear())
         case "RandomHorizontalFlip": return RandomHorizontalFlip(p: try a.double("p"))
         case "RandomVerticalFlip": return RandomVerticalFlip(p: try a.double("p"))
+        case "RandomEqualize": return RandomEqualize(p: try a.double("p"))
         case "ColorJitter":
             func factor(_ key: String) throws -> (Double, Double)? {
                 if let d = a.object[key]?.number { return d == 0 ? nil : (Swift.max(0, 1 - d), 1 + d) }
