@@ -6,6 +6,15 @@ import XCTest
 /// Deterministic transforms against torchvision's tensor implementation (when torchvision imports):
 /// the largest pixel difference must stay within 1/255.
 final class TorchvisionComparisonTests: XCTestCase {
+    /// The image as JSON (`shape`, `pixels`) in a temporary file, for the torchvision script to read.
+    static func writeForPython(_ image: FloatImage) throws -> URL {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tv-\(UUID().uuidString).json")
+        try JSONSerialization.data(
+            withJSONObject: ["shape": image.shape, "pixels": image.pixels.map(Double.init)]
+        ).write(to: file)
+        return file
+    }
+
     func testDeterministicTransformsMatchTorchvision() throws {
         try PythonOracle.require(["torch", "torchvision"])
         var g = RandomGenerator(seed: 3)
@@ -25,9 +34,7 @@ final class TorchvisionComparisonTests: XCTestCase {
                 image, angle: -30, translate: (1, 1), scale: 0.9, shear: (0, 0), bilinear: true),
             "perspective": RandomPerspective.perspective(image, from: start, to: end),
         ]
-        let input = FileManager.default.temporaryDirectory.appendingPathComponent("tv-\(UUID().uuidString).json")
-        try JSONSerialization.data(withJSONObject: ["shape": [c, h, w], "pixels": pixels.map(Double.init)]).write(
-            to: input)
+        let input = try Self.writeForPython(image)
         defer { try? FileManager.default.removeItem(at: input) }
         let script = """
             import json, sys, torch
@@ -67,9 +74,7 @@ final class TorchvisionComparisonTests: XCTestCase {
         let pixels = (0..<(c * h * w)).map { i in Float(i % 7 == 0 ? 0 : pow(g.nextDouble(), 3)) }
         let image = FloatImage(channels: c, height: h, width: w, pixels: pixels)
         let ours = RandomEqualize.equalize(image)
-        let input = FileManager.default.temporaryDirectory.appendingPathComponent("tv-\(UUID().uuidString).json")
-        try JSONSerialization.data(withJSONObject: ["shape": [c, h, w], "pixels": pixels.map(Double.init)]).write(
-            to: input)
+        let input = try Self.writeForPython(image)
         defer { try? FileManager.default.removeItem(at: input) }
         let script = """
             import json, sys, torch
