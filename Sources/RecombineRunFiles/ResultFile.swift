@@ -69,7 +69,7 @@ public struct ResultFile: Codable, Sendable {
     public var legacyProvenance: [String: String]?
     /// SHA-256 of every data file read, keyed by the file's folder and name.
     public var dataFilesSHA256: [String: String]
-    /// SHA-256 of every file a phase or the strategy loaded parameters or centroids from (`load_parameters`,
+    /// SHA-256 of every file a phase or the strategy loaded parameters or centroids from (`load_mapping_parameters`,
     /// `centroid_file_path`), keyed by the path as the method file gives it; nil when nothing was loaded.
     public var loadedFilesSHA256: [String: String]?
     /// The dataset whose predictions `predictions.csv` holds.
